@@ -1,0 +1,27 @@
+#include "portcullis/core/device_event.hpp"
+
+namespace portcullis::core {
+namespace {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+}  // namespace
+
+const char* type_name(const DevicePayload& payload) noexcept {
+  return std::visit(Overloaded{
+                        [](const CardPresented&) { return "credential"; },
+                        [](const PinEntered&) { return "pin"; },
+                        [](const BiometricMatch&) { return "biometric"; },
+                        [](const DoorContact&) { return "door_contact"; },
+                        [](const RequestToExit&) { return "request_to_exit"; },
+                        [](const Tamper&) { return "tamper"; },
+                        [](const Heartbeat&) { return "heartbeat"; },
+                        [](const RfidRead&) { return "rfid_read"; },
+                        [](const FireAlarm&) { return "fire_alarm"; },
+                        [](const OccupancyReport&) { return "occupancy"; },
+                    },
+                    payload);
+}
+
+}  // namespace portcullis::core

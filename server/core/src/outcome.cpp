@@ -1,0 +1,66 @@
+#include "portcullis/core/outcome.hpp"
+
+namespace portcullis::core {
+
+std::string_view to_string(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::Grant: return "grant";
+    case Verdict::Deny: return "deny";
+    case Verdict::Pending: return "pending";
+  }
+  return "deny";
+}
+
+std::string_view to_string(Reason r) noexcept {
+  switch (r) {
+    case Reason::Granted: return "granted";
+    case Reason::UnknownReader: return "unknown_reader";
+    case Reason::UnknownCredential: return "unknown_credential";
+    case Reason::CredentialRevoked: return "credential_revoked";
+    case Reason::CredentialLocked: return "credential_locked";
+    case Reason::PersonRevoked: return "person_revoked";
+    case Reason::NoGrant: return "no_grant";
+    case Reason::OutsideSchedule: return "outside_schedule";
+    case Reason::GrantExpired: return "grant_expired";
+    case Reason::GrantNotYetValid: return "grant_not_yet_valid";
+    case Reason::ClearanceExpired: return "clearance_expired";
+    case Reason::MissingFactor: return "missing_factor";
+    case Reason::WrongPin: return "wrong_pin";
+    case Reason::BiometricMismatch: return "biometric_mismatch";
+    case Reason::AntiPassback: return "anti_passback";
+    case Reason::Lockdown: return "lockdown";
+    case Reason::ExplicitDeny: return "explicit_deny";
+    case Reason::InterlockBusy: return "interlock_busy";
+    case Reason::SecondPersonPending: return "second_person_pending";
+    case Reason::SecondPersonRequired: return "second_person_required";
+    case Reason::SamePersonTwice: return "same_person_twice";
+    case Reason::WindowExpired: return "window_expired";
+    case Reason::Tailgating: return "tailgating";
+    case Reason::Duress: return "duress";
+    case Reason::FireAlarmRelease: return "fire_alarm_release";
+    case Reason::DecisionUnavailable: return "decision_unavailable";
+  }
+  return "decision_unavailable";
+}
+
+std::string_view to_string(Factor f) noexcept {
+  switch (f) {
+    case Factor::Badge: return "badge";
+    case Factor::Pin: return "pin";
+    case Factor::Biometric: return "biometric";
+    case Factor::SecondPerson: return "second_person";
+  }
+  return "badge";
+}
+
+std::string_view to_string(Severity s) noexcept {
+  switch (s) {
+    case Severity::Low: return "low";
+    case Severity::Medium: return "medium";
+    case Severity::High: return "high";
+    case Severity::Critical: return "critical";
+  }
+  return "medium";
+}
+
+}  // namespace portcullis::core
