@@ -1,0 +1,18 @@
+# Generates a C++ source holding every db/migrations/*.sql file, so the binary knows exactly which
+# schema versions it supports. Run in script mode: cmake -DMIGRATIONS_DIR=.. -DOUTPUT=.. -P EmbedMigrations.cmake
+file(GLOB sql_files "${MIGRATIONS_DIR}/*.sql")
+list(SORT sql_files)
+set(body "// Generated from db/migrations by cmake/EmbedMigrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"portcullis/storage/embedded_migrations.hpp\"\n\nnamespace portcullis::storage {\n")
+string(APPEND body "const std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> all = {\n")
+foreach(path IN LISTS sql_files)
+  get_filename_component(name "${path}" NAME)
+  string(REGEX MATCH "^([0-9]+)_" _ "${name}")
+  set(version "${CMAKE_MATCH_1}")
+  math(EXPR version "${version}")
+  file(READ "${path}" sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"PCMIGRATION(${sql})PCMIGRATION\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace portcullis::storage\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,120 @@
+#include "portcullis/http/https_server.hpp"
+
+#include <boost/asio/signal_set.hpp>
+
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "session_common.hpp"
+
+namespace portcullis::http {
+
+using namespace detail;
+
+struct HttpsServer::Impl {
+  Impl(ServerConfig c, const Router& r) : config(std::move(c)), router(r), io(config.threads) {}
+
+  ServerConfig config;
+  const Router& router;
+  net::io_context io;
+  ssl::context tls{ssl::context::tls_server};
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::shared_ptr<SharedContext> shared;
+  std::string websocket_path;
+  std::shared_ptr<WebSocketEndpoint> websocket;
+
+  void configure_tls() {
+    // TLS 1.2 is the floor; 1.3 is negotiated whenever the peer offers it.
+    SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use |
+                    SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    SSL_CTX_set_cipher_list(tls.native_handle(),
+                            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256");
+    if (config.certificate_file.empty() || config.private_key_file.empty()) {
+      throw std::runtime_error("TLS is required: set the server certificate and private key (tls_cert, tls_key)");
+    }
+    try {
+      tls.use_certificate_chain_file(config.certificate_file);
+      tls.use_private_key_file(config.private_key_file, ssl::context::pem);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot load the TLS certificate '" + config.certificate_file + "' or key '" +
+                               config.private_key_file + "': " + e.what());
+    }
+    if (!config.device_ca_file.empty()) {
+      // Ask for a client certificate but do not require one: devices may use a bearer token instead.
+      try {
+        tls.load_verify_file(config.device_ca_file);
+      } catch (const std::exception& e) {
+        throw std::runtime_error("cannot load the device CA '" + config.device_ca_file + "': " + e.what());
+      }
+      tls.set_verify_mode(ssl::verify_peer);
+    }
+  }
+
+  void accept() {
+    acceptor->async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted) return;
+        std::cerr << "portcullisd: accept: " << ec.message() << '\n';
+      } else {
+        start_https_session(std::move(socket), shared);
+      }
+      if (acceptor->is_open()) accept();
+    });
+  }
+};
+
+HttpsServer::HttpsServer(ServerConfig config, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(config), router)) {}
+
+HttpsServer::~HttpsServer() { stop(); }
+
+void HttpsServer::set_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint) {
+  impl_->websocket_path = std::move(path);
+  impl_->websocket = std::move(endpoint);
+}
+
+unsigned short HttpsServer::bind() {
+  auto& im = *impl_;
+  im.configure_tls();
+  im.shared = std::shared_ptr<SharedContext>(new SharedContext{im.config, im.router, im.tls, {}, im.websocket_path,
+                                                               im.websocket});
+  beast::error_code ec;
+  const auto address = net::ip::make_address(im.config.address, ec);
+  if (ec) throw std::runtime_error("listen address '" + im.config.address + "' is not an IP address");
+  const tcp::endpoint endpoint{address, im.config.port};
+  im.acceptor = std::make_unique<tcp::acceptor>(im.io);
+  im.acceptor->open(endpoint.protocol());
+  im.acceptor->set_option(net::socket_base::reuse_address(true));
+  im.acceptor->bind(endpoint, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + im.config.address + ":" + std::to_string(im.config.port) + ": " +
+                             ec.message());
+  }
+  im.acceptor->listen(net::socket_base::max_listen_connections);
+  im.accept();
+  return im.acceptor->local_endpoint().port();
+}
+
+void HttpsServer::run() {
+  auto& im = *impl_;
+  std::vector<std::thread> extra;
+  for (int i = 1; i < im.config.threads; ++i) extra.emplace_back([&im] { im.io.run(); });
+  im.io.run();
+  for (auto& t : extra) t.join();
+}
+
+void HttpsServer::stop() {
+  if (!impl_) return;
+  net::post(impl_->io, [im = impl_.get()] {
+    beast::error_code ignored;
+    if (im->acceptor) im->acceptor->close(ignored);
+  });
+  impl_->io.stop();
+}
+
+}  // namespace portcullis::http

@@ -1,0 +1,160 @@
+// One TLS connection serving HTTP/1.1 requests one at a time (no pipelining), with a timeout on
+// every step and explicit header and body limits (after Beast's advanced_server_flex example).
+#include <boost/beast/version.hpp>
+
+#include <iostream>
+#include <openssl/x509.h>
+
+#include "session_common.hpp"
+#include "websocket_upgrade.hpp"
+
+namespace portcullis::http::detail {
+namespace {
+
+namespace http = beast::http;
+
+class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
+ public:
+  HttpsSession(tcp::socket socket, std::shared_ptr<SharedContext> shared)
+      : stream_(std::move(socket), shared->tls), shared_(std::move(shared)) {}
+
+  ~HttpsSession() { shared_->open_connections.fetch_sub(1, std::memory_order_relaxed); }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
+  }
+
+ private:
+  void handshake() {
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.handshake_timeout);
+    stream_.async_handshake(ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) return;  // scanners and expired handshakes are not worth a log line each
+    client_cn_ = verified_client_cn();
+    read_request(shared_->config.idle_timeout);
+  }
+
+  std::optional<std::string> verified_client_cn() {
+    SSL* ssl = stream_.native_handle();
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (cert == nullptr) return std::nullopt;
+    std::optional<std::string> cn;
+    if (SSL_get_verify_result(ssl) == X509_V_OK) {
+      char buf[256] = {};
+      if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof buf) > 0) cn = buf;
+    }
+    X509_free(cert);
+    return cn;
+  }
+
+  void read_request(std::chrono::seconds timeout) {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_->config.header_limit));
+    parser_->body_limit(shared_->config.body_limit);
+    beast::get_lowest_layer(stream_).expires_after(timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::eof) return shutdown();
+    if (ec == http::error::body_limit) {
+      return send_error(413, "body", "request body exceeds " + std::to_string(shared_->config.body_limit) + " bytes",
+                        false);
+    }
+    if (ec == http::error::header_limit) {
+      return send_error(431, "headers", "request headers exceed " + std::to_string(shared_->config.header_limit) +
+                                            " bytes", false);
+    }
+    if (ec) return;  // timeout, reset, bad TLS: drop the connection
+    beast::get_lowest_layer(stream_).expires_never();
+
+    auto& req = parser_->get();
+    if (shared_->websocket && beast::websocket::is_upgrade(req) &&
+        std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')) ==
+            shared_->websocket_path) {
+      hand_over_to_websocket(std::move(stream_), parser_->release(), shared_);
+      return;
+    }
+
+    keep_alive_ = req.keep_alive();
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    const std::string target{req.target()};
+    const auto q = target.find('?');
+    request.path = target.substr(0, q);
+    if (q != std::string::npos) request.query = target.substr(q + 1);
+    for (const auto& field : req) {
+      std::string name{field.name_string()};
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers[name] = std::string(field.value());
+    }
+    request.body = std::move(req.body());
+    beast::error_code ignored;
+    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
+    request.remote_address = ignored ? "" : remote.address().to_string();
+    request.client_certificate_cn = client_cn_;
+
+    // The handler may answer from another thread (after a durable commit): come back to our strand.
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
+    shared_->router.dispatch(request, [self = shared_from_this()](HttpResponse response) {
+      net::post(self->stream_.get_executor(),
+                [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
+    });
+  }
+
+  void send_error(int status, const std::string& field, const std::string& message, bool keep_alive) {
+    keep_alive_ = keep_alive;
+    send(json_error(status, field, message));
+  }
+
+  void send(HttpResponse response) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(response.status));
+    res->set(http::field::server, "portcullisd");
+    res->set(http::field::content_type, response.content_type);
+    res->set(http::field::cache_control, "no-store");
+    res->set(http::field::strict_transport_security, "max-age=31536000");
+    res->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) res->set(name, value);
+    res->keep_alive(keep_alive_);
+    res->body() = std::move(response.body);
+    res->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      if (!self->keep_alive_) return self->shutdown();
+      self->read_request(self->shared_->config.idle_timeout);
+    });
+  }
+
+  void shutdown() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+  }
+
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  std::shared_ptr<SharedContext> shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<std::string> client_cn_;
+  bool keep_alive_ = true;
+};
+
+}  // namespace
+
+void start_https_session(tcp::socket socket, std::shared_ptr<SharedContext> shared) {
+  if (shared->open_connections.fetch_add(1, std::memory_order_relaxed) >= shared->config.max_connections) {
+    shared->open_connections.fetch_sub(1, std::memory_order_relaxed);
+    beast::error_code ignored;
+    socket.close(ignored);  // over the connection limit: refuse before spending a TLS handshake on it
+    return;
+  }
+  std::make_shared<HttpsSession>(std::move(socket), std::move(shared))->start();
+}
+
+}  // namespace portcullis::http::detail

@@ -1,0 +1,14 @@
+#pragma once
+#include <boost/beast/websocket.hpp>
+
+#include "session_common.hpp"
+
+namespace portcullis::http::detail {
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using UpgradeRequest = beast::http::request<beast::http::string_body>;
+
+// Defined in websocket_session.cpp: takes over a TLS stream whose HTTP request asked for an upgrade.
+void hand_over_to_websocket(TlsStream stream, UpgradeRequest request, std::shared_ptr<SharedContext> shared);
+
+}  // namespace portcullis::http::detail

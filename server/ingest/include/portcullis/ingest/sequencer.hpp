@@ -1,0 +1,78 @@
+#pragma once
+// The single writer of one site's history. Requests from every connection meet in one bounded queue;
+// the sequencer thread takes everything waiting, decides each event with the core engine in order,
+// chains the records, writes them with one COPY and one commit (group commit), and only then answers.
+// A storage failure answers 503 to everything in flight and rebuilds all state from history.
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <array>
+
+#include "portcullis/core/engine.hpp"
+#include "portcullis/core/time.hpp"
+#include "portcullis/ingest/ingest_types.hpp"
+#include "portcullis/metrics/metrics.hpp"
+
+namespace portcullis::ingest {
+
+struct SequencerConfig {
+  std::string site_id = "default";
+  std::string database;  // libpq connection string for the application role
+  std::size_t max_queued_submissions = 4096;
+  std::size_t max_events_per_commit = 2000;
+};
+
+class Sequencer {
+ public:
+  Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteModel> model, const core::Clock& clock,
+            metrics::ServerMetrics& metrics);
+  ~Sequencer();
+  Sequencer(const Sequencer&) = delete;
+  Sequencer& operator=(const Sequencer&) = delete;
+
+  // Connects, takes ownership of the site, replays history into the engine, starts the thread.
+  // Throws on failure (at start-up only).
+  void start();
+  void stop();
+
+  // Thread-safe. False when the queue is full: answer 503 and let the device retry.
+  bool submit(Submission submission);
+  // Best effort: dropped (and counted) when the queue is full.
+  void record(ServerFact fact);
+
+  [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
+
+ private:
+  using Work = std::variant<Submission, ServerFact>;
+  struct Database;  // the pqxx connection, kept out of this header
+
+  void run();
+  void connect_and_rebuild();
+  void process(std::deque<Work>& batch);
+
+  SequencerConfig config_;
+  std::shared_ptr<const core::SiteModel> initial_model_;
+  const core::Clock& clock_;
+  metrics::ServerMetrics& metrics_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Work> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Owned by the sequencer thread (and by start() before the thread exists).
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<core::Engine> engine_;
+  std::unordered_map<std::string, std::int64_t> last_seq_by_device_;
+  std::int64_t head_seq_ = 0;
+  std::array<std::uint8_t, 32> head_hash_{};
+  std::int64_t replayed_ = 0;
+};
+
+}  // namespace portcullis::ingest

@@ -1,0 +1,306 @@
+#include "portcullis/ingest/sequencer.hpp"
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <iostream>
+
+#include "portcullis/json/device_event_json.hpp"
+#include "portcullis/ledger/event_record.hpp"
+#include "portcullis/storage/event_store.hpp"
+
+namespace portcullis::ingest {
+namespace {
+
+std::string key_of(const std::string& device, std::int64_t seq) { return device + '\x1f' + std::to_string(seq); }
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+SubmissionResult unavailable(std::string why) {
+  SubmissionResult r;
+  r.status = SubmissionResult::Status::Unavailable;
+  r.error_message = std::move(why);
+  return r;
+}
+
+void deliver(Submission& submission, SubmissionResult result) {
+  if (!submission.done) return;
+  try {
+    submission.done(std::move(result));
+  } catch (const std::exception& e) {
+    std::cerr << "portcullisd: answering a submission failed: " << e.what() << '\n';
+  }
+}
+
+}  // namespace
+
+struct Sequencer::Database {
+  explicit Database(const std::string& conninfo) : connection(conninfo) {}
+  pqxx::connection connection;
+};
+
+Sequencer::Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteModel> model, const core::Clock& clock,
+                     metrics::ServerMetrics& metrics)
+    : config_(std::move(config)), initial_model_(std::move(model)), clock_(clock), metrics_(metrics) {}
+
+Sequencer::~Sequencer() { stop(); }
+
+void Sequencer::start() {
+  connect_and_rebuild();
+  thread_ = std::thread([this] { run(); });
+}
+
+void Sequencer::stop() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Sequencer::submit(Submission submission) {
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
+    queue_.emplace_back(std::move(submission));
+    metrics_.queue_depth.set(static_cast<std::int64_t>(queue_.size()));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void Sequencer::record(ServerFact fact) {
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return;
+    queue_.emplace_back(std::move(fact));
+  }
+  wake_.notify_one();
+}
+
+void Sequencer::connect_and_rebuild() {
+  db_ = std::make_unique<Database>(config_.database);
+  {
+    // One instance owns a site at a time; the lock lives as long as this connection.
+    pqxx::nontransaction tx{db_->connection};
+    const auto owned =
+        tx.exec_params("SELECT pg_try_advisory_lock(hashtext($1))", "portcullis-site:" + config_.site_id);
+    if (!owned[0][0].as<bool>()) {
+      throw std::runtime_error("site '" + config_.site_id + "' is owned by another portcullisd instance");
+    }
+  }
+  engine_ = std::make_unique<core::Engine>(initial_model_);
+  last_seq_by_device_.clear();
+  head_seq_ = 0;
+  head_hash_ = {};
+  replayed_ = 0;
+  bool chain_reported = false;
+
+  storage::EventStore store{db_->connection};
+  store.for_each(config_.site_id, 0, [&](const ledger::EventRecord& record) {
+    if (!chain_reported && (record.prev_hash != head_hash_ || ledger::chain_hash(head_hash_, record) != record.hash)) {
+      chain_reported = true;
+      std::cerr << "portcullisd: WARNING: hash chain broken at site_seq " << record.site_seq
+                << "; run portcullis-audit verify-chain\n";
+    }
+    if (record.source == ledger::Source::Device && record.device_id && record.device_seq) {
+      auto payload = json::payload_from_stored_json(record.payload);
+      if (auto* p = std::get_if<core::DevicePayload>(&payload)) {
+        core::DeviceEvent event;
+        event.device = core::DeviceId{*record.device_id};
+        event.seq = *record.device_seq;
+        event.device_time = core::from_unix_micros(record.device_time_us.value_or(record.received_us));
+        event.received_at = core::from_unix_micros(record.received_us);
+        event.payload = std::move(*p);
+        (void)engine_->apply(event, event.received_at);
+      }
+      auto& last = last_seq_by_device_[*record.device_id];
+      last = std::max(last, *record.device_seq);
+    }
+    head_seq_ = record.site_seq;
+    head_hash_ = record.hash;
+    ++replayed_;
+  });
+}
+
+void Sequencer::run() {
+  std::deque<Work> batch;
+  for (;;) {
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      // Take everything waiting, up to the commit size: this is the group commit.
+      std::size_t events = 0;
+      while (!queue_.empty() && events < config_.max_events_per_commit) {
+        if (auto* s = std::get_if<Submission>(&queue_.front())) events += s->events.size();
+        else ++events;
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      metrics_.queue_depth.set(static_cast<std::int64_t>(queue_.size()));
+    }
+    process(batch);
+    batch.clear();
+  }
+}
+
+void Sequencer::process(std::deque<Work>& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<ledger::EventRecord> records;
+  std::vector<std::pair<Submission*, SubmissionResult>> answered;
+  std::unordered_map<std::string, std::size_t> in_batch;  // device/seq -> index in records
+  auto head_hash = head_hash_;
+  auto head_seq = head_seq_;
+  std::int64_t received_us = std::max(core::to_unix_micros(clock_.now()), 0L);
+
+  auto seal_next = [&](ledger::EventRecord& record) {
+    record.site_id = config_.site_id;
+    record.site_seq = ++head_seq;
+    record.received_us = received_us;
+    head_hash = ledger::seal(record, head_hash);
+  };
+
+  try {
+    for (auto& work : batch) {
+      if (auto* fact = std::get_if<ServerFact>(&work)) {
+        ledger::EventRecord record;
+        record.source = ledger::Source::Server;
+        if (!fact->device_id.empty()) record.device_id = fact->device_id;
+        record.type = fact->type;
+        record.payload = fact->payload_json;
+        record.outcome = "{}";
+        seal_next(record);
+        records.push_back(std::move(record));
+        continue;
+      }
+      auto& submission = std::get<Submission>(work);
+      SubmissionResult result;
+
+      // First pass: classify every event, so a bad one rejects the whole request and changes nothing.
+      enum class Kind { New, DuplicateInBatch, DuplicateStored };
+      std::vector<Kind> kinds;
+      std::vector<std::optional<ledger::EventRecord>> stored;
+      std::unordered_map<std::string, std::int64_t> local_last;
+      for (std::size_t i = 0; i < submission.events.size() && result.error_field.empty(); ++i) {
+        const auto& event = submission.events[i];
+        const auto& device = event.device.str();
+        auto it = local_last.find(device);
+        const std::int64_t last = it != local_last.end() ? it->second : [&] {
+          auto found = last_seq_by_device_.find(device);
+          return found == last_seq_by_device_.end() ? std::int64_t{0} : found->second;
+        }();
+        stored.emplace_back();
+        if (event.seq > last) {
+          local_last[device] = event.seq;
+          kinds.push_back(Kind::New);
+        } else if (in_batch.count(key_of(device, event.seq))) {
+          kinds.push_back(Kind::DuplicateInBatch);
+        } else if (auto record = storage::EventStore{db_->connection}.find_device_event(device, event.seq)) {
+          stored.back() = std::move(record);
+          kinds.push_back(Kind::DuplicateStored);
+        } else {
+          result.status = SubmissionResult::Status::Rejected;
+          result.error_field = submission.batch ? "events[" + std::to_string(i) + "].seq" : "seq";
+          result.error_message = "seq " + std::to_string(event.seq) + " goes backwards: the last stored seq of " +
+                                 device + " is " + std::to_string(last) + " and this one was never stored";
+        }
+      }
+      if (result.status == SubmissionResult::Status::Rejected) {
+        metrics_.events_rejected.add(submission.events.size());
+        answered.emplace_back(&submission, std::move(result));
+        continue;
+      }
+
+      // Second pass: decide and chain the new events, in order.
+      for (std::size_t i = 0; i < submission.events.size(); ++i) {
+        auto& event = submission.events[i];
+        const auto& device = event.device.str();
+        EventAnswer answer;
+        answer.device_id = device;
+        answer.device_seq = event.seq;
+        if (kinds[i] == Kind::New) {
+          event.received_at = core::from_unix_micros(received_us);
+          const auto outcome = engine_->apply(event, event.received_at);
+          ledger::EventRecord record;
+          record.source = ledger::Source::Device;
+          record.device_id = device;
+          record.device_seq = event.seq;
+          record.type = core::type_name(event.payload);
+          record.device_time_us = core::to_unix_micros(event.device_time);
+          record.payload = json::stored_payload_json(event);
+          record.outcome = json::outcome_json(outcome);
+          seal_next(record);
+          answer.status = EventAnswer::Status::Stored;
+          answer.site_seq = record.site_seq;
+          answer.outcome_json = record.outcome;
+          in_batch[key_of(device, event.seq)] = records.size();
+          last_seq_by_device_[device] = event.seq;
+          records.push_back(std::move(record));
+        } else if (kinds[i] == Kind::DuplicateInBatch) {
+          const auto& original = records[in_batch.at(key_of(device, event.seq))];
+          answer.status = EventAnswer::Status::Duplicate;
+          answer.site_seq = original.site_seq;
+          answer.outcome_json = original.outcome;
+        } else {
+          answer.status = EventAnswer::Status::Duplicate;
+          answer.site_seq = stored[i]->site_seq;
+          answer.outcome_json = stored[i]->outcome;
+        }
+        result.answers.push_back(std::move(answer));
+      }
+      answered.emplace_back(&submission, std::move(result));
+    }
+
+    if (!records.empty()) {
+      const auto commit_started = std::chrono::steady_clock::now();
+      pqxx::work tx{db_->connection};
+      storage::EventStore::append(tx, records);
+      tx.commit();
+      metrics_.commits.add();
+      metrics_.batch_size.observe(static_cast<double>(records.size()));
+      metrics_.commit_seconds.observe(seconds_since(commit_started));
+    }
+  } catch (const std::exception& e) {
+    // Nothing of this batch is known to be stored: answer 503 (devices retry; a retry of an event that
+    // did commit is answered from history) and rebuild state from what the database really holds.
+    metrics_.commit_failures.add();
+    std::cerr << "portcullisd: storing a batch failed: " << e.what() << '\n';
+    for (auto& work : batch) {
+      if (auto* s = std::get_if<Submission>(&work)) {
+        metrics_.requests_unavailable.add();
+        deliver(*s, unavailable("the event store is unavailable; retry"));
+      }
+    }
+    for (int attempt = 0;; ++attempt) {
+      try {
+        connect_and_rebuild();
+        return;
+      } catch (const std::exception& again) {
+        std::cerr << "portcullisd: reconnecting to the event store failed: " << again.what() << '\n';
+        {
+          std::lock_guard lock{mutex_};
+          if (stopping_) return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 * (attempt + 1), 2000)));
+      }
+    }
+  }
+
+  head_seq_ = head_seq;
+  head_hash_ = head_hash;
+  const double elapsed = seconds_since(started);
+  for (auto& [submission, result] : answered) {
+    for (const auto& a : result.answers) {
+      if (a.status == EventAnswer::Status::Stored) metrics_.events_accepted.add();
+      else metrics_.events_duplicate.add();
+    }
+    metrics_.ingest_seconds.observe(elapsed);
+    deliver(*submission, std::move(result));
+  }
+}
+
+}  // namespace portcullis::ingest

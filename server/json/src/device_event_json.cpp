@@ -1,0 +1,285 @@
+#include "portcullis/json/device_event_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "card_json.hpp"
+#include "field_reader.hpp"
+#include "json_depth.hpp"
+#include "portcullis/json/rfc3339.hpp"
+
+namespace portcullis::json {
+namespace {
+
+using nlohmann::json;
+using detail::FieldReader;
+
+constexpr std::int64_t kMaxSeq = (std::int64_t{1} << 53) - 1;  // exact in every JSON implementation
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+// Reads the type-specific fields of one event (device API input and stored payloads share this).
+std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::string& type, bool stored) {
+  if (type == "credential") {
+    core::CardPresented e{core::ReaderId{r.id("reader")}, {}};
+    if (const json* card = r.object("card")) {
+      FieldReader cr{*card, r.path_of("card")};
+      e.card = detail::read_card(cr);
+      cr.reject_unknown_fields();
+      if (!cr.ok()) r.fail("card", "");  // keeps the inner path below
+      if (!cr.ok()) return std::nullopt;
+    }
+    return e;
+  }
+  if (type == "pin") {
+    core::PinEntered e;
+    e.reader = core::ReaderId{r.id("reader")};
+    if (stored) {
+      const auto verdict = r.string("verdict", 16);
+      if (verdict == "match") e.verdict = core::PinVerdict::Match;
+      else if (verdict == "duress") e.verdict = core::PinVerdict::Duress;
+      else if (verdict == "mismatch") e.verdict = core::PinVerdict::Mismatch;
+      else r.fail("verdict", "expected match, mismatch or duress");
+      if (r.optional("verified_for")) e.verified_for = core::PersonId{r.id("verified_for")};
+    } else {
+      const auto pin = r.string("pin", 12);
+      if (r.ok() && (pin.size() < 4 || pin.find_first_not_of("0123456789") != std::string::npos)) {
+        r.fail("pin", "expected 4 to 12 digits");
+      }
+    }
+    return e;
+  }
+  if (type == "biometric") {
+    core::BiometricMatch e;
+    e.reader = core::ReaderId{r.id("reader")};
+    e.template_id = r.id("template_id");
+    e.score = static_cast<std::uint32_t>(r.integer("score", 0, 1'000'000));
+    e.matched = r.boolean("matched");
+    return e;
+  }
+  if (type == "door_contact") {
+    core::DoorContact e;
+    e.portal = core::PortalId{r.id("portal")};
+    const auto state = r.string("state", 8);
+    if (state == "open") e.state = core::ContactState::Open;
+    else if (state == "closed") e.state = core::ContactState::Closed;
+    else if (r.ok()) r.fail("state", "expected open or closed");
+    return e;
+  }
+  if (type == "request_to_exit") return core::RequestToExit{core::PortalId{r.id("portal")}};
+  if (type == "tamper") {
+    core::Tamper e;
+    e.component = r.id("component");
+    e.active = r.boolean("active");
+    return e;
+  }
+  if (type == "heartbeat") return core::Heartbeat{};
+  if (type == "rfid_read") {
+    core::RfidRead e;
+    e.reader = core::ReaderId{r.id("reader")};
+    e.epc = r.string("epc", 128);
+    if (r.optional("antenna")) e.antenna = static_cast<std::uint32_t>(r.integer("antenna", 0, 255));
+    if (r.optional("rssi")) e.rssi = static_cast<std::int32_t>(r.integer("rssi", -200, 200));
+    if (r.optional("count")) e.count = static_cast<std::uint32_t>(r.integer("count", 1, 1'000'000));
+    return e;
+  }
+  if (type == "fire_alarm") {
+    core::FireAlarm e;
+    if (r.optional("zone")) e.zone = core::ZoneId{r.id("zone")};
+    e.active = r.boolean("active");
+    return e;
+  }
+  if (type == "occupancy") {
+    core::OccupancyReport e;
+    e.mantrap = core::MantrapId{r.id("mantrap")};
+    e.count = static_cast<std::uint32_t>(r.integer("count", 0, 1000));
+    return e;
+  }
+  r.fail("type",
+         "unknown event type '" + type +
+             "' (expected credential, pin, biometric, door_contact, request_to_exit, tamper, heartbeat, rfid_read, "
+             "fire_alarm or occupancy)");
+  return std::nullopt;
+}
+
+std::variant<core::DeviceEvent, FieldError> read_event(const json& item, const std::string& path) {
+  if (!item.is_object()) return FieldError{path.empty() ? "$" : path, "expected an event object"};
+  FieldReader r{item, path};
+  core::DeviceEvent event;
+  event.device = core::DeviceId{r.id("device_id")};
+  event.seq = r.integer("seq", 1, kMaxSeq);
+  const auto time_text = r.string("time", 40);
+  if (r.ok()) {
+    if (auto t = parse_rfc3339(time_text)) event.device_time = *t;
+    else r.fail("time", "expected an RFC 3339 timestamp such as 2026-11-27T10:00:00.000Z");
+  }
+  const auto type = r.string("type", 32);
+  if (!r.ok()) return *r.error();
+  auto payload = read_payload(r, type, /*stored=*/false);
+  r.reject_unknown_fields();
+  if (!r.ok() || !payload) return *r.error();
+  event.payload = std::move(*payload);
+  return event;
+}
+
+json card_to_json(const core::Card& card) {
+  json j;
+  j["format"] = detail::card_format_name(card.format);
+  j["facility"] = card.facility;
+  j["number"] = card.number;
+  if (!card.raw_bits.empty()) j["bits"] = card.raw_bits;
+  return j;
+}
+
+const char* verdict_name(core::PinVerdict v) {
+  switch (v) {
+    case core::PinVerdict::Match: return "match";
+    case core::PinVerdict::Duress: return "duress";
+    case core::PinVerdict::Mismatch: return "mismatch";
+  }
+  return "mismatch";
+}
+
+}  // namespace
+
+std::variant<EventRequest, FieldError> parse_event_request(std::string_view body, const EventRequestLimits& limits) {
+  if (detail::nesting_depth(body) > limits.max_nesting_depth) {
+    return FieldError{"$", "JSON nested deeper than " + std::to_string(limits.max_nesting_depth) + " levels"};
+  }
+  json doc;
+  try {
+    doc = json::parse(body);
+  } catch (const json::parse_error& e) {
+    return FieldError{"$", "malformed JSON at byte " + std::to_string(e.byte)};
+  }
+  EventRequest request;
+  const json* list = nullptr;
+  std::string prefix;
+  if (doc.is_array()) {
+    list = &doc;
+    request.batch = true;
+  } else if (doc.is_object() && doc.contains("events")) {
+    if (doc.size() != 1) return FieldError{"$", "a batch object holds only \"events\""};
+    list = &doc["events"];
+    if (!list->is_array()) return FieldError{"events", "expected an array of events"};
+    prefix = "events";
+    request.batch = true;
+  }
+  if (list == nullptr) {
+    auto one = read_event(doc, "");
+    if (auto* err = std::get_if<FieldError>(&one)) return *err;
+    request.events.push_back(std::move(std::get<core::DeviceEvent>(one)));
+    return request;
+  }
+  if (list->empty()) return FieldError{prefix.empty() ? "$" : prefix, "the batch is empty"};
+  if (list->size() > limits.max_events_per_request) {
+    return FieldError{prefix.empty() ? "$" : prefix,
+                      "at most " + std::to_string(limits.max_events_per_request) + " events per request"};
+  }
+  request.events.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    auto one = read_event((*list)[i], prefix + "[" + std::to_string(i) + "]");
+    if (auto* err = std::get_if<FieldError>(&one)) return *err;
+    request.events.push_back(std::move(std::get<core::DeviceEvent>(one)));
+  }
+  return request;
+}
+
+std::string stored_payload_json(const core::DeviceEvent& event) {
+  json j;
+  j["type"] = core::type_name(event.payload);
+  std::visit(Overloaded{
+                 [&](const core::CardPresented& e) {
+                   j["reader"] = e.reader.str();
+                   j["card"] = card_to_json(e.card);
+                 },
+                 [&](const core::PinEntered& e) {
+                   j["reader"] = e.reader.str();
+                   j["verdict"] = verdict_name(e.verdict);
+                   if (!e.verified_for.empty()) j["verified_for"] = e.verified_for.str();
+                 },
+                 [&](const core::BiometricMatch& e) {
+                   j["reader"] = e.reader.str();
+                   j["template_id"] = e.template_id;
+                   j["score"] = e.score;
+                   j["matched"] = e.matched;
+                 },
+                 [&](const core::DoorContact& e) {
+                   j["portal"] = e.portal.str();
+                   j["state"] = e.state == core::ContactState::Open ? "open" : "closed";
+                 },
+                 [&](const core::RequestToExit& e) { j["portal"] = e.portal.str(); },
+                 [&](const core::Tamper& e) {
+                   j["component"] = e.component;
+                   j["active"] = e.active;
+                 },
+                 [&](const core::Heartbeat&) {},
+                 [&](const core::RfidRead& e) {
+                   j["reader"] = e.reader.str();
+                   j["epc"] = e.epc;
+                   j["antenna"] = e.antenna;
+                   j["rssi"] = e.rssi;
+                   j["count"] = e.count;
+                 },
+                 [&](const core::FireAlarm& e) {
+                   if (!e.zone.empty()) j["zone"] = e.zone.str();
+                   j["active"] = e.active;
+                 },
+                 [&](const core::OccupancyReport& e) {
+                   j["mantrap"] = e.mantrap.str();
+                   j["count"] = e.count;
+                 },
+             },
+             event.payload);
+  return j.dump();
+}
+
+std::variant<core::DevicePayload, FieldError> payload_from_stored_json(std::string_view text) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return FieldError{"payload", "malformed stored JSON at byte " + std::to_string(e.byte)};
+  }
+  if (!doc.is_object()) return FieldError{"payload", "expected an object"};
+  FieldReader r{doc, "payload"};
+  const auto type = r.string("type", 32);
+  if (!r.ok()) return *r.error();
+  auto payload = read_payload(r, type, /*stored=*/true);
+  r.reject_unknown_fields();
+  if (!r.ok() || !payload) return *r.error();
+  return std::move(*payload);
+}
+
+std::string outcome_json(const core::Outcome& outcome) {
+  json j;
+  if (outcome.decision) {
+    const auto& d = *outcome.decision;
+    json dj;
+    dj["verdict"] = core::to_string(d.verdict);
+    dj["reason"] = core::to_string(d.reason);
+    if (d.needed) dj["needed"] = core::to_string(*d.needed);
+    if (!d.person.empty()) dj["person"] = d.person.str();
+    if (!d.portal.empty()) dj["portal"] = d.portal.str();
+    if (!d.destination.empty()) dj["destination"] = d.destination.str();
+    if (!d.rack.empty()) dj["rack"] = d.rack.str();
+    j["decision"] = std::move(dj);
+  } else {
+    j["decision"] = nullptr;
+  }
+  j["alarms"] = json::array();
+  for (const auto& a : outcome.alarms) {
+    json aj;
+    aj["kind"] = a.kind;
+    aj["severity"] = core::to_string(a.severity);
+    aj["subject"] = a.subject;
+    if (!a.detail.empty()) aj["detail"] = a.detail;
+    if (a.silent) aj["silent"] = true;
+    j["alarms"].push_back(std::move(aj));
+  }
+  return j.dump();
+}
+
+}  // namespace portcullis::json

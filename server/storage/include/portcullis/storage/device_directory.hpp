@@ -1,0 +1,34 @@
+#pragma once
+// The devices table: who may post events, and with which token hash.
+#include <pqxx/connection>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace portcullis::storage {
+
+struct DeviceRow {
+  std::string device_id;
+  std::string site_id;
+  std::string kind;
+  std::optional<std::array<std::uint8_t, 32>> token_sha256;  // absent: certificate-only device
+  bool enabled = true;
+};
+
+class DeviceDirectory {
+ public:
+  explicit DeviceDirectory(pqxx::connection& connection);
+
+  [[nodiscard]] std::vector<DeviceRow> load_site(const std::string& site_id);
+  // Inserts or replaces the device's kind and token hash, enabling it.
+  void upsert(const DeviceRow& device, std::int64_t now_us);
+  void set_enabled(const std::string& device_id, bool enabled);
+
+ private:
+  pqxx::connection& connection_;
+};
+
+}  // namespace portcullis::storage
