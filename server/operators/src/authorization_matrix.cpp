@@ -1,0 +1,187 @@
+#include "portcullis/operators/authorization_matrix.hpp"
+
+#include <array>
+
+namespace portcullis::operators {
+namespace {
+
+constexpr RoleSet kEveryOperator = RoleSet::all_operators();
+constexpr RoleSet kAdmin{Role::Admin};
+constexpr RoleSet kSupervisorAdmin{Role::Supervisor, Role::Admin};
+// People who act on the floor; auditors read, they never act.
+constexpr RoleSet kFloor{Role::Guard, Role::Supervisor, Role::Admin};
+constexpr RoleSet kAuditAdmin{Role::Auditor, Role::Admin};
+// Supervisors must find the person they revoke; auditors cross-check people against leavers.
+constexpr RoleSet kPeopleReaders{Role::Supervisor, Role::Auditor, Role::Admin};
+
+constexpr RouteRule anyone(Method m, std::string_view p) {
+  return {m, p, true, false, {}};
+}
+constexpr RouteRule device_only(Method m, std::string_view p) {
+  return {m, p, false, true, {}};
+}
+constexpr RouteRule operators(Method m, std::string_view p, RoleSet r) {
+  return {m, p, false, false, r};
+}
+
+using enum Method;
+
+constexpr std::array kMatrix{
+    // Devices: post events, read and answer their own commands. Nothing else.
+    device_only(Post, "/api/v1/events"),
+    device_only(Get, "/api/v1/devices/me/commands"),
+    device_only(Post, "/api/v1/devices/me/commands/{id}/result"),
+
+    // Without credentials: liveness and the login itself. Nothing that changes state.
+    anyone(Get, "/api/v1/health"),
+    anyone(Post, "/api/v1/auth/login"),
+    // Metrics reveal event rates, connected consoles and alarm counts: reconnaissance material in a
+    // high-security site, so not public. Scrapers use a separate management listener (see docs).
+    operators(Get, "/metrics", kAdmin),
+
+    operators(Post, "/api/v1/auth/logout", kEveryOperator),
+    operators(Get, "/api/v1/stream", kEveryOperator),
+    operators(Get, "/api/v1/site", kEveryOperator),
+    operators(Put, "/api/v1/site", kAdmin),
+
+    operators(Get, "/api/v1/people", kPeopleReaders),
+    operators(Post, "/api/v1/people", kAdmin),
+    operators(Put, "/api/v1/people/{id}", kAdmin),
+    operators(Delete, "/api/v1/people/{id}", kAdmin),
+    // Revocation is fast and safe (it only takes access away), so supervisors may do it at night.
+    operators(Post, "/api/v1/people/{id}/revoke", kSupervisorAdmin),
+    operators(Post, "/api/v1/credentials/{id}/revoke", kSupervisorAdmin),
+
+    operators(Post, "/api/v1/grants", kAdmin),
+    operators(Post, "/api/v1/grants/{id}/revoke", kSupervisorAdmin),
+    operators(Post, "/api/v1/jit-requests", kFloor),
+    operators(Post, "/api/v1/jit-requests/{id}/approve", kSupervisorAdmin),
+
+    operators(Get, "/api/v1/alarms", kEveryOperator),
+    operators(Post, "/api/v1/alarms/{id}/acknowledge", kFloor),
+    operators(Post, "/api/v1/alarms/{id}/resolve", kFloor),
+
+    operators(Post, "/api/v1/commands", kFloor),
+    operators(Post, "/api/v1/approvals/{id}/approve", kSupervisorAdmin),
+    operators(Post, "/api/v1/presence/{person}/forgive", kSupervisorAdmin),
+    operators(Post, "/api/v1/lockdown", kSupervisorAdmin),
+    operators(Post, "/api/v1/lockdown/release", kSupervisorAdmin),
+
+    operators(Get, "/api/v1/reports/{report}", kAuditAdmin),
+
+    operators(Post, "/api/v1/operators", kAdmin),
+    operators(Post, "/api/v1/operators/{id}/disable", kAdmin),
+};
+
+const RouteRule* find_rule(Method method, std::string_view pattern) noexcept {
+  for (const RouteRule& rule : kMatrix) {
+    if (rule.method == method && rule.pattern == pattern) return &rule;
+  }
+  return nullptr;
+}
+
+bool is_placeholder(std::string_view segment) noexcept {
+  return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Walks '/'-separated segments; an empty trailing segment ("/site/") is a segment of its own, so
+// a trailing slash never matches a pattern without one.
+class SegmentCursor {
+ public:
+  explicit SegmentCursor(std::string_view text) noexcept : rest_(text) {}
+  [[nodiscard]] bool done() const noexcept { return done_; }
+  std::string_view next() noexcept {
+    const auto slash = rest_.find('/');
+    const std::string_view segment = rest_.substr(0, slash);
+    if (slash == std::string_view::npos) {
+      done_ = true;
+      rest_ = {};
+    } else {
+      rest_ = rest_.substr(slash + 1);
+    }
+    return segment;
+  }
+
+ private:
+  std::string_view rest_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::string_view to_string(Method m) noexcept {
+  switch (m) {
+    case Method::Get: return "GET";
+    case Method::Post: return "POST";
+    case Method::Put: return "PUT";
+    case Method::Delete: return "DELETE";
+  }
+  return "UNKNOWN";
+}
+
+std::optional<Method> parse_method(std::string_view text) noexcept {
+  for (Method m : kAllMethods) {
+    if (to_string(m) == text) return m;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(DenyReason r) noexcept {
+  switch (r) {
+    case DenyReason::UnknownRoute: return "unknown_route";
+    case DenyReason::AuthenticationRequired: return "authentication_required";
+    case DenyReason::RoleNotAllowed: return "role_not_allowed";
+    case DenyReason::DevicesNotAllowed: return "devices_not_allowed";
+    case DenyReason::OperatorsNotAllowed: return "operators_not_allowed";
+  }
+  return "unknown";
+}
+
+std::span<const RouteRule> authorization_matrix() noexcept {
+  return kMatrix;
+}
+
+AuthorizationResult authorize(const Principal& principal, Method method,
+                              std::string_view route_pattern) noexcept {
+  const RouteRule* rule = find_rule(method, route_pattern);
+  if (rule == nullptr) return AuthorizationResult::deny(DenyReason::UnknownRoute);
+  if (rule->open_to_anyone) return AuthorizationResult::allow();
+  switch (principal.kind) {
+    case PrincipalKind::Anonymous: return AuthorizationResult::deny(DenyReason::AuthenticationRequired);
+    case PrincipalKind::Device:
+      return rule->devices ? AuthorizationResult::allow()
+                           : AuthorizationResult::deny(DenyReason::DevicesNotAllowed);
+    case PrincipalKind::Operator:
+      if (rule->roles.contains(principal.role)) return AuthorizationResult::allow();
+      return AuthorizationResult::deny(rule->roles.empty() ? DenyReason::OperatorsNotAllowed
+                                                           : DenyReason::RoleNotAllowed);
+  }
+  return AuthorizationResult::deny(DenyReason::AuthenticationRequired);
+}
+
+bool path_matches_pattern(std::string_view path, std::string_view pattern) noexcept {
+  if (path.empty() || path.front() != '/' || pattern.empty() || pattern.front() != '/') return false;
+  SegmentCursor got_cursor{path.substr(1)};
+  SegmentCursor want_cursor{pattern.substr(1)};
+  while (!want_cursor.done() && !got_cursor.done()) {
+    const std::string_view want = want_cursor.next();
+    const std::string_view got = got_cursor.next();
+    if (is_placeholder(want)) {
+      // A placeholder never matches an empty or dot segment, so "/people//revoke" or
+      // "/people/../revoke" cannot be smuggled into a pattern.
+      if (got.empty() || got == "." || got == "..") return false;
+    } else if (want != got) {
+      return false;
+    }
+  }
+  return want_cursor.done() && got_cursor.done();
+}
+
+std::optional<std::string_view> find_route_pattern(Method method, std::string_view path) noexcept {
+  for (const RouteRule& rule : kMatrix) {
+    if (rule.method == method && path_matches_pattern(path, rule.pattern)) return rule.pattern;
+  }
+  return std::nullopt;
+}
+
+}  // namespace portcullis::operators

@@ -1,0 +1,105 @@
+#include "portcullis/operators/dual_approval.hpp"
+
+#include <utility>
+
+namespace portcullis::operators {
+namespace {
+
+ApprovalStep refused(const PendingApproval& approval, ApprovalCheck why) {
+  return {why, approval};
+}
+
+ApprovalStep moved_to(const PendingApproval& approval, ApprovalCheck why, ApprovalStatus status,
+                      core::Timestamp now, std::optional<core::OperatorId> by = std::nullopt) {
+  ApprovalStep step{why, approval};
+  step.approval.status = status;
+  if (by) step.approval.decided_by = std::move(by);
+  step.approval.decided_at = now;
+  return step;
+}
+
+}  // namespace
+
+std::string_view to_string(ApprovalStatus s) noexcept {
+  switch (s) {
+    case ApprovalStatus::Pending: return "pending";
+    case ApprovalStatus::Approved: return "approved";
+    case ApprovalStatus::Executed: return "executed";
+    case ApprovalStatus::Rejected: return "rejected";
+    case ApprovalStatus::Voided: return "voided";
+    case ApprovalStatus::Expired: return "expired";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ApprovalCheck c) noexcept {
+  switch (c) {
+    case ApprovalCheck::Ok: return "ok";
+    case ApprovalCheck::NotPending: return "not_pending";
+    case ApprovalCheck::NotApproved: return "not_approved";
+    case ApprovalCheck::Expired: return "expired";
+    case ApprovalCheck::NotAnOperator: return "not_an_operator";
+    case ApprovalCheck::SelfApproval: return "self_approval";
+    case ApprovalCheck::RoleNotAllowed: return "role_not_allowed";
+    case ApprovalCheck::ChangeModified: return "change_modified";
+  }
+  return "unknown";
+}
+
+PendingApproval request_approval(ApprovalId id, std::string action, core::OperatorId requester,
+                                 std::string_view canonical_change, const ChangeHasher& hash,
+                                 core::Timestamp now, core::Duration validity, RoleSet approver_roles) {
+  PendingApproval approval;
+  approval.id = std::move(id);
+  approval.action = std::move(action);
+  approval.requester = std::move(requester);
+  approval.change_hash = hash(canonical_change);
+  approval.approver_roles = approver_roles;
+  approval.requested_at = now;
+  approval.expires_at = now + validity;
+  return approval;
+}
+
+ApprovalStep approve(const PendingApproval& approval, const Principal& approver,
+                     std::string_view current_change, const ChangeHasher& hash, core::Timestamp now) {
+  if (approval.status != ApprovalStatus::Pending) return refused(approval, ApprovalCheck::NotPending);
+  if (now >= approval.expires_at) {
+    return moved_to(approval, ApprovalCheck::Expired, ApprovalStatus::Expired, now);
+  }
+  if (!approver.is_operator()) return refused(approval, ApprovalCheck::NotAnOperator);
+  if (approver.operator_id == approval.requester) return refused(approval, ApprovalCheck::SelfApproval);
+  if (!approval.approver_roles.contains(approver.role))
+    return refused(approval, ApprovalCheck::RoleNotAllowed);
+  // The approver saw the change as it is now; if that is not what was requested, neither version
+  // was approved by two people, so the request dies and must be made again.
+  if (hash(current_change) != approval.change_hash) {
+    return moved_to(approval, ApprovalCheck::ChangeModified, ApprovalStatus::Voided, now);
+  }
+  return moved_to(approval, ApprovalCheck::Ok, ApprovalStatus::Approved, now, approver.operator_id);
+}
+
+ApprovalStep reject(const PendingApproval& approval, const Principal& by, core::Timestamp now) {
+  if (approval.status != ApprovalStatus::Pending) return refused(approval, ApprovalCheck::NotPending);
+  if (!by.is_operator()) return refused(approval, ApprovalCheck::NotAnOperator);
+  const bool withdrawing = by.operator_id == approval.requester;
+  if (!withdrawing && !approval.approver_roles.contains(by.role)) {
+    return refused(approval, ApprovalCheck::RoleNotAllowed);
+  }
+  return moved_to(approval, ApprovalCheck::Ok, ApprovalStatus::Rejected, now, by.operator_id);
+}
+
+ApprovalStep consume_for_execution(const PendingApproval& approval, std::string_view current_change,
+                                   const ChangeHasher& hash, core::Timestamp now) {
+  if (approval.status != ApprovalStatus::Approved) return refused(approval, ApprovalCheck::NotApproved);
+  if (now >= approval.expires_at) {
+    return moved_to(approval, ApprovalCheck::Expired, ApprovalStatus::Expired, now);
+  }
+  if (hash(current_change) != approval.change_hash) {
+    return moved_to(approval, ApprovalCheck::ChangeModified, ApprovalStatus::Voided, now);
+  }
+  ApprovalStep step{ApprovalCheck::Ok, approval};
+  step.approval.status = ApprovalStatus::Executed;
+  return step;
+}
+
+}  // namespace portcullis::operators
