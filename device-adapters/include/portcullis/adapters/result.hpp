@@ -1,0 +1,97 @@
+#pragma once
+// Errors as values for every device codec: a parse either yields a value or a CodecError whose
+// reason names the field that is wrong. No codec throws across its API.
+#include <cassert>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace portcullis::adapters {
+
+// Stable, coarse classification of what went wrong. The reason string carries the detail
+// (which field, which value, which parity) and is meant for logs and operators, not parsing.
+enum class ErrorCode {
+  // Wiegand
+  WrongLength,     // bit string length does not match the format (or no format has that length)
+  BadCharacter,    // a character other than '0' or '1'
+  ParityMismatch,  // a parity bit does not match; the reason names which one
+  OutOfRange,      // a value to encode does not fit its field
+  // OSDP framing
+  BadStartOfMessage,  // first byte is not SOM 0x53
+  Truncated,          // fewer bytes than the header or the declared length needs
+  LengthMismatch,     // declared length disagrees with the bytes given or is below the minimum
+  FrameTooLong,       // declared length above the configured maximum
+  CrcMismatch,        // CRC-16 trailer wrong
+  ChecksumMismatch,   // 8-bit checksum trailer wrong
+  BadSecurityBlock,   // security control block length/type invalid
+  BadAddress,         // address out of range when building
+  // OSDP replies
+  NotAReply,         // frame is a command (address bit 7 clear)
+  UnsupportedReply,  // reply code this codec does not decode (frame itself is valid)
+  BadReplyData,      // known reply whose data length or content is invalid
+  EncryptedPayload,  // SCS_17/SCS_18: data is AES-encrypted and must be decrypted first
+  Garbage,           // deframer discarded bytes that were not part of any frame
+  // RFID
+  BadIdentifier,  // empty or over-long EPC / reader id
+};
+
+[[nodiscard]] std::string_view to_string(ErrorCode code) noexcept;
+
+struct CodecError {
+  ErrorCode code;
+  std::string reason;
+  friend bool operator==(const CodecError&, const CodecError&) = default;
+};
+
+// A value or a CodecError. Accessing the wrong alternative is a programming error (aborts),
+// so callers always test ok() first.
+template <class T>
+class [[nodiscard]] Result {
+  static_assert(!std::is_same_v<T, CodecError>);
+
+ public:
+  Result(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
+  Result(CodecError error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+
+  [[nodiscard]] bool ok() const noexcept { return std::holds_alternative<T>(v_); }
+  explicit operator bool() const noexcept { return ok(); }
+
+  [[nodiscard]] const T& value() const& {
+    if (const T* v = std::get_if<T>(&v_)) return *v;
+    misuse();
+  }
+  [[nodiscard]] T& value() & {
+    if (T* v = std::get_if<T>(&v_)) return *v;
+    misuse();
+  }
+  [[nodiscard]] T&& value() && {
+    if (T* v = std::get_if<T>(&v_)) return std::move(*v);
+    misuse();
+  }
+  const T& operator*() const& { return value(); }
+  const T* operator->() const { return &value(); }
+
+  [[nodiscard]] const CodecError& error() const {
+    if (const CodecError* e = std::get_if<CodecError>(&v_)) return *e;
+    misuse();
+  }
+
+ private:
+  // Reading the alternative that is not there is a programming error, not a runtime condition:
+  // stop rather than return garbage.
+  [[noreturn]] static void misuse() {
+    assert(false && "Result accessed without checking ok()");
+    std::abort();
+  }
+
+  std::variant<T, CodecError> v_;
+};
+
+[[nodiscard]] inline CodecError make_error(ErrorCode code, std::string reason) {
+  return CodecError{code, std::move(reason)};
+}
+
+}  // namespace portcullis::adapters
