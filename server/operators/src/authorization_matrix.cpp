@@ -71,6 +71,8 @@ constexpr std::array kMatrix{
 
     operators(Post, "/api/v1/operators", kAdmin),
     operators(Post, "/api/v1/operators/{id}/disable", kAdmin),
+    // Lifts a lockout after repeated failed logins; nobody else can (see login_throttle.hpp).
+    operators(Post, "/api/v1/operators/{id}/unlock", kAdmin),
 };
 
 const RouteRule* find_rule(Method method, std::string_view pattern) noexcept {
@@ -137,6 +139,17 @@ std::string_view to_string(DenyReason r) noexcept {
   return "unknown";
 }
 
+int http_status_for(DenyReason r) noexcept {
+  switch (r) {
+    case DenyReason::UnknownRoute: return 404;
+    case DenyReason::AuthenticationRequired: return 401;
+    case DenyReason::RoleNotAllowed:
+    case DenyReason::DevicesNotAllowed:
+    case DenyReason::OperatorsNotAllowed: return 403;
+  }
+  return 403;
+}
+
 std::span<const RouteRule> authorization_matrix() noexcept {
   return kMatrix;
 }
@@ -182,6 +195,22 @@ std::optional<std::string_view> find_route_pattern(Method method, std::string_vi
     if (rule.method == method && path_matches_pattern(path, rule.pattern)) return rule.pattern;
   }
   return std::nullopt;
+}
+
+std::string fill_placeholders(std::string_view pattern, std::string_view value) {
+  std::string path;
+  bool in_placeholder = false;
+  for (char c : pattern) {
+    if (c == '{') {
+      in_placeholder = true;
+      path += value;
+    } else if (c == '}') {
+      in_placeholder = false;
+    } else if (!in_placeholder) {
+      path += c;
+    }
+  }
+  return path;
 }
 
 }  // namespace portcullis::operators

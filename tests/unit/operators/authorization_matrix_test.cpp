@@ -53,6 +53,7 @@ constexpr Expected kExpected[] = {
     {"..YY..", "GET", "/api/v1/reports/{report}"},
     {"...Y..", "POST", "/api/v1/operators"},
     {"...Y..", "POST", "/api/v1/operators/{id}/disable"},
+    {"...Y..", "POST", "/api/v1/operators/{id}/unlock"},
 };
 
 std::vector<Principal> principals_in_column_order() {
@@ -136,6 +137,14 @@ TEST(AuthorizationMatrix, DenyReasonsTellTheHttpLayer401From403) {
   EXPECT_EQ(authorize(device, Method::Get, "/api/v1/site").reason, DenyReason::DevicesNotAllowed);
 }
 
+TEST(AuthorizationMatrix, DenialsMapTo404Then401Then403) {
+  EXPECT_EQ(http_status_for(DenyReason::UnknownRoute), 404);
+  EXPECT_EQ(http_status_for(DenyReason::AuthenticationRequired), 401);
+  EXPECT_EQ(http_status_for(DenyReason::RoleNotAllowed), 403);
+  EXPECT_EQ(http_status_for(DenyReason::DevicesNotAllowed), 403);
+  EXPECT_EQ(http_status_for(DenyReason::OperatorsNotAllowed), 403);
+}
+
 TEST(RoutePatterns, ConcretePathsFindTheirPattern) {
   EXPECT_EQ(find_route_pattern(Method::Post, "/api/v1/people/p-17/revoke"), "/api/v1/people/{id}/revoke");
   EXPECT_EQ(find_route_pattern(Method::Put, "/api/v1/people/p-17"), "/api/v1/people/{id}");
@@ -144,6 +153,7 @@ TEST(RoutePatterns, ConcretePathsFindTheirPattern) {
   EXPECT_EQ(find_route_pattern(Method::Post, "/api/v1/lockdown/release"), "/api/v1/lockdown/release");
   EXPECT_EQ(find_route_pattern(Method::Get, "/api/v1/reports/access"), "/api/v1/reports/{report}");
   EXPECT_EQ(find_route_pattern(Method::Get, "/metrics"), "/metrics");
+  EXPECT_EQ(fill_placeholders("/api/v1/people/{id}/revoke", "p-1"), "/api/v1/people/p-1/revoke");
 }
 
 TEST(RoutePatterns, OddPathsMatchNothing) {
@@ -158,18 +168,7 @@ TEST(RoutePatterns, OddPathsMatchNothing) {
 
 TEST(RoutePatterns, EveryPatternMatchesItselfWithPlaceholdersFilledIn) {
   for (const RouteRule& rule : authorization_matrix()) {
-    std::string concrete;
-    bool in_placeholder = false;
-    for (char c : rule.pattern) {
-      if (c == '{') {
-        in_placeholder = true;
-        concrete += "x1";
-      } else if (c == '}') {
-        in_placeholder = false;
-      } else if (!in_placeholder) {
-        concrete += c;
-      }
-    }
+    const std::string concrete = fill_placeholders(rule.pattern, "x1");
     EXPECT_EQ(find_route_pattern(rule.method, concrete), rule.pattern) << concrete;
   }
 }

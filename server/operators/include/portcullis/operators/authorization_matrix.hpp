@@ -4,6 +4,7 @@
 // table is denied. The table is the contract the HTTP-level matrix test walks.
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "portcullis/operators/principal.hpp"
@@ -40,6 +41,10 @@ enum class DenyReason : std::uint8_t {
 
 [[nodiscard]] std::string_view to_string(DenyReason r) noexcept;
 
+// The status every route answers a denial with, so the HTTP layer and its matrix test agree:
+// 404 for routes not in the table, 401 without a credential, 403 for the wrong principal.
+[[nodiscard]] int http_status_for(DenyReason r) noexcept;
+
 struct AuthorizationResult {
   bool allowed = false;
   std::optional<DenyReason> reason;  // set when denied
@@ -59,5 +64,8 @@ struct AuthorizationResult {
                                                                  std::string_view path) noexcept;
 
 [[nodiscard]] bool path_matches_pattern(std::string_view path, std::string_view pattern) noexcept;
+
+// A concrete path for a pattern, every placeholder replaced by `value`: for tests that walk the table.
+[[nodiscard]] std::string fill_placeholders(std::string_view pattern, std::string_view value);
 
 }  // namespace portcullis::operators
