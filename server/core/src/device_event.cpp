@@ -8,6 +8,15 @@ struct Overloaded : Ts... {
 };
 }  // namespace
 
+const char* to_string(PinVerdict verdict) noexcept {
+  switch (verdict) {
+    case PinVerdict::Match: return "match";
+    case PinVerdict::Mismatch: return "mismatch";
+    case PinVerdict::Duress: return "duress";
+  }
+  return "mismatch";
+}
+
 const char* type_name(const DevicePayload& payload) noexcept {
   return std::visit(Overloaded{
                         [](const CardPresented&) { return "credential"; },

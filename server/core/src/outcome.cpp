@@ -39,6 +39,15 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::Duress: return "duress";
     case Reason::FireAlarmRelease: return "fire_alarm_release";
     case Reason::DecisionUnavailable: return "decision_unavailable";
+    case Reason::ClearanceMissing: return "clearance_missing";
+    case Reason::GrantRevoked: return "grant_revoked";
+    case Reason::Applied: return "applied";
+    case Reason::UnknownSubject: return "unknown_subject";
+    case Reason::SelfApproval: return "self_approval";
+    case Reason::ApproverRoleRequired: return "approver_role_required";
+    case Reason::RequestExpired: return "request_expired";
+    case Reason::DuplicateId: return "duplicate_id";
+    case Reason::DurationTooLong: return "duration_too_long";
   }
   return "decision_unavailable";
 }

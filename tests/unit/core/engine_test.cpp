@@ -1,51 +1,102 @@
+// One card at one reader on a fresh engine: each row pins one rule and its reason code.
 #include "portcullis/core/engine.hpp"
 
 #include <gtest/gtest.h>
 
+#include "test_site.hpp"
+
 namespace portcullis::core {
 namespace {
+using namespace testing;
 
-std::shared_ptr<const SiteModel> tiny_site() {
-  auto m = std::make_shared<SiteModel>();
-  m->add_zone({ZoneId{"public"}, "Public", ZoneId{}, 0});
-  m->add_zone({ZoneId{"lobby"}, "Lobby", ZoneId{"public"}, 1});
-  m->add_portal({PortalId{"front"}, "Front door", ZoneId{"public"}, ZoneId{"lobby"}});
-  m->add_reader({ReaderId{"front-in"}, PortalId{"front"}, ReaderSide::Entry});
-  m->add_person({PersonId{"ada"}, "Ada"});
-  m->add_card({CredentialId{"c1"}, PersonId{"ada"}, 12, 3456});
-  return m;
-}
+struct CardCase {
+  const char* name;
+  const char* reader;
+  std::uint64_t card;
+  Timestamp at;
+  Verdict verdict;
+  Reason reason;
+  std::optional<Factor> needed = std::nullopt;
+};
 
-DeviceEvent card_at(std::string reader, std::uint32_t facility, std::uint64_t number) {
-  DeviceEvent e;
-  e.device = DeviceId{"ctl-1"};
-  e.seq = 1;
-  e.payload = CardPresented{ReaderId{std::move(reader)}, Card{CardFormat::FacilityAndNumber, facility, number, ""}};
-  return e;
-}
+class SingleCard : public ::testing::TestWithParam<CardCase> {};
 
-TEST(Engine, KnownCardIsGranted) {
-  Engine engine{tiny_site()};
-  auto out = engine.apply(card_at("front-in", 12, 3456), Timestamp{});
+TEST_P(SingleCard, DecidesWithReason) {
+  const CardCase& c = GetParam();
+  Engine engine{build_or_throw(test_site_definition())};
+  const Outcome out = engine.apply(card(c.reader, c.card), c.at);
   ASSERT_TRUE(out.decision);
-  EXPECT_EQ(out.decision->verdict, Verdict::Grant);
-  EXPECT_EQ(out.decision->person, PersonId{"ada"});
-  EXPECT_EQ(out.decision->destination, ZoneId{"lobby"});
+  EXPECT_EQ(to_string(out.decision->verdict), to_string(c.verdict));
+  EXPECT_EQ(to_string(out.decision->reason), to_string(c.reason));
+  EXPECT_EQ(out.decision->needed, c.needed);
 }
 
-TEST(Engine, UnknownCardIsDenied) {
-  Engine engine{tiny_site()};
-  auto out = engine.apply(card_at("front-in", 12, 9999), Timestamp{});
-  ASSERT_TRUE(out.decision);
-  EXPECT_EQ(out.decision->verdict, Verdict::Deny);
-  EXPECT_EQ(out.decision->reason, Reason::UnknownCredential);
+const Timestamp kMonday = monday_10_local();
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, SingleCard,
+    ::testing::Values(
+        CardCase{"granted_through_group", "front-in", 1, kMonday, Verdict::Grant, Reason::Granted},
+        CardCase{"unknown_reader", "nowhere", 1, kMonday, Verdict::Deny, Reason::UnknownReader},
+        CardCase{"unknown_credential", "front-in", 99, kMonday, Verdict::Deny, Reason::UnknownCredential},
+        CardCase{"person_revoked_in_site_file", "front-in", 3, kMonday, Verdict::Deny, Reason::PersonRevoked},
+        CardCase{"credential_revoked_in_site_file", "front-in", 6, kMonday, Verdict::Deny,
+                 Reason::CredentialRevoked},
+        CardCase{"explicit_deny_beats_group_grant", "lab-in", 5, kMonday, Verdict::Deny,
+                 Reason::ExplicitDeny},
+        CardCase{"tier3_asks_for_pin", "hall-in", 1, kMonday, Verdict::Pending, Reason::MissingFactor,
+                 Factor::Pin},
+        CardCase{"clearance_missing", "hall-in", 2, kMonday, Verdict::Deny, Reason::ClearanceMissing},
+        CardCase{"clearance_expired", "hall-in", 4, kMonday, Verdict::Deny, Reason::ClearanceExpired},
+        CardCase{"scheduled_grant_open", "hall-in", 7, kMonday, Verdict::Pending, Reason::MissingFactor,
+                 Factor::Pin},
+        CardCase{"outside_schedule_sunday", "hall-in", 7, utc(2026, 11, 29, 9), Verdict::Deny,
+                 Reason::OutsideSchedule},
+        CardCase{"outside_schedule_evening", "hall-in", 7, utc(2026, 11, 30, 17, 30), Verdict::Deny,
+                 Reason::OutsideSchedule},
+        CardCase{"outside_schedule_holiday", "hall-in", 7, utc(2026, 12, 25, 9), Verdict::Deny,
+                 Reason::OutsideSchedule},
+        CardCase{"grant_expired", "hall-in", 7, utc(2027, 1, 4, 9), Verdict::Deny, Reason::GrantExpired},
+        CardCase{"grant_not_yet_valid", "hall-in", 7, utc(2025, 12, 1, 9), Verdict::Deny,
+                 Reason::GrantNotYetValid},
+        // Summer: UTC+2. 15:30 UTC is 17:30 local (open); 16:30 UTC is 18:30 local (closed).
+        CardCase{"dst_open", "hall-in", 7, utc(2026, 7, 6, 15, 30), Verdict::Pending, Reason::MissingFactor,
+                 Factor::Pin},
+        CardCase{"dst_closed", "hall-in", 7, utc(2026, 7, 6, 16, 30), Verdict::Deny, Reason::OutsideSchedule},
+        CardCase{"no_grant_for_rack", "rack-1-r", 7, kMonday, Verdict::Deny, Reason::NoGrant},
+        CardCase{"rack_asks_for_pin", "rack-1-r", 1, kMonday, Verdict::Pending, Reason::MissingFactor,
+                 Factor::Pin},
+        CardCase{"two_person_cage_asks_biometric_first", "cage-in", 1, kMonday, Verdict::Pending,
+                 Reason::MissingFactor, Factor::Biometric},
+        CardCase{"egress_needs_no_grant_or_factor", "hall-out", 2, kMonday, Verdict::Grant, Reason::Granted},
+        CardCase{"egress_still_needs_valid_person", "hall-out", 3, kMonday, Verdict::Deny,
+                 Reason::PersonRevoked}),
+    [](const ::testing::TestParamInfo<CardCase>& p) { return std::string{p.param.name}; });
+
+TEST(ReasonStrings, AreStableApi) {
+  EXPECT_EQ(to_string(Reason::Granted), "granted");
+  EXPECT_EQ(to_string(Reason::MissingFactor), "missing_factor");
+  EXPECT_EQ(to_string(Reason::AntiPassback), "anti_passback");
+  EXPECT_EQ(to_string(Reason::ExplicitDeny), "explicit_deny");
+  EXPECT_EQ(to_string(Reason::ClearanceMissing), "clearance_missing");
+  EXPECT_EQ(to_string(Reason::GrantRevoked), "grant_revoked");
+  EXPECT_EQ(to_string(Reason::SelfApproval), "self_approval");
+  EXPECT_EQ(to_string(Factor::Pin), "pin");
+  EXPECT_EQ(to_string(Factor::Biometric), "biometric");
 }
 
-TEST(Engine, UnknownReaderIsDenied) {
-  Engine engine{tiny_site()};
-  auto out = engine.apply(card_at("nowhere", 12, 3456), Timestamp{});
+TEST(Engine, EmptyModelDeniesEverything) {
+  Engine engine{nullptr};
+  const auto out = engine.apply(card("front-in", 1), monday_10_local());
   ASSERT_TRUE(out.decision);
   EXPECT_EQ(out.decision->reason, Reason::UnknownReader);
+}
+
+TEST(Engine, NonAccessEventsDecideNothing) {
+  Engine engine{build_or_throw(test_site_definition())};
+  DeviceEvent e;
+  e.payload = Heartbeat{};
+  EXPECT_FALSE(engine.apply(e, monday_10_local()).decision);
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ struct Card {
   friend bool operator==(const Card&, const Card&) = default;
 };
 
-// Result of checking a PIN against its stored slow hash. The clear PIN never reaches storage:
-// the adapter replaces it with this verdict before the event is recorded.
+// Result of checking a PIN against its stored slow hash. The clear PIN never reaches storage: the engine
+// reports the verdict it used (Outcome::pin_verdict) and the event is stored with that verdict instead.
 enum class PinVerdict { Match, Mismatch, Duress };
 
 struct CardPresented {
@@ -32,10 +32,15 @@ struct CardPresented {
 };
 struct PinEntered {
   ReaderId reader;
-  // Set by the ingest stage after verifying the PIN against the candidate person's hash.
-  PinVerdict verdict = PinVerdict::Mismatch;
-  PersonId verified_for;  // person whose hash was checked (empty when nobody was pending)
+  // The clear PIN as typed: transient, only while the live event is decided. Empty in stored events.
+  std::string pin;
+  // Set on stored events (replay): the engine then uses it and never calls the PinVerifier.
+  std::optional<PinVerdict> recorded_verdict;
+  PersonId
+      verified_for;  // informational copy of Outcome::pin_verified_for for storage; the engine ignores it
 };
+
+[[nodiscard]] const char* to_string(PinVerdict verdict) noexcept;
 struct BiometricMatch {
   ReaderId reader;
   std::string template_id;  // reference only; templates never leave the reader
@@ -76,9 +81,9 @@ using DevicePayload = std::variant<CardPresented, PinEntered, BiometricMatch, Do
 
 struct DeviceEvent {
   DeviceId device;
-  std::int64_t seq = 0;      // per-device, strictly increasing
-  Timestamp device_time{};   // the device's own clock: late events are normal
-  Timestamp received_at{};   // the server's clock at receipt
+  std::int64_t seq = 0;     // per-device, strictly increasing
+  Timestamp device_time{};  // the device's own clock: late events are normal
+  Timestamp received_at{};  // the server's clock at receipt
   DevicePayload payload;
 };
 

@@ -1,29 +1,44 @@
 #pragma once
 // The access engine: (model, state, event, time) -> (new state, decision, alarms).
-// It owns the mutable state (presence, pending attempts, counters); the model is shared and immutable.
-// Not thread-safe by design: one engine per site, driven by that site's single sequencer thread.
+// It owns the mutable state (presence, pending attempts, counters, operator overrides); the model is shared
+// and immutable. Not thread-safe by design: one engine per site, driven by that site's single sequencer
+// thread. Deterministic: the same model, inputs and times give the same outcomes and the same state, which is
+// how a restart rebuilds state by replaying the stored log through a fresh engine.
 #include <memory>
 
 #include "portcullis/core/device_event.hpp"
 #include "portcullis/core/outcome.hpp"
+#include "portcullis/core/policy/engine_state.hpp"
+#include "portcullis/core/policy/operator_action.hpp"
+#include "portcullis/core/policy/pin_verifier.hpp"
 #include "portcullis/core/site_model.hpp"
 
 namespace portcullis::core {
 
 class Engine {
  public:
-  explicit Engine(std::shared_ptr<const SiteModel> model);
+  // `pins` may be null: live PIN entries then deny with decision_unavailable (recorded verdicts still
+  // replay).
+  explicit Engine(std::shared_ptr<const SiteModel> model, std::shared_ptr<const PinVerifier> pins = nullptr);
 
-  // Decide one event. `now` is the server's receive time of the event (replays pass the stored one).
+  // Decide one device event. `now` is the server's receive time of the event (replays pass the stored one).
   [[nodiscard]] Outcome apply(const DeviceEvent& event, Timestamp now);
 
+  // Apply one operator action. Outcome::decision says Grant/applied or Deny/<why refused>.
+  [[nodiscard]] Outcome apply(const OperatorAction& action, Timestamp now, const Actor& who);
+
+  // Swap in a newly loaded site. Operator overrides, presence and PIN counters are kept (they are keyed by
+  // id); pending multi-factor attempts are abandoned. The log must record the reload so a replay swaps at the
+  // same point.
   void replace_model(std::shared_ptr<const SiteModel> model);
+
   [[nodiscard]] const SiteModel& model() const noexcept { return *model_; }
+  [[nodiscard]] const EngineState& state() const noexcept { return state_; }
 
  private:
-  [[nodiscard]] Outcome decide_card(const CardPresented& card);
-
   std::shared_ptr<const SiteModel> model_;
+  std::shared_ptr<const PinVerifier> pins_;
+  EngineState state_;
 };
 
 }  // namespace portcullis::core

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "portcullis/core/device_event.hpp"
 #include "portcullis/core/strong_id.hpp"
 
 namespace portcullis::core {
@@ -39,6 +40,17 @@ enum class Reason {
   Duress,
   FireAlarmRelease,
   DecisionUnavailable,
+  // Added with the access policy (issue 3).
+  ClearanceMissing,
+  GrantRevoked,
+  // Operator actions: accepted, or why they were refused.
+  Applied,
+  UnknownSubject,
+  SelfApproval,
+  ApproverRoleRequired,
+  RequestExpired,
+  DuplicateId,
+  DurationTooLong,
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };
@@ -48,9 +60,11 @@ struct Decision {
   Reason reason = Reason::DecisionUnavailable;
   std::optional<Factor> needed;  // set when verdict is Pending: what to present next
   PersonId person;
+  CredentialId credential;  // the credential that identified the person, when known
   PortalId portal;
   ZoneId destination;
   RackId rack;
+  friend bool operator==(const Decision&, const Decision&) = default;
 };
 
 enum class Severity { Low, Medium, High, Critical };
@@ -61,11 +75,17 @@ struct Alarm {
   std::string subject;  // the portal, zone, reader, device or person the alarm is about
   std::string detail;
   bool silent = false;  // duress: not shown at the door, only to operators
+  friend bool operator==(const Alarm&, const Alarm&) = default;
 };
 
 struct Outcome {
   std::optional<Decision> decision;
   std::vector<Alarm> alarms;
+  // For PinEntered: the verdict the engine used (verified now, or the recorded one on replay). Store the
+  // event with the clear PIN removed and this verdict in PinEntered::recorded_verdict.
+  std::optional<PinVerdict> pin_verdict;
+  PersonId pin_verified_for;  // whose hash it was checked against
+  friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 
 [[nodiscard]] std::string_view to_string(Verdict v) noexcept;

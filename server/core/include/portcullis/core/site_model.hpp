@@ -1,73 +1,168 @@
 #pragma once
-// The facility as the core sees it. Immutable once built: a new site load builds a new model
-// and swaps it in whole, so a decision never sees half of an update.
+// The facility as the core decides on it. Immutable once built: a new site load builds a new model and
+// swaps it in whole, so a decision never sees half of an update. Built only from a valid SiteDefinition;
+// every cross-reference is resolved to an index once, so a decision does a handful of hash lookups and
+// binary searches however large the campus.
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "portcullis/core/device_event.hpp"
-#include "portcullis/core/strong_id.hpp"
+#include "portcullis/core/model/problem.hpp"
+#include "portcullis/core/model/site_definition.hpp"
 
 namespace portcullis::core {
 
-struct Zone {
-  ZoneId id;
-  std::string name;
-  ZoneId parent;  // empty for the root
-  int tier = 0;
+using Index = std::uint32_t;
+inline constexpr Index kNoIndex = 0xFFFFFFFFU;
+
+using FactorMask = std::uint8_t;
+[[nodiscard]] constexpr FactorMask factor_bit(Factor f) noexcept {
+  return static_cast<FactorMask>(1U << static_cast<unsigned>(f));
+}
+
+struct ZoneNode {
+  ZoneDef def;
+  Index parent = kNoIndex;
+  int depth = 0;
 };
 
-struct Portal {
-  PortalId id;
-  std::string name;
-  ZoneId from;
-  ZoneId to;
+struct ReaderNode {
+  ReaderDef def;
+  bool on_rack = false;
+  Index target = kNoIndex;  // portal index, or rack index when on_rack
 };
 
-enum class ReaderSide { Entry, Exit };
-
-struct Reader {
-  ReaderId id;
-  PortalId portal;
-  ReaderSide side = ReaderSide::Entry;
+struct PortalNode {
+  PortalDef def;
+  Index from = kNoIndex;
+  Index to = kNoIndex;
 };
 
-struct Person {
+struct RackNode {
+  RackDef def;
+  Index zone = kNoIndex;
+};
+
+struct CredentialNode {
+  CredentialId id;
+  Index person = kNoIndex;
+  bool revoked = false;
+};
+
+struct PersonNode {
   PersonId id;
   std::string name;
+  bool revoked = false;
+  ClearanceDef clearance;
+  std::string pin_hash;
+  std::string duress_pin_hash;
+  std::vector<Index> groups;
+  std::vector<Index> grants;  // direct grants
 };
 
-struct CardCredential {
-  CredentialId id;
-  PersonId person;
-  std::uint32_t facility = 0;
-  std::uint64_t number = 0;
+struct GroupNode {
+  GroupId id;
+  std::vector<Index> grants;
+};
+
+// A grant with its coverage expanded to sorted zone and rack indexes (subzones, racks of denied zones).
+struct GrantNode {
+  GrantId id;
+  GrantEffect effect = GrantEffect::Allow;
+  std::vector<Index> zones;
+  std::vector<Index> racks;
+  Index schedule = kNoIndex;  // kNoIndex: at any time
+  std::optional<Timestamp> valid_from;
+  std::optional<Timestamp> valid_until;
+  bool revoked = false;
+};
+
+struct TierNode {
+  TierRequirementDef def;
+  std::vector<FactorMask> any_of;  // each acceptable factor set as a mask, in file order
+};
+
+class SiteModel;
+
+struct BuildResult {
+  std::shared_ptr<const SiteModel> model;  // null when problems is not empty
+  Problems problems;
 };
 
 class SiteModel {
  public:
+  // Validates, then indexes. A definition with any problem yields no model.
+  [[nodiscard]] static BuildResult build(const SiteDefinition& definition);
+  // An empty site: every decision denies (unknown reader).
   SiteModel() = default;
 
-  void add_zone(Zone z);
-  void add_portal(Portal p);
-  void add_reader(Reader r);
-  void add_person(Person p);
-  void add_card(CardCredential c);
+  [[nodiscard]] const std::string& site_id() const noexcept { return site_id_; }
+  [[nodiscard]] const std::string& version() const noexcept { return version_; }
+  [[nodiscard]] const SiteSettings& settings() const noexcept { return settings_; }
 
-  [[nodiscard]] const Zone* zone(const ZoneId& id) const;
-  [[nodiscard]] const Portal* portal(const PortalId& id) const;
-  [[nodiscard]] const Reader* reader(const ReaderId& id) const;
-  [[nodiscard]] const Person* person(const PersonId& id) const;
-  [[nodiscard]] const CardCredential* card(std::uint32_t facility, std::uint64_t number) const;
+  [[nodiscard]] Index zone_index(const ZoneId& id) const;
+  [[nodiscard]] Index portal_index(const PortalId& id) const;
+  [[nodiscard]] Index rack_index(const RackId& id) const;
+  [[nodiscard]] Index reader_index(const ReaderId& id) const;
+  [[nodiscard]] Index person_index(const PersonId& id) const;
+  [[nodiscard]] Index group_index(const GroupId& id) const;
+  [[nodiscard]] Index grant_index(const GrantId& id) const;
+  [[nodiscard]] Index credential_index(const CredentialId& id) const;
+  [[nodiscard]] Index card_credential(std::uint32_t facility, std::uint64_t number) const;
+  [[nodiscard]] Index biometric_credential(const std::string& template_id) const;
+  [[nodiscard]] const TierNode* tier(int tier) const;
+
+  [[nodiscard]] const ZoneNode& zone(Index i) const { return zones_[i]; }
+  [[nodiscard]] const PortalNode& portal(Index i) const { return portals_[i]; }
+  [[nodiscard]] const RackNode& rack(Index i) const { return racks_[i]; }
+  [[nodiscard]] const ReaderNode& reader(Index i) const { return readers_[i]; }
+  [[nodiscard]] const PersonNode& person(Index i) const { return people_[i]; }
+  [[nodiscard]] const GroupNode& group(Index i) const { return groups_[i]; }
+  [[nodiscard]] const GrantNode& grant(Index i) const { return grants_[i]; }
+  [[nodiscard]] const CredentialNode& credential(Index i) const { return credentials_[i]; }
+  [[nodiscard]] const ScheduleDef& schedule(Index i) const { return schedules_[i]; }
+  [[nodiscard]] Index schedule_index(const ScheduleId& id) const;
+
+  [[nodiscard]] std::size_t zone_count() const noexcept { return zones_.size(); }
+  [[nodiscard]] std::size_t person_count() const noexcept { return people_.size(); }
+  [[nodiscard]] std::size_t grant_count() const noexcept { return grants_.size(); }
+  [[nodiscard]] std::size_t portal_count() const noexcept { return portals_.size(); }
+
+  // True when `ancestor` is `zone` or one of its parents.
+  [[nodiscard]] bool is_within(Index zone, Index ancestor) const;
+  [[nodiscard]] const std::vector<std::chrono::sys_days>& holidays() const noexcept { return holidays_; }
 
  private:
-  std::unordered_map<ZoneId, Zone> zones_;
-  std::unordered_map<PortalId, Portal> portals_;
-  std::unordered_map<ReaderId, Reader> readers_;
-  std::unordered_map<PersonId, Person> people_;
-  std::unordered_map<std::uint64_t, CardCredential> cards_;  // key: facility << 40 | number
+  std::string site_id_;
+  std::string version_;
+  SiteSettings settings_;
+  std::vector<std::chrono::sys_days> holidays_;
+  std::vector<ZoneNode> zones_;
+  std::vector<PortalNode> portals_;
+  std::vector<RackNode> racks_;
+  std::vector<ReaderNode> readers_;
+  std::vector<PersonNode> people_;
+  std::vector<GroupNode> groups_;
+  std::vector<GrantNode> grants_;
+  std::vector<CredentialNode> credentials_;
+  std::vector<ScheduleDef> schedules_;
+  std::vector<TierNode> tiers_;
+  std::unordered_map<ZoneId, Index> zone_ids_;
+  std::unordered_map<PortalId, Index> portal_ids_;
+  std::unordered_map<RackId, Index> rack_ids_;
+  std::unordered_map<ReaderId, Index> reader_ids_;
+  std::unordered_map<PersonId, Index> person_ids_;
+  std::unordered_map<GroupId, Index> group_ids_;
+  std::unordered_map<GrantId, Index> grant_ids_;
+  std::unordered_map<CredentialId, Index> credential_ids_;
+  std::unordered_map<ScheduleId, Index> schedule_ids_;
+  std::unordered_map<std::uint64_t, Index> cards_;  // key: facility << 40 | number
+  std::unordered_map<std::string, Index> biometrics_;
+  std::unordered_map<int, Index> tier_ids_;
 };
 
 }  // namespace portcullis::core

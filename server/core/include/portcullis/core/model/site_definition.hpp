@@ -1,0 +1,189 @@
+#pragma once
+// What a site file says, as plain values: no indexes, no validation yet. The site_file adapter fills it
+// from JSON; validate() checks it; SiteModel::build() turns a valid one into the immutable indexed model.
+// Vectors keep the order of the file so a problem can name its JSON path ($.zones[3]...).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portcullis/core/calendar/time_zone.hpp"
+#include "portcullis/core/device_event.hpp"
+#include "portcullis/core/outcome.hpp"
+#include "portcullis/core/strong_id.hpp"
+#include "portcullis/core/time.hpp"
+
+namespace portcullis::core {
+
+// Anti-passback behaviour of a zone: what happens when a person is not where the reader expects.
+enum class ApbMode { None, Soft, Hard, Timed };
+
+enum class ReaderSide { Entry, Exit };
+
+// What a reader can read. A combined badge + PIN pad reader has two bits.
+enum ReaderCapability : std::uint8_t { kReadsBadge = 1U, kReadsPin = 2U, kReadsBiometric = 4U };
+
+struct ZoneDef {
+  ZoneId id;
+  std::string name;
+  ZoneId parent;  // empty for the root (exactly one root per site)
+  int tier = 0;
+  ApbMode apb = ApbMode::None;
+  std::int64_t apb_timeout_s = 0;  // Timed only: presence in this zone is forgotten after this
+  int min_occupancy = 0;           // two-person integrity (issue 4); >= 2 fails secure until enforced
+};
+
+struct ReaderDef {
+  ReaderId id;
+  ReaderSide side = ReaderSide::Entry;
+  std::uint8_t reads = kReadsBadge;  // ReaderCapability bits
+};
+
+struct PortalDef {
+  PortalId id;
+  std::string name;
+  ZoneId from;  // an Entry-side reader leads from `from` into `to`; an Exit-side reader the other way
+  ZoneId to;
+  std::vector<ReaderDef> readers;
+  std::int64_t held_open_s = 30;  // issue 4: door held open alarm
+};
+
+// A rack is opened like a portal into the rack: its readers decide with the rack's own tier and grants.
+struct RackDef {
+  RackId id;
+  std::string name;
+  ZoneId zone;
+  int tier = 0;
+  std::vector<ReaderDef> readers;  // always Entry side
+  DeviceId lock_device;
+  DeviceId contact_device;
+  bool two_person = false;  // issue 4; fails secure until enforced
+};
+
+struct CardDef {
+  CredentialId id;
+  CardFormat format = CardFormat::FacilityAndNumber;
+  std::uint32_t facility = 0;
+  std::uint64_t number = 0;
+  std::string raw_bits;  // optional; when present it must decode to facility/number
+  bool revoked = false;
+};
+
+struct BiometricDef {
+  CredentialId id;
+  std::string template_id;  // the reader's reference; the template itself never leaves the reader
+  bool revoked = false;
+};
+
+enum class ClearanceStatus { None, Pending, Cleared, Denied };
+
+struct ClearanceDef {
+  ClearanceStatus status = ClearanceStatus::None;
+  std::optional<Timestamp> expires;  // background checks expire; none = never
+};
+
+struct PersonDef {
+  PersonId id;
+  std::string name;
+  std::string role;  // free text for operators ("engineer", "guard"...); no policy meaning
+  bool revoked = false;
+  ClearanceDef clearance;
+  std::vector<CardDef> cards;
+  std::vector<BiometricDef> biometrics;
+  std::string pin_hash;         // slow salted hash, verified through PinVerifier; empty = no PIN
+  std::string duress_pin_hash;  // a second PIN that grants and raises a silent duress alarm
+};
+
+struct GroupDef {
+  GroupId id;
+  std::string name;
+  std::vector<PersonId> members;
+};
+
+// Days bit 0 = Monday ... bit 6 = Sunday; minutes of the local day, start inclusive, end exclusive.
+struct WeeklyWindow {
+  std::uint8_t days = 0;
+  int start_minute = 0;
+  int end_minute = 0;
+};
+
+struct ScheduleDef {
+  ScheduleId id;
+  std::string name;
+  std::vector<WeeklyWindow> windows;
+  bool closed_on_holidays = true;  // holidays are the site's list (SiteSettings::holidays)
+};
+
+enum class GrantEffect { Allow, Deny };
+
+struct GrantDef {
+  GrantId id;
+  PersonId person;  // exactly one of person / group
+  GroupId group;
+  GrantEffect effect = GrantEffect::Allow;
+  std::vector<ZoneId> zones;
+  std::vector<RackId> racks;
+  bool include_subzones = false;  // Allow only; a Deny always covers the subtree and its racks
+  ScheduleId schedule;            // empty: at any time
+  std::optional<Timestamp> valid_from;
+  std::optional<Timestamp> valid_until;  // exclusive
+  bool revoked = false;
+  friend bool operator==(const GrantDef&, const GrantDef&) = default;
+};
+
+enum class DeviceKind { DoorController, RackController, RfidReader, Reader };
+
+struct DeviceDef {
+  DeviceId id;
+  DeviceKind kind = DeviceKind::DoorController;
+  std::vector<ReaderId> readers;
+  std::vector<PortalId> portals;
+  std::vector<RackId> racks;
+  std::string token_sha256;  // hex SHA-256 of the device's bearer token; the token is provisioned separately
+};
+
+// Which factor combinations a tier accepts: any one of the sets, each set all of its factors.
+// Example: compute hall = {{badge, pin}, {badge, biometric}}.
+struct TierRequirementDef {
+  int tier = 0;
+  std::vector<std::vector<Factor>> any_of;
+  bool clearance_required = false;
+  bool two_person = false;  // issue 4; fails secure until enforced
+};
+
+// Issue 4 will enforce these; they are validated now so sites can carry them.
+struct MantrapDef {
+  MantrapId id;
+  ZoneId vestibule;
+  std::vector<PortalId> portals;
+  std::int64_t max_dwell_s = 60;
+};
+
+struct SiteSettings {
+  TimeZoneRule time_zone;
+  std::vector<std::chrono::year_month_day> holidays;  // local dates
+  std::int64_t factor_window_s = 30;  // factors at one portal side within this combine into one attempt
+  int pin_max_failures = 5;           // consecutive wrong PINs that lock the credential
+  std::int64_t jit_request_ttl_s = 24 * 3600;
+  std::int64_t jit_max_duration_s = 12 * 3600;
+};
+
+struct SiteDefinition {
+  std::string site_id;
+  std::string name;
+  std::string version;  // the admin's version string; the content hash is computed by the loader's caller
+  SiteSettings settings;
+  std::vector<ZoneDef> zones;
+  std::vector<PortalDef> portals;
+  std::vector<RackDef> racks;
+  std::vector<PersonDef> people;
+  std::vector<GroupDef> groups;
+  std::vector<ScheduleDef> schedules;
+  std::vector<GrantDef> grants;
+  std::vector<DeviceDef> devices;
+  std::vector<TierRequirementDef> tiers;
+  std::vector<MantrapDef> mantraps;
+};
+
+}  // namespace portcullis::core

@@ -1,0 +1,88 @@
+#pragma once
+// Changes operators make between site loads, as inputs of the engine like device events: they are stored in
+// the same ordered log and replayed, so a restart rebuilds revocations, added and just-in-time grants,
+// lockdowns and forgiven presence exactly. The HTTP layer authenticates the operator and passes an Actor.
+#include <string>
+#include <variant>
+
+#include "portcullis/core/model/site_definition.hpp"
+#include "portcullis/core/strong_id.hpp"
+#include "portcullis/core/time.hpp"
+
+namespace portcullis::core {
+
+// Who acts. `person` links the operator account to a person of the site (empty if none) so a person cannot
+// approve access for themselves through a second account; `may_approve` is the approver role, checked by the
+// server's authorization and passed in so the engine can refuse consistently on replay.
+struct Actor {
+  OperatorId id;
+  PersonId person;
+  bool may_approve = false;
+};
+
+struct RevokePerson {
+  PersonId person;
+  std::string reason;
+};
+struct RestorePerson {
+  PersonId person;
+  std::string reason;
+};
+struct RevokeCredential {
+  CredentialId credential;
+  std::string reason;
+};
+// Also lifts a PIN-failure lock on the credential.
+struct RestoreCredential {
+  CredentialId credential;
+  std::string reason;
+};
+struct RevokeGrant {
+  GrantId grant;
+  std::string reason;
+};
+struct RestoreGrant {
+  GrantId grant;
+  std::string reason;
+};
+struct AddGrant {
+  GrantDef grant;
+};
+struct RemoveGrant {
+  GrantId grant;
+  std::string reason;
+};
+// A person asks for access to one zone for a while; someone else with the approver role approves.
+struct RequestJitGrant {
+  std::string request_id;
+  PersonId person;
+  ZoneId zone;
+  std::string reason;
+  Duration duration{};
+};
+struct ApproveJitGrant {
+  std::string request_id;
+  std::string comment;
+};
+// Anti-passback reset for one person: their presence becomes unknown.
+struct ForgivePresence {
+  PersonId person;
+  std::string reason;
+};
+// Empty zone: the whole site.
+struct SetLockdown {
+  ZoneId zone;
+  std::string reason;
+};
+struct ClearLockdown {
+  ZoneId zone;
+  std::string reason;
+};
+
+using OperatorAction = std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential,
+                                    RevokeGrant, RestoreGrant, AddGrant, RemoveGrant, RequestJitGrant,
+                                    ApproveJitGrant, ForgivePresence, SetLockdown, ClearLockdown>;
+
+[[nodiscard]] const char* type_name(const OperatorAction& action) noexcept;
+
+}  // namespace portcullis::core

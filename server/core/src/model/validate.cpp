@@ -1,0 +1,388 @@
+#include "portcullis/core/model/validate.hpp"
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "portcullis/core/model/wiegand.hpp"
+
+namespace portcullis::core {
+namespace {
+
+std::string at(const std::string& base, std::size_t i) {
+  return base + "[" + std::to_string(i) + "]";
+}
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
+
+class Checker {
+ public:
+  explicit Checker(const SiteDefinition& site) : site_(site) {}
+
+  Problems run() {
+    check_site();
+    index_ids();
+    check_zones();
+    check_portals_and_racks();
+    check_people();
+    check_groups();
+    check_schedules();
+    check_grants();
+    check_devices();
+    check_tiers();
+    check_mantraps();
+    return std::move(problems_);
+  }
+
+ private:
+  void add(std::string path, std::string message) {
+    problems_.push_back({std::move(path), std::move(message)});
+  }
+
+  // Records id -> first path; reports empties and duplicates.
+  template <class Id>
+  void index_id(std::unordered_map<Id, std::string>& seen, const Id& id, const std::string& path,
+                const char* what) {
+    if (id.empty()) {
+      add(path + ".id", std::string{"missing "} + what + " id");
+      return;
+    }
+    auto [it, inserted] = seen.emplace(id, path);
+    if (!inserted)
+      add(path + ".id",
+          std::string{"duplicate "} + what + " id " + quoted(id.str()) + " (first at " + it->second + ")");
+  }
+
+  void check_site() {
+    if (site_.version.empty()) add("$.version", "missing site version");
+    const auto& s = site_.settings;
+    if (s.factor_window_s <= 0 || s.factor_window_s > 600)
+      add("$.settings.factor_window_s", "must be 1..600 seconds");
+    if (s.pin_max_failures < 1 || s.pin_max_failures > 20)
+      add("$.settings.pin_max_failures", "must be 1..20");
+    if (s.jit_request_ttl_s <= 0) add("$.settings.jit_request_ttl_s", "must be positive");
+    if (s.jit_max_duration_s <= 0) add("$.settings.jit_max_duration_s", "must be positive");
+    const auto& tz = s.time_zone;
+    if (tz.std_offset_minutes < -14 * 60 || tz.std_offset_minutes > 14 * 60) {
+      add("$.time_zone.utc_offset", "must be within -14:00..+14:00");
+    }
+    if (tz.dst) {
+      check_transition(tz.dst->start, "$.time_zone.dst.start");
+      check_transition(tz.dst->end, "$.time_zone.dst.end");
+      if (tz.dst->save_minutes <= 0 || tz.dst->save_minutes > 120)
+        add("$.time_zone.dst.save_minutes", "must be 1..120");
+    }
+  }
+
+  void check_transition(const TransitionRule& r, const std::string& path) {
+    if (r.month < 1 || r.month > 12 || r.week < 1 || r.week > 5 || r.weekday > 6 || r.minute_of_day < 0 ||
+        r.minute_of_day >= 24 * 60) {
+      add(path, "invalid transition rule (expected Mm.w.d/hh:mm with m 1-12, w 1-5, d 0-6)");
+    }
+  }
+
+  void index_ids() {
+    for (std::size_t i = 0; i < site_.zones.size(); ++i)
+      index_id(zones_, site_.zones[i].id, at("$.zones", i), "zone");
+    for (std::size_t i = 0; i < site_.portals.size(); ++i) {
+      const std::string path = at("$.portals", i);
+      index_id(portals_, site_.portals[i].id, path, "portal");
+      index_readers(site_.portals[i].readers, path);
+    }
+    for (std::size_t i = 0; i < site_.racks.size(); ++i) {
+      const std::string path = at("$.racks", i);
+      index_id(racks_, site_.racks[i].id, path, "rack");
+      index_readers(site_.racks[i].readers, path);
+    }
+    for (std::size_t i = 0; i < site_.people.size(); ++i)
+      index_id(people_, site_.people[i].id, at("$.people", i), "person");
+    for (std::size_t i = 0; i < site_.groups.size(); ++i)
+      index_id(groups_, site_.groups[i].id, at("$.groups", i), "group");
+    for (std::size_t i = 0; i < site_.schedules.size(); ++i) {
+      index_id(schedules_, site_.schedules[i].id, at("$.schedules", i), "schedule");
+    }
+    std::unordered_map<GrantId, std::string> grants;
+    for (std::size_t i = 0; i < site_.grants.size(); ++i)
+      index_id(grants, site_.grants[i].id, at("$.grants", i), "grant");
+    std::unordered_map<DeviceId, std::string> devices;
+    for (std::size_t i = 0; i < site_.devices.size(); ++i) {
+      index_id(devices, site_.devices[i].id, at("$.devices", i), "device");
+    }
+    for (std::size_t i = 0; i < site_.tiers.size(); ++i) {
+      auto [it, inserted] = tiers_.emplace(site_.tiers[i].tier, at("$.tiers", i));
+      if (!inserted)
+        add(at("$.tiers", i) + ".tier",
+            "duplicate requirements for tier " + std::to_string(site_.tiers[i].tier));
+    }
+  }
+
+  void index_readers(const std::vector<ReaderDef>& readers, const std::string& owner) {
+    for (std::size_t r = 0; r < readers.size(); ++r) {
+      const std::string path = at(owner + ".readers", r);
+      index_id(readers_, readers[r].id, path, "reader");
+      if ((readers[r].reads & (kReadsBadge | kReadsPin | kReadsBiometric)) == 0)
+        add(path + ".reads", "a reader must read something");
+    }
+  }
+
+  void check_zones() {
+    int roots = 0;
+    for (std::size_t i = 0; i < site_.zones.size(); ++i) {
+      const ZoneDef& z = site_.zones[i];
+      const std::string path = at("$.zones", i);
+      if (z.parent.empty()) {
+        ++roots;
+      } else if (!zones_.contains(z.parent)) {
+        add(path + ".parent", "unknown zone " + quoted(z.parent.str()));
+      } else if (z.parent == z.id) {
+        add(path + ".parent", "zone " + quoted(z.id.str()) + " is its own parent");
+      }
+      if (z.tier < 0 || z.tier > 9) add(path + ".tier", "tier must be 0..9");
+      if (!tiers_.contains(z.tier))
+        add(path + ".tier", "tier " + std::to_string(z.tier) + " has no requirements in $.tiers");
+      if (z.apb == ApbMode::Timed && z.apb_timeout_s <= 0)
+        add(path + ".apb_timeout_s", "timed anti-passback needs a timeout");
+      if (z.min_occupancy < 0 || z.min_occupancy > 2) add(path + ".min_occupancy", "must be 0..2");
+    }
+    if (!site_.zones.empty() && roots != 1)
+      add("$.zones",
+          "the zone tree needs exactly one root (zone without parent), found " + std::to_string(roots));
+    check_cycles();
+  }
+
+  void check_cycles() {
+    // Walk up from every zone; a walk longer than the zone count has looped.
+    std::unordered_map<ZoneId, const ZoneDef*> by_id;
+    for (const auto& z : site_.zones) by_id.emplace(z.id, &z);
+    std::unordered_set<ZoneId> reported;
+    for (std::size_t i = 0; i < site_.zones.size(); ++i) {
+      const ZoneDef* cur = &site_.zones[i];
+      std::size_t steps = 0;
+      while (cur != nullptr && !cur->parent.empty() && steps <= site_.zones.size()) {
+        auto it = by_id.find(cur->parent);
+        cur = it == by_id.end() ? nullptr : it->second;
+        ++steps;
+      }
+      if (steps > site_.zones.size() && site_.zones[i].parent != site_.zones[i].id &&
+          reported.insert(site_.zones[i].id).second) {
+        add(at("$.zones", i) + ".parent",
+            "cycle in the zone tree through " + quoted(site_.zones[i].id.str()));
+      }
+    }
+  }
+
+  void check_zone_ref(const ZoneId& id, const std::string& path) {
+    if (id.empty()) {
+      add(path, "missing zone");
+    } else if (!zones_.contains(id)) {
+      add(path, "unknown zone " + quoted(id.str()));
+    }
+  }
+
+  void check_tier_known(int tier, const std::string& path) {
+    if (!tiers_.contains(tier)) add(path, "tier " + std::to_string(tier) + " has no requirements in $.tiers");
+  }
+
+  void check_portals_and_racks() {
+    for (std::size_t i = 0; i < site_.portals.size(); ++i) {
+      const PortalDef& p = site_.portals[i];
+      const std::string path = at("$.portals", i);
+      check_zone_ref(p.from, path + ".from");
+      check_zone_ref(p.to, path + ".to");
+      if (!p.from.empty() && p.from == p.to)
+        add(path + ".to", "portal joins zone " + quoted(p.to.str()) + " to itself");
+      if (p.held_open_s <= 0) add(path + ".held_open_s", "must be positive");
+    }
+    for (std::size_t i = 0; i < site_.racks.size(); ++i) {
+      const RackDef& r = site_.racks[i];
+      const std::string path = at("$.racks", i);
+      check_zone_ref(r.zone, path + ".zone");
+      check_tier_known(r.tier, path + ".tier");
+      for (std::size_t k = 0; k < r.readers.size(); ++k) {
+        if (r.readers[k].side != ReaderSide::Entry)
+          add(at(path + ".readers", k) + ".side", "rack readers are entry readers");
+      }
+    }
+  }
+
+  void check_people() {
+    std::unordered_map<std::uint64_t, std::string> badges;
+    std::unordered_map<std::string, std::string> templates;
+    std::unordered_map<CredentialId, std::string> credentials;
+    for (std::size_t i = 0; i < site_.people.size(); ++i) {
+      const PersonDef& person = site_.people[i];
+      const std::string path = at("$.people", i);
+      if (person.clearance.status == ClearanceStatus::Cleared && !person.clearance.expires) {
+        add(path + ".clearance.expires", "a granted clearance needs an expiry date");
+      }
+      for (std::size_t c = 0; c < person.cards.size(); ++c) {
+        const CardDef& card = person.cards[c];
+        const std::string cpath = at(path + ".cards", c);
+        index_id(credentials, card.id, cpath, "credential");
+        const std::uint64_t key = (static_cast<std::uint64_t>(card.facility) << 40U) | card.number;
+        auto [it, inserted] = badges.emplace(key, cpath);
+        if (!inserted) {
+          add(cpath, "duplicate badge facility " + std::to_string(card.facility) + " number " +
+                         std::to_string(card.number) + " (first at " + it->second + ")");
+        }
+        if (card.number >= (1ULL << 40U)) add(cpath + ".number", "card number too large (max 40 bits)");
+        if (card.facility >= (1U << 24U)) add(cpath + ".facility", "facility code too large (max 24 bits)");
+        if (!card.raw_bits.empty()) {
+          const auto decoded = decode_wiegand(card.format, card.raw_bits);
+          if (card.format == CardFormat::H10301_26 || card.format == CardFormat::H10304_37) {
+            if (!decoded) {
+              add(cpath + ".raw_bits", "raw bits do not decode for this format (length or parity)");
+            } else if (decoded->facility != card.facility || decoded->number != card.number) {
+              add(cpath + ".raw_bits", "raw bits decode to facility " + std::to_string(decoded->facility) +
+                                           " number " + std::to_string(decoded->number));
+            }
+          }
+        }
+      }
+      for (std::size_t b = 0; b < person.biometrics.size(); ++b) {
+        const BiometricDef& bio = person.biometrics[b];
+        const std::string bpath = at(path + ".biometrics", b);
+        index_id(credentials, bio.id, bpath, "credential");
+        if (bio.template_id.empty()) {
+          add(bpath + ".template_id", "missing template id");
+        } else if (auto [it, inserted] = templates.emplace(bio.template_id, bpath); !inserted) {
+          add(bpath + ".template_id",
+              "duplicate biometric template " + quoted(bio.template_id) + " (first at " + it->second + ")");
+        }
+      }
+      if (!person.duress_pin_hash.empty() && person.duress_pin_hash == person.pin_hash) {
+        add(path + ".duress_pin_hash", "the duress PIN must differ from the PIN");
+      }
+    }
+  }
+
+  void check_groups() {
+    for (std::size_t i = 0; i < site_.groups.size(); ++i) {
+      const GroupDef& g = site_.groups[i];
+      for (std::size_t m = 0; m < g.members.size(); ++m) {
+        if (!people_.contains(g.members[m]))
+          add(at(at("$.groups", i) + ".members", m), "unknown person " + quoted(g.members[m].str()));
+      }
+    }
+  }
+
+  void check_schedules() {
+    for (std::size_t i = 0; i < site_.schedules.size(); ++i) {
+      const ScheduleDef& s = site_.schedules[i];
+      for (std::size_t w = 0; w < s.windows.size(); ++w) {
+        const WeeklyWindow& win = s.windows[w];
+        const std::string path = at(at("$.schedules", i) + ".windows", w);
+        if ((win.days & 0x7FU) == 0) add(path + ".days", "a window needs at least one day");
+        if (win.start_minute < 0 || win.end_minute > 24 * 60 || win.start_minute >= win.end_minute) {
+          add(path, "window must satisfy 00:00 <= start < end <= 24:00 (split windows that cross midnight)");
+        }
+      }
+    }
+  }
+
+  void check_grants() {
+    for (std::size_t i = 0; i < site_.grants.size(); ++i) {
+      const GrantDef& g = site_.grants[i];
+      const std::string path = at("$.grants", i);
+      if (g.person.empty() == g.group.empty()) add(path, "a grant names exactly one of person or group");
+      if (!g.person.empty() && !people_.contains(g.person))
+        add(path + ".person", "unknown person " + quoted(g.person.str()));
+      if (!g.group.empty() && !groups_.contains(g.group))
+        add(path + ".group", "unknown group " + quoted(g.group.str()));
+      if (g.zones.empty() && g.racks.empty()) add(path, "a grant covers at least one zone or rack");
+      for (std::size_t z = 0; z < g.zones.size(); ++z) check_zone_ref(g.zones[z], at(path + ".zones", z));
+      for (std::size_t r = 0; r < g.racks.size(); ++r) {
+        if (!racks_.contains(g.racks[r]))
+          add(at(path + ".racks", r), "unknown rack " + quoted(g.racks[r].str()));
+      }
+      if (!g.schedule.empty() && !schedules_.contains(g.schedule))
+        add(path + ".schedule", "unknown schedule " + quoted(g.schedule.str()));
+      if (g.valid_from && g.valid_until && *g.valid_from >= *g.valid_until)
+        add(path + ".valid_until", "must be after valid_from");
+    }
+  }
+
+  void check_devices() {
+    for (std::size_t i = 0; i < site_.devices.size(); ++i) {
+      const DeviceDef& d = site_.devices[i];
+      const std::string path = at("$.devices", i);
+      for (std::size_t r = 0; r < d.readers.size(); ++r) {
+        if (!readers_.contains(d.readers[r]))
+          add(at(path + ".readers", r), "unknown reader " + quoted(d.readers[r].str()));
+      }
+      for (std::size_t p = 0; p < d.portals.size(); ++p) {
+        if (!portals_.contains(d.portals[p]))
+          add(at(path + ".portals", p), "unknown portal " + quoted(d.portals[p].str()));
+      }
+      for (std::size_t r = 0; r < d.racks.size(); ++r) {
+        if (!racks_.contains(d.racks[r]))
+          add(at(path + ".racks", r), "unknown rack " + quoted(d.racks[r].str()));
+      }
+      bool hex = d.token_sha256.size() == 64;
+      for (char c : d.token_sha256) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+      if (!hex) add(path + ".token_sha256", "expected 64 lowercase hex digits (SHA-256 of the device token)");
+    }
+  }
+
+  void check_tiers() {
+    for (std::size_t i = 0; i < site_.tiers.size(); ++i) {
+      const TierRequirementDef& t = site_.tiers[i];
+      const std::string path = at("$.tiers", i);
+      if (t.any_of.empty())
+        add(path + ".any_of", "tier " + std::to_string(t.tier) + " has no acceptable factor set");
+      for (std::size_t s = 0; s < t.any_of.size(); ++s) {
+        const std::string spath = at(path + ".any_of", s);
+        if (t.any_of[s].empty()) add(spath, "an empty factor set would grant without any credential");
+        for (std::size_t f = 0; f < t.any_of[s].size(); ++f) {
+          if (t.any_of[s][f] == Factor::SecondPerson)
+            add(at(spath, f), "use two_person instead of a second_person factor");
+        }
+      }
+    }
+  }
+
+  void check_mantraps() {
+    for (std::size_t i = 0; i < site_.mantraps.size(); ++i) {
+      const MantrapDef& m = site_.mantraps[i];
+      const std::string path = at("$.mantraps", i);
+      check_zone_ref(m.vestibule, path + ".vestibule");
+      if (m.portals.size() < 2) add(path + ".portals", "a mantrap has at least two portals");
+      for (std::size_t p = 0; p < m.portals.size(); ++p) {
+        auto it = portals_.find(m.portals[p]);
+        if (it == portals_.end()) {
+          add(at(path + ".portals", p), "unknown portal " + quoted(m.portals[p].str()));
+          continue;
+        }
+        for (const auto& portal : site_.portals) {
+          if (portal.id == m.portals[p] && portal.from != m.vestibule && portal.to != m.vestibule) {
+            add(at(path + ".portals", p),
+                "portal " + quoted(portal.id.str()) + " does not open onto the vestibule");
+          }
+        }
+      }
+      if (m.max_dwell_s <= 0) add(path + ".max_dwell_s", "must be positive");
+    }
+  }
+
+  const SiteDefinition& site_;
+  Problems problems_;
+  std::unordered_map<ZoneId, std::string> zones_;
+  std::unordered_map<PortalId, std::string> portals_;
+  std::unordered_map<RackId, std::string> racks_;
+  std::unordered_map<ReaderId, std::string> readers_;
+  std::unordered_map<PersonId, std::string> people_;
+  std::unordered_map<GroupId, std::string> groups_;
+  std::unordered_map<ScheduleId, std::string> schedules_;
+  std::unordered_map<int, std::string> tiers_;
+};
+
+}  // namespace
+
+Problems validate(const SiteDefinition& site) {
+  return Checker{site}.run();
+}
+
+}  // namespace portcullis::core
