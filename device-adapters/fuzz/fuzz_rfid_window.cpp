@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -15,6 +16,13 @@ namespace rfid = portcullis::adapters::rfid;
 using std::chrono::microseconds;
 
 namespace {
+
+// Reference arithmetic: is `to` at least `span` after `from`, exactly, for any int64 values.
+bool span_reached(std::int64_t from, std::int64_t to, std::int64_t span) {
+  if (to < from) return false;
+  const std::uint64_t diff = static_cast<std::uint64_t>(to) - static_cast<std::uint64_t>(from);
+  return diff >= static_cast<std::uint64_t>(span);
+}
 
 struct ModelEntry {
   std::int64_t window_start;
@@ -51,8 +59,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           if (it->second.recency < oldest->second.recency) oldest = it;
         }
         const auto& e = oldest->second;
-        const bool over = now >= e.window_start && now - e.window_start >= window;
-        const bool idle = now >= e.last_seen && now - e.last_seen >= window;
+        const bool over = span_reached(e.window_start, now, window);
+        const bool idle = span_reached(e.last_seen, now, window);
         if (!(over && idle)) break;
         model.erase(oldest);
         ++model_dropped;
@@ -61,10 +69,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(d.size() == model.size());
       continue;
     }
-    // Time step: mostly forward, sometimes backward (clock step).
-    const std::int64_t step =
-        (op & 0x40) != 0 ? -static_cast<std::int64_t>(arg) * 37 : static_cast<std::int64_t>(arg) * 13;
-    now += step;
+    // Time step: mostly forward, sometimes backward (clock step), rarely to either end of the
+    // representable range to catch overflow in window arithmetic.
+    if (arg == 0xFE) {
+      now = std::numeric_limits<std::int64_t>::max() - 4096;
+    } else if (arg == 0xFD) {
+      now = std::numeric_limits<std::int64_t>::min() + 4096;
+    } else {
+      const std::int64_t step =
+          (op & 0x40) != 0 ? -static_cast<std::int64_t>(arg) * 37 : static_cast<std::int64_t>(arg) * 13;
+      std::int64_t next = 0;
+      if (!__builtin_add_overflow(now, step, &next)) now = next;
+    }
     const int tag = op % 16;
     const int reader = (op >> 4) % 4;
     const auto r = d.observe("urn:epc:id:giai:fuzz." + std::to_string(tag),
@@ -83,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else if (now < it->second.window_start) {
       it->second.window_start = now;
       expected = {false, ++it->second.suppressed};
-    } else if (now - it->second.window_start < window) {
+    } else if (!span_reached(it->second.window_start, now, window)) {
       expected = {false, ++it->second.suppressed};
     } else {
       expected = {true, it->second.suppressed};

@@ -16,6 +16,14 @@ Result<bool> check_identifier(std::string_view what, std::string_view id) {
   return true;
 }
 
+// True when `to` is at least `span` after `from` (requires to >= from). Unsigned arithmetic keeps
+// the difference exact over the whole int64 range, where a signed subtraction could overflow.
+bool at_least_after(std::chrono::microseconds from, std::chrono::microseconds to,
+                    std::chrono::microseconds span) {
+  const auto diff = static_cast<std::uint64_t>(to.count()) - static_cast<std::uint64_t>(from.count());
+  return diff >= static_cast<std::uint64_t>(span.count());
+}
+
 std::uint32_t saturating_increment(std::uint32_t v) {
   return v == std::numeric_limits<std::uint32_t>::max() ? v : v + 1;
 }
@@ -47,7 +55,7 @@ Result<ReadDecision> ReadDeduplicator::observe(std::string_view epc, std::string
       e.suppressed = saturating_increment(e.suppressed);
       return ReadDecision{false, e.suppressed};
     }
-    if (now - e.window_start < options_.window) {
+    if (!at_least_after(e.window_start, now, options_.window)) {
       e.suppressed = saturating_increment(e.suppressed);
       return ReadDecision{false, e.suppressed};
     }
@@ -73,8 +81,8 @@ std::size_t ReadDeduplicator::prune(std::chrono::microseconds now) {
   // The list is ordered by most recent read; stop at the first entry still active.
   while (!lru_.empty()) {
     const Entry& e = lru_.back();
-    const bool window_over = now >= e.window_start && now - e.window_start >= options_.window;
-    const bool idle = now >= e.last_seen && now - e.last_seen >= options_.window;
+    const bool window_over = now >= e.window_start && at_least_after(e.window_start, now, options_.window);
+    const bool idle = now >= e.last_seen && at_least_after(e.last_seen, now, options_.window);
     if (!(window_over && idle)) break;
     index_.erase(e.key);
     lru_.pop_back();

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 namespace rfid = portcullis::adapters::rfid;
@@ -106,4 +107,15 @@ TEST(RfidDedup, RejectsBadIdentifiersWithoutRecording) {
   EXPECT_EQ(r.error().code, ErrorCode::BadIdentifier);
   EXPECT_EQ(d.size(), 0U);
   EXPECT_TRUE(d.observe(std::string(rfid::kMaxIdentifierLength, 'E'), kReader, microseconds{0}).ok());
+}
+
+TEST(RfidDedup, ExtremeTimestampsDoNotOverflow) {
+  rfid::ReadDeduplicator d;
+  const auto lo = microseconds{std::numeric_limits<std::int64_t>::min() + 1};
+  const auto hi = microseconds{std::numeric_limits<std::int64_t>::max()};
+  EXPECT_EQ(d.observe(kEpc, kReader, lo).value(), (rfid::ReadDecision{true, 0}));
+  EXPECT_EQ(d.observe(kEpc, kReader, hi).value(), (rfid::ReadDecision{true, 0}));  // ~584k years later
+  EXPECT_EQ(d.observe(kEpc, kReader, hi).value(), (rfid::ReadDecision{false, 1}));
+  EXPECT_EQ(d.prune(hi), 0U);
+  EXPECT_EQ(d.prune(lo), 0U);
 }
