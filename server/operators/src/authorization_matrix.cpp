@@ -165,7 +165,7 @@ AuthorizationResult authorize(const Principal& principal, Method method,
       return rule->devices ? AuthorizationResult::allow()
                            : AuthorizationResult::deny(DenyReason::DevicesNotAllowed);
     case PrincipalKind::Operator:
-      if (rule->roles.contains(principal.role)) return AuthorizationResult::allow();
+      if (principal.has_role_in(rule->roles)) return AuthorizationResult::allow();
       return AuthorizationResult::deny(rule->roles.empty() ? DenyReason::OperatorsNotAllowed
                                                            : DenyReason::RoleNotAllowed);
   }

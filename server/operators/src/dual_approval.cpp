@@ -46,13 +46,14 @@ std::string_view to_string(ApprovalCheck c) noexcept {
   return "unknown";
 }
 
-PendingApproval request_approval(ApprovalId id, std::string action, core::OperatorId requester,
+PendingApproval request_approval(ApprovalId id, std::string action, const Principal& requester,
                                  std::string_view canonical_change, const ChangeHasher& hash,
                                  core::Timestamp now, core::Duration validity, RoleSet approver_roles) {
   PendingApproval approval;
   approval.id = std::move(id);
   approval.action = std::move(action);
-  approval.requester = std::move(requester);
+  approval.requester = requester.operator_id;
+  approval.requester_person = requester.person;
   approval.change_hash = hash(canonical_change);
   approval.approver_roles = approver_roles;
   approval.requested_at = now;
@@ -67,9 +68,10 @@ ApprovalStep approve(const PendingApproval& approval, const Principal& approver,
     return moved_to(approval, ApprovalCheck::Expired, ApprovalStatus::Expired, now);
   }
   if (!approver.is_operator()) return refused(approval, ApprovalCheck::NotAnOperator);
-  if (approver.operator_id == approval.requester) return refused(approval, ApprovalCheck::SelfApproval);
-  if (!approval.approver_roles.contains(approver.role))
-    return refused(approval, ApprovalCheck::RoleNotAllowed);
+  if (approver.is_same_operator_or_person(approval.requester, approval.requester_person)) {
+    return refused(approval, ApprovalCheck::SelfApproval);
+  }
+  if (!approver.has_role_in(approval.approver_roles)) return refused(approval, ApprovalCheck::RoleNotAllowed);
   // The approver saw the change as it is now; if that is not what was requested, neither version
   // was approved by two people, so the request dies and must be made again.
   if (hash(current_change) != approval.change_hash) {
@@ -81,8 +83,8 @@ ApprovalStep approve(const PendingApproval& approval, const Principal& approver,
 ApprovalStep reject(const PendingApproval& approval, const Principal& by, core::Timestamp now) {
   if (approval.status != ApprovalStatus::Pending) return refused(approval, ApprovalCheck::NotPending);
   if (!by.is_operator()) return refused(approval, ApprovalCheck::NotAnOperator);
-  const bool withdrawing = by.operator_id == approval.requester;
-  if (!withdrawing && !approval.approver_roles.contains(by.role)) {
+  const bool withdrawing = by.is_same_operator_or_person(approval.requester, approval.requester_person);
+  if (!withdrawing && !by.has_role_in(approval.approver_roles)) {
     return refused(approval, ApprovalCheck::RoleNotAllowed);
   }
   return moved_to(approval, ApprovalCheck::Ok, ApprovalStatus::Rejected, now, by.operator_id);

@@ -28,16 +28,22 @@ std::string_view to_string(SessionEndReason r) noexcept {
 
 IssuedSession issue_session(const TokenSource& new_token, const TokenHasher& hash,
                             core::OperatorId operator_id, Role role, core::Timestamp now,
-                            const SessionPolicy& policy) {
+                            const SessionPolicy& policy, core::PersonId person) {
   IssuedSession issued;
   issued.token = new_token();
   issued.session.token_hash = hash(issued.token);
   issued.session.operator_id = std::move(operator_id);
   issued.session.role = role;
+  issued.session.person = std::move(person);
+
   issued.session.created_at = now;
   issued.session.last_activity_at = now;
   issued.session.expires_at = now + policy.absolute_lifetime;
   return issued;
+}
+
+Principal principal_of(const Session& session) {
+  return Principal::operator_with(session.operator_id, session.role, session.person);
 }
 
 SessionStatus session_status(const Session& session, core::Timestamp now,
@@ -49,8 +55,9 @@ SessionStatus session_status(const Session& session, core::Timestamp now,
 }
 
 std::string SessionRegistry::open(const TokenSource& new_token, const TokenHasher& hash,
-                                  const core::OperatorId& operator_id, Role role, core::Timestamp now) {
-  IssuedSession issued = issue_session(new_token, hash, operator_id, role, now, policy_);
+                                  const core::OperatorId& operator_id, Role role, core::Timestamp now,
+                                  const core::PersonId& person) {
+  IssuedSession issued = issue_session(new_token, hash, operator_id, role, now, policy_, person);
   std::string key = issued.session.token_hash;
   sessions_.insert_or_assign(std::move(key), std::move(issued.session));
   return std::move(issued.token);
@@ -61,7 +68,7 @@ SessionValidation SessionRegistry::peek(std::string_view token_hash, core::Times
   if (it == sessions_.end()) return {SessionStatus::Unknown, Principal::anonymous()};
   const SessionStatus status = session_status(it->second, now, policy_);
   if (status != SessionStatus::Valid) return {status, Principal::anonymous()};
-  return {status, Principal::operator_with(it->second.operator_id, it->second.role)};
+  return {status, principal_of(it->second)};
 }
 
 SessionValidation SessionRegistry::validate(std::string_view token_hash, core::Timestamp now) {

@@ -145,6 +145,13 @@ TEST(AuthorizationMatrix, DenialsMapTo404Then401Then403) {
   EXPECT_EQ(http_status_for(DenyReason::OperatorsNotAllowed), 403);
 }
 
+TEST(Principals, DevicesAndAnonymousCallersHaveNoRole) {
+  EXPECT_FALSE(Principal::device(core::DeviceId{"d"}).role);
+  EXPECT_FALSE(Principal::device(core::DeviceId{"d"}).has_role_in(RoleSet::all_operators()));
+  EXPECT_FALSE(Principal::anonymous().has_role_in(RoleSet::all_operators()));
+  EXPECT_TRUE(Principal::operator_with(core::OperatorId{"o"}, Role::Auditor).has_role_in({Role::Auditor}));
+}
+
 TEST(RoutePatterns, ConcretePathsFindTheirPattern) {
   EXPECT_EQ(find_route_pattern(Method::Post, "/api/v1/people/p-17/revoke"), "/api/v1/people/{id}/revoke");
   EXPECT_EQ(find_route_pattern(Method::Put, "/api/v1/people/p-17"), "/api/v1/people/{id}");

@@ -21,8 +21,7 @@ const Principal kAdmin = Principal::operator_with(core::OperatorId{"op-carol"}, 
 const Principal kGuard = Principal::operator_with(core::OperatorId{"op-dave"}, Role::Guard);
 
 PendingApproval requested() {
-  return request_approval(ApprovalId{"apr-1"}, "remote_unlock", kRequester.operator_id, kChange, kHash, kNow,
-                          10min);
+  return request_approval(ApprovalId{"apr-1"}, "remote_unlock", kRequester, kChange, kHash, kNow, 10min);
 }
 
 TEST(DualApproval, ARequestIsPendingAndBoundToTheHashOfTheChange) {
@@ -39,9 +38,29 @@ TEST(DualApproval, SelfApprovalIsRefusedAndLeavesTheRequestPending) {
 }
 
 TEST(DualApproval, SelfApprovalIsRefusedEvenForAnAdmin) {
-  auto approval =
-      request_approval(ApprovalId{"apr-2"}, "grant", kAdmin.operator_id, kChange, kHash, kNow, 10min);
+  auto approval = request_approval(ApprovalId{"apr-2"}, "grant", kAdmin, kChange, kHash, kNow, 10min);
   EXPECT_EQ(approve(approval, kAdmin, kChange, kHash, kNow).result, ApprovalCheck::SelfApproval);
+}
+
+TEST(DualApproval, ASecondAccountOfTheSamePersonCannotApprove) {
+  const auto alice_as_supervisor =
+      Principal::operator_with(core::OperatorId{"op-alice-day"}, Role::Supervisor, core::PersonId{"p-alice"});
+  const auto alice_as_admin =
+      Principal::operator_with(core::OperatorId{"op-alice-admin"}, Role::Admin, core::PersonId{"p-alice"});
+  const auto bob_admin =
+      Principal::operator_with(core::OperatorId{"op-bob-admin"}, Role::Admin, core::PersonId{"p-bob"});
+  const auto approval = request_approval(ApprovalId{"apr-4"}, "remote_unlock", alice_as_supervisor, kChange,
+                                         kHash, kNow, 10min);
+  EXPECT_EQ(approval.requester_person, core::PersonId{"p-alice"});
+  EXPECT_EQ(approve(approval, alice_as_admin, kChange, kHash, kNow).result, ApprovalCheck::SelfApproval);
+  EXPECT_EQ(approve(approval, bob_admin, kChange, kHash, kNow).result, ApprovalCheck::Ok);
+}
+
+TEST(DualApproval, UnlinkedAccountsAreNotTheSamePerson) {
+  // Two accounts without a linked person are compared by account only.
+  const auto approval = requested();
+  EXPECT_TRUE(kRequester.person.empty());
+  EXPECT_EQ(approve(approval, kSupervisor, kChange, kHash, kNow).result, ApprovalCheck::Ok);
 }
 
 TEST(DualApproval, ADifferentSupervisorApproves) {
@@ -113,8 +132,8 @@ TEST(DualApproval, AnApproverRejectsOrTheRequesterWithdraws) {
 }
 
 TEST(DualApproval, ApproverRolesAreChosenPerRequest) {
-  const auto admins_only = request_approval(ApprovalId{"apr-3"}, "tier_change", kRequester.operator_id,
-                                            kChange, kHash, kNow, 10min, RoleSet{Role::Admin});
+  const auto admins_only = request_approval(ApprovalId{"apr-3"}, "tier_change", kRequester, kChange, kHash,
+                                            kNow, 10min, RoleSet{Role::Admin});
   EXPECT_EQ(approve(admins_only, kSupervisor, kChange, kHash, kNow).result, ApprovalCheck::RoleNotAllowed);
   EXPECT_EQ(approve(admins_only, kAdmin, kChange, kHash, kNow).result, ApprovalCheck::Ok);
 }

@@ -55,6 +55,14 @@ TEST(Sessions, AValidSessionNamesItsOperatorAndRole) {
   EXPECT_EQ(validation.principal.role, Role::Supervisor);
 }
 
+TEST(Sessions, ThePrincipalCarriesTheLinkedPerson) {
+  SessionRegistry registry;
+  FakeTokens tokens;
+  const std::string token =
+      registry.open(tokens.source(), kHash, kAlice, Role::Admin, kNow, core::PersonId{"p-alice"});
+  EXPECT_EQ(registry.validate(kHash(token), kNow).principal.person, core::PersonId{"p-alice"});
+}
+
 TEST(Sessions, UnknownTokensAreAnonymous) {
   SessionRegistry registry;
   const auto validation = registry.validate("h(nothing)", kNow);

@@ -30,6 +30,7 @@ struct PendingApproval {
   ApprovalId id;
   std::string action;  // what kind of change, e.g. "remote_unlock", "grant_two_person_zone"
   core::OperatorId requester;
+  core::PersonId requester_person;  // empty when the account is not linked to a site person
   std::string change_hash;
   RoleSet approver_roles;
   core::Timestamp requested_at;
@@ -45,7 +46,7 @@ enum class ApprovalCheck : std::uint8_t {
   NotApproved,  // execution asked for something not (yet) approved
   Expired,
   NotAnOperator,  // devices and anonymous callers never approve
-  SelfApproval,   // the requester cannot approve their own request
+  SelfApproval,   // the requester (same account or same person) cannot approve their own request
   RoleNotAllowed,
   ChangeModified,  // the change's hash differs from the one requested: the approval is void
 };
@@ -61,7 +62,7 @@ struct ApprovalStep {
 
 inline constexpr RoleSet kDefaultApproverRoles{Role::Supervisor, Role::Admin};
 
-[[nodiscard]] PendingApproval request_approval(ApprovalId id, std::string action, core::OperatorId requester,
+[[nodiscard]] PendingApproval request_approval(ApprovalId id, std::string action, const Principal& requester,
                                                std::string_view canonical_change, const ChangeHasher& hash,
                                                core::Timestamp now, core::Duration validity,
                                                RoleSet approver_roles = kDefaultApproverRoles);

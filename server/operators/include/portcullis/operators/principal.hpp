@@ -48,19 +48,30 @@ enum class PrincipalKind : std::uint8_t { Anonymous, Operator, Device };
 struct Principal {
   PrincipalKind kind = PrincipalKind::Anonymous;
   core::OperatorId operator_id;  // set for operators
-  Role role = Role::Guard;       // meaningful for operators only
-  core::DeviceId device_id;      // set for devices
+  std::optional<Role> role;      // set for operators only: a device is not a guard
+  // The site person an operator account belongs to, when linked: two accounts of one person must
+  // not count as two people under dual approval.
+  core::PersonId person;
+  core::DeviceId device_id;  // set for devices
 
   static Principal anonymous() { return {}; }
-  static Principal operator_with(core::OperatorId id, Role r) {
-    return {PrincipalKind::Operator, std::move(id), r, {}};
+  static Principal operator_with(core::OperatorId id, Role r, core::PersonId linked_person = {}) {
+    return {PrincipalKind::Operator, std::move(id), r, std::move(linked_person), {}};
   }
   static Principal device(core::DeviceId id) {
-    return {PrincipalKind::Device, {}, Role::Guard, std::move(id)};
+    return {PrincipalKind::Device, {}, std::nullopt, {}, std::move(id)};
   }
 
   [[nodiscard]] bool is_operator() const noexcept { return kind == PrincipalKind::Operator; }
   [[nodiscard]] bool is_device() const noexcept { return kind == PrincipalKind::Device; }
+  [[nodiscard]] bool has_role_in(RoleSet roles) const noexcept {
+    return is_operator() && role.has_value() && roles.contains(*role);
+  }
+  // Same operator account, or two accounts linked to the same person.
+  [[nodiscard]] bool is_same_operator_or_person(const core::OperatorId& other_operator,
+                                                const core::PersonId& other_person) const noexcept {
+    return operator_id == other_operator || (!person.empty() && person == other_person);
+  }
 };
 
 }  // namespace portcullis::operators

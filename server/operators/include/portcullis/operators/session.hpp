@@ -33,6 +33,8 @@ struct Session {
   std::string token_hash;
   core::OperatorId operator_id;
   Role role = Role::Guard;  // fixed for the session's life: a role change ends the session
+  core::PersonId person;    // the site person the account is linked to, if any
+
   core::Timestamp created_at;
   core::Timestamp last_activity_at;
   core::Timestamp expires_at;
@@ -52,7 +54,10 @@ struct IssuedSession {
 
 [[nodiscard]] IssuedSession issue_session(const TokenSource& new_token, const TokenHasher& hash,
                                           core::OperatorId operator_id, Role role, core::Timestamp now,
-                                          const SessionPolicy& policy = {});
+                                          const SessionPolicy& policy = {}, core::PersonId person = {});
+
+// The caller a valid session stands for.
+[[nodiscard]] Principal principal_of(const Session& session);
 
 // Pure check of one stored record, for stores that keep sessions elsewhere (PostgreSQL).
 [[nodiscard]] SessionStatus session_status(const Session& session, core::Timestamp now,
@@ -71,7 +76,8 @@ class SessionRegistry {
 
   // Creates a session and returns the token for the client.
   [[nodiscard]] std::string open(const TokenSource& new_token, const TokenHasher& hash,
-                                 const core::OperatorId& operator_id, Role role, core::Timestamp now);
+                                 const core::OperatorId& operator_id, Role role, core::Timestamp now,
+                                 const core::PersonId& person = {});
 
   // Validates a request's session and counts it as activity (pushes the idle timeout back).
   [[nodiscard]] SessionValidation validate(std::string_view token_hash, core::Timestamp now);
