@@ -9,12 +9,23 @@ ApprovalStep refused(const PendingApproval& approval, ApprovalCheck why) {
   return {why, approval};
 }
 
-ApprovalStep moved_to(const PendingApproval& approval, ApprovalCheck why, ApprovalStatus status,
-                      core::Timestamp now, std::optional<core::OperatorId> by = std::nullopt) {
+// A decision by an operator (approve, reject).
+ApprovalStep decided(const PendingApproval& approval, ApprovalStatus status, const core::OperatorId& by,
+                     core::Timestamp now) {
+  ApprovalStep step{ApprovalCheck::Ok, approval};
+  step.approval.status = status;
+  step.approval.decided_by = by;
+  step.approval.decided_at = now;
+  if (status != ApprovalStatus::Approved) step.approval.closed_at = now;
+  return step;
+}
+
+// A final state reached without a decision (executed, voided, expired).
+ApprovalStep closed(const PendingApproval& approval, ApprovalCheck why, ApprovalStatus status,
+                    core::Timestamp now) {
   ApprovalStep step{why, approval};
   step.approval.status = status;
-  if (by) step.approval.decided_by = std::move(by);
-  step.approval.decided_at = now;
+  step.approval.closed_at = now;
   return step;
 }
 
@@ -65,7 +76,7 @@ ApprovalStep approve(const PendingApproval& approval, const Principal& approver,
                      std::string_view current_change, const ChangeHasher& hash, core::Timestamp now) {
   if (approval.status != ApprovalStatus::Pending) return refused(approval, ApprovalCheck::NotPending);
   if (now >= approval.expires_at) {
-    return moved_to(approval, ApprovalCheck::Expired, ApprovalStatus::Expired, now);
+    return closed(approval, ApprovalCheck::Expired, ApprovalStatus::Expired, now);
   }
   if (!approver.is_operator()) return refused(approval, ApprovalCheck::NotAnOperator);
   if (approver.is_same_operator_or_person(approval.requester, approval.requester_person)) {
@@ -75,9 +86,9 @@ ApprovalStep approve(const PendingApproval& approval, const Principal& approver,
   // The approver saw the change as it is now; if that is not what was requested, neither version
   // was approved by two people, so the request dies and must be made again.
   if (hash(current_change) != approval.change_hash) {
-    return moved_to(approval, ApprovalCheck::ChangeModified, ApprovalStatus::Voided, now);
+    return closed(approval, ApprovalCheck::ChangeModified, ApprovalStatus::Voided, now);
   }
-  return moved_to(approval, ApprovalCheck::Ok, ApprovalStatus::Approved, now, approver.operator_id);
+  return decided(approval, ApprovalStatus::Approved, approver.operator_id, now);
 }
 
 ApprovalStep reject(const PendingApproval& approval, const Principal& by, core::Timestamp now) {
@@ -87,21 +98,19 @@ ApprovalStep reject(const PendingApproval& approval, const Principal& by, core::
   if (!withdrawing && !by.has_role_in(approval.approver_roles)) {
     return refused(approval, ApprovalCheck::RoleNotAllowed);
   }
-  return moved_to(approval, ApprovalCheck::Ok, ApprovalStatus::Rejected, now, by.operator_id);
+  return decided(approval, ApprovalStatus::Rejected, by.operator_id, now);
 }
 
 ApprovalStep consume_for_execution(const PendingApproval& approval, std::string_view current_change,
                                    const ChangeHasher& hash, core::Timestamp now) {
   if (approval.status != ApprovalStatus::Approved) return refused(approval, ApprovalCheck::NotApproved);
   if (now >= approval.expires_at) {
-    return moved_to(approval, ApprovalCheck::Expired, ApprovalStatus::Expired, now);
+    return closed(approval, ApprovalCheck::Expired, ApprovalStatus::Expired, now);
   }
   if (hash(current_change) != approval.change_hash) {
-    return moved_to(approval, ApprovalCheck::ChangeModified, ApprovalStatus::Voided, now);
+    return closed(approval, ApprovalCheck::ChangeModified, ApprovalStatus::Voided, now);
   }
-  ApprovalStep step{ApprovalCheck::Ok, approval};
-  step.approval.status = ApprovalStatus::Executed;
-  return step;
+  return closed(approval, ApprovalCheck::Ok, ApprovalStatus::Executed, now);
 }
 
 }  // namespace portcullis::operators

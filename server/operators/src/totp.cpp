@@ -1,5 +1,6 @@
 #include "portcullis/operators/totp.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace portcullis::operators {
@@ -7,6 +8,8 @@ namespace {
 
 constexpr std::array<std::uint32_t, 9> kPowersOfTen{1,      10,      100,      1000,     10000,
                                                     100000, 1000000, 10000000, 100000000};
+
+constexpr int kLargestDriftSteps = 10;
 
 bool digits_supported(int digits) noexcept {
   return digits >= 6 && digits <= 8;
@@ -89,7 +92,8 @@ TotpVerification verify_totp(const HmacFunction& hmac, ByteView secret, std::str
     return verification;
   }
   const std::int64_t current = totp_time_step(now, policy.step);
-  const int drift = policy.accepted_drift_steps < 0 ? 0 : policy.accepted_drift_steps;
+  // Clamped: a misconfigured window must not turn one login into thousands of HMACs.
+  const int drift = std::clamp(policy.accepted_drift_steps, 0, kLargestDriftSteps);
   bool matched_a_used_step = false;
   // Every candidate is computed, so the time taken does not depend on which step matched.
   for (std::int64_t step = current - drift; step <= current + drift; ++step) {

@@ -93,6 +93,8 @@ TEST(DualApproval, AnEditAfterApprovalVoidsIt) {
   const auto execution = consume_for_execution(approved.approval, kEditedChange, kHash, kNow + 2min);
   EXPECT_EQ(execution.result, ApprovalCheck::ChangeModified);
   EXPECT_EQ(execution.approval.status, ApprovalStatus::Voided);
+  EXPECT_EQ(execution.approval.decided_at, kNow + 1min) << "the approval time survives the void";
+  EXPECT_EQ(execution.approval.closed_at, kNow + 2min);
   EXPECT_EQ(consume_for_execution(execution.approval, kChange, kHash, kNow + 3min).result,
             ApprovalCheck::NotApproved);
 }
@@ -102,6 +104,7 @@ TEST(DualApproval, TheApprovedChangeExecutesExactlyOnce) {
   const auto executed = consume_for_execution(approved.approval, kChange, kHash, kNow + 2min);
   ASSERT_EQ(executed.result, ApprovalCheck::Ok);
   EXPECT_EQ(executed.approval.status, ApprovalStatus::Executed);
+  EXPECT_EQ(executed.approval.closed_at, kNow + 2min);
   EXPECT_EQ(consume_for_execution(executed.approval, kChange, kHash, kNow + 3min).result,
             ApprovalCheck::NotApproved);
 }

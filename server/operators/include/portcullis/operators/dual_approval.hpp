@@ -36,8 +36,12 @@ struct PendingApproval {
   core::Timestamp requested_at;
   core::Timestamp expires_at;  // bounds approval and execution both
   ApprovalStatus status = ApprovalStatus::Pending;
+  // Who approved or rejected, and when.
   std::optional<core::OperatorId> decided_by;
   std::optional<core::Timestamp> decided_at;
+  // When it reached a final state (executed, rejected, voided, expired); kept apart from decided_at
+  // so the audit trail still shows when an approval was given after it was voided or used.
+  std::optional<core::Timestamp> closed_at;
 };
 
 enum class ApprovalCheck : std::uint8_t {
