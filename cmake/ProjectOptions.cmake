@@ -2,7 +2,7 @@
 add_library(portcullis_options INTERFACE)
 target_compile_options(portcullis_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
-  -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wnull-dereference)
+  -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual)
 if(PORTCULLIS_WARNINGS_AS_ERRORS)
   target_compile_options(portcullis_options INTERFACE -Werror)
 endif()

@@ -7,6 +7,8 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portcullis_app') THEN
     CREATE ROLE portcullis_app LOGIN;
   END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL;  -- roles are cluster-wide: another database of this cluster created it concurrently
 END
 $$;
 

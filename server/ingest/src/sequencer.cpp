@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <unordered_set>
 
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/ledger/event_record.hpp"
@@ -85,12 +86,15 @@ void Sequencer::connect_and_rebuild() {
   db_ = std::make_unique<Database>(config_.database);
   {
     // One instance owns a site at a time; the lock lives as long as this connection.
+    // Waits a little: a previous owner that just exited takes a moment to release the lock.
     pqxx::nontransaction tx{db_->connection};
-    const auto owned =
-        tx.exec_params("SELECT pg_try_advisory_lock(hashtext($1))", "portcullis-site:" + config_.site_id);
-    if (!owned[0][0].as<bool>()) {
+    tx.exec("SET lock_timeout = " + std::to_string(config_.ownership_wait.count()));
+    try {
+      tx.exec_params("SELECT pg_advisory_lock(hashtext($1))", "portcullis-site:" + config_.site_id);
+    } catch (const pqxx::sql_error&) {
       throw std::runtime_error("site '" + config_.site_id + "' is owned by another portcullisd instance");
     }
+    tx.exec("SET lock_timeout = 0");
   }
   engine_ = std::make_unique<core::Engine>(initial_model_);
   last_seq_by_device_.clear();
@@ -185,6 +189,7 @@ void Sequencer::process(std::deque<Work>& batch) {
       std::vector<Kind> kinds;
       std::vector<std::optional<ledger::EventRecord>> stored;
       std::unordered_map<std::string, std::int64_t> local_last;
+      std::unordered_set<std::string> new_in_submission;
       for (std::size_t i = 0; i < submission.events.size() && result.error_field.empty(); ++i) {
         const auto& event = submission.events[i];
         const auto& device = event.device.str();
@@ -196,8 +201,9 @@ void Sequencer::process(std::deque<Work>& batch) {
         stored.emplace_back();
         if (event.seq > last) {
           local_last[device] = event.seq;
+          new_in_submission.insert(key_of(device, event.seq));
           kinds.push_back(Kind::New);
-        } else if (in_batch.count(key_of(device, event.seq))) {
+        } else if (in_batch.count(key_of(device, event.seq)) || new_in_submission.count(key_of(device, event.seq))) {
           kinds.push_back(Kind::DuplicateInBatch);
         } else if (auto record = storage::EventStore{db_->connection}.find_device_event(device, event.seq)) {
           stored.back() = std::move(record);

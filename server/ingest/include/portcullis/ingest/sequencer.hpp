@@ -3,6 +3,7 @@
 // the sequencer thread takes everything waiting, decides each event with the core engine in order,
 // chains the records, writes them with one COPY and one commit (group commit), and only then answers.
 // A storage failure answers 503 to everything in flight and rebuilds all state from history.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -25,6 +26,8 @@ struct SequencerConfig {
   std::string database;  // libpq connection string for the application role
   std::size_t max_queued_submissions = 4096;
   std::size_t max_events_per_commit = 2000;
+  // How long start-up waits for the previous owner of the site to let go (milliseconds).
+  std::chrono::milliseconds ownership_wait{10'000};
 };
 
 class Sequencer {

@@ -1,0 +1,54 @@
+# Shared by scripts/demo and scripts/test: install what is missing, configure and build.
+# shellcheck shell=bash
+set -euo pipefail
+
+PORTCULLIS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export PORTCULLIS_ROOT
+
+# Debian 12 packages (see docs/development.md for why each is here).
+PORTCULLIS_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache git ca-certificates
+  libboost1.81-dev libssl-dev openssl libpqxx-dev postgresql-15 nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  qt6-base-dev qt6-websockets-dev libgl-dev xvfb xauth fonts-dejavu-core
+  clang libclang-rt-14-dev curl jq
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_packages() {
+  local missing=()
+  [[ -n "${PORTCULLIS_SKIP_INSTALL:-}" ]] && return 0
+  for p in "${PORTCULLIS_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  log "installing missing packages: ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Node.js runs the third-party clients of the end-to-end tests (GS1's epcis2.js). A machine may already
+# have Node from elsewhere: only install Debian's when there is none.
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  PORTCULLIS_PACKAGES=(nodejs npm) ensure_packages
+}
+
+# configure_and_build BUILD_DIR [extra cmake args...]
+configure_and_build() {
+  local dir="$1"
+  shift
+  export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+  if [[ ! -f "$dir/build.ninja" ]]; then
+    log "configuring $dir"
+    cmake -S "$PORTCULLIS_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  fi
+  log "building $dir"
+  cmake --build "$dir" -- -j"${PORTCULLIS_JOBS:-$(nproc)}"
+}

@@ -1,0 +1,40 @@
+#pragma once
+// The device event API: POST /api/v1/events, plus GET /api/v1/health and GET /metrics.
+// Handlers authenticate, parse and hand the events to the sequencer; the answer is sent only when
+// the sequencer reports the events durably committed. Nothing here blocks a network thread.
+#include <atomic>
+#include <chrono>
+#include <mutex>
+
+#include "portcullis/api/device_registry.hpp"
+#include "portcullis/core/time.hpp"
+#include "portcullis/http/router.hpp"
+#include "portcullis/ingest/sequencer.hpp"
+#include "portcullis/metrics/metrics.hpp"
+
+namespace portcullis::api {
+
+class DeviceApi {
+ public:
+  DeviceApi(DeviceRegistry& devices, ingest::Sequencer& sequencer, metrics::ServerMetrics& metrics,
+            const core::Clock& clock);
+  void register_routes(http::Router& router);
+
+ private:
+  void post_events(const http::HttpRequest& request, http::Responder respond);
+  void record_auth_failure(const http::HttpRequest& request, const DeviceAuthFailure& failure);
+
+  DeviceRegistry& devices_;
+  ingest::Sequencer& sequencer_;
+  metrics::ServerMetrics& metrics_;
+  const core::Clock& clock_;
+
+  // At most this many refused attempts per second are chained as security events; the rest are
+  // counted, so a flood of bad tokens cannot flood history.
+  static constexpr int kAuthFailureRecordsPerSecond = 20;
+  std::mutex auth_failure_mutex_;
+  std::int64_t auth_failure_window_ = 0;
+  int auth_failures_in_window_ = 0;
+};
+
+}  // namespace portcullis::api

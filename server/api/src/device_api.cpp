@@ -1,0 +1,131 @@
+#include "portcullis/api/device_api.hpp"
+
+#include <variant>
+
+#include "portcullis/json/device_event_json.hpp"
+
+namespace portcullis::api {
+namespace {
+
+std::string answer_json(const ingest::EventAnswer& a) {
+  return std::string("{\"status\":\"") + (a.status == ingest::EventAnswer::Status::Stored ? "stored" : "duplicate") +
+         "\",\"device_id\":\"" + http::json_escape(a.device_id) + "\",\"seq\":" + std::to_string(a.device_seq) +
+         ",\"site_seq\":" + std::to_string(a.site_seq) + ",\"outcome\":" + a.outcome_json + "}";
+}
+
+http::HttpResponse ok_json(std::string body) {
+  http::HttpResponse r;
+  r.body = std::move(body);
+  return r;
+}
+
+bool is_json(const http::HttpRequest& request) {
+  const auto* type = request.header("content-type");
+  if (type == nullptr) return false;
+  return type->rfind("application/json", 0) == 0;
+}
+
+}  // namespace
+
+DeviceApi::DeviceApi(DeviceRegistry& devices, ingest::Sequencer& sequencer, metrics::ServerMetrics& metrics,
+                     const core::Clock& clock)
+    : devices_(devices), sequencer_(sequencer), metrics_(metrics), clock_(clock) {}
+
+void DeviceApi::register_routes(http::Router& router) {
+  router.add("POST", "/api/v1/events",
+             [this](const http::HttpRequest& req, const http::RouteParams&, http::Responder respond) {
+               post_events(req, std::move(respond));
+             });
+  router.add("GET", "/api/v1/health", [this](const http::HttpRequest&, const http::RouteParams&,
+                                             http::Responder respond) {
+    respond(ok_json("{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
+                    ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
+  });
+  router.add("GET", "/metrics",
+             [this](const http::HttpRequest&, const http::RouteParams&, http::Responder respond) {
+               http::HttpResponse r;
+               r.content_type = "text/plain; version=0.0.4";
+               r.body = metrics_.render();
+               respond(std::move(r));
+             });
+}
+
+void DeviceApi::record_auth_failure(const http::HttpRequest& request, const DeviceAuthFailure& failure) {
+  metrics_.auth_failures.add();
+  const auto second = core::to_unix_micros(clock_.now()) / 1'000'000;
+  {
+    std::lock_guard lock{auth_failure_mutex_};
+    if (second != auth_failure_window_) {
+      auth_failure_window_ = second;
+      auth_failures_in_window_ = 0;
+    }
+    if (++auth_failures_in_window_ > kAuthFailureRecordsPerSecond) return;
+  }
+  ingest::ServerFact fact;
+  fact.type = "security.device_auth_failed";
+  fact.device_id = failure.claimed_device;
+  fact.payload_json = "{\"path\":\"" + http::json_escape(request.path) + "\",\"reason\":\"" +
+                      http::json_escape(failure.reason) + "\",\"remote\":\"" +
+                      http::json_escape(request.remote_address) + "\"}";
+  sequencer_.record(std::move(fact));
+}
+
+void DeviceApi::post_events(const http::HttpRequest& request, http::Responder respond) {
+  const auto started = std::chrono::steady_clock::now();
+  auto auth = devices_.authenticate(request);
+  if (auto* failure = std::get_if<DeviceAuthFailure>(&auth)) {
+    record_auth_failure(request, *failure);
+    auto response = http::json_error(failure->status, "authorization", failure->reason);
+    response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"portcullis-devices\"");
+    return respond(std::move(response));
+  }
+  const auto& device = std::get<std::string>(auth);
+  if (!is_json(request)) {
+    metrics_.events_rejected.add();
+    return respond(http::json_error(415, "content-type", "expected application/json"));
+  }
+  auto parsed = json::parse_event_request(request.body);
+  if (auto* error = std::get_if<json::FieldError>(&parsed)) {
+    metrics_.events_rejected.add();
+    return respond(http::json_error(400, error->field, error->message));
+  }
+  auto& events = std::get<json::EventRequest>(parsed);
+  for (std::size_t i = 0; i < events.events.size(); ++i) {
+    if (events.events[i].device.str() != device) {
+      metrics_.events_rejected.add();
+      const auto field = events.batch ? "events[" + std::to_string(i) + "].device_id" : std::string{"device_id"};
+      return respond(http::json_error(403, field, "does not match the authenticated device '" + device + "'"));
+    }
+  }
+
+  ingest::Submission submission;
+  submission.events = std::move(events.events);
+  submission.batch = events.batch;
+  submission.done = [respond, batch = events.batch](ingest::SubmissionResult result) {
+    using Status = ingest::SubmissionResult::Status;
+    if (result.status == Status::Rejected) return respond(http::json_error(409, result.error_field,
+                                                                           result.error_message));
+    if (result.status == Status::Unavailable) {
+      auto r = http::json_error(503, "server", result.error_message);
+      r.headers.emplace_back("Retry-After", "1");
+      return respond(std::move(r));
+    }
+    if (!batch) return respond(ok_json(answer_json(result.answers.front())));
+    std::string body = "{\"results\":[";
+    for (std::size_t i = 0; i < result.answers.size(); ++i) {
+      if (i) body += ',';
+      body += answer_json(result.answers[i]);
+    }
+    body += "]}";
+    respond(ok_json(std::move(body)));
+  };
+  (void)started;
+  if (!sequencer_.submit(std::move(submission))) {
+    metrics_.requests_unavailable.add();
+    auto r = http::json_error(503, "server", "too many events waiting to be stored; retry");
+    r.headers.emplace_back("Retry-After", "1");
+    respond(std::move(r));
+  }
+}
+
+}  // namespace portcullis::api

@@ -1,0 +1,200 @@
+#include "commands.hpp"
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "config.hpp"
+#include "portcullis/api/device_api.hpp"
+#include "portcullis/api/device_registry.hpp"
+#include "portcullis/http/https_server.hpp"
+#include "portcullis/ingest/sequencer.hpp"
+#include "portcullis/storage/device_directory.hpp"
+#include "portcullis/storage/migrator.hpp"
+
+namespace portcullis::app {
+namespace {
+
+void require_database(const Config& c) {
+  if (c.database.empty()) {
+    throw std::runtime_error(
+        "no database configured: set PORTCULLIS_DATABASE (a libpq connection string) or 'database' in the config "
+        "file; ./scripts/demo starts a private PostgreSQL for you");
+  }
+}
+
+std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("listen must be ADDRESS:PORT, got '" + listen + "'");
+  int port = -1;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) throw std::runtime_error("listen port out of range in '" + listen + "'");
+  return {listen.substr(0, colon), static_cast<unsigned short>(port)};
+}
+
+std::vector<api::KnownDevice> load_devices(const std::string& database, const std::string& site) {
+  pqxx::connection connection{database};
+  storage::DeviceDirectory directory{connection};
+  std::vector<api::KnownDevice> out;
+  for (auto& row : directory.load_site(site)) {
+    api::KnownDevice d;
+    d.device_id = row.device_id;
+    d.kind = row.kind;
+    if (row.token_sha256) {
+      static constexpr char hex[] = "0123456789abcdef";
+      for (auto b : *row.token_sha256) {
+        d.token_sha256_hex += hex[b >> 4U];
+        d.token_sha256_hex += hex[b & 0x0FU];
+      }
+    }
+    d.enabled = row.enabled;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+int migrate_command(const Config& c) {
+  const auto& target = c.admin_database.empty() ? c.database : c.admin_database;
+  if (target.empty()) throw std::runtime_error("no database configured: set PORTCULLIS_ADMIN_DATABASE");
+  pqxx::connection admin{target};
+  const auto report = storage::migrate(admin);
+  for (const auto& name : report.applied) std::cout << "applied " << name << '\n';
+  std::cout << "schema version " << report.database_version_after << '\n';
+  return 0;
+}
+
+int add_device_command(const Config& c, const std::vector<std::string>& args) {
+  require_database(c);
+  if (args.size() != 2) throw std::runtime_error("usage: portcullisd add-device DEVICE_ID KIND");
+  const auto token = api::new_device_token();
+  storage::DeviceRow row;
+  row.device_id = args[0];
+  row.site_id = c.site_id;
+  row.kind = args[1];
+  const auto hex = api::sha256_hex(token);
+  std::array<std::uint8_t, 32> hash{};
+  for (std::size_t i = 0; i < 32; ++i) hash[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+  row.token_sha256 = hash;
+  pqxx::connection connection{c.database};
+  storage::DeviceDirectory{connection}.upsert(row, core::to_unix_micros(core::SystemClock{}.now()));
+  // The token is shown once and stored only as its hash.
+  std::cout << token << '\n';
+  return 0;
+}
+
+int disable_device_command(const Config& c, const std::vector<std::string>& args) {
+  require_database(c);
+  if (args.size() != 1) throw std::runtime_error("usage: portcullisd disable-device DEVICE_ID");
+  pqxx::connection connection{c.database};
+  storage::DeviceDirectory{connection}.set_enabled(args[0], false);
+  return 0;
+}
+
+int serve_command(const Config& c) {
+  require_database(c);
+  // Block the stop signals in every thread; one thread waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  if (!c.admin_database.empty()) {
+    pqxx::connection admin{c.admin_database};
+    for (const auto& name : storage::migrate(admin).applied) std::cerr << "portcullisd: applied " << name << '\n';
+  }
+
+  core::SystemClock clock;
+  metrics::ServerMetrics metrics;
+  auto model = std::make_shared<const core::SiteModel>();
+
+  ingest::SequencerConfig sequencer_config;
+  sequencer_config.site_id = c.site_id;
+  sequencer_config.database = c.database;
+  ingest::Sequencer sequencer{sequencer_config, model, clock, metrics};
+  sequencer.start();
+
+  api::DeviceRegistry devices;
+  devices.replace(load_devices(c.database, c.site_id));
+
+  http::Router router;
+  api::DeviceApi device_api{devices, sequencer, metrics, clock};
+  device_api.register_routes(router);
+
+  http::ServerConfig server_config;
+  std::tie(server_config.address, server_config.port) = split_listen(c.listen);
+  server_config.threads = c.threads;
+  server_config.certificate_file = c.tls_cert;
+  server_config.private_key_file = c.tls_key;
+  server_config.device_ca_file = c.device_ca;
+  http::HttpsServer server{server_config, router};
+  const auto port = server.bind();
+
+  std::atomic<bool> stopping{false};
+  // Device changes (enrolment, disabling) reach every instance through the database within seconds.
+  std::thread device_refresh([&] {
+    while (!stopping.load()) {
+      for (int i = 0; i < 20 && !stopping.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (stopping.load()) break;
+      try {
+        devices.replace(load_devices(c.database, c.site_id));
+      } catch (const std::exception& e) {
+        std::cerr << "portcullisd: refreshing devices failed: " << e.what() << '\n';
+      }
+    }
+  });
+  std::thread signal_waiter([&] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    stopping.store(true);
+    server.stop();
+  });
+
+  std::cerr << "portcullisd: site '" << c.site_id << "', " << sequencer.replayed_events()
+            << " events replayed, listening on https://" << server_config.address << ":" << port << std::endl;
+  server.run();
+  stopping.store(true);
+  device_refresh.join();
+  sequencer.stop();
+  // The signal thread may still be waiting if the server stopped for another reason.
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  std::cerr << "portcullisd: stopped" << std::endl;
+  return 0;
+}
+
+void print_help() {
+  std::cout << "usage: portcullisd [--config FILE] COMMAND\n"
+               "  serve                      run the server (default)\n"
+               "  migrate                    apply db/migrations with the admin connection\n"
+               "  add-device ID KIND         enrol a device; prints its token once\n"
+               "  disable-device ID          refuse a device from now on\n"
+               "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
+               "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, PORTCULLIS_THREADS\n";
+}
+
+}  // namespace
+
+int run_command(const std::string& command, const std::vector<std::string>& args,
+                const std::optional<std::string>& config_file) {
+  if (command == "help" || command == "--help" || command == "-h") {
+    print_help();
+    return 0;
+  }
+  const auto config = load_config(config_file);
+  if (command == "serve") return serve_command(config);
+  if (command == "migrate") return migrate_command(config);
+  if (command == "add-device") return add_device_command(config, args);
+  if (command == "disable-device") return disable_device_command(config, args);
+  print_help();
+  return 2;
+}
+
+}  // namespace portcullis::app

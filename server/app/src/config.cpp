@@ -1,0 +1,70 @@
+#include "config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+namespace portcullis::app {
+namespace {
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+void apply(Config& c, const std::string& key, const std::string& value, const std::string& where) {
+  if (key == "database") c.database = value;
+  else if (key == "admin_database") c.admin_database = value;
+  else if (key == "listen") c.listen = value;
+  else if (key == "tls_cert") c.tls_cert = value;
+  else if (key == "tls_key") c.tls_key = value;
+  else if (key == "device_ca") c.device_ca = value;
+  else if (key == "site_id") c.site_id = value;
+  else if (key == "site_file") c.site_file = value;
+  else if (key == "threads") {
+    try {
+      c.threads = std::stoi(value);
+    } catch (const std::exception&) {
+      c.threads = 0;
+    }
+    if (c.threads < 1 || c.threads > 64) throw std::runtime_error(where + ": threads must be 1 to 64");
+  } else {
+    throw std::runtime_error(where + ": unknown setting '" + key + "'");
+  }
+}
+
+}  // namespace
+
+Config load_config(const std::optional<std::string>& file) {
+  Config c;
+  if (file) {
+    std::ifstream in(*file);
+    if (!in) throw std::runtime_error("cannot read config file " + *file);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      line = trim(line);
+      if (line.empty() || line[0] == '#') continue;
+      const auto eq = line.find('=');
+      const auto where = *file + ":" + std::to_string(number);
+      if (eq == std::string::npos) throw std::runtime_error(where + ": expected 'key = value'");
+      apply(c, trim(line.substr(0, eq)), trim(line.substr(eq + 1)), where);
+    }
+  }
+  const std::pair<const char*, const char*> env_keys[] = {
+      {"PORTCULLIS_DATABASE", "database"},   {"PORTCULLIS_ADMIN_DATABASE", "admin_database"},
+      {"PORTCULLIS_LISTEN", "listen"},       {"PORTCULLIS_TLS_CERT", "tls_cert"},
+      {"PORTCULLIS_TLS_KEY", "tls_key"},     {"PORTCULLIS_DEVICE_CA", "device_ca"},
+      {"PORTCULLIS_SITE_ID", "site_id"},     {"PORTCULLIS_SITE_FILE", "site_file"},
+      {"PORTCULLIS_THREADS", "threads"},
+  };
+  for (const auto& [env, key] : env_keys) {
+    if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);
+  }
+  return c;
+}
+
+}  // namespace portcullis::app

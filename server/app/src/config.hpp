@@ -1,0 +1,24 @@
+#pragma once
+// portcullisd settings: a config file of "key = value" lines, overridden by PORTCULLIS_* environment
+// variables. Secrets (database passwords) belong in the environment or a file readable only by the service.
+#include <optional>
+#include <string>
+
+namespace portcullis::app {
+
+struct Config {
+  std::string database;        // libpq connection string for the least-privileged application role
+  std::string admin_database;  // owner connection used only to apply migrations at start-up
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_cert;
+  std::string tls_key;
+  std::string device_ca;
+  std::string site_id = "main";
+  std::string site_file;
+  int threads = 2;
+};
+
+// Throws std::runtime_error naming the file, line and key on a bad setting.
+Config load_config(const std::optional<std::string>& file);
+
+}  // namespace portcullis::app

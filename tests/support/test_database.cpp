@@ -1,0 +1,46 @@
+#include "test_database.hpp"
+
+#include <pqxx/pqxx>
+
+#include <cstdlib>
+#include <random>
+
+#include "portcullis/storage/migrator.hpp"
+
+namespace portcullis::testing {
+namespace {
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+}  // namespace
+
+bool TestDatabase::available() { return !env("PORTCULLIS_TEST_PGHOST").empty(); }
+
+TestDatabase::TestDatabase() {
+  server_ = "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") + " user=postgres";
+  std::random_device rd;
+  name_ = "portcullis_test_" + std::to_string(rd()) + std::to_string(rd() % 1000);
+  {
+    pqxx::connection c{server_ + " dbname=postgres"};
+    pqxx::nontransaction tx{c};
+    tx.exec("CREATE DATABASE " + tx.quote_name(name_));
+  }
+  admin_ = server_ + " dbname=" + name_;
+  app_ = "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") +
+         " user=portcullis_app dbname=" + name_;
+  pqxx::connection admin{admin_};
+  storage::migrate(admin);
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    pqxx::connection c{server_ + " dbname=postgres"};
+    pqxx::nontransaction tx{c};
+    tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_) + " WITH (FORCE)");
+  } catch (...) {
+    // best effort: the whole cluster is thrown away at the end of the run
+  }
+}
+
+}  // namespace portcullis::testing
