@@ -66,7 +66,7 @@ Result<Reply> decode_keypad(std::span<const std::uint8_t> data) {
   digits.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint8_t b = data[2 + i];
-    if (b >= '0' && b <= '9') {
+    if ((b >= '0' && b <= '9') || (b >= 'A' && b <= 'H')) {
       digits += static_cast<char>(b);
     } else if (b == kKeypadStar || b == '*') {
       digits += '*';
@@ -202,7 +202,7 @@ Result<ReplyPayload> encode_reply(const Reply& reply) {
           out.data = {r.reader, static_cast<std::uint8_t>(r.digits.size())};
           for (std::size_t i = 0; i < r.digits.size(); ++i) {
             const char c = r.digits[i];
-            if (c >= '0' && c <= '9') {
+            if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'H')) {
               out.data.push_back(static_cast<std::uint8_t>(c));
             } else if (c == '*') {
               out.data.push_back(kKeypadStar);
@@ -210,7 +210,7 @@ Result<ReplyPayload> encode_reply(const Reply& reply) {
               out.data.push_back(kKeypadHash);
             } else {
               return make_error(ErrorCode::BadCharacter,
-                                "osdp_KEYPAD digit " + std::to_string(i + 1) + " is not 0-9, * or #");
+                                "osdp_KEYPAD digit " + std::to_string(i + 1) + " is not 0-9, *, # or A-H");
             }
           }
         } else if constexpr (std::is_same_v<T, BiometricMatchResult>) {

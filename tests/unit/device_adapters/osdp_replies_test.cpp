@@ -110,9 +110,12 @@ TEST(OsdpReplies, Keypad) {
   EXPECT_EQ(k.digits, "1234*#");
   EXPECT_EQ(decode_as<osdp::KeypadEntry>(0x53, {0x00, 0x02, '*', '#'}).digits, "*#");
   EXPECT_EQ(decode_as<osdp::KeypadEntry>(0x53, {0x00, 0x00}).digits, "");
+  EXPECT_EQ(decode_as<osdp::KeypadEntry>(0x53, {0x00, 0x02, 'A', 'H'}).digits, "AH");  // function keys
+  EXPECT_EQ(decode_error(0x53, {0x00, 0x01, 'I'}), ErrorCode::BadReplyData);
+  EXPECT_EQ(decode_error(0x53, {0x00, 0x01, 'a'}), ErrorCode::BadReplyData);
   EXPECT_EQ(decode_error(0x53, {0x00}), ErrorCode::BadReplyData);
   EXPECT_EQ(decode_error(0x53, {0x00, 0x03, '1', '2'}), ErrorCode::BadReplyData);  // count disagrees
-  const auto r = osdp::decode_reply(reply_frame(0x53, {0x00, 0x02, '1', 'A'}));
+  const auto r = osdp::decode_reply(reply_frame(0x53, {0x00, 0x02, '1', 'Z'}));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().reason.find("digit 2"), std::string::npos) << r.error().reason;
 }
@@ -158,7 +161,7 @@ TEST(OsdpReplies, EncodeRoundTripsEveryReply) {
       osdp::LocalStatus{true, true},
       osdp::RawCardRead{1, 0x00, "1"},
       osdp::RawCardRead{3, 0x01, std::string(osdp::kMaxRawCardBits, '1')},
-      osdp::KeypadEntry{0, "0123456789*#"},
+      osdp::KeypadEntry{0, "0123456789*#ABCDEFGH"},
       osdp::BiometricMatchResult{1, 0x01, 0x00},
   };
   for (const auto& reply : replies) {
@@ -177,6 +180,7 @@ TEST(OsdpReplies, EncodeRefusals) {
       ErrorCode::OutOfRange);
   EXPECT_EQ(osdp::encode_reply(osdp::RawCardRead{0, 1, "10x"}).error().code, ErrorCode::BadCharacter);
   EXPECT_EQ(osdp::encode_reply(osdp::KeypadEntry{0, "12a"}).error().code, ErrorCode::BadCharacter);
+  EXPECT_EQ(osdp::encode_reply(osdp::KeypadEntry{0, "I"}).error().code, ErrorCode::BadCharacter);
   EXPECT_EQ(osdp::encode_reply(osdp::KeypadEntry{0, std::string(256, '1')}).error().code,
             ErrorCode::OutOfRange);
   EXPECT_EQ(osdp::encode_reply(osdp::Nak{0, Bytes(osdp::kMaxNakDetail + 1, 0)}).error().code,

@@ -7,8 +7,9 @@
 //   0x48 osdp_LSTATR    tamper (0 normal, 1 tamper), power (0 normal, 1 failure): exactly 2 bytes
 //   0x50 osdp_RAW       reader, format code, bit count (2 bytes LE), ceil(bits/8) data bytes,
 //                       bits packed most significant bit first
-//   0x53 osdp_KEYPAD    reader, digit count, that many digit bytes (ASCII '0'-'9', '*', '#',
-//                       or 0x7F/0x0D as some readers send for '*'/'#')
+//   0x53 osdp_KEYPAD    reader, digit count, that many key bytes: ASCII '0'-'9', 0x7F for '*'
+//                       (clear), 0x0D for '#' (enter), 'A'-'H' for function keys F1-F4 and
+//                       their pairs; ASCII '*'/'#' are accepted too, as some readers send them
 //   0x58 osdp_BIOMATCHR reader, status, score (0x00 no match .. 0xFF best): exactly 3 bytes
 //
 // Anything else is UnsupportedReply: the frame is fine, this codec simply does not decode it.
@@ -81,7 +82,7 @@ struct RawCardRead {
 
 struct KeypadEntry {
   std::uint8_t reader = 0;
-  std::string digits;  // normalised: '0'-'9', '*', '#'
+  std::string digits;  // normalised: '0'-'9', '*', '#', 'A'-'H' (function keys)
   friend bool operator==(const KeypadEntry&, const KeypadEntry&) = default;
 };
 
