@@ -114,6 +114,22 @@ std::string_view reply_name(std::uint8_t code) noexcept {
   }
 }
 
+std::string_view nak_error_name(std::uint8_t error_code) noexcept {
+  switch (static_cast<NakError>(error_code)) {
+    case NakError::None: return "no error";
+    case NakError::BadChecksumOrCrc: return "bad checksum or CRC";
+    case NakError::BadCommandLength: return "bad command length";
+    case NakError::UnknownCommand: return "unknown command";
+    case NakError::UnexpectedSequence: return "unexpected sequence number";
+    case NakError::SecurityBlockNotSupported: return "security block not supported";
+    case NakError::EncryptionRequired: return "encrypted communication required";
+    case NakError::BioTypeNotSupported: return "biometric type not supported";
+    case NakError::BioFormatNotSupported: return "biometric format not supported";
+    case NakError::UnableToProcess: return "unable to process command record";
+  }
+  return "unknown";
+}
+
 std::string bits_from_bytes(std::span<const std::uint8_t> bytes, std::size_t bit_count) {
   if (bit_count > bytes.size() * 8) bit_count = bytes.size() * 8;
   std::string bits(bit_count, '0');

@@ -200,5 +200,8 @@ TEST(OsdpReplies, Names) {
   EXPECT_EQ(osdp::reply_name(0x58), "osdp_BIOMATCHR");
   EXPECT_EQ(osdp::reply_name(0x48), "osdp_LSTATR");
   EXPECT_EQ(osdp::reply_name(0x00), "unknown");
+  EXPECT_EQ(osdp::nak_error_name(0x01), "bad checksum or CRC");
+  EXPECT_EQ(osdp::nak_error_name(0x06), "encrypted communication required");
+  EXPECT_EQ(osdp::nak_error_name(0x42), "unknown");
   EXPECT_EQ(portcullis::adapters::to_string(ErrorCode::CrcMismatch), "crc_mismatch");
 }

@@ -3,8 +3,8 @@
 // in chunks of any size, and it yields complete frames and framing errors in wire order.
 //
 // - Bytes before a start-of-message 0x53 are discarded: 0xFF mark bytes silently, anything else
-//   reported once per run as ErrorCode::Garbage. Bytes of a packet already reported as bad are
-//   not reported a second time as garbage.
+//   reported as ErrorCode::Garbage (one error per run of such bytes within one push/flush call). Bytes of a
+//   packet already reported as bad are not reported a second time as garbage.
 // - A header whose declared length is impossible (below the minimum or above the maximum) is
 //   reported and the deframer resynchronises at the next 0x53 after that SOM.
 // - A complete packet that fails parse_frame (CRC, checksum, security block...) is reported and
@@ -15,6 +15,8 @@
 // OSDP delimits packets partly by timing; the deframer reads no clock. When the caller's
 // inter-character timeout expires it calls flush(), which reports the half-received packet as
 // Truncated and rescans its bytes.
+//
+// One Deframer per byte stream (serial line or connection); it is not thread-safe.
 #include <cstddef>
 #include <cstdint>
 #include <span>

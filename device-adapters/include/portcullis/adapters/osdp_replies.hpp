@@ -116,6 +116,8 @@ struct ReplyPayload {
 [[nodiscard]] Result<ReplyPayload> encode_reply(const Reply& reply);
 
 [[nodiscard]] std::string_view reply_name(std::uint8_t code) noexcept;  // "osdp_RAW", ... or "unknown"
+// Short description of a NAK error code ("bad checksum or CRC", ...), or "unknown".
+[[nodiscard]] std::string_view nak_error_name(std::uint8_t error_code) noexcept;
 
 // '0'/'1' string from bytes packed most significant bit first; bit_count <= bytes.size() * 8.
 [[nodiscard]] std::string bits_from_bytes(std::span<const std::uint8_t> bytes, std::size_t bit_count);

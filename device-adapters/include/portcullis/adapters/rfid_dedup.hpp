@@ -14,6 +14,8 @@
 //
 // Memory is bounded: at most `max_entries` keys are tracked; inserting beyond that evicts the
 // key whose last read is oldest (its pending repeat count is lost and counted in evictions()).
+//
+// Not thread-safe: one instance per ingest thread (or guard it with the caller's lock).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
