@@ -1,0 +1,129 @@
+// The example data center validates, loads and decides as documented; a broken copy is rejected with the
+// JSON paths of its errors and yields no model.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "crypto/pin_hash.hpp"
+#include "portcullis/core/engine.hpp"
+#include "portcullis/site_file/site_file.hpp"
+
+namespace portcullis::site_file {
+namespace {
+using namespace std::chrono_literals;
+using core::Timestamp;
+
+std::string example_text() {
+  std::ifstream in(PORTCULLIS_EXAMPLE_SITE);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string dump(const core::Problems& problems) {
+  std::string s;
+  for (const auto& p : problems) s += p.json_path + ": " + p.message + "\n";
+  return s;
+}
+
+bool has_path(const core::Problems& problems, const std::string& path) {
+  for (const auto& p : problems) {
+    if (p.json_path == path) return true;
+  }
+  return false;
+}
+
+TEST(ExampleSite, ValidatesAndLoads) {
+  const LoadResult loaded = load_site_file(PORTCULLIS_EXAMPLE_SITE);
+  ASSERT_TRUE(loaded.model) << dump(loaded.problems);
+  EXPECT_EQ(loaded.model->site_id(), "ams-dc1");
+  EXPECT_EQ(loaded.model->version(), "2026-11-27.1");
+  EXPECT_EQ(loaded.model->person_count(), 12U);
+}
+
+TEST(ExampleSite, CheckSiteReportsOk) {
+  const SiteCheckReport report = check_site_file(PORTCULLIS_EXAMPLE_SITE);
+  EXPECT_TRUE(report.ok) << report.summary;
+  EXPECT_NE(report.summary.find("OK: site \"ams-dc1\""), std::string::npos) << report.summary;
+}
+
+TEST(ExampleSite, BrokenCopyIsRejectedWithEveryPath) {
+  auto j = nlohmann::json::parse(example_text());
+  j["zones"][3]["tier"] = "high";                // type error
+  j["zones"][5]["parent"] = "nowhere";           // unknown zone
+  j["portals"][1]["to"] = "reception";           // joins reception to itself
+  j["people"][1]["cards"][0]["number"] = 10001;  // duplicate of alice's badge
+  j["people"][1]["cards"][0].erase("raw_bits");
+  j["grants"][0]["schedule"] = "weekends";             // unknown schedule
+  j["groups"][0]["members"].push_back("zoe-unknown");  // unknown person
+  j["tiers"][2]["any_of"] = nlohmann::json::array();   // tier without requirements
+  j["zones"][0]["colour"] = "blue";                    // unknown field
+  j["zones"].push_back({{"id", "loop-a"}, {"parent", "loop-b"}, {"tier", 1}});
+  j["zones"].push_back({{"id", "loop-b"}, {"parent", "loop-a"}, {"tier", 1}});
+  const ParseResult parsed = parse_site_json(j.dump());
+  const std::string all = dump(parsed.problems);
+  EXPECT_TRUE(has_path(parsed.problems, "$.zones[3].tier")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.zones[5].parent")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.portals[1].to")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.people[1].cards[0]")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.grants[0].schedule")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.groups[0].members[10]")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.tiers[2].any_of")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.zones[0].colour")) << all;
+  EXPECT_TRUE(has_path(parsed.problems, "$.zones[7].parent")) << all;
+  EXPECT_NE(all.find("$.zones[3].tier: expected integer, found string"), std::string::npos) << all;
+  EXPECT_FALSE(load_site_text(j.dump()).model);
+}
+
+class ExampleDecisions : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto loaded = load_site_file(PORTCULLIS_EXAMPLE_SITE);
+    ASSERT_TRUE(loaded.model);
+    engine = std::make_unique<core::Engine>(loaded.model, std::make_shared<crypto::Pbkdf2PinVerifier>());
+  }
+  std::string at(core::DevicePayload payload) {
+    t += 2s;
+    core::DeviceEvent e;
+    e.device = core::DeviceId{"ctl-mantrap"};
+    e.payload = std::move(payload);
+    last = engine->apply(e, t);
+    std::string s{core::to_string(last.decision->verdict)};
+    s += "/";
+    s += core::to_string(last.decision->reason);
+    return s;
+  }
+  static core::CardPresented badge(const char* reader, std::uint64_t number, std::uint32_t facility = 42) {
+    return core::CardPresented{core::ReaderId{reader},
+                               core::Card{core::CardFormat::H10301_26, facility, number, ""}};
+  }
+  static core::PinEntered pin(const char* reader, const char* digits) {
+    return core::PinEntered{core::ReaderId{reader}, digits, std::nullopt, core::PersonId{}};
+  }
+  std::unique_ptr<core::Engine> engine;
+  // Tuesday 2026-12-01 10:00 in Amsterdam (UTC+1).
+  Timestamp t = Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + 9h};
+  core::Outcome last;
+};
+
+TEST_F(ExampleDecisions, EngineerWalksToTheComputeHallWithHerPin) {
+  EXPECT_EQ(at(badge("rdr-lobby-in", 10001)), "grant/granted");
+  EXPECT_EQ(at(badge("rdr-office-in", 10001)), "grant/granted");
+  EXPECT_EQ(at(badge("rdr-mantrap-outer-in", 10001)), "grant/granted");
+  EXPECT_EQ(at(badge("rdr-hall-in", 10001)), "pending/missing_factor");
+  EXPECT_EQ(at(pin("rdr-hall-in", "482916")), "grant/granted");
+  EXPECT_EQ(last.pin_verdict, core::PinVerdict::Match);
+}
+
+TEST_F(ExampleDecisions, TerminatedVisitorAndPendingClearance) {
+  EXPECT_EQ(at(badge("rdr-lobby-in", 10012)), "deny/credential_revoked");
+  EXPECT_EQ(at(badge("rdr-lobby-in", 7, 1200)), "grant/granted");  // visitor, H10304, during the visit
+  EXPECT_EQ(at(badge("rdr-office-in", 10009)), "grant/granted");
+  EXPECT_EQ(at(badge("rdr-mantrap-outer-in", 10009)), "deny/no_grant");
+  EXPECT_EQ(at(badge("rdr-hall-in", 10010)), "deny/clearance_expired");
+}
+
+}  // namespace
+}  // namespace portcullis::site_file

@@ -1,0 +1,91 @@
+// Type and shape errors name their JSON path; limits are enforced; a bad file never yields a model.
+#include <gtest/gtest.h>
+
+#include "portcullis/site_file/site_file.hpp"
+
+namespace portcullis::site_file {
+namespace {
+
+const char* kMinimal = R"({
+  "format": "portcullis-site/1", "site_id": "s", "version": "1",
+  "time_zone": {"utc_offset": "+00:00"},
+  "tiers": [{"tier": 0, "any_of": [["badge"]]}],
+  "zones": [{"id": "out", "parent": null, "tier": 0}, {"id": "in", "parent": "out", "tier": 0}],
+  "portals": [{"id": "p", "from": "out", "to": "in", "readers": [{"id": "r", "side": "entry", "reads": ["badge"]}]}]
+})";
+
+std::string first(const ParseResult& r) {
+  return r.problems.empty() ? "" : r.problems.front().json_path + ": " + r.problems.front().message;
+}
+
+TEST(ShapeErrors, MinimalSiteIsValid) {
+  const auto r = parse_site_json(kMinimal);
+  EXPECT_TRUE(r.problems.empty()) << first(r);
+  EXPECT_TRUE(load_site_text(kMinimal).model);
+}
+
+TEST(ShapeErrors, NotJson) {
+  const auto r = parse_site_json("{\"zones\": [");
+  ASSERT_EQ(r.problems.size(), 1U);
+  EXPECT_EQ(r.problems[0].json_path, "$");
+  EXPECT_NE(r.problems[0].message.find("invalid JSON"), std::string::npos);
+}
+
+TEST(ShapeErrors, RootMustBeAnObject) {
+  EXPECT_EQ(first(parse_site_json("[]")), "$: expected object, found array");
+}
+
+struct ShapeCase {
+  const char* from;
+  const char* to;
+  const char* expected;
+};
+
+class Shapes : public ::testing::TestWithParam<ShapeCase> {};
+
+TEST_P(Shapes, ReportThePath) {
+  std::string text = kMinimal;
+  const auto pos = text.find(GetParam().from);
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(pos, std::string{GetParam().from}.size(), GetParam().to);
+  const auto r = parse_site_json(text);
+  EXPECT_EQ(first(r), GetParam().expected);
+  EXPECT_FALSE(load_site_text(text).model);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Site, Shapes,
+    ::testing::Values(
+        ShapeCase{R"("id": "in", "parent": "out", "tier": 0)", R"("id": "in", "parent": "out", "tier": "0")",
+                  "$.zones[1].tier: expected integer, found string"},
+        ShapeCase{R"("tier": 0, "any_of")", R"("tier": 12, "any_of")", "$.tiers[0].tier: must be 0..9"},
+        ShapeCase{R"("reads": ["badge"])", R"("reads": ["badge", "retina"])",
+                  "$.portals[0].readers[0].reads: unknown reader capability \"retina\""},
+        ShapeCase{R"("side": "entry")", R"("side": "inwards")",
+                  "$.portals[0].readers[0].side: unknown value \"inwards\" (expected one of: entry, exit)"},
+        ShapeCase{R"("version": "1",)", "", "$.version: missing required field"},
+        ShapeCase{R"("utc_offset": "+00:00")", R"("utc_offset": "CET")",
+                  "$.time_zone.utc_offset: expected +hh:mm or -hh:mm"},
+        ShapeCase{R"("portals": [)", R"("portal": [)", "$.portal: unknown field"},
+        ShapeCase{R"("format": "portcullis-site/1")", R"("format": "portcullis-site/9")",
+                  "$.format: unsupported format \"portcullis-site/9\" (expected \"portcullis-site/1\")"},
+        ShapeCase{R"("zones": [)", R"("zones": 5, "z": [)", "$.zones: expected array, found integer"}));
+
+TEST(Limits, FileSizeAndCounts) {
+  Limits small;
+  small.max_file_bytes = 100;
+  EXPECT_EQ(first(parse_site_json(kMinimal, small)).rfind("$: site file larger than 100 bytes", 0), 0U);
+  Limits few;
+  few.max_zones = 1;
+  EXPECT_EQ(first(parse_site_json(kMinimal, few)), "$.zones: more than 1 elements");
+}
+
+TEST(CheckSite, MissingFileIsAProblemNotAnException) {
+  const auto report = check_site_file("/nonexistent/site.json");
+  EXPECT_FALSE(report.ok);
+  ASSERT_EQ(report.problems.size(), 1U);
+  EXPECT_NE(report.summary.find("REJECTED"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace portcullis::site_file
