@@ -22,7 +22,7 @@ struct SessionPolicy {
   core::Duration idle_timeout = std::chrono::minutes{15};    // an unattended console stops being a way in
 };
 
-// A fresh unguessable token (crypto/random_token.hpp) and the hash it is stored under
+// A fresh unguessable token (crypto/random.hpp random_token) and the hash it is stored under
 // (crypto/digest.hpp sha256_hex). Injected so this file stays pure.
 using TokenSource = std::function<std::string()>;
 using TokenHasher = std::function<std::string(std::string_view)>;
