@@ -2,6 +2,7 @@
 // every step and explicit header and body limits (after Beast's advanced_server_flex example).
 #include <boost/beast/version.hpp>
 
+#include <array>
 #include <iostream>
 #include <openssl/x509.h>
 
@@ -62,6 +63,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == net::error::eof) return shutdown();
     if (ec == http::error::body_limit) {
+      drain_before_close_ = true;
       return send_error(413, "body", "request body exceeds " + std::to_string(shared_->config.body_limit) + " bytes",
                         false);
     }
@@ -127,8 +129,20 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return;
-      if (!self->keep_alive_) return self->shutdown();
+      if (!self->keep_alive_) return self->drain_before_close_ ? self->drain() : self->shutdown();
       self->read_request(self->shared_->config.idle_timeout);
+    });
+  }
+
+  // After refusing an oversized body, read and discard what the client is still sending (bounded in
+  // bytes and time) so it can read our 413 instead of getting a connection reset.
+  void drain() {
+    if (drained_ > kMaxDrainBytes) return shutdown();
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (ec) return self->shutdown();
+      self->drained_ += n;
+      self->drain();
     });
   }
 
@@ -143,6 +157,10 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<std::string> client_cn_;
   bool keep_alive_ = true;
+  bool drain_before_close_ = false;
+  static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
+  std::size_t drained_ = 0;
+  std::array<char, 16 * 1024> scratch_{};
 };
 
 }  // namespace

@@ -231,6 +231,12 @@ void Sequencer::process(std::deque<Work>& batch) {
         if (kinds[i] == Kind::New) {
           event.received_at = core::from_unix_micros(received_us);
           const auto outcome = engine_->apply(event, event.received_at);
+          if (auto* pin = std::get_if<core::PinEntered>(&event.payload)) {
+            // Never store a PIN: keep the verdict the engine reached, so a replay decides the same way.
+            pin->pin.clear();
+            pin->recorded_verdict = outcome.pin_verdict;
+            pin->verified_for = outcome.pin_verified_for;
+          }
           ledger::EventRecord record;
           record.source = ledger::Source::Device;
           record.device_id = device;

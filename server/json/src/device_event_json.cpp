@@ -28,8 +28,10 @@ std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::strin
       FieldReader cr{*card, r.path_of("card")};
       e.card = detail::read_card(cr);
       cr.reject_unknown_fields();
-      if (!cr.ok()) r.fail("card", "");  // keeps the inner path below
-      if (!cr.ok()) return std::nullopt;
+      if (!cr.ok()) {
+        r.adopt(*cr.error());
+        return std::nullopt;
+      }
     }
     return e;
   }
@@ -37,15 +39,18 @@ std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::strin
     core::PinEntered e;
     e.reader = core::ReaderId{r.id("reader")};
     if (stored) {
-      const auto verdict = r.string("verdict", 16);
-      if (verdict == "match") e.verdict = core::PinVerdict::Match;
-      else if (verdict == "duress") e.verdict = core::PinVerdict::Duress;
-      else if (verdict == "mismatch") e.verdict = core::PinVerdict::Mismatch;
-      else r.fail("verdict", "expected match, mismatch or duress");
+      // Stored PIN events carry the verdict the engine reached, never the PIN.
+      if (r.optional("verdict")) {
+        const auto verdict = r.string("verdict", 16);
+        if (verdict == "match") e.recorded_verdict = core::PinVerdict::Match;
+        else if (verdict == "duress") e.recorded_verdict = core::PinVerdict::Duress;
+        else if (verdict == "mismatch") e.recorded_verdict = core::PinVerdict::Mismatch;
+        else r.fail("verdict", "expected match, mismatch or duress");
+      }
       if (r.optional("verified_for")) e.verified_for = core::PersonId{r.id("verified_for")};
     } else {
-      const auto pin = r.string("pin", 12);
-      if (r.ok() && (pin.size() < 4 || pin.find_first_not_of("0123456789") != std::string::npos)) {
+      e.pin = r.string("pin", 12);
+      if (r.ok() && (e.pin.size() < 4 || e.pin.find_first_not_of("0123456789") != std::string::npos)) {
         r.fail("pin", "expected 4 to 12 digits");
       }
     }
@@ -197,7 +202,7 @@ std::string stored_payload_json(const core::DeviceEvent& event) {
                  },
                  [&](const core::PinEntered& e) {
                    j["reader"] = e.reader.str();
-                   j["verdict"] = verdict_name(e.verdict);
+                   if (e.recorded_verdict) j["verdict"] = verdict_name(*e.recorded_verdict);
                    if (!e.verified_for.empty()) j["verified_for"] = e.verified_for.str();
                  },
                  [&](const core::BiometricMatch& e) {

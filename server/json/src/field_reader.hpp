@@ -22,6 +22,10 @@ class FieldReader {
   void fail(const std::string& field, std::string message) {
     if (!error_) error_ = FieldError{path_of(field), std::move(message)};
   }
+  // Takes over the first error of a nested reader (its path is already complete).
+  void adopt(const FieldError& inner) {
+    if (!error_) error_ = inner;
+  }
   [[nodiscard]] std::string path_of(const std::string& field) const {
     return path_.empty() ? field : path_ + "." + field;
   }
