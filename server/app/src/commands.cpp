@@ -15,6 +15,11 @@
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/storage/device_directory.hpp"
 #include "portcullis/storage/migrator.hpp"
+#include "portcullis/storage/site_versions.hpp"
+#include "crypto/pin_hash.hpp"
+#include "portcullis/site_file/site_file.hpp"
+#include <fstream>
+#include <sstream>
 
 namespace portcullis::app {
 namespace {
@@ -58,6 +63,61 @@ std::vector<api::KnownDevice> load_devices(const std::string& database, const st
     out.push_back(std::move(d));
   }
   return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Loads the configured site file (a bad file stops start-up and changes nothing), stores the version
+// and chains a "site.loaded" fact when the content is new: who loaded what, and when.
+std::shared_ptr<const core::SiteModel> load_site(const Config& c, ingest::Sequencer* sequencer) {
+  if (c.site_file.empty()) {
+    std::cerr << "portcullisd: no site file configured (PORTCULLIS_SITE_FILE): every access is denied\n";
+    return std::make_shared<const core::SiteModel>();
+  }
+  const auto text = read_file(c.site_file);
+  auto loaded = site_file::load_site_text(text);
+  if (!loaded.model) {
+    std::string lines;
+    for (const auto& p : loaded.problems) lines += "\n  " + p.json_path + ": " + p.message;
+    throw std::runtime_error("site file " + c.site_file + " has " + std::to_string(loaded.problems.size()) +
+                             " problem(s); nothing was loaded:" + lines);
+  }
+  if (sequencer != nullptr) {
+    pqxx::connection connection{c.database};
+    storage::SiteVersion v;
+    v.site_id = c.site_id;
+    v.content_hash_hex = api::sha256_hex(text);
+    v.version = loaded.model->version();
+    v.content = text;
+    v.loaded_us = core::to_unix_micros(core::SystemClock{}.now());
+    v.loaded_by = "portcullisd start-up from " + c.site_file;
+    const auto previous = storage::latest_site_hash(connection, c.site_id);
+    if (previous != v.content_hash_hex) {
+      storage::store_site_version(connection, v);
+      ingest::ServerFact fact;
+      fact.type = "site.loaded";
+      fact.payload_json = "{\"content_sha256\":\"" + v.content_hash_hex + "\",\"loaded_by\":\"" +
+                          http::json_escape(v.loaded_by) + "\",\"previous_sha256\":\"" +
+                          http::json_escape(previous.value_or("")) + "\",\"version\":\"" +
+                          http::json_escape(v.version) + "\"}";
+      sequencer->record(std::move(fact));
+    }
+  }
+  return loaded.model;
+}
+
+int check_site_command(const std::vector<std::string>& args) {
+  if (args.size() != 1) throw std::runtime_error("usage: portcullisd check-site FILE");
+  const auto report = site_file::check_site_file(args[0]);
+  std::cout << report.summary;
+  if (!report.summary.empty() && report.summary.back() != '\n') std::cout << '\n';
+  return report.ok ? 0 : 1;
 }
 
 int migrate_command(const Config& c) {
@@ -113,13 +173,15 @@ int serve_command(const Config& c) {
 
   core::SystemClock clock;
   metrics::ServerMetrics metrics;
-  auto model = std::make_shared<const core::SiteModel>();
+  auto model = load_site(c, nullptr);  // validate before touching anything
 
   ingest::SequencerConfig sequencer_config;
   sequencer_config.site_id = c.site_id;
   sequencer_config.database = c.database;
-  ingest::Sequencer sequencer{sequencer_config, model, clock, metrics};
+  ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
+                              std::make_shared<const crypto::Pbkdf2PinVerifier>()};
   sequencer.start();
+  (void)load_site(c, &sequencer);  // record the load in history
 
   api::DeviceRegistry devices;
   devices.replace(load_devices(c.database, c.site_id));
@@ -176,6 +238,7 @@ void print_help() {
                "  migrate                    apply db/migrations with the admin connection\n"
                "  add-device ID KIND         enrol a device; prints its token once\n"
                "  disable-device ID          refuse a device from now on\n"
+               "  check-site FILE            validate a site file and list every problem with its JSON path\n"
                "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
                "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, PORTCULLIS_THREADS\n";
 }
@@ -188,10 +251,12 @@ int run_command(const std::string& command, const std::vector<std::string>& args
     print_help();
     return 0;
   }
+  if (command == "check-site") return check_site_command(args);
   const auto config = load_config(config_file);
   if (command == "serve") return serve_command(config);
   if (command == "migrate") return migrate_command(config);
   if (command == "add-device") return add_device_command(config, args);
+  if (command == "check-site") return check_site_command(args);
   if (command == "disable-device") return disable_device_command(config, args);
   print_help();
   return 2;

@@ -43,8 +43,12 @@ struct Sequencer::Database {
 };
 
 Sequencer::Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteModel> model, const core::Clock& clock,
-                     metrics::ServerMetrics& metrics)
-    : config_(std::move(config)), initial_model_(std::move(model)), clock_(clock), metrics_(metrics) {}
+                     metrics::ServerMetrics& metrics, std::shared_ptr<const core::PinVerifier> pins)
+    : config_(std::move(config)),
+      initial_model_(std::move(model)),
+      pins_(std::move(pins)),
+      clock_(clock),
+      metrics_(metrics) {}
 
 Sequencer::~Sequencer() { stop(); }
 
@@ -96,7 +100,7 @@ void Sequencer::connect_and_rebuild() {
     }
     tx.exec("SET lock_timeout = 0");
   }
-  engine_ = std::make_unique<core::Engine>(initial_model_);
+  engine_ = std::make_unique<core::Engine>(initial_model_, pins_);
   last_seq_by_device_.clear();
   head_seq_ = 0;
   head_hash_ = {};

@@ -33,7 +33,7 @@ struct SequencerConfig {
 class Sequencer {
  public:
   Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteModel> model, const core::Clock& clock,
-            metrics::ServerMetrics& metrics);
+            metrics::ServerMetrics& metrics, std::shared_ptr<const core::PinVerifier> pins = nullptr);
   ~Sequencer();
   Sequencer(const Sequencer&) = delete;
   Sequencer& operator=(const Sequencer&) = delete;
@@ -60,6 +60,7 @@ class Sequencer {
 
   SequencerConfig config_;
   std::shared_ptr<const core::SiteModel> initial_model_;
+  std::shared_ptr<const core::PinVerifier> pins_;
   const core::Clock& clock_;
   metrics::ServerMetrics& metrics_;
 

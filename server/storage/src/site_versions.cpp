@@ -1,0 +1,26 @@
+#include "portcullis/storage/site_versions.hpp"
+
+#include <pqxx/pqxx>
+
+namespace portcullis::storage {
+
+std::optional<std::string> latest_site_hash(pqxx::connection& connection, const std::string& site_id) {
+  pqxx::read_transaction tx{connection};
+  const auto rows = tx.exec_params(
+      "SELECT encode(content_hash, 'hex') FROM site_versions WHERE site_id = $1 ORDER BY loaded_us DESC LIMIT 1",
+      site_id);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+bool store_site_version(pqxx::connection& connection, const SiteVersion& v) {
+  pqxx::work tx{connection};
+  const auto rows = tx.exec_params(
+      "INSERT INTO site_versions (site_id, content_hash, version, content, loaded_us, loaded_by)"
+      " VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1",
+      v.site_id, v.content_hash_hex, v.version, v.content, v.loaded_us, v.loaded_by);
+  tx.commit();
+  return !rows.empty();
+}
+
+}  // namespace portcullis::storage
