@@ -95,7 +95,7 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
   for (const auto& g : def.groups) {
     const auto index = static_cast<Index>(m->groups_.size());
     m->group_ids_.emplace(g.id, index);
-    m->groups_.push_back({g.id, {}});
+    m->groups_.push_back({g.id, {}, {}});
     for (const auto& member : g.members) m->people_[m->person_index(member)].groups.push_back(index);
   }
   for (auto& p : m->people_) sort_unique(p.groups);
@@ -148,13 +148,27 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     sort_unique(node.racks);
     node.zones.shrink_to_fit();
     node.racks.shrink_to_fit();
-    m->grants_.push_back(std::move(node));
+    std::vector<Index>* subject_grants = nullptr;
+    std::vector<Coverage>* coverage = nullptr;
     if (!g.person.empty()) {
-      m->people_[m->person_index(g.person)].grants.push_back(index);
+      PersonNode& person = m->people_[m->person_index(g.person)];
+      subject_grants = &person.grants;
+      coverage = &person.coverage;
     } else {
-      m->groups_[m->group_index(g.group)].grants.push_back(index);
+      GroupNode& group = m->groups_[m->group_index(g.group)];
+      subject_grants = &group.grants;
+      coverage = &group.coverage;
     }
+    subject_grants->push_back(index);
+    for (Index z : node.zones) coverage->push_back({z, index});
+    for (Index r : node.racks) coverage->push_back({kRackTargetBit | r, index});
+    m->grants_.push_back(std::move(node));
   }
+  for (auto& p : m->people_) {
+    std::sort(p.coverage.begin(), p.coverage.end());
+    p.coverage.shrink_to_fit();
+  }
+  for (auto& g : m->groups_) std::sort(g.coverage.begin(), g.coverage.end());
 
   for (const auto& t : def.tiers) {
     TierNode node{t, {}};

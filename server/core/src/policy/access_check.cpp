@@ -30,10 +30,9 @@ class GrantScan {
 
   void scan(Index person_index) {
     const PersonNode& person = model_.person(person_index);
-    for (Index g : person.grants) consider_model_grant(g);
-    for (Index group : person.groups) {
-      for (Index g : model_.group(group).grants) consider_model_grant(g);
-    }
+    const Index wanted = passage_.rack ? (kRackTargetBit | passage_.target) : passage_.destination;
+    scan_coverage(person.coverage, wanted);
+    for (Index group : person.groups) scan_coverage(model_.group(group).coverage, wanted);
     for (const auto& [id, grant] : state_.added_grants) consider_added_grant(grant, person);
   }
 
@@ -41,7 +40,13 @@ class GrantScan {
   GrantMiss best = GrantMiss::None;
 
  private:
+  void scan_coverage(const std::vector<Coverage>& coverage, Index wanted) {
+    auto it = std::lower_bound(coverage.begin(), coverage.end(), Coverage{wanted, 0});
+    for (; it != coverage.end() && it->target == wanted; ++it) consider_model_grant(it->grant);
+  }
+
   bool revoked(const GrantId& id, bool model_flag) const {
+    if (state_.grant_revoked.empty()) return model_flag;
     auto it = state_.grant_revoked.find(id);
     return it == state_.grant_revoked.end() ? model_flag : it->second;
   }
@@ -68,11 +73,9 @@ class GrantScan {
     }
   }
 
+  // Called only for grants whose coverage includes the passage's target.
   void consider_model_grant(Index g) {
     const GrantNode& grant = model_.grant(g);
-    const auto& covered = passage_.rack ? grant.racks : grant.zones;
-    const Index wanted = passage_.rack ? passage_.target : passage_.destination;
-    if (!std::binary_search(covered.begin(), covered.end(), wanted)) return;
     if (!state_.removed_grants.empty() && state_.removed_grants.contains(grant.id)) return;
     record(grant.effect,
            state_of(grant.id, grant.revoked, grant.valid_from, grant.valid_until, grant.schedule, false));
@@ -141,15 +144,32 @@ Factor next_factor(const TierNode& tier, FactorMask presented) {
   return Factor::Badge;
 }
 
+// An operator's revoke (true) or restore (false) of the id, if any.
+template <class Map, class Id>
+std::optional<bool> revoked_override(const Map& overrides, const Id& id) {
+  if (overrides.empty()) return std::nullopt;
+  auto it = overrides.find(id);
+  if (it == overrides.end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace
 
 bool person_revoked(const SiteModel& model, const EngineState& state, const PersonId& person) {
+  if (state.person_revoked.empty()) {
+    const Index p = model.person_index(person);
+    return p == kNoIndex || model.person(p).revoked;
+  }
   if (auto it = state.person_revoked.find(person); it != state.person_revoked.end()) return it->second;
   const Index p = model.person_index(person);
   return p == kNoIndex || model.person(p).revoked;
 }
 
 bool credential_revoked(const SiteModel& model, const EngineState& state, const CredentialId& credential) {
+  if (state.credential_revoked.empty()) {
+    const Index c = model.credential_index(credential);
+    return c == kNoIndex || model.credential(c).revoked;
+  }
   if (auto it = state.credential_revoked.find(credential); it != state.credential_revoked.end())
     return it->second;
   const Index c = model.credential_index(credential);
@@ -173,14 +193,19 @@ Decision evaluate_attempt(const SiteModel& model, const EngineState& state, cons
     d.reason = r;
     return d;
   };
-  for (const CredentialId* c : {&attempt.card, &attempt.biometric}) {
-    if (c->empty()) continue;
-    if (credential_revoked(model, state, *c)) return deny(Reason::CredentialRevoked);
-    if (!state.locked_credentials.empty() && state.locked_credentials.contains(*c))
+  for (const auto& [id, index] : {std::pair{&attempt.card, attempt.card_index},
+                                  std::pair{&attempt.biometric, attempt.biometric_index}}) {
+    if (id->empty()) continue;
+    if (revoked_override(state.credential_revoked, *id).value_or(model.credential(index).revoked)) {
+      return deny(Reason::CredentialRevoked);
+    }
+    if (!state.locked_credentials.empty() && state.locked_credentials.contains(*id))
       return deny(Reason::CredentialLocked);
   }
-  if (person_revoked(model, state, attempt.person)) return deny(Reason::PersonRevoked);
-  const Index person = model.person_index(attempt.person);
+  const Index person = attempt.person_index;
+  if (revoked_override(state.person_revoked, attempt.person).value_or(model.person(person).revoked)) {
+    return deny(Reason::PersonRevoked);
+  }
 
   if (!passage.egress) {
     if (locked_down(model, state, passage.destination)) return deny(Reason::Lockdown);

@@ -22,9 +22,10 @@ class AccessRequests {
     const Index credential = model_.card_credential(event.card.facility, event.card.number);
     if (credential == kNoIndex) return unknown_credential(passage);
     const CredentialNode& cred = model_.credential(credential);
-    PendingAttempt& attempt = join_attempt(passage, model_.person(cred.person).id,
-                                           [](const PendingAttempt& a) { return a.card.empty(); });
+    PendingAttempt& attempt =
+        join_attempt(passage, cred.person, [](const PendingAttempt& a) { return a.card.empty(); });
     attempt.card = cred.id;
+    attempt.card_index = credential;
     attempt.factors = static_cast<FactorMask>(attempt.factors | factor_bit(Factor::Badge));
     return finish(passage);
   }
@@ -43,9 +44,10 @@ class AccessRequests {
     const Index credential = model_.biometric_credential(event.template_id);
     if (credential == kNoIndex) return unknown_credential(passage);
     const CredentialNode& cred = model_.credential(credential);
-    PendingAttempt& attempt = join_attempt(passage, model_.person(cred.person).id,
-                                           [](const PendingAttempt& a) { return a.biometric.empty(); });
+    PendingAttempt& attempt =
+        join_attempt(passage, cred.person, [](const PendingAttempt& a) { return a.biometric.empty(); });
     attempt.biometric = cred.id;
+    attempt.biometric_index = credential;
     attempt.factors = static_cast<FactorMask>(attempt.factors | factor_bit(Factor::Biometric));
     return finish(passage);
   }
@@ -66,10 +68,10 @@ class AccessRequests {
     }
     out.decision->person = attempt->person;
     out.decision->credential = attempt->card.empty() ? attempt->biometric : attempt->card;
-    const Index person = model_.person_index(attempt->person);
+    const Index person = attempt->person_index;
     std::optional<PinVerdict> verdict = event.recorded_verdict;
     if (!verdict) {
-      if (pins_ == nullptr || person == kNoIndex) {
+      if (pins_ == nullptr) {
         out.decision->reason = Reason::DecisionUnavailable;
         return out;
       }
@@ -158,12 +160,15 @@ class AccessRequests {
 
   // Adds to the live attempt of the same person when it lacks this factor; otherwise starts a new attempt.
   template <class Lacks>
-  PendingAttempt& join_attempt(const detail::Passage& passage, const PersonId& person, Lacks lacks) {
+  PendingAttempt& join_attempt(const detail::Passage& passage, Index person, Lacks lacks) {
     key_ = detail::attempt_key(passage);
     PendingAttempt* live = live_attempt();
-    if (live != nullptr && live->person == person && lacks(*live)) return *live;
+    if (live != nullptr && live->person_index == person && lacks(*live)) return *live;
     PendingAttempt& fresh = state_.attempts[key_];
-    fresh = PendingAttempt{person, CredentialId{}, CredentialId{}, 0, now_};
+    fresh = PendingAttempt{};
+    fresh.person = model_.person(person).id;
+    fresh.person_index = person;
+    fresh.started = now_;
     return fresh;
   }
 

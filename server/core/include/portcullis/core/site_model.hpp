@@ -53,6 +53,18 @@ struct CredentialNode {
   bool revoked = false;
 };
 
+// One grant covering one zone or rack, in a subject's coverage list sorted by target: a decision finds the
+// grants covering its destination with one binary search over contiguous memory instead of visiting every
+// grant.
+inline constexpr Index kRackTargetBit = 0x80000000U;
+struct Coverage {
+  Index target = 0;  // zone index, or kRackTargetBit | rack index
+  Index grant = 0;
+  friend bool operator<(const Coverage& a, const Coverage& b) {
+    return a.target != b.target ? a.target < b.target : a.grant < b.grant;
+  }
+};
+
 struct PersonNode {
   PersonId id;
   std::string name;
@@ -61,12 +73,14 @@ struct PersonNode {
   std::string pin_hash;
   std::string duress_pin_hash;
   std::vector<Index> groups;
-  std::vector<Index> grants;  // direct grants
+  std::vector<Index> grants;       // direct grants
+  std::vector<Coverage> coverage;  // of the direct grants
 };
 
 struct GroupNode {
   GroupId id;
   std::vector<Index> grants;
+  std::vector<Coverage> coverage;
 };
 
 // A grant with its coverage expanded to sorted zone and rack indexes (subzones, racks of denied zones).

@@ -30,6 +30,10 @@ struct PendingAttempt {
   CredentialId biometric;
   FactorMask factors = 0;
   Timestamp started{};
+  // The same, resolved in the current model (attempts do not survive a model swap).
+  Index person_index = kNoIndex;
+  Index card_index = kNoIndex;
+  Index biometric_index = kNoIndex;
   friend bool operator==(const PendingAttempt&, const PendingAttempt&) = default;
 };
 

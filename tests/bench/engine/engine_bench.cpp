@@ -1,0 +1,235 @@
+// engine_bench: the pure access engine on a campus-sized model (5,000 portals, 100,000 people, 1,000,000
+// grants). Reports model build time and memory, decisions/s on one core, latency percentiles, and a baseline
+// measured in the same run: a bare hash-map credential lookup loop doing the same number of lookups.
+// A program, not a test: run it on a quiet machine, Release or RelWithDebInfo. Usage: engine_bench
+// [decisions]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "portcullis/core/engine.hpp"
+
+namespace {
+using namespace portcullis::core;
+using BenchClock = std::chrono::steady_clock;
+
+constexpr int kBuildings = 50;
+constexpr int kRoomsPerBuilding = 99;  // 50 x (1 + 99) = 5,000 zones below the root, one portal each
+constexpr int kPeople = 100'000;
+constexpr int kGrantsPerPerson = 9;  // 900,000 person grants
+constexpr int kGroups = 1'000;
+constexpr int kGrantsPerGroup = 100;  // + 100,000 group grants = 1,000,000
+
+// Resident set size in bytes (Linux).
+double rss_mib() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0;
+  long resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * 4096.0 / (1024.0 * 1024.0);
+}
+
+std::string zone_name(int building, int room) {
+  return room < 0 ? "b" + std::to_string(building)
+                  : "b" + std::to_string(building) + "r" + std::to_string(room);
+}
+
+class TrivialVerifier final : public PinVerifier {
+ public:
+  PinMatch verify(std::string_view stored, std::string_view pin) const override {
+    return stored.substr(6) == pin ? PinMatch::Match : PinMatch::Mismatch;
+  }
+};
+
+SiteDefinition campus(std::mt19937_64& rng) {
+  SiteDefinition s;
+  s.site_id = "campus";
+  s.version = "bench";
+  s.settings.time_zone = TimeZoneRule{60, DstRule{{3, 5, 0, 120}, {10, 5, 0, 180}, 60}};
+  s.tiers = {{0, {{Factor::Badge}}, false, false},
+             {1, {{Factor::Badge}}, false, false},
+             {2, {{Factor::Badge}}, false, false},
+             {3, {{Factor::Badge, Factor::Pin}, {Factor::Badge, Factor::Biometric}}, true, false}};
+  s.zones.push_back({ZoneId{"campus"}, "Campus", ZoneId{}, 0, ApbMode::None, 0, 0});
+  auto add_portal = [&](const std::string& from, const std::string& to) {
+    PortalDef p;
+    p.id = PortalId{"p-" + to};
+    p.from = ZoneId{from};
+    p.to = ZoneId{to};
+    p.readers = {{ReaderId{"in-" + to}, ReaderSide::Entry, kReadsBadge | kReadsPin},
+                 {ReaderId{"bio-" + to}, ReaderSide::Entry, kReadsBiometric},
+                 {ReaderId{"out-" + to}, ReaderSide::Exit, kReadsBadge}};
+    s.portals.push_back(std::move(p));
+  };
+  for (int b = 0; b < kBuildings; ++b) {
+    s.zones.push_back({ZoneId{zone_name(b, -1)}, "", ZoneId{"campus"}, 1, ApbMode::None, 0, 0});
+    add_portal("campus", zone_name(b, -1));
+    for (int r = 0; r < kRoomsPerBuilding; ++r) {
+      const int tier = r % 10 == 0 ? 3 : 2;
+      const ApbMode apb = r % 4 == 0 ? ApbMode::Hard : r % 4 == 1 ? ApbMode::Soft : ApbMode::None;
+      s.zones.push_back({ZoneId{zone_name(b, r)}, "", ZoneId{zone_name(b, -1)}, tier, apb, 0, 0});
+      add_portal(zone_name(b, -1), zone_name(b, r));
+    }
+  }
+  s.schedules = {ScheduleDef{ScheduleId{"office-hours"}, "", {WeeklyWindow{0x1F, 7 * 60, 20 * 60}}, true},
+                 ScheduleDef{ScheduleId{"always"}, "", {WeeklyWindow{0x7F, 0, 24 * 60}}, false}};
+  s.people.reserve(kPeople);
+  std::uniform_int_distribution<int> building(0, kBuildings - 1);
+  std::uniform_int_distribution<int> room(0, kRoomsPerBuilding - 1);
+  for (int i = 0; i < kPeople; ++i) {
+    PersonDef p;
+    p.id = PersonId{"u" + std::to_string(i)};
+    p.name = p.id.str();
+    p.clearance = {ClearanceStatus::Cleared,
+                   Timestamp{std::chrono::sys_days{std::chrono::year{2030} / 1 / 1}}};
+    p.cards = {CardDef{CredentialId{"c" + std::to_string(i)}, CardFormat::H10304_37, 100,
+                       static_cast<std::uint64_t>(i), "", false}};
+    p.pin_hash = "plain:" + std::to_string(1000 + i % 9000);
+    s.people.push_back(std::move(p));
+  }
+  s.grants.reserve(static_cast<std::size_t>(kPeople) * kGrantsPerPerson + kGroups * kGrantsPerGroup);
+  for (int i = 0; i < kPeople; ++i) {
+    const int home = i % kBuildings;
+    for (int g = 0; g < kGrantsPerPerson; ++g) {
+      GrantDef grant;
+      grant.id = GrantId{"g" + std::to_string(i) + "-" + std::to_string(g)};
+      grant.person = PersonId{"u" + std::to_string(i)};
+      if (g == 0) {
+        grant.zones = {ZoneId{"campus"}, ZoneId{zone_name(home, -1)}};
+      } else {
+        grant.zones = {ZoneId{zone_name(home, room(rng))}, ZoneId{zone_name(home, room(rng))}};
+        if (g % 3 == 0) grant.schedule = ScheduleId{"office-hours"};
+        if (g == 8) grant.effect = GrantEffect::Deny;
+      }
+      s.grants.push_back(std::move(grant));
+    }
+  }
+  for (int g = 0; g < kGroups; ++g) {
+    GroupDef group{GroupId{"grp" + std::to_string(g)}, "", {}};
+    for (int m = g; m < kPeople; m += kGroups) group.members.push_back(PersonId{"u" + std::to_string(m)});
+    s.groups.push_back(std::move(group));
+    for (int k = 0; k < kGrantsPerGroup; ++k) {
+      GrantDef grant;
+      grant.id = GrantId{"gg" + std::to_string(g) + "-" + std::to_string(k)};
+      grant.group = GroupId{"grp" + std::to_string(g)};
+      grant.zones = {ZoneId{zone_name(building(rng), room(rng))}};
+      grant.schedule = ScheduleId{"always"};
+      s.grants.push_back(std::move(grant));
+    }
+  }
+  return s;
+}
+
+double percentile(std::vector<std::uint32_t>& v, double p) {
+  const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k] / 1000.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const long decisions = argc > 1 ? std::atol(argv[1]) : 2'000'000;
+  std::mt19937_64 rng{42};
+
+  const double rss0 = rss_mib();
+  auto t0 = BenchClock::now();
+  SiteDefinition def = campus(rng);
+  const double generate_s = std::chrono::duration<double>(BenchClock::now() - t0).count();
+  const double rss1 = rss_mib();
+  t0 = BenchClock::now();
+  BuildResult built = SiteModel::build(def);
+  const double build_s = std::chrono::duration<double>(BenchClock::now() - t0).count();
+  const double rss2 = rss_mib();
+  if (!built.model) {
+    std::fprintf(stderr, "campus model invalid: %s: %s\n", built.problems[0].json_path.c_str(),
+                 built.problems[0].message.c_str());
+    return 1;
+  }
+  const std::size_t portals = def.portals.size();
+  const std::size_t grants = def.grants.size();
+  def = SiteDefinition{};  // the model keeps what it needs
+
+  // The workload: a person mostly at readers of their home building (entries, exits, PINs), sometimes
+  // anywhere.
+  struct Input {
+    DeviceEvent event;
+    std::uint64_t card;
+  };
+  std::vector<Input> inputs;
+  inputs.reserve(static_cast<std::size_t>(decisions));
+  std::uniform_int_distribution<int> person(0, kPeople - 1);
+  std::uniform_int_distribution<int> room(0, kRoomsPerBuilding - 1);
+  std::uniform_int_distribution<int> percent(0, 99);
+  for (long i = 0; i < decisions; ++i) {
+    const int p = person(rng);
+    const int building = percent(rng) < 85 ? p % kBuildings : static_cast<int>(rng() % kBuildings);
+    const int kind = percent(rng);
+    const std::string zone = kind < 15 ? zone_name(building, -1) : zone_name(building, room(rng));
+    DeviceEvent e;
+    e.device = DeviceId{"ctl"};
+    e.seq = i;
+    if (kind < 70) {
+      e.payload = CardPresented{ReaderId{"in-" + zone},
+                                Card{CardFormat::H10304_37, 100, static_cast<std::uint64_t>(p), ""}};
+    } else if (kind < 90) {
+      e.payload = CardPresented{ReaderId{"out-" + zone},
+                                Card{CardFormat::H10304_37, 100, static_cast<std::uint64_t>(p), ""}};
+    } else {
+      e.payload =
+          PinEntered{ReaderId{"in-" + zone}, std::to_string(1000 + p % 9000), std::nullopt, PersonId{}};
+    }
+    inputs.push_back({std::move(e), static_cast<std::uint64_t>(p)});
+  }
+
+  Engine engine{built.model, std::make_shared<TrivialVerifier>()};
+  std::vector<std::uint32_t> latency_ns(static_cast<std::size_t>(decisions));
+  Timestamp now = Timestamp{std::chrono::sys_days{std::chrono::year{2026} / 12 / 1}} + std::chrono::hours{9};
+  long granted = 0;
+  const auto run0 = BenchClock::now();
+  for (long i = 0; i < decisions; ++i) {
+    now += std::chrono::microseconds{500};
+    const auto a = BenchClock::now();
+    const Outcome out = engine.apply(inputs[static_cast<std::size_t>(i)].event, now);
+    const auto b = BenchClock::now();
+    latency_ns[static_cast<std::size_t>(i)] =
+        static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(b - a).count());
+    granted += out.decision && out.decision->verdict == Verdict::Grant ? 1 : 0;
+  }
+  const double run_s = std::chrono::duration<double>(BenchClock::now() - run0).count();
+
+  // Baseline: the same number of card lookups in a bare hash map, nothing else.
+  std::unordered_map<std::uint64_t, std::uint32_t> bare;
+  bare.reserve(kPeople);
+  for (std::uint32_t i = 0; i < kPeople; ++i) bare.emplace((100ULL << 40U) | i, i);
+  std::uint64_t checksum = 0;
+  const auto base0 = BenchClock::now();
+  for (long i = 0; i < decisions; ++i) {
+    const auto it = bare.find((100ULL << 40U) | inputs[static_cast<std::size_t>(i)].card);
+    checksum += it == bare.end() ? 0 : it->second;
+  }
+  const double base_s = std::chrono::duration<double>(BenchClock::now() - base0).count();
+
+  std::printf("campus: %zu portals, %zu people, %zu grants, %zu zones\n", portals,
+              built.model->person_count(), grants, built.model->zone_count());
+  std::printf("generate definition: %.2f s (%.0f MiB)\n", generate_s, rss1 - rss0);
+  std::printf("build model (validate + index): %.2f s, model memory %.0f MiB (RSS delta)\n", build_s,
+              rss2 - rss1);
+  std::printf("decisions: %ld in %.2f s on one core = %.0f decisions/s (%.1f%% granted)\n", decisions, run_s,
+              static_cast<double>(decisions) / run_s,
+              100.0 * static_cast<double>(granted) / static_cast<double>(decisions));
+  std::printf("latency per decision: p50 %.2f us, p99 %.2f us, p99.9 %.2f us, max %.2f us\n",
+              percentile(latency_ns, 0.50), percentile(latency_ns, 0.99), percentile(latency_ns, 0.999),
+              *std::max_element(latency_ns.begin(), latency_ns.end()) / 1000.0);
+  std::printf("baseline: bare hash-map card lookup x %ld in %.3f s = %.0f lookups/s (checksum %llu)\n",
+              decisions, base_s, static_cast<double>(decisions) / base_s,
+              static_cast<unsigned long long>(checksum));
+  std::printf("engine state after run: %zu people with presence\n", engine.state().presence.size());
+  return 0;
+}
