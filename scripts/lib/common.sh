@@ -45,6 +45,8 @@ configure_and_build() {
   local dir="$1"
   shift
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+  # Relative paths in the cache key: a fresh clone elsewhere (CI) still hits the cache.
+  export CCACHE_BASEDIR="$PORTCULLIS_ROOT" CCACHE_NOHASHDIR=1
   if [[ ! -f "$dir/build.ninja" ]]; then
     log "configuring $dir"
     cmake -S "$PORTCULLIS_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
