@@ -103,12 +103,14 @@ struct SecureChannelInfo {
 // FrameTooLong (declared > max_length), LengthMismatch (declared below minimum, or more bytes
 // than declared), Truncated (fewer bytes than declared), CrcMismatch / ChecksumMismatch,
 // BadSecurityBlock (length < 2, overruns the packet, unknown type, wrong size for its type).
+// `max_length` above kMaxFrameLength is clamped to it.
 [[nodiscard]] Result<Frame> parse_frame(std::span<const std::uint8_t> bytes,
                                         std::size_t max_length = kMaxFrameLength);
 
 // Build the wire bytes for a frame (no leading mark byte). Errors: BadAddress (> 0x7F),
-// OutOfRange (sequence > 3, packet longer than kMaxFrameLength, security data > 253 bytes),
-// BadSecurityBlock (MAC present/absent disagreeing with the block type).
+// OutOfRange (sequence > 3, packet longer than kMaxFrameLength), BadSecurityBlock (unknown
+// type, data size wrong for the type, MAC present/absent disagreeing with the type, MAC
+// without a security block).
 [[nodiscard]] Result<std::vector<std::uint8_t>> build_frame(const Frame& frame);
 
 [[nodiscard]] SecureChannelInfo secure_channel_info(const Frame& frame) noexcept;
