@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "portcullis/core/engine.hpp"
+#include "portcullis/site_file/site_file.hpp"
 
 namespace {
 using namespace portcullis::core;
@@ -126,6 +127,71 @@ SiteDefinition campus(std::mt19937_64& rng) {
   return s;
 }
 
+// The campus as a site file, to time the real load path (read JSON, check shape, validate, index).
+std::string to_site_json(const SiteDefinition& s) {
+  std::string out;
+  out.reserve(256U << 20U);
+  auto list = [&](const auto& ids) {
+    out += '[';
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ",\"" : "\"") + ids[i].str() + "\"";
+    out += ']';
+  };
+  out += R"({"format":"portcullis-site/1","site_id":"campus","version":"bench",)";
+  out +=
+      R"("time_zone":{"utc_offset":"+01:00","dst":{"start":"M3.5.0/02:00","end":"M10.5.0/03:00"}},"tiers":[)";
+  out +=
+      R"({"tier":0,"any_of":[["badge"]]},{"tier":1,"any_of":[["badge"]]},{"tier":2,"any_of":[["badge"]]},)";
+  out +=
+      R"({"tier":3,"any_of":[["badge","pin"],["badge","biometric"]],"clearance_required":true}],"zones":[)";
+  for (std::size_t i = 0; i < s.zones.size(); ++i) {
+    const auto& z = s.zones[i];
+    out += (i ? ",{" : "{") + std::string{R"("id":")"} + z.id.str() + R"(","tier":)" + std::to_string(z.tier);
+    if (!z.parent.empty()) out += R"(,"parent":")" + z.parent.str() + "\"";
+    out += z.apb == ApbMode::Hard   ? R"(,"anti_passback":"hard"})"
+           : z.apb == ApbMode::Soft ? R"(,"anti_passback":"soft"})"
+                                    : "}";
+  }
+  out += R"(],"portals":[)";
+  for (std::size_t i = 0; i < s.portals.size(); ++i) {
+    const auto& p = s.portals[i];
+    out += (i ? ",{" : "{") + std::string{R"("id":")"} + p.id.str() + R"(","from":")" + p.from.str() +
+           R"(","to":")" + p.to.str() + R"(","readers":[{"id":")" + p.readers[0].id.str() +
+           R"(","side":"entry","reads":["badge","pin"]},{"id":")" + p.readers[1].id.str() +
+           R"(","side":"entry","reads":["biometric"]},{"id":")" + p.readers[2].id.str() +
+           R"(","side":"exit","reads":["badge"]}]})";
+  }
+  out += R"(],"people":[)";
+  for (std::size_t i = 0; i < s.people.size(); ++i) {
+    const auto& p = s.people[i];
+    out += (i ? ",{" : "{") + std::string{R"("id":")"} + p.id.str() + R"(","name":")" + p.name +
+           R"(","clearance":{"status":"cleared","expires":"2030-01-01T00:00:00Z"},"cards":[{"id":")" +
+           p.cards[0].id.str() + R"(","format":"H10304","facility":100,"number":)" +
+           std::to_string(p.cards[0].number) + R"(}],"pin_hash":")" + p.pin_hash + "\"}";
+  }
+  out += R"(],"groups":[)";
+  for (std::size_t i = 0; i < s.groups.size(); ++i) {
+    out += (i ? ",{" : "{") + std::string{R"("id":")"} + s.groups[i].id.str() + R"(","members":)";
+    list(s.groups[i].members);
+    out += '}';
+  }
+  out +=
+      R"(],"schedules":[{"id":"office-hours","windows":[{"days":["mon","tue","wed","thu","fri"],"start":"07:00","end":"20:00"}]},)";
+  out +=
+      R"({"id":"always","closed_on_holidays":false,"windows":[{"days":["mon","tue","wed","thu","fri","sat","sun"],"start":"00:00","end":"24:00"}]}],"grants":[)";
+  for (std::size_t i = 0; i < s.grants.size(); ++i) {
+    const auto& g = s.grants[i];
+    out += (i ? ",{" : "{") + std::string{R"("id":")"} + g.id.str() + "\",";
+    out += g.person.empty() ? R"("group":")" + g.group.str() : R"("person":")" + g.person.str();
+    out += R"(","zones":)";
+    list(g.zones);
+    if (!g.schedule.empty()) out += R"(,"schedule":")" + g.schedule.str() + "\"";
+    if (g.effect == GrantEffect::Deny) out += R"(,"effect":"deny")";
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
 double percentile(std::vector<std::uint32_t>& v, double p) {
   const auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
@@ -136,6 +202,7 @@ double percentile(std::vector<std::uint32_t>& v, double p) {
 
 int main(int argc, char** argv) {
   const long decisions = argc > 1 ? std::atol(argv[1]) : 2'000'000;
+  const bool with_json = argc > 2 && std::string{argv[2]} == "--json";
   std::mt19937_64 rng{42};
 
   const double rss0 = rss_mib();
@@ -154,6 +221,23 @@ int main(int argc, char** argv) {
   }
   const std::size_t portals = def.portals.size();
   const std::size_t grants = def.grants.size();
+  double json_mib = 0;
+  double json_load_s = 0;
+  if (with_json) {
+    const std::string text = to_site_json(def);
+    json_mib = static_cast<double>(text.size()) / (1024.0 * 1024.0);
+    def = SiteDefinition{};
+    portcullis::site_file::Limits limits;
+    limits.max_file_bytes = 1U << 30U;
+    t0 = BenchClock::now();
+    const auto loaded = portcullis::site_file::load_site_text(text, limits);
+    json_load_s = std::chrono::duration<double>(BenchClock::now() - t0).count();
+    if (!loaded.model) {
+      std::fprintf(stderr, "campus JSON rejected: %s: %s\n", loaded.problems[0].json_path.c_str(),
+                   loaded.problems[0].message.c_str());
+      return 1;
+    }
+  }
   def = SiteDefinition{};  // the model keeps what it needs
 
   // The workload: a person mostly at readers of their home building (entries, exits, PINs), sometimes
@@ -221,6 +305,11 @@ int main(int argc, char** argv) {
   std::printf("generate definition: %.2f s (%.0f MiB)\n", generate_s, rss1 - rss0);
   std::printf("build model (validate + index): %.2f s, model memory %.0f MiB (RSS delta)\n", build_s,
               rss2 - rss1);
+  if (with_json) {
+    std::printf(
+        "load the same campus from a %.0f MiB site file (parse, shape checks, validate, index): %.2f s\n",
+        json_mib, json_load_s);
+  }
   std::printf("decisions: %ld in %.2f s on one core = %.0f decisions/s (%.1f%% granted)\n", decisions, run_s,
               static_cast<double>(decisions) / run_s,
               100.0 * static_cast<double>(granted) / static_cast<double>(decisions));

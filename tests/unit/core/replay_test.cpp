@@ -103,3 +103,27 @@ TEST(Replay, FreshEngineRebuildsStateAndLaterDecisions) {
 
 }  // namespace
 }  // namespace portcullis::core
+
+namespace portcullis::core {
+namespace {
+using namespace testing;
+
+TEST(ReplaceModel, KeepsOverridesAndPresenceButDropsPendingAttempts) {
+  Engine engine{build_or_throw(test_site_definition()), std::make_shared<FakePinVerifier>()};
+  Timestamp t = monday_10_local();
+  (void)engine.apply(RevokePerson{PersonId{"bob"}, "x"}, t, Actor{OperatorId{"op"}, PersonId{}, false});
+  EXPECT_EQ(summary(engine.apply(card("office-in", 1), t += 1s)), "grant/granted");
+  EXPECT_EQ(summary(engine.apply(card("hall-in", 1), t += 1s)), "pending/missing_factor/pin");
+  SiteDefinition next = test_site_definition();
+  next.version = "2";
+  engine.replace_model(build_or_throw(next));
+  EXPECT_EQ(engine.model().version(), "2");
+  EXPECT_EQ(summary(engine.apply(pin("hall-in", "1234"), t += 1s)), "deny/missing_factor/badge");
+  EXPECT_EQ(summary(engine.apply(card("front-in", 2), t += 1s)), "deny/person_revoked");
+  EXPECT_EQ(summary(engine.apply(card("office-in", 1), t += 1s)), "deny/anti_passback");
+  engine.replace_model(nullptr);  // ignored: never run without a model
+  EXPECT_EQ(engine.model().version(), "2");
+}
+
+}  // namespace
+}  // namespace portcullis::core
