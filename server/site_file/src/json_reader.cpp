@@ -1,5 +1,7 @@
 #include "json_reader.hpp"
 
+#include <algorithm>
+
 namespace portcullis::site_file::detail {
 
 std::string type_name(const Json& j) {
@@ -25,8 +27,10 @@ ObjectReader::ObjectReader(Context& ctx, const Json& json, std::string path)
 
 ObjectReader::~ObjectReader() {
   if (!valid_) return;
-  for (const auto& [key, value] : json_.items()) {
-    if (!read_.contains(key)) ctx_.problem(path_ + "." + key, "unknown field");
+  for (auto it = json_.begin(); it != json_.end(); ++it) {
+    if (std::find(read_.begin(), read_.end(), std::string_view{it.key()}) == read_.end()) {
+      ctx_.problem(path_ + "." + it.key(), "unknown field");
+    }
   }
 }
 
@@ -36,7 +40,7 @@ bool ObjectReader::has(const char* key) const {
 
 const Json* ObjectReader::field(const char* key, bool required) {
   if (!valid_) return nullptr;
-  read_.insert(key);
+  read_.emplace_back(key);
   auto it = json_.find(key);
   if (it == json_.end() || it->is_null()) {
     if (required) ctx_.problem(path_ + "." + key, "missing required field");
@@ -63,7 +67,7 @@ std::string ObjectReader::string(const char* key, bool required, std::string fal
 
 std::optional<std::string> ObjectReader::optional_string(const char* key) {
   if (!has(key)) {
-    if (valid_) read_.insert(key);
+    if (valid_) read_.emplace_back(key);
     return std::nullopt;
   }
   return string(key, false);

@@ -5,8 +5,9 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "portcullis/core/model/problem.hpp"
 #include "portcullis/site_file/site_file.hpp"
@@ -60,7 +61,7 @@ class ObjectReader {
   const Json& json_;
   std::string path_;
   bool valid_ = false;
-  std::set<std::string> read_;
+  std::vector<std::string_view> read_;  // field names are string literals of the parser
 };
 
 [[nodiscard]] std::string type_name(const Json& j);

@@ -1,8 +1,8 @@
 #include "portcullis/core/model/validate.hpp"
 
 #include <cstdint>
-#include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -17,6 +17,20 @@ std::string at(const std::string& base, std::size_t i) {
 std::string quoted(const std::string& s) {
   return "\"" + s + "\"";
 }
+
+// Where an id was first seen, kept without allocating (campus sites have millions of ids); spelled out as a
+// JSON path only when a problem needs it.
+struct Where {
+  const char* list = "";  // "$.grants"
+  std::uint32_t index = 0;
+  const char* inner = nullptr;  // ".cards" for nested lists
+  std::uint32_t inner_index = 0;
+  [[nodiscard]] std::string path() const {
+    std::string p = at(list, index);
+    if (inner != nullptr) p = at(p + inner, inner_index);
+    return p;
+  }
+};
 
 class Checker {
  public:
@@ -42,18 +56,32 @@ class Checker {
     problems_.push_back({std::move(path), std::move(message)});
   }
 
-  // Records id -> first path; reports empties and duplicates.
+  // Ids seen so far, keyed by views into the definition (it outlives the check), with where each was first
+  // seen.
   template <class Id>
-  void index_id(std::unordered_map<Id, std::string>& seen, const Id& id, const std::string& path,
-                const char* what) {
-    if (id.empty()) {
-      add(path + ".id", std::string{"missing "} + what + " id");
-      return;
+  class IdSet {
+   public:
+    [[nodiscard]] bool contains(const Id& id) const { return map_.contains(std::string_view{id.str()}); }
+    // Empty id or duplicate: a problem.
+    void add(Checker& checker, const Id& id, const Where& where, const char* what) {
+      if (id.empty()) {
+        checker.add(where.path() + ".id", std::string{"missing "} + what + " id");
+        return;
+      }
+      auto [it, inserted] = map_.emplace(std::string_view{id.str()}, where);
+      if (!inserted) {
+        checker.add(where.path() + ".id", std::string{"duplicate "} + what + " id " + quoted(id.str()) +
+                                              " (first at " + it->second.path() + ")");
+      }
     }
-    auto [it, inserted] = seen.emplace(id, path);
-    if (!inserted)
-      add(path + ".id",
-          std::string{"duplicate "} + what + " id " + quoted(id.str()) + " (first at " + it->second + ")");
+    void reserve(std::size_t n) { map_.reserve(n); }
+
+   private:
+    std::unordered_map<std::string_view, Where> map_;
+  };
+
+  static Where top(const char* list, std::size_t i) {
+    return Where{list, static_cast<std::uint32_t>(i), nullptr, 0};
   }
 
   void check_site() {
@@ -86,45 +114,46 @@ class Checker {
 
   void index_ids() {
     for (std::size_t i = 0; i < site_.zones.size(); ++i)
-      index_id(zones_, site_.zones[i].id, at("$.zones", i), "zone");
+      zones_.add(*this, site_.zones[i].id, top("$.zones", i), "zone");
     for (std::size_t i = 0; i < site_.portals.size(); ++i) {
-      const std::string path = at("$.portals", i);
-      index_id(portals_, site_.portals[i].id, path, "portal");
-      index_readers(site_.portals[i].readers, path);
+      portals_.add(*this, site_.portals[i].id, top("$.portals", i), "portal");
+      index_readers(site_.portals[i].readers, "$.portals", i);
     }
     for (std::size_t i = 0; i < site_.racks.size(); ++i) {
-      const std::string path = at("$.racks", i);
-      index_id(racks_, site_.racks[i].id, path, "rack");
-      index_readers(site_.racks[i].readers, path);
+      racks_.add(*this, site_.racks[i].id, top("$.racks", i), "rack");
+      index_readers(site_.racks[i].readers, "$.racks", i);
     }
+    people_.reserve(site_.people.size());
     for (std::size_t i = 0; i < site_.people.size(); ++i)
-      index_id(people_, site_.people[i].id, at("$.people", i), "person");
+      people_.add(*this, site_.people[i].id, top("$.people", i), "person");
     for (std::size_t i = 0; i < site_.groups.size(); ++i)
-      index_id(groups_, site_.groups[i].id, at("$.groups", i), "group");
+      groups_.add(*this, site_.groups[i].id, top("$.groups", i), "group");
     for (std::size_t i = 0; i < site_.schedules.size(); ++i) {
-      index_id(schedules_, site_.schedules[i].id, at("$.schedules", i), "schedule");
+      schedules_.add(*this, site_.schedules[i].id, top("$.schedules", i), "schedule");
     }
-    std::unordered_map<GrantId, std::string> grants;
+    IdSet<GrantId> grants;
+    grants.reserve(site_.grants.size());
     for (std::size_t i = 0; i < site_.grants.size(); ++i)
-      index_id(grants, site_.grants[i].id, at("$.grants", i), "grant");
-    std::unordered_map<DeviceId, std::string> devices;
-    for (std::size_t i = 0; i < site_.devices.size(); ++i) {
-      index_id(devices, site_.devices[i].id, at("$.devices", i), "device");
-    }
+      grants.add(*this, site_.grants[i].id, top("$.grants", i), "grant");
+    IdSet<DeviceId> devices;
+    for (std::size_t i = 0; i < site_.devices.size(); ++i)
+      devices.add(*this, site_.devices[i].id, top("$.devices", i), "device");
     for (std::size_t i = 0; i < site_.tiers.size(); ++i) {
       auto [it, inserted] = tiers_.emplace(site_.tiers[i].tier, at("$.tiers", i));
-      if (!inserted)
+      if (!inserted) {
         add(at("$.tiers", i) + ".tier",
             "duplicate requirements for tier " + std::to_string(site_.tiers[i].tier));
+      }
     }
   }
 
-  void index_readers(const std::vector<ReaderDef>& readers, const std::string& owner) {
+  void index_readers(const std::vector<ReaderDef>& readers, const char* list, std::size_t owner) {
     for (std::size_t r = 0; r < readers.size(); ++r) {
-      const std::string path = at(owner + ".readers", r);
-      index_id(readers_, readers[r].id, path, "reader");
-      if ((readers[r].reads & (kReadsBadge | kReadsPin | kReadsBiometric)) == 0)
-        add(path + ".reads", "a reader must read something");
+      const Where where{list, static_cast<std::uint32_t>(owner), ".readers", static_cast<std::uint32_t>(r)};
+      readers_.add(*this, readers[r].id, where, "reader");
+      if ((readers[r].reads & (kReadsBadge | kReadsPin | kReadsBiometric)) == 0) {
+        add(where.path() + ".reads", "a reader must read something");
+      }
     }
   }
 
@@ -209,52 +238,56 @@ class Checker {
   }
 
   void check_people() {
-    std::unordered_map<std::uint64_t, std::string> badges;
-    std::unordered_map<std::string, std::string> templates;
-    std::unordered_map<CredentialId, std::string> credentials;
+    std::unordered_map<std::uint64_t, Where> badges;
+    std::unordered_map<std::string_view, Where> templates;
+    IdSet<CredentialId> credentials;
+    badges.reserve(site_.people.size());
+    credentials.reserve(site_.people.size());
     for (std::size_t i = 0; i < site_.people.size(); ++i) {
       const PersonDef& person = site_.people[i];
-      const std::string path = at("$.people", i);
+      const auto path = [&] { return at("$.people", i); };
       if (person.clearance.status == ClearanceStatus::Cleared && !person.clearance.expires) {
-        add(path + ".clearance.expires", "a granted clearance needs an expiry date");
+        add(path() + ".clearance.expires", "a granted clearance needs an expiry date");
       }
       for (std::size_t c = 0; c < person.cards.size(); ++c) {
         const CardDef& card = person.cards[c];
-        const std::string cpath = at(path + ".cards", c);
-        index_id(credentials, card.id, cpath, "credential");
+        const Where where{"$.people", static_cast<std::uint32_t>(i), ".cards", static_cast<std::uint32_t>(c)};
+        credentials.add(*this, card.id, where, "credential");
         const std::uint64_t key = (static_cast<std::uint64_t>(card.facility) << 40U) | card.number;
-        auto [it, inserted] = badges.emplace(key, cpath);
+        auto [it, inserted] = badges.emplace(key, where);
         if (!inserted) {
-          add(cpath, "duplicate badge facility " + std::to_string(card.facility) + " number " +
-                         std::to_string(card.number) + " (first at " + it->second + ")");
+          add(where.path(), "duplicate badge facility " + std::to_string(card.facility) + " number " +
+                                std::to_string(card.number) + " (first at " + it->second.path() + ")");
         }
-        if (card.number >= (1ULL << 40U)) add(cpath + ".number", "card number too large (max 40 bits)");
-        if (card.facility >= (1U << 24U)) add(cpath + ".facility", "facility code too large (max 24 bits)");
+        const auto cpath = [&] { return where.path(); };
+        if (card.number >= (1ULL << 40U)) add(cpath() + ".number", "card number too large (max 40 bits)");
+        if (card.facility >= (1U << 24U)) add(cpath() + ".facility", "facility code too large (max 24 bits)");
         if (!card.raw_bits.empty()) {
           const auto decoded = decode_wiegand(card.format, card.raw_bits);
           if (card.format == CardFormat::H10301_26 || card.format == CardFormat::H10304_37) {
             if (!decoded) {
-              add(cpath + ".raw_bits", "raw bits do not decode for this format (length or parity)");
+              add(cpath() + ".raw_bits", "raw bits do not decode for this format (length or parity)");
             } else if (decoded->facility != card.facility || decoded->number != card.number) {
-              add(cpath + ".raw_bits", "raw bits decode to facility " + std::to_string(decoded->facility) +
-                                           " number " + std::to_string(decoded->number));
+              add(cpath() + ".raw_bits", "raw bits decode to facility " + std::to_string(decoded->facility) +
+                                             " number " + std::to_string(decoded->number));
             }
           }
         }
       }
       for (std::size_t b = 0; b < person.biometrics.size(); ++b) {
         const BiometricDef& bio = person.biometrics[b];
-        const std::string bpath = at(path + ".biometrics", b);
-        index_id(credentials, bio.id, bpath, "credential");
+        const Where where{"$.people", static_cast<std::uint32_t>(i), ".biometrics",
+                          static_cast<std::uint32_t>(b)};
+        credentials.add(*this, bio.id, where, "credential");
         if (bio.template_id.empty()) {
-          add(bpath + ".template_id", "missing template id");
-        } else if (auto [it, inserted] = templates.emplace(bio.template_id, bpath); !inserted) {
-          add(bpath + ".template_id",
-              "duplicate biometric template " + quoted(bio.template_id) + " (first at " + it->second + ")");
+          add(where.path() + ".template_id", "missing template id");
+        } else if (auto [it, inserted] = templates.emplace(bio.template_id, where); !inserted) {
+          add(where.path() + ".template_id", "duplicate biometric template " + quoted(bio.template_id) +
+                                                 " (first at " + it->second.path() + ")");
         }
       }
       if (!person.duress_pin_hash.empty() && person.duress_pin_hash == person.pin_hash) {
-        add(path + ".duress_pin_hash", "the duress PIN must differ from the PIN");
+        add(path() + ".duress_pin_hash", "the duress PIN must differ from the PIN");
       }
     }
   }
@@ -286,22 +319,28 @@ class Checker {
   void check_grants() {
     for (std::size_t i = 0; i < site_.grants.size(); ++i) {
       const GrantDef& g = site_.grants[i];
-      const std::string path = at("$.grants", i);
-      if (g.person.empty() == g.group.empty()) add(path, "a grant names exactly one of person or group");
-      if (!g.person.empty() && !people_.contains(g.person))
-        add(path + ".person", "unknown person " + quoted(g.person.str()));
+      const auto path = [&] { return at("$.grants", i); };
+      if (g.person.empty() == g.group.empty()) add(path(), "a grant names exactly one of person or group");
+      if (!g.person.empty() && !people_.contains(g.person)) {
+        add(path() + ".person", "unknown person " + quoted(g.person.str()));
+      }
       if (!g.group.empty() && !groups_.contains(g.group))
-        add(path + ".group", "unknown group " + quoted(g.group.str()));
-      if (g.zones.empty() && g.racks.empty()) add(path, "a grant covers at least one zone or rack");
-      for (std::size_t z = 0; z < g.zones.size(); ++z) check_zone_ref(g.zones[z], at(path + ".zones", z));
+        add(path() + ".group", "unknown group " + quoted(g.group.str()));
+      if (g.zones.empty() && g.racks.empty()) add(path(), "a grant covers at least one zone or rack");
+      for (std::size_t z = 0; z < g.zones.size(); ++z) {
+        if (!g.zones[z].empty() && zones_.contains(g.zones[z])) continue;
+        check_zone_ref(g.zones[z], at(path() + ".zones", z));
+      }
       for (std::size_t r = 0; r < g.racks.size(); ++r) {
         if (!racks_.contains(g.racks[r]))
-          add(at(path + ".racks", r), "unknown rack " + quoted(g.racks[r].str()));
+          add(at(path() + ".racks", r), "unknown rack " + quoted(g.racks[r].str()));
       }
-      if (!g.schedule.empty() && !schedules_.contains(g.schedule))
-        add(path + ".schedule", "unknown schedule " + quoted(g.schedule.str()));
-      if (g.valid_from && g.valid_until && *g.valid_from >= *g.valid_until)
-        add(path + ".valid_until", "must be after valid_from");
+      if (!g.schedule.empty() && !schedules_.contains(g.schedule)) {
+        add(path() + ".schedule", "unknown schedule " + quoted(g.schedule.str()));
+      }
+      if (g.valid_from && g.valid_until && *g.valid_from >= *g.valid_until) {
+        add(path() + ".valid_until", "must be after valid_from");
+      }
     }
   }
 
@@ -351,8 +390,7 @@ class Checker {
       check_zone_ref(m.vestibule, path + ".vestibule");
       if (m.portals.size() < 2) add(path + ".portals", "a mantrap has at least two portals");
       for (std::size_t p = 0; p < m.portals.size(); ++p) {
-        auto it = portals_.find(m.portals[p]);
-        if (it == portals_.end()) {
+        if (!portals_.contains(m.portals[p])) {
           add(at(path + ".portals", p), "unknown portal " + quoted(m.portals[p].str()));
           continue;
         }
@@ -369,13 +407,13 @@ class Checker {
 
   const SiteDefinition& site_;
   Problems problems_;
-  std::unordered_map<ZoneId, std::string> zones_;
-  std::unordered_map<PortalId, std::string> portals_;
-  std::unordered_map<RackId, std::string> racks_;
-  std::unordered_map<ReaderId, std::string> readers_;
-  std::unordered_map<PersonId, std::string> people_;
-  std::unordered_map<GroupId, std::string> groups_;
-  std::unordered_map<ScheduleId, std::string> schedules_;
+  IdSet<ZoneId> zones_;
+  IdSet<PortalId> portals_;
+  IdSet<RackId> racks_;
+  IdSet<ReaderId> readers_;
+  IdSet<PersonId> people_;
+  IdSet<GroupId> groups_;
+  IdSet<ScheduleId> schedules_;
   std::unordered_map<int, std::string> tiers_;
 };
 
