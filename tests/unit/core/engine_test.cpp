@@ -70,8 +70,60 @@ INSTANTIATE_TEST_SUITE_P(
                  Reason::MissingFactor, Factor::Biometric},
         CardCase{"egress_needs_no_grant_or_factor", "hall-out", 2, kMonday, Verdict::Grant, Reason::Granted},
         CardCase{"egress_still_needs_valid_person", "hall-out", 3, kMonday, Verdict::Deny,
-                 Reason::PersonRevoked}),
+                 Reason::PersonRevoked},
+        CardCase{"egress_ignores_explicit_deny", "lab-out", 5, kMonday, Verdict::Grant, Reason::Granted}),
     [](const ::testing::TestParamInfo<CardCase>& p) { return std::string{p.param.name}; });
+
+// Grant coverage rules on variations of the test site.
+class Coverage : public ::testing::Test {
+ protected:
+  SiteDefinition site = test_site_definition();
+  std::string decide(const char* reader, std::uint64_t card_number) {
+    Engine engine{build_or_throw(site)};
+    return summary(engine.apply(card(reader, card_number), monday_10_local()));
+  }
+};
+
+TEST_F(Coverage, ZoneGrantsDoNotCoverSubzonesUnlessAsked) {
+  site.grants[1].zones = {ZoneId{"office"}};  // ada: office only, not the hall below it
+  site.grants[1].racks.clear();
+  EXPECT_EQ(decide("hall-in", 1), "deny/no_grant");
+  site.grants[1].include_subzones = true;
+  EXPECT_EQ(decide("hall-in", 1), "pending/missing_factor/pin");
+  EXPECT_EQ(decide("rack-1-r", 1), "deny/no_grant");  // a zone grant never opens racks
+}
+
+TEST_F(Coverage, DenyOnAZoneCoversItsSubtreeAndRacks) {
+  GrantDef deny;
+  deny.id = GrantId{"g-deny-ada-office"};
+  deny.person = PersonId{"ada"};
+  deny.effect = GrantEffect::Deny;
+  deny.zones = {ZoneId{"office"}};
+  site.grants.push_back(deny);
+  EXPECT_EQ(decide("office-in", 1), "deny/explicit_deny");
+  EXPECT_EQ(decide("hall-in", 1), "deny/explicit_deny");
+  EXPECT_EQ(decide("rack-1-r", 1), "deny/explicit_deny");
+  EXPECT_EQ(decide("front-in", 1), "grant/granted");
+}
+
+TEST_F(Coverage, GroupDenyBeatsPersonalAllow) {
+  GrantDef deny;
+  deny.id = GrantId{"g-staff-no-hall"};
+  deny.group = GroupId{"staff"};
+  deny.effect = GrantEffect::Deny;
+  deny.zones = {ZoneId{"hall"}};
+  deny.schedule = ScheduleId{"business"};  // a scheduled deny applies only inside its schedule
+  site.grants.push_back(deny);
+  EXPECT_EQ(decide("hall-in", 1), "deny/explicit_deny");
+  Engine engine{build_or_throw(site)};
+  EXPECT_EQ(summary(engine.apply(card("hall-in", 1), utc(2026, 11, 29, 9))),
+            "pending/missing_factor/pin");  // Sunday
+}
+
+TEST_F(Coverage, RevokedGrantInTheSiteFile) {
+  site.grants[0].revoked = true;
+  EXPECT_EQ(decide("front-in", 1), "deny/grant_revoked");
+}
 
 TEST(ReasonStrings, AreStableApi) {
   EXPECT_EQ(to_string(Reason::Granted), "granted");

@@ -1,6 +1,9 @@
 // Type and shape errors name their JSON path; limits are enforced; a bad file never yields a model.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::site_file {
@@ -85,6 +88,33 @@ TEST(CheckSite, MissingFileIsAProblemNotAnException) {
   EXPECT_FALSE(report.ok);
   ASSERT_EQ(report.problems.size(), 1U);
   EXPECT_NE(report.summary.find("REJECTED"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace portcullis::site_file
+
+namespace portcullis::site_file {
+namespace {
+
+TEST(CheckSite, SummaryNamesFilePathAndEveryProblem) {
+  const auto path = std::filesystem::temp_directory_path() / "portcullis-broken.site.json";
+  {
+    std::ofstream out(path);
+    std::string text = kMinimal;
+    const std::string from = R"("id": "in", "parent": "out", "tier": 0)";
+    text.replace(text.find(from), from.size(), R"("id": "in", "parent": "nope", "tier": true)");
+    out << text;
+  }
+  const auto report = check_site_file(path);
+  std::filesystem::remove(path);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.summary.find(path.string() + ": $.zones[1].tier: expected integer, found boolean\n"),
+            std::string::npos)
+      << report.summary;
+  EXPECT_NE(report.summary.find(path.string() + ": $.zones[1].parent: unknown zone \"nope\"\n"),
+            std::string::npos)
+      << report.summary;
+  EXPECT_NE(report.summary.find("REJECTED: 2 problem(s)"), std::string::npos) << report.summary;
 }
 
 }  // namespace
