@@ -131,6 +131,10 @@ TEST(DeviceState, SeqStrictlyIncreasesFromTheBase) {
   EXPECT_EQ(d.peek_seq(), 44);
   EXPECT_EQ(d.buffer().capacity(), 8U);
   EXPECT_THROW((DeviceState{"x", 0, 1}), std::invalid_argument);
+  // With a floor (the clock), seqs jump up to it but never go back or repeat.
+  EXPECT_EQ(d.next_seq(1000), 1000);
+  EXPECT_EQ(d.next_seq(500), 1001);
+  EXPECT_EQ(d.next_seq(1001), 1002);
   // The default base is the wall clock in microseconds: a restarted simulator continues above its old seqs,
   // and stays far below the API's limit of 2^53 - 1.
   const auto base = default_first_seq();

@@ -1,0 +1,163 @@
+#include "api_client.hpp"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslCertificate>
+
+namespace portcullis::console {
+
+std::optional<QSslConfiguration> pinnedSslConfiguration(const QString& caPemFile, QString* error) {
+  QFile f(caPemFile);
+  if (!f.open(QIODevice::ReadOnly)) {
+    if (error != nullptr)
+      *error = QStringLiteral("cannot read CA file %1: %2").arg(caPemFile, f.errorString());
+    return std::nullopt;
+  }
+  const auto certs = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
+  if (certs.isEmpty()) {
+    if (error != nullptr) *error = QStringLiteral("no PEM certificate in %1").arg(caPemFile);
+    return std::nullopt;
+  }
+  auto config = QSslConfiguration::defaultConfiguration();
+  config.setCaCertificates(certs);  // only the site's CA: the system store is not consulted
+  config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+  config.setProtocol(QSsl::TlsV1_2OrLater);
+  return config;
+}
+
+ApiClient::ApiClient(QObject* parent) : QObject(parent) {
+  nam_.setStrictTransportSecurityEnabled(true);
+}
+
+QUrl ApiClient::streamUrl() const {
+  QUrl u = base_;
+  u.setScheme(base_.scheme() == QLatin1String("http") ? QStringLiteral("ws") : QStringLiteral("wss"));
+  u.setPath(QStringLiteral("/api/v1/stream"));
+  return u;
+}
+
+void ApiClient::request(const QByteArray& verb, const QString& path, const QJsonObject* body, Done done) {
+  QUrl url = base_;
+  const auto query = path.indexOf(QLatin1Char('?'));
+  url.setPath(query < 0 ? path : path.left(query));
+  if (query >= 0) url.setQuery(path.mid(query + 1));
+  QNetworkRequest req(url);
+  if (url.scheme() == QLatin1String("https")) req.setSslConfiguration(ssl_);
+  req.setTransferTimeout(timeoutMs_);
+  req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+  req.setRawHeader("Accept", "application/json");
+  if (!token_.isEmpty()) req.setRawHeader("Authorization", QByteArray("Bearer ") + token_);
+  QByteArray payload;
+  if (body != nullptr) {
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    payload = QJsonDocument(*body).toJson(QJsonDocument::Compact);
+  }
+  QNetworkReply* reply = nam_.sendCustomRequest(req, verb, payload);
+  connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+    if (received > kMaxResponseBytes) reply->abort();
+  });
+  connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+    reply->deleteLater();
+    ApiResult r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const auto bytes = reply->readAll();
+    const auto doc = QJsonDocument::fromJson(bytes);
+    if (doc.isObject()) r.body = doc.object();
+    if (r.status == 0) {
+      r.error = reply->errorString();
+    } else if (r.status >= 200 && r.status < 300) {
+      r.ok = true;
+    } else {
+      const auto err = r.body.value(QLatin1String("error")).toObject();
+      r.error = err.value(QLatin1String("message")).toString();
+      if (r.error.isEmpty()) r.error = QStringLiteral("HTTP %1").arg(r.status);
+    }
+    done(r);
+  });
+}
+
+void ApiClient::login(const QString& username, const QString& password, const QString& totp, Done done) {
+  const QJsonObject body{{"username", username}, {"password", password}, {"totp", totp}};
+  request("POST", QStringLiteral("/api/v1/auth/login"), &body,
+          [this, done = std::move(done)](const ApiResult& r) {
+            ApiResult out = r;
+            if (r.ok) {
+              token_ = r.body.value(QLatin1String("token")).toString().toUtf8();
+              const auto op = r.body.value(QLatin1String("operator")).toObject();
+              operatorName_ = op.value(QLatin1String("name")).toString();
+              operatorRole_ = op.value(QLatin1String("role")).toString();
+              if (token_.isEmpty()) {
+                out.ok = false;
+                out.error = QStringLiteral("the server answered without a token");
+              }
+            }
+            done(out);
+          });
+}
+
+void ApiClient::logout() {
+  if (token_.isEmpty()) return;
+  const QJsonObject body;
+  request("POST", QStringLiteral("/api/v1/auth/logout"), &body, [](const ApiResult&) {});
+  token_.clear();
+}
+
+void ApiClient::fetchSite(std::function<void(std::optional<Site>, QString)> done) {
+  request("GET", QStringLiteral("/api/v1/site"), nullptr, [done = std::move(done)](const ApiResult& r) {
+    if (!r.ok) return done(std::nullopt, r.error);
+    QString error;
+    auto site = parseSite(QJsonDocument(r.body).toJson(QJsonDocument::Compact), &error);
+    done(std::move(site), error);
+  });
+}
+
+void ApiClient::fetchOpenAlarms(std::function<void(QVector<Alarm>, QString)> done) {
+  request("GET", QStringLiteral("/api/v1/alarms?state=open"), nullptr,
+          [done = std::move(done)](const ApiResult& r) {
+            QVector<Alarm> alarms;
+            for (const auto& v : r.body.value(QLatin1String("alarms")).toArray())
+              alarms.push_back(parseAlarm(v.toObject()));
+            done(alarms, r.ok ? QString() : r.error);
+          });
+}
+
+void ApiClient::alarmAction(const QString& alarmId, const char* action, const QString& comment, Done done) {
+  if (comment.trimmed().isEmpty()) {
+    ApiResult r;
+    r.error = QStringLiteral("a comment is required");
+    done(r);
+    return;
+  }
+  const QJsonObject body{{"comment", comment.trimmed()}};
+  const auto path = QStringLiteral("/api/v1/alarms/%1/%2")
+                        .arg(QString::fromLatin1(QUrl::toPercentEncoding(alarmId)), QLatin1String(action));
+  request("POST", path, &body, std::move(done));
+}
+
+void ApiClient::acknowledgeAlarm(const QString& alarmId, const QString& comment, Done done) {
+  alarmAction(alarmId, "acknowledge", comment, std::move(done));
+}
+
+void ApiClient::resolveAlarm(const QString& alarmId, const QString& comment, Done done) {
+  alarmAction(alarmId, "resolve", comment, std::move(done));
+}
+
+void ApiClient::sendCommand(const QString& target, const QString& command, const QString& reason,
+                            std::function<void(std::optional<CommandOutcome>, QString)> done) {
+  if (reason.trimmed().isEmpty()) return done(std::nullopt, QStringLiteral("a reason is required"));
+  const QJsonObject body{{"target", target}, {"command", command}, {"reason", reason.trimmed()}};
+  request("POST", QStringLiteral("/api/v1/commands"), &body, [done = std::move(done)](const ApiResult& r) {
+    if (!r.ok) return done(std::nullopt, r.error);
+    CommandOutcome c;
+    c.id = r.body.value(QLatin1String("id")).isDouble()
+               ? QString::number(r.body.value(QLatin1String("id")).toInteger())
+               : r.body.value(QLatin1String("id")).toString();
+    c.status = r.body.value(QLatin1String("status")).toString(QStringLiteral("sent"));
+    done(c, QString());
+  });
+}
+
+}  // namespace portcullis::console

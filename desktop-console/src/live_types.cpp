@@ -1,0 +1,177 @@
+#include "live_types.hpp"
+
+namespace portcullis::console {
+
+namespace {
+QString str(const QJsonObject& o, const char* key, const QString& fallback = {}) {
+  const auto v = o.value(QLatin1String(key));
+  return v.isString() ? v.toString() : fallback;
+}
+bool flag(const QJsonObject& o, const char* key, bool fallback) {
+  const auto v = o.value(QLatin1String(key));
+  return v.isBool() ? v.toBool() : fallback;
+}
+int count(const QJsonObject& o, const char* key, int fallback) {
+  const auto v = o.value(QLatin1String(key));
+  return v.isDouble() ? v.toInt(fallback) : fallback;
+}
+QDateTime when(const QJsonObject& o, const char* key) {
+  return QDateTime::fromString(str(o, key), Qt::ISODateWithMs);
+}
+QString iso(const QDateTime& t) {
+  return t.toUTC().toString(Qt::ISODateWithMs);
+}
+}  // namespace
+
+bool AccessEvent::granted() const {
+  return verdict == QLatin1String("grant") || verdict == QLatin1String("granted");
+}
+
+DoorState parseDoor(const QJsonObject& o) {
+  DoorState d;
+  d.id = str(o, "id");
+  d.name = str(o, "name");
+  d.open = flag(o, "open", false);
+  d.locked = flag(o, "locked", false);
+  d.mode = str(o, "mode", QStringLiteral("normal"));
+  d.alarm = str(o, "alarm", QStringLiteral("none"));
+  d.online = flag(o, "online", false);
+  return d;
+}
+
+ZoneState parseZone(const QJsonObject& o) {
+  return ZoneState{str(o, "id"), count(o, "occupancy", 0), flag(o, "lockdown", false)};
+}
+
+RackState parseRack(const QJsonObject& o) {
+  RackState r;
+  r.id = str(o, "id");
+  r.locked = flag(o, "locked", false);
+  r.open = flag(o, "open", false);
+  r.seal = str(o, "seal", QStringLiteral("unknown"));
+  r.assets = count(o, "assets", 0);
+  return r;
+}
+
+Severity parseSeverity(const QString& s) {
+  if (s == QLatin1String("critical")) return Severity::Critical;
+  if (s == QLatin1String("high")) return Severity::High;
+  if (s == QLatin1String("low")) return Severity::Low;
+  return Severity::Medium;
+}
+
+QString severityName(Severity s) {
+  switch (s) {
+    case Severity::Critical: return QStringLiteral("critical");
+    case Severity::High: return QStringLiteral("high");
+    case Severity::Medium: return QStringLiteral("medium");
+    case Severity::Low: return QStringLiteral("low");
+  }
+  return QStringLiteral("medium");
+}
+
+Alarm parseAlarm(const QJsonObject& o) {
+  Alarm a;
+  a.id = o.value(QLatin1String("id")).isDouble() ? QString::number(o.value(QLatin1String("id")).toInteger())
+                                                 : str(o, "id");
+  a.kind = str(o, "kind");
+  a.severity = parseSeverity(str(o, "severity"));
+  a.subject = str(o, "subject");
+  a.detail = str(o, "detail");
+  a.state = str(o, "state", QStringLiteral("raised"));
+  a.count = count(o, "count", 1);
+  a.raisedAt = when(o, "raised_at");
+  a.acknowledgedBy = str(o, "acknowledged_by");
+  a.comment = str(o, "comment");
+  return a;
+}
+
+AccessEvent parseAccess(const QJsonObject& o) {
+  AccessEvent e;
+  e.time = when(o, "time");
+  e.portal = str(o, "portal");
+  e.reader = str(o, "reader");
+  e.person = str(o, "person");
+  e.personName = str(o, "person_name");
+  e.verdict = str(o, "verdict");
+  e.reason = str(o, "reason");
+  e.siteSeq = o.value(QLatin1String("site_seq")).toInteger(0);
+  return e;
+}
+
+QJsonObject toJson(const DoorState& d) {
+  return {{"id", d.id},     {"name", d.name},   {"open", d.open},    {"locked", d.locked},
+          {"mode", d.mode}, {"alarm", d.alarm}, {"online", d.online}};
+}
+QJsonObject toJson(const ZoneState& z) {
+  return {{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", z.lockdown}};
+}
+QJsonObject toJson(const RackState& r) {
+  return {{"id", r.id}, {"locked", r.locked}, {"open", r.open}, {"seal", r.seal}, {"assets", r.assets}};
+}
+QJsonObject toJson(const Alarm& a) {
+  return {{"id", a.id},
+          {"kind", a.kind},
+          {"severity", severityName(a.severity)},
+          {"subject", a.subject},
+          {"detail", a.detail},
+          {"state", a.state},
+          {"count", a.count},
+          {"raised_at", iso(a.raisedAt)},
+          {"acknowledged_by", a.acknowledgedBy},
+          {"comment", a.comment}};
+}
+QJsonObject toJson(const AccessEvent& e) {
+  return {{"time", iso(e.time)}, {"portal", e.portal},          {"reader", e.reader},
+          {"person", e.person},  {"person_name", e.personName}, {"verdict", e.verdict},
+          {"reason", e.reason},  {"site_seq", e.siteSeq}};
+}
+
+DoorLook doorLook(const DoorState& d) {
+  if (!d.online) return DoorLook::Offline;
+  if (d.alarm == QLatin1String("forced")) return DoorLook::Forced;
+  if (d.alarm == QLatin1String("held")) return DoorLook::Held;
+  if (d.mode == QLatin1String("locked_down")) return DoorLook::LockedDown;
+  if (d.open) return DoorLook::Open;
+  if (!d.locked || d.mode == QLatin1String("unlocked") || d.mode == QLatin1String("lock_open"))
+    return DoorLook::Unlocked;
+  return DoorLook::Locked;
+}
+
+QString doorLookName(DoorLook look) {
+  switch (look) {
+    case DoorLook::Offline: return QStringLiteral("OFFLINE");
+    case DoorLook::Forced: return QStringLiteral("FORCED");
+    case DoorLook::Held: return QStringLiteral("HELD OPEN");
+    case DoorLook::LockedDown: return QStringLiteral("LOCKDOWN");
+    case DoorLook::Open: return QStringLiteral("Open");
+    case DoorLook::Unlocked: return QStringLiteral("Unlocked");
+    case DoorLook::Locked: return QStringLiteral("Closed, locked");
+  }
+  return {};
+}
+
+QColor doorLookColor(DoorLook look) {
+  switch (look) {
+    case DoorLook::Offline: return QColor(0x8a, 0x8f, 0x98);
+    case DoorLook::Forced: return QColor(0xff, 0x3b, 0x30);
+    case DoorLook::Held: return QColor(0xff, 0x95, 0x00);
+    case DoorLook::LockedDown: return QColor(0xd0, 0x4d, 0xff);
+    case DoorLook::Open: return QColor(0xff, 0xd6, 0x0a);
+    case DoorLook::Unlocked: return QColor(0x40, 0xc8, 0xff);
+    case DoorLook::Locked: return QColor(0x34, 0xc7, 0x59);
+  }
+  return Qt::gray;
+}
+
+QColor severityColor(Severity s) {
+  switch (s) {
+    case Severity::Critical: return QColor(0xff, 0x3b, 0x30);
+    case Severity::High: return QColor(0xff, 0x95, 0x00);
+    case Severity::Medium: return QColor(0xff, 0xd6, 0x0a);
+    case Severity::Low: return QColor(0x64, 0xb5, 0xf6);
+  }
+  return Qt::gray;
+}
+
+}  // namespace portcullis::console

@@ -1,0 +1,88 @@
+#pragma once
+// Live state records as the stream carries them (docs/operator-api.md), parsed leniently: a missing field
+// takes a safe default (a door we know nothing about is shown offline, not closed).
+#include <QColor>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+namespace portcullis::console {
+
+struct DoorState {
+  QString id;
+  QString name;
+  bool open = false;
+  bool locked = false;
+  QString mode = QStringLiteral("normal");  // normal | locked_down | unlocked | lock_open
+  QString alarm = QStringLiteral("none");   // none | forced | held
+  bool online = false;
+  bool operator==(const DoorState&) const = default;
+};
+
+struct ZoneState {
+  QString id;
+  int occupancy = 0;
+  bool lockdown = false;
+  bool operator==(const ZoneState&) const = default;
+};
+
+struct RackState {
+  QString id;
+  bool locked = false;
+  bool open = false;
+  QString seal = QStringLiteral("unknown");  // intact | broken | unknown
+  int assets = 0;
+  bool operator==(const RackState&) const = default;
+};
+
+enum class Severity { Low = 1, Medium = 2, High = 3, Critical = 4 };
+
+struct Alarm {
+  QString id;
+  QString kind;
+  Severity severity = Severity::Medium;
+  QString subject;
+  QString detail;
+  QString state = QStringLiteral("raised");  // raised | acknowledged | resolved
+  int count = 1;
+  QDateTime raisedAt;
+  QString acknowledgedBy;
+  QString comment;
+  bool operator==(const Alarm&) const = default;
+};
+
+struct AccessEvent {
+  QDateTime time;
+  QString portal;
+  QString reader;
+  QString person;
+  QString personName;
+  QString verdict;  // grant | deny (granted/denied accepted)
+  QString reason;
+  qint64 siteSeq = 0;
+  [[nodiscard]] bool granted() const;
+};
+
+DoorState parseDoor(const QJsonObject& o);
+ZoneState parseZone(const QJsonObject& o);
+RackState parseRack(const QJsonObject& o);
+Alarm parseAlarm(const QJsonObject& o);
+AccessEvent parseAccess(const QJsonObject& o);
+
+QJsonObject toJson(const DoorState& d);
+QJsonObject toJson(const ZoneState& z);
+QJsonObject toJson(const RackState& r);
+QJsonObject toJson(const Alarm& a);
+QJsonObject toJson(const AccessEvent& e);
+
+Severity parseSeverity(const QString& s);
+QString severityName(Severity s);
+
+// What a guard needs to know about a door at a glance, worst first.
+enum class DoorLook { Offline, Forced, Held, LockedDown, Open, Unlocked, Locked };
+DoorLook doorLook(const DoorState& d);
+QString doorLookName(DoorLook look);
+QColor doorLookColor(DoorLook look);
+QColor severityColor(Severity s);
+
+}  // namespace portcullis::console

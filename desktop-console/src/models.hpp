@@ -1,0 +1,150 @@
+#pragma once
+// Table models for the live state. Each keeps rows in a vector plus an id → row index, applies batches
+// (the console coalesces stream deltas, see console_state.hpp) and signals the narrowest ranges it can:
+// one dataChanged per run of consecutive changed rows, bracketed inserts and removals.
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QVector>
+
+#include "live_types.hpp"
+#include "site.hpp"
+
+namespace portcullis::console {
+
+enum ModelRole { IdRole = Qt::UserRole + 1, SortRole, SeverityRole };
+
+// Emits dataChanged for each run of consecutive rows in `rows` (any order, duplicates allowed).
+void emitRowRuns(QAbstractItemModel* model, QVector<int> rows, int lastColumn);
+
+class DoorTableModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { ColName, ColState, ColMode, ColBetween, ColumnCount };
+  using QAbstractTableModel::QAbstractTableModel;
+
+  void setSite(const Site& site);
+  void resetDoors(const QVector<DoorState>& doors);
+  // Returns the ids whose state changed.
+  QVector<QString> applyDoors(const QVector<DoorState>& doors);
+  [[nodiscard]] const DoorState* door(const QString& id) const;
+  [[nodiscard]] int rowOf(const QString& id) const { return index_.value(id, -1); }
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ private:
+  struct Row {
+    DoorState state;
+    QString between;
+  };
+  Row makeRow(const DoorState& d) const;
+  Site site_;
+  QVector<Row> rows_;
+  QHash<QString, int> index_;
+};
+
+class ZoneStateModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { ColName, ColTier, ColOccupancy, ColLockdown, ColumnCount };
+  using QAbstractTableModel::QAbstractTableModel;
+
+  void setSite(const Site& site);
+  void resetZones(const QVector<ZoneState>& zones);
+  QVector<QString> applyZones(const QVector<ZoneState>& zones);
+  [[nodiscard]] const ZoneState* zone(const QString& id) const;
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ private:
+  Site site_;
+  QVector<ZoneState> rows_;
+  QHash<QString, int> index_;
+};
+
+class RackGridModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { ColName, ColZone, ColLock, ColDoor, ColSeal, ColAssets, ColumnCount };
+  using QAbstractTableModel::QAbstractTableModel;
+
+  void setSite(const Site& site);
+  void resetRacks(const QVector<RackState>& racks);
+  QVector<QString> applyRacks(const QVector<RackState>& racks);
+  [[nodiscard]] const RackState* rack(const QString& id) const;
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ private:
+  Site site_;
+  QVector<RackState> rows_;
+  QHash<QString, int> index_;
+};
+
+// Open alarms, most severe first, then oldest first. Resolved alarms leave the queue.
+class AlarmQueueModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { ColSeverity, ColKind, ColSubject, ColDetail, ColCount, ColRaised, ColState, ColumnCount };
+  using QAbstractTableModel::QAbstractTableModel;
+
+  void resetAlarms(const QVector<Alarm>& alarms);
+  void applyAlarms(const QVector<Alarm>& alarms);
+  [[nodiscard]] const Alarm* alarm(const QString& id) const;
+  [[nodiscard]] const Alarm& at(int row) const { return rows_[row]; }
+  [[nodiscard]] static bool before(const Alarm& a, const Alarm& b);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ signals:
+  // A high or critical alarm that was not in the queue before (or came back raised).
+  void severeAlarmRaised(const QString& id);
+
+ private:
+  void removeAt(int row);
+  void insertSorted(const Alarm& a);
+  void reindex();
+  QVector<Alarm> rows_;
+  QHash<QString, int> index_;
+};
+
+// "Where is this person": the zone each person last entered, from granted access events.
+class PresenceModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { ColPerson, ColZone, ColSince, ColVia, ColumnCount };
+  using QAbstractTableModel::QAbstractTableModel;
+
+  void setSite(const Site& site);
+  void applyEvents(const QVector<AccessEvent>& events);  // oldest first
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ private:
+  struct Row {
+    QString person;
+    QString name;
+    QString zone;
+    QDateTime since;
+    QString via;
+  };
+  Site site_;
+  QVector<Row> rows_;
+  QHash<QString, int> index_;
+};
+
+}  // namespace portcullis::console

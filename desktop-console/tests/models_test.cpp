@@ -1,0 +1,321 @@
+// Model tests: every model runs under QAbstractItemModelTester (fatal on any contract violation) while it
+// is fed snapshots and deltas the way the stream does.
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "console_state.hpp"
+
+using namespace portcullis::console;
+
+namespace {
+
+Site loadExampleSite() {
+  QFile f(QStringLiteral(PORTCULLIS_SOURCE_DIR "/examples/datacenter.site.json"));
+  if (!f.open(QIODevice::ReadOnly)) qFatal("cannot open the example site");
+  QString error;
+  auto site = parseSite(f.readAll(), &error);
+  if (!site) qFatal("example site: %s", qPrintable(error));
+  return *site;
+}
+
+QJsonObject door(const QString& id, bool open, bool locked, const QString& alarm = QStringLiteral("none"),
+                 bool online = true) {
+  return toJson(DoorState{id, {}, open, locked, QStringLiteral("normal"), alarm, online});
+}
+
+Alarm alarm(const QString& id, Severity s, int minute, const QString& state = QStringLiteral("raised")) {
+  Alarm a;
+  a.id = id;
+  a.kind = QStringLiteral("door_forced");
+  a.severity = s;
+  a.subject = QStringLiteral("cage-door");
+  a.state = state;
+  a.raisedAt = QDateTime(QDate(2026, 11, 27), QTime(10, minute), Qt::UTC);
+  return a;
+}
+
+AccessEvent access(const QString& person, const QString& portal, const QString& reader, bool grant,
+                   int second) {
+  AccessEvent e;
+  e.time = QDateTime(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC).addSecs(second);
+  e.portal = portal;
+  e.reader = reader;
+  e.person = person;
+  e.personName = person;
+  e.verdict = grant ? QStringLiteral("grant") : QStringLiteral("deny");
+  e.reason = grant ? QStringLiteral("granted") : QStringLiteral("no_grant");
+  return e;
+}
+
+}  // namespace
+
+class ModelsTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void siteParsesBothShapes();
+  void siteRejectsUnknownParentAndCycles();
+  void doorsUnderTester();
+  void alarmQueueOrderUnderTester();
+  void accessLogIsBoundedUnderTester();
+  void accessLogFilters();
+  void presenceFollowsGrantedEvents();
+  void racksAndZonesUnderTester();
+  void coalescesTwoThousandEventsPerSecond();
+  void namesStayPlainText();
+};
+
+void ModelsTest::siteParsesBothShapes() {
+  const auto site = loadExampleSite();
+  QCOMPARE(site.zones.size(), 7);
+  QCOMPARE(site.portals.size(), 6);
+  QCOMPARE(site.racks.size(), 4);
+  QCOMPARE(site.portal(QStringLiteral("mantrap-inner"))->mantrap, QStringLiteral("mt-hall"));
+  QVERIFY(site.isMantrapVestibule(QStringLiteral("hall-vestibule")));
+  QVERIFY(site.readers.value(QStringLiteral("rdr-lobby-out")).exit);
+
+  // The API shape: mantrap flagged on the portals, vestibule inferred.
+  const QByteArray api = R"({"site_id":"s","name":"S","version":"1",
+    "zones":[{"id":"a","name":"A","parent":null,"tier":0},{"id":"v","name":"V","parent":"a","tier":2},
+             {"id":"b","name":"B","parent":"v","tier":3}],
+    "portals":[{"id":"p1","name":"P1","from":"a","to":"v","kind":"door","mantrap":"m1"},
+               {"id":"p2","name":"P2","from":"v","to":"b","kind":"door","mantrap":"m1"}],
+    "racks":[{"id":"r","name":"R","zone":"b"}],"people":[{"id":"x","name":"X"}]})";
+  QString error;
+  const auto s2 = parseSite(api, &error);
+  QVERIFY2(s2.has_value(), qPrintable(error));
+  QVERIFY(s2->isMantrapVestibule(QStringLiteral("v")));
+  QCOMPARE(s2->personName(QStringLiteral("x")), QStringLiteral("X"));
+}
+
+void ModelsTest::siteRejectsUnknownParentAndCycles() {
+  QString error;
+  QVERIFY(!parseSite(R"({"zones":[{"id":"a","parent":"nope"}]})", &error));
+  QVERIFY(error.contains(QStringLiteral("$.zones[0].parent")));
+  QVERIFY(!parseSite(R"({"zones":[{"id":"a","parent":"b"},{"id":"b","parent":"a"}]})", &error));
+  QVERIFY(error.contains(QStringLiteral("cycle")));
+  QVERIFY(!parseSite("[1]", &error));
+  QVERIFY(!parseSite(R"({"zones":[{"name":"no id"}]})", &error));
+  QVERIFY(error.contains(QStringLiteral("$.zones[0].id")));
+}
+
+void ModelsTest::doorsUnderTester() {
+  DoorTableModel model;
+  QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  model.setSite(loadExampleSite());
+  QCOMPARE(model.rowCount(), 6);
+  QCOMPARE(doorLook(*model.door(QStringLiteral("cage-door"))), DoorLook::Offline);  // unknown = offline
+
+  QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+  // Rows 0 and 1 are adjacent, row 5 is not: two narrow ranges, not one covering everything.
+  const auto ids =
+      model.applyDoors({parseDoor(door(QStringLiteral("main-entrance"), false, true)),
+                        parseDoor(door(QStringLiteral("office-door"), true, false)),
+                        parseDoor(door(QStringLiteral("cage-door"), true, false, QStringLiteral("forced")))});
+  QCOMPARE(ids.size(), 3);
+  QCOMPARE(changed.size(), 2);
+  QCOMPARE(changed[0][0].value<QModelIndex>().row(), 0);
+  QCOMPARE(changed[0][1].value<QModelIndex>().row(), 1);
+  QCOMPARE(changed[1][0].value<QModelIndex>().row(), 5);
+  QCOMPARE(model.data(model.index(5, DoorTableModel::ColState), Qt::DisplayRole).toString(),
+           QStringLiteral("FORCED"));
+
+  // Same state again: no signal.
+  changed.clear();
+  model.applyDoors({parseDoor(door(QStringLiteral("main-entrance"), false, true))});
+  QCOMPARE(changed.size(), 0);
+
+  // A door the site does not know is appended.
+  model.applyDoors({parseDoor(door(QStringLiteral("new-door"), false, true))});
+  QCOMPARE(model.rowCount(), 7);
+  model.resetDoors({parseDoor(door(QStringLiteral("office-door"), false, true))});
+  QCOMPARE(model.rowCount(), 6);
+  QCOMPARE(doorLook(*model.door(QStringLiteral("office-door"))), DoorLook::Locked);
+}
+
+void ModelsTest::alarmQueueOrderUnderTester() {
+  AlarmQueueModel model;
+  QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  QSignalSpy severe(&model, &AlarmQueueModel::severeAlarmRaised);
+  model.resetAlarms(
+      {alarm(QStringLiteral("a1"), Severity::Low, 1), alarm(QStringLiteral("a2"), Severity::High, 5)});
+  QCOMPARE(model.at(0).id, QStringLiteral("a2"));
+  model.applyAlarms({alarm(QStringLiteral("a3"), Severity::Critical, 9),
+                     alarm(QStringLiteral("a4"), Severity::High, 2),
+                     alarm(QStringLiteral("a5"), Severity::Medium, 0)});
+  QStringList order;
+  for (int i = 0; i < model.rowCount(); ++i) order << model.at(i).id;
+  // Most severe first; within a severity, the oldest first.
+  QCOMPARE(order, (QStringList{"a3", "a4", "a2", "a5", "a1"}));
+  QCOMPARE(severe.size(), 2);  // a3 critical and a4 high
+
+  // Acknowledged stays in place; escalated moves; resolved leaves.
+  auto a4 = alarm(QStringLiteral("a4"), Severity::High, 2, QStringLiteral("acknowledged"));
+  a4.acknowledgedBy = QStringLiteral("guard1");
+  auto a1 = alarm(QStringLiteral("a1"), Severity::Critical, 1);
+  model.applyAlarms({a4, a1, alarm(QStringLiteral("a2"), Severity::High, 5, QStringLiteral("resolved"))});
+  order.clear();
+  for (int i = 0; i < model.rowCount(); ++i) order << model.at(i).id;
+  QCOMPARE(order, (QStringList{"a1", "a3", "a4", "a5"}));
+  QCOMPARE(model.alarm(QStringLiteral("a4"))->acknowledgedBy, QStringLiteral("guard1"));
+  QVERIFY(model.alarm(QStringLiteral("a2")) == nullptr);
+  // A resolved alarm we never saw is not added.
+  model.applyAlarms({alarm(QStringLiteral("zz"), Severity::Low, 3, QStringLiteral("resolved"))});
+  QCOMPARE(model.rowCount(), 4);
+}
+
+void ModelsTest::accessLogIsBoundedUnderTester() {
+  AccessLogModel model(nullptr, 50);
+  QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  model.setSite(loadExampleSite());
+  QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+  int second = 0;
+  for (int batch = 0; batch < 10; ++batch) {
+    QVector<AccessEvent> events;
+    for (int i = 0; i < 17; ++i)
+      events.push_back(
+          access(QStringLiteral("p%1").arg(second), QStringLiteral("office-door"), {}, true, second)),
+          ++second;
+    model.appendEvents(events);
+    QVERIFY(model.rowCount() <= 50);
+  }
+  QCOMPARE(model.rowCount(), 50);
+  QVERIFY(removed.size() > 0);
+  QCOMPARE(model.at(0).person, QStringLiteral("p169"));   // newest first
+  QCOMPARE(model.at(49).person, QStringLiteral("p120"));  // the oldest kept
+  // A batch larger than the capacity keeps its newest events only.
+  QVector<AccessEvent> big;
+  for (int i = 0; i < 120; ++i)
+    big.push_back(access(QStringLiteral("b%1").arg(i), QStringLiteral("office-door"), {}, false, i));
+  model.appendEvents(big);
+  QCOMPARE(model.rowCount(), 50);
+  QCOMPARE(model.at(0).person, QStringLiteral("b119"));
+  QCOMPARE(model.at(49).person, QStringLiteral("b70"));
+}
+
+void ModelsTest::accessLogFilters() {
+  AccessLogModel model;
+  model.setSite(loadExampleSite());
+  AccessLogFilter filter;
+  filter.setSourceModel(&model);
+  QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  model.appendEvents({access(QStringLiteral("alice-nguyen"), QStringLiteral("office-door"), {}, true, 1),
+                      access(QStringLiteral("bernard-okafor"), QStringLiteral("cage-door"), {}, false, 2),
+                      access(QStringLiteral("alice-nguyen"), QStringLiteral("cage-door"), {}, true, 3),
+                      access(QStringLiteral("chen-li"), QStringLiteral("rack-c01"), {}, true, 4)});
+  QCOMPARE(filter.rowCount(), 4);
+  filter.setPerson(QStringLiteral("ALICE"));
+  QCOMPARE(filter.rowCount(), 2);
+  filter.setDoor(QStringLiteral("cage-door"));
+  QCOMPARE(filter.rowCount(), 1);
+  filter.setPerson({});
+  filter.setDecision(QStringLiteral("deny"));
+  QCOMPARE(filter.rowCount(), 1);
+  QCOMPARE(filter.data(filter.index(0, AccessLogModel::ColPerson), Qt::DisplayRole).toString(),
+           QStringLiteral("bernard-okafor"));
+  filter.setDoor({});
+  filter.setDecision({});
+  filter.setZone(QStringLiteral("compute-hall"));  // cage door (compute-hall → cage) and rack C01
+  QCOMPARE(filter.rowCount(), 3);
+  filter.setZone(QStringLiteral("reception"));
+  QCOMPARE(filter.rowCount(), 1);
+  // Live rows arriving while filtered.
+  model.appendEvents({access(QStringLiteral("dana-kowalski"), QStringLiteral("main-entrance"), {}, true, 5)});
+  QCOMPARE(filter.rowCount(), 2);
+}
+
+void ModelsTest::presenceFollowsGrantedEvents() {
+  PresenceModel model;
+  QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  model.setSite(loadExampleSite());
+  QCOMPARE(model.rowCount(), 12);
+  model.applyEvents({access(QStringLiteral("alice-nguyen"), QStringLiteral("main-entrance"),
+                            QStringLiteral("rdr-lobby-in"), true, 1),
+                     access(QStringLiteral("alice-nguyen"), QStringLiteral("office-door"),
+                            QStringLiteral("rdr-office-in"), true, 2),
+                     access(QStringLiteral("bernard-okafor"), QStringLiteral("office-door"), {}, false, 3),
+                     access(QStringLiteral("visitor-9"), QStringLiteral("main-entrance"),
+                            QStringLiteral("rdr-lobby-in"), true, 4)});
+  QCOMPARE(model.rowCount(), 13);
+  QCOMPARE(model.data(model.index(0, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("Office floor"));
+  QCOMPARE(model.data(model.index(1, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("not seen"));
+  // An exit reader puts the person on the "from" side.
+  model.applyEvents({access(QStringLiteral("alice-nguyen"), QStringLiteral("main-entrance"),
+                            QStringLiteral("rdr-lobby-out"), true, 9)});
+  QCOMPARE(model.data(model.index(0, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("Public area and car park"));
+}
+
+void ModelsTest::racksAndZonesUnderTester() {
+  ConsoleState state;
+  QAbstractItemModelTester t1(state.racks(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  QAbstractItemModelTester t2(state.zones(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  state.setSite(loadExampleSite());
+  QCOMPARE(state.racks()->rowCount(), 4);
+  QCOMPARE(state.zones()->rowCount(), 7);
+  state.queueDelta(QStringLiteral("assets"),
+                   toJson(RackState{QStringLiteral("rack-w01"), true, false, QStringLiteral("broken"), 8}));
+  state.queueDelta(QStringLiteral("zones"), toJson(ZoneState{QStringLiteral("weights-cage"), 2, true}));
+  state.queueDelta(QStringLiteral("zones"),
+                   toJson(ZoneState{QStringLiteral("weights-cage"), 3, true}));  // latest wins
+  QSignalSpy batch(&state, &ConsoleState::batchApplied);
+  QVERIFY(batch.wait(2000));
+  QCOMPARE(state.racks()->rack(QStringLiteral("rack-w01"))->seal, QStringLiteral("broken"));
+  QCOMPARE(state.zones()->zone(QStringLiteral("weights-cage"))->occupancy, 3);
+  QVERIFY(state.zones()->zone(QStringLiteral("weights-cage"))->lockdown);
+  // A snapshot replaces everything and drops older queued deltas.
+  state.queueDelta(QStringLiteral("zones"), toJson(ZoneState{QStringLiteral("office"), 99, false}));
+  state.applySnapshot(
+      QJsonObject{{"zones", QJsonArray{toJson(ZoneState{QStringLiteral("office"), 4, false})}}});
+  state.flush();
+  QCOMPARE(state.zones()->zone(QStringLiteral("office"))->occupancy, 4);
+  QCOMPARE(state.zones()->zone(QStringLiteral("weights-cage"))->occupancy, 0);
+}
+
+void ModelsTest::coalescesTwoThousandEventsPerSecond() {
+  // Five seconds of 2,000 access events/s plus door churn, delivered as the stream would (one call per
+  // message), flushed every 100 ms: the log stays bounded and the whole run takes well under real time.
+  ConsoleState state;
+  state.setSite(loadExampleSite());
+  AccessLogFilter filter;
+  filter.setSourceModel(state.accessLog());
+  filter.setDecision(QStringLiteral("deny"));
+  QSignalSpy inserted(state.accessLog(), &QAbstractItemModel::rowsInserted);
+  const QStringList doors{"main-entrance", "office-door",   "secops-door",
+                          "mantrap-outer", "mantrap-inner", "cage-door"};
+  QElapsedTimer timer;
+  timer.start();
+  int n = 0;
+  for (int tick = 0; tick < 50; ++tick) {
+    for (int i = 0; i < 200; ++i, ++n) {
+      const auto& d = doors[n % doors.size()];
+      state.queueDelta(QStringLiteral("access"),
+                       toJson(access(QStringLiteral("p%1").arg(n % 300), d, {}, n % 7 != 0, n)));
+      if (i % 10 == 0) state.queueDelta(QStringLiteral("doors"), door(d, n % 20 == 0, true));
+    }
+    state.flush();
+  }
+  const auto elapsed = timer.elapsed();
+  qInfo("10,000 events in %lld ms", static_cast<long long>(elapsed));
+  QCOMPARE(state.accessLog()->rowCount(), AccessLogModel::kDefaultCapacity);
+  QCOMPARE(inserted.size(), 50);  // one insert per batch, not one per event
+  QVERIFY(filter.rowCount() > 0 && filter.rowCount() < AccessLogModel::kDefaultCapacity);
+  QVERIFY2(elapsed < 5000, "coalesced updates must keep up with 2,000 events/s");
+}
+
+void ModelsTest::namesStayPlainText() {
+  // Names are data: the model hands them back byte for byte, and views render DisplayRole as plain text.
+  AccessLogModel model;
+  auto e = access(QStringLiteral("x"), QStringLiteral("office-door"), {}, true, 1);
+  e.personName = QStringLiteral("<img src=x onerror=alert(1)><b>Mallory</b>");
+  model.appendEvents({e});
+  QCOMPARE(model.data(model.index(0, AccessLogModel::ColPerson), Qt::DisplayRole).toString(), e.personName);
+}
+
+QTEST_MAIN(ModelsTest)
+#include "models_test.moc"
