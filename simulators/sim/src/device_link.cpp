@@ -51,13 +51,15 @@ std::string read_token_file(const std::string& path) {
 }
 
 DeviceLink::DeviceLink(std::string device_id, std::string token, const ServerAddress& server,
-                       client::ClientTls tls, std::int64_t first_seq, std::size_t buffer_capacity)
+                       client::ClientTls tls, std::int64_t first_seq, std::size_t buffer_capacity,
+                       bool clock_seq)
     : state_(std::move(device_id), first_seq, buffer_capacity),
       token_(std::move(token)),
-      client_(server.host, server.port, std::move(tls)) {}
+      client_(server.host, server.port, std::move(tls)),
+      clock_seq_(clock_seq) {}
 
 std::int64_t DeviceLink::enqueue(const nlohmann::json& event, std::uint64_t tag) {
-  const std::int64_t seq = state_.next_seq();
+  const std::int64_t seq = state_.next_seq(clock_seq_ ? default_first_seq() : 0);
   PendingEvent pending;
   pending.seq = seq;
   pending.tag = tag;
@@ -81,9 +83,11 @@ void DeviceLink::fail_and_wait(const std::string& why) {
   was_down_ = true;
 }
 
-bool DeviceLink::pump(const OnDelivery& on_delivery) {
+bool DeviceLink::pump(const OnDelivery& on_delivery, std::size_t max_events) {
   auto& buffer = state_.buffer();
-  while (PendingEvent* next = buffer.front()) {
+  for (std::size_t sent = 0; sent < max_events; ++sent) {
+    PendingEvent* next = buffer.front();
+    if (next == nullptr) break;
     if (Clock::now() < retry_at_) return false;
     if (next->attempts > 0) ++retries;
     ++next->attempts;
@@ -93,7 +97,9 @@ bool DeviceLink::pump(const OnDelivery& on_delivery) {
       reply = client_.post_json("/api/v1/events", next->body, token_);
     } catch (const std::exception& e) {
       ++network_errors;
-      fail_and_wait(std::string("server unreachable (") + e.what() + ")");
+      std::string why = e.what();
+      if (const auto detail = why.find(" [system:"); detail != std::string::npos) why.resize(detail);
+      fail_and_wait("server unreachable (" + why + ")");
       return false;
     }
     const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
@@ -134,7 +140,7 @@ bool DeviceLink::pump(const OnDelivery& on_delivery) {
     retry_at_ = Clock::time_point::min();
     if (on_delivery) on_delivery(d);
   }
-  return true;
+  return buffer.empty();
 }
 
 }  // namespace portcullis::sim

@@ -41,13 +41,18 @@ class DeviceLink {
   using OnNotice = std::function<void(const std::string&)>;
 
   DeviceLink(std::string device_id, std::string token, const ServerAddress& server, client::ClientTls tls,
-             std::int64_t first_seq, std::size_t buffer_capacity);
+             std::int64_t first_seq, std::size_t buffer_capacity, bool clock_seq);
 
   // Records an event now (assigns seq and device time) into the buffer. Returns the seq.
   std::int64_t enqueue(const nlohmann::json& event, std::uint64_t tag);
-  // Sends buffered events in order while the server accepts them and no retry is pending. Never throws
-  // for network or server trouble. Returns true when the buffer is empty afterwards.
-  bool pump(const OnDelivery& on_delivery);
+  // Sends buffered events in order (at most max_events) while the server accepts them and no retry is
+  // pending. Never throws for network or server trouble. Returns true when the buffer is empty afterwards.
+  bool pump(const OnDelivery& on_delivery, std::size_t max_events = SIZE_MAX);
+  // The caller's tag of the oldest buffered event (the next to send), or UINT64_MAX when empty.
+  [[nodiscard]] std::uint64_t front_tag() const noexcept {
+    const auto* f = state_.buffer().front();
+    return f == nullptr ? UINT64_MAX : f->tag;
+  }
   // When the next retry is due (Clock::time_point::min() when not waiting).
   [[nodiscard]] Clock::time_point retry_at() const noexcept { return retry_at_; }
   [[nodiscard]] const DeviceState& state() const noexcept { return state_; }
@@ -67,6 +72,7 @@ class DeviceLink {
   Backoff backoff_;
   Clock::time_point retry_at_ = Clock::time_point::min();
   bool was_down_ = false;
+  bool clock_seq_ = false;  // seqs follow the wall clock in microseconds (no --seq-base given)
   OnNotice notice_;
 };
 

@@ -40,7 +40,13 @@ int load_command(const std::vector<std::string>& args) {
   const auto mix = o.value("--mix", "mixed");
   const auto reader = o.value("--reader", "rdr-load");
   const auto buffer = static_cast<std::size_t>(o.integer("--buffer", 1000, 1, 100'000'000));
-  const auto first_seq = o.integer("--seq-base", default_first_seq(), 1, (1LL << 53) - (1LL << 40));
+  const auto seq_base_text = o.value("--seq-base");
+  const bool clock_seq = seq_base_text.empty();
+  std::int64_t first_seq = default_first_seq();
+  if (!clock_seq) {
+    Options base{{"--seq-base", seq_base_text}};
+    first_seq = base.integer("--seq-base", 1, 1, (1LL << 53) - (1LL << 40));
+  }
   const double drain_s = o.number("--drain-timeout", 10.0, 0.0, 3600.0);
   if (mix != "mixed" && mix != "heartbeat" && mix != "credential") {
     throw std::invalid_argument("--mix must be mixed, heartbeat or credential");
@@ -84,7 +90,8 @@ int load_command(const std::vector<std::string>& args) {
                         server,
                         tls,
                         first_seq,
-                        buffer};
+                        buffer,
+                        clock_seq};
         link.set_notice([](const std::string& m) { std::cerr << "portcullis-sim: " << m << std::endl; });
         auto on_delivery = [&](const Delivery& d) {
           if (d.status == Delivery::Status::Rejected) {

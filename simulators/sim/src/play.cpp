@@ -53,7 +53,13 @@ int play_command(const std::vector<std::string>& args) {
   const double speed = o.number("--speed", 1.0, 0.001, 100000.0);
   const auto rounds = o.integer("--rounds", loop ? 0 : 1, 0, 1'000'000'000);
   const auto buffer = static_cast<std::size_t>(o.integer("--buffer", 1000, 1, 100'000'000));
-  const auto first_seq = o.integer("--seq-base", default_first_seq(), 1, (1LL << 53) - (1LL << 40));
+  const auto seq_base_text = o.value("--seq-base");
+  const bool clock_seq = seq_base_text.empty();
+  std::int64_t first_seq = default_first_seq();
+  if (!clock_seq) {
+    Options base{{"--seq-base", seq_base_text}};
+    first_seq = base.integer("--seq-base", 1, 1, (1LL << 53) - (1LL << 40));
+  }
   const double drain_s = o.number("--drain-timeout", 30.0, 0.0, 86400.0);
   const auto files = o.positional();
   if (files.size() != 1) throw std::invalid_argument("play needs exactly one SCENARIO file");
@@ -87,7 +93,7 @@ int play_command(const std::vector<std::string>& args) {
         continue;
       }
     }
-    links[d.id] = std::make_unique<DeviceLink>(d.id, token, server, tls, first_seq, buffer);
+    links[d.id] = std::make_unique<DeviceLink>(d.id, token, server, tls, first_seq, buffer, clock_seq);
     links[d.id]->set_notice([](const std::string& m) { std::cerr << "portcullis-sim: " << m << std::endl; });
   }
   if (!missing.empty()) {
@@ -100,7 +106,7 @@ int play_command(const std::vector<std::string>& args) {
   const auto timeline = build_timeline(scenario);
   const auto round_ms = round_length_ms(scenario);
   const auto steps_per_round = scenario.steps.size();
-  std::map<std::uint64_t, StepRecord> records;  // by tag = round * steps + step
+  std::map<std::uint64_t, StepRecord> records;  // by tag: the step's position in the order played
   std::vector<std::string> failures;
   std::uint64_t played = 0;
   std::uint64_t stored = 0, duplicates = 0, refused = 0, checked = 0, matched = 0;
@@ -148,9 +154,20 @@ int play_command(const std::vector<std::string>& args) {
     records.erase(d.tag);  // only unanswered steps stay, so looping forever keeps memory flat
   };
 
+  // Sends buffered events in the order the steps happened, across all devices: after an outage the backlog
+  // reaches the server in timeline order, so the decisions (attempts, anti-passback) are the scenario's.
+  // When the oldest event's device is waiting for its retry, nothing newer is sent meanwhile.
   auto pump_all = [&] {
-    for (auto& [id, link] : links) {
-      if (!link->state().buffer().empty() && Clock::now() >= link->retry_at()) link->pump(on_delivery);
+    while (!g_stop.load()) {
+      DeviceLink* oldest = nullptr;
+      for (auto& [id, link] : links) {
+        if (link->front_tag() != UINT64_MAX && (oldest == nullptr || link->front_tag() < oldest->front_tag()))
+          oldest = link.get();
+      }
+      if (oldest == nullptr || Clock::now() < oldest->retry_at()) return;
+      const auto before = oldest->front_tag();
+      oldest->pump(on_delivery, 1);
+      if (oldest->front_tag() == before) return;  // failed: wait for the backoff
     }
   };
   auto buffered = [&] {
@@ -185,12 +202,12 @@ int play_command(const std::vector<std::string>& args) {
       wait_until(start + due_offset(entry.at_ms, round, round_ms, speed));
       if (g_stop.load()) break;
       const Step& step = scenario.steps[entry.step];
-      const auto tag = static_cast<std::uint64_t>(round) * steps_per_round + entry.step;
+      const std::uint64_t tag = played;
       auto& link = *links.at(step.device);
       records[tag] = StepRecord{round, entry.step, 0, false, false};
       records[tag].seq = link.enqueue(step.event, tag);
       ++played;
-      if (Clock::now() >= link.retry_at()) link.pump(on_delivery);
+      pump_all();
     }
     if (loop && check && !g_stop.load()) {
       std::cout << "round " << round + 1 << " done: " << matched << "/" << checked

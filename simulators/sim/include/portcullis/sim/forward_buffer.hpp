@@ -74,14 +74,19 @@ class Backoff {
   std::chrono::milliseconds current_;
 };
 
-// A simulated device: id, seq counter and buffer. Seqs start at `first_seq` (by default the start time in
-// microseconds since the epoch, so a restarted simulator never goes backwards for the server).
+// A simulated device: id, seq counter and buffer. Seqs strictly increase from `first_seq`; with a `floor`
+// (the wall clock in microseconds, see default_first_seq) they also never lag behind the clock, so a device
+// id shared with another clock-based sender (a restarted simulator, the demo's curl example) keeps going.
 class DeviceState {
  public:
   DeviceState(std::string id, std::int64_t first_seq, std::size_t buffer_capacity);
   [[nodiscard]] const std::string& id() const noexcept { return id_; }
-  // Assigns the next seq (strictly increasing per device).
-  [[nodiscard]] std::int64_t next_seq() noexcept { return next_seq_++; }
+  // Assigns the next seq: max(previous + 1, floor).
+  [[nodiscard]] std::int64_t next_seq(std::int64_t floor = 0) noexcept {
+    const std::int64_t seq = next_seq_ > floor ? next_seq_ : floor;
+    next_seq_ = seq + 1;
+    return seq;
+  }
   [[nodiscard]] std::int64_t peek_seq() const noexcept { return next_seq_; }
   ForwardBuffer& buffer() noexcept { return buffer_; }
   [[nodiscard]] const ForwardBuffer& buffer() const noexcept { return buffer_; }
