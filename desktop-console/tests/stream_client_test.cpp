@@ -1,1 +1,293 @@
-int main() {}
+// The stream client against a fake operator stream: a QWebSocketServer over TLS with a certificate from a
+// throwaway CA, speaking docs/operator-api.md (snapshot on connect unless the client resumes, deltas with a
+// strictly increasing seq, heartbeats, replay from resume_from).
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include "api_client.hpp"
+#include "stream_client.hpp"
+#include "test_tls.hpp"
+
+using namespace portcullis::console;
+
+namespace {
+
+class FakeStream : public QObject {
+ public:
+  explicit FakeStream(const QSslConfiguration& tls)
+      : server_(QStringLiteral("fake-portcullisd"), QWebSocketServer::SecureMode) {
+    server_.setSslConfiguration(tls);
+    QObject::connect(&server_, &QWebSocketServer::newConnection, this, [this] { accept(); });
+    // Each connection gets a short window to send its subscribe; without one it gets a fresh snapshot.
+    if (!server_.listen(QHostAddress::LocalHost, 0)) qFatal("fake stream: listen failed");
+  }
+
+  QUrl url() const {
+    return QUrl(QStringLiteral("wss://127.0.0.1:%1/api/v1/stream").arg(server_.serverPort()));
+  }
+
+  // Records a delta in the history; sends it to connected clients unless `withhold` (to simulate loss).
+  qint64 publish(const QString& topic, const QJsonObject& data, bool withhold = false) {
+    ++seq_;
+    const QJsonObject msg{{"type", "delta"}, {"seq", seq_}, {"topic", topic}, {"data", data}};
+    history_.push_back(msg);
+    if (!withhold)
+      for (auto* c : clients_) send(c, msg);
+    return seq_;
+  }
+  void heartbeat() {
+    for (auto* c : clients_) send(c, QJsonObject{{"type", "heartbeat"}, {"seq", seq_}});
+  }
+  void dropClients() {
+    for (auto* c : clients_) c->close(QWebSocketProtocol::CloseCodeGoingAway);
+  }
+  void setSilent(bool silent) { silent_ = silent; }
+
+  QList<QByteArray> authHeaders;
+  QList<QJsonObject> subscribes;
+  int snapshotsSent = 0;
+  int connections = 0;
+
+ private:
+  void accept() {
+    while (auto* ws = server_.nextPendingConnection()) {
+      ++connections;
+      authHeaders << ws->request().rawHeader("Authorization");
+      if (ws->request().rawHeader("Authorization") != "Bearer session-token-1") {
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unauthorized"));
+        ws->deleteLater();
+        continue;
+      }
+      ws->setParent(this);
+      clients_ << ws;
+      auto* greeted = new bool(false);
+      QObject::connect(ws, &QWebSocket::textMessageReceived, this, [this, ws, greeted](const QString& text) {
+        const auto msg = QJsonDocument::fromJson(text.toUtf8()).object();
+        if (msg.value(QLatin1String("type")).toString() != QLatin1String("subscribe")) return;
+        subscribes << msg;
+        *greeted = true;
+        if (msg.contains(QLatin1String("resume_from"))) {
+          const auto from = msg.value(QLatin1String("resume_from")).toInteger();
+          for (const auto& h : history_)
+            if (h.value(QLatin1String("seq")).toInteger() > from) send(ws, h);
+        } else {
+          sendSnapshot(ws);
+        }
+      });
+      QObject::connect(ws, &QWebSocket::disconnected, this, [this, ws, greeted] {
+        clients_.removeAll(ws);
+        ws->deleteLater();
+        delete greeted;
+      });
+      QTimer::singleShot(150, ws, [this, ws, greeted] {
+        if (!*greeted && !silent_) sendSnapshot(ws);
+      });
+    }
+  }
+  void sendSnapshot(QWebSocket* ws) {
+    ++snapshotsSent;
+    send(ws, QJsonObject{{"type", "snapshot"},
+                         {"seq", seq_},
+                         {"doors", QJsonArray{toJson(DoorState{QStringLiteral("d1"), QStringLiteral("Door 1"),
+                                                               false, true, QStringLiteral("normal"),
+                                                               QStringLiteral("none"), true})}},
+                         {"zones", QJsonArray{}},
+                         {"racks", QJsonArray{}},
+                         {"alarms", QJsonArray{}},
+                         {"assets", QJsonArray{}}});
+  }
+  static void send(QWebSocket* ws, const QJsonObject& o) {
+    ws->sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+  }
+
+  QWebSocketServer server_;
+  QList<QWebSocket*> clients_;
+  QVector<QJsonObject> history_;
+  qint64 seq_ = 100;
+  bool silent_ = false;
+};
+
+QJsonObject accessData(int n) {
+  return QJsonObject{{"time", "2026-11-27T10:00:00Z"},
+                     {"portal", "d1"},
+                     {"person", QStringLiteral("p%1").arg(n)},
+                     {"verdict", "grant"},
+                     {"reason", "granted"},
+                     {"site_seq", n}};
+}
+
+// Collects what the client delivers.
+struct Received {
+  explicit Received(StreamClient* c) {
+    QObject::connect(c, &StreamClient::snapshotReceived, c,
+                     [this](const QJsonObject&, qint64 seq) { snapshots << seq; });
+    QObject::connect(c, &StreamClient::deltaReceived, c,
+                     [this](const QString&, const QJsonObject&, qint64 seq) { deltas << seq; });
+  }
+  QList<qint64> snapshots;
+  QList<qint64> deltas;
+};
+
+}  // namespace
+
+class StreamClientTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase();
+  void connectsOverPinnedTlsWithBearerHeader();
+  void refusesServerFromAnotherCa();
+  void deltasInOrderDuplicatesDropped();
+  void gapTriggersResubscribeAndReplay();
+  void reconnectsAndResumesWithoutGap();
+  void staleThenDisconnected();
+  void heartbeatsKeepItLive();
+
+ private:
+  std::unique_ptr<StreamClient> client(const QString& ca = {});
+  test::TestPki pki_;
+};
+
+void StreamClientTest::initTestCase() {
+  QString error;
+  QVERIFY2(pki_.make(&error), qPrintable(error));
+}
+
+std::unique_ptr<StreamClient> StreamClientTest::client(const QString& ca) {
+  QString error;
+  auto config = pinnedSslConfiguration(ca.isEmpty() ? pki_.caFile() : ca, &error);
+  if (!config) qFatal("%s", qPrintable(error));
+  auto c = std::make_unique<StreamClient>();
+  c->setSslConfiguration(*config);
+  c->setToken("session-token-1");
+  c->setBackoff(50, 200);
+  return c;
+}
+
+void StreamClientTest::connectsOverPinnedTlsWithBearerHeader() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  QCOMPARE(c->health(), StreamHealth::Connected);
+  QCOMPARE(server.authHeaders.value(0), QByteArray("Bearer session-token-1"));
+  QVERIFY(!server.url().toString().contains(QStringLiteral("token")));
+  QCOMPARE(*c->lastSeq(), 100);
+}
+
+void StreamClientTest::refusesServerFromAnotherCa() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client(pki_.otherCaFile());
+  Received got(c.get());
+  QSignalSpy errors(c.get(), &StreamClient::errorText);
+  c->start(server.url());
+  QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 10000);
+  QTest::qWait(300);
+  QCOMPARE(got.snapshots.size(), 0);
+  QVERIFY(c->health() != StreamHealth::Connected);
+  bool sawTls = false;
+  for (const auto& e : errors) sawTls = sawTls || e[0].toString().contains(QStringLiteral("TLS"));
+  QVERIFY(sawTls);
+  QVERIFY(c->reconnects() >= 1);  // keeps trying (the CA may be fixed), never ignores the error
+}
+
+void StreamClientTest::deltasInOrderDuplicatesDropped() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  for (int i = 0; i < 20; ++i) server.publish(QStringLiteral("access"), accessData(i));
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 20, 5000);
+  for (int i = 0; i < 20; ++i) QCOMPARE(got.deltas[i], 101 + i);
+  QVERIFY(server.subscribes.isEmpty());  // no gap, no resubscribe
+}
+
+void StreamClientTest::gapTriggersResubscribeAndReplay() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  QSignalSpy gaps(c.get(), &StreamClient::gapDetected);
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  server.publish(QStringLiteral("doors"), accessData(1));                     // 101
+  server.publish(QStringLiteral("doors"), accessData(2), /*withhold=*/true);  // 102 lost on the way
+  server.publish(QStringLiteral("doors"), accessData(3));                     // 103 arrives: a gap
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 3, 5000);
+  QCOMPARE(got.deltas, (QList<qint64>{101, 102, 103}));
+  QCOMPARE(gaps.size(), 1);
+  QCOMPARE(server.subscribes.size(), 1);
+  QCOMPARE(server.subscribes[0].value(QLatin1String("resume_from")).toInteger(), 101);
+  QCOMPARE(got.snapshots.size(), 1);
+}
+
+void StreamClientTest::reconnectsAndResumesWithoutGap() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  QList<StreamHealth> healths;
+  connect(c.get(), &StreamClient::healthChanged, this, [&healths](StreamHealth h) { healths << h; });
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  for (int i = 0; i < 5; ++i) server.publish(QStringLiteral("access"), accessData(i));  // 101..105
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 5, 5000);
+
+  server.dropClients();
+  QTRY_VERIFY_WITH_TIMEOUT(healths.contains(StreamHealth::Disconnected), 5000);
+  for (int i = 5; i < 8; ++i)
+    server.publish(QStringLiteral("access"), accessData(i));  // 106..108, while away
+
+  QTRY_COMPARE_WITH_TIMEOUT(server.connections, 2, 10000);
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 8, 10000);
+  server.publish(QStringLiteral("access"), accessData(8));  // 109, live again
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 9, 5000);
+
+  QList<qint64> expected;
+  for (qint64 s = 101; s <= 109; ++s) expected << s;
+  QCOMPARE(got.deltas, expected);     // every event once, in order: nothing lost across the reconnect
+  QCOMPARE(got.snapshots.size(), 1);  // resumed, not resnapshotted
+  QCOMPARE(server.subscribes.size(), 1);
+  QCOMPARE(server.subscribes[0].value(QLatin1String("resume_from")).toInteger(), 105);
+  QCOMPARE(server.authHeaders.value(1), QByteArray("Bearer session-token-1"));
+  QCOMPARE(c->health(), StreamHealth::Connected);
+}
+
+void StreamClientTest::staleThenDisconnected() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  c->setStaleTimeout(400);
+  c->setBackoff(60000, 60000);  // stay disconnected long enough to observe it
+  Received got(c.get());
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  QCOMPARE(c->health(), StreamHealth::Connected);
+  QTRY_COMPARE_WITH_TIMEOUT(c->health(), StreamHealth::Stale, 3000);
+  server.publish(QStringLiteral("access"), accessData(1));
+  QTRY_COMPARE_WITH_TIMEOUT(c->health(), StreamHealth::Connected, 3000);
+  server.dropClients();
+  QTRY_COMPARE_WITH_TIMEOUT(c->health(), StreamHealth::Disconnected, 3000);
+}
+
+void StreamClientTest::heartbeatsKeepItLive() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  c->setStaleTimeout(400);
+  Received got(c.get());
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  QList<StreamHealth> healths;
+  connect(c.get(), &StreamClient::healthChanged, this, [&healths](StreamHealth h) { healths << h; });
+  QTimer beat;
+  connect(&beat, &QTimer::timeout, &server, [&server] { server.heartbeat(); });
+  beat.start(100);
+  QTest::qWait(1500);
+  QVERIFY2(healths.isEmpty(), "heartbeats must keep the view live");
+  QCOMPARE(c->health(), StreamHealth::Connected);
+}
+
+QTEST_MAIN(StreamClientTest)
+#include "stream_client_test.moc"
