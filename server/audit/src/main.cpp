@@ -1,44 +1,228 @@
-// portcullis-audit: the auditor's offline tools. verify-chain recomputes the hash chain.
+// portcullis-audit: the auditor's offline tools.
+//   verify-chain   recomputes the hash chain (and, with --checkpoints, checks it against signed checkpoints)
+//   export         writes a report (CSV or JSON Lines) with a signed manifest naming the chain range
+//   verify         checks an export against its signed manifest, offline
+//   checkpoint     writes a signed checkpoint of the verified chain head to a directory
+//   keygen         makes the site's audit key pair
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "portcullis/audit/chain_verifier.hpp"
+#include "portcullis/audit/checkpoints.hpp"
+#include "portcullis/audit/exporter.hpp"
+#include "portcullis/audit/signing.hpp"
 
 namespace {
 
+namespace audit = portcullis::audit;
+
 int usage() {
-  std::cerr << "usage: portcullis-audit verify-chain [--site SITE] [--database CONNINFO]\n"
-               "  the database defaults to PORTCULLIS_AUDIT_DATABASE, then PORTCULLIS_DATABASE\n";
+  std::cerr
+      << "usage:\n"
+         "  portcullis-audit verify-chain [--site SITE] [--database CONNINFO] [--checkpoints DIR --pubkey "
+         "PUB]\n"
+         "  portcullis-audit export --report access|denied|after-hours|alarms --format csv|jsonl --out FILE\n"
+         "         --key KEY [--site SITE] [--database CONNINFO] [--person P] [--portal X] [--zone Z] "
+         "[--rack R]\n"
+         "         [--decision grant|deny|pending] [--from TIME] [--to TIME] [--hours HH:MM-HH:MM] [--tz "
+         "ZONE]\n"
+         "  portcullis-audit verify FILE --pubkey PUB [--manifest FILE.sig.json]\n"
+         "  portcullis-audit checkpoint --dir DIR --key KEY [--site SITE] [--database CONNINFO]\n"
+         "  portcullis-audit keygen --out DIR\n"
+         "  the database defaults to PORTCULLIS_AUDIT_DATABASE, then PORTCULLIS_DATABASE;\n"
+         "  TIME is RFC 3339 (2026-11-27T08:00:00Z, 2026-11-27T09:00:00+01:00) or a date (midnight UTC);\n"
+         "  after-hours: outside --hours (default 07:00-19:00) in --tz (IANA name, default UTC).\n"
+         "  exit status: 0 ok, 1 verification failed, 2 usage, 3 error\n";
   return 2;
+}
+
+// --name value pairs, plus positional arguments.
+struct Args {
+  std::map<std::string, std::string> options;
+  std::vector<std::string> positional;
+  bool ok = true;
+
+  [[nodiscard]] std::optional<std::string> get(const std::string& name) const {
+    const auto it = options.find(name);
+    if (it == options.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+Args parse(const std::vector<std::string>& args, const std::vector<std::string>& known) {
+  Args out;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const auto& a = args[i];
+    if (a.rfind("--", 0) == 0) {
+      bool is_known = false;
+      for (const auto& k : known) is_known = is_known || k == a.substr(2);
+      if (!is_known || i + 1 >= args.size() || out.options.count(a.substr(2)) != 0) {
+        std::cerr << "portcullis-audit: unknown, repeated or incomplete option " << a << '\n';
+        out.ok = false;
+        return out;
+      }
+      out.options[a.substr(2)] = args[++i];
+    } else {
+      out.positional.push_back(a);
+    }
+  }
+  return out;
+}
+
+std::string database_of(const Args& a) {
+  if (auto d = a.get("database")) return *d;
+  if (const char* env = std::getenv("PORTCULLIS_AUDIT_DATABASE")) return env;
+  if (const char* app = std::getenv("PORTCULLIS_DATABASE")) return app;
+  return {};
+}
+
+int verify_chain_command(const Args& a) {
+  const std::string site = a.get("site").value_or("main");
+  const std::string database = database_of(a);
+  if (database.empty() || !a.positional.empty() ||
+      a.get("checkpoints").has_value() != a.get("pubkey").has_value()) {
+    return usage();
+  }
+  const auto report = audit::verify_chain(database, site);
+  bool ok = report.intact;
+  if (report.intact) {
+    std::cout << "chain intact: site " << site << ", " << report.rows << " events, head " << report.head_hash
+              << '\n';
+  } else {
+    std::cout << "chain BROKEN: site " << site << ", first bad row site_seq " << *report.first_bad_seq << ": "
+              << report.problem << '\n';
+  }
+  if (auto dir = a.get("checkpoints")) {
+    const auto cps = audit::check_checkpoints(database, site, *dir, *a.get("pubkey"));
+    for (const auto& p : cps.problems) std::cout << "checkpoint FAILED: " << p << '\n';
+    if (cps.ok) {
+      std::cout << "checkpoints hold: " << cps.checked << " signed checkpoints, newest at site_seq "
+                << cps.newest_seq << ", database head " << cps.database_head << '\n';
+    }
+    ok = ok && cps.ok;
+  }
+  return ok ? 0 : 1;
+}
+
+int export_command(const Args& a) {
+  audit::ExportRequest r;
+  r.database = database_of(a);
+  r.site_id = a.get("site").value_or("main");
+  const auto kind = audit::report_from_string(a.get("report").value_or(""));
+  const auto format = audit::format_from_string(a.get("format").value_or(""));
+  if (!kind || !format || r.database.empty() || !a.get("out") || !a.get("key") || !a.positional.empty()) {
+    return usage();
+  }
+  r.kind = *kind;
+  r.format = *format;
+  r.out_path = *a.get("out");
+  r.key_path = *a.get("key");
+  auto& f = r.filter;
+  f.person = a.get("person");
+  f.portal = a.get("portal");
+  f.zone = a.get("zone");
+  f.rack = a.get("rack");
+  f.decision = a.get("decision");
+  for (const char* name : {"from", "to"}) {
+    if (auto t = a.get(name)) {
+      const auto micros = audit::parse_time(*t);
+      if (!micros) {
+        std::cerr << "portcullis-audit: --" << name << " is not an RFC 3339 time or a date: " << *t << '\n';
+        return 2;
+      }
+      (std::string{name} == "from" ? f.from_us : f.to_us) = *micros;
+    }
+  }
+  if (auto h = a.get("hours")) {
+    const auto w = audit::parse_window(*h);
+    if (!w) {
+      std::cerr << "portcullis-audit: --hours must look like 07:00-19:00\n";
+      return 2;
+    }
+    f.window = *w;
+  }
+  if (auto tz = a.get("tz")) f.time_zone = *tz;
+  if (auto problem = audit::validate(r.kind, f)) {
+    std::cerr << "portcullis-audit: " << *problem << '\n';
+    return 2;
+  }
+  const auto result = audit::export_report(r);
+  const auto& range = result.stream.range;
+  std::cout << "exported " << result.stream.rows << " rows (" << result.stream.bytes << " bytes) to "
+            << r.out_path << "\nchain range site_seq " << range.first_seq << ".." << range.last_seq
+            << " (head " << range.head_seq << "), sha256 " << result.sha256 << "\nsigned manifest "
+            << result.manifest_path << '\n';
+  return 0;
+}
+
+int verify_command(const Args& a) {
+  if (a.positional.size() != 1 || !a.get("pubkey")) return usage();
+  const auto check = audit::verify_export(a.positional[0], *a.get("pubkey"), a.get("manifest").value_or(""));
+  if (!check.ok) {
+    std::cout << "evidence REJECTED: " << check.problem << '\n';
+    return 1;
+  }
+  const auto& m = check.manifest;
+  std::cout << "evidence verified: " << a.positional[0] << ", report " << m.report << " of site " << m.site
+            << ", filters " << m.filters_json << ", " << m.rows << " rows, chain range site_seq "
+            << m.chain_range.first_seq << ".." << m.chain_range.last_seq << " (" << m.chain_range.first_hash
+            << " .. " << m.chain_range.last_hash << "), head " << m.chain_range.head_seq << ", created "
+            << audit::rfc3339_from_micros(m.created_us) << '\n';
+  return 0;
+}
+
+int checkpoint_command(const Args& a) {
+  const std::string database = database_of(a);
+  if (database.empty() || !a.get("dir") || !a.get("key") || !a.positional.empty()) return usage();
+  const auto written =
+      audit::write_checkpoint(database, a.get("site").value_or("main"), *a.get("dir"), *a.get("key"));
+  std::cout << (written.unchanged ? "checkpoint already present: " : "checkpoint written: ") << written.path
+            << " (site_seq " << written.checkpoint.site_seq << ", hash " << written.checkpoint.hash << ")\n";
+  return 0;
+}
+
+int keygen_command(const Args& a) {
+  if (!a.get("out") || !a.positional.empty()) return usage();
+  const auto files = audit::generate_key_files(*a.get("out"));
+  std::cout << "private key " << files.private_path << " (mode 0600: keep it off version control and backups "
+            << "anyone can read)\npublic key  " << files.public_path << "\nfingerprint " << files.fingerprint
+            << '\n';
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] != "verify-chain") return usage();
-  std::string site = "main";
-  std::string database;
-  if (const char* env = std::getenv("PORTCULLIS_AUDIT_DATABASE")) database = env;
-  else if (const char* app = std::getenv("PORTCULLIS_DATABASE")) database = app;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--site" && i + 1 < args.size()) site = args[++i];
-    else if (args[i] == "--database" && i + 1 < args.size()) database = args[++i];
-    else return usage();
-  }
-  if (database.empty()) return usage();
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage();
+  const std::string& command = args[0];
   try {
-    const auto report = portcullis::audit::verify_chain(database, site);
-    if (report.intact) {
-      std::cout << "chain intact: site " << site << ", " << report.rows << " events, head " << report.head_hash
-                << '\n';
-      return 0;
+    if (command == "verify-chain") {
+      const auto a = parse(args, {"site", "database", "checkpoints", "pubkey"});
+      return a.ok ? verify_chain_command(a) : usage();
     }
-    std::cout << "chain BROKEN: site " << site << ", first bad row site_seq " << *report.first_bad_seq << ": "
-              << report.problem << '\n';
-    return 1;
+    if (command == "export") {
+      const auto a = parse(args, {"site", "database", "report", "format", "out", "key", "person", "portal",
+                                  "zone", "rack", "decision", "from", "to", "hours", "tz"});
+      return a.ok ? export_command(a) : usage();
+    }
+    if (command == "verify") {
+      const auto a = parse(args, {"pubkey", "manifest"});
+      return a.ok ? verify_command(a) : usage();
+    }
+    if (command == "checkpoint") {
+      const auto a = parse(args, {"site", "database", "dir", "key"});
+      return a.ok ? checkpoint_command(a) : usage();
+    }
+    if (command == "keygen") {
+      const auto a = parse(args, {"out"});
+      return a.ok ? keygen_command(a) : usage();
+    }
+    return usage();
   } catch (const std::exception& e) {
     std::cerr << "portcullis-audit: " << e.what() << '\n';
     return 3;

@@ -1,0 +1,63 @@
+#pragma once
+// Runs a report against PostgreSQL as one streamed query and writes it, signed, to a file.
+//
+// The report's SELECT runs as `COPY (SELECT ...) TO STDOUT` inside one REPEATABLE READ, read-only
+// transaction: rows arrive one at a time as the server produces them (the first bytes are written at
+// once), memory stays constant on both sides whatever the size of the history, and the chain range named
+// in the manifest comes from the same snapshot as the rows.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "portcullis/audit/report.hpp"
+#include "portcullis/audit/signed_document.hpp"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace portcullis::audit {
+
+struct StreamResult {
+  std::int64_t rows = 0;
+  std::int64_t bytes = 0;
+  ChainRange range;
+};
+
+// Streams the report (header first for CSV) to `sink` in chunks of about 1 MiB. Throws on database or
+// validation errors.
+StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+                           const ReportFilter& filter, OutputFormat format,
+                           const std::function<void(std::string_view)>& sink);
+
+struct ExportRequest {
+  std::string database;  // libpq connection string; any role that can SELECT events
+  std::string site_id = "main";
+  ReportKind kind = ReportKind::Access;
+  ReportFilter filter;
+  OutputFormat format = OutputFormat::Csv;
+  std::string out_path;  // the report; the signed manifest goes to out_path + ".sig.json"
+  std::string key_path;  // the site's private audit key (PEM)
+};
+
+struct ExportResult {
+  StreamResult stream;
+  std::string manifest_path;
+  std::string sha256;
+};
+
+ExportResult export_report(const ExportRequest& request);
+
+// What `portcullis-audit verify FILE` checks: FILE.sig.json is in canonical form and signed by
+// `public_key_path`, and FILE has the size and SHA-256 the manifest names. `problem` is empty when it all
+// holds.
+struct EvidenceCheck {
+  bool ok = false;
+  std::string problem;
+  ExportManifest manifest;
+};
+EvidenceCheck verify_export(const std::string& file, const std::string& public_key_path,
+                            const std::string& manifest_path = {});
+
+}  // namespace portcullis::audit

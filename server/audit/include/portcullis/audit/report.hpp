@@ -1,0 +1,72 @@
+#pragma once
+// The auditor reports as pure logic: which rows a report selects (as one SQL SELECT over `events`, in
+// chain order) and how one selected row is written as CSV or JSON Lines. No database code here: the
+// exporter runs the SELECT and feeds the rows back through format_row.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "portcullis/audit/text_format.hpp"
+
+namespace portcullis::audit {
+
+enum class ReportKind { Access, Denied, AfterHours, Alarms };
+enum class OutputFormat { Csv, JsonLines };
+
+[[nodiscard]] const char* to_string(ReportKind kind) noexcept;
+[[nodiscard]] std::optional<ReportKind> report_from_string(std::string_view s) noexcept;
+[[nodiscard]] const char* to_string(OutputFormat format) noexcept;
+[[nodiscard]] std::optional<OutputFormat> format_from_string(std::string_view s) noexcept;
+
+// Local time of day as minutes since midnight.
+struct DailyWindow {
+  int start_minute = 7 * 60;  // inclusive
+  int end_minute = 19 * 60;   // exclusive; end < start means the working window spans midnight
+};
+// "07:00-19:00"
+[[nodiscard]] std::optional<DailyWindow> parse_window(std::string_view text);
+
+struct ReportFilter {
+  std::optional<std::string> person;    // decision.person (alarms: also the alarm's subject)
+  std::optional<std::string> portal;    // decision.portal (alarms: also the alarm's subject)
+  std::optional<std::string> zone;      // decision.destination (alarms: also the alarm's subject)
+  std::optional<std::string> rack;      // decision.rack
+  std::optional<std::string> decision;  // grant | deny | pending (not for alarms)
+  std::optional<std::int64_t> from_us;  // received at or after (inclusive)
+  std::optional<std::int64_t> to_us;    // received before (exclusive)
+  DailyWindow window;                   // after-hours only: the working hours
+  std::string time_zone = "UTC";        // after-hours only: IANA name the window is read in
+};
+
+// Checks what the SQL builder relies on; returns an error message or nothing.
+[[nodiscard]] std::optional<std::string> validate(ReportKind kind, const ReportFilter& filter);
+
+// A standard-conforming SQL string literal ('' doubles a quote). The exporter turns on
+// standard_conforming_strings in its transaction, so backslashes are plain characters.
+[[nodiscard]] std::string sql_literal(std::string_view text);
+
+// The one SELECT a report runs (COPY cannot take bind parameters, so values are literals).
+// Columns are raw (microseconds, plain text); format_row turns them into the exported form.
+[[nodiscard]] std::string report_select(ReportKind kind, const ReportFilter& filter,
+                                        const std::string& site_id);
+
+// The chain range a report covers: every row of the site in its time range, whatever its filters.
+[[nodiscard]] std::string range_where(const ReportFilter& filter, const std::string& site_id);
+
+// Exported column names, in order.
+[[nodiscard]] const std::vector<std::string>& report_columns(ReportKind kind);
+
+// Header line for CSV (empty for JSON Lines).
+[[nodiscard]] std::string header(ReportKind kind, OutputFormat format);
+
+// Appends one exported row built from the SELECT's fields; false if the row does not have the shape
+// report_select gives.
+bool format_row(ReportKind kind, OutputFormat format, const std::vector<CopyField>& fields, std::string& out);
+
+// The filters as they are named in the signed manifest: {"person":"...", "from":"...", ...} as canonical
+// JSON text (sorted keys).
+[[nodiscard]] std::string filters_json(ReportKind kind, const ReportFilter& filter);
+
+}  // namespace portcullis::audit

@@ -1,0 +1,151 @@
+#include "portcullis/audit/checkpoints.hpp"
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include "portcullis/audit/chain_verifier.hpp"
+#include "portcullis/audit/signing.hpp"
+#include "portcullis/audit/text_format.hpp"
+
+namespace portcullis::audit {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kSuffix = ".checkpoint.json";
+
+bool safe_site_name(const std::string& site) {
+  if (site.empty() || site.size() > 128) return false;
+  return std::all_of(site.begin(), site.end(),
+                     [](char c) {
+                       return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                              c == '.' || c == '_' || c == '-' || c == ':';
+                     }) &&
+         site.front() != '.';
+}
+
+CheckpointReport check_with_key(const std::string& database, const std::string& site_id,
+                                const std::string& dir, const AuditKey& key) {
+  CheckpointReport report;
+  std::vector<fs::path> files;
+  if (fs::is_directory(dir)) {
+    for (const auto& entry : fs::directory_iterator{dir}) {
+      const auto name = entry.path().filename().string();
+      if (entry.is_regular_file() && name.size() > kSuffix.size() && name.ends_with(kSuffix)) {
+        files.push_back(entry.path());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+
+  pqxx::connection connection{database};
+  pqxx::read_transaction tx{connection};
+  const auto head =
+      tx.exec_params("SELECT coalesce(max(site_seq), 0) FROM events WHERE site_id = $1", site_id);
+  report.database_head = head[0][0].as<std::int64_t>();
+
+  for (const auto& file : files) {
+    const auto name = file.filename().string();
+    nlohmann::json doc;
+    std::string problem;
+    try {
+      problem = check_signed_document(read_file(file.string()), key, doc);
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+    if (!problem.empty()) {
+      report.ok = false;
+      report.problems.push_back("checkpoint " + name + ": " + problem);
+      continue;
+    }
+    const auto cp = checkpoint_from_document(doc);
+    if (!cp) {
+      report.ok = false;
+      report.problems.push_back("checkpoint " + name + ": not a checkpoint record");
+      continue;
+    }
+    if (cp->site != site_id) continue;
+    ++report.checked;
+    report.newest_seq = std::max(report.newest_seq, cp->site_seq);
+    const auto rows = tx.exec_params(
+        "SELECT encode(hash, 'hex') FROM events WHERE site_id = $1 AND site_seq = $2", site_id, cp->site_seq);
+    if (rows.empty()) {
+      report.ok = false;
+      if (cp->site_seq > report.database_head) {
+        report.problems.push_back("database ends at site_seq " + std::to_string(report.database_head) +
+                                  " but checkpoint " + name + " (" + rfc3339_from_micros(cp->time_us) +
+                                  ") says " + std::to_string(cp->site_seq) +
+                                  ": the newest rows were removed");
+      } else {
+        report.problems.push_back("site_seq " + std::to_string(cp->site_seq) + " named by checkpoint " +
+                                  name + " is missing from the database");
+      }
+      continue;
+    }
+    const auto stored = rows[0][0].as<std::string>();
+    if (stored != cp->hash) {
+      report.ok = false;
+      report.problems.push_back("site_seq " + std::to_string(cp->site_seq) + " has hash " + stored +
+                                " but checkpoint " + name + " signed " + cp->hash +
+                                ": history up to it was rewritten");
+    }
+  }
+  tx.commit();
+  return report;
+}
+
+}  // namespace
+
+CheckpointWritten write_checkpoint(const std::string& database, const std::string& site_id,
+                                   const std::string& dir, const std::string& private_key_path) {
+  if (!safe_site_name(site_id)) throw std::invalid_argument("site id unusable in a file name: " + site_id);
+  const auto key = AuditKey::load_private(private_key_path);
+  const auto earlier = check_with_key(database, site_id, dir, key);
+  if (!earlier.ok) throw std::runtime_error("refusing to checkpoint: " + earlier.problems.front());
+  const auto chain = verify_chain(database, site_id);
+  if (!chain.intact) {
+    throw std::runtime_error("refusing to checkpoint a broken chain: site_seq " +
+                             std::to_string(chain.first_bad_seq.value_or(0)) + ": " + chain.problem);
+  }
+  if (chain.rows == 0) throw std::runtime_error("site " + site_id + " has no history yet");
+
+  CheckpointWritten written;
+  written.checkpoint.site = site_id;
+  written.checkpoint.site_seq = chain.rows;  // an intact chain is numbered 1..rows
+  written.checkpoint.hash = chain.head_hash;
+  written.checkpoint.time_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+  fs::create_directories(dir);
+  written.path = (fs::path{dir} / checkpoint_file_name(site_id, written.checkpoint.site_seq)).string();
+  if (fs::exists(written.path)) {
+    written.unchanged = true;
+    return written;
+  }
+  auto doc = checkpoint_document(written.checkpoint);
+  sign_document(doc, key);
+  write_file_atomically(written.path, document_text(doc), 0444);
+  return written;
+}
+
+CheckpointReport check_checkpoints(const std::string& database, const std::string& site_id,
+                                   const std::string& dir, const std::string& public_key_path) {
+  if (!fs::is_directory(dir)) {
+    CheckpointReport r;
+    r.ok = false;
+    r.problems.push_back("no checkpoint directory " + dir);
+    return r;
+  }
+  auto report = check_with_key(database, site_id, dir, AuditKey::load_public(public_key_path));
+  if (report.checked == 0) {
+    report.ok = false;
+    report.problems.push_back("no checkpoint of site " + site_id + " in " + dir);
+  }
+  return report;
+}
+
+}  // namespace portcullis::audit

@@ -1,0 +1,189 @@
+#include "portcullis/audit/exporter.hpp"
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include <unistd.h>
+
+#include "portcullis/audit/signing.hpp"
+
+namespace portcullis::audit {
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ChainRange read_range(pqxx::transaction_base& tx, const std::string& site_id, const ReportFilter& filter) {
+  ChainRange range;
+  const auto site = sql_literal(site_id);
+  const auto head = tx.exec("SELECT site_seq, encode(hash, 'hex') FROM events WHERE site_id = " + site +
+                            " ORDER BY site_seq DESC LIMIT 1");
+  if (head.empty()) return range;
+  range.head_seq = head[0][0].as<std::int64_t>();
+  range.head_hash = head[0][1].as<std::string>();
+  const auto span =
+      tx.exec("SELECT min(e.site_seq), max(e.site_seq) FROM events e WHERE " + range_where(filter, site_id));
+  if (span[0][0].is_null()) return range;
+  range.first_seq = span[0][0].as<std::int64_t>();
+  range.last_seq = span[0][1].as<std::int64_t>();
+  const auto hashes = tx.exec("SELECT site_seq, encode(hash, 'hex') FROM events WHERE site_id = " + site +
+                              " AND site_seq IN (" + std::to_string(range.first_seq) + ", " +
+                              std::to_string(range.last_seq) + ")");
+  for (const auto& row : hashes) {
+    const auto seq = row[0].as<std::int64_t>();
+    if (seq == range.first_seq) range.first_hash = row[1].as<std::string>();
+    if (seq == range.last_seq) range.last_hash = row[1].as<std::string>();
+  }
+  return range;
+}
+
+struct FileCloser {
+  void operator()(FILE* f) const noexcept {
+    if (f != nullptr) std::fclose(f);
+  }
+};
+
+}  // namespace
+
+StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+                           const ReportFilter& filter, OutputFormat format,
+                           const std::function<void(std::string_view)>& sink) {
+  if (auto problem = validate(kind, filter)) throw std::invalid_argument(*problem);
+  StreamResult result;
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{connection};
+  tx.exec("SET LOCAL standard_conforming_strings = on");
+  result.range = read_range(tx, site_id, filter);
+
+  std::string buffer;
+  buffer.reserve(kChunk + 64 * 1024);
+  auto flush = [&] {
+    if (buffer.empty()) return;
+    sink(buffer);
+    result.bytes += static_cast<std::int64_t>(buffer.size());
+    buffer.clear();
+  };
+  buffer += header(kind, format);
+  flush();  // the header leaves at once, before the first row is found
+
+  // pqxx 6 names the copied relation verbatim: a parenthesized query is COPY (query) TO STDOUT.
+  pqxx::stream_from stream{tx, "(" + report_select(kind, filter, site_id) + ")"};
+  std::string line;
+  std::vector<CopyField> fields;
+  std::string storage;
+  while (stream.get_raw_line(line)) {
+    if (!decode_copy_row(line, fields, storage) || !format_row(kind, format, fields, buffer)) {
+      throw std::runtime_error("unexpected row from the report query: " + line.substr(0, 200));
+    }
+    ++result.rows;
+    if (buffer.size() >= kChunk) flush();
+  }
+  stream.complete();
+  flush();
+  tx.commit();
+  return result;
+}
+
+ExportResult export_report(const ExportRequest& request) {
+  if (request.out_path.empty()) throw std::invalid_argument("no output file");
+  const auto key = AuditKey::load_private(request.key_path);  // fail before any work
+  if (auto problem = validate(request.kind, request.filter)) throw std::invalid_argument(*problem);
+
+  const std::string partial = request.out_path + ".partial";
+  std::unique_ptr<FILE, FileCloser> out{std::fopen(partial.c_str(), "wb")};
+  if (!out) throw std::runtime_error("cannot create " + partial);
+  Sha256 sha;
+  pqxx::connection connection{request.database};
+  ExportResult result;
+  try {
+    result.stream =
+        stream_report(connection, request.site_id, request.kind, request.filter, request.format,
+                      [&](std::string_view chunk) {
+                        sha.update(chunk);
+                        if (std::fwrite(chunk.data(), 1, chunk.size(), out.get()) != chunk.size()) {
+                          throw std::runtime_error("cannot write " + partial);
+                        }
+                      });
+    if (std::fflush(out.get()) != 0 || ::fsync(::fileno(out.get())) != 0) {
+      throw std::runtime_error("cannot write " + partial);
+    }
+    out.reset();
+  } catch (...) {
+    out.reset();
+    std::filesystem::remove(partial);
+    throw;
+  }
+  std::filesystem::rename(partial, request.out_path);
+  result.sha256 = sha.hex_final();
+
+  ExportManifest m;
+  m.site = request.site_id;
+  m.report = to_string(request.kind);
+  m.filters_json = filters_json(request.kind, request.filter);
+  m.format = to_string(request.format);
+  m.file = std::filesystem::path{request.out_path}.filename().string();
+  m.file_sha256 = result.sha256;
+  m.file_bytes = result.stream.bytes;
+  m.rows = result.stream.rows;
+  m.chain_range = result.stream.range;
+  m.created_us = now_us();
+  auto doc = manifest_document(m);
+  sign_document(doc, key);
+  result.manifest_path = request.out_path + ".sig.json";
+  write_file_atomically(result.manifest_path, document_text(doc));
+  return result;
+}
+
+EvidenceCheck verify_export(const std::string& file, const std::string& public_key_path,
+                            const std::string& manifest_path) {
+  EvidenceCheck check;
+  const auto key = AuditKey::load_public(public_key_path);
+  const std::string path = manifest_path.empty() ? file + ".sig.json" : manifest_path;
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const std::exception&) {
+    check.problem = "no manifest " + path;
+    return check;
+  }
+  nlohmann::json doc;
+  if (auto problem = check_signed_document(text, key, doc); !problem.empty()) {
+    check.problem = "manifest " + path + ": " + problem;
+    return check;
+  }
+  const auto manifest = manifest_from_document(doc);
+  if (!manifest) {
+    check.problem = "manifest " + path + " is not an evidence manifest";
+    return check;
+  }
+  check.manifest = *manifest;
+  FileDigest digest;
+  try {
+    digest = digest_file(file);
+  } catch (const std::exception& e) {
+    check.problem = e.what();
+    return check;
+  }
+  if (digest.bytes != manifest->file_bytes) {
+    check.problem = file + " has " + std::to_string(digest.bytes) + " bytes, the signed manifest says " +
+                    std::to_string(manifest->file_bytes);
+    return check;
+  }
+  if (digest.sha256 != manifest->file_sha256) {
+    check.problem = file + " differs from the signed export (SHA-256 " + digest.sha256 + ", signed " +
+                    manifest->file_sha256 + ")";
+    return check;
+  }
+  check.ok = true;
+  return check;
+}
+
+}  // namespace portcullis::audit
