@@ -48,6 +48,7 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::RequestExpired: return "request_expired";
     case Reason::DuplicateId: return "duplicate_id";
     case Reason::DurationTooLong: return "duration_too_long";
+    case Reason::ReaderNotOnDevice: return "reader_not_on_device";
   }
   return "decision_unavailable";
 }

@@ -130,6 +130,7 @@ class SiteParser {
         static_cast<int>(obj.integer("pin_max_failures", false, s.pin_max_failures, 0, 1000));
     s.jit_request_ttl_s = obj.integer("jit_request_ttl_s", false, s.jit_request_ttl_s, 0, 100'000'000);
     s.jit_max_duration_s = obj.integer("jit_max_duration_s", false, s.jit_max_duration_s, 0, 100'000'000);
+    s.bind_readers_to_devices = obj.boolean("bind_readers_to_devices", false);
   }
 
   TierRequirementDef tier(const Json& j, const std::string& path) {

@@ -125,6 +125,24 @@ TEST_F(Coverage, RevokedGrantInTheSiteFile) {
   EXPECT_EQ(decide("front-in", 1), "deny/grant_revoked");
 }
 
+TEST(DeviceBinding, ReadersAnswerOnlyToTheirDevices) {
+  SiteDefinition site = test_site_definition();
+  site.settings.bind_readers_to_devices = true;  // ctl-1 serves front-in only
+  Engine engine{build_or_throw(site)};
+  DeviceEvent own = card("front-in", 1);
+  EXPECT_EQ(summary(engine.apply(own, monday_10_local())), "grant/granted");
+  DeviceEvent foreign = card("office-in", 1);  // sent by ctl-1, which does not serve office-in
+  const Outcome out = engine.apply(foreign, monday_10_local() + 1s);
+  EXPECT_EQ(summary(out), "deny/reader_not_on_device");
+  ASSERT_EQ(out.alarms.size(), 1U);
+  EXPECT_EQ(out.alarms[0].kind, "reader_device_mismatch");
+  EXPECT_EQ(out.alarms[0].subject, "ctl-1");
+  EXPECT_TRUE(engine.state().attempts.empty());
+  // Off (the default): any device may report any reader.
+  Engine unbound{build_or_throw(test_site_definition())};
+  EXPECT_EQ(summary(unbound.apply(foreign, monday_10_local())), "grant/granted");
+}
+
 TEST(ReasonStrings, AreStableApi) {
   EXPECT_EQ(to_string(Reason::Granted), "granted");
   EXPECT_EQ(to_string(Reason::MissingFactor), "missing_factor");

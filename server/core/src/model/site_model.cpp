@@ -52,7 +52,7 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     m->portals_.push_back({p, m->zone_index(p.from), m->zone_index(p.to)});
     for (const auto& r : p.readers) {
       m->reader_ids_.emplace(r.id, static_cast<Index>(m->readers_.size()));
-      m->readers_.push_back({r, false, index});
+      m->readers_.push_back({r, false, index, {}});
     }
   }
   for (const auto& r : def.racks) {
@@ -61,8 +61,12 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     m->racks_.push_back({r, m->zone_index(r.zone)});
     for (const auto& reader : r.readers) {
       m->reader_ids_.emplace(reader.id, static_cast<Index>(m->readers_.size()));
-      m->readers_.push_back({reader, true, index});
+      m->readers_.push_back({reader, true, index, {}});
     }
+  }
+
+  for (const auto& d : def.devices) {
+    for (const auto& r : d.readers) m->readers_[m->reader_index(r)].devices.push_back(d.id);
   }
 
   m->people_.reserve(def.people.size());

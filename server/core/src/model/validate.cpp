@@ -93,6 +93,9 @@ class Checker {
       add("$.settings.pin_max_failures", "must be 1..20");
     if (s.jit_request_ttl_s <= 0) add("$.settings.jit_request_ttl_s", "must be positive");
     if (s.jit_max_duration_s <= 0) add("$.settings.jit_max_duration_s", "must be positive");
+    if (s.bind_readers_to_devices && site_.devices.empty()) {
+      add("$.settings.bind_readers_to_devices", "readers are bound to devices but the site lists no devices");
+    }
     const auto& tz = s.time_zone;
     if (tz.std_offset_minutes < -14 * 60 || tz.std_offset_minutes > 14 * 60) {
       add("$.time_zone.utc_offset", "must be within -14:00..+14:00");

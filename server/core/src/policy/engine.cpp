@@ -1,5 +1,6 @@
 #include "portcullis/core/engine.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "access_check.hpp"
@@ -12,12 +13,14 @@ namespace {
 // Device events that carry an access request; everything else (door contacts, tamper, fire...) is issue 4.
 class AccessRequests {
  public:
-  AccessRequests(const SiteModel& model, const PinVerifier* pins, EngineState& state, Timestamp now)
-      : model_(model), pins_(pins), state_(state), now_(now) {}
+  AccessRequests(const SiteModel& model, const PinVerifier* pins, EngineState& state, const DeviceId& device,
+                 Timestamp now)
+      : model_(model), pins_(pins), state_(state), device_(device), now_(now) {}
 
   Outcome card(const CardPresented& event) {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
+    if (!served_by_device(reader)) return reader_not_on_device(reader);
     const detail::Passage passage = detail::passage_of(model_, reader);
     const Index credential = model_.card_credential(event.card.facility, event.card.number);
     if (credential == kNoIndex) return unknown_credential(passage);
@@ -33,6 +36,7 @@ class AccessRequests {
   Outcome biometric(const BiometricMatch& event) {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
+    if (!served_by_device(reader)) return reader_not_on_device(reader);
     const detail::Passage passage = detail::passage_of(model_, reader);
     if (!event.matched) {
       // The attempt stays open: the person may try the finger again within the window.
@@ -55,6 +59,7 @@ class AccessRequests {
   Outcome pin(const PinEntered& event) {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
+    if (!served_by_device(reader)) return reader_not_on_device(reader);
     const detail::Passage passage = detail::passage_of(model_, reader);
     key_ = detail::attempt_key(passage);
     PendingAttempt* attempt = live_attempt();
@@ -133,6 +138,24 @@ class AccessRequests {
     return d;
   }
 
+  bool served_by_device(Index reader) const {
+    if (!model_.settings().bind_readers_to_devices) return true;
+    const auto& devices = model_.reader(reader).devices;
+    return std::find(devices.begin(), devices.end(), device_) != devices.end();
+  }
+
+  // A device reporting a reader it does not serve: misconfiguration or a spoofing attempt. Decided before any
+  // credential is looked at, and no attempt state changes.
+  Outcome reader_not_on_device(Index reader) const {
+    Outcome out;
+    out.decision = base_decision(detail::passage_of(model_, reader));
+    out.decision->reason = Reason::ReaderNotOnDevice;
+    out.alarms.push_back(
+        {"reader_device_mismatch", Severity::High, device_.str(),
+         "device reported reader " + model_.reader(reader).def.id.str() + " which it does not serve", false});
+    return out;
+  }
+
   static Outcome unknown_reader() {
     Outcome out;
     out.decision = Decision{};
@@ -206,6 +229,7 @@ class AccessRequests {
   const SiteModel& model_;
   const PinVerifier* pins_;
   EngineState& state_;
+  const DeviceId& device_;
   Timestamp now_;
   std::uint64_t key_ = 0;
 };
@@ -224,7 +248,7 @@ void Engine::replace_model(std::shared_ptr<const SiteModel> model) {
 }
 
 Outcome Engine::apply(const DeviceEvent& event, Timestamp now) {
-  AccessRequests requests{*model_, pins_.get(), state_, now};
+  AccessRequests requests{*model_, pins_.get(), state_, event.device, now};
   return std::visit(
       [&](const auto& payload) -> Outcome {
         using T = std::decay_t<decltype(payload)>;

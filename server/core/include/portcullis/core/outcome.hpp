@@ -51,6 +51,7 @@ enum class Reason {
   RequestExpired,
   DuplicateId,
   DurationTooLong,
+  ReaderNotOnDevice,
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };

@@ -33,7 +33,8 @@ struct ZoneNode {
 struct ReaderNode {
   ReaderDef def;
   bool on_rack = false;
-  Index target = kNoIndex;  // portal index, or rack index when on_rack
+  Index target = kNoIndex;        // portal index, or rack index when on_rack
+  std::vector<DeviceId> devices;  // the devices that list this reader (SiteSettings::bind_readers_to_devices)
 };
 
 struct PortalNode {

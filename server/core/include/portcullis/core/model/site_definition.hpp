@@ -167,6 +167,9 @@ struct SiteSettings {
   int pin_max_failures = 5;           // consecutive wrong PINs that lock the credential
   std::int64_t jit_request_ttl_s = 24 * 3600;
   std::int64_t jit_max_duration_s = 12 * 3600;
+  // Accept a reader's events only from the devices that list it (a device reporting someone else's reader is
+  // denied and raises an alarm). Off by default until every deployment lists its devices' readers.
+  bool bind_readers_to_devices = false;
 };
 
 struct SiteDefinition {
