@@ -66,9 +66,13 @@ std::int64_t DeviceLink::enqueue(const nlohmann::json& event, std::uint64_t tag)
   pending.body = event_body(state_.id(), seq, std::chrono::system_clock::now(), event);
   auto& buffer = state_.buffer();
   if (auto dropped = buffer.push(std::move(pending)); dropped && notice_) {
-    notice_(state_.id() + ": store-and-forward buffer full (" + std::to_string(buffer.capacity()) +
-            " events), dropped the oldest, seq " + std::to_string(dropped->seq) + " (" +
-            std::to_string(buffer.dropped()) + " dropped so far)");
+    // Every drop is counted; printed for the 1st, 2nd, 4th, 8th... and every 1000th, to stay readable.
+    const auto n = buffer.dropped();
+    if ((n & (n - 1)) == 0 || n % 1000 == 0) {
+      notice_(state_.id() + ": store-and-forward buffer full (" + std::to_string(buffer.capacity()) +
+              " events), dropped the oldest, seq " + std::to_string(dropped->seq) + " (" + std::to_string(n) +
+              " dropped so far)");
+    }
   }
   return seq;
 }

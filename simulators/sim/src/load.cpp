@@ -171,7 +171,8 @@ int load_command(const std::vector<std::string>& args) {
   const auto acknowledged = totals.stored + totals.duplicates;
 
   std::printf(
-      "\nsent %llu events in %.2f s: %llu acknowledged (%llu stored, %llu duplicate), %llu refused, %llu "
+      "\ngenerated %llu events in %.2f s: %llu acknowledged (%llu stored, %llu duplicate), %llu refused, "
+      "%llu "
       "dropped at "
       "buffer overflow, %llu never sent\n",
       static_cast<unsigned long long>(totals.sent), elapsed, static_cast<unsigned long long>(acknowledged),

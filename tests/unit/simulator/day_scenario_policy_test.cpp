@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -98,6 +99,38 @@ TEST_F(DayScenario, ParsesAndCoversTheStory) {
     EXPECT_TRUE(types.contains(t)) << t;
   }
   EXPECT_GE(checked, 40U);
+}
+
+// Every reader, portal and mantrap a step names is in the site, on the device that reports it (the server may
+// bind readers to devices), and every scenario device is a device of the site.
+TEST_F(DayScenario, DevicesReadersAndPortalsMatchTheSite) {
+  const auto site = nlohmann::json::parse(read(PORTCULLIS_EXAMPLE_SITE));
+  std::map<std::string, std::set<std::string>> readers, portals;  // device -> ids it serves
+  for (const auto& d : site["devices"]) {
+    readers[d["id"].get<std::string>()];  // a device without readers (RFID portal) is still a site device
+    for (const auto& r : d["readers"]) readers[d["id"]].insert(r.get<std::string>());
+    for (const auto& p : d["portals"]) portals[d["id"]].insert(p.get<std::string>());
+  }
+  std::set<std::string> mantraps;
+  for (const auto& m : site["mantraps"]) mantraps.insert(m["id"].get<std::string>());
+  for (const auto& d : scenario.devices)
+    EXPECT_TRUE(readers.contains(d.id)) << d.id << " is not a site device";
+  for (const auto& st : scenario.steps) {
+    const auto& e = st.event;
+    const auto type = e["type"].get<std::string>();
+    if (e.contains("reader") && type != "rfid_read") {
+      EXPECT_TRUE(readers[st.device].contains(e["reader"].get<std::string>()))
+          << "step " << st.index << ": " << st.device << " does not serve " << e["reader"];
+    }
+    if (e.contains("portal")) {
+      bool known = false;
+      for (const auto& p : site["portals"]) known = known || p["id"] == e["portal"];
+      EXPECT_TRUE(known) << "step " << st.index << ": unknown portal " << e["portal"];
+    }
+    if (e.contains("mantrap")) {
+      EXPECT_TRUE(mantraps.contains(e["mantrap"].get<std::string>())) << st.index;
+    }
+  }
 }
 
 // Tuesday 2026-12-01 10:00 in Amsterdam: business hours, during the visitor's visit. Two rounds (--loop).
