@@ -130,6 +130,7 @@ portcullis::ledger::EventRecord make_event(std::int64_t seq, std::mt19937_64& rn
 int main(int argc, char** argv) {
   const long n = argc > 1 ? std::atol(argv[1]) : 10'000'000;
   const int runs = argc > 2 ? std::atoi(argv[2]) : 2;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (!portcullis::testing::TestDatabase::available()) {
     std::fprintf(stderr, "run through ./scripts/bench, which starts PostgreSQL\n");
     return 2;
@@ -246,6 +247,14 @@ int main(int argc, char** argv) {
       "  file sizes: psql %.0f MB, export %.0f MB (quoted/neutralized cells, RFC 3339 times, header)\n",
       static_cast<double>(fs::file_size(work / "psql.csv")) / 1e6,
       static_cast<double>(fs::file_size(work / "export.csv")) / 1e6);
+  // For docs/audit.md: what a checkpoint costs (it verifies the whole chain first).
+  const auto checkpoint = run({PORTCULLIS_AUDIT_BIN, "checkpoint", "--dir", (work / "checkpoints").string(),
+                               "--key", keys.private_path, "--database", db.app()},
+                              (work / "checkpoint.log").string());
+  std::printf(
+      "  portcullis-audit checkpoint (verifies the chain of %ld events, signs the head) %7.2f s  peak RSS "
+      "%6ld KiB%s\n",
+      n, checkpoint.seconds, checkpoint.peak_rss_kb, checkpoint.status == 0 ? "" : "  FAILED");
   fs::remove_all(work);
   return 0;
 }
