@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,8 @@ namespace portcullis::sim {
 extern std::atomic<bool> g_stop;
 
 int play_command(const std::vector<std::string>& args);
+// Writes a JSON summary for scripts and tests (--report FILE); throws std::runtime_error when it cannot.
+void write_report(const std::string& path, const nlohmann::json& report);
 int load_command(const std::vector<std::string>& args);
 
 // Small option reader shared by the commands: "--name value" and "--flag".

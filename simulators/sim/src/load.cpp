@@ -48,6 +48,7 @@ int load_command(const std::vector<std::string>& args) {
     first_seq = base.integer("--seq-base", 1, 1, (1LL << 53) - (1LL << 40));
   }
   const double drain_s = o.number("--drain-timeout", 10.0, 0.0, 3600.0);
+  const auto report_file = o.value("--report");
   if (mix != "mixed" && mix != "heartbeat" && mix != "credential") {
     throw std::invalid_argument("--mix must be mixed, heartbeat or credential");
   }
@@ -187,6 +188,31 @@ int load_command(const std::vector<std::string>& args) {
               static_cast<double>(acknowledged) / elapsed, rate);
   if (!totals.first_refusal.empty()) std::printf("first refusal: %s\n", totals.first_refusal.c_str());
   std::cout << "request latency (send to answer, acknowledged events):\n" << totals.latency.render();
+  if (!report_file.empty()) {
+    const auto& h = totals.latency;
+    write_report(report_file, {{"devices", devices},
+                               {"target_rate", rate},
+                               {"seconds", elapsed},
+                               {"generated", totals.sent},
+                               {"stored", totals.stored},
+                               {"duplicate", totals.duplicates},
+                               {"refused", totals.refused},
+                               {"dropped", totals.dropped},
+                               {"never_sent", totals.unsent},
+                               {"busy_503", totals.unavailable},
+                               {"network_errors", totals.network_errors},
+                               {"retries", totals.retries},
+                               {"behind_schedule", totals.late},
+                               {"achieved_rate", static_cast<double>(acknowledged) / elapsed},
+                               {"latency_us",
+                                {{"count", h.count()},
+                                 {"min", h.min()},
+                                 {"mean", h.mean()},
+                                 {"p50", h.percentile(50)},
+                                 {"p90", h.percentile(90)},
+                                 {"p99", h.percentile(99)},
+                                 {"max", h.max()}}}});
+  }
   return totals.refused == 0 && totals.dropped == 0 && totals.unsent == 0 ? 0 : 1;
 }
 

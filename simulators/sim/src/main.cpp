@@ -1,5 +1,6 @@
 // portcullis-sim: plays scenario files against the server's device API and generates load.
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -74,6 +75,12 @@ long long Options::integer(const std::string& name, long long fallback, long lon
   return v;
 }
 
+void write_report(const std::string& path, const nlohmann::json& report) {
+  std::ofstream out(path, std::ios::trunc);
+  out << report.dump(2) << '\n';
+  if (!out) throw std::runtime_error("cannot write report " + path);
+}
+
 std::vector<std::string> Options::positional() const {
   for (const auto& a : args_) {
     if (a.size() > 1 && a[0] == '-') throw std::invalid_argument("unknown option " + a);
@@ -100,6 +107,7 @@ void print_help() {
   common: --seq-base N   first seq of every device (default: now in microseconds since 1970, so a restarted
                          simulator keeps each device's seq increasing)
           --buffer N     store-and-forward bound per device (default 1000; when full the oldest is dropped)
+          --report FILE  also write the summary as JSON
 See docs/simulator.md.
 )";
 }

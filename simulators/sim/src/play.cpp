@@ -61,6 +61,7 @@ int play_command(const std::vector<std::string>& args) {
     first_seq = base.integer("--seq-base", 1, 1, (1LL << 53) - (1LL << 40));
   }
   const double drain_s = o.number("--drain-timeout", 30.0, 0.0, 86400.0);
+  const auto report_file = o.value("--report");
   const auto files = o.positional();
   if (files.size() != 1) throw std::invalid_argument("play needs exactly one SCENARIO file");
 
@@ -250,6 +251,16 @@ int play_command(const std::vector<std::string>& args) {
             << duplicates << " duplicate, " << refused << " refused, " << dropped
             << " dropped at buffer overflow, " << buffered() << " still buffered; " << unavailable
             << " busy (503) answers, " << network << " network errors, " << retries << " retries\n";
+  if (!report_file.empty()) {
+    nlohmann::json report = {
+        {"scenario", scenario.name}, {"rounds", round},           {"stopped", stopped},
+        {"played", played},          {"stored", stored},          {"duplicate", duplicates},
+        {"refused", refused},        {"dropped", dropped},        {"still_buffered", buffered()},
+        {"busy_503", unavailable},   {"network_errors", network}, {"retries", retries},
+        {"checked", check},          {"expectations", expected},  {"met", matched},
+        {"failures", failures}};
+    write_report(report_file, report);
+  }
   if (check) {
     std::cout << "expectations: " << matched << " of " << expected << " met; " << failures.size()
               << " failure" << (failures.size() == 1 ? "" : "s")
