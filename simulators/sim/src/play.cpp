@@ -22,8 +22,6 @@ struct StepRecord {
   std::int64_t round = 0;
   std::size_t step = 0;
   std::int64_t seq = 0;
-  bool answered = false;
-  bool refused = false;
 };
 
 std::string token_path(const DeviceSpec& d, const std::string& dir) {
@@ -108,7 +106,13 @@ int play_command(const std::vector<std::string>& args) {
   const auto round_ms = round_length_ms(scenario);
   const auto steps_per_round = scenario.steps.size();
   std::map<std::uint64_t, StepRecord> records;  // by tag: the step's position in the order played
-  std::vector<std::string> failures;
+  std::vector<std::string> failures;            // the first kMaxListed; failure_count counts them all
+  std::uint64_t failure_count = 0;
+  constexpr std::size_t kMaxListed = 1000;
+  auto fail = [&](std::string line) {
+    ++failure_count;
+    if (failures.size() < kMaxListed) failures.push_back(std::move(line));
+  };
   std::uint64_t played = 0;
   std::uint64_t expected = 0;  // played steps that carry an expectation
   std::uint64_t stored = 0, duplicates = 0, refused = 0, checked = 0, matched = 0;
@@ -117,8 +121,6 @@ int play_command(const std::vector<std::string>& args) {
   auto on_delivery = [&](const Delivery& d) {
     auto& r = records[d.tag];
     const Step& step = scenario.steps[r.step];
-    r.answered = d.status != Delivery::Status::Rejected;
-    r.refused = d.status == Delivery::Status::Rejected;
     std::string where = "round " + std::to_string(r.round + 1) + " step " + std::to_string(step.index) +
                         " (at " + std::to_string(step.at_ms) + " ms, " + step.device + " " +
                         describe_event(step.event) + ")";
@@ -126,8 +128,7 @@ int play_command(const std::vector<std::string>& args) {
     if (d.status == Delivery::Status::Rejected) {
       ++refused;
       verdict = "REFUSED " + std::to_string(d.http_status) + " " + d.error;
-      failures.push_back(where + ": refused by the server: HTTP " + std::to_string(d.http_status) + " " +
-                         d.error);
+      fail(where + ": refused by the server: HTTP " + std::to_string(d.http_status) + " " + d.error);
     } else {
       (d.status == Delivery::Status::Stored ? stored : duplicates) += 1;
       verdict = summarize_outcome(d.outcome);
@@ -139,7 +140,7 @@ int play_command(const std::vector<std::string>& args) {
           ++matched;
           verdict += "  ok";
         } else {
-          for (const auto& p : problems) failures.push_back(where + ": " + p);
+          for (const auto& p : problems) fail(where + ": " + p);
           verdict += "  MISMATCH";
         }
       }
@@ -206,7 +207,7 @@ int play_command(const std::vector<std::string>& args) {
       const Step& step = scenario.steps[entry.step];
       const std::uint64_t tag = played;
       auto& link = *links.at(step.device);
-      records[tag] = StepRecord{round, entry.step, 0, false, false};
+      records[tag] = StepRecord{round, entry.step, 0};
       records[tag].seq = link.enqueue(step.event, tag);
       ++played;
       if (!step.expect.empty()) ++expected;
@@ -214,7 +215,7 @@ int play_command(const std::vector<std::string>& args) {
     }
     if (loop && check && !g_stop.load()) {
       std::cout << "round " << round + 1 << " done: " << matched << "/" << checked
-                << " expectations met so far, " << failures.size() << " failures" << std::endl;
+                << " expectations met so far, " << failure_count << " failures" << std::endl;
     }
   }
 
@@ -240,9 +241,9 @@ int play_command(const std::vector<std::string>& args) {
   for (const auto& [tag, r] : records) {
     const Step& step = scenario.steps[r.step];
     if (check && !step.expect.empty()) {
-      failures.push_back("round " + std::to_string(r.round + 1) + " step " + std::to_string(step.index) +
-                         " (" + step.device + " " + describe_event(step.event) + "): no answer (event " +
-                         (buffered() > 0 ? "still buffered or dropped" : "dropped") + ")");
+      fail("round " + std::to_string(r.round + 1) + " step " + std::to_string(step.index) + " (" +
+           step.device + " " + describe_event(step.event) + "): no answer (event " +
+           (buffered() > 0 ? "still buffered or dropped" : "dropped") + ")");
     }
   }
   std::cout << "\nplayed " << played << " events (" << round << " round" << (round == 1 ? "" : "s")
@@ -252,21 +253,32 @@ int play_command(const std::vector<std::string>& args) {
             << " dropped at buffer overflow, " << buffered() << " still buffered; " << unavailable
             << " busy (503) answers, " << network << " network errors, " << retries << " retries\n";
   if (!report_file.empty()) {
-    nlohmann::json report = {
-        {"scenario", scenario.name}, {"rounds", round},           {"stopped", stopped},
-        {"played", played},          {"stored", stored},          {"duplicate", duplicates},
-        {"refused", refused},        {"dropped", dropped},        {"still_buffered", buffered()},
-        {"busy_503", unavailable},   {"network_errors", network}, {"retries", retries},
-        {"checked", check},          {"expectations", expected},  {"met", matched},
-        {"failures", failures}};
+    nlohmann::json report = {{"scenario", scenario.name},
+                             {"rounds", round},
+                             {"stopped", stopped},
+                             {"played", played},
+                             {"stored", stored},
+                             {"duplicate", duplicates},
+                             {"refused", refused},
+                             {"dropped", dropped},
+                             {"still_buffered", buffered()},
+                             {"busy_503", unavailable},
+                             {"network_errors", network},
+                             {"retries", retries},
+                             {"checked", check},
+                             {"expectations", expected},
+                             {"met", matched},
+                             {"failure_count", failure_count},
+                             {"failures", failures}};
     write_report(report_file, report);
   }
   if (check) {
-    std::cout << "expectations: " << matched << " of " << expected << " met; " << failures.size()
-              << " failure" << (failures.size() == 1 ? "" : "s")
-              << " (mismatches, refused or unanswered events)\n";
+    std::cout << "expectations: " << matched << " of " << expected << " met; " << failure_count << " failure"
+              << (failure_count == 1 ? "" : "s") << " (mismatches, refused or unanswered events)\n";
     for (const auto& f : failures) std::cout << "  FAIL " << f << '\n';
-    return failures.empty() ? 0 : 1;
+    if (failure_count > failures.size())
+      std::cout << "  ... and " << failure_count - failures.size() << " more\n";
+    return failure_count == 0 ? 0 : 1;
   }
   return 0;
 }
