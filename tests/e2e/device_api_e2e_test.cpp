@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "portcullis/client/https_client.hpp"
+#include "operator_support.hpp"
 #include "server_process.hpp"
 
 namespace portcullis {
@@ -154,9 +155,11 @@ TEST_F(DeviceApiE2E, DeviceCanUseAClientCertificateInstead) {
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
-TEST_F(DeviceApiE2E, MetricsArePrometheusText) {
+TEST_F(DeviceApiE2E, MetricsArePrometheusTextForAdmins) {
   ASSERT_EQ(client->post_json("/api/v1/events", event("ctl-lobby", 1), token).status, 200);
-  const auto r = client->get("/metrics");
+  EXPECT_EQ(client->get("/metrics").status, 401);
+  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto r = client->get("/metrics", testing::sign_in(*client, admin));
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("portcullis_events_accepted_total 1"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("portcullis_commit_seconds_bucket"), std::string::npos);

@@ -31,18 +31,18 @@ DeviceApi::DeviceApi(DeviceRegistry& devices, ingest::Sequencer& sequencer, metr
                      const core::Clock& clock)
     : devices_(devices), sequencer_(sequencer), metrics_(metrics), clock_(clock) {}
 
-void DeviceApi::register_routes(http::Router& router) {
+void DeviceApi::register_routes(SecuredRouter& router) {
   router.add("POST", "/api/v1/events",
-             [this](const http::HttpRequest& req, const http::RouteParams&, http::Responder respond) {
-               post_events(req, std::move(respond));
-             });
+             [this](const http::HttpRequest& req, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) { post_events(req, std::move(respond)); });
   router.add("GET", "/api/v1/health", [this](const http::HttpRequest&, const http::RouteParams&,
-                                             http::Responder respond) {
+                                             const operators::Principal&, http::Responder respond) {
     respond(ok_json("{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
                     ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
   });
   router.add("GET", "/metrics",
-             [this](const http::HttpRequest&, const http::RouteParams&, http::Responder respond) {
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) {
                http::HttpResponse r;
                r.content_type = "text/plain; version=0.0.4";
                r.body = metrics_.render();

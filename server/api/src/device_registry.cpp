@@ -54,6 +54,21 @@ void DeviceRegistry::replace(std::vector<KnownDevice> devices) {
   by_id_ = std::move(by_id);
 }
 
+std::optional<std::string> DeviceRegistry::identify(const std::string& token_hash,
+                                                    const std::optional<std::string>& certificate_cn) const {
+  std::shared_lock lock{mutex_};
+  if (!token_hash.empty()) {
+    auto it = by_token_hash_.find(token_hash);
+    if (it != by_token_hash_.end() && it->second.enabled) return it->second.device_id;
+    return std::nullopt;
+  }
+  if (certificate_cn) {
+    auto it = by_id_.find(*certificate_cn);
+    if (it != by_id_.end() && it->second.enabled) return it->second.device_id;
+  }
+  return std::nullopt;
+}
+
 std::size_t DeviceRegistry::size() const {
   std::shared_lock lock{mutex_};
   return by_id_.size();

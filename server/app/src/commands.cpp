@@ -11,6 +11,18 @@
 #include "config.hpp"
 #include "portcullis/api/device_api.hpp"
 #include "portcullis/api/device_registry.hpp"
+#include "portcullis/api/operator_accounts.hpp"
+#include "portcullis/api/operator_api.hpp"
+#include "portcullis/api/secured_router.hpp"
+#include "portcullis/api/stream_hub.hpp"
+#include "portcullis/api/worker_pool.hpp"
+#include "portcullis/json/operator_json.hpp"
+#include "portcullis/operators/crypto/digest.hpp"
+#include "portcullis/operators/crypto/otpauth.hpp"
+#include "portcullis/operators/crypto/password_hash.hpp"
+#include "portcullis/operators/crypto/random.hpp"
+#include "portcullis/operators/principal.hpp"
+#include "portcullis/storage/operator_directory.hpp"
 #include "portcullis/http/https_server.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/storage/device_directory.hpp"
@@ -149,6 +161,36 @@ int add_device_command(const Config& c, const std::vector<std::string>& args) {
   return 0;
 }
 
+// The first admin (and every operator) is created on the machine itself: there are no default credentials.
+// Prints a one-time password and the TOTP enrolment once; only the scrypt hash and the secret are stored.
+int add_operator_command(const Config& c, const std::vector<std::string>& args) {
+  require_database(c);
+  if (args.size() < 2) throw std::runtime_error("usage: portcullisd add-operator ID ROLE [DISPLAY NAME] [--person PERSON_ID]");
+  if (!operators::parse_role(args[1])) throw std::runtime_error("role must be guard, supervisor, auditor or admin");
+  storage::OperatorRow row;
+  row.operator_id = args[0];
+  row.role = args[1];
+  row.display_name = args[0];
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "--person" && i + 1 < args.size()) row.person_id = args[++i];
+    else row.display_name = args[i];
+  }
+  const auto password = operators::crypto::random_token().substr(0, 24);
+  row.password_hash = operators::crypto::hash_password(password);
+  const auto enrolment = operators::crypto::new_totp_enrollment(row.operator_id);
+  row.totp_secret = enrolment.secret_base32;
+  pqxx::connection connection{c.database};
+  if (!storage::OperatorDirectory{connection}.insert(row, core::to_unix_micros(core::SystemClock{}.now()))) {
+    throw std::runtime_error("an operator '" + row.operator_id + "' already exists");
+  }
+  std::cout << "operator: " << row.operator_id << " (" << row.role << ")\n"
+            << "password: " << password << "\n"
+            << "totp_secret: " << enrolment.secret_base32 << "\n"
+            << "otpauth_uri: " << enrolment.uri << "\n"
+            << "Shown once. Add the secret or the URI to an authenticator app; keep the password safe.\n";
+  return 0;
+}
+
 int disable_device_command(const Config& c, const std::vector<std::string>& args) {
   require_database(c);
   if (args.size() != 1) throw std::runtime_error("usage: portcullisd disable-device DEVICE_ID");
@@ -180,15 +222,41 @@ int serve_command(const Config& c) {
   sequencer_config.database = c.database;
   ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
-  sequencer.start();
-  (void)load_site(c, &sequencer);  // record the load in history
+  const std::string site_summary = c.site_file.empty() ? "{}" : json::site_summary_json(read_file(c.site_file));
 
   api::DeviceRegistry devices;
   devices.replace(load_devices(c.database, c.site_id));
 
+  api::WorkerPool workers{2, 256};
+  api::OperatorAccounts accounts{c.database, workers, clock, sequencer};
+  auto hub = std::make_shared<api::StreamHub>(model, accounts, std::vector<std::string>{});
+
   http::Router router;
   api::DeviceApi device_api{devices, sequencer, metrics, clock};
-  device_api.register_routes(router);
+  api::SecuredRouter secured{
+      router,
+      [&](const http::HttpRequest& request) {
+        const auto* auth = request.header("authorization");
+        std::string token_hash;
+        if (auth != nullptr && auth->rfind("Bearer ", 0) == 0) {
+          token_hash = operators::crypto::sha256_hex(auth->substr(7));
+          if (auto principal = accounts.principal_for(token_hash)) return *principal;
+        }
+        if (auto device = devices.identify(token_hash, request.client_certificate_cn)) {
+          return operators::Principal::device(core::DeviceId{*device});
+        }
+        return operators::Principal::anonymous();
+      },
+      [&](const http::HttpRequest& request, int status, const std::string& reason) {
+        if (status == 401) device_api.record_auth_failure(request, api::DeviceAuthFailure{401, reason, ""});
+      }};
+  sequencer.set_observer(hub.get());
+  sequencer.start();
+  (void)load_site(c, &sequencer);  // record the load in history
+  hub->start();
+  device_api.register_routes(secured);
+  api::OperatorApi operator_api{accounts, sequencer, workers, site_summary, [hub] { return hub->open_alarms_json(); }};
+  operator_api.register_routes(secured, router);
 
   http::ServerConfig server_config;
   std::tie(server_config.address, server_config.port) = split_listen(c.listen);
@@ -197,6 +265,7 @@ int serve_command(const Config& c) {
   server_config.private_key_file = c.tls_key;
   server_config.device_ca_file = c.device_ca;
   http::HttpsServer server{server_config, router};
+  server.set_websocket("/api/v1/stream", hub);
   const auto port = server.bind();
 
   std::atomic<bool> stopping{false};
@@ -207,6 +276,7 @@ int serve_command(const Config& c) {
       if (stopping.load()) break;
       try {
         devices.replace(load_devices(c.database, c.site_id));
+        accounts.refresh();  // disabled operators lose their sessions (and streams) within seconds
       } catch (const std::exception& e) {
         std::cerr << "portcullisd: refreshing devices failed: " << e.what() << '\n';
       }
@@ -224,6 +294,8 @@ int serve_command(const Config& c) {
   server.run();
   stopping.store(true);
   device_refresh.join();
+  hub->stop();
+  workers.stop();
   sequencer.stop();
   // The signal thread may still be waiting if the server stopped for another reason.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
@@ -238,6 +310,7 @@ void print_help() {
                "  migrate                    apply db/migrations with the admin connection\n"
                "  add-device ID KIND         enrol a device; prints its token once\n"
                "  disable-device ID          refuse a device from now on\n"
+               "  add-operator ID ROLE [NAME] [--person P]  create an operator; prints a one-time password and TOTP enrolment\n"
                "  check-site FILE            validate a site file and list every problem with its JSON path\n"
                "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
                "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, PORTCULLIS_THREADS\n";
@@ -258,6 +331,7 @@ int run_command(const std::string& command, const std::vector<std::string>& args
   if (command == "add-device") return add_device_command(config, args);
   if (command == "check-site") return check_site_command(args);
   if (command == "disable-device") return disable_device_command(config, args);
+  if (command == "add-operator") return add_operator_command(config, args);
   print_help();
   return 2;
 }

@@ -23,7 +23,13 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
   void start(UpgradeRequest request, std::shared_ptr<SharedContext> shared) {
     HttpRequest plain;
     plain.method = std::string(request.method_string());
-    plain.path = std::string(request.target());
+    const std::string target{request.target()};
+    const auto q = target.find('?');
+    plain.path = target.substr(0, q);
+    if (q != std::string::npos) plain.query = target.substr(q + 1);
+    beast::error_code ignored;
+    const auto remote = beast::get_lowest_layer(ws_).socket().remote_endpoint(ignored);
+    plain.remote_address = ignored ? "" : remote.address().to_string();
     for (const auto& field : request) {
       std::string name{field.name_string()};
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

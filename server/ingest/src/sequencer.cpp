@@ -6,6 +6,7 @@
 #include <iostream>
 #include <unordered_set>
 
+#include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/ledger/event_record.hpp"
 #include "portcullis/storage/event_store.hpp"
@@ -77,6 +78,16 @@ bool Sequencer::submit(Submission submission) {
   return true;
 }
 
+bool Sequencer::submit(OperatorCommand command) {
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
+    queue_.emplace_back(std::move(command));
+  }
+  wake_.notify_one();
+  return true;
+}
+
 void Sequencer::record(ServerFact fact) {
   {
     std::lock_guard lock{mutex_};
@@ -101,6 +112,8 @@ void Sequencer::connect_and_rebuild() {
     tx.exec("SET lock_timeout = 0");
   }
   engine_ = std::make_unique<core::Engine>(initial_model_, pins_);
+  alarms_ = core::AlarmBook{};
+  if (observer_) observer_->on_reset();
   last_seq_by_device_.clear();
   head_seq_ = 0;
   head_hash_ = {};
@@ -114,6 +127,11 @@ void Sequencer::connect_and_rebuild() {
       std::cerr << "portcullisd: WARNING: hash chain broken at site_seq " << record.site_seq
                 << "; run portcullis-audit verify-chain\n";
     }
+    LiveUpdate update;
+    update.site_seq = record.site_seq;
+    update.at = core::from_unix_micros(record.received_us);
+    update.type = record.type;
+    update.device_id = record.device_id.value_or("");
     if (record.source == ledger::Source::Device && record.device_id && record.device_seq) {
       auto payload = json::payload_from_stored_json(record.payload);
       if (auto* p = std::get_if<core::DevicePayload>(&payload)) {
@@ -123,11 +141,31 @@ void Sequencer::connect_and_rebuild() {
         event.device_time = core::from_unix_micros(record.device_time_us.value_or(record.received_us));
         event.received_at = core::from_unix_micros(record.received_us);
         event.payload = std::move(*p);
-        (void)engine_->apply(event, event.received_at);
+        auto outcome = engine_->apply(event, event.received_at);
+        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
+        }
+        update.event = std::move(event);
+        update.outcome = std::move(outcome);
       }
       auto& last = last_seq_by_device_[*record.device_id];
       last = std::max(last, *record.device_seq);
+    } else if (record.type == "alarm.acknowledged" || record.type == "alarm.resolved") {
+      if (auto change = json::parse_alarm_change_payload(record.payload)) {
+        if (record.type == "alarm.acknowledged") {
+          alarms_.acknowledge(change->alarm, change->operator_id, change->comment, update.at);
+        } else {
+          alarms_.resolve(change->alarm, change->operator_id, change->comment, update.at);
+        }
+        if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
+      }
+    } else if (record.type == "alarm.escalated") {
+      if (auto change = json::parse_alarm_change_payload(record.payload)) {
+        alarms_.mark_escalated(change->alarm);
+        if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
+      }
     }
+    if (observer_) observer_->on_update(update, false);
     head_seq_ = record.site_seq;
     head_hash_ = record.hash;
     ++replayed_;
@@ -139,8 +177,13 @@ void Sequencer::run() {
   for (;;) {
     {
       std::unique_lock lock{mutex_};
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
+      if (queue_.empty()) {
+        lock.unlock();
+        escalate_overdue_alarms();
+        continue;
+      }
       // Take everything waiting, up to the commit size: this is the group commit.
       std::size_t events = 0;
       while (!queue_.empty() && events < config_.max_events_per_commit) {
@@ -159,7 +202,9 @@ void Sequencer::run() {
 void Sequencer::process(std::deque<Work>& batch) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<ledger::EventRecord> records;
+  std::vector<LiveUpdate> updates;  // parallel to records
   std::vector<std::pair<Submission*, SubmissionResult>> answered;
+  std::vector<std::pair<OperatorCommand*, CommandResult>> commands_answered;
   std::unordered_map<std::string, std::size_t> in_batch;  // device/seq -> index in records
   auto head_hash = head_hash_;
   auto head_seq = head_seq_;
@@ -170,18 +215,59 @@ void Sequencer::process(std::deque<Work>& batch) {
     record.site_seq = ++head_seq;
     record.received_us = received_us;
     head_hash = ledger::seal(record, head_hash);
+    LiveUpdate update;
+    update.site_seq = record.site_seq;
+    update.at = core::from_unix_micros(received_us);
+    update.type = record.type;
+    update.device_id = record.device_id.value_or("");
+    updates.push_back(std::move(update));
   };
 
   try {
     for (auto& work : batch) {
+      if (auto* command = std::get_if<OperatorCommand>(&work)) {
+        const bool acknowledge = command->kind == OperatorCommand::Kind::AcknowledgeAlarm;
+        const auto check = acknowledge ? alarms_.can_acknowledge(command->target, command->comment)
+                                       : alarms_.can_resolve(command->target, command->comment);
+        CommandResult result;
+        if (check != core::AlarmChange::Done) {
+          result.status = check == core::AlarmChange::UnknownAlarm ? 404
+                          : check == core::AlarmChange::CommentRequired ? 400
+                                                                        : 409;
+          result.field = check == core::AlarmChange::CommentRequired ? "comment" : "alarm";
+          result.message = std::string(core::to_string(check));
+          commands_answered.emplace_back(command, std::move(result));
+          continue;
+        }
+        ledger::EventRecord record;
+        record.source = ledger::Source::Operator;
+        record.type = acknowledge ? "alarm.acknowledged" : "alarm.resolved";
+        record.payload = json::alarm_change_payload({command->target, command->operator_id, command->comment});
+        record.outcome = "{}";
+        seal_next(record);
+        const auto at = core::from_unix_micros(received_us);
+        if (acknowledge) alarms_.acknowledge(command->target, command->operator_id, command->comment, at);
+        else alarms_.resolve(command->target, command->operator_id, command->comment, at);
+        const auto* alarm = alarms_.find(command->target);
+        updates.back().alarms.push_back(*alarm);
+        result.body_json = json::alarm_json(*alarm);
+        records.push_back(std::move(record));
+        commands_answered.emplace_back(command, std::move(result));
+        continue;
+      }
       if (auto* fact = std::get_if<ServerFact>(&work)) {
         ledger::EventRecord record;
-        record.source = ledger::Source::Server;
+        record.source = fact->by_operator ? ledger::Source::Operator : ledger::Source::Server;
         if (!fact->device_id.empty()) record.device_id = fact->device_id;
         record.type = fact->type;
         record.payload = fact->payload_json;
         record.outcome = "{}";
         seal_next(record);
+        if (record.type == "alarm.escalated") {
+          if (auto change = json::parse_alarm_change_payload(record.payload)) {
+            if (const auto* a = alarms_.find(change->alarm)) updates.back().alarms.push_back(*a);
+          }
+        }
         records.push_back(std::move(record));
         continue;
       }
@@ -250,6 +336,11 @@ void Sequencer::process(std::deque<Work>& batch) {
           record.payload = json::stored_payload_json(event);
           record.outcome = json::outcome_json(outcome);
           seal_next(record);
+          for (std::size_t a = 0; a < outcome.alarms.size(); ++a) {
+            updates.back().alarms.push_back(alarms_.raise(outcome.alarms[a], updates.back().at, record.site_seq, a));
+          }
+          updates.back().event = event;
+          updates.back().outcome = outcome;
           answer.status = EventAnswer::Status::Stored;
           answer.site_seq = record.site_seq;
           answer.outcome_json = record.outcome;
@@ -289,6 +380,8 @@ void Sequencer::process(std::deque<Work>& batch) {
       if (auto* s = std::get_if<Submission>(&work)) {
         metrics_.requests_unavailable.add();
         deliver(*s, unavailable("the event store is unavailable; retry"));
+      } else if (auto* c = std::get_if<OperatorCommand>(&work)) {
+        if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", ""});
       }
     }
     for (int attempt = 0;; ++attempt) {
@@ -308,6 +401,12 @@ void Sequencer::process(std::deque<Work>& batch) {
 
   head_seq_ = head_seq;
   head_hash_ = head_hash;
+  if (observer_) {
+    for (const auto& update : updates) observer_->on_update(update, true);
+  }
+  for (auto& [command, result] : commands_answered) {
+    if (command->done) command->done(std::move(result));
+  }
   const double elapsed = seconds_since(started);
   for (auto& [submission, result] : answered) {
     for (const auto& a : result.answers) {
@@ -317,6 +416,21 @@ void Sequencer::process(std::deque<Work>& batch) {
     metrics_.ingest_seconds.observe(elapsed);
     deliver(*submission, std::move(result));
   }
+}
+
+void Sequencer::escalate_overdue_alarms() {
+  const auto now = clock_.now();
+  const auto due = alarms_.due_for_escalation(now, config_.escalate_after);
+  if (due.empty()) return;
+  std::deque<Work> batch;
+  for (const auto& id : due) {
+    alarms_.mark_escalated(id);
+    ServerFact fact;
+    fact.type = "alarm.escalated";
+    fact.payload_json = json::alarm_change_payload({id, "portcullisd", "not acknowledged in time: escalated to supervisors"});
+    batch.emplace_back(std::move(fact));
+  }
+  process(batch);
 }
 
 }  // namespace portcullis::ingest

@@ -8,6 +8,7 @@
 
 #include "portcullis/api/device_registry.hpp"
 #include "portcullis/core/time.hpp"
+#include "portcullis/api/secured_router.hpp"
 #include "portcullis/http/router.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/metrics/metrics.hpp"
@@ -18,11 +19,12 @@ class DeviceApi {
  public:
   DeviceApi(DeviceRegistry& devices, ingest::Sequencer& sequencer, metrics::ServerMetrics& metrics,
             const core::Clock& clock);
-  void register_routes(http::Router& router);
+  void register_routes(SecuredRouter& router);
+  // Chains a refused device request into history (rate-limited).
+  void record_auth_failure(const http::HttpRequest& request, const DeviceAuthFailure& failure);
 
  private:
   void post_events(const http::HttpRequest& request, http::Responder respond);
-  void record_auth_failure(const http::HttpRequest& request, const DeviceAuthFailure& failure);
 
   DeviceRegistry& devices_;
   ingest::Sequencer& sequencer_;

@@ -33,6 +33,9 @@ class DeviceRegistry {
   // Bearer token first; a verified client certificate (CN = device id) otherwise.
   [[nodiscard]] std::variant<std::string, DeviceAuthFailure> authenticate(const http::HttpRequest& request) const;
   [[nodiscard]] std::size_t size() const;
+  // The enabled device a request speaks for (token hash or verified certificate), if any.
+  [[nodiscard]] std::optional<std::string> identify(const std::string& token_hash,
+                                                    const std::optional<std::string>& certificate_cn) const;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -1,10 +1,13 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "portcullis/core/alarms/alarm_book.hpp"
 #include "portcullis/core/device_event.hpp"
+#include "portcullis/core/outcome.hpp"
 
 namespace portcullis::ingest {
 
@@ -40,6 +43,45 @@ struct ServerFact {
   std::string type;          // "security.device_auth_failed", ...
   std::string device_id;     // the device it concerns, if any
   std::string payload_json;  // canonical JSON
+  bool by_operator = false;  // an operator's action (source "operator") rather than the server's own fact
+};
+
+// The answer to an operator command.
+struct CommandResult {
+  int status = 200;         // HTTP-like: 200 done, 404 unknown target, 409 not in a state for it, 503
+  std::string field;        // when refused
+  std::string message;      // when refused
+  std::string body_json;    // when done: the changed object
+};
+
+// An operator's change, decided in order with device events and durably recorded before it is answered.
+struct OperatorCommand {
+  enum class Kind { AcknowledgeAlarm, ResolveAlarm };
+  Kind kind = Kind::AcknowledgeAlarm;
+  std::string operator_id;
+  std::string target;  // the alarm id
+  std::string comment;
+  std::function<void(CommandResult)> done;  // on the sequencer thread: hand over, never block
+};
+
+// What one stored record changed, for live views (the stream). Given in chain order, after the commit;
+// during the start-up replay with live = false.
+struct LiveUpdate {
+  std::int64_t site_seq = 0;
+  core::Timestamp at{};
+  std::string type;
+  std::string device_id;
+  std::optional<core::DeviceEvent> event;
+  std::optional<core::Outcome> outcome;
+  std::vector<core::AlarmRecord> alarms;  // alarms raised, folded or changed by this record
+};
+
+class LiveObserver {
+ public:
+  virtual ~LiveObserver() = default;
+  virtual void on_update(const LiveUpdate& update, bool live) = 0;
+  // Called before a (re)build replays history: drop everything derived so far.
+  virtual void on_reset() = 0;
 };
 
 }  // namespace portcullis::ingest

@@ -28,6 +28,8 @@ struct SequencerConfig {
   std::size_t max_events_per_commit = 2000;
   // How long start-up waits for the previous owner of the site to let go (milliseconds).
   std::chrono::milliseconds ownership_wait{10'000};
+  // An alarm nobody acknowledged for this long is escalated to supervisors (recorded, and streamed).
+  std::chrono::seconds escalate_after{120};
 };
 
 class Sequencer {
@@ -47,16 +49,21 @@ class Sequencer {
   bool submit(Submission submission);
   // Best effort: dropped (and counted) when the queue is full.
   void record(ServerFact fact);
+  // False when the queue is full.
+  bool submit(OperatorCommand command);
+  // Set before start(). Called on the sequencer thread.
+  void set_observer(LiveObserver* observer) { observer_ = observer; }
 
   [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
 
  private:
-  using Work = std::variant<Submission, ServerFact>;
+  using Work = std::variant<Submission, ServerFact, OperatorCommand>;
   struct Database;  // the pqxx connection, kept out of this header
 
   void run();
   void connect_and_rebuild();
   void process(std::deque<Work>& batch);
+  void escalate_overdue_alarms();
 
   SequencerConfig config_;
   std::shared_ptr<const core::SiteModel> initial_model_;
@@ -77,6 +84,8 @@ class Sequencer {
   std::int64_t head_seq_ = 0;
   std::array<std::uint8_t, 32> head_hash_{};
   std::int64_t replayed_ = 0;
+  core::AlarmBook alarms_;
+  LiveObserver* observer_ = nullptr;
 };
 
 }  // namespace portcullis::ingest

@@ -1,0 +1,33 @@
+#pragma once
+// Operator routes: sign-in, the site for the map, alarms, operator administration. Every route of the
+// authorization matrix is registered here or in DeviceApi, so none is reachable without passing it;
+// routes whose feature is not built yet answer 501 after authorization.
+#include <memory>
+#include <string>
+
+#include "portcullis/api/operator_accounts.hpp"
+#include "portcullis/api/secured_router.hpp"
+#include "portcullis/api/worker_pool.hpp"
+#include "portcullis/ingest/sequencer.hpp"
+
+namespace portcullis::api {
+
+class OperatorApi {
+ public:
+  OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
+              std::string site_summary_json, std::function<std::string()> open_alarms_json);
+  // Registers its routes, then answers 501 on every other route of the matrix not yet registered.
+  void register_routes(SecuredRouter& router, const http::Router& plain);
+
+ private:
+  void alarm_change(bool acknowledge, const http::HttpRequest& request, const std::string& id,
+                    const operators::Principal& who, http::Responder respond);
+
+  OperatorAccounts& accounts_;
+  ingest::Sequencer& sequencer_;
+  WorkerPool& workers_;
+  std::string site_summary_json_;
+  std::function<std::string()> open_alarms_json_;
+};
+
+}  // namespace portcullis::api

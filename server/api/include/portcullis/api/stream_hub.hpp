@@ -1,0 +1,73 @@
+#pragma once
+// The live stream (wss://.../api/v1/stream): a snapshot on connect, then ordered deltas with sequence
+// numbers. A reconnecting client asks for `?resume_from=SEQ` and gets what it missed from a bounded
+// replay window, or a fresh snapshot when it is too far behind. Each client's queue is capped; a client
+// past the cap is resynchronized with a snapshot once it has drained, so a slow console never makes
+// the server's memory grow. Sessions are re-checked every second: a disabled operator's stream ends.
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "portcullis/api/operator_accounts.hpp"
+#include "portcullis/core/live/facility_view.hpp"
+#include "portcullis/http/websocket_endpoint.hpp"
+#include "portcullis/ingest/ingest_types.hpp"
+
+namespace portcullis::api {
+
+struct StreamLimits {
+  std::size_t replay_window = 10'000;       // deltas kept for resuming clients
+  std::size_t resync_below_queued = 256;    // a resync snapshot is sent once the client's queue is this short
+  std::chrono::seconds heartbeat_every{5};
+};
+
+class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
+ public:
+  StreamHub(std::shared_ptr<const core::SiteModel> model, OperatorAccounts& accounts,
+            std::vector<std::string> allowed_origins, StreamLimits limits = {});
+  ~StreamHub() override;
+
+  void start();
+  void stop();
+
+  std::variant<std::shared_ptr<http::StreamClient>, http::HttpResponse> accept(
+      const http::HttpRequest& upgrade) override;
+  void on_update(const ingest::LiveUpdate& update, bool live) override;
+  void on_reset() override;
+
+  [[nodiscard]] std::size_t clients() const;
+  // Open alarms, most severe first, as a JSON array.
+  [[nodiscard]] std::string open_alarms_json() const;
+  [[nodiscard]] std::int64_t seq() const;
+
+  class Client;
+
+ private:
+  void publish(const std::string& topic, const std::string& data_json);  // with mutex_ held
+  std::string snapshot();                                                // with mutex_ held
+  void open(const std::shared_ptr<Client>& client);
+  void subscribe(Client& client, const std::string& text);
+  void tick();
+
+  std::shared_ptr<const core::SiteModel> model_;
+  OperatorAccounts& accounts_;
+  std::vector<std::string> allowed_origins_;
+  StreamLimits limits_;
+
+  mutable std::mutex mutex_;
+  core::FacilityView view_;
+  std::map<std::string, core::AlarmRecord> open_alarms_;
+  std::int64_t seq_ = 0;
+  std::deque<std::pair<std::int64_t, std::pair<std::string, std::string>>> ring_;  // seq -> (topic, message)
+  std::vector<std::shared_ptr<Client>> clients_;
+
+  std::atomic<bool> running_{false};
+  std::thread timer_;
+};
+
+}  // namespace portcullis::api

@@ -1,0 +1,135 @@
+#include "portcullis/api/operator_api.hpp"
+
+#include <set>
+
+#include "portcullis/json/operator_json.hpp"
+#include "portcullis/json/rfc3339.hpp"
+#include "portcullis/operators/authorization_matrix.hpp"
+#include "portcullis/operators/crypto/digest.hpp"
+
+namespace portcullis::api {
+namespace {
+
+http::HttpResponse ok(std::string body, int status = 200) {
+  http::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+std::string bearer_hash(const http::HttpRequest& request) {
+  const auto* auth = request.header("authorization");
+  constexpr std::string_view prefix = "Bearer ";
+  if (auth == nullptr || auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0) return {};
+  return operators::crypto::sha256_hex(auth->substr(prefix.size()));
+}
+
+}  // namespace
+
+OperatorApi::OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
+                         std::string site_summary_json, std::function<std::string()> open_alarms_json)
+    : accounts_(accounts),
+      sequencer_(sequencer),
+      workers_(workers),
+      site_summary_json_(std::move(site_summary_json)),
+      open_alarms_json_(std::move(open_alarms_json)) {}
+
+void OperatorApi::alarm_change(bool acknowledge, const http::HttpRequest& request, const std::string& id,
+                               const operators::Principal& who, http::Responder respond) {
+  auto body = json::parse_comment(request.body);
+  if (auto* error = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, error->field, error->message));
+  ingest::OperatorCommand command;
+  command.kind = acknowledge ? ingest::OperatorCommand::Kind::AcknowledgeAlarm
+                             : ingest::OperatorCommand::Kind::ResolveAlarm;
+  command.operator_id = who.operator_id.str();
+  command.target = id;
+  command.comment = std::get<json::CommentBody>(body).comment;
+  command.done = [respond](ingest::CommandResult result) {
+    if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
+    respond(ok(result.body_json));
+  };
+  if (!sequencer_.submit(std::move(command))) {
+    respond(http::json_error(503, "server", "too busy; retry"));
+  }
+}
+
+void OperatorApi::register_routes(SecuredRouter& router, const http::Router& plain) {
+  router.add("POST", "/api/v1/auth/login",
+             [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) {
+               auto body = json::parse_login(request.body);
+               if (auto* error = std::get_if<json::FieldError>(&body)) {
+                 return respond(http::json_error(400, error->field, error->message));
+               }
+               auto& login = std::get<json::LoginBody>(body);
+               accounts_.login({login.username, login.password, login.totp, request.remote_address},
+                               [respond](LoginOutcome outcome) {
+                                 if (outcome.busy) return respond(http::json_error(503, "server", "busy; retry"));
+                                 // One answer for every refusal: it tells an attacker nothing.
+                                 if (!outcome.ok) {
+                                   return respond(http::json_error(401, "credentials",
+                                                                   "invalid username, password or code"));
+                                 }
+                                 respond(ok("{\"token\":\"" + outcome.token + "\",\"expires_at\":\"" +
+                                            json::format_rfc3339(outcome.expires_at) + "\",\"operator\":{\"id\":\"" +
+                                            http::json_escape(outcome.operator_id) + "\",\"name\":\"" +
+                                            http::json_escape(outcome.display_name) + "\",\"role\":\"" +
+                                            outcome.role + "\"}}"));
+                               });
+             });
+  router.add("POST", "/api/v1/auth/logout",
+             [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) {
+               accounts_.logout(bearer_hash(request));
+               respond(ok("{\"status\":\"logged_out\"}"));
+             });
+  router.add("GET", "/api/v1/site",
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) { respond(ok(site_summary_json_)); });
+  router.add("GET", "/api/v1/alarms",
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) { respond(ok("{\"alarms\":" + open_alarms_json_() + "}")); });
+  router.add("POST", "/api/v1/alarms/{id}/acknowledge",
+             [this](const http::HttpRequest& request, const http::RouteParams& params,
+                    const operators::Principal& who, http::Responder respond) {
+               alarm_change(true, request, params.at("id"), who, std::move(respond));
+             });
+  router.add("POST", "/api/v1/alarms/{id}/resolve",
+             [this](const http::HttpRequest& request, const http::RouteParams& params,
+                    const operators::Principal& who, http::Responder respond) {
+               alarm_change(false, request, params.at("id"), who, std::move(respond));
+             });
+  auto operator_switch = [this](bool disable) {
+    return [this, disable](const http::HttpRequest&, const http::RouteParams& params, const operators::Principal& who,
+                           http::Responder respond) {
+      const auto id = params.at("id");
+      const bool posted = workers_.post([this, id, disable, respond, who] {
+        if (!accounts_.set_disabled(id, disable)) return respond(http::json_error(404, "id", "no such operator"));
+        ingest::ServerFact fact;
+        fact.type = disable ? "operator.disabled" : "operator.enabled";
+        fact.by_operator = true;
+        fact.payload_json = "{\"by\":\"" + http::json_escape(who.operator_id.str()) + "\",\"operator\":\"" +
+                            http::json_escape(id) + "\"}";
+        sequencer_.record(std::move(fact));
+        respond(ok("{\"id\":\"" + http::json_escape(id) + "\",\"disabled\":" + (disable ? "true" : "false") + "}"));
+      });
+      if (!posted) respond(http::json_error(503, "server", "busy; retry"));
+    };
+  };
+  router.add("POST", "/api/v1/operators/{id}/disable", operator_switch(true));
+
+  // Every other route of the matrix: authorization first, then an honest "not built yet".
+  std::set<std::string> registered;
+  for (const auto& route : plain.routes()) registered.insert(route.method + " " + route.pattern);
+  for (const auto& rule : operators::authorization_matrix()) {
+    const std::string method{operators::to_string(rule.method)};
+    const std::string pattern{rule.pattern};
+    if (registered.count(method + " " + pattern)) continue;
+    router.add(method, pattern, [](const http::HttpRequest& request, const http::RouteParams&,
+                                   const operators::Principal&, http::Responder respond) {
+      respond(http::json_error(501, "path", request.method + " " + request.path + " is not implemented yet"));
+    });
+  }
+}
+
+}  // namespace portcullis::api

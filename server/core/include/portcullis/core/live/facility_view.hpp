@@ -1,0 +1,60 @@
+#pragma once
+// What a guard sees: door states, zone occupancy and who is where, derived from the stored events and
+// their decisions. Pure and replayable like the engine; the live stream publishes its changes.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "portcullis/core/device_event.hpp"
+#include "portcullis/core/outcome.hpp"
+#include "portcullis/core/site_model.hpp"
+
+namespace portcullis::core {
+
+struct DoorView {
+  std::string id, name;
+  bool open = false;
+  bool locked = true;
+  std::string alarm = "none";  // none | forced | held
+  bool online = true;
+};
+
+struct ZoneView {
+  std::string id;
+  std::uint32_t occupancy = 0;
+};
+
+struct AccessView {
+  Timestamp at{};
+  std::int64_t site_seq = 0;
+  std::string portal, reader, person, person_name, verdict, reason, destination;
+};
+
+struct ViewChanges {
+  std::vector<DoorView> doors;
+  std::vector<ZoneView> zones;
+  std::optional<AccessView> access;
+};
+
+class FacilityView {
+ public:
+  explicit FacilityView(std::shared_ptr<const SiteModel> model);
+
+  ViewChanges apply(const DeviceEvent& event, const Outcome& outcome, std::int64_t site_seq, Timestamp at);
+
+  [[nodiscard]] const std::map<std::string, DoorView>& doors() const noexcept { return doors_; }
+  [[nodiscard]] std::vector<ZoneView> zones() const;
+  // Person id -> the zone the person was last granted into.
+  [[nodiscard]] const std::map<std::string, std::string>& whereabouts() const noexcept { return person_zone_; }
+
+ private:
+  std::shared_ptr<const SiteModel> model_;
+  std::map<std::string, DoorView> doors_;
+  std::map<std::string, std::uint32_t> occupancy_;
+  std::map<std::string, std::string> person_zone_;
+};
+
+}  // namespace portcullis::core

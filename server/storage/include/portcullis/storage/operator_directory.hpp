@@ -1,0 +1,42 @@
+#pragma once
+// Operator accounts in PostgreSQL. Blocking: call from worker threads, never from network threads.
+#include <pqxx/connection>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace portcullis::storage {
+
+struct OperatorRow {
+  std::string operator_id;
+  std::string display_name;
+  std::string role;
+  std::string person_id;
+  std::string password_hash;
+  std::string totp_secret;  // base32
+  std::optional<std::int64_t> totp_last_step;
+  int failures = 0;
+  std::optional<std::int64_t> retry_after_us;
+  bool locked = false;
+  bool disabled = false;
+};
+
+class OperatorDirectory {
+ public:
+  explicit OperatorDirectory(pqxx::connection& connection);
+
+  [[nodiscard]] std::optional<OperatorRow> find(const std::string& operator_id);
+  [[nodiscard]] std::vector<OperatorRow> all();
+  // False when the id is taken.
+  bool insert(const OperatorRow& row, std::int64_t now_us);
+  // Compare-and-set of the login state: succeeds only if the state is still `before`.
+  bool update_login_state(const OperatorRow& before, const OperatorRow& after);
+  void set_disabled(const std::string& operator_id, bool disabled);
+  void unlock(const std::string& operator_id);
+
+ private:
+  pqxx::connection& connection_;
+};
+
+}  // namespace portcullis::storage

@@ -1,0 +1,198 @@
+// Operators end to end: TOTP sign-in, the authorization matrix walked over HTTPS for every role, alarms,
+// and the live stream (snapshot, deltas, resume without a gap, disabled operator cut off).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "operator_support.hpp"
+#include "portcullis/client/https_client.hpp"
+#include "portcullis/client/wss_client.hpp"
+#include "portcullis/operators/authorization_matrix.hpp"
+
+namespace portcullis {
+namespace {
+
+using nlohmann::json;
+
+std::string badge(int seq, const std::string& reader, int number) {
+  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) +
+         R"(,"time":"2026-11-27T10:00:00Z","type":"credential","reader":")" + reader +
+         R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
+}
+
+class OperatorE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PORTCULLIS_REQUIRE_DATABASE();
+    db = std::make_unique<testing::TestDatabase>();
+    server = std::make_unique<testing::ServerProcess>(
+        *db, std::map<std::string, std::string>{
+                 {"PORTCULLIS_SITE_FILE", testing::source_dir() + "/examples/datacenter.site.json"},
+                 {"PORTCULLIS_SITE_ID", "ams-dc1"}});
+    device_token = server->enrol_device("ctl-lobby");
+    server->start();
+    client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                   client::ClientTls{testing::test_tls().ca, "", ""});
+  }
+  client::WssClient stream() { return client::WssClient{"localhost", server->port(), testing::test_tls().ca}; }
+  static json next_json(client::WssClient& ws) {
+    auto m = ws.read(std::chrono::seconds(10));
+    if (!m) throw std::runtime_error("no stream message within 10 s");
+    return json::parse(*m);
+  }
+
+  std::unique_ptr<testing::TestDatabase> db;
+  std::unique_ptr<testing::ServerProcess> server;
+  std::unique_ptr<client::HttpsClient> client;
+  std::string device_token;
+};
+
+TEST_F(OperatorE2E, SignInNeedsPasswordAndCodeAndRefusesAReplayedCode) {
+  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto code = testing::current_code(admin);
+  const auto first = client->post_json("/api/v1/auth/login", testing::login_body(admin, code));
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(json::parse(first.body).at("operator").at("role"), "admin");
+  const auto replay = client->post_json("/api/v1/auth/login", testing::login_body(admin, code));
+  EXPECT_EQ(replay.status, 401) << "a TOTP code was accepted twice";
+  auto wrong = admin;
+  wrong.password = "not-the-password";
+  const auto bad = client->post_json("/api/v1/auth/login", testing::login_body(wrong, testing::current_code(admin)));
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.body, replay.body) << "refusals must not tell why";
+  const auto nobody = client->post_json("/api/v1/auth/login", R"({"username":"ghost","password":"x","totp":"123456"})");
+  EXPECT_EQ(nobody.body, replay.body);
+}
+
+TEST_F(OperatorE2E, EveryRouteAnswersAsTheAuthorizationMatrixSays) {
+  struct Caller {
+    std::string name;
+    operators::Principal principal;
+    std::string token;
+  };
+  std::vector<Caller> callers;
+  callers.push_back({"nobody", operators::Principal::anonymous(), ""});
+  callers.push_back({"device", operators::Principal::device(core::DeviceId{"ctl-lobby"}), device_token});
+  for (auto role : operators::kAllRoles) {
+    const std::string name{operators::to_string(role)};
+    const auto op = testing::create_operator(*server, "op-" + name, name);
+    callers.push_back({name, operators::Principal::operator_with(core::OperatorId{op.id}, role),
+                       testing::sign_in(*client, op)});
+  }
+  // Logout ends the session: walk it last.
+  std::vector<operators::RouteRule> rules(operators::authorization_matrix().begin(),
+                                          operators::authorization_matrix().end());
+  std::stable_partition(rules.begin(), rules.end(), [](const auto& r) { return r.pattern != "/api/v1/auth/logout"; });
+  int checked = 0;
+  for (const auto& caller : callers) {
+    for (const auto& rule : rules) {
+      if (rule.pattern == "/api/v1/stream") continue;  // a WebSocket: checked by the stream tests
+      const std::string method{operators::to_string(rule.method)};
+      const auto path = operators::fill_placeholders(rule.pattern, "x1");
+      const auto reply = client->request(method, path, method == "GET" ? "" : "{}", caller.token);
+      const auto expected = operators::authorize(caller.principal, rule.method, rule.pattern);
+      if (expected) {
+        EXPECT_NE(reply.status, 401) << caller.name << " " << method << " " << path << ": " << reply.body;
+        EXPECT_NE(reply.status, 403) << caller.name << " " << method << " " << path << ": " << reply.body;
+      } else {
+        EXPECT_EQ(reply.status, operators::http_status_for(*expected.reason))
+            << caller.name << " " << method << " " << path << ": " << reply.body;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 150);
+}
+
+TEST_F(OperatorE2E, AlarmNeedsACommentToBeAcknowledgedAndResolved) {
+  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto token = testing::sign_in(*client, guard);
+  // Alice enters reception, then the office twice without leaving: soft anti-passback raises an alarm.
+  for (const auto& [seq, reader] : std::vector<std::pair<int, std::string>>{
+           {1, "rdr-lobby-in"}, {2, "rdr-office-in"}, {3, "rdr-office-in"}}) {
+    const auto r = client->post_json("/api/v1/events", badge(seq, reader, 10001), device_token);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  const auto list = json::parse(client->get("/api/v1/alarms", token).body).at("alarms");
+  ASSERT_FALSE(list.empty()) << "no alarm raised";
+  const std::string id = list.front().at("id");
+  const auto path = "/api/v1/alarms/" + id;
+  EXPECT_EQ(client->post_json(path + "/acknowledge", R"({"comment":"  "})", token).status, 400);
+  const auto ack = client->post_json(path + "/acknowledge", R"({"comment":"Alice forgot to badge out"})", token);
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  EXPECT_EQ(json::parse(ack.body).at("state"), "acknowledged");
+  EXPECT_EQ(json::parse(ack.body).at("acknowledged_by"), "gil");
+  EXPECT_EQ(client->post_json(path + "/acknowledge", R"({"comment":"again"})", token).status, 409);
+  EXPECT_EQ(client->post_json("/api/v1/alarms/A999.0/acknowledge", R"({"comment":"x"})", token).status, 404);
+  ASSERT_EQ(client->post_json(path + "/resolve", R"({"comment":"spoke to Alice"})", token).status, 200);
+  const auto after = json::parse(client->get("/api/v1/alarms", token).body).at("alarms");
+  for (const auto& a : after) EXPECT_NE(a.at("id"), id);
+}
+
+TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
+  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto token = testing::sign_in(*client, admin);
+  auto ws = stream();
+  ws.connect("/api/v1/stream", token);
+  const auto snapshot = next_json(ws);
+  ASSERT_EQ(snapshot.at("type"), "snapshot");
+  EXPECT_FALSE(snapshot.at("doors").empty());
+
+  ASSERT_EQ(client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token).status, 200);
+  std::int64_t last = snapshot.at("seq");
+  bool saw_access = false;
+  for (int i = 0; i < 10 && !saw_access; ++i) {
+    const auto m = next_json(ws);
+    if (m.at("type") != "delta") continue;
+    EXPECT_EQ(m.at("seq").get<std::int64_t>(), last + 1) << "gap in the stream";
+    last = m.at("seq");
+    if (m.at("topic") == "access") {
+      saw_access = true;
+      EXPECT_EQ(m.at("data").at("person"), "alice-nguyen");
+    }
+  }
+  ASSERT_TRUE(saw_access);
+  // Drain whatever else belongs to that event, then disconnect and miss one.
+  while (auto more = ws.read(std::chrono::milliseconds(500))) {
+    const auto m = json::parse(*more);
+    if (m.at("type") == "delta") last = m.at("seq");
+  }
+  ws.close();
+  ASSERT_EQ(client->post_json("/api/v1/events", badge(2, "rdr-lobby-out", 10001), device_token).status, 200);
+
+  auto again = stream();
+  again.connect("/api/v1/stream?resume_from=" + std::to_string(last), token);
+  const auto first = next_json(again);
+  ASSERT_EQ(first.at("type"), "delta") << "a resume within the window must not fall back to a snapshot";
+  EXPECT_EQ(first.at("seq").get<std::int64_t>(), last + 1);
+}
+
+TEST_F(OperatorE2E, StreamRefusesMissingTokenAndForeignOrigin) {
+  auto ws = stream();
+  EXPECT_THROW(ws.connect("/api/v1/stream", ""), std::runtime_error);
+}
+
+TEST_F(OperatorE2E, DisablingAnOperatorEndsTheirSessionAndStream) {
+  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto admin_token = testing::sign_in(*client, admin);
+  const auto guard_token = testing::sign_in(*client, guard);
+  auto ws = stream();
+  ws.connect("/api/v1/stream", guard_token);
+  ASSERT_EQ(next_json(ws).at("type"), "snapshot");
+  ASSERT_EQ(client->post_json("/api/v1/operators/gil/disable", "{}", admin_token).status, 200);
+  bool closed = false;
+  for (int i = 0; i < 20 && !closed; ++i) {
+    try {
+      ws.read(std::chrono::milliseconds(500));
+    } catch (const std::runtime_error&) {
+      closed = true;
+    }
+  }
+  EXPECT_TRUE(closed) << "the disabled guard's stream is still open";
+  EXPECT_EQ(client->get("/api/v1/alarms", guard_token).status, 401);
+}
+
+}  // namespace
+}  // namespace portcullis

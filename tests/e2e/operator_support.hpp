@@ -1,0 +1,50 @@
+#pragma once
+// Operators for end-to-end tests: created with the real CLI, signed in with a real TOTP code.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "portcullis/client/https_client.hpp"
+#include "portcullis/core/time.hpp"
+#include "portcullis/operators/crypto/encoding.hpp"
+#include "portcullis/operators/crypto/hmac.hpp"
+#include "portcullis/operators/totp.hpp"
+#include "server_process.hpp"
+
+namespace portcullis::testing {
+
+struct TestOperator {
+  std::string id, password, totp_secret;
+};
+
+inline std::string value_after(const std::string& text, const std::string& key) {
+  const auto at = text.find(key + ": ");
+  if (at == std::string::npos) return {};
+  const auto start = at + key.size() + 2;
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+inline TestOperator create_operator(ServerProcess& server, const std::string& id, const std::string& role) {
+  std::string out;
+  if (server.run_tool("add-operator " + id + " " + role, out) != 0) throw std::runtime_error("add-operator: " + out);
+  return {id, value_after(out, "password"), value_after(out, "totp_secret")};
+}
+
+inline std::string current_code(const TestOperator& op) {
+  const auto secret = operators::crypto::base32_decode(op.totp_secret).value();
+  return operators::totp_code(operators::crypto::totp_hmac(), secret, core::SystemClock{}.now());
+}
+
+inline std::string login_body(const TestOperator& op, const std::string& code) {
+  return nlohmann::json{{"username", op.id}, {"password", op.password}, {"totp", code}}.dump();
+}
+
+// Signs in and returns the session token (fails the test otherwise).
+inline std::string sign_in(client::HttpsClient& client, const TestOperator& op) {
+  const auto r = client.post_json("/api/v1/auth/login", login_body(op, current_code(op)));
+  EXPECT_EQ(r.status, 200) << r.body;
+  if (r.status != 200) return {};
+  return nlohmann::json::parse(r.body).at("token").get<std::string>();
+}
+
+}  // namespace portcullis::testing
