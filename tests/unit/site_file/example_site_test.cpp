@@ -127,3 +127,35 @@ TEST_F(ExampleDecisions, TerminatedVisitorAndPendingClearance) {
 
 }  // namespace
 }  // namespace portcullis::site_file
+
+namespace portcullis::site_file {
+namespace {
+
+TEST(WriteSite, RoundTripsTheExample) {
+  const ParseResult first = parse_site_json(example_text());
+  ASSERT_TRUE(first.problems.empty());
+  const std::string written = write_site_json(first.definition);
+  const ParseResult second = parse_site_json(written);
+  EXPECT_TRUE(second.problems.empty()) << dump(second.problems);
+  EXPECT_TRUE(second.definition == first.definition);
+  EXPECT_EQ(write_site_json(second.definition), written);  // stable output
+}
+
+TEST(WriteSite, AnAdminChangeIsANewSiteVersion) {
+  ParseResult parsed = parse_site_json(example_text());
+  core::PersonDef newcomer;
+  newcomer.id = core::PersonId{"mia-jensen"};
+  newcomer.name = "Mia Jensen";
+  newcomer.cards = {core::CardDef{core::CredentialId{"mia-jensen-badge"}, core::CardFormat::H10301_26, 42,
+                                  10013, "", false}};
+  parsed.definition.people.push_back(newcomer);
+  parsed.definition.groups[0].members.push_back(newcomer.id);
+  parsed.definition.version = "2026-11-27.2";
+  const LoadResult loaded = load_site_text(write_site_json(parsed.definition));
+  ASSERT_TRUE(loaded.model) << dump(loaded.problems);
+  EXPECT_EQ(loaded.model->version(), "2026-11-27.2");
+  EXPECT_NE(loaded.model->card_credential(42, 10013), core::kNoIndex);
+}
+
+}  // namespace
+}  // namespace portcullis::site_file

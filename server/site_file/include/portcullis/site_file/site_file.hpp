@@ -46,6 +46,12 @@ struct LoadResult {
 [[nodiscard]] LoadResult load_site_text(std::string_view text, const Limits& limits = {});
 [[nodiscard]] LoadResult load_site_file(const std::filesystem::path& path, const Limits& limits = {});
 
+// The definition as a site file (format portcullis-site/1, fixed field order, 2-space indent), such that
+// parse_site_json(write_site_json(d)).definition == d for any definition with whole-second times. For the
+// admin API: a change to people, credentials or grants becomes a new site version (stored, audited, and
+// swapped in with Engine::replace_model at the same point of the log on replay).
+[[nodiscard]] std::string write_site_json(const core::SiteDefinition& site);
+
 // For `portcullisd check-site FILE`.
 struct SiteCheckReport {
   bool ok = false;

@@ -17,17 +17,20 @@ struct TransitionRule {
   unsigned week = 5;
   unsigned weekday = 0;
   int minute_of_day = 120;
+  friend bool operator==(const TransitionRule&, const TransitionRule&) = default;
 };
 
 struct DstRule {
   TransitionRule start;
   TransitionRule end;
   int save_minutes = 60;
+  friend bool operator==(const DstRule&, const DstRule&) = default;
 };
 
 struct TimeZoneRule {
   int std_offset_minutes = 0;  // local standard time = UTC + this
   std::optional<DstRule> dst;
+  friend bool operator==(const TimeZoneRule&, const TimeZoneRule&) = default;
 };
 
 // Local wall-clock time of an instant.

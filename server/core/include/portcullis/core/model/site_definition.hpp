@@ -32,12 +32,14 @@ struct ZoneDef {
   ApbMode apb = ApbMode::None;
   std::int64_t apb_timeout_s = 0;  // Timed only: presence in this zone is forgotten after this
   int min_occupancy = 0;           // two-person integrity (issue 4); >= 2 fails secure until enforced
+  friend bool operator==(const ZoneDef&, const ZoneDef&) = default;
 };
 
 struct ReaderDef {
   ReaderId id;
   ReaderSide side = ReaderSide::Entry;
   std::uint8_t reads = kReadsBadge;  // ReaderCapability bits
+  friend bool operator==(const ReaderDef&, const ReaderDef&) = default;
 };
 
 struct PortalDef {
@@ -47,6 +49,7 @@ struct PortalDef {
   ZoneId to;
   std::vector<ReaderDef> readers;
   std::int64_t held_open_s = 30;  // issue 4: door held open alarm
+  friend bool operator==(const PortalDef&, const PortalDef&) = default;
 };
 
 // A rack is opened like a portal into the rack: its readers decide with the rack's own tier and grants.
@@ -59,6 +62,7 @@ struct RackDef {
   DeviceId lock_device;
   DeviceId contact_device;
   bool two_person = false;  // issue 4; fails secure until enforced
+  friend bool operator==(const RackDef&, const RackDef&) = default;
 };
 
 struct CardDef {
@@ -68,12 +72,14 @@ struct CardDef {
   std::uint64_t number = 0;
   std::string raw_bits;  // optional; when present it must decode to facility/number
   bool revoked = false;
+  friend bool operator==(const CardDef&, const CardDef&) = default;
 };
 
 struct BiometricDef {
   CredentialId id;
   std::string template_id;  // the reader's reference; the template itself never leaves the reader
   bool revoked = false;
+  friend bool operator==(const BiometricDef&, const BiometricDef&) = default;
 };
 
 enum class ClearanceStatus { None, Pending, Cleared, Denied };
@@ -81,6 +87,7 @@ enum class ClearanceStatus { None, Pending, Cleared, Denied };
 struct ClearanceDef {
   ClearanceStatus status = ClearanceStatus::None;
   std::optional<Timestamp> expires;  // background checks expire; none = never
+  friend bool operator==(const ClearanceDef&, const ClearanceDef&) = default;
 };
 
 struct PersonDef {
@@ -93,12 +100,14 @@ struct PersonDef {
   std::vector<BiometricDef> biometrics;
   std::string pin_hash;         // slow salted hash, verified through PinVerifier; empty = no PIN
   std::string duress_pin_hash;  // a second PIN that grants and raises a silent duress alarm
+  friend bool operator==(const PersonDef&, const PersonDef&) = default;
 };
 
 struct GroupDef {
   GroupId id;
   std::string name;
   std::vector<PersonId> members;
+  friend bool operator==(const GroupDef&, const GroupDef&) = default;
 };
 
 // Days bit 0 = Monday ... bit 6 = Sunday; minutes of the local day, start inclusive, end exclusive.
@@ -106,6 +115,7 @@ struct WeeklyWindow {
   std::uint8_t days = 0;
   int start_minute = 0;
   int end_minute = 0;
+  friend bool operator==(const WeeklyWindow&, const WeeklyWindow&) = default;
 };
 
 struct ScheduleDef {
@@ -113,6 +123,7 @@ struct ScheduleDef {
   std::string name;
   std::vector<WeeklyWindow> windows;
   bool closed_on_holidays = true;  // holidays are the site's list (SiteSettings::holidays)
+  friend bool operator==(const ScheduleDef&, const ScheduleDef&) = default;
 };
 
 enum class GrantEffect { Allow, Deny };
@@ -141,6 +152,7 @@ struct DeviceDef {
   std::vector<PortalId> portals;
   std::vector<RackId> racks;
   std::string token_sha256;  // hex SHA-256 of the device's bearer token; the token is provisioned separately
+  friend bool operator==(const DeviceDef&, const DeviceDef&) = default;
 };
 
 // Which factor combinations a tier accepts: any one of the sets, each set all of its factors.
@@ -150,6 +162,7 @@ struct TierRequirementDef {
   std::vector<std::vector<Factor>> any_of;
   bool clearance_required = false;
   bool two_person = false;  // issue 4; fails secure until enforced
+  friend bool operator==(const TierRequirementDef&, const TierRequirementDef&) = default;
 };
 
 // Issue 4 will enforce these; they are validated now so sites can carry them.
@@ -158,6 +171,7 @@ struct MantrapDef {
   ZoneId vestibule;
   std::vector<PortalId> portals;
   std::int64_t max_dwell_s = 60;
+  friend bool operator==(const MantrapDef&, const MantrapDef&) = default;
 };
 
 struct SiteSettings {
@@ -170,6 +184,7 @@ struct SiteSettings {
   // Accept a reader's events only from the devices that list it (a device reporting someone else's reader is
   // denied and raises an alarm). Off by default until every deployment lists its devices' readers.
   bool bind_readers_to_devices = false;
+  friend bool operator==(const SiteSettings&, const SiteSettings&) = default;
 };
 
 struct SiteDefinition {
@@ -187,6 +202,7 @@ struct SiteDefinition {
   std::vector<DeviceDef> devices;
   std::vector<TierRequirementDef> tiers;
   std::vector<MantrapDef> mantraps;
+  friend bool operator==(const SiteDefinition&, const SiteDefinition&) = default;
 };
 
 }  // namespace portcullis::core

@@ -1,0 +1,263 @@
+// core::SiteDefinition -> site-file JSON; the inverse of parse_site.cpp (docs/site-file.md).
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "portcullis/site_file/site_file.hpp"
+
+namespace portcullis::site_file {
+namespace {
+
+using namespace portcullis::core;
+using Json = nlohmann::ordered_json;
+
+std::string two_digits(int v) {
+  return (v < 10 ? "0" : "") + std::to_string(v);
+}
+
+std::string hh_mm(int minutes) {
+  return two_digits(minutes / 60) + ":" + two_digits(minutes % 60);
+}
+
+std::string offset(int minutes) {
+  return (minutes < 0 ? "-" : "+") + hh_mm(minutes < 0 ? -minutes : minutes);
+}
+
+std::string date(const std::chrono::year_month_day& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+std::string instant(Timestamp t) {
+  using namespace std::chrono;
+  const auto secs = floor<seconds>(t);
+  const auto day = floor<days>(secs);
+  const hh_mm_ss<seconds> time{secs - day};
+  return date(year_month_day{day}) + "T" + two_digits(static_cast<int>(time.hours().count())) + ":" +
+         two_digits(static_cast<int>(time.minutes().count())) + ":" +
+         two_digits(static_cast<int>(time.seconds().count())) + "Z";
+}
+
+std::string transition(const TransitionRule& r) {
+  return "M" + std::to_string(r.month) + "." + std::to_string(r.week) + "." + std::to_string(r.weekday) +
+         "/" + hh_mm(r.minute_of_day);
+}
+
+const char* factor(Factor f) {
+  switch (f) {
+    case Factor::Badge: return "badge";
+    case Factor::Pin: return "pin";
+    case Factor::Biometric: return "biometric";
+    case Factor::SecondPerson: break;
+  }
+  return "second_person";  // rejected by validate(); written so the problem stays visible
+}
+
+const char* apb(ApbMode m) {
+  switch (m) {
+    case ApbMode::None: return "none";
+    case ApbMode::Soft: return "soft";
+    case ApbMode::Hard: return "hard";
+    case ApbMode::Timed: return "timed";
+  }
+  return "none";
+}
+
+const char* card_format(CardFormat f) {
+  switch (f) {
+    case CardFormat::H10301_26: return "H10301";
+    case CardFormat::H10304_37: return "H10304";
+    case CardFormat::Corporate1000_35: return "C1000";
+    case CardFormat::FacilityAndNumber: return "facility_number";
+  }
+  return "facility_number";
+}
+
+const char* clearance(ClearanceStatus s) {
+  switch (s) {
+    case ClearanceStatus::None: return "none";
+    case ClearanceStatus::Pending: return "pending";
+    case ClearanceStatus::Cleared: return "cleared";
+    case ClearanceStatus::Denied: return "denied";
+  }
+  return "none";
+}
+
+const char* device_kind(DeviceKind k) {
+  switch (k) {
+    case DeviceKind::DoorController: return "door_controller";
+    case DeviceKind::RackController: return "rack_controller";
+    case DeviceKind::RfidReader: return "rfid_reader";
+    case DeviceKind::Reader: return "reader";
+  }
+  return "reader";
+}
+
+template <class Ids>
+Json ids(const Ids& list) {
+  Json out = Json::array();
+  for (const auto& id : list) out.push_back(id.str());
+  return out;
+}
+
+Json readers(const std::vector<ReaderDef>& list) {
+  Json out = Json::array();
+  for (const auto& r : list) {
+    Json reads = Json::array();
+    if ((r.reads & kReadsBadge) != 0) reads.push_back("badge");
+    if ((r.reads & kReadsPin) != 0) reads.push_back("pin");
+    if ((r.reads & kReadsBiometric) != 0) reads.push_back("biometric");
+    out.push_back(
+        {{"id", r.id.str()}, {"side", r.side == ReaderSide::Entry ? "entry" : "exit"}, {"reads", reads}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string write_site_json(const SiteDefinition& site) {
+  Json j;
+  j["format"] = "portcullis-site/1";
+  j["site_id"] = site.site_id;
+  j["name"] = site.name;
+  j["version"] = site.version;
+  const auto& s = site.settings;
+  Json tz{{"utc_offset", offset(s.time_zone.std_offset_minutes)}};
+  if (s.time_zone.dst) {
+    tz["dst"] = {{"start", transition(s.time_zone.dst->start)},
+                 {"end", transition(s.time_zone.dst->end)},
+                 {"save_minutes", s.time_zone.dst->save_minutes}};
+  }
+  j["time_zone"] = tz;
+  j["holidays"] = Json::array();
+  for (const auto& d : s.holidays) j["holidays"].push_back(date(d));
+  j["settings"] = {{"factor_window_s", s.factor_window_s},
+                   {"pin_max_failures", s.pin_max_failures},
+                   {"jit_request_ttl_s", s.jit_request_ttl_s},
+                   {"jit_max_duration_s", s.jit_max_duration_s},
+                   {"bind_readers_to_devices", s.bind_readers_to_devices}};
+  j["tiers"] = Json::array();
+  for (const auto& t : site.tiers) {
+    Json any = Json::array();
+    for (const auto& set : t.any_of) {
+      Json factors = Json::array();
+      for (Factor f : set) factors.push_back(factor(f));
+      any.push_back(factors);
+    }
+    j["tiers"].push_back({{"tier", t.tier},
+                          {"any_of", any},
+                          {"clearance_required", t.clearance_required},
+                          {"two_person", t.two_person}});
+  }
+  j["zones"] = Json::array();
+  for (const auto& z : site.zones) {
+    j["zones"].push_back({{"id", z.id.str()},
+                          {"name", z.name},
+                          {"parent", z.parent.empty() ? Json(nullptr) : Json(z.parent.str())},
+                          {"tier", z.tier},
+                          {"anti_passback", apb(z.apb)},
+                          {"apb_timeout_s", z.apb_timeout_s},
+                          {"min_occupancy", z.min_occupancy}});
+  }
+  j["portals"] = Json::array();
+  for (const auto& p : site.portals) {
+    j["portals"].push_back({{"id", p.id.str()},
+                            {"name", p.name},
+                            {"from", p.from.str()},
+                            {"to", p.to.str()},
+                            {"held_open_s", p.held_open_s},
+                            {"readers", readers(p.readers)}});
+  }
+  j["racks"] = Json::array();
+  for (const auto& r : site.racks) {
+    j["racks"].push_back({{"id", r.id.str()},
+                          {"name", r.name},
+                          {"zone", r.zone.str()},
+                          {"tier", r.tier},
+                          {"two_person", r.two_person},
+                          {"lock_device", r.lock_device.str()},
+                          {"contact_device", r.contact_device.str()},
+                          {"readers", readers(r.readers)}});
+  }
+  j["mantraps"] = Json::array();
+  for (const auto& m : site.mantraps) {
+    j["mantraps"].push_back({{"id", m.id.str()},
+                             {"vestibule", m.vestibule.str()},
+                             {"portals", ids(m.portals)},
+                             {"max_dwell_s", m.max_dwell_s}});
+  }
+  j["people"] = Json::array();
+  for (const auto& p : site.people) {
+    Json person{
+        {"id", p.id.str()}, {"name", p.name}, {"role", p.role}, {"status", p.revoked ? "revoked" : "active"}};
+    Json c{{"status", clearance(p.clearance.status)}};
+    if (p.clearance.expires) c["expires"] = instant(*p.clearance.expires);
+    person["clearance"] = c;
+    person["cards"] = Json::array();
+    for (const auto& card : p.cards) {
+      Json jc{{"id", card.id.str()},
+              {"format", card_format(card.format)},
+              {"facility", card.facility},
+              {"number", card.number}};
+      if (!card.raw_bits.empty()) jc["raw_bits"] = card.raw_bits;
+      jc["revoked"] = card.revoked;
+      person["cards"].push_back(jc);
+    }
+    person["biometrics"] = Json::array();
+    for (const auto& b : p.biometrics) {
+      person["biometrics"].push_back(
+          {{"id", b.id.str()}, {"template_id", b.template_id}, {"revoked", b.revoked}});
+    }
+    if (!p.pin_hash.empty()) person["pin_hash"] = p.pin_hash;
+    if (!p.duress_pin_hash.empty()) person["duress_pin_hash"] = p.duress_pin_hash;
+    j["people"].push_back(person);
+  }
+  j["groups"] = Json::array();
+  for (const auto& g : site.groups)
+    j["groups"].push_back({{"id", g.id.str()}, {"name", g.name}, {"members", ids(g.members)}});
+  j["schedules"] = Json::array();
+  static constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  for (const auto& sc : site.schedules) {
+    Json windows = Json::array();
+    for (const auto& w : sc.windows) {
+      Json days = Json::array();
+      for (unsigned d = 0; d < 7; ++d) {
+        if (((w.days >> d) & 1U) != 0) days.push_back(kDays[d]);
+      }
+      windows.push_back({{"days", days}, {"start", hh_mm(w.start_minute)}, {"end", hh_mm(w.end_minute)}});
+    }
+    j["schedules"].push_back({{"id", sc.id.str()},
+                              {"name", sc.name},
+                              {"closed_on_holidays", sc.closed_on_holidays},
+                              {"windows", windows}});
+  }
+  j["grants"] = Json::array();
+  for (const auto& g : site.grants) {
+    Json grant{{"id", g.id.str()}};
+    if (!g.person.empty()) grant["person"] = g.person.str();
+    if (!g.group.empty()) grant["group"] = g.group.str();
+    grant["effect"] = g.effect == GrantEffect::Allow ? "allow" : "deny";
+    grant["zones"] = ids(g.zones);
+    grant["racks"] = ids(g.racks);
+    grant["include_subzones"] = g.include_subzones;
+    if (!g.schedule.empty()) grant["schedule"] = g.schedule.str();
+    if (g.valid_from) grant["valid_from"] = instant(*g.valid_from);
+    if (g.valid_until) grant["valid_until"] = instant(*g.valid_until);
+    grant["revoked"] = g.revoked;
+    j["grants"].push_back(grant);
+  }
+  j["devices"] = Json::array();
+  for (const auto& d : site.devices) {
+    j["devices"].push_back({{"id", d.id.str()},
+                            {"kind", device_kind(d.kind)},
+                            {"readers", ids(d.readers)},
+                            {"portals", ids(d.portals)},
+                            {"racks", ids(d.racks)},
+                            {"token_sha256", d.token_sha256}});
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace portcullis::site_file
