@@ -168,6 +168,43 @@ TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
   EXPECT_EQ(first.at("seq").get<std::int64_t>(), last + 1);
 }
 
+TEST_F(OperatorE2E, RevocationAppliesToTheVeryNextDecision) {
+  const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
+  const auto token = testing::sign_in(*client, supervisor);
+  const auto before = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  ASSERT_EQ(json::parse(before.body).at("outcome").at("decision").at("verdict"), "grant") << before.body;
+  const auto revoke =
+      client->post_json("/api/v1/people/alice-nguyen/revoke", R"({"reason":"left the company"})", token);
+  ASSERT_EQ(revoke.status, 200) << revoke.body;
+  const auto after = client->post_json("/api/v1/events", badge(2, "rdr-lobby-in", 10001), device_token);
+  const auto decision = json::parse(after.body).at("outcome").at("decision");
+  EXPECT_EQ(decision.at("verdict"), "deny");
+  EXPECT_EQ(decision.at("reason"), "person_revoked");
+  // A restart rebuilds the revocation from history.
+  server->stop();
+  server->start();
+  client::HttpsClient fresh{"localhost", server->port(), client::ClientTls{testing::test_tls().ca, "", ""}};
+  const auto later = fresh.post_json("/api/v1/events", badge(3, "rdr-lobby-in", 10001), device_token);
+  EXPECT_EQ(json::parse(later.body).at("outcome").at("decision").at("reason"), "person_revoked") << later.body;
+}
+
+TEST_F(OperatorE2E, NobodyApprovesTheirOwnJustInTimeRequest) {
+  const auto sam = testing::create_operator(*server, "sam", "supervisor");
+  const auto sue = testing::create_operator(*server, "sue", "supervisor");
+  const auto sam_token = testing::sign_in(*client, sam);
+  const auto sue_token = testing::sign_in(*client, sue);
+  const auto request = client->post_json(
+      "/api/v1/jit-requests", R"({"person":"alice-nguyen","zone":"compute-hall","reason":"disk swap","duration_s":3600})",
+      sam_token);
+  ASSERT_EQ(request.status, 201) << request.body;
+  const std::string id = json::parse(request.body).at("id");
+  const auto self = client->post_json("/api/v1/jit-requests/" + id + "/approve", R"({"comment":"ok"})", sam_token);
+  EXPECT_EQ(self.status, 409) << self.body;
+  EXPECT_EQ(json::parse(self.body).at("error").at("message"), "self_approval");
+  const auto other = client->post_json("/api/v1/jit-requests/" + id + "/approve", R"({"comment":"ok"})", sue_token);
+  EXPECT_EQ(other.status, 200) << other.body;
+}
+
 TEST_F(OperatorE2E, StreamRefusesMissingTokenAndForeignOrigin) {
   auto ws = stream();
   EXPECT_THROW(ws.connect("/api/v1/stream", ""), std::runtime_error);

@@ -2,7 +2,9 @@
 
 #include <set>
 
+#include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
+#include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/json/rfc3339.hpp"
 #include "portcullis/operators/authorization_matrix.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
@@ -53,7 +55,52 @@ void OperatorApi::alarm_change(bool acknowledge, const http::HttpRequest& reques
   }
 }
 
+void OperatorApi::policy_action(const std::string& route, const http::HttpRequest& request,
+                                const std::string& target, const operators::Principal& who,
+                                http::Responder respond) {
+  const auto new_id = "jit-" + operators::crypto::random_token().substr(0, 12);
+  auto parsed = json::parse_action_request(route, target, request.body, new_id);
+  if (auto* error = std::get_if<json::FieldError>(&parsed)) {
+    return respond(http::json_error(400, error->field, error->message));
+  }
+  ingest::OperatorCommand command;
+  command.kind = ingest::OperatorCommand::Kind::PolicyAction;
+  command.operator_id = who.operator_id.str();
+  command.action = std::get<core::OperatorAction>(parsed);
+  command.actor.id = who.operator_id;
+  command.actor.person = who.person;
+  // The matrix already let only approvers reach the approve routes; the engine re-checks on replay.
+  command.actor.may_approve = who.has_role_in({operators::Role::Supervisor, operators::Role::Admin});
+  const bool is_request = route == "request_jit";
+  command.done = [respond, is_request, new_id](ingest::CommandResult result) {
+    if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
+    if (is_request) return respond(ok("{\"id\":\"" + new_id + "\",\"outcome\":" + result.body_json + "}", 201));
+    respond(ok("{\"outcome\":" + result.body_json + "}"));
+  };
+  if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
+}
+
 void OperatorApi::register_routes(SecuredRouter& router, const http::Router& plain) {
+  const std::pair<const char*, const char*> actions[] = {
+      {"/api/v1/people/{id}/revoke", "revoke_person"},
+      {"/api/v1/credentials/{id}/revoke", "revoke_credential"},
+      {"/api/v1/grants/{id}/revoke", "revoke_grant"},
+      {"/api/v1/jit-requests", "request_jit"},
+      {"/api/v1/jit-requests/{id}/approve", "approve_jit"},
+      {"/api/v1/presence/{person}/forgive", "forgive"},
+      {"/api/v1/lockdown", "lockdown"},
+      {"/api/v1/lockdown/release", "release"},
+  };
+  for (const auto& [pattern, route] : actions) {
+    router.add("POST", pattern,
+               [this, action = std::string(route)](const http::HttpRequest& request, const http::RouteParams& params,
+                                                   const operators::Principal& who, http::Responder respond) {
+                 std::string target;
+                 if (auto it = params.find("id"); it != params.end()) target = it->second;
+                 if (auto it = params.find("person"); it != params.end()) target = it->second;
+                 policy_action(action, request, target, who, std::move(respond));
+               });
+  }
   router.add("POST", "/api/v1/auth/login",
              [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {

@@ -8,6 +8,7 @@
 
 #include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
+#include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/ledger/event_record.hpp"
 #include "portcullis/storage/event_store.hpp"
 
@@ -150,6 +151,13 @@ void Sequencer::connect_and_rebuild() {
       }
       auto& last = last_seq_by_device_[*record.device_id];
       last = std::max(last, *record.device_seq);
+    } else if (record.source == ledger::Source::Operator && record.type.rfind("policy.", 0) == 0) {
+      if (auto stored = json::action_from_stored_json(record.payload)) {
+        auto outcome = engine_->apply(stored->action, update.at, stored->actor);
+        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
+        }
+      }
     } else if (record.type == "alarm.acknowledged" || record.type == "alarm.resolved") {
       if (auto change = json::parse_alarm_change_payload(record.payload)) {
         if (record.type == "alarm.acknowledged") {
@@ -225,6 +233,32 @@ void Sequencer::process(std::deque<Work>& batch) {
 
   try {
     for (auto& work : batch) {
+      if (auto* command = std::get_if<OperatorCommand>(&work);
+          command != nullptr && command->kind == OperatorCommand::Kind::PolicyAction && command->action) {
+        // Applied and refused actions alike are recorded: a refused self-approval is audit evidence too.
+        const auto at = core::from_unix_micros(received_us);
+        const auto outcome = engine_->apply(*command->action, at, command->actor);
+        ledger::EventRecord record;
+        record.source = ledger::Source::Operator;
+        record.type = std::string("policy.") + core::type_name(*command->action);
+        record.payload = json::stored_action_json(*command->action, command->actor);
+        record.outcome = json::outcome_json(outcome);
+        seal_next(record);
+        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+          updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
+        }
+        CommandResult result;
+        if (outcome.decision && outcome.decision->verdict == core::Verdict::Deny) {
+          result.status = 409;
+          result.field = "action";
+          result.message = std::string(core::to_string(outcome.decision->reason));
+        } else {
+          result.body_json = record.outcome;
+        }
+        records.push_back(std::move(record));
+        commands_answered.emplace_back(command, std::move(result));
+        continue;
+      }
       if (auto* command = std::get_if<OperatorCommand>(&work)) {
         const bool acknowledge = command->kind == OperatorCommand::Kind::AcknowledgeAlarm;
         const auto check = acknowledge ? alarms_.can_acknowledge(command->target, command->comment)

@@ -20,6 +20,8 @@ class OperatorApi {
   void register_routes(SecuredRouter& router, const http::Router& plain);
 
  private:
+  void policy_action(const std::string& route, const http::HttpRequest& request, const std::string& target,
+                     const operators::Principal& who, http::Responder respond);
   void alarm_change(bool acknowledge, const http::HttpRequest& request, const std::string& id,
                     const operators::Principal& who, http::Responder respond);
 

@@ -8,6 +8,7 @@
 #include "portcullis/core/alarms/alarm_book.hpp"
 #include "portcullis/core/device_event.hpp"
 #include "portcullis/core/outcome.hpp"
+#include "portcullis/core/policy/operator_action.hpp"
 
 namespace portcullis::ingest {
 
@@ -56,9 +57,11 @@ struct CommandResult {
 
 // An operator's change, decided in order with device events and durably recorded before it is answered.
 struct OperatorCommand {
-  enum class Kind { AcknowledgeAlarm, ResolveAlarm };
+  enum class Kind { AcknowledgeAlarm, ResolveAlarm, PolicyAction };
   Kind kind = Kind::AcknowledgeAlarm;
   std::string operator_id;
+  std::optional<core::OperatorAction> action;  // PolicyAction: revocations, JIT grants, lockdown...
+  core::Actor actor;
   std::string target;  // the alarm id
   std::string comment;
   std::function<void(CommandResult)> done;  // on the sequencer thread: hand over, never block
