@@ -7,7 +7,11 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "portcullis/audit/signing.hpp"
 
@@ -46,10 +50,51 @@ ChainRange read_range(pqxx::transaction_base& tx, const std::string& site_id, co
   return range;
 }
 
-struct FileCloser {
-  void operator()(FILE* f) const noexcept {
-    if (f != nullptr) std::fclose(f);
+// The export file: written in large chunks, with writeback started as it grows (sync_file_range) so the
+// final fsync does not have to flush a whole multi-GB report at once, and so dirty pages stay bounded.
+class OutputFile {
+ public:
+  explicit OutputFile(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
   }
+  ~OutputFile() { close(); }
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  void write(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const auto n = ::write(fd_, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+      written_ += n;
+    }
+    if (written_ - started_ >= kWindow) {
+      // Wait for the window before the previous one, then start writing back the latest.
+      if (started_ >= kWindow) {
+        ::sync_file_range(fd_, started_ - kWindow, kWindow,
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+      }
+      ::sync_file_range(fd_, started_, written_ - started_, SYNC_FILE_RANGE_WRITE);
+      started_ = written_;
+    }
+  }
+  void finish() {
+    if (::fsync(fd_) != 0) throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(errno));
+    close();
+  }
+  void close() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  static constexpr off_t kWindow = 32 << 20;
+  std::string path_;
+  int fd_ = -1;
+  off_t written_ = 0;
+  off_t started_ = 0;
 };
 
 }  // namespace
@@ -98,26 +143,19 @@ ExportResult export_report(const ExportRequest& request) {
   if (auto problem = validate(request.kind, request.filter)) throw std::invalid_argument(*problem);
 
   const std::string partial = request.out_path + ".partial";
-  std::unique_ptr<FILE, FileCloser> out{std::fopen(partial.c_str(), "wb")};
-  if (!out) throw std::runtime_error("cannot create " + partial);
+  OutputFile out{partial};
   Sha256 sha;
   pqxx::connection connection{request.database};
   ExportResult result;
   try {
-    result.stream =
-        stream_report(connection, request.site_id, request.kind, request.filter, request.format,
-                      [&](std::string_view chunk) {
-                        sha.update(chunk);
-                        if (std::fwrite(chunk.data(), 1, chunk.size(), out.get()) != chunk.size()) {
-                          throw std::runtime_error("cannot write " + partial);
-                        }
-                      });
-    if (std::fflush(out.get()) != 0 || ::fsync(::fileno(out.get())) != 0) {
-      throw std::runtime_error("cannot write " + partial);
-    }
-    out.reset();
+    result.stream = stream_report(connection, request.site_id, request.kind, request.filter, request.format,
+                                  [&](std::string_view chunk) {
+                                    sha.update(chunk);
+                                    out.write(chunk);
+                                  });
+    out.finish();
   } catch (...) {
-    out.reset();
+    out.close();
     std::filesystem::remove(partial);
     throw;
   }
