@@ -1,0 +1,485 @@
+// portcullis-gateway: the I/O shell around the pure gateway core. Reads OSDP bytes from a reader bus (TCP
+// via Boost.Asio, a serial device file, a file or stdin), deframes and translates them, and posts the events
+// in batches to the device API over HTTPS. Two threads: this one reads the bus (it must never stall behind a
+// slow server, or a serial line's kernel buffer overflows); a sender thread drains the outbound buffer.
+#include <fcntl.h>
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "portcullis/adapters/osdp_deframer.hpp"
+#include "portcullis/client/https_client.hpp"
+#include "portcullis/gateway/config.hpp"
+#include "portcullis/gateway/osdp_script.hpp"
+#include "portcullis/gateway/outbound_buffer.hpp"
+#include "portcullis/gateway/output.hpp"
+#include "portcullis/gateway/security_watch.hpp"
+#include "portcullis/gateway/translator.hpp"
+
+namespace gw = portcullis::gateway;
+namespace osdp = portcullis::adapters::osdp;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: portcullis-gateway --server https://HOST:PORT --ca FILE --token-file FILE --device-id ID\n"
+    "                          --map FILE (--tcp HOST:PORT | --input FILE|-)\n"
+    "                          [--commissioning-until RFC3339] [--state-dir DIR] [--baud N]\n"
+    "                          [--buffer N] [--drain-seconds N] [--cert FILE --key FILE]\n"
+    "       portcullis-gateway encode [SCRIPT|-]   (OSDP reply script -> wire bytes on stdout)\n"
+    "Reads OSDP replies from a reader bus and posts them as device-API events (docs/device-adapters.md).\n";
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_signal(int) {
+  g_stop = 1;
+}
+
+std::mutex g_log_mutex;
+void log_line(const std::string& line) {
+  std::lock_guard lock{g_log_mutex};
+  std::cerr << gw::format_rfc3339(gw::WallClock::now()) << " portcullis-gateway: " << line << std::endl;
+}
+
+// Logs a repeated message the 1st, 2nd, 4th, 8th... and every 1000th time, with its count: a noisy bus must
+// not flood the log. Alarms are always logged.
+class ThrottledLog {
+ public:
+  void operator()(const std::string& line) {
+    if (line.rfind("ALARM", 0) == 0) return log_line(line);
+    if (counts_.size() > 1000) counts_.clear();
+    const auto n = ++counts_[line];
+    if ((n & (n - 1)) == 0 || n % 1000 == 0)
+      log_line(n == 1 ? line : line + " (" + std::to_string(n) + " times)");
+  }
+
+ private:
+  std::map<std::string, std::uint64_t> counts_;
+};
+
+struct Args {
+  std::string server, ca, token_file, device_id, map, tcp, input, commissioning_until, cert, key;
+  std::string state_dir = ".";
+  unsigned baud = 0;
+  std::size_t buffer = 10'000;
+  int drain_seconds = 30;
+};
+
+[[noreturn]] void usage_error(const std::string& why) {
+  std::cerr << "portcullis-gateway: " << why << "\n" << kUsage;
+  std::exit(2);
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    }
+    if (i + 1 >= argc) usage_error(flag + " needs a value");
+    const std::string value = argv[++i];
+    auto number = [&](long lo, long hi) {
+      try {
+        std::size_t used = 0;
+        const long n = std::stol(value, &used);
+        if (used == value.size() && n >= lo && n <= hi) return n;
+      } catch (const std::exception&) {
+      }
+      usage_error(flag + ": expected a number from " + std::to_string(lo) + " to " + std::to_string(hi));
+    };
+    if (flag == "--server")
+      a.server = value;
+    else if (flag == "--ca")
+      a.ca = value;
+    else if (flag == "--token-file")
+      a.token_file = value;
+    else if (flag == "--device-id")
+      a.device_id = value;
+    else if (flag == "--map")
+      a.map = value;
+    else if (flag == "--tcp")
+      a.tcp = value;
+    else if (flag == "--input")
+      a.input = value;
+    else if (flag == "--commissioning-until")
+      a.commissioning_until = value;
+    else if (flag == "--state-dir")
+      a.state_dir = value;
+    else if (flag == "--cert")
+      a.cert = value;
+    else if (flag == "--key")
+      a.key = value;
+    else if (flag == "--baud")
+      a.baud = static_cast<unsigned>(number(1200, 230400));
+    else if (flag == "--buffer")
+      a.buffer = static_cast<std::size_t>(number(1, 10'000'000));
+    else if (flag == "--drain-seconds")
+      a.drain_seconds = static_cast<int>(number(0, 86400));
+    else
+      usage_error("unknown option " + flag);
+  }
+  if (a.server.empty() || a.ca.empty() || a.token_file.empty() || a.device_id.empty() || a.map.empty())
+    usage_error("--server, --ca, --token-file, --device-id and --map are required");
+  if (a.tcp.empty() == a.input.empty()) usage_error("give exactly one of --tcp HOST:PORT and --input FILE|-");
+  if (a.cert.empty() != a.key.empty()) usage_error("--cert and --key go together");
+  return a;
+}
+
+std::string read_file(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(std::string("cannot read ") + what + " " + path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string trimmed(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+// "HOST:PORT" or "[V6]:PORT" -> (host, port). Throws std::invalid_argument.
+std::pair<std::string, unsigned short> host_port(std::string text, const std::string& what,
+                                                 unsigned short default_port = 0) {
+  std::string host = text;
+  long port = default_port;
+  const auto colon = text.rfind(':');
+  const auto bracket = text.find(']');
+  if (colon != std::string::npos && (bracket == std::string::npos || colon > bracket)) {
+    host = text.substr(0, colon);
+    try {
+      std::size_t used = 0;
+      port = std::stol(text.substr(colon + 1), &used);
+      if (used != text.size() - colon - 1) port = -1;
+    } catch (const std::exception&) {
+      port = -1;
+    }
+  }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty() || port <= 0 || port > 65535)
+    throw std::invalid_argument("bad " + what + " '" + text + "'");
+  return {host, static_cast<unsigned short>(port)};
+}
+
+speed_t baud_constant(unsigned baud) {
+  switch (baud) {
+    case 1200: return B1200;
+    case 2400: return B2400;
+    case 4800: return B4800;
+    case 9600: return B9600;
+    case 19200: return B19200;
+    case 38400: return B38400;
+    case 57600: return B57600;
+    case 115200: return B115200;
+    case 230400: return B230400;
+    default: throw std::invalid_argument("--baud: unsupported rate " + std::to_string(baud));
+  }
+}
+
+// The sender thread's shared state.
+struct Shared {
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool input_done = false;
+  Steady::time_point drain_deadline = Steady::time_point::max();
+};
+
+void sender_loop(Shared& shared, gw::OutboundBuffer& buffer, portcullis::client::HttpsClient& client,
+                 const std::string& token) {
+  std::unique_lock lock{shared.mutex};
+  for (;;) {
+    const auto now = Steady::now();
+    auto batch = buffer.next_batch(now);
+    if (!batch) {
+      if (shared.input_done && (buffer.empty() || now >= shared.drain_deadline)) return;
+      auto until = buffer.empty() ? now + std::chrono::seconds{1} : std::max(buffer.retry_at(), now);
+      until = std::min(until, shared.drain_deadline);
+      shared.wake.wait_until(lock, until);
+      continue;
+    }
+    lock.unlock();
+    std::optional<portcullis::client::HttpReply> reply;
+    std::string failure;
+    try {
+      reply = client.post_json("/api/v1/events", batch->body, token);
+    } catch (const std::exception& e) {
+      failure = e.what();
+      if (const auto detail = failure.find(" [system:"); detail != std::string::npos) failure.resize(detail);
+    }
+    lock.lock();
+    if (reply)
+      buffer.on_answer(*batch, reply->status, reply->body, Steady::now());
+    else
+      buffer.on_network_error(*batch, failure, Steady::now());
+  }
+}
+
+// One byte source: a file descriptor we can poll, reopened for TCP after a disconnect.
+class Source {
+ public:
+  explicit Source(const Args& args) : args_(args) {}
+  ~Source() { close_fd(); }
+
+  // Opens (or reconnects). Returns false when it failed (logged); TCP callers retry with backoff.
+  bool open() {
+    close_fd();
+    if (!args_.input.empty()) {
+      if (args_.input == "-") {
+        fd_ = 0;
+        owned_ = false;
+        return true;
+      }
+      fd_ = ::open(args_.input.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC);
+      if (fd_ < 0) throw std::runtime_error("cannot open " + args_.input + ": " + std::strerror(errno));
+      owned_ = true;
+      if (::isatty(fd_)) configure_tty();
+      return true;
+    }
+    try {
+      const auto [host, port] = host_port(args_.tcp, "--tcp");
+      boost::asio::ip::tcp::resolver resolver{io_};
+      socket_.emplace(io_);
+      boost::asio::connect(*socket_, resolver.resolve(host, std::to_string(port)));
+      socket_->set_option(boost::asio::socket_base::keep_alive(true));
+      fd_ = socket_->native_handle();
+      owned_ = false;
+      log_line("connected to the reader bus at " + args_.tcp);
+      return true;
+    } catch (const std::exception& e) {
+      socket_.reset();
+      log_line("cannot connect to the reader bus at " + args_.tcp + ": " + e.what());
+      return false;
+    }
+  }
+  [[nodiscard]] int fd() const noexcept { return fd_; }
+  [[nodiscard]] bool reconnects() const noexcept { return !args_.tcp.empty(); }
+
+ private:
+  void configure_tty() {
+    termios t{};
+    if (::tcgetattr(fd_, &t) != 0)
+      throw std::runtime_error("tcgetattr " + args_.input + ": " + std::strerror(errno));
+    ::cfmakeraw(&t);
+    t.c_cflag |= CLOCAL | CREAD;
+    if (args_.baud != 0) {
+      ::cfsetispeed(&t, baud_constant(args_.baud));
+      ::cfsetospeed(&t, baud_constant(args_.baud));
+    }
+    if (::tcsetattr(fd_, TCSANOW, &t) != 0)
+      throw std::runtime_error("tcsetattr " + args_.input + ": " + std::strerror(errno));
+  }
+  void close_fd() {
+    if (socket_) {
+      boost::system::error_code ignored;
+      socket_->close(ignored);
+      socket_.reset();
+    } else if (owned_ && fd_ >= 0) {
+      ::close(fd_);
+    }
+    fd_ = -1;
+    owned_ = false;
+  }
+
+  const Args& args_;
+  boost::asio::io_context io_;
+  std::optional<boost::asio::ip::tcp::socket> socket_;
+  int fd_ = -1;
+  bool owned_ = false;
+};
+
+int run(const Args& args) {
+  const auto config = gw::parse_config(read_file(args.map, "map file"));
+  const auto token = trimmed(read_file(args.token_file, "token file"));
+  if (token.empty()) throw std::runtime_error("token file " + args.token_file + " is empty");
+  gw::SecurityPolicy policy;
+  if (!args.commissioning_until.empty()) {
+    policy.commissioning_until = gw::parse_rfc3339(args.commissioning_until);
+    if (!policy.commissioning_until)
+      throw std::invalid_argument("--commissioning-until: expected RFC 3339, e.g. 2026-11-27T18:00:00Z");
+  }
+  if (args.server.rfind("https://", 0) != 0) throw std::invalid_argument("--server must start with https://");
+  std::string authority = args.server.substr(8);
+  if (const auto slash = authority.find('/'); slash != std::string::npos) authority.resize(slash);
+  const auto [host, port] = host_port(authority, "--server", 443);
+
+  gw::FileSeqStore seq_store{args.state_dir + "/gateway-" + args.device_id + ".seq"};
+  const auto fresh_seq =
+      std::chrono::duration_cast<std::chrono::microseconds>(gw::WallClock::now().time_since_epoch()).count();
+  gw::OutboundOptions options;
+  options.capacity = args.buffer;
+  gw::OutboundBuffer buffer{args.device_id, seq_store, options, fresh_seq, log_line};
+  log_line("device " + args.device_id + ", " + std::to_string(config.readers.size()) +
+           " reader mapping(s), next seq " + std::to_string(buffer.next_seq()) + " (state " +
+           seq_store.path() + "), buffer " + std::to_string(args.buffer) + " events" +
+           (policy.commissioning_until
+                ? ", commissioning window until " + gw::format_rfc3339(*policy.commissioning_until)
+                : std::string(", no commissioning window")));
+
+  portcullis::client::HttpsClient client{host, port,
+                                         portcullis::client::ClientTls{args.ca, args.cert, args.key}};
+  Shared shared;
+  std::thread sender{[&] { sender_loop(shared, buffer, client, token); }};
+
+  gw::Translator translator{config};
+  gw::SecurityWatch watch{config, policy};
+  osdp::Deframer deframer;
+  ThrottledLog throttled;
+  std::uint64_t frames = 0, framing_errors = 0, events = 0;
+
+  auto deliver = [&](gw::Output out) {
+    for (const auto& n : out.notices) throttled(n);
+    if (out.events.empty()) return;
+    std::lock_guard lock{shared.mutex};
+    for (auto& e : out.events) {
+      try {
+        (void)buffer.enqueue(std::move(e));
+        ++events;
+      } catch (const std::exception& ex) {
+        throttled(std::string("ALARM: event lost: ") + ex.what());
+      }
+    }
+    shared.wake.notify_all();
+  };
+  auto handle = [&](std::vector<portcullis::adapters::Result<osdp::Frame>> results) {
+    for (const auto& r : results) {
+      const auto now = gw::WallClock::now();
+      if (!r.ok()) {
+        ++framing_errors;
+        throttled("framing error on the reader bus: " + std::string(to_string(r.error().code)));
+        continue;
+      }
+      ++frames;
+      auto out = watch.observe(r.value(), now);
+      out.append(translator.on_frame(r.value(), now));
+      deliver(std::move(out));
+    }
+  };
+
+  Source source{args};
+  auto reconnect_delay = std::chrono::seconds{1};
+  bool connected = source.open();
+  std::vector<std::uint8_t> chunk(4096);
+  auto last_byte = Steady::now();
+  constexpr auto kInterCharacterTimeout = std::chrono::milliseconds{50};
+  while (g_stop == 0) {
+    if (!connected) {
+      for (auto waited = std::chrono::milliseconds{0}; waited < reconnect_delay && g_stop == 0;
+           waited += std::chrono::milliseconds{100})
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+      if (g_stop != 0) break;
+      connected = source.open();
+      reconnect_delay =
+          connected ? std::chrono::seconds{1} : std::min(reconnect_delay * 2, std::chrono::seconds{30});
+      continue;
+    }
+    pollfd p{source.fd(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, 50);
+    const auto steady_now = Steady::now();
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
+    }
+    if (ready == 0) {
+      if (deframer.buffered() > 0 && steady_now - last_byte >= kInterCharacterTimeout)
+        handle(deframer.flush());
+      deliver(translator.expire(gw::WallClock::now()));
+      continue;
+    }
+    const auto n = ::read(source.fd(), chunk.data(), chunk.size());
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) {
+      handle(deframer.flush());
+      if (n < 0) log_line(std::string("reader bus read error: ") + std::strerror(errno));
+      if (!source.reconnects()) break;  // end of file / stdin: drain and exit
+      log_line("reader bus connection closed; reconnecting");
+      deframer.reset();
+      connected = false;
+      continue;
+    }
+    last_byte = steady_now;
+    handle(deframer.push(std::span{chunk}.first(static_cast<std::size_t>(n))));
+  }
+  handle(deframer.flush());
+
+  {
+    std::lock_guard lock{shared.mutex};
+    shared.input_done = true;
+    shared.drain_deadline = Steady::now() + std::chrono::seconds{args.drain_seconds};
+    if (!buffer.empty())
+      log_line("input ended; delivering " + std::to_string(buffer.size()) + " buffered event(s) (at most " +
+               std::to_string(args.drain_seconds) + " s)");
+    shared.wake.notify_all();
+  }
+  sender.join();
+  const auto& c = buffer.counters();
+  const auto left = buffer.size();
+  log_line("done: " + std::to_string(frames) + " frame(s), " + std::to_string(framing_errors) +
+           " framing error(s), " + std::to_string(events) + " event(s); stored " + std::to_string(c.stored) +
+           ", duplicate " + std::to_string(c.duplicates) + ", refused " + std::to_string(c.dropped_refused) +
+           ", dropped at overflow " + std::to_string(c.dropped_overflow) + ", undelivered " +
+           std::to_string(left) + "; next seq " + std::to_string(buffer.next_seq()));
+  return left == 0 && c.dropped_refused == 0 && c.dropped_overflow == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int encode_main(int argc, char** argv) {
+  try {
+    const std::string path = argc > 2 ? argv[2] : "-";
+    std::string script;
+    if (path == "-") {
+      std::stringstream s;
+      s << std::cin.rdbuf();
+      script = s.str();
+    } else {
+      script = read_file(path, "script");
+    }
+    const auto bytes = gw::encode_osdp_script(script);
+    std::cout.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    std::cout.flush();
+    return std::cout ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "portcullis-gateway encode: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "encode") return encode_main(argc, argv);
+  const auto args = parse_args(argc, argv);
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR and the loop sees g_stop
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    return run(args);
+  } catch (const std::exception& e) {
+    log_line(std::string("error: ") + e.what());
+    return 1;
+  }
+}
