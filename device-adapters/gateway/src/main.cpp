@@ -44,7 +44,8 @@ constexpr const char* kUsage =
     "usage: portcullis-gateway --server https://HOST:PORT --ca FILE --token-file FILE --device-id ID\n"
     "                          --map FILE (--tcp HOST:PORT | --input FILE|-)\n"
     "                          [--commissioning-until RFC3339] [--state-dir DIR] [--baud N]\n"
-    "                          [--buffer N] [--drain-seconds N] [--cert FILE --key FILE]\n"
+    "                          [--buffer N] [--drain-seconds N] [--frame-timeout-ms N] [--cert FILE --key "
+    "FILE]\n"
     "       portcullis-gateway encode [SCRIPT|-]   (OSDP reply script -> wire bytes on stdout)\n"
     "Reads OSDP replies from a reader bus and posts them as device-API events (docs/device-adapters.md).\n";
 
@@ -81,6 +82,7 @@ struct Args {
   unsigned baud = 0;
   std::size_t buffer = 10'000;
   int drain_seconds = 30;
+  int frame_timeout_ms = 0;  // 0: 50 ms on a serial line or file, 250 ms over TCP (bridges add latency)
 };
 
 [[noreturn]] void usage_error(const std::string& why) {
@@ -382,7 +384,8 @@ int run(const Args& args) {
   bool connected = source.open();
   std::vector<std::uint8_t> chunk(4096);
   auto last_byte = Steady::now();
-  constexpr auto kInterCharacterTimeout = std::chrono::milliseconds{50};
+  const auto frame_timeout = std::chrono::milliseconds{
+      args.frame_timeout_ms != 0 ? args.frame_timeout_ms : (args.tcp.empty() ? 50 : 250)};
   while (g_stop == 0) {
     if (!connected) {
       for (auto waited = std::chrono::milliseconds{0}; waited < reconnect_delay && g_stop == 0;
@@ -402,8 +405,7 @@ int run(const Args& args) {
       throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
     }
     if (ready == 0) {
-      if (deframer.buffered() > 0 && steady_now - last_byte >= kInterCharacterTimeout)
-        handle(deframer.flush());
+      if (deframer.buffered() > 0 && steady_now - last_byte >= frame_timeout) handle(deframer.flush());
       deliver(translator.expire(gw::WallClock::now()));
       continue;
     }
