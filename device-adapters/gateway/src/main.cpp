@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -44,8 +45,8 @@ constexpr const char* kUsage =
     "usage: portcullis-gateway --server https://HOST:PORT --ca FILE --token-file FILE --device-id ID\n"
     "                          --map FILE (--tcp HOST:PORT | --input FILE|-)\n"
     "                          [--commissioning-until RFC3339] [--state-dir DIR] [--baud N]\n"
-    "                          [--buffer N] [--drain-seconds N] [--frame-timeout-ms N] [--cert FILE --key "
-    "FILE]\n"
+    "                          [--buffer N] [--drain-seconds N] [--frame-timeout-ms N]\n"
+    "                          [--heartbeat-seconds N] [--cert FILE --key FILE]\n"
     "       portcullis-gateway encode [SCRIPT|-]   (OSDP reply script -> wire bytes on stdout)\n"
     "Reads OSDP replies from a reader bus and posts them as device-API events (docs/device-adapters.md).\n";
 
@@ -82,7 +83,8 @@ struct Args {
   unsigned baud = 0;
   std::size_t buffer = 10'000;
   int drain_seconds = 30;
-  int frame_timeout_ms = 0;  // 0: 50 ms on a serial line or file, 250 ms over TCP (bridges add latency)
+  int heartbeat_seconds = 0;  // 0: no heartbeat events
+  int frame_timeout_ms = 0;   // 0: 50 ms on a serial line or file, 250 ms over TCP (bridges add latency)
 };
 
 [[noreturn]] void usage_error(const std::string& why) {
@@ -137,6 +139,10 @@ Args parse_args(int argc, char** argv) {
       a.buffer = static_cast<std::size_t>(number(1, 10'000'000));
     else if (flag == "--drain-seconds")
       a.drain_seconds = static_cast<int>(number(0, 86400));
+    else if (flag == "--frame-timeout-ms")
+      a.frame_timeout_ms = static_cast<int>(number(5, 10'000));
+    else if (flag == "--heartbeat-seconds")
+      a.heartbeat_seconds = static_cast<int>(number(0, 86400));
     else
       usage_error("unknown option " + flag);
   }
@@ -326,12 +332,16 @@ int run(const Args& args) {
   if (const auto slash = authority.find('/'); slash != std::string::npos) authority.resize(slash);
   const auto [host, port] = host_port(authority, "--server", 443);
 
+  std::filesystem::create_directories(args.state_dir);
   gw::FileSeqStore seq_store{args.state_dir + "/gateway-" + args.device_id + ".seq"};
   const auto fresh_seq =
       std::chrono::duration_cast<std::chrono::microseconds>(gw::WallClock::now().time_since_epoch()).count();
   gw::OutboundOptions options;
   options.capacity = args.buffer;
   gw::OutboundBuffer buffer{args.device_id, seq_store, options, fresh_seq, log_line};
+  // Fail now, not at the first card read, when the state directory is not writable. Saving the next seq as
+  // the mark is always safe: every seq issued so far is below it.
+  seq_store.save(buffer.next_seq());
   log_line("device " + args.device_id + ", " + std::to_string(config.readers.size()) +
            " reader mapping(s), next seq " + std::to_string(buffer.next_seq()) + " (state " +
            seq_store.path() + "), buffer " + std::to_string(args.buffer) + " events" +
@@ -384,6 +394,7 @@ int run(const Args& args) {
   bool connected = source.open();
   std::vector<std::uint8_t> chunk(4096);
   auto last_byte = Steady::now();
+  auto last_heartbeat = Steady::now();
   const auto frame_timeout = std::chrono::milliseconds{
       args.frame_timeout_ms != 0 ? args.frame_timeout_ms : (args.tcp.empty() ? 50 : 250)};
   while (g_stop == 0) {
@@ -407,6 +418,13 @@ int run(const Args& args) {
     if (ready == 0) {
       if (deframer.buffered() > 0 && steady_now - last_byte >= frame_timeout) handle(deframer.flush());
       deliver(translator.expire(gw::WallClock::now()));
+      if (args.heartbeat_seconds > 0 &&
+          steady_now - last_heartbeat >= std::chrono::seconds{args.heartbeat_seconds}) {
+        last_heartbeat = steady_now;
+        gw::Output beat;
+        beat.events.push_back({{"type", "heartbeat"}, {"time", gw::format_rfc3339(gw::WallClock::now())}});
+        deliver(std::move(beat));
+      }
       continue;
     }
     const auto n = ::read(source.fd(), chunk.data(), chunk.size());
