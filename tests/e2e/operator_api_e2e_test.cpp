@@ -205,6 +205,53 @@ TEST_F(OperatorE2E, NobodyApprovesTheirOwnJustInTimeRequest) {
   EXPECT_EQ(other.status, 200) << other.body;
 }
 
+TEST_F(OperatorE2E, SensitiveDoorCommandsNeedASecondOperatorAndReachTheDevice) {
+  const auto mantrap_token = server->enrol_device("ctl-mantrap");
+  // Devices enrolled while the server runs are picked up within 2 s.
+  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
+  const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  // A tier-2 office door: sent at once.
+  const auto office = client->post_json(
+      "/api/v1/commands", R"({"target":"office-door","command":"momentary_unlock","reason":"courier"})", gil);
+  ASSERT_EQ(office.status, 202) << office.body;
+  EXPECT_EQ(json::parse(office.body).at("status"), "sent");
+  // The compute hall (tier 3): waits for a second operator, who cannot be the requester.
+  const auto hall = client->post_json(
+      "/api/v1/commands", R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"stuck engineer"})", gil);
+  ASSERT_EQ(hall.status, 202) << hall.body;
+  EXPECT_EQ(json::parse(hall.body).at("status"), "pending_approval");
+  const std::string id = json::parse(hall.body).at("id");
+  EXPECT_TRUE(client->get("/api/v1/devices/me/commands", mantrap_token).body.find(id) == std::string::npos)
+      << "an unapproved command reached the door";
+  const auto self = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", gil);
+  EXPECT_EQ(self.status, 403) << "the guard approved their own command (or lacked the role): " << self.body;
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sam);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(json::parse(approved.body).at("status"), "sent");
+  const auto pending = client->get("/api/v1/devices/me/commands", mantrap_token);
+  EXPECT_NE(pending.body.find(id), std::string::npos) << pending.body;
+  const auto done =
+      client->post_json("/api/v1/devices/me/commands/" + id + "/result", R"({"status":"done"})", mantrap_token);
+  EXPECT_EQ(done.status, 200) << done.body;
+}
+
+TEST_F(OperatorE2E, AnEditedCommandVoidsItsApproval) {
+  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
+  const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto request = client->post_json(
+      "/api/v1/commands", R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"swap a disk"})", gil);
+  const std::string id = json::parse(request.body).at("id");
+  const auto edit = client->request(
+      "PUT", "/api/v1/commands/" + id, R"({"target":"cage-door","command":"unlock","reason":"swap a disk"})", gil);
+  ASSERT_EQ(edit.status, 200) << edit.body;
+  const auto approve = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sam);
+  EXPECT_EQ(approve.status, 409) << approve.body;
+  EXPECT_EQ(json::parse(approve.body).at("error").at("message"), "change_modified");
+}
+
 TEST_F(OperatorE2E, StreamRefusesMissingTokenAndForeignOrigin) {
   auto ws = stream();
   EXPECT_THROW(ws.connect("/api/v1/stream", ""), std::runtime_error);

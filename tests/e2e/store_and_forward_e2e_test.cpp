@@ -80,5 +80,26 @@ TEST(StoreAndForward, EveryEventArrivesExactlyOnceAcrossAnOutage) {
   EXPECT_TRUE(chain.intact) << chain.problem;
 }
 
+TEST(DayScenario, PassesItsOwnChecksAgainstTheServer) {
+  PORTCULLIS_REQUIRE_DATABASE();
+  testing::TestDatabase db;
+  testing::ServerProcess server{
+      db, {{"PORTCULLIS_SITE_FILE", testing::source_dir() + "/examples/datacenter.site.json"},
+           {"PORTCULLIS_SITE_ID", "ams-dc1"}}};
+  const auto dir = testing::test_tls().dir + "/tokens-" + db.name();
+  std::filesystem::create_directories(dir);
+  for (const auto* device : {"ctl-lobby", "ctl-office", "ctl-mantrap", "ctl-cage", "rack-ctl-w01", "rfid-loading-dock"}) {
+    std::ofstream(dir + "/" + device + ".token") << server.enrol_device(device);
+  }
+  server.start();
+  const auto cmd = testing::binary_dir() + "/simulators/sim/portcullis-sim play --check --quiet --speed 20 --server https://localhost:" +
+                   std::to_string(server.port()) + " --ca " + testing::test_tls().ca + " --tokens " + dir + " " +
+                   testing::source_dir() + "/simulators/scenarios/day-in-a-datacenter.json > " + dir + "/check.log 2>&1";
+  const int status = std::system(cmd.c_str());
+  std::ifstream log(dir + "/check.log");
+  const std::string text{std::istreambuf_iterator<char>(log), {}};
+  EXPECT_EQ(status, 0) << text;
+}
+
 }  // namespace
 }  // namespace portcullis

@@ -29,12 +29,14 @@ std::string bearer_hash(const http::HttpRequest& request) {
 }  // namespace
 
 OperatorApi::OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-                         std::string site_summary_json, std::function<std::string()> open_alarms_json)
+                         std::string site_summary_json, std::function<std::string()> open_alarms_json,
+                         CommandDesk& commands)
     : accounts_(accounts),
       sequencer_(sequencer),
       workers_(workers),
       site_summary_json_(std::move(site_summary_json)),
-      open_alarms_json_(std::move(open_alarms_json)) {}
+      open_alarms_json_(std::move(open_alarms_json)),
+      commands_(commands) {}
 
 void OperatorApi::alarm_change(bool acknowledge, const http::HttpRequest& request, const std::string& id,
                                const operators::Principal& who, http::Responder respond) {
@@ -164,6 +166,41 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
     };
   };
   router.add("POST", "/api/v1/operators/{id}/disable", operator_switch(true));
+
+  auto desk_reply = [](const DeskAnswer& a) {
+    if (!a.field.empty()) return http::json_error(a.status, a.field, a.message);
+    return ok(a.body_json, a.status);
+  };
+  router.add("POST", "/api/v1/commands",
+             [this, desk_reply](const http::HttpRequest& request, const http::RouteParams&,
+                                const operators::Principal& who, http::Responder respond) {
+               auto body = json::parse_door_command(request.body);
+               if (auto* e = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, e->field, e->message));
+               respond(desk_reply(commands_.request(std::get<json::DoorCommandBody>(body), who)));
+             });
+  router.add("PUT", "/api/v1/commands/{id}",
+             [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
+                                const operators::Principal& who, http::Responder respond) {
+               auto body = json::parse_door_command(request.body);
+               if (auto* e = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, e->field, e->message));
+               respond(desk_reply(commands_.edit(params.at("id"), std::get<json::DoorCommandBody>(body), who)));
+             });
+  router.add("POST", "/api/v1/approvals/{id}/approve",
+             [this, desk_reply](const http::HttpRequest&, const http::RouteParams& params,
+                                const operators::Principal& who, http::Responder respond) {
+               respond(desk_reply(commands_.approve(params.at("id"), who)));
+             });
+  router.add("GET", "/api/v1/devices/me/commands",
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
+                    http::Responder respond) { respond(ok(commands_.commands_for_device(who.device_id.str()))); });
+  router.add("POST", "/api/v1/devices/me/commands/{id}/result",
+             [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
+                                const operators::Principal& who, http::Responder respond) {
+               auto body = json::parse_command_result(request.body);
+               if (auto* e = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, e->field, e->message));
+               respond(desk_reply(commands_.device_result(who.device_id.str(), params.at("id"),
+                                                          std::get<json::CommandResultBody>(body))));
+             });
 
   // Every other route of the matrix: authorization first, then an honest "not built yet".
   std::set<std::string> registered;

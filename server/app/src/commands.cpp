@@ -255,7 +255,12 @@ int serve_command(const Config& c) {
   (void)load_site(c, &sequencer);  // record the load in history
   hub->start();
   device_api.register_routes(secured);
-  api::OperatorApi operator_api{accounts, sequencer, workers, site_summary, [hub] { return hub->open_alarms_json(); }};
+  api::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
+                                                    : json::portal_info(read_file(c.site_file)),
+                                sequencer, clock};
+  api::OperatorApi operator_api{accounts,     sequencer,
+                                workers,      site_summary,
+                                [hub] { return hub->open_alarms_json(); }, command_desk};
   operator_api.register_routes(secured, router);
 
   http::ServerConfig server_config;

@@ -45,6 +45,60 @@ std::variant<CommentBody, FieldError> parse_comment(std::string_view body) {
   return b;
 }
 
+std::variant<DoorCommandBody, FieldError> parse_door_command(std::string_view body) {
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<FieldError>(&doc)) return *e;
+  detail::FieldReader r{std::get<json>(doc), ""};
+  DoorCommandBody b;
+  b.target = r.id("target");
+  b.command = r.string("command", 32);
+  if (r.ok() && b.command != "momentary_unlock" && b.command != "lock" && b.command != "unlock" &&
+      b.command != "lock_open") {
+    r.fail("command", "expected momentary_unlock, lock, unlock or lock_open");
+  }
+  b.reason = r.string("reason", 2000);
+  r.reject_unknown_fields();
+  if (!r.ok()) return *r.error();
+  return b;
+}
+
+std::string canonical_door_command(const DoorCommandBody& c) {
+  return json{{"command", c.command}, {"reason", c.reason}, {"target", c.target}}.dump();
+}
+
+std::variant<CommandResultBody, FieldError> parse_command_result(std::string_view body) {
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<FieldError>(&doc)) return *e;
+  detail::FieldReader r{std::get<json>(doc), ""};
+  CommandResultBody b;
+  b.status = r.string("status", 16);
+  if (r.ok() && b.status != "done" && b.status != "failed") r.fail("status", "expected done or failed");
+  if (r.optional("detail")) b.detail = r.string("detail", 2000);
+  r.reject_unknown_fields();
+  if (!r.ok()) return *r.error();
+  return b;
+}
+
+std::map<std::string, PortalInfo> portal_info(std::string_view text) {
+  std::map<std::string, PortalInfo> out;
+  try {
+    const auto site = json::parse(text);
+    std::map<std::string, int> tiers;
+    for (const auto& z : site.value("zones", json::array())) tiers[z.value("id", "")] = z.value("tier", 0);
+    for (const auto& p : site.value("portals", json::array())) {
+      out[p.value("id", "")].tier = tiers[p.value("to", "")];
+    }
+    for (const auto& d : site.value("devices", json::array())) {
+      for (const auto& portal : d.value("portals", json::array())) {
+        const auto id = portal.get<std::string>();
+        if (out.count(id) && out[id].device.empty()) out[id].device = d.value("id", "");
+      }
+    }
+  } catch (const std::exception&) {
+  }
+  return out;
+}
+
 std::string site_summary_json(std::string_view text) {
   json site;
   try {

@@ -62,6 +62,8 @@ constexpr std::array kMatrix{
     operators(Post, "/api/v1/alarms/{id}/resolve", kFloor),
 
     operators(Post, "/api/v1/commands", kFloor),
+    // The requester may amend a command still waiting for approval; doing so voids the approval.
+    operators(Put, "/api/v1/commands/{id}", kFloor),
     operators(Post, "/api/v1/approvals/{id}/approve", kSupervisorAdmin),
     operators(Post, "/api/v1/presence/{person}/forgive", kSupervisorAdmin),
     operators(Post, "/api/v1/lockdown", kSupervisorAdmin),

@@ -46,6 +46,7 @@ constexpr Expected kExpected[] = {
     {"YY.Y..", "POST", "/api/v1/alarms/{id}/acknowledge"},
     {"YY.Y..", "POST", "/api/v1/alarms/{id}/resolve"},
     {"YY.Y..", "POST", "/api/v1/commands"},
+    {"YY.Y..", "PUT", "/api/v1/commands/{id}"},
     {".Y.Y..", "POST", "/api/v1/approvals/{id}/approve"},
     {".Y.Y..", "POST", "/api/v1/presence/{person}/forgive"},
     {".Y.Y..", "POST", "/api/v1/lockdown"},

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "portcullis/api/command_desk.hpp"
 #include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/api/secured_router.hpp"
 #include "portcullis/api/worker_pool.hpp"
@@ -15,7 +16,7 @@ namespace portcullis::api {
 class OperatorApi {
  public:
   OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-              std::string site_summary_json, std::function<std::string()> open_alarms_json);
+              std::string site_summary_json, std::function<std::string()> open_alarms_json, CommandDesk& commands);
   // Registers its routes, then answers 501 on every other route of the matrix not yet registered.
   void register_routes(SecuredRouter& router, const http::Router& plain);
 
@@ -30,6 +31,7 @@ class OperatorApi {
   WorkerPool& workers_;
   std::string site_summary_json_;
   std::function<std::string()> open_alarms_json_;
+  CommandDesk& commands_;
 };
 
 }  // namespace portcullis::api

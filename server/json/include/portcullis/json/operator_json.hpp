@@ -1,5 +1,6 @@
 #pragma once
 // JSON for the operator API (login, comments, commands) and the site summary the console draws.
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -18,6 +19,28 @@ struct CommentBody {
 };
 // A required, non-empty comment of at most 2,000 characters.
 [[nodiscard]] std::variant<CommentBody, FieldError> parse_comment(std::string_view body);
+
+struct DoorCommandBody {
+  std::string target;   // portal id
+  std::string command;  // momentary_unlock | lock | unlock | lock_open
+  std::string reason;
+};
+[[nodiscard]] std::variant<DoorCommandBody, FieldError> parse_door_command(std::string_view body);
+// The canonical bytes a dual approval is bound to.
+[[nodiscard]] std::string canonical_door_command(const DoorCommandBody& command);
+
+struct CommandResultBody {
+  std::string status;  // done | failed
+  std::string detail;
+};
+[[nodiscard]] std::variant<CommandResultBody, FieldError> parse_command_result(std::string_view body);
+
+// Per portal of a site file: the device that drives it and the tier of the zone it leads into.
+struct PortalInfo {
+  std::string device;
+  int tier = 0;
+};
+[[nodiscard]] std::map<std::string, PortalInfo> portal_info(std::string_view site_file_text);
 
 // The loaded site file reduced to what operators may see: no PIN hashes, no token hashes, no card numbers.
 [[nodiscard]] std::string site_summary_json(std::string_view site_file_text);
