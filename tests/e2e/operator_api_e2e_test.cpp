@@ -252,7 +252,7 @@ TEST_F(OperatorE2E, AnEditedCommandVoidsItsApproval) {
   EXPECT_EQ(json::parse(approve.body).at("error").at("message"), "change_modified");
 }
 
-TEST_F(OperatorE2E, StreamRefusesMissingTokenAndForeignOrigin) {
+TEST_F(OperatorE2E, StreamRefusesAConnectionWithoutASessionToken) {
   auto ws = stream();
   EXPECT_THROW(ws.connect("/api/v1/stream", ""), std::runtime_error);
 }
