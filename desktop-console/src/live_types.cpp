@@ -50,6 +50,7 @@ RackState parseRack(const QJsonObject& o) {
   r.open = flag(o, "open", false);
   r.seal = str(o, "seal", QStringLiteral("unknown"));
   r.assets = count(o, "assets", 0);
+  r.known = !r.id.isEmpty();
   return r;
 }
 

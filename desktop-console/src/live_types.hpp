@@ -32,6 +32,7 @@ struct RackState {
   bool open = false;
   QString seal = QStringLiteral("unknown");  // intact | broken | unknown
   int assets = 0;
+  bool known = false;  // false until the server has said anything about this rack
   bool operator==(const RackState&) const = default;
 };
 

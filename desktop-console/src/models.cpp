@@ -323,6 +323,7 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
   const auto& r = rows_[index.row()];
   const auto* sr = site_.rack(r.id);
   if (role == Qt::DisplayRole) {
+    if (!r.known && index.column() > ColZone) return QStringLiteral("—");
     switch (index.column()) {
       case ColName: return sr != nullptr ? sr->name : r.id;
       case ColZone: return sr != nullptr ? zoneName(site_, sr->zone) : QString();
@@ -477,7 +478,7 @@ QVariant AlarmQueueModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant AlarmQueueModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Severity", "Alarm", "Subject", "Detail", "Count", "Raised", "State"};
+  static const char* const names[] = {"Severity", "Raised", "Alarm", "Subject", "State", "#", "Detail"};
   return header(names, ColumnCount, section, o, role);
 }
 

@@ -93,7 +93,7 @@ class RackGridModel : public QAbstractTableModel {
 class AlarmQueueModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { ColSeverity, ColKind, ColSubject, ColDetail, ColCount, ColRaised, ColState, ColumnCount };
+  enum Column { ColSeverity, ColRaised, ColKind, ColSubject, ColState, ColCount, ColDetail, ColumnCount };
   using QAbstractTableModel::QAbstractTableModel;
 
   void resetAlarms(const QVector<Alarm>& alarms);

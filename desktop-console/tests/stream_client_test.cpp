@@ -25,6 +25,15 @@ class FakeStream : public QObject {
     // Each connection gets a short window to send its subscribe; without one it gets a fresh snapshot.
     if (!server_.listen(QHostAddress::LocalHost, 0)) qFatal("fake stream: listen failed");
   }
+  ~FakeStream() override {
+    // Sockets first, while the members their handlers touch still exist.
+    for (auto* c : std::as_const(clients_)) {
+      c->disconnect(this);
+      delete c;
+    }
+    clients_.clear();
+    server_.close();
+  }
 
   QUrl url() const {
     return QUrl(QStringLiteral("wss://127.0.0.1:%1/api/v1/stream").arg(server_.serverPort()));
@@ -64,12 +73,11 @@ class FakeStream : public QObject {
       }
       ws->setParent(this);
       clients_ << ws;
-      auto* greeted = new bool(false);
-      QObject::connect(ws, &QWebSocket::textMessageReceived, this, [this, ws, greeted](const QString& text) {
+      QObject::connect(ws, &QWebSocket::textMessageReceived, this, [this, ws](const QString& text) {
         const auto msg = QJsonDocument::fromJson(text.toUtf8()).object();
         if (msg.value(QLatin1String("type")).toString() != QLatin1String("subscribe")) return;
         subscribes << msg;
-        *greeted = true;
+        ws->setProperty("greeted", true);
         if (msg.contains(QLatin1String("resume_from"))) {
           const auto from = msg.value(QLatin1String("resume_from")).toInteger();
           for (const auto& h : history_)
@@ -78,13 +86,13 @@ class FakeStream : public QObject {
           sendSnapshot(ws);
         }
       });
-      QObject::connect(ws, &QWebSocket::disconnected, this, [this, ws, greeted] {
+      QObject::connect(ws, &QWebSocket::disconnected, this, [this, ws] {
         clients_.removeAll(ws);
+        ws->disconnect(this);
         ws->deleteLater();
-        delete greeted;
       });
-      QTimer::singleShot(150, ws, [this, ws, greeted] {
-        if (!*greeted && !silent_) sendSnapshot(ws);
+      QTimer::singleShot(150, ws, [this, ws] {
+        if (!ws->property("greeted").toBool() && !silent_ && clients_.contains(ws)) sendSnapshot(ws);
       });
     }
   }
