@@ -320,6 +320,14 @@ class Source {
 int run(const Args& args) {
   const auto config = gw::parse_config(read_file(args.map, "map file"));
   const auto token = trimmed(read_file(args.token_file, "token file"));
+  {
+    std::error_code ec;
+    const auto perms = std::filesystem::status(args.token_file, ec).permissions();
+    using P = std::filesystem::perms;
+    if (!ec && (perms & (P::group_all | P::others_all)) != P::none)
+      log_line("warning: token file " + args.token_file +
+               " is readable by others than its owner (chmod 600 it)");
+  }
   if (token.empty()) throw std::runtime_error("token file " + args.token_file + " is empty");
   gw::SecurityPolicy policy;
   if (!args.commissioning_until.empty()) {
