@@ -60,6 +60,7 @@ struct AccessEvent {
   QString personName;
   QString verdict;  // grant | deny (granted/denied accepted)
   QString reason;
+  QString destination;  // zone the person is in afterwards, when the server says (portcullisd does)
   qint64 siteSeq = 0;
   [[nodiscard]] bool granted() const;
 };

@@ -500,8 +500,10 @@ void PresenceModel::applyEvents(const QVector<AccessEvent>& events) {
   QVector<int> changed;
   for (const auto& e : events) {
     if (!e.granted() || e.person.isEmpty()) continue;
-    QString zone;
-    if (const auto* p = site_.portal(e.portal)) {
+    QString zone = e.destination;
+    if (!zone.isEmpty()) {
+      // the server told us where the person ended up
+    } else if (const auto* p = site_.portal(e.portal)) {
       const auto reader = site_.readers.constFind(e.reader);
       const bool exit = reader != site_.readers.cend() && reader->exit;
       zone = exit ? p->from : p->to;
@@ -526,6 +528,21 @@ void PresenceModel::applyEvents(const QVector<AccessEvent>& events) {
     changed.push_back(row);
   }
   emitRowRuns(this, changed, ColumnCount - 1);
+}
+
+void PresenceModel::resetPresence(const QHash<QString, QString>& zoneByPerson) {
+  beginResetModel();
+  for (auto& r : rows_) {
+    r.zone = zoneByPerson.value(r.person);
+    r.since = {};
+    r.via.clear();
+  }
+  for (auto it = zoneByPerson.cbegin(); it != zoneByPerson.cend(); ++it) {
+    if (index_.contains(it.key())) continue;
+    index_.insert(it.key(), static_cast<int>(rows_.size()));
+    rows_.push_back(Row{it.key(), it.key(), it.value(), {}, {}});
+  }
+  endResetModel();
 }
 
 int PresenceModel::rowCount(const QModelIndex& parent) const {

@@ -57,7 +57,7 @@ class StreamClient : public QObject {
   void onConnected();
   void onDisconnected();
   void onMessage(const QString& text);
-  void resubscribe();
+  void resync(qint64 expected, qint64 received);
   void setHealth(StreamHealth h);
   void scheduleReconnect();
 
@@ -66,13 +66,12 @@ class StreamClient : public QObject {
   QByteArray token_;
   QUrl url_;
   bool running_ = false;
-  bool resyncing_ = false;
+  bool resyncing_ = false;  // a gap was seen: ignore deltas until the replay or snapshot arrives
   std::optional<qint64> lastSeq_;
   StreamHealth health_ = StreamHealth::Disconnected;
   QTimer staleTimer_;
   QTimer deadTimer_;
   QTimer reconnectTimer_;
-  QTimer resyncTimer_;
   int initialBackoffMs_ = 1000;
   int maxBackoffMs_ = 30000;
   int backoffMs_ = 1000;

@@ -249,6 +249,19 @@ void ModelsTest::presenceFollowsGrantedEvents() {
                             QStringLiteral("rdr-lobby-out"), true, 9)});
   QCOMPARE(model.data(model.index(0, PresenceModel::ColZone), Qt::DisplayRole).toString(),
            QStringLiteral("Public area and car park"));
+  // The server's destination wins over the reader-side guess.
+  auto e = access(QStringLiteral("chen-li"), QStringLiteral("office-door"), QStringLiteral("rdr-office-in"),
+                  true, 10);
+  e.destination = QStringLiteral("security-office");
+  model.applyEvents({e});
+  QCOMPARE(model.data(model.index(2, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("Security operations room"));
+  // A snapshot's presence map replaces everything.
+  model.resetPresence({{QStringLiteral("bernard-okafor"), QStringLiteral("compute-hall")}});
+  QCOMPARE(model.data(model.index(0, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("not seen"));
+  QCOMPARE(model.data(model.index(1, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("Compute hall"));
 }
 
 void ModelsTest::racksAndZonesUnderTester() {

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -55,9 +56,16 @@ class FakeStream : public QObject {
     for (auto* c : clients_) c->close(QWebSocketProtocol::CloseCodeGoingAway);
   }
   void setSilent(bool silent) { silent_ = silent; }
+  // The replay window moved past everything published so far.
+  void forgetHistory() {
+    history_.clear();
+    firstKept_ = seq_ + 1;
+  }
 
   QList<QByteArray> authHeaders;
   QList<QJsonObject> subscribes;
+  QList<qint64> resumeFroms;
+  QList<QUrl> urls;
   int snapshotsSent = 0;
   int connections = 0;
 
@@ -73,27 +81,28 @@ class FakeStream : public QObject {
       }
       ws->setParent(this);
       clients_ << ws;
-      QObject::connect(ws, &QWebSocket::textMessageReceived, this, [this, ws](const QString& text) {
-        const auto msg = QJsonDocument::fromJson(text.toUtf8()).object();
-        if (msg.value(QLatin1String("type")).toString() != QLatin1String("subscribe")) return;
-        subscribes << msg;
-        ws->setProperty("greeted", true);
-        if (msg.contains(QLatin1String("resume_from"))) {
-          const auto from = msg.value(QLatin1String("resume_from")).toInteger();
-          for (const auto& h : history_)
-            if (h.value(QLatin1String("seq")).toInteger() > from) send(ws, h);
-        } else {
-          sendSnapshot(ws);
-        }
+      QObject::connect(ws, &QWebSocket::textMessageReceived, this, [this](const QString& text) {
+        subscribes << QJsonDocument::fromJson(text.toUtf8()).object();
       });
       QObject::connect(ws, &QWebSocket::disconnected, this, [this, ws] {
         clients_.removeAll(ws);
         ws->disconnect(this);
         ws->deleteLater();
       });
-      QTimer::singleShot(150, ws, [this, ws] {
-        if (!ws->property("greeted").toBool() && !silent_ && clients_.contains(ws)) sendSnapshot(ws);
-      });
+      // Like portcullisd's stream hub: resume_from in the upgrade URL replays the history after it when
+      // the history still reaches back that far; otherwise (or without it) a snapshot.
+      const QUrlQuery query(ws->request().url());
+      urls << ws->request().url();
+      if (query.hasQueryItem(QStringLiteral("resume_from"))) {
+        const auto from = query.queryItemValue(QStringLiteral("resume_from")).toLongLong();
+        resumeFroms << from;
+        if (from >= firstKept_ - 1 && from <= seq_) {
+          for (const auto& h : history_)
+            if (h.value(QLatin1String("seq")).toInteger() > from) send(ws, h);
+          continue;
+        }
+      }
+      if (!silent_) sendSnapshot(ws);
     }
   }
   void sendSnapshot(QWebSocket* ws) {
@@ -116,6 +125,7 @@ class FakeStream : public QObject {
   QList<QWebSocket*> clients_;
   QVector<QJsonObject> history_;
   qint64 seq_ = 100;
+  qint64 firstKept_ = 101;
   bool silent_ = false;
 };
 
@@ -151,6 +161,7 @@ class StreamClientTest : public QObject {
   void deltasInOrderDuplicatesDropped();
   void gapTriggersResubscribeAndReplay();
   void reconnectsAndResumesWithoutGap();
+  void resumeTooOldGetsSnapshot();
   void staleThenDisconnected();
   void heartbeatsKeepItLive();
 
@@ -212,7 +223,7 @@ void StreamClientTest::deltasInOrderDuplicatesDropped() {
   for (int i = 0; i < 20; ++i) server.publish(QStringLiteral("access"), accessData(i));
   QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 20, 5000);
   for (int i = 0; i < 20; ++i) QCOMPARE(got.deltas[i], 101 + i);
-  QVERIFY(server.subscribes.isEmpty());  // no gap, no resubscribe
+  QCOMPARE(server.connections, 1);  // no gap, no reconnect
 }
 
 void StreamClientTest::gapTriggersResubscribeAndReplay() {
@@ -228,8 +239,8 @@ void StreamClientTest::gapTriggersResubscribeAndReplay() {
   QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 3, 5000);
   QCOMPARE(got.deltas, (QList<qint64>{101, 102, 103}));
   QCOMPARE(gaps.size(), 1);
-  QCOMPARE(server.subscribes.size(), 1);
-  QCOMPARE(server.subscribes[0].value(QLatin1String("resume_from")).toInteger(), 101);
+  QCOMPARE(server.connections, 2);  // reconnected at once, resuming after the last delta it processed
+  QCOMPARE(server.resumeFroms, (QList<qint64>{101}));
   QCOMPARE(got.snapshots.size(), 1);
 }
 
@@ -258,10 +269,30 @@ void StreamClientTest::reconnectsAndResumesWithoutGap() {
   for (qint64 s = 101; s <= 109; ++s) expected << s;
   QCOMPARE(got.deltas, expected);     // every event once, in order: nothing lost across the reconnect
   QCOMPARE(got.snapshots.size(), 1);  // resumed, not resnapshotted
-  QCOMPARE(server.subscribes.size(), 1);
-  QCOMPARE(server.subscribes[0].value(QLatin1String("resume_from")).toInteger(), 105);
+  QCOMPARE(server.resumeFroms, (QList<qint64>{105}));
+  QVERIFY(!server.urls.value(1).toString().contains(
+      QStringLiteral("session-token")));  // token only in the header
   QCOMPARE(server.authHeaders.value(1), QByteArray("Bearer session-token-1"));
   QCOMPARE(c->health(), StreamHealth::Connected);
+}
+
+void StreamClientTest::resumeTooOldGetsSnapshot() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  server.publish(QStringLiteral("doors"), accessData(1));  // 101
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 1, 5000);
+  server.dropClients();
+  for (int i = 0; i < 5; ++i) server.publish(QStringLiteral("doors"), accessData(i));  // 102..106
+  server.forgetHistory();
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 2, 10000);
+  QCOMPARE(got.snapshots.last(), 106);
+  QCOMPARE(*c->lastSeq(), 106);
+  server.publish(QStringLiteral("doors"), accessData(7));  // 107 follows the new snapshot
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 2, 5000);
+  QCOMPARE(got.deltas.last(), 107);
 }
 
 void StreamClientTest::staleThenDisconnected() {
