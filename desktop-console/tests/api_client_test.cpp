@@ -114,10 +114,14 @@ class FakeApi : public QObject {
                {"comment", r.body.value(QLatin1String("comment"))}}};
     if (r.path == "/api/v1/commands") {
       const auto cmd = r.body.value(QLatin1String("command")).toString();
-      if (cmd == QLatin1String("lockdown")) return {202, {{"id", "c7"}, {"status", "pending_approval"}}};
+      if (cmd == QLatin1String("lock_open")) return {202, {{"id", "c7"}, {"status", "pending_approval"}}};
       if (cmd == QLatin1String("momentary_unlock")) return {202, {{"id", "c8"}, {"status", "sent"}}};
+      if (cmd == QLatin1String("lockdown"))
+        return {400, error("command", "expected momentary_unlock, lock, unlock or lock_open")};
       return {403, error("command", "not allowed for this role")};
     }
+    if (r.path == "/api/v1/lockdown" || r.path == "/api/v1/lockdown/release")
+      return {200, {{"outcome", QJsonObject{{"applied", true}}}}};
     return {404, error("path", "no such route")};
   }
   QSslServer server_;
@@ -238,16 +242,32 @@ void ApiClientTest::commandsReportPendingApproval() {
   FakeApi api(pki_.serverConfiguration());
   auto* c = client(api);
   c->setToken("tok-42");
+  std::optional<CommandOutcome> holdOpen;
+  c->sendCommand(
+      QStringLiteral("cage-door"), QStringLiteral("lock_open"), QStringLiteral("equipment delivery"),
+      [&](std::optional<CommandOutcome> o, const QString&) { holdOpen = o.value_or(CommandOutcome{}); });
+  QTRY_VERIFY_WITH_TIMEOUT(holdOpen.has_value(), 10000);
+  QVERIFY(holdOpen->pendingApproval());
+  QCOMPARE(holdOpen->id, QStringLiteral("c7"));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("reason")).toString(),
+           QStringLiteral("equipment delivery"));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("target")).toString(), QStringLiteral("cage-door"));
+
+  // Zone lockdown and release go to portcullisd's policy-action routes.
   std::optional<CommandOutcome> lockdown;
   c->sendCommand(
       QStringLiteral("weights-cage"), QStringLiteral("lockdown"), QStringLiteral("forced door"),
       [&](std::optional<CommandOutcome> o, const QString&) { lockdown = o.value_or(CommandOutcome{}); });
   QTRY_VERIFY_WITH_TIMEOUT(lockdown.has_value(), 10000);
-  QVERIFY(lockdown->pendingApproval());
-  QCOMPARE(lockdown->id, QStringLiteral("c7"));
-  QCOMPARE(api.requests.last().body.value(QLatin1String("reason")).toString(), QStringLiteral("forced door"));
-  QCOMPARE(api.requests.last().body.value(QLatin1String("target")).toString(),
-           QStringLiteral("weights-cage"));
+  QCOMPARE(lockdown->status, QStringLiteral("sent"));
+  QCOMPARE(api.requests.last().path, QByteArray("/api/v1/lockdown"));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("zone")).toString(), QStringLiteral("weights-cage"));
+  std::optional<CommandOutcome> release;
+  c->sendCommand(
+      QStringLiteral("weights-cage"), QStringLiteral("release"), QStringLiteral("all clear"),
+      [&](std::optional<CommandOutcome> o, const QString&) { release = o.value_or(CommandOutcome{}); });
+  QTRY_VERIFY_WITH_TIMEOUT(release.has_value(), 10000);
+  QCOMPARE(api.requests.last().path, QByteArray("/api/v1/lockdown/release"));
 
   std::optional<CommandOutcome> unlock;
   c->sendCommand(
