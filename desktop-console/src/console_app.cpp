@@ -155,8 +155,10 @@ int runConsole(int argc, char** argv) {
                      window.noteMessage(seq);
                      state.queueDelta(topic, data);
                    });
-  QObject::connect(&stream, &StreamClient::errorText, &window,
-                   [](const QString& message) { std::fprintf(stderr, "stream: %s\n", qPrintable(message)); });
+  QObject::connect(&stream, &StreamClient::errorText, &window, [&window](const QString& message) {
+    std::fprintf(stderr, "stream: %s\n", qPrintable(message));
+    window.showStatus(QStringLiteral("Stream: ") + message);
+  });
   auto startStream = [&] { stream.start(api.streamUrl()); };
   if (parser.isSet(siteOpt)) {
     startStream();

@@ -38,6 +38,9 @@ class MainWindow : public QMainWindow {
   void requestCommand(const QString& target, const QString& command);
 
   [[nodiscard]] QString bannerText() const;
+  [[nodiscard]] QLabel* alarmHeader() const { return alarmHeader_; }
+  [[nodiscard]] bool alarmFlashing() const { return flash_.isActive(); }
+  void showStatus(const QString& message) { status(message); }
   [[nodiscard]] FacilityMap* map() const { return map_; }
   [[nodiscard]] QLabel* detailTitle() const { return detailTitle_; }
   [[nodiscard]] QLabel* detailBody() const { return detailBody_; }

@@ -50,6 +50,8 @@ class ScreenshotTest : public QObject {
   void executableRendersOfflineSite();
   void clickingTheMapShowsDetails();
   void namesFromTheServerAreNotMarkup();
+  void bannerShowsConnectionState();
+  void severeAlarmFlashes();
 };
 
 void ScreenshotTest::executableRendersDemoSite() {
@@ -146,6 +148,47 @@ void ScreenshotTest::namesFromTheServerAreNotMarkup() {
   QCOMPARE(window.detailTitle()->text(), hostile);  // shown as the characters it is
   for (auto* label : window.findChildren<QLabel*>())
     QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->objectName() + label->text()));
+}
+
+void ScreenshotTest::bannerShowsConnectionState() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  window.setStreamHealth(StreamHealth::Connected);
+  window.noteMessage(4711);
+  QVERIFY(window.bannerText().contains(QStringLiteral("LIVE")));
+  QTRY_VERIFY_WITH_TIMEOUT(window.bannerText().contains(QStringLiteral("4711")),
+                           3000);  // throttled, ticks each second
+  window.setStreamHealth(StreamHealth::Stale);
+  QVERIFY(window.bannerText().contains(QStringLiteral("STALE")));
+  window.setStreamHealth(StreamHealth::Disconnected);
+  QVERIFY(window.bannerText().contains(QStringLiteral("DISCONNECTED")));
+  QVERIFY(window.bannerText().contains(QStringLiteral("NOT LIVE")));
+  window.setOfflineView(QStringLiteral("site file only"));
+  QVERIFY(window.bannerText().contains(QStringLiteral("OFFLINE")));
+}
+
+void ScreenshotTest::severeAlarmFlashes() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  Alarm low;
+  low.id = QStringLiteral("a1");
+  low.severity = Severity::Low;
+  low.raisedAt = QDateTime::currentDateTimeUtc();
+  state.queueDelta(QStringLiteral("alarms"), toJson(low));
+  state.flush();
+  QVERIFY(!window.alarmFlashing());
+  QVERIFY(window.alarmHeader()->text().contains(QStringLiteral("1 open")));
+  Alarm forced = low;
+  forced.id = QStringLiteral("a2");
+  forced.kind = QStringLiteral("door_forced");
+  forced.severity = Severity::Critical;
+  state.queueDelta(QStringLiteral("alarms"), toJson(forced));
+  state.flush();
+  QVERIFY(window.alarmFlashing());
+  QTRY_VERIFY_WITH_TIMEOUT(window.alarmHeader()->styleSheet().contains(QStringLiteral("#ff3b30")), 2000);
+  QVERIFY(window.alarmHeader()->text().contains(QStringLiteral("2 open")));
 }
 
 int main(int argc, char** argv) {
