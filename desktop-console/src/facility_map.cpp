@@ -101,7 +101,7 @@ class ZoneItem : public QGraphicsItem {
     p->setPen(colors::text);
     QString title = zone_.name;
     if (vestibule_) title = QStringLiteral("MANTRAP · ") + title;
-    const qreal titleW = rect_.width() - 60 - doorSpace_;
+    const qreal titleW = std::min(rect_.width() - 60 - doorSpace_, rect_.width() - 60 - occW);
     p->drawText(QRectF(badge.right() + 8, rect_.top() + 6, std::max<qreal>(titleW, 20), 30),
                 Qt::AlignLeft | Qt::AlignVCenter, elided(title, titleFont, std::max<qreal>(titleW, 20)));
     if (state_.lockdown) {
@@ -232,7 +232,10 @@ class RackItem : public QGraphicsItem {
   void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
     p->setRenderHint(QPainter::Antialiasing);
     QColor edge(0x34, 0xc7, 0x59);
-    if (!state_.locked) edge = QColor(0x40, 0xc8, 0xff);
+    if (!known_)
+      edge = QColor(0x8a, 0x8f, 0x98);
+    else if (!state_.locked)
+      edge = QColor(0x40, 0xc8, 0xff);
     if (state_.open) edge = QColor(0xff, 0xd6, 0x0a);
     if (state_.seal == QLatin1String("broken")) edge = QColor(0xff, 0x3b, 0x30);
     const QRectF r(0, 0, kRackW, kRackH);
@@ -327,8 +330,8 @@ void FacilityMap::rebuild() {
     const QRectF& r = zone->rect();
     // Centre of the edge: nested zones share their left side, so their centres step down and to the
     // left and the markers of a deep chain do not pile up in one corner.
-    const qreal x =
-        std::clamp(r.width() * 0.42 + slot * 250, std::min<qreal>(230, r.width() - 40), r.width() - 40);
+    const qreal x = std::clamp(std::max<qreal>(r.width() * 0.42, 300) + slot * 250,
+                               std::min<qreal>(230, r.width() - 40), r.width() - 40);
     const QPointF center(r.left() + x, r.top());
     zone->reserveDoorSpace(r.width() - x + 30);
     auto* item = new DoorItem(portal, center, center.x() + 200 > sceneWidth_);
@@ -415,11 +418,13 @@ void FacilityMap::addLegend(const QRectF& area) {
     auto* label = scene_.addSimpleText(doorLookName(look), f);  // QGraphicsSimpleTextItem: plain text only
     label->setBrush(colors::dimText);
     label->setPos(x + 28, area.top() + 5);
-    x += 28 + label->boundingRect().width() + 30;
+    x += 28 + label->boundingRect().width() + 22;
   }
   auto* note = scene_.addSimpleText(QStringLiteral("◆ mantrap door   ● turnstile   Tn: zone tier"), f);
   note->setBrush(colors::dimText);
-  note->setPos(x + 20, area.top() + 5);
+  note->setPos(x + 10, area.top() + 5);
+  if (x + 10 + note->boundingRect().width() > area.right())
+    note->hide();  // no room: the shapes speak for themselves
 }
 
 void FacilityMap::refresh(const QVector<QString>& doorIds, const QVector<QString>& zoneIds,
