@@ -3,9 +3,13 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -14,6 +18,7 @@
 #include "dialogs.hpp"
 #include "main_window.hpp"
 #include "theme.hpp"
+#include "totp.hpp"
 
 namespace portcullis::console {
 
@@ -75,7 +80,16 @@ int runConsole(int argc, char** argv) {
                                    QStringLiteral("WxH"), QStringLiteral("1920x1080"));
   const QCommandLineOption demoOpt(QStringLiteral("demo-state"),
                                    QStringLiteral("Show a plausible live state (offline)"));
-  parser.addOptions({serverOpt, caOpt, userOpt, siteOpt, shotOpt, sizeOpt, demoOpt});
+  const QCommandLineOption loginFileOpt(
+      QStringLiteral("login-file"),
+      QStringLiteral("Unattended demo sign-in: JSON {\"username\", \"password\", \"totp_secret\" (base32)}. "
+                     "For demos and screenshots only: a real console never holds a TOTP secret"),
+      QStringLiteral("file"));
+  const QCommandLineOption waitOpt(
+      QStringLiteral("wait"),
+      QStringLiteral("With --server and --screenshot: seconds to wait for live data (default 20)"),
+      QStringLiteral("seconds"), QStringLiteral("20"));
+  parser.addOptions({serverOpt, caOpt, userOpt, siteOpt, shotOpt, sizeOpt, demoOpt, loginFileOpt, waitOpt});
   parser.process(app);
 
   ConsoleState state;
@@ -88,7 +102,16 @@ int runConsole(int argc, char** argv) {
     state.setSite(*site);
   }
 
-  if (parser.isSet(shotOpt) || !parser.isSet(serverOpt)) {
+  QSize shotSize(1920, 1080);
+  if (parser.isSet(shotOpt)) {
+    const auto parts = parser.value(sizeOpt).split(QLatin1Char('x'));
+    if (parts.size() == 2) shotSize = QSize(parts[0].toInt(), parts[1].toInt());
+    if (shotSize.width() < 640 || shotSize.height() < 400 || shotSize.width() > 8192 ||
+        shotSize.height() > 8192)
+      return fail(QStringLiteral("--size must be between 640x400 and 8192x8192"));
+  }
+
+  if (!parser.isSet(serverOpt)) {
     if (!parser.isSet(siteOpt)) {
       parser.showHelp(2);
     }
@@ -103,12 +126,7 @@ int runConsole(int argc, char** argv) {
       window.setOfflineView(QStringLiteral("site file only — no server, no live state"));
     }
     if (parser.isSet(shotOpt)) {
-      const auto parts = parser.value(sizeOpt).split(QLatin1Char('x'));
-      QSize size(1920, 1080);
-      if (parts.size() == 2) size = QSize(parts[0].toInt(), parts[1].toInt());
-      if (size.width() < 640 || size.height() < 400 || size.width() > 8192 || size.height() > 8192)
-        return fail(QStringLiteral("--size must be between 640x400 and 8192x8192"));
-      const auto image = renderWindow(window, size);
+      const auto image = renderWindow(window, shotSize);
       if (!image.save(parser.value(shotOpt), "PNG"))
         return fail(QStringLiteral("cannot write %1").arg(parser.value(shotOpt)));
       std::printf("wrote %s (%dx%d)\n", qPrintable(parser.value(shotOpt)), image.width(), image.height());
@@ -135,9 +153,30 @@ int runConsole(int argc, char** argv) {
     std::fprintf(stderr, "portcullis-console: WARNING: plaintext http, for development only\n");
   }
 
-  LoginDialog login(&api, base.toString());
-  if (parser.isSet(userOpt)) login.setUsername(parser.value(userOpt));
-  if (login.exec() != QDialog::Accepted) return 1;
+  if (parser.isSet(loginFileOpt)) {
+    QFile f(parser.value(loginFileOpt));
+    if (!f.open(QIODevice::ReadOnly)) return fail(QStringLiteral("cannot read %1").arg(f.fileName()));
+    const auto creds = QJsonDocument::fromJson(f.read(64 * 1024)).object();
+    const auto secret = base32Decode(creds.value(QLatin1String("totp_secret")).toString());
+    if (!secret || secret->isEmpty())
+      return fail(QStringLiteral("%1: totp_secret must be base32").arg(f.fileName()));
+    std::optional<ApiResult> result;
+    api.login(
+        creds.value(QLatin1String("username")).toString(), creds.value(QLatin1String("password")).toString(),
+        totpCode(*secret, QDateTime::currentSecsSinceEpoch()), [&result](const ApiResult& r) { result = r; });
+    QEventLoop wait;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &wait, [&] {
+      if (result) wait.quit();
+    });
+    poll.start(50);
+    wait.exec();
+    if (!result->ok) return fail(QStringLiteral("sign-in failed: %1").arg(result->error));
+  } else {
+    LoginDialog login(&api, base.toString());
+    if (parser.isSet(userOpt)) login.setUsername(parser.value(userOpt));
+    if (login.exec() != QDialog::Accepted) return 1;
+  }
 
   MainWindow window(&state, &api);
   window.setOperator(api.operatorName(), api.operatorRole());
@@ -171,6 +210,27 @@ int runConsole(int argc, char** argv) {
       state.setSite(*site);
       startStream();
     });
+  }
+  if (parser.isSet(shotOpt)) {
+    // Live screenshot (e.g. scripts/demo under Xvfb): wait for the first snapshot, let a few batches land.
+    bool live = false;
+    QObject::connect(&stream, &StreamClient::snapshotReceived, &window, [&live] { live = true; });
+    window.resize(shotSize);
+    window.show();
+    QElapsedTimer waited;
+    waited.start();
+    const qint64 limit = 1000LL * std::clamp(parser.value(waitOpt).toInt(), 1, 600);
+    while (!live && waited.elapsed() < limit) settle(100);
+    settle(1500);
+    const auto image = window.grab().toImage();
+    stream.stop();
+    api.logout();
+    settle(300);
+    if (!image.save(parser.value(shotOpt), "PNG"))
+      return fail(QStringLiteral("cannot write %1").arg(parser.value(shotOpt)));
+    std::printf("wrote %s (%dx%d)%s\n", qPrintable(parser.value(shotOpt)), image.width(), image.height(),
+                live ? "" : " WITHOUT live data");
+    return live ? 0 : 3;
   }
   QObject::connect(&app, &QApplication::aboutToQuit, &api, [&] {
     stream.stop();
