@@ -199,6 +199,16 @@ int runConsole(int argc, char** argv) {
     window.showStatus(QStringLiteral("Stream: ") + message);
   });
   auto startStream = [&] { stream.start(api.streamUrl()); };
+  QObject::connect(&stream, &StreamClient::sessionRejected, &window, [&] {
+    window.showStatus(QStringLiteral("Session ended or expired: sign in again to resume the live view."));
+    if (parser.isSet(shotOpt)) return;  // unattended: no one to ask
+    LoginDialog again(&api, base.toString(), &window);
+    again.setUsername(api.operatorName());
+    if (again.exec() != QDialog::Accepted) return;
+    window.setOperator(api.operatorName(), api.operatorRole());
+    stream.setToken(api.token());
+    startStream();  // resumes from the last processed seq
+  });
   if (parser.isSet(siteOpt)) {
     startStream();
   } else {

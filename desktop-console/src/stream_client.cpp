@@ -49,6 +49,7 @@ void StreamClient::setBackoff(int initialMs, int maxMs) {
 
 void StreamClient::start(const QUrl& url) {
   url_ = url;
+  backoffMs_ = initialBackoffMs_;
   running_ = true;
   openSocket();
 }
@@ -121,9 +122,22 @@ void StreamClient::onDisconnected() {
   staleTimer_.stop();
   deadTimer_.stop();
   setHealth(StreamHealth::Disconnected);
+  bool sessionGone = false;
   if (socket_ != nullptr) {
+    // The server refuses the handshake with 401 when the session expired or ended, or closes a live stream
+    // with "session ended". Retrying with the same token cannot help: stop and ask for a new sign-in.
+    const auto reason = socket_->closeReason();
+    const auto error = socket_->errorString();
+    sessionGone = reason.contains(QLatin1String("session"), Qt::CaseInsensitive) ||
+                  reason.contains(QLatin1String("unauthorized"), Qt::CaseInsensitive) ||
+                  error.contains(QLatin1String("401"));
     socket_->deleteLater();
     socket_ = nullptr;
+  }
+  if (sessionGone && running_) {
+    running_ = false;
+    emit sessionRejected();
+    return;
   }
   scheduleReconnect();
 }

@@ -56,6 +56,12 @@ class FakeStream : public QObject {
     for (auto* c : clients_) c->close(QWebSocketProtocol::CloseCodeGoingAway);
   }
   void setSilent(bool silent) { silent_ = silent; }
+  void endSessions() {
+    validToken = "session-token-2";
+    for (auto* c : std::as_const(clients_))
+      c->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
+  }
+  QByteArray validToken = "session-token-1";
   // The replay window moved past everything published so far.
   void forgetHistory() {
     history_.clear();
@@ -74,7 +80,7 @@ class FakeStream : public QObject {
     while (auto* ws = server_.nextPendingConnection()) {
       ++connections;
       authHeaders << ws->request().rawHeader("Authorization");
-      if (ws->request().rawHeader("Authorization") != "Bearer session-token-1") {
+      if (ws->request().rawHeader("Authorization") != "Bearer " + validToken) {
         ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unauthorized"));
         ws->deleteLater();
         continue;
@@ -162,6 +168,7 @@ class StreamClientTest : public QObject {
   void gapTriggersResubscribeAndReplay();
   void reconnectsAndResumesWithoutGap();
   void resumeTooOldGetsSnapshot();
+  void endedSessionStopsRetriesUntilNewToken();
   void staleThenDisconnected();
   void heartbeatsKeepItLive();
 
@@ -293,6 +300,30 @@ void StreamClientTest::resumeTooOldGetsSnapshot() {
   server.publish(QStringLiteral("doors"), accessData(7));  // 107 follows the new snapshot
   QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 2, 5000);
   QCOMPARE(got.deltas.last(), 107);
+}
+
+void StreamClientTest::endedSessionStopsRetriesUntilNewToken() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  QSignalSpy rejected(c.get(), &StreamClient::sessionRejected);
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  server.publish(QStringLiteral("access"), accessData(1));  // 101
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 1, 5000);
+  server.endSessions();
+  QTRY_COMPARE_WITH_TIMEOUT(rejected.size(), 1, 5000);
+  QTest::qWait(500);  // backoff is 50 ms: a retrying client would have reconnected several times by now
+  QCOMPARE(server.connections, 1);
+  QCOMPARE(c->health(), StreamHealth::Disconnected);
+  server.publish(QStringLiteral("access"), accessData(2));  // 102, while signed out
+  // Signed in again: resumes where it stopped, nothing lost.
+  c->setToken(server.validToken);
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 2, 10000);
+  QCOMPARE(got.deltas, (QList<qint64>{101, 102}));
+  QCOMPARE(server.resumeFroms, (QList<qint64>{101}));
+  QCOMPARE(got.snapshots.size(), 1);
 }
 
 void StreamClientTest::staleThenDisconnected() {
