@@ -203,7 +203,7 @@ int runConsole(int argc, char** argv) {
     window.showStatus(QStringLiteral("Session ended or expired: sign in again to resume the live view."));
     if (parser.isSet(shotOpt)) return;  // unattended: no one to ask
     LoginDialog again(&api, base.toString(), &window);
-    again.setUsername(api.operatorName());
+    again.setUsername(api.username());
     if (again.exec() != QDialog::Accepted) return;
     window.setOperator(api.operatorName(), api.operatorRole());
     stream.setToken(api.token());
