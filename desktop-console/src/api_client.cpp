@@ -82,9 +82,10 @@ void ApiClient::request(const QByteArray& verb, const QString& path, const QJson
 void ApiClient::login(const QString& username, const QString& password, const QString& totp, Done done) {
   const QJsonObject body{{"username", username}, {"password", password}, {"totp", totp}};
   request("POST", QStringLiteral("/api/v1/auth/login"), &body,
-          [this, done = std::move(done)](const ApiResult& r) {
+          [this, username, done = std::move(done)](const ApiResult& r) {
             ApiResult out = r;
             if (r.ok) {
+              username_ = username;
               token_ = r.body.value(QLatin1String("token")).toString().toUtf8();
               const auto op = r.body.value(QLatin1String("operator")).toObject();
               operatorName_ = op.value(QLatin1String("name")).toString();

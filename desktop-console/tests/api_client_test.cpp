@@ -173,6 +173,7 @@ void ApiClientTest::loginThenBearerRequests() {
   QVERIFY2(login->ok, qPrintable(login->error));
   QCOMPARE(c->token(), QByteArray("tok-42"));
   QCOMPARE(c->operatorName(), QStringLiteral("Kim Guard"));
+  QCOMPARE(c->username(), QStringLiteral("kim"));
   QCOMPARE(c->streamUrl().toString(),
            api.url().toString().replace(QStringLiteral("https"), QStringLiteral("wss")) +
                QStringLiteral("/api/v1/stream"));
