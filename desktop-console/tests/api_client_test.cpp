@@ -8,7 +8,16 @@
 #include <QTest>
 #include <memory>
 
+#include <QApplication>
+#include <QFile>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QTimer>
+
 #include "api_client.hpp"
+#include "dialogs.hpp"
+#include "main_window.hpp"
 #include "test_tls.hpp"
 
 using namespace portcullis::console;
@@ -139,6 +148,7 @@ class ApiClientTest : public QObject {
   void commentAndReasonRequired();
   void commandsReportPendingApproval();
   void refusesServerFromAnotherCa();
+  void consoleAsksReasonAndShowsPendingApproval();
 
  private:
   ApiClient* client(FakeApi& api, const QString& ca = {});
@@ -300,6 +310,49 @@ void ApiClientTest::refusesServerFromAnotherCa() {
   QCOMPARE(login->status, 0);
   QVERIFY(api.requests.isEmpty());  // the password never left the client
   QVERIFY(c->token().isEmpty());
+}
+
+void ApiClientTest::consoleAsksReasonAndShowsPendingApproval() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  c->setToken("tok-42");
+  QFile f(QStringLiteral(PORTCULLIS_SOURCE_DIR "/examples/datacenter.site.json"));
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  ConsoleState state;
+  state.setSite(*parseSite(f.readAll(), nullptr));
+  MainWindow window(&state, c);
+  window.show();
+
+  // Play the guard: type a reason into the dialog, then acknowledge the "pending approval" message.
+  int reasonDialogs = 0;
+  int messageBoxes = 0;
+  QString message;
+  QTimer guard;
+  connect(&guard, &QTimer::timeout, this, [&] {
+    auto* modal = QApplication::activeModalWidget();
+    if (auto* dialog = qobject_cast<ReasonDialog*>(modal)) {
+      ++reasonDialogs;
+      dialog->findChild<QPlainTextEdit*>()->setPlainText(QStringLiteral("equipment delivery"));
+      dialog->accept();
+    } else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+      ++messageBoxes;
+      message = box->text();
+      QCOMPARE(box->textFormat(), Qt::PlainText);
+      box->accept();
+    }
+  });
+  guard.start(50);
+  window.requestCommand(QStringLiteral("cage-door"), QStringLiteral("lock_open"));
+  QTRY_COMPARE_WITH_TIMEOUT(messageBoxes, 1, 10000);
+  QCOMPARE(reasonDialogs, 1);
+  QVERIFY(message.contains(QStringLiteral("PENDING APPROVAL")));
+  QVERIFY(message.contains(QStringLiteral("Model-weights cage door")));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("reason")).toString(),
+           QStringLiteral("equipment delivery"));
+  bool pendingShown = false;
+  for (auto* label : window.findChildren<QLabel*>())
+    pendingShown = pendingShown || label->text().contains(QStringLiteral("pending second approval"));
+  QVERIFY(pendingShown);
 }
 
 QTEST_MAIN(ApiClientTest)
