@@ -82,9 +82,10 @@ void ApiClient::request(const QByteArray& verb, const QString& path, const QJson
 void ApiClient::login(const QString& username, const QString& password, const QString& totp, Done done) {
   const QJsonObject body{{"username", username}, {"password", password}, {"totp", totp}};
   request("POST", QStringLiteral("/api/v1/auth/login"), &body,
-          [this, done = std::move(done)](const ApiResult& r) {
+          [this, username, done = std::move(done)](const ApiResult& r) {
             ApiResult out = r;
             if (r.ok) {
+              username_ = username;
               token_ = r.body.value(QLatin1String("token")).toString().toUtf8();
               const auto op = r.body.value(QLatin1String("operator")).toObject();
               operatorName_ = op.value(QLatin1String("name")).toString();
@@ -148,14 +149,25 @@ void ApiClient::resolveAlarm(const QString& alarmId, const QString& comment, Don
 void ApiClient::sendCommand(const QString& target, const QString& command, const QString& reason,
                             std::function<void(std::optional<CommandOutcome>, QString)> done) {
   if (reason.trimmed().isEmpty()) return done(std::nullopt, QStringLiteral("a reason is required"));
-  const QJsonObject body{{"target", target}, {"command", command}, {"reason", reason.trimmed()}};
-  request("POST", QStringLiteral("/api/v1/commands"), &body, [done = std::move(done)](const ApiResult& r) {
+  // Door commands go to /api/v1/commands. Zone lockdown and release: the contract lists them there too, but
+  // portcullisd serves them as policy actions at /api/v1/lockdown and /api/v1/lockdown/release with
+  // {"zone", "reason"} (server/api/src/operator_api.cpp), so that is where they go.
+  const bool zoneAction = command == QLatin1String("lockdown") || command == QLatin1String("release");
+  const QJsonObject body =
+      zoneAction ? QJsonObject{{"zone", target}, {"reason", reason.trimmed()}}
+                 : QJsonObject{{"target", target}, {"command", command}, {"reason", reason.trimmed()}};
+  const QString path = !zoneAction                            ? QStringLiteral("/api/v1/commands")
+                       : command == QLatin1String("lockdown") ? QStringLiteral("/api/v1/lockdown")
+                                                              : QStringLiteral("/api/v1/lockdown/release");
+  request("POST", path, &body, [done = std::move(done)](const ApiResult& r) {
     if (!r.ok) return done(std::nullopt, r.error);
     CommandOutcome c;
-    c.id = r.body.value(QLatin1String("id")).isDouble()
-               ? QString::number(r.body.value(QLatin1String("id")).toInteger())
-               : r.body.value(QLatin1String("id")).toString();
-    c.status = r.body.value(QLatin1String("status")).toString(QStringLiteral("sent"));
+    QJsonObject answer = r.body;
+    if (!answer.contains(QLatin1String("status")) && answer.value(QLatin1String("outcome")).isObject())
+      answer = answer.value(QLatin1String("outcome")).toObject();
+    const auto id = answer.value(QLatin1String("id"));
+    c.id = id.isDouble() ? QString::number(id.toInteger()) : id.toString();
+    c.status = answer.value(QLatin1String("status")).toString(QStringLiteral("sent"));
     done(c, QString());
   });
 }

@@ -45,6 +45,7 @@ class ApiClient : public QObject {
   void setToken(const QByteArray& token) { token_ = token; }
   [[nodiscard]] QByteArray token() const { return token_; }
   [[nodiscard]] QString operatorName() const { return operatorName_; }
+  [[nodiscard]] QString username() const { return username_; }
   [[nodiscard]] QString operatorRole() const { return operatorRole_; }
   void setTimeoutMs(int ms) { timeoutMs_ = ms; }
 
@@ -69,6 +70,7 @@ class ApiClient : public QObject {
   QSslConfiguration ssl_;
   QByteArray token_;
   QString operatorName_;
+  QString username_;
   QString operatorRole_;
   int timeoutMs_ = 15000;
 };

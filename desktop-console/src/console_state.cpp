@@ -43,6 +43,14 @@ void ConsoleState::applySnapshot(const QJsonObject& snapshot) {
   QVector<Alarm> alarms;
   for (const auto& v : snapshot.value(QLatin1String("alarms")).toArray())
     alarms.push_back(parseAlarm(v.toObject()));
+  // portcullisd adds "presence": {person id: zone id} to the snapshot.
+  const auto presence = snapshot.value(QLatin1String("presence"));
+  if (presence.isObject()) {
+    QHash<QString, QString> where;
+    const auto o = presence.toObject();
+    for (auto it = o.constBegin(); it != o.constEnd(); ++it) where.insert(it.key(), it.value().toString());
+    presence_.resetPresence(where);
+  }
   doors_.resetDoors(doors);
   zones_.resetZones(zones);
   racks_.resetRacks(racks);

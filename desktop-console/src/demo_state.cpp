@@ -1,0 +1,122 @@
+#include "demo_state.hpp"
+
+#include <QJsonArray>
+
+namespace portcullis::console {
+
+qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
+  const auto& site = state.site();
+  QJsonArray doors;
+  auto door = [&](const char* id, bool open, bool locked, const char* mode, const char* alarm, bool online) {
+    const auto sid = QString::fromLatin1(id);
+    if (site.portal(sid) == nullptr) return;
+    doors.append(toJson(DoorState{sid, site.portal(sid)->name, open, locked, QString::fromLatin1(mode),
+                                  QString::fromLatin1(alarm), online}));
+  };
+  door("main-entrance", false, true, "normal", "none", true);
+  door("office-door", true, false, "normal", "held", true);
+  door("secops-door", false, true, "normal", "none", true);
+  door("mantrap-outer", false, true, "normal", "none", true);
+  door("mantrap-inner", false, true, "normal", "none", false);
+  door("cage-door", true, true, "locked_down", "forced", true);
+
+  QJsonArray zones;
+  const QList<std::pair<const char*, int>> occupancy{
+      {"public", 9},         {"reception", 3},    {"office", 14},     {"security-office", 2},
+      {"hall-vestibule", 0}, {"compute-hall", 4}, {"weights-cage", 1}};
+  for (const auto& [id, n] : occupancy)
+    if (site.zone(QString::fromLatin1(id)) != nullptr)
+      zones.append(
+          toJson(ZoneState{QString::fromLatin1(id), n, QLatin1String(id) == QLatin1String("weights-cage")}));
+
+  QJsonArray racks;
+  const QList<RackState> rackStates{{QStringLiteral("rack-c01"), true, false, QStringLiteral("intact"), 42},
+                                    {QStringLiteral("rack-c02"), false, true, QStringLiteral("intact"), 38},
+                                    {QStringLiteral("rack-w01"), true, false, QStringLiteral("broken"), 8},
+                                    {QStringLiteral("rack-w02"), true, false, QStringLiteral("intact"), 8}};
+  for (const auto& r : rackStates)
+    if (site.rack(r.id) != nullptr) racks.append(toJson(r));
+
+  QJsonArray alarms;
+  auto alarm = [&](const char* id, const char* kind, Severity s, const char* subject, const char* detail,
+                   int minutesAgo, const char* st, const char* by) {
+    Alarm a;
+    a.id = QString::fromLatin1(id);
+    a.kind = QString::fromLatin1(kind);
+    a.severity = s;
+    a.subject = QString::fromLatin1(subject);
+    a.detail = QString::fromUtf8(detail);
+    a.state = QString::fromLatin1(st);
+    a.raisedAt = now.addSecs(-60 * minutesAgo);
+    a.acknowledgedBy = QString::fromLatin1(by);
+    alarms.append(toJson(a));
+  };
+  alarm("a-1041", "door_forced", Severity::Critical, "cage-door", "Opened without a grant; zone locked down",
+        2, "raised", "");
+  alarm("a-1040", "seal_broken", Severity::Critical, "rack-w01", "Tamper seal reports broken", 3, "raised",
+        "");
+  alarm("a-1038", "door_held", Severity::High, "office-door", "Held open 94 s (limit 30 s)", 6,
+        "acknowledged", "guard.kim");
+  alarm("a-1036", "device_offline", Severity::Medium, "mantrap-inner", "Controller heartbeat lost", 11,
+        "raised", "");
+  alarm("a-1031", "pin_failures", Severity::Low, "rdr-rack-c02", "3 wrong PINs for one badge", 25,
+        "acknowledged", "guard.kim");
+
+  state.applySnapshot(QJsonObject{{"type", "snapshot"},
+                                  {"seq", 48170},
+                                  {"doors", doors},
+                                  {"zones", zones},
+                                  {"racks", racks},
+                                  {"alarms", alarms},
+                                  {"assets", QJsonArray{}}});
+
+  // A few minutes of traffic, oldest first.
+  struct Pass {
+    const char* person;
+    const char* portal;
+    const char* reader;
+    bool grant;
+    const char* reason;
+  };
+  const QList<Pass> passes{
+      {"alice-nguyen", "main-entrance", "rdr-lobby-in", true, "granted"},
+      {"bernard-okafor", "main-entrance", "rdr-lobby-in", true, "granted"},
+      {"alice-nguyen", "office-door", "rdr-office-in", true, "granted"},
+      {"farah-haddad", "secops-door", "rdr-secops-in", true, "granted"},
+      {"kofi-mensah", "office-door", "rdr-office-in", false, "outside_schedule"},
+      {"bernard-okafor", "office-door", "rdr-office-in", true, "granted"},
+      {"alice-nguyen", "mantrap-outer", "rdr-mt-outer-in", true, "granted"},
+      {"alice-nguyen", "mantrap-inner", "rdr-mt-inner-in", true, "granted"},
+      {"chen-li", "main-entrance", "rdr-lobby-in", true, "granted"},
+      {"liam-walsh", "mantrap-outer", "rdr-mt-outer-in", false, "no_grant"},
+      {"chen-li", "office-door", "rdr-office-in", true, "granted"},
+      {"alice-nguyen", "rack-c01", "rdr-rack-c01", true, "granted"},
+      {"julia-romero", "cage-door", "rdr-cage-in", false, "two_person_required"},
+      {"dana-kowalski", "main-entrance", "rdr-lobby-in", true, "granted"},
+      {"julia-romero", "cage-door", "rdr-cage-in", true, "granted"},
+      {"ivan-petrov", "main-entrance", "rdr-lobby-out", true, "granted"},
+      {"hana-sato", "office-door", "rdr-office-in", false, "anti_passback"},
+      {"george-miller", "main-entrance", "rdr-lobby-in", true, "granted"},
+  };
+  QDateTime t = now.addSecs(-60 * 8);
+  qint64 seq = 48170;
+  qint64 siteSeq = 981200;
+  for (const auto& p : passes) {
+    t = t.addSecs(25);
+    AccessEvent e;
+    e.time = t;
+    e.portal = QString::fromLatin1(p.portal);
+    e.reader = QString::fromLatin1(p.reader);
+    e.person = QString::fromLatin1(p.person);
+    e.personName = site.personName(e.person);
+    e.verdict = p.grant ? QStringLiteral("grant") : QStringLiteral("deny");
+    e.reason = QString::fromLatin1(p.reason);
+    e.siteSeq = ++siteSeq;
+    state.queueDelta(QStringLiteral("access"), toJson(e));
+    ++seq;
+  }
+  state.flush();
+  return seq;
+}
+
+}  // namespace portcullis::console

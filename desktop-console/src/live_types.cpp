@@ -50,6 +50,7 @@ RackState parseRack(const QJsonObject& o) {
   r.open = flag(o, "open", false);
   r.seal = str(o, "seal", QStringLiteral("unknown"));
   r.assets = count(o, "assets", 0);
+  r.known = !r.id.isEmpty();
   return r;
 }
 
@@ -82,7 +83,8 @@ Alarm parseAlarm(const QJsonObject& o) {
   a.count = count(o, "count", 1);
   a.raisedAt = when(o, "raised_at");
   a.acknowledgedBy = str(o, "acknowledged_by");
-  a.comment = str(o, "comment");
+  // The contract says "comment"; portcullisd sends acknowledge_comment / resolve_comment.
+  a.comment = str(o, "comment", str(o, "resolve_comment", str(o, "acknowledge_comment")));
   return a;
 }
 
@@ -95,6 +97,7 @@ AccessEvent parseAccess(const QJsonObject& o) {
   e.personName = str(o, "person_name");
   e.verdict = str(o, "verdict");
   e.reason = str(o, "reason");
+  e.destination = str(o, "destination");
   e.siteSeq = o.value(QLatin1String("site_seq")).toInteger(0);
   return e;
 }

@@ -32,6 +32,7 @@ struct RackState {
   bool open = false;
   QString seal = QStringLiteral("unknown");  // intact | broken | unknown
   int assets = 0;
+  bool known = false;  // false until the server has said anything about this rack
   bool operator==(const RackState&) const = default;
 };
 
@@ -59,6 +60,7 @@ struct AccessEvent {
   QString personName;
   QString verdict;  // grant | deny (granted/denied accepted)
   QString reason;
+  QString destination;  // zone the person is in afterwards, when the server says (portcullisd does)
   qint64 siteSeq = 0;
   [[nodiscard]] bool granted() const;
 };

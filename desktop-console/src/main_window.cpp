@@ -1,0 +1,587 @@
+#include "main_window.hpp"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "api_client.hpp"
+#include "dialogs.hpp"
+#include "facility_map.hpp"
+#include "theme.hpp"
+
+namespace portcullis::console {
+
+namespace {
+
+QLabel* plainLabel(QWidget* parent, int px = 0, bool bold = false) {
+  auto* l = new QLabel(parent);
+  l->setTextFormat(Qt::PlainText);  // server and database text is data, never markup
+  if (px > 0 || bold) {
+    QFont f = l->font();
+    if (px > 0) f.setPixelSize(px);
+    f.setBold(bold);
+    l->setFont(f);
+  }
+  return l;
+}
+
+QString commandLabel(const QString& command) {
+  if (command == QLatin1String("momentary_unlock")) return QStringLiteral("Momentary unlock");
+  if (command == QLatin1String("lock")) return QStringLiteral("Lock");
+  if (command == QLatin1String("unlock")) return QStringLiteral("Unlock");
+  if (command == QLatin1String("lock_open")) return QStringLiteral("Hold open");
+  if (command == QLatin1String("lockdown")) return QStringLiteral("Lockdown");
+  if (command == QLatin1String("release")) return QStringLiteral("Release lockdown");
+  return command;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
+    : QMainWindow(parent), state_(state), api_(api) {
+  setWindowTitle(QStringLiteral("Portcullis guard console"));
+  auto* central = new QWidget(this);
+  auto* outer = new QVBoxLayout(central);
+  outer->setContentsMargins(0, 0, 0, 0);
+  outer->setSpacing(0);
+  outer->addWidget(buildBanner());
+
+  auto* split = new QSplitter(Qt::Horizontal, central);
+  split_ = split;
+  map_ = new FacilityMap(state_, split);
+  split->addWidget(map_);
+  auto* side = new QSplitter(Qt::Vertical, split);
+  side->addWidget(buildAlarmPanel());
+  tabs_ = new QTabWidget(side);
+  tabs_->addTab(buildDetailsTab(), QStringLiteral("Details"));
+  auto* doorSort = new QSortFilterProxyModel(this);
+  doorSort->setSourceModel(state_->doors());
+  doorSort->setSortRole(SortRole);
+  auto* doorView = makeTable(doorSort);
+  doorView->setSortingEnabled(true);
+  doorView->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(doorView, &QTableView::doubleClicked, this,
+          [this](const QModelIndex& i) { showDetails(QStringLiteral("door"), i.data(IdRole).toString()); });
+  connect(doorView, &QTableView::customContextMenuRequested, this, [this, doorView](const QPoint& pos) {
+    const auto idx = doorView->indexAt(pos);
+    if (!idx.isValid()) return;
+    const auto id = idx.data(IdRole).toString();
+    QMenu menu(this);
+    for (const auto* c : {"momentary_unlock", "lock", "unlock", "lock_open"}) {
+      auto* a = menu.addAction(commandLabel(QString::fromLatin1(c)));
+      a->setData(QString::fromLatin1(c));
+    }
+    if (auto* chosen = menu.exec(doorView->viewport()->mapToGlobal(pos)))
+      requestCommand(id, chosen->data().toString());
+  });
+  tabs_->addTab(doorView, QStringLiteral("Doors"));
+  auto* rackView = makeTable(state_->racks());
+  connect(rackView, &QTableView::doubleClicked, this,
+          [this](const QModelIndex& i) { showDetails(QStringLiteral("rack"), i.data(IdRole).toString()); });
+  tabs_->addTab(rackView, QStringLiteral("Racks"));
+  tabs_->addTab(buildLogTab(), QStringLiteral("Access log"));
+  tabs_->addTab(buildPeopleTab(), QStringLiteral("People"));
+  side->addWidget(tabs_);
+  side->setStretchFactor(0, 1);
+  side->setStretchFactor(1, 1);
+  split->addWidget(side);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 1);
+  split->setSizes({1240, 680});
+  outer->addWidget(split, 1);
+  setCentralWidget(central);
+
+  pendingLabel_ = plainLabel(this, 16, true);
+  statusBar()->addPermanentWidget(pendingLabel_);
+
+  connect(map_, &FacilityMap::itemSelected, this, &MainWindow::showDetails);
+  connect(map_, &FacilityMap::commandRequested, this, &MainWindow::requestCommand);
+  connect(state_->alarms(), &AlarmQueueModel::severeAlarmRaised, this, &MainWindow::flashAlarms);
+  for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+    connect(state_->alarms(), signal, this, &MainWindow::updateAlarmHeader);
+  connect(state_->alarms(), &QAbstractItemModel::modelReset, this, &MainWindow::updateAlarmHeader);
+  connect(state_->alarms(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateAlarmHeader);
+  connect(state_, &ConsoleState::batchApplied, this, [this] { refreshDetails(); });
+  connect(state_, &ConsoleState::snapshotApplied, this, [this] { refreshDetails(); });
+  connect(state_, &ConsoleState::siteChanged, this, [this] { updateBanner(); });
+
+  // Keyboard: tabs on Ctrl+1..5, F6/F7 acknowledge/resolve the selected alarm, Ctrl+F find a person,
+  // F11 full screen.
+  for (int i = 0; i < 5; ++i)
+    connect(new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this),
+            &QShortcut::activated, this, [this, i] { tabs_->setCurrentIndex(i); });
+  connect(new QShortcut(QKeySequence(Qt::Key_F6), this), &QShortcut::activated, this,
+          [this] { alarmAction(false); });
+  connect(new QShortcut(QKeySequence(Qt::Key_F7), this), &QShortcut::activated, this,
+          [this] { alarmAction(true); });
+  connect(new QShortcut(QKeySequence::Find, this), &QShortcut::activated, this, [this] {
+    tabs_->setCurrentIndex(4);
+    personSearch_->setFocus();
+  });
+  connect(new QShortcut(QKeySequence(Qt::Key_F11), this), &QShortcut::activated, this,
+          [this] { isFullScreen() ? showNormal() : showFullScreen(); });
+
+  tick_.setInterval(1000);
+  connect(&tick_, &QTimer::timeout, this, &MainWindow::updateBanner);
+  tick_.start();
+  flash_.setInterval(400);
+  connect(&flash_, &QTimer::timeout, this, [this] {
+    ++flashCount_;
+    const bool on = flashCount_ % 2 == 1;
+    alarmHeader_->setStyleSheet(on ? QStringLiteral("background: #ff3b30; color: white; padding: 8px;")
+                                   : QStringLiteral("background: #3a1414; color: #ffb3ad; padding: 8px;"));
+    if (flashCount_ >= 24) {
+      flash_.stop();
+      updateAlarmHeader();
+    }
+  });
+  updateBanner();
+  updateAlarmHeader();
+  showDetails(QStringLiteral("zone"), {});
+}
+
+QWidget* MainWindow::buildBanner() {
+  banner_ = new QFrame(this);
+  banner_->setObjectName(QStringLiteral("banner"));
+  auto* layout = new QHBoxLayout(banner_);
+  layout->setContentsMargins(18, 8, 18, 8);
+  bannerState_ = plainLabel(banner_, 28, true);
+  bannerDetail_ = plainLabel(banner_, 18);
+  bannerSite_ = plainLabel(banner_, 20, true);
+  bannerOperator_ = plainLabel(banner_, 18);
+  bannerClock_ = plainLabel(banner_, 28, true);
+  // Long texts are cut, never allowed to widen the window past a small screen.
+  bannerDetail_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  layout->addWidget(bannerState_);
+  layout->addSpacing(16);
+  layout->addWidget(bannerDetail_, 1);
+  layout->addWidget(bannerSite_);
+  layout->addSpacing(24);
+  layout->addWidget(bannerOperator_);
+  layout->addSpacing(24);
+  layout->addWidget(bannerClock_);
+  return banner_;
+}
+
+QTableView* MainWindow::makeTable(QAbstractItemModel* model) {
+  auto* view = new QTableView(this);
+  view->setModel(model);
+  view->setSelectionBehavior(QAbstractItemView::SelectRows);
+  view->setSelectionMode(QAbstractItemView::SingleSelection);
+  view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  view->setAlternatingRowColors(true);
+  view->verticalHeader()->hide();
+  view->verticalHeader()->setDefaultSectionSize(30);
+  view->horizontalHeader()->setStretchLastSection(true);
+  view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+  view->horizontalHeader()->setDefaultSectionSize(150);
+  view->setWordWrap(false);
+  view->setTextElideMode(Qt::ElideRight);
+  return view;
+}
+
+QWidget* MainWindow::buildAlarmPanel() {
+  auto* panel = new QWidget(this);
+  auto* layout = new QVBoxLayout(panel);
+  layout->setContentsMargins(8, 8, 8, 4);
+  alarmHeader_ = plainLabel(panel, 22, true);
+  layout->addWidget(alarmHeader_);
+  alarmView_ = makeTable(state_->alarms());
+  auto* h = alarmView_->horizontalHeader();
+  h->resizeSection(AlarmQueueModel::ColSeverity, 104);
+  h->resizeSection(AlarmQueueModel::ColRaised, 92);
+  h->resizeSection(AlarmQueueModel::ColKind, 140);
+  h->resizeSection(AlarmQueueModel::ColSubject, 124);
+  h->resizeSection(AlarmQueueModel::ColState, 112);
+  h->resizeSection(AlarmQueueModel::ColCount, 30);
+  layout->addWidget(alarmView_, 1);
+  auto* buttons = new QHBoxLayout;
+  auto* ack = new QPushButton(QStringLiteral("Acknowledge (F6)"), panel);
+  auto* resolve = new QPushButton(QStringLiteral("Resolve (F7)"), panel);
+  buttons->addWidget(ack);
+  buttons->addWidget(resolve);
+  buttons->addStretch(1);
+  layout->addLayout(buttons);
+  connect(ack, &QPushButton::clicked, this, [this] { alarmAction(false); });
+  connect(resolve, &QPushButton::clicked, this, [this] { alarmAction(true); });
+  connect(alarmView_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
+    const auto* a = state_->alarms()->alarm(i.data(IdRole).toString());
+    if (a == nullptr) return;
+    if (state_->site().portal(a->subject) != nullptr)
+      showDetails(QStringLiteral("door"), a->subject);
+    else if (state_->site().rack(a->subject) != nullptr)
+      showDetails(QStringLiteral("rack"), a->subject);
+    else if (state_->site().zone(a->subject) != nullptr)
+      showDetails(QStringLiteral("zone"), a->subject);
+  });
+  return panel;
+}
+
+QWidget* MainWindow::buildDetailsTab() {
+  auto* panel = new QWidget(this);
+  auto* layout = new QVBoxLayout(panel);
+  detailTitle_ = plainLabel(panel, 24, true);
+  detailBody_ = plainLabel(panel, 18);
+  detailBody_->setWordWrap(true);
+  detailBody_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(detailTitle_);
+  layout->addWidget(detailBody_);
+  detailCommands_ = new QHBoxLayout;
+  layout->addLayout(detailCommands_);
+  auto* recent = plainLabel(panel, 16, true);
+  recent->setText(QStringLiteral("Recent access events"));
+  layout->addWidget(recent);
+  detailFilter_ = new AccessLogFilter(this);
+  detailFilter_->setSourceModel(state_->accessLog());
+  layout->addWidget(makeTable(detailFilter_), 1);
+  return panel;
+}
+
+QWidget* MainWindow::buildLogTab() {
+  auto* panel = new QWidget(this);
+  auto* layout = new QVBoxLayout(panel);
+  auto* filters = new QHBoxLayout;
+  auto* person = new QLineEdit(panel);
+  person->setPlaceholderText(QStringLiteral("Person"));
+  person->setClearButtonEnabled(true);
+  auto* zone = new QComboBox(panel);
+  auto* door = new QComboBox(panel);
+  auto* decision = new QComboBox(panel);
+  decision->addItem(QStringLiteral("Any decision"), QString());
+  decision->addItem(QStringLiteral("Granted"), QStringLiteral("grant"));
+  decision->addItem(QStringLiteral("Denied"), QStringLiteral("deny"));
+  for (auto* combo : {zone, door, decision}) {
+    // Long zone names must not widen the side panel: the map is the main view.
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(8);
+  }
+  filters->addWidget(person, 2);
+  filters->addWidget(zone, 2);
+  filters->addWidget(door, 2);
+  filters->addWidget(decision, 1);
+  layout->addLayout(filters);
+  logFilter_ = new AccessLogFilter(this);
+  logFilter_->setSourceModel(state_->accessLog());
+  layout->addWidget(makeTable(logFilter_), 1);
+  auto fill = [this, zone, door] {
+    zone->clear();
+    door->clear();
+    zone->addItem(QStringLiteral("Any zone"), QString());
+    door->addItem(QStringLiteral("Any door or rack"), QString());
+    for (const auto& z : state_->site().zones) zone->addItem(z.name, z.id);  // QComboBox items are plain text
+    for (const auto& p : state_->site().portals) door->addItem(p.name, p.id);
+    for (const auto& r : state_->site().racks) door->addItem(r.name, r.id);
+  };
+  fill();
+  connect(state_, &ConsoleState::siteChanged, this, fill);
+  connect(person, &QLineEdit::textChanged, logFilter_, &AccessLogFilter::setPerson);
+  connect(zone, &QComboBox::currentIndexChanged, this,
+          [this, zone] { logFilter_->setZone(zone->currentData().toString()); });
+  connect(door, &QComboBox::currentIndexChanged, this,
+          [this, door] { logFilter_->setDoor(door->currentData().toString()); });
+  connect(decision, &QComboBox::currentIndexChanged, this,
+          [this, decision] { logFilter_->setDecision(decision->currentData().toString()); });
+  return panel;
+}
+
+QWidget* MainWindow::buildPeopleTab() {
+  auto* panel = new QWidget(this);
+  auto* layout = new QVBoxLayout(panel);
+  personSearch_ = new QLineEdit(panel);
+  personSearch_->setPlaceholderText(QStringLiteral("Where is… (name)   Ctrl+F"));
+  personSearch_->setClearButtonEnabled(true);
+  layout->addWidget(personSearch_);
+  peopleFilter_ = new QSortFilterProxyModel(this);
+  peopleFilter_->setSourceModel(state_->presence());
+  peopleFilter_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+  peopleFilter_->setFilterKeyColumn(PresenceModel::ColPerson);
+  peopleFilter_->setSortRole(SortRole);
+  auto* view = makeTable(peopleFilter_);
+  view->setSortingEnabled(true);
+  layout->addWidget(view, 1);
+  connect(personSearch_, &QLineEdit::textChanged, peopleFilter_,
+          &QSortFilterProxyModel::setFilterFixedString);
+  return panel;
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (!sized_) {
+    // The map is the main view: about two thirds of the width, whatever the side panels would like.
+    // Deferred until the layout has given the splitter its real width.
+    sized_ = true;
+    QTimer::singleShot(0, this, [this] {
+      const int w = split_->width();
+      split_->setSizes({w * 61 / 100, w - w * 61 / 100});
+    });
+  }
+}
+
+void MainWindow::setStreamHealth(StreamHealth health) {
+  health_ = health;
+  offlineWhy_.clear();
+  updateBanner();
+}
+
+void MainWindow::noteMessage(qint64 seq) {
+  sinceMessage_.restart();
+  lastSeq_ = seq;
+  if (!bannerUpdated_.isValid() || bannerUpdated_.elapsed() > 500) updateBanner();  // at most twice a second
+}
+
+void MainWindow::setOfflineView(const QString& why) {
+  offlineWhy_ = why;
+  updateBanner();
+}
+
+void MainWindow::setOperator(const QString& name, const QString& role) {
+  bannerOperator_->setText(role.isEmpty() ? name : name + QStringLiteral(" · ") + role);
+}
+
+QString MainWindow::bannerText() const {
+  return bannerState_->text() + QLatin1Char(' ') + bannerDetail_->text();
+}
+
+void MainWindow::updateBanner() {
+  bannerUpdated_.restart();
+  bannerClock_->setText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
+  bannerSite_->setText(state_->site().name);
+  QString stateText;
+  QString detail;
+  QString bg;
+  if (!offlineWhy_.isEmpty()) {
+    stateText = QStringLiteral("● OFFLINE VIEW");
+    detail = offlineWhy_;
+    bg = QStringLiteral("#3a4452");
+  } else {
+    const qint64 quiet = sinceMessage_.isValid() ? sinceMessage_.elapsed() / 1000 : -1;
+    switch (health_) {
+      case StreamHealth::Connected:
+        stateText = QStringLiteral("● LIVE");
+        detail = lastSeq_ >= 0 ? QStringLiteral("stream seq %1").arg(lastSeq_) : QString();
+        bg = colors::live.name();
+        break;
+      case StreamHealth::Stale:
+        stateText = QStringLiteral("▲ STALE");
+        detail = QStringLiteral("no data for %1 s — what you see may be out of date").arg(quiet);
+        bg = colors::stale.name();
+        break;
+      case StreamHealth::Connecting:
+        stateText = QStringLiteral("◌ CONNECTING");
+        detail = QStringLiteral("reconnecting to the server…");
+        bg = colors::stale.name();
+        break;
+      case StreamHealth::Disconnected:
+        stateText = QStringLiteral("✖ DISCONNECTED");
+        detail = quiet >= 0 ? QStringLiteral("last data %1 s ago — NOT LIVE, retrying").arg(quiet)
+                            : QStringLiteral("not connected — retrying");
+        bg = colors::down.name();
+        break;
+    }
+  }
+  bannerState_->setText(stateText);
+  bannerDetail_->setText(detail);
+  banner_->setStyleSheet(
+      QStringLiteral("QFrame#banner { background: %1; } QLabel { color: white; }").arg(bg));
+}
+
+void MainWindow::updateAlarmHeader() {
+  int raised = 0;
+  int severe = 0;
+  for (int i = 0; i < state_->alarms()->rowCount(); ++i) {
+    const auto& a = state_->alarms()->at(i);
+    if (a.state == QLatin1String("raised")) ++raised;
+    if (a.severity >= Severity::High) ++severe;
+  }
+  const int open = state_->alarms()->rowCount();
+  alarmHeader_->setText(open == 0
+                            ? QStringLiteral("ALARMS · none open")
+                            : QStringLiteral("ALARMS · %1 open · %2 unacknowledged").arg(open).arg(raised));
+  if (flash_.isActive()) return;
+  alarmHeader_->setStyleSheet(severe > 0 && raised > 0
+                                  ? QStringLiteral("background: #5a1a1a; color: #ffd0cc; padding: 8px;")
+                                  : QStringLiteral("background: #1b222c; color: #e8ecf1; padding: 8px;"));
+}
+
+void MainWindow::flashAlarms(const QString& alarmId) {
+  flashCount_ = 0;
+  flash_.start();
+  QApplication::beep();
+  if (const auto* a = state_->alarms()->alarm(alarmId))
+    status(QStringLiteral("NEW %1 ALARM: %2 — %3")
+               .arg(severityName(a->severity).toUpper(), a->kind, a->subject));
+}
+
+void MainWindow::alarmAction(bool resolve) {
+  const auto sel = alarmView_->selectionModel()->selectedRows();
+  if (sel.isEmpty()) {
+    status(QStringLiteral("Select an alarm first."));
+    return;
+  }
+  const auto id = sel.first().data(IdRole).toString();
+  const auto* a = state_->alarms()->alarm(id);
+  if (a == nullptr) return;
+  if (api_ == nullptr) {
+    status(QStringLiteral("Offline view: no server to send to."));
+    return;
+  }
+  ReasonDialog dialog(resolve ? QStringLiteral("Resolve alarm") : QStringLiteral("Acknowledge alarm"),
+                      QStringLiteral("%1 alarm %2 on %3.\nComment (required):")
+                          .arg(severityName(a->severity).toUpper(), a->kind, a->subject),
+                      this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  auto done = [this, resolve](const ApiResult& r) {
+    if (!r.ok) {
+      status(QStringLiteral("Alarm not updated: ") + r.error);
+      return;
+    }
+    state_->alarms()->applyAlarms({parseAlarm(r.body)});
+    status(resolve ? QStringLiteral("Alarm resolved.") : QStringLiteral("Alarm acknowledged."));
+  };
+  if (resolve)
+    api_->resolveAlarm(id, dialog.text(), done);
+  else
+    api_->acknowledgeAlarm(id, dialog.text(), done);
+}
+
+void MainWindow::requestCommand(const QString& target, const QString& command) {
+  QString targetName = target;
+  if (const auto* p = state_->site().portal(target)) targetName = p->name;
+  if (const auto* z = state_->site().zone(target)) targetName = z->name;
+  if (api_ == nullptr) {
+    status(QStringLiteral("Offline view: commands need a server."));
+    return;
+  }
+  ReasonDialog dialog(commandLabel(command),
+                      QStringLiteral("%1: %2\nReason (required, recorded in the audit log):")
+                          .arg(commandLabel(command), targetName),
+                      this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  api_->sendCommand(
+      target, command, dialog.text(),
+      [this, command, targetName](std::optional<CommandOutcome> outcome, const QString& error) {
+        if (!outcome) {
+          status(QStringLiteral("%1 refused: %2").arg(commandLabel(command), error));
+          return;
+        }
+        if (outcome->pendingApproval()) {
+          ++pendingApprovals_;
+          pendingLabel_->setText(
+              QStringLiteral("⏳ %1 command(s) pending second approval").arg(pendingApprovals_));
+          QMessageBox box(QMessageBox::Information, QStringLiteral("Pending approval"),
+                          QStringLiteral("%1 of %2 is PENDING APPROVAL by a second operator (command %3).")
+                              .arg(commandLabel(command), targetName, outcome->id),
+                          QMessageBox::Ok, this);
+          box.setTextFormat(Qt::PlainText);
+          box.exec();
+          status(QStringLiteral("%1 of %2: pending approval").arg(commandLabel(command), targetName));
+        } else {
+          status(QStringLiteral("%1 of %2: sent").arg(commandLabel(command), targetName));
+        }
+      });
+}
+
+void MainWindow::showDetails(const QString& kind, const QString& id) {
+  selectedKind_ = kind;
+  selectedId_ = id;
+  map_->select(kind, id);
+  detailFilter_->setZone({});
+  detailFilter_->setDoor({});
+  if (kind == QLatin1String("door"))
+    detailFilter_->setDoor(id);
+  else if (kind == QLatin1String("rack"))
+    detailFilter_->setDoor(id);
+  else if (!id.isEmpty())
+    detailFilter_->setZone(id);
+  while (auto* item = detailCommands_->takeAt(0)) {
+    delete item->widget();
+    delete item;
+  }
+  QStringList commands;
+  if (kind == QLatin1String("door")) commands = {"momentary_unlock", "lock", "unlock"};
+  if (kind == QLatin1String("zone") && !id.isEmpty()) commands = {"lockdown", "release"};
+  for (const auto& c : commands) {
+    auto* b = new QPushButton(commandLabel(c), this);
+    if (c == QLatin1String("lockdown")) b->setObjectName(QStringLiteral("danger"));
+    connect(b, &QPushButton::clicked, this, [this, c] { requestCommand(selectedId_, c); });
+    detailCommands_->addWidget(b);
+  }
+  detailCommands_->addStretch(1);
+  refreshDetails();
+  if (!id.isEmpty()) tabs_->setCurrentIndex(0);
+}
+
+void MainWindow::refreshDetails() {
+  const auto& site = state_->site();
+  const auto zoneName = [&site](const QString& z) {
+    const auto* sz = site.zone(z);
+    return sz != nullptr ? sz->name : z;
+  };
+  QString title;
+  QStringList lines;
+  if (selectedKind_ == QLatin1String("door")) {
+    const auto* p = site.portal(selectedId_);
+    const auto* d = state_->doors()->door(selectedId_);
+    title = p != nullptr ? p->name : selectedId_;
+    if (p != nullptr) {
+      lines << QStringLiteral("%1 from %2 to %3").arg(p->kind, zoneName(p->from), zoneName(p->to));
+      if (!p->mantrap.isEmpty()) lines << QStringLiteral("Part of mantrap %1").arg(p->mantrap);
+    }
+    if (d != nullptr) {
+      lines << QStringLiteral("State: %1").arg(doorLookName(doorLook(*d)));
+      lines << QStringLiteral("Mode: %1 · %2 · %3 · %4")
+                   .arg(d->mode, d->open ? QStringLiteral("open") : QStringLiteral("closed"),
+                        d->locked ? QStringLiteral("locked") : QStringLiteral("unlocked"),
+                        d->online ? QStringLiteral("online") : QStringLiteral("OFFLINE"));
+    }
+  } else if (selectedKind_ == QLatin1String("rack")) {
+    const auto* r = site.rack(selectedId_);
+    const auto* s = state_->racks()->rack(selectedId_);
+    title = r != nullptr ? r->name : selectedId_;
+    if (r != nullptr) lines << QStringLiteral("In %1").arg(zoneName(r->zone));
+    if (s != nullptr)
+      lines << QStringLiteral("%1 · door %2 · seal %3 · %4 assets")
+                   .arg(s->locked ? QStringLiteral("Locked") : QStringLiteral("UNLOCKED"),
+                        s->open ? QStringLiteral("OPEN") : QStringLiteral("closed"), s->seal)
+                   .arg(s->assets);
+  } else if (!selectedId_.isEmpty()) {
+    const auto* z = site.zone(selectedId_);
+    const auto* s = state_->zones()->zone(selectedId_);
+    title = z != nullptr ? z->name : selectedId_;
+    if (z != nullptr) {
+      lines << QStringLiteral("Tier %1").arg(z->tier) +
+                   (z->parent.isEmpty() ? QString()
+                                        : QStringLiteral(" · inside %1").arg(zoneName(z->parent)));
+      if (site.isMantrapVestibule(z->id)) lines << QStringLiteral("Mantrap vestibule");
+    }
+    if (s != nullptr) {
+      lines << QStringLiteral("%1 inside").arg(s->occupancy);
+      if (s->lockdown) lines << QStringLiteral("LOCKDOWN IN FORCE");
+    }
+  } else {
+    title = QStringLiteral("Select a zone, door or rack on the map");
+    lines << QStringLiteral("Right-click a door or zone for commands.");
+  }
+  detailTitle_->setText(title);
+  detailBody_->setText(lines.join(QLatin1Char('\n')));
+}
+
+void MainWindow::status(const QString& message) {
+  statusBar()->showMessage(message, 15000);
+}
+
+}  // namespace portcullis::console

@@ -323,6 +323,7 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
   const auto& r = rows_[index.row()];
   const auto* sr = site_.rack(r.id);
   if (role == Qt::DisplayRole) {
+    if (!r.known && index.column() > ColZone) return QStringLiteral("—");
     switch (index.column()) {
       case ColName: return sr != nullptr ? sr->name : r.id;
       case ColZone: return sr != nullptr ? zoneName(site_, sr->zone) : QString();
@@ -477,7 +478,7 @@ QVariant AlarmQueueModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant AlarmQueueModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Severity", "Alarm", "Subject", "Detail", "Count", "Raised", "State"};
+  static const char* const names[] = {"Severity", "Raised", "Alarm", "Subject", "State", "#", "Detail"};
   return header(names, ColumnCount, section, o, role);
 }
 
@@ -499,8 +500,10 @@ void PresenceModel::applyEvents(const QVector<AccessEvent>& events) {
   QVector<int> changed;
   for (const auto& e : events) {
     if (!e.granted() || e.person.isEmpty()) continue;
-    QString zone;
-    if (const auto* p = site_.portal(e.portal)) {
+    QString zone = e.destination;
+    if (!zone.isEmpty()) {
+      // the server told us where the person ended up
+    } else if (const auto* p = site_.portal(e.portal)) {
       const auto reader = site_.readers.constFind(e.reader);
       const bool exit = reader != site_.readers.cend() && reader->exit;
       zone = exit ? p->from : p->to;
@@ -525,6 +528,21 @@ void PresenceModel::applyEvents(const QVector<AccessEvent>& events) {
     changed.push_back(row);
   }
   emitRowRuns(this, changed, ColumnCount - 1);
+}
+
+void PresenceModel::resetPresence(const QHash<QString, QString>& zoneByPerson) {
+  beginResetModel();
+  for (auto& r : rows_) {
+    r.zone = zoneByPerson.value(r.person);
+    r.since = {};
+    r.via.clear();
+  }
+  for (auto it = zoneByPerson.cbegin(); it != zoneByPerson.cend(); ++it) {
+    if (index_.contains(it.key())) continue;
+    index_.insert(it.key(), static_cast<int>(rows_.size()));
+    rows_.push_back(Row{it.key(), it.key(), it.value(), {}, {}});
+  }
+  endResetModel();
 }
 
 int PresenceModel::rowCount(const QModelIndex& parent) const {

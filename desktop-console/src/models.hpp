@@ -93,7 +93,7 @@ class RackGridModel : public QAbstractTableModel {
 class AlarmQueueModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { ColSeverity, ColKind, ColSubject, ColDetail, ColCount, ColRaised, ColState, ColumnCount };
+  enum Column { ColSeverity, ColRaised, ColKind, ColSubject, ColState, ColCount, ColDetail, ColumnCount };
   using QAbstractTableModel::QAbstractTableModel;
 
   void resetAlarms(const QVector<Alarm>& alarms);
@@ -128,6 +128,8 @@ class PresenceModel : public QAbstractTableModel {
 
   void setSite(const Site& site);
   void applyEvents(const QVector<AccessEvent>& events);  // oldest first
+  // From a snapshot's "presence" object (person id → zone id); people not listed are "not seen".
+  void resetPresence(const QHash<QString, QString>& zoneByPerson);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QUrlQuery>
 
 namespace portcullis::console {
 
@@ -30,9 +31,6 @@ StreamClient::StreamClient(QObject* parent) : QObject(parent) {
   });
   reconnectTimer_.setSingleShot(true);
   connect(&reconnectTimer_, &QTimer::timeout, this, &StreamClient::openSocket);
-  resyncTimer_.setSingleShot(true);
-  resyncTimer_.setInterval(3000);
-  connect(&resyncTimer_, &QTimer::timeout, this, [this] { resyncing_ = false; });
 }
 
 StreamClient::~StreamClient() {
@@ -51,6 +49,7 @@ void StreamClient::setBackoff(int initialMs, int maxMs) {
 
 void StreamClient::start(const QUrl& url) {
   url_ = url;
+  backoffMs_ = initialBackoffMs_;
   running_ = true;
   openSocket();
 }
@@ -99,17 +98,23 @@ void StreamClient::openSocket() {
     for (const auto& e : errors) parts << e.errorString();
     emit errorText(QStringLiteral("TLS: ") + parts.join(QStringLiteral("; ")));
   });
-  QNetworkRequest request(url_);
+  QUrl url = url_;
+  if (lastSeq_) {
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("resume_from"));
+    query.addQueryItem(QStringLiteral("resume_from"), QString::number(*lastSeq_));
+    url.setQuery(query);
+  }
+  resyncing_ = false;
+  QNetworkRequest request(url);
   request.setRawHeader("Authorization", QByteArray("Bearer ") + token_);
   setHealth(StreamHealth::Connecting);
   socket_->open(request);
 }
 
 void StreamClient::onConnected() {
-  resyncing_ = false;
   staleTimer_.start();
   deadTimer_.start();
-  if (lastSeq_) resubscribe();  // resume where we left off instead of taking a fresh snapshot
   setHealth(StreamHealth::Connected);
 }
 
@@ -117,9 +122,22 @@ void StreamClient::onDisconnected() {
   staleTimer_.stop();
   deadTimer_.stop();
   setHealth(StreamHealth::Disconnected);
+  bool sessionGone = false;
   if (socket_ != nullptr) {
+    // The server refuses the handshake with 401 when the session expired or ended, or closes a live stream
+    // with "session ended". Retrying with the same token cannot help: stop and ask for a new sign-in.
+    const auto reason = socket_->closeReason();
+    const auto error = socket_->errorString();
+    sessionGone = reason.contains(QLatin1String("session"), Qt::CaseInsensitive) ||
+                  reason.contains(QLatin1String("unauthorized"), Qt::CaseInsensitive) ||
+                  error.contains(QLatin1String("401"));
     socket_->deleteLater();
     socket_ = nullptr;
+  }
+  if (sessionGone && running_) {
+    running_ = false;
+    emit sessionRejected();
+    return;
   }
   scheduleReconnect();
 }
@@ -132,14 +150,23 @@ void StreamClient::scheduleReconnect() {
   backoffMs_ = std::min(backoffMs_ * 2, maxBackoffMs_);
 }
 
-void StreamClient::resubscribe() {
-  if (socket_ == nullptr) return;
-  QJsonObject msg{{"type", "subscribe"},
-                  {"topics", QJsonArray{"doors", "access", "alarms", "zones", "assets"}}};
-  if (lastSeq_) msg.insert(QStringLiteral("resume_from"), *lastSeq_);
-  socket_->sendTextMessage(QString::fromUtf8(QJsonDocument(msg).toJson(QJsonDocument::Compact)));
+void StreamClient::resync(qint64 expected, qint64 received) {
+  if (resyncing_) return;
   resyncing_ = true;
-  resyncTimer_.start();
+  emit gapDetected(expected, received);
+  // Reconnect at once with resume_from = the last seq we processed: the server replays what we missed, or
+  // sends a snapshot when that is older than its replay window.
+  if (socket_ != nullptr) {
+    socket_->disconnect(this);
+    socket_->abort();
+    socket_->deleteLater();
+    socket_ = nullptr;
+  }
+  staleTimer_.stop();
+  deadTimer_.stop();
+  setHealth(StreamHealth::Connecting);
+  ++reconnects_;
+  reconnectTimer_.start(0);
 }
 
 void StreamClient::onMessage(const QString& text) {
@@ -165,15 +192,13 @@ void StreamClient::onMessage(const QString& text) {
   if (type == QLatin1String("snapshot")) {
     lastSeq_ = seq;
     resyncing_ = false;
-    resyncTimer_.stop();
     emit snapshotReceived(msg, seq);
     return;
   }
   if (type == QLatin1String("heartbeat")) {
     // A heartbeat carries the latest seq (or the next one); anything beyond means we missed messages.
-    if (lastSeq_ && seq > *lastSeq_ + 1 && !resyncing_) {
-      emit gapDetected(*lastSeq_ + 1, seq);
-      resubscribe();
+    if (lastSeq_ && seq > *lastSeq_ + 1) {
+      resync(*lastSeq_ + 1, seq);
     } else if (lastSeq_ && seq == *lastSeq_ + 1) {
       lastSeq_ = seq;
     }
@@ -181,21 +206,16 @@ void StreamClient::onMessage(const QString& text) {
   }
   if (type != QLatin1String("delta")) return;
   if (!lastSeq_) {
-    // No snapshot yet: we cannot apply a delta to unknown state. Ask for the full state.
-    if (!resyncing_) resubscribe();
+    // No snapshot yet: a delta cannot be applied to unknown state. Reconnect without resume: a snapshot.
+    resync(0, seq);
     return;
   }
   if (seq <= *lastSeq_) return;  // already processed (replay overlap)
   if (seq > *lastSeq_ + 1) {
-    if (!resyncing_) {
-      emit gapDetected(*lastSeq_ + 1, seq);
-      resubscribe();
-    }
-    return;  // dropped: the replay brings it again in order
+    resync(*lastSeq_ + 1, seq);
+    return;  // dropped: the replay brings it again, in order
   }
   lastSeq_ = seq;
-  resyncing_ = false;
-  resyncTimer_.stop();
   emit deltaReceived(msg.value(QLatin1String("topic")).toString(),
                      msg.value(QLatin1String("data")).toObject(), seq);
 }

@@ -6,6 +6,8 @@
 // answered
 //   by a subscribe with `resume_from` = last processed seq (the server replays, or sends a snapshot).
 // - Reconnects by itself with exponential backoff (and jitter), resuming from the last processed seq.
+// - A refused session (HTTP 401 at the handshake, or a close with "session ended") stops the retries and
+//   emits sessionRejected(): the console asks the guard to sign in again, then resumes from the last seq.
 // - Health: Connected while messages arrive, Stale after the stale timeout (15 s) without any message
 //   (heartbeats come every 5 s), Disconnected when the socket is closed. After twice the stale timeout the
 //   connection is presumed dead and replaced.
@@ -51,13 +53,16 @@ class StreamClient : public QObject {
   void deltaReceived(const QString& topic, const QJsonObject& data, qint64 seq);
   void gapDetected(qint64 expected, qint64 received);
   void errorText(const QString& message);
+  // The server no longer accepts the session token (expired, ended, or never valid). Reconnecting has
+  // stopped; sign in again, setToken() and start() to resume (lastSeq() is kept, so nothing is lost).
+  void sessionRejected();
 
  private:
   void openSocket();
   void onConnected();
   void onDisconnected();
   void onMessage(const QString& text);
-  void resubscribe();
+  void resync(qint64 expected, qint64 received);
   void setHealth(StreamHealth h);
   void scheduleReconnect();
 
@@ -66,13 +71,12 @@ class StreamClient : public QObject {
   QByteArray token_;
   QUrl url_;
   bool running_ = false;
-  bool resyncing_ = false;
+  bool resyncing_ = false;  // a gap was seen: ignore deltas until the replay or snapshot arrives
   std::optional<qint64> lastSeq_;
   StreamHealth health_ = StreamHealth::Disconnected;
   QTimer staleTimer_;
   QTimer deadTimer_;
   QTimer reconnectTimer_;
-  QTimer resyncTimer_;
   int initialBackoffMs_ = 1000;
   int maxBackoffMs_ = 30000;
   int backoffMs_ = 1000;

@@ -1,1 +1,359 @@
-int main() {}
+// The REST client against a small fake HTTPS operator API (QSslServer with a certificate from a throwaway
+// CA): login, bearer token on later requests, comment/reason required, pending approval, error messages,
+// and refusal of a server the pinned CA did not sign.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTest>
+#include <memory>
+
+#include <QApplication>
+#include <QFile>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QTimer>
+
+#include "api_client.hpp"
+#include "dialogs.hpp"
+#include "main_window.hpp"
+#include "test_tls.hpp"
+
+using namespace portcullis::console;
+
+namespace {
+
+struct Request {
+  QByteArray method;
+  QByteArray path;
+  QByteArray authorization;
+  QJsonObject body;
+};
+
+// One request per connection (Connection: close), enough for a client test.
+class FakeApi : public QObject {
+ public:
+  explicit FakeApi(const QSslConfiguration& tls) {
+    server_.setSslConfiguration(tls);
+    connect(&server_, &QSslServer::pendingConnectionAvailable, this, [this] {
+      while (auto* s = server_.nextPendingConnection()) {
+        sockets_ << s;
+        auto buffer = std::make_shared<QByteArray>();
+        connect(s, &QTcpSocket::readyRead, this, [this, s, buffer] {
+          buffer->append(s->readAll());
+          const auto end = buffer->indexOf("\r\n\r\n");
+          if (end < 0) return;
+          qsizetype length = 0;
+          QByteArray auth;
+          const auto lines = buffer->left(end).split('\n');
+          for (const auto& raw : lines.mid(1)) {
+            const auto line = raw.trimmed();
+            const auto colon = line.indexOf(':');
+            const auto name = line.left(colon).trimmed().toLower();
+            const auto value = line.mid(colon + 1).trimmed();
+            if (name == "content-length") length = value.toLongLong();
+            if (name == "authorization") auth = value;
+          }
+          if (buffer->size() < end + 4 + length) return;
+          const auto first = lines[0].trimmed().split(' ');
+          Request r{first.value(0), first.value(1), auth,
+                    QJsonDocument::fromJson(buffer->mid(end + 4, length)).object()};
+          requests << r;
+          const auto [status, body] = route(r);
+          const auto payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
+          s->write("HTTP/1.1 " + QByteArray::number(status) +
+                   " X\r\nContent-Type: application/json\r\nContent-Length: " +
+                   QByteArray::number(payload.size()) + "\r\nConnection: close\r\n\r\n" + payload);
+          s->disconnectFromHost();
+          buffer->clear();
+        });
+        connect(s, &QTcpSocket::disconnected, this, [this, s] {
+          sockets_.removeAll(s);
+          s->disconnect(this);
+          s->deleteLater();
+        });
+      }
+    });
+    if (!server_.listen(QHostAddress::LocalHost, 0)) qFatal("fake api: listen failed");
+  }
+  ~FakeApi() override {
+    for (auto* s : std::as_const(sockets_)) {
+      s->disconnect(this);
+      delete s;
+    }
+  }
+  QUrl url() const { return QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server_.serverPort())); }
+  QList<Request> requests;
+
+ private:
+  static QJsonObject error(const char* field, const char* message) {
+    return {{"error", QJsonObject{{"field", field}, {"message", message}}}};
+  }
+  std::pair<int, QJsonObject> route(const Request& r) {
+    if (r.path == "/api/v1/auth/login") {
+      if (r.body.value(QLatin1String("password")).toString() == QLatin1String("right") &&
+          r.body.value(QLatin1String("totp")).toString() == QLatin1String("123456"))
+        return {200,
+                {{"token", "tok-42"},
+                 {"expires_at", "2026-11-27T20:00:00Z"},
+                 {"operator", QJsonObject{{"id", "op1"}, {"name", "Kim Guard"}, {"role", "guard"}}}}};
+      return {401, error("credentials", "invalid username, password or code")};
+    }
+    if (r.authorization != "Bearer tok-42") return {401, error("authorization", "no session")};
+    if (r.path == "/api/v1/site")
+      return {200,
+              {{"site_id", "s"},
+               {"name", "Site"},
+               {"version", "1"},
+               {"zones", QJsonArray{QJsonObject{
+                             {"id", "z"}, {"name", "Zone"}, {"parent", QJsonValue()}, {"tier", 1}}}},
+               {"portals", QJsonArray{}},
+               {"racks", QJsonArray{}},
+               {"people", QJsonArray{}}}};
+    if (r.path == "/api/v1/alarms?state=open")
+      return {200,
+              {{"alarms", QJsonArray{QJsonObject{{"id", "a1"}, {"severity", "high"}, {"state", "raised"}}}}}};
+    if (r.path == "/api/v1/alarms/a1/acknowledge")
+      return {200,
+              {{"id", "a1"},
+               {"severity", "high"},
+               {"state", "acknowledged"},
+               {"acknowledged_by", "Kim Guard"},
+               {"comment", r.body.value(QLatin1String("comment"))}}};
+    if (r.path == "/api/v1/commands") {
+      const auto cmd = r.body.value(QLatin1String("command")).toString();
+      if (cmd == QLatin1String("lock_open")) return {202, {{"id", "c7"}, {"status", "pending_approval"}}};
+      if (cmd == QLatin1String("momentary_unlock")) return {202, {{"id", "c8"}, {"status", "sent"}}};
+      if (cmd == QLatin1String("lockdown"))
+        return {400, error("command", "expected momentary_unlock, lock, unlock or lock_open")};
+      return {403, error("command", "not allowed for this role")};
+    }
+    if (r.path == "/api/v1/lockdown" || r.path == "/api/v1/lockdown/release")
+      return {200, {{"outcome", QJsonObject{{"applied", true}}}}};
+    return {404, error("path", "no such route")};
+  }
+  QSslServer server_;
+  QList<QTcpSocket*> sockets_;
+};
+
+}  // namespace
+
+class ApiClientTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase();
+  void loginThenBearerRequests();
+  void wrongCredentialsShowServerMessage();
+  void commentAndReasonRequired();
+  void commandsReportPendingApproval();
+  void refusesServerFromAnotherCa();
+  void consoleAsksReasonAndShowsPendingApproval();
+
+ private:
+  ApiClient* client(FakeApi& api, const QString& ca = {});
+  test::TestPki pki_;
+  std::vector<std::unique_ptr<ApiClient>> clients_;
+};
+
+void ApiClientTest::initTestCase() {
+  QString error;
+  QVERIFY2(pki_.make(&error), qPrintable(error));
+}
+
+ApiClient* ApiClientTest::client(FakeApi& api, const QString& ca) {
+  QString error;
+  const auto ssl = pinnedSslConfiguration(ca.isEmpty() ? pki_.caFile() : ca, &error);
+  if (!ssl) qFatal("%s", qPrintable(error));
+  clients_.push_back(std::make_unique<ApiClient>());
+  auto* c = clients_.back().get();
+  c->setBaseUrl(api.url());
+  c->setSslConfiguration(*ssl);
+  c->setTimeoutMs(10000);
+  return c;
+}
+
+void ApiClientTest::loginThenBearerRequests() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  std::optional<ApiResult> login;
+  c->login(QStringLiteral("kim"), QStringLiteral("right"), QStringLiteral("123456"),
+           [&](const ApiResult& r) { login = r; });
+  QTRY_VERIFY_WITH_TIMEOUT(login.has_value(), 10000);
+  QVERIFY2(login->ok, qPrintable(login->error));
+  QCOMPARE(c->token(), QByteArray("tok-42"));
+  QCOMPARE(c->operatorName(), QStringLiteral("Kim Guard"));
+  QCOMPARE(c->username(), QStringLiteral("kim"));
+  QCOMPARE(c->streamUrl().toString(),
+           api.url().toString().replace(QStringLiteral("https"), QStringLiteral("wss")) +
+               QStringLiteral("/api/v1/stream"));
+
+  std::optional<Site> site;
+  c->fetchSite([&](std::optional<Site> s, const QString&) { site = s.value_or(Site{}); });
+  QTRY_VERIFY_WITH_TIMEOUT(site.has_value(), 10000);
+  QCOMPARE(site->zones.size(), 1);
+  QVector<Alarm> alarms;
+  bool got = false;
+  c->fetchOpenAlarms([&](QVector<Alarm> a, const QString&) {
+    alarms = a;
+    got = true;
+  });
+  QTRY_VERIFY_WITH_TIMEOUT(got, 10000);
+  QCOMPARE(alarms.size(), 1);
+  QCOMPARE(api.requests.last().path, QByteArray("/api/v1/alarms?state=open"));
+
+  std::optional<ApiResult> ack;
+  c->acknowledgeAlarm(QStringLiteral("a1"), QStringLiteral("  checked on camera  "),
+                      [&](const ApiResult& r) { ack = r; });
+  QTRY_VERIFY_WITH_TIMEOUT(ack.has_value(), 10000);
+  QVERIFY(ack->ok);
+  QCOMPARE(parseAlarm(ack->body).state, QStringLiteral("acknowledged"));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("comment")).toString(),
+           QStringLiteral("checked on camera"));
+  for (qsizetype i = 1; i < api.requests.size(); ++i)
+    QCOMPARE(api.requests[i].authorization, QByteArray("Bearer tok-42"));
+  QVERIFY(api.requests[0].authorization.isEmpty());  // no token before login
+}
+
+void ApiClientTest::wrongCredentialsShowServerMessage() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  std::optional<ApiResult> login;
+  c->login(QStringLiteral("kim"), QStringLiteral("wrong"), QStringLiteral("000000"),
+           [&](const ApiResult& r) { login = r; });
+  QTRY_VERIFY_WITH_TIMEOUT(login.has_value(), 10000);
+  QVERIFY(!login->ok);
+  QCOMPARE(login->status, 401);
+  QCOMPARE(login->error, QStringLiteral("invalid username, password or code"));
+  QVERIFY(c->token().isEmpty());
+}
+
+void ApiClientTest::commentAndReasonRequired() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  c->setToken("tok-42");
+  std::optional<ApiResult> r1;
+  c->resolveAlarm(QStringLiteral("a1"), QStringLiteral("   "), [&](const ApiResult& r) { r1 = r; });
+  QVERIFY(r1.has_value());  // refused at once, without a request
+  QVERIFY(!r1->ok);
+  QVERIFY(r1->error.contains(QStringLiteral("comment")));
+  bool called = false;
+  c->sendCommand(QStringLiteral("cage-door"), QStringLiteral("momentary_unlock"), QString(),
+                 [&](std::optional<CommandOutcome> o, const QString& e) {
+                   called = true;
+                   QVERIFY(!o);
+                   QVERIFY(e.contains(QStringLiteral("reason")));
+                 });
+  QVERIFY(called);
+  QTest::qWait(100);
+  QVERIFY(api.requests.isEmpty());
+}
+
+void ApiClientTest::commandsReportPendingApproval() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  c->setToken("tok-42");
+  std::optional<CommandOutcome> holdOpen;
+  c->sendCommand(
+      QStringLiteral("cage-door"), QStringLiteral("lock_open"), QStringLiteral("equipment delivery"),
+      [&](std::optional<CommandOutcome> o, const QString&) { holdOpen = o.value_or(CommandOutcome{}); });
+  QTRY_VERIFY_WITH_TIMEOUT(holdOpen.has_value(), 10000);
+  QVERIFY(holdOpen->pendingApproval());
+  QCOMPARE(holdOpen->id, QStringLiteral("c7"));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("reason")).toString(),
+           QStringLiteral("equipment delivery"));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("target")).toString(), QStringLiteral("cage-door"));
+
+  // Zone lockdown and release go to portcullisd's policy-action routes.
+  std::optional<CommandOutcome> lockdown;
+  c->sendCommand(
+      QStringLiteral("weights-cage"), QStringLiteral("lockdown"), QStringLiteral("forced door"),
+      [&](std::optional<CommandOutcome> o, const QString&) { lockdown = o.value_or(CommandOutcome{}); });
+  QTRY_VERIFY_WITH_TIMEOUT(lockdown.has_value(), 10000);
+  QCOMPARE(lockdown->status, QStringLiteral("sent"));
+  QCOMPARE(api.requests.last().path, QByteArray("/api/v1/lockdown"));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("zone")).toString(), QStringLiteral("weights-cage"));
+  std::optional<CommandOutcome> release;
+  c->sendCommand(
+      QStringLiteral("weights-cage"), QStringLiteral("release"), QStringLiteral("all clear"),
+      [&](std::optional<CommandOutcome> o, const QString&) { release = o.value_or(CommandOutcome{}); });
+  QTRY_VERIFY_WITH_TIMEOUT(release.has_value(), 10000);
+  QCOMPARE(api.requests.last().path, QByteArray("/api/v1/lockdown/release"));
+
+  std::optional<CommandOutcome> unlock;
+  c->sendCommand(
+      QStringLiteral("office-door"), QStringLiteral("momentary_unlock"), QStringLiteral("visitor"),
+      [&](std::optional<CommandOutcome> o, const QString&) { unlock = o.value_or(CommandOutcome{}); });
+  QTRY_VERIFY_WITH_TIMEOUT(unlock.has_value(), 10000);
+  QVERIFY(!unlock->pendingApproval());
+  QCOMPARE(unlock->status, QStringLiteral("sent"));
+
+  QString refused;
+  bool done = false;
+  c->sendCommand(QStringLiteral("office-door"), QStringLiteral("unlock"), QStringLiteral("x"),
+                 [&](std::optional<CommandOutcome> o, const QString& e) {
+                   done = !o.has_value();
+                   refused = e;
+                 });
+  QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+  QCOMPARE(refused, QStringLiteral("not allowed for this role"));
+}
+
+void ApiClientTest::refusesServerFromAnotherCa() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api, pki_.otherCaFile());
+  std::optional<ApiResult> login;
+  c->login(QStringLiteral("kim"), QStringLiteral("right"), QStringLiteral("123456"),
+           [&](const ApiResult& r) { login = r; });
+  QTRY_VERIFY_WITH_TIMEOUT(login.has_value(), 10000);
+  QVERIFY(!login->ok);
+  QCOMPARE(login->status, 0);
+  QVERIFY(api.requests.isEmpty());  // the password never left the client
+  QVERIFY(c->token().isEmpty());
+}
+
+void ApiClientTest::consoleAsksReasonAndShowsPendingApproval() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  c->setToken("tok-42");
+  QFile f(QStringLiteral(PORTCULLIS_SOURCE_DIR "/examples/datacenter.site.json"));
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  ConsoleState state;
+  state.setSite(*parseSite(f.readAll(), nullptr));
+  MainWindow window(&state, c);
+  window.show();
+
+  // Play the guard: type a reason into the dialog, then acknowledge the "pending approval" message.
+  int reasonDialogs = 0;
+  int messageBoxes = 0;
+  QString message;
+  QTimer guard;
+  connect(&guard, &QTimer::timeout, this, [&] {
+    auto* modal = QApplication::activeModalWidget();
+    if (auto* dialog = qobject_cast<ReasonDialog*>(modal)) {
+      ++reasonDialogs;
+      dialog->findChild<QPlainTextEdit*>()->setPlainText(QStringLiteral("equipment delivery"));
+      dialog->accept();
+    } else if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+      ++messageBoxes;
+      message = box->text();
+      QCOMPARE(box->textFormat(), Qt::PlainText);
+      box->accept();
+    }
+  });
+  guard.start(50);
+  window.requestCommand(QStringLiteral("cage-door"), QStringLiteral("lock_open"));
+  QTRY_COMPARE_WITH_TIMEOUT(messageBoxes, 1, 10000);
+  QCOMPARE(reasonDialogs, 1);
+  QVERIFY(message.contains(QStringLiteral("PENDING APPROVAL")));
+  QVERIFY(message.contains(QStringLiteral("Model-weights cage door")));
+  QCOMPARE(api.requests.last().body.value(QLatin1String("reason")).toString(),
+           QStringLiteral("equipment delivery"));
+  bool pendingShown = false;
+  for (auto* label : window.findChildren<QLabel*>())
+    pendingShown = pendingShown || label->text().contains(QStringLiteral("pending second approval"));
+  QVERIFY(pendingShown);
+}
+
+QTEST_MAIN(ApiClientTest)
+#include "api_client_test.moc"

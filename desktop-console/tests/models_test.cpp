@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include "console_state.hpp"
+#include "totp.hpp"
 
 using namespace portcullis::console;
 
@@ -66,6 +67,7 @@ class ModelsTest : public QObject {
   void racksAndZonesUnderTester();
   void coalescesTwoThousandEventsPerSecond();
   void namesStayPlainText();
+  void totpMatchesRfc6238();
 };
 
 void ModelsTest::siteParsesBothShapes() {
@@ -249,6 +251,19 @@ void ModelsTest::presenceFollowsGrantedEvents() {
                             QStringLiteral("rdr-lobby-out"), true, 9)});
   QCOMPARE(model.data(model.index(0, PresenceModel::ColZone), Qt::DisplayRole).toString(),
            QStringLiteral("Public area and car park"));
+  // The server's destination wins over the reader-side guess.
+  auto e = access(QStringLiteral("chen-li"), QStringLiteral("office-door"), QStringLiteral("rdr-office-in"),
+                  true, 10);
+  e.destination = QStringLiteral("security-office");
+  model.applyEvents({e});
+  QCOMPARE(model.data(model.index(2, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("Security operations room"));
+  // A snapshot's presence map replaces everything.
+  model.resetPresence({{QStringLiteral("bernard-okafor"), QStringLiteral("compute-hall")}});
+  QCOMPARE(model.data(model.index(0, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("not seen"));
+  QCOMPARE(model.data(model.index(1, PresenceModel::ColZone), Qt::DisplayRole).toString(),
+           QStringLiteral("Compute hall"));
 }
 
 void ModelsTest::racksAndZonesUnderTester() {
@@ -315,6 +330,18 @@ void ModelsTest::namesStayPlainText() {
   e.personName = QStringLiteral("<img src=x onerror=alert(1)><b>Mallory</b>");
   model.appendEvents({e});
   QCOMPARE(model.data(model.index(0, AccessLogModel::ColPerson), Qt::DisplayRole).toString(), e.personName);
+}
+
+void ModelsTest::totpMatchesRfc6238() {
+  // RFC 6238 appendix B, SHA-1 secret "12345678901234567890" (base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ).
+  const auto secret = base32Decode(QStringLiteral("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
+  QVERIFY(secret.has_value());
+  QCOMPARE(*secret, QByteArray("12345678901234567890"));
+  QCOMPARE(totpCode(*secret, 59, 8), QStringLiteral("94287082"));
+  QCOMPARE(totpCode(*secret, 1111111109, 8), QStringLiteral("07081804"));
+  QCOMPARE(totpCode(*secret, 20000000000LL, 8), QStringLiteral("65353130"));
+  QCOMPARE(totpCode(*secret, 59), QStringLiteral("287082"));
+  QVERIFY(!base32Decode(QStringLiteral("not base32!")).has_value());
 }
 
 QTEST_MAIN(ModelsTest)

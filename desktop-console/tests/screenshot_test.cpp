@@ -1,1 +1,200 @@
-int main() {}
+// The screenshot path end to end (the real executable, offscreen), and the main window in process:
+// clicking the map shows details, server text stays plain text.
+#include <QFile>
+#include <QHash>
+#include <QLabel>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "console_app.hpp"
+#include "demo_state.hpp"
+#include "facility_map.hpp"
+#include "main_window.hpp"
+#include "theme.hpp"
+
+using namespace portcullis::console;
+
+namespace {
+
+Site exampleSite() {
+  QFile f(QStringLiteral(PORTCULLIS_SOURCE_DIR "/examples/datacenter.site.json"));
+  if (!f.open(QIODevice::ReadOnly)) qFatal("cannot open the example site");
+  QString error;
+  auto site = parseSite(f.readAll(), &error);
+  if (!site) qFatal("%s", qPrintable(error));
+  return *site;
+}
+
+struct ColourStats {
+  int distinct = 0;
+  double dominantShare = 0;
+};
+
+ColourStats colourStats(const QImage& image) {
+  QHash<QRgb, int> counts;
+  int samples = 0;
+  for (int y = 0; y < image.height(); y += 3)
+    for (int x = 0; x < image.width(); x += 3, ++samples) ++counts[image.pixel(x, y)];
+  int top = 0;
+  for (const int c : counts) top = std::max(top, c);
+  return {static_cast<int>(counts.size()), samples == 0 ? 1.0 : static_cast<double>(top) / samples};
+}
+
+}  // namespace
+
+class ScreenshotTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void executableRendersDemoSite();
+  void executableRendersOfflineSite();
+  void clickingTheMapShowsDetails();
+  void namesFromTheServerAreNotMarkup();
+  void bannerShowsConnectionState();
+  void severeAlarmFlashes();
+};
+
+void ScreenshotTest::executableRendersDemoSite() {
+  QTemporaryDir dir;
+  const auto png = dir.filePath(QStringLiteral("console.png"));
+  QProcess p;
+  p.start(QStringLiteral(PORTCULLIS_CONSOLE_EXE),
+          {QStringLiteral("--screenshot"), png, QStringLiteral("--site-file"),
+           QStringLiteral(PORTCULLIS_SOURCE_DIR "/examples/datacenter.site.json"),
+           QStringLiteral("--demo-state")});
+  QVERIFY(p.waitForFinished(60000));
+  QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+  QImage image(png);
+  QVERIFY(!image.isNull());
+  QCOMPARE(image.size(), QSize(1920, 1080));
+  const auto stats = colourStats(image);
+  qInfo("distinct colours %d, dominant share %.2f", stats.distinct, stats.dominantShare);
+  QVERIFY2(stats.distinct > 300, "a rendered map and tables have many colours, a blank window a few");
+  QVERIFY2(stats.dominantShare < 0.6, "no single flat colour may cover most of the window");
+  // The banner says LIVE in green across the top.
+  const QColor banner = image.pixelColor(image.width() / 2, 8);
+  QVERIFY2(banner.green() > banner.red() + 40, "the live banner is green");
+  // The forced cage door glows red somewhere in the map.
+  int red = 0;
+  for (int y = 0; y < image.height(); y += 2)
+    for (int x = 0; x < image.width() * 6 / 10; x += 2) {
+      const QColor c = image.pixelColor(x, y);
+      if (c.red() > 230 && c.green() < 90 && c.blue() < 80) ++red;
+    }
+  QVERIFY(red > 50);
+}
+
+void ScreenshotTest::executableRendersOfflineSite() {
+  QTemporaryDir dir;
+  const auto png = dir.filePath(QStringLiteral("offline.png"));
+  QProcess p;
+  p.start(QStringLiteral(PORTCULLIS_CONSOLE_EXE),
+          {QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("1280x800"),
+           QStringLiteral("--site-file"),
+           QStringLiteral(PORTCULLIS_SOURCE_DIR "/examples/datacenter.site.json")});
+  QVERIFY(p.waitForFinished(60000));
+  QCOMPARE(p.exitCode(), 0);
+  QImage image(png);
+  QCOMPARE(image.size(), QSize(1280, 800));
+  QVERIFY(colourStats(image).distinct > 100);
+  // A bad site file is refused with a message naming the field.
+  QTemporaryDir bad;
+  QFile f(bad.filePath(QStringLiteral("bad.json")));
+  QVERIFY(f.open(QIODevice::WriteOnly));
+  f.write(R"({"zones":[{"id":"a","parent":"missing"}]})");
+  f.close();
+  QProcess q;
+  q.start(QStringLiteral(PORTCULLIS_CONSOLE_EXE),
+          {QStringLiteral("--screenshot"), bad.filePath(QStringLiteral("x.png")),
+           QStringLiteral("--site-file"), f.fileName()});
+  QVERIFY(q.waitForFinished(60000));
+  QCOMPARE(q.exitCode(), 2);
+  QVERIFY(q.readAllStandardError().contains("$.zones[0].parent"));
+}
+
+void ScreenshotTest::clickingTheMapShowsDetails() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  applyDemoState(state, QDateTime::currentDateTime());
+  renderWindow(window, QSize(1600, 900));
+  auto* map = window.map();
+  const QPoint door = map->viewPosOf(QStringLiteral("door"), QStringLiteral("office-door"));
+  QVERIFY(map->viewport()->rect().contains(door));
+  QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, door);
+  QCOMPARE(window.detailTitle()->text(), QStringLiteral("Office floor door"));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("HELD OPEN")));
+  const QPoint rack = map->viewPosOf(QStringLiteral("rack"), QStringLiteral("rack-w01"));
+  QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, rack);
+  QCOMPARE(window.detailTitle()->text(), QStringLiteral("Model-weights storage W01"));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("seal broken")));
+  const QPoint zone = map->viewPosOf(QStringLiteral("zone"), QStringLiteral("weights-cage"));
+  QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, zone);
+  QCOMPARE(window.detailTitle()->text(), QStringLiteral("Model-weights cage"));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("LOCKDOWN")));
+}
+
+void ScreenshotTest::namesFromTheServerAreNotMarkup() {
+  auto site = exampleSite();
+  const QString hostile = QStringLiteral("<img src=\"http://evil/x.png\"><b>Cage</b>");
+  for (auto& z : site.zones)
+    if (z.id == QLatin1String("weights-cage")) z.name = hostile;
+  ConsoleState state;
+  state.setSite(site);
+  MainWindow window(&state, nullptr);
+  renderWindow(window, QSize(1280, 800));
+  window.showDetails(QStringLiteral("zone"), QStringLiteral("weights-cage"));
+  QCOMPARE(window.detailTitle()->textFormat(), Qt::PlainText);
+  QCOMPARE(window.detailTitle()->text(), hostile);  // shown as the characters it is
+  for (auto* label : window.findChildren<QLabel*>())
+    QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->objectName() + label->text()));
+}
+
+void ScreenshotTest::bannerShowsConnectionState() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  window.setStreamHealth(StreamHealth::Connected);
+  window.noteMessage(4711);
+  QVERIFY(window.bannerText().contains(QStringLiteral("LIVE")));
+  QTRY_VERIFY_WITH_TIMEOUT(window.bannerText().contains(QStringLiteral("4711")),
+                           3000);  // throttled, ticks each second
+  window.setStreamHealth(StreamHealth::Stale);
+  QVERIFY(window.bannerText().contains(QStringLiteral("STALE")));
+  window.setStreamHealth(StreamHealth::Disconnected);
+  QVERIFY(window.bannerText().contains(QStringLiteral("DISCONNECTED")));
+  QVERIFY(window.bannerText().contains(QStringLiteral("NOT LIVE")));
+  window.setOfflineView(QStringLiteral("site file only"));
+  QVERIFY(window.bannerText().contains(QStringLiteral("OFFLINE")));
+}
+
+void ScreenshotTest::severeAlarmFlashes() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  Alarm low;
+  low.id = QStringLiteral("a1");
+  low.severity = Severity::Low;
+  low.raisedAt = QDateTime::currentDateTimeUtc();
+  state.queueDelta(QStringLiteral("alarms"), toJson(low));
+  state.flush();
+  QVERIFY(!window.alarmFlashing());
+  QVERIFY(window.alarmHeader()->text().contains(QStringLiteral("1 open")));
+  Alarm forced = low;
+  forced.id = QStringLiteral("a2");
+  forced.kind = QStringLiteral("door_forced");
+  forced.severity = Severity::Critical;
+  state.queueDelta(QStringLiteral("alarms"), toJson(forced));
+  state.flush();
+  QVERIFY(window.alarmFlashing());
+  QTRY_VERIFY_WITH_TIMEOUT(window.alarmHeader()->styleSheet().contains(QStringLiteral("#ff3b30")), 2000);
+  QVERIFY(window.alarmHeader()->text().contains(QStringLiteral("2 open")));
+}
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  applyWallTheme(app);
+  ScreenshotTest test;
+  return QTest::qExec(&test, argc, argv);
+}
+#include "screenshot_test.moc"

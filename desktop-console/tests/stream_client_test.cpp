@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -24,6 +25,15 @@ class FakeStream : public QObject {
     QObject::connect(&server_, &QWebSocketServer::newConnection, this, [this] { accept(); });
     // Each connection gets a short window to send its subscribe; without one it gets a fresh snapshot.
     if (!server_.listen(QHostAddress::LocalHost, 0)) qFatal("fake stream: listen failed");
+  }
+  ~FakeStream() override {
+    // Sockets first, while the members their handlers touch still exist.
+    for (auto* c : std::as_const(clients_)) {
+      c->disconnect(this);
+      delete c;
+    }
+    clients_.clear();
+    server_.close();
   }
 
   QUrl url() const {
@@ -46,9 +56,22 @@ class FakeStream : public QObject {
     for (auto* c : clients_) c->close(QWebSocketProtocol::CloseCodeGoingAway);
   }
   void setSilent(bool silent) { silent_ = silent; }
+  void endSessions() {
+    validToken = "session-token-2";
+    for (auto* c : std::as_const(clients_))
+      c->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
+  }
+  QByteArray validToken = "session-token-1";
+  // The replay window moved past everything published so far.
+  void forgetHistory() {
+    history_.clear();
+    firstKept_ = seq_ + 1;
+  }
 
   QList<QByteArray> authHeaders;
   QList<QJsonObject> subscribes;
+  QList<qint64> resumeFroms;
+  QList<QUrl> urls;
   int snapshotsSent = 0;
   int connections = 0;
 
@@ -57,35 +80,35 @@ class FakeStream : public QObject {
     while (auto* ws = server_.nextPendingConnection()) {
       ++connections;
       authHeaders << ws->request().rawHeader("Authorization");
-      if (ws->request().rawHeader("Authorization") != "Bearer session-token-1") {
+      if (ws->request().rawHeader("Authorization") != "Bearer " + validToken) {
         ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unauthorized"));
         ws->deleteLater();
         continue;
       }
       ws->setParent(this);
       clients_ << ws;
-      auto* greeted = new bool(false);
-      QObject::connect(ws, &QWebSocket::textMessageReceived, this, [this, ws, greeted](const QString& text) {
-        const auto msg = QJsonDocument::fromJson(text.toUtf8()).object();
-        if (msg.value(QLatin1String("type")).toString() != QLatin1String("subscribe")) return;
-        subscribes << msg;
-        *greeted = true;
-        if (msg.contains(QLatin1String("resume_from"))) {
-          const auto from = msg.value(QLatin1String("resume_from")).toInteger();
+      QObject::connect(ws, &QWebSocket::textMessageReceived, this, [this](const QString& text) {
+        subscribes << QJsonDocument::fromJson(text.toUtf8()).object();
+      });
+      QObject::connect(ws, &QWebSocket::disconnected, this, [this, ws] {
+        clients_.removeAll(ws);
+        ws->disconnect(this);
+        ws->deleteLater();
+      });
+      // Like portcullisd's stream hub: resume_from in the upgrade URL replays the history after it when
+      // the history still reaches back that far; otherwise (or without it) a snapshot.
+      const QUrlQuery query(ws->request().url());
+      urls << ws->request().url();
+      if (query.hasQueryItem(QStringLiteral("resume_from"))) {
+        const auto from = query.queryItemValue(QStringLiteral("resume_from")).toLongLong();
+        resumeFroms << from;
+        if (from >= firstKept_ - 1 && from <= seq_) {
           for (const auto& h : history_)
             if (h.value(QLatin1String("seq")).toInteger() > from) send(ws, h);
-        } else {
-          sendSnapshot(ws);
+          continue;
         }
-      });
-      QObject::connect(ws, &QWebSocket::disconnected, this, [this, ws, greeted] {
-        clients_.removeAll(ws);
-        ws->deleteLater();
-        delete greeted;
-      });
-      QTimer::singleShot(150, ws, [this, ws, greeted] {
-        if (!*greeted && !silent_) sendSnapshot(ws);
-      });
+      }
+      if (!silent_) sendSnapshot(ws);
     }
   }
   void sendSnapshot(QWebSocket* ws) {
@@ -108,6 +131,7 @@ class FakeStream : public QObject {
   QList<QWebSocket*> clients_;
   QVector<QJsonObject> history_;
   qint64 seq_ = 100;
+  qint64 firstKept_ = 101;
   bool silent_ = false;
 };
 
@@ -143,6 +167,8 @@ class StreamClientTest : public QObject {
   void deltasInOrderDuplicatesDropped();
   void gapTriggersResubscribeAndReplay();
   void reconnectsAndResumesWithoutGap();
+  void resumeTooOldGetsSnapshot();
+  void endedSessionStopsRetriesUntilNewToken();
   void staleThenDisconnected();
   void heartbeatsKeepItLive();
 
@@ -204,7 +230,7 @@ void StreamClientTest::deltasInOrderDuplicatesDropped() {
   for (int i = 0; i < 20; ++i) server.publish(QStringLiteral("access"), accessData(i));
   QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 20, 5000);
   for (int i = 0; i < 20; ++i) QCOMPARE(got.deltas[i], 101 + i);
-  QVERIFY(server.subscribes.isEmpty());  // no gap, no resubscribe
+  QCOMPARE(server.connections, 1);  // no gap, no reconnect
 }
 
 void StreamClientTest::gapTriggersResubscribeAndReplay() {
@@ -220,8 +246,8 @@ void StreamClientTest::gapTriggersResubscribeAndReplay() {
   QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 3, 5000);
   QCOMPARE(got.deltas, (QList<qint64>{101, 102, 103}));
   QCOMPARE(gaps.size(), 1);
-  QCOMPARE(server.subscribes.size(), 1);
-  QCOMPARE(server.subscribes[0].value(QLatin1String("resume_from")).toInteger(), 101);
+  QCOMPARE(server.connections, 2);  // reconnected at once, resuming after the last delta it processed
+  QCOMPARE(server.resumeFroms, (QList<qint64>{101}));
   QCOMPARE(got.snapshots.size(), 1);
 }
 
@@ -250,10 +276,54 @@ void StreamClientTest::reconnectsAndResumesWithoutGap() {
   for (qint64 s = 101; s <= 109; ++s) expected << s;
   QCOMPARE(got.deltas, expected);     // every event once, in order: nothing lost across the reconnect
   QCOMPARE(got.snapshots.size(), 1);  // resumed, not resnapshotted
-  QCOMPARE(server.subscribes.size(), 1);
-  QCOMPARE(server.subscribes[0].value(QLatin1String("resume_from")).toInteger(), 105);
+  QCOMPARE(server.resumeFroms, (QList<qint64>{105}));
+  QVERIFY(!server.urls.value(1).toString().contains(
+      QStringLiteral("session-token")));  // token only in the header
   QCOMPARE(server.authHeaders.value(1), QByteArray("Bearer session-token-1"));
   QCOMPARE(c->health(), StreamHealth::Connected);
+}
+
+void StreamClientTest::resumeTooOldGetsSnapshot() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  server.publish(QStringLiteral("doors"), accessData(1));  // 101
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 1, 5000);
+  server.dropClients();
+  for (int i = 0; i < 5; ++i) server.publish(QStringLiteral("doors"), accessData(i));  // 102..106
+  server.forgetHistory();
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 2, 10000);
+  QCOMPARE(got.snapshots.last(), 106);
+  QCOMPARE(*c->lastSeq(), 106);
+  server.publish(QStringLiteral("doors"), accessData(7));  // 107 follows the new snapshot
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 2, 5000);
+  QCOMPARE(got.deltas.last(), 107);
+}
+
+void StreamClientTest::endedSessionStopsRetriesUntilNewToken() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  QSignalSpy rejected(c.get(), &StreamClient::sessionRejected);
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  server.publish(QStringLiteral("access"), accessData(1));  // 101
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 1, 5000);
+  server.endSessions();
+  QTRY_COMPARE_WITH_TIMEOUT(rejected.size(), 1, 5000);
+  QTest::qWait(500);  // backoff is 50 ms: a retrying client would have reconnected several times by now
+  QCOMPARE(server.connections, 1);
+  QCOMPARE(c->health(), StreamHealth::Disconnected);
+  server.publish(QStringLiteral("access"), accessData(2));  // 102, while signed out
+  // Signed in again: resumes where it stopped, nothing lost.
+  c->setToken(server.validToken);
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 2, 10000);
+  QCOMPARE(got.deltas, (QList<qint64>{101, 102}));
+  QCOMPARE(server.resumeFroms, (QList<qint64>{101}));
+  QCOMPARE(got.snapshots.size(), 1);
 }
 
 void StreamClientTest::staleThenDisconnected() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Store-and-forward smoke test of portcullis-gateway against a real server: a private PostgreSQL and
 # portcullisd (as scripts/demo starts them, on other ports), an OSDP bridge emulator streaming N card reads over
-# TCP, the server killed mid-stream and restarted. Passes when every read is stored exactly once, in seq order.
+# TCP, the server killed mid-stream and restarted. Passes when every read is stored exactly once, in seq order,
+# and a restarted gateway (same state directory) continues with seqs the server accepts.
 #   device-adapters/gateway/smoke-store-and-forward.sh [BUILD_DIR]   (needs portcullisd and portcullis-gateway
 #   built in BUILD_DIR, default build-gw; env: N=300 events, PORT=8643, PG_PORT=54349, BUS_PORT=9601)
 set -euo pipefail
@@ -93,4 +94,16 @@ read -r total distinct ordered <<<"$("$PGBIN/psql" -h "$state/pg" -p "$pg_port" 
 echo "stored $total credential events, $distinct distinct cards, seqs increasing in commit order: $ordered; gateway exit $rc"
 [[ "$total" == "$n" && "$distinct" == "$n" && "$ordered" == "t" && "$rc" == 0 ]] || { echo "FAIL" >&2; exit 1; }
 grep -q "server unreachable" "$state/gateway.log" || { echo "FAIL: the outage was not seen" >&2; exit 1; }
-echo "PASS: $n events across a server restart, each stored exactly once, in order"
+
+# The gateway itself restarts: the persisted seq mark means no seq is reused (the server would refuse 409).
+max_before="$("$PGBIN/psql" -h "$state/pg" -p "$pg_port" -U postgres -d portcullis -Atc \
+  "SELECT max(device_seq) FROM events WHERE device_id = 'ctl-lobby'")"
+"$gateway" encode "$(dirname "$0")/examples/morning.osdp" |
+  "$gateway" --server "https://localhost:$port" --ca "$state/tls/ca.crt" --token-file "$state/ctl-lobby.token" \
+    --device-id ctl-lobby --map "$(dirname "$0")/examples/lobby.map.json" --input - --state-dir "$state" \
+    2>"$state/gateway2.log" || { cat "$state/gateway2.log"; echo "FAIL: restarted gateway" >&2; exit 1; }
+read -r after min_new <<<"$("$PGBIN/psql" -h "$state/pg" -p "$pg_port" -U postgres -d portcullis -AtF ' ' -c \
+  "SELECT count(*), min(device_seq) FROM events WHERE device_id = 'ctl-lobby' AND device_seq > $max_before")"
+echo "after a gateway restart: $after more events stored, first seq $min_new > $max_before"
+[[ "$after" == 7 ]] || { cat "$state/gateway2.log"; echo "FAIL" >&2; exit 1; }
+echo "PASS: $n events across a server restart, each stored exactly once, in order; no seq reused after a gateway restart"

@@ -12,14 +12,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cerrno>
-#include <condition_variable>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -33,6 +31,7 @@
 #include "portcullis/gateway/outbound_buffer.hpp"
 #include "portcullis/gateway/output.hpp"
 #include "portcullis/gateway/security_watch.hpp"
+#include "portcullis/gateway/sender.hpp"
 #include "portcullis/gateway/translator.hpp"
 
 namespace gw = portcullis::gateway;
@@ -206,44 +205,6 @@ speed_t baud_constant(unsigned baud) {
   }
 }
 
-// The sender thread's shared state.
-struct Shared {
-  std::mutex mutex;
-  std::condition_variable wake;
-  bool input_done = false;
-  Steady::time_point drain_deadline = Steady::time_point::max();
-};
-
-void sender_loop(Shared& shared, gw::OutboundBuffer& buffer, portcullis::client::HttpsClient& client,
-                 const std::string& token) {
-  std::unique_lock lock{shared.mutex};
-  for (;;) {
-    const auto now = Steady::now();
-    auto batch = buffer.next_batch(now);
-    if (!batch) {
-      if (shared.input_done && (buffer.empty() || now >= shared.drain_deadline)) return;
-      auto until = buffer.empty() ? now + std::chrono::seconds{1} : std::max(buffer.retry_at(), now);
-      until = std::min(until, shared.drain_deadline);
-      shared.wake.wait_until(lock, until);
-      continue;
-    }
-    lock.unlock();
-    std::optional<portcullis::client::HttpReply> reply;
-    std::string failure;
-    try {
-      reply = client.post_json("/api/v1/events", batch->body, token);
-    } catch (const std::exception& e) {
-      failure = e.what();
-      if (const auto detail = failure.find(" [system:"); detail != std::string::npos) failure.resize(detail);
-    }
-    lock.lock();
-    if (reply)
-      buffer.on_answer(*batch, reply->status, reply->body, Steady::now());
-    else
-      buffer.on_network_error(*batch, failure, Steady::now());
-  }
-}
-
 // One byte source: a file descriptor we can poll, reopened for TCP after a disconnect.
 class Source {
  public:
@@ -320,6 +281,14 @@ class Source {
 int run(const Args& args) {
   const auto config = gw::parse_config(read_file(args.map, "map file"));
   const auto token = trimmed(read_file(args.token_file, "token file"));
+  {
+    std::error_code ec;
+    const auto perms = std::filesystem::status(args.token_file, ec).permissions();
+    using P = std::filesystem::perms;
+    if (!ec && (perms & (P::group_all | P::others_all)) != P::none)
+      log_line("warning: token file " + args.token_file +
+               " is readable by others than its owner (chmod 600 it)");
+  }
   if (token.empty()) throw std::runtime_error("token file " + args.token_file + " is empty");
   gw::SecurityPolicy policy;
   if (!args.commissioning_until.empty()) {
@@ -351,8 +320,13 @@ int run(const Args& args) {
 
   portcullis::client::HttpsClient client{host, port,
                                          portcullis::client::ClientTls{args.ca, args.cert, args.key}};
-  Shared shared;
-  std::thread sender{[&] { sender_loop(shared, buffer, client, token); }};
+  gw::Sender sender{buffer,
+                    [&](const std::string& body) {
+                      auto reply = client.post_json("/api/v1/events", body, token);
+                      return gw::PostAnswer{reply.status, std::move(reply.body)};
+                    },
+                    log_line};
+  std::thread sender_thread{[&] { sender.run(); }};
 
   gw::Translator translator{config};
   gw::SecurityWatch watch{config, policy};
@@ -362,17 +336,7 @@ int run(const Args& args) {
 
   auto deliver = [&](gw::Output out) {
     for (const auto& n : out.notices) throttled(n);
-    if (out.events.empty()) return;
-    std::lock_guard lock{shared.mutex};
-    for (auto& e : out.events) {
-      try {
-        (void)buffer.enqueue(std::move(e));
-        ++events;
-      } catch (const std::exception& ex) {
-        throttled(std::string("ALARM: event lost: ") + ex.what());
-      }
-    }
-    shared.wake.notify_all();
+    events += sender.add(std::move(out.events));
   };
   auto handle = [&](std::vector<portcullis::adapters::Result<osdp::Frame>> results) {
     for (const auto& r : results) {
@@ -443,16 +407,11 @@ int run(const Args& args) {
   }
   handle(deframer.flush());
 
-  {
-    std::lock_guard lock{shared.mutex};
-    shared.input_done = true;
-    shared.drain_deadline = Steady::now() + std::chrono::seconds{args.drain_seconds};
-    if (!buffer.empty())
-      log_line("input ended; delivering " + std::to_string(buffer.size()) + " buffered event(s) (at most " +
-               std::to_string(args.drain_seconds) + " s)");
-    shared.wake.notify_all();
-  }
-  sender.join();
+  if (const auto waiting = sender.buffered(); waiting > 0)
+    log_line("input ended; delivering " + std::to_string(waiting) + " buffered event(s) (at most " +
+             std::to_string(args.drain_seconds) + " s)");
+  sender.finish(std::chrono::seconds{args.drain_seconds});
+  sender_thread.join();
   const auto& c = buffer.counters();
   const auto left = buffer.size();
   log_line("done: " + std::to_string(frames) + " frame(s), " + std::to_string(framing_errors) +

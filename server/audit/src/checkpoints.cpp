@@ -10,6 +10,8 @@
 #include "portcullis/audit/chain_verifier.hpp"
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/audit/text_format.hpp"
+#include "portcullis/ledger/event_record.hpp"
+#include "portcullis/storage/event_store.hpp"
 
 namespace portcullis::audit {
 namespace {
@@ -26,6 +28,40 @@ bool safe_site_name(const std::string& site) {
                               c == '.' || c == '_' || c == '-' || c == ':';
                      }) &&
          site.front() != '.';
+}
+
+struct Tail {
+  std::int64_t head_seq = 0;
+  std::string head_hash;
+  std::string problem;  // empty: intact
+};
+
+// The chain from the row after `from_seq` (whose hash is `from_hash`) to the head, with the checks of
+// audit::verify_chain.
+Tail verify_tail(const std::string& database, const std::string& site_id, std::int64_t from_seq,
+                 const std::string& from_hash) {
+  pqxx::connection connection{database};
+  storage::EventStore store{connection};
+  Tail tail;
+  tail.head_seq = from_seq;
+  tail.head_hash = from_hash;
+  store.for_each(site_id, from_seq, [&](const ledger::EventRecord& record) {
+    if (!tail.problem.empty()) return;
+    const auto at = "site_seq " + std::to_string(record.site_seq) + ": ";
+    if (record.site_seq != tail.head_seq + 1) {
+      tail.problem = "site_seq " + std::to_string(tail.head_seq + 1) + " is missing (next row is " +
+                     std::to_string(record.site_seq) + ")";
+    } else if (ledger::to_hex(record.prev_hash) != tail.head_hash) {
+      tail.problem = at + "prev_hash does not match the hash of the row before";
+    } else if (ledger::chain_hash(record.prev_hash, record) != record.hash) {
+      tail.problem =
+          at + "stored hash differs from the hash recomputed over the row: its content was changed";
+    } else {
+      tail.head_seq = record.site_seq;
+      tail.head_hash = ledger::to_hex(record.hash);
+    }
+  });
+  return tail;
 }
 
 CheckpointReport check_with_key(const std::string& database, const std::string& site_id,
@@ -70,7 +106,10 @@ CheckpointReport check_with_key(const std::string& database, const std::string& 
     }
     if (cp->site != site_id) continue;
     ++report.checked;
-    report.newest_seq = std::max(report.newest_seq, cp->site_seq);
+    if (cp->site_seq > report.newest_seq) {
+      report.newest_seq = cp->site_seq;
+      report.newest_hash = cp->hash;
+    }
     const auto rows = tx.exec_params(
         "SELECT encode(hash, 'hex') FROM events WHERE site_id = $1 AND site_seq = $2", site_id, cp->site_seq);
     if (rows.empty()) {
@@ -101,22 +140,36 @@ CheckpointReport check_with_key(const std::string& database, const std::string& 
 }  // namespace
 
 CheckpointWritten write_checkpoint(const std::string& database, const std::string& site_id,
-                                   const std::string& dir, const std::string& private_key_path) {
+                                   const std::string& dir, const std::string& private_key_path, bool full) {
   if (!safe_site_name(site_id)) throw std::invalid_argument("site id unusable in a file name: " + site_id);
   const auto key = AuditKey::load_private(private_key_path);
   const auto earlier = check_with_key(database, site_id, dir, key);
   if (!earlier.ok) throw std::runtime_error("refusing to checkpoint: " + earlier.problems.front());
-  const auto chain = verify_chain(database, site_id);
-  if (!chain.intact) {
-    throw std::runtime_error("refusing to checkpoint a broken chain: site_seq " +
-                             std::to_string(chain.first_bad_seq.value_or(0)) + ": " + chain.problem);
-  }
-  if (chain.rows == 0) throw std::runtime_error("site " + site_id + " has no history yet");
-
   CheckpointWritten written;
+  std::int64_t head_seq = 0;
+  std::string head_hash;
+  if (full || earlier.checked == 0) {
+    const auto chain = verify_chain(database, site_id);
+    if (!chain.intact) {
+      throw std::runtime_error("refusing to checkpoint a broken chain: site_seq " +
+                               std::to_string(chain.first_bad_seq.value_or(0)) + ": " + chain.problem);
+    }
+    written.verified_from = 1;
+    head_seq = chain.rows;  // an intact chain is numbered 1..rows
+    head_hash = chain.head_hash;
+  } else {
+    const auto tail = verify_tail(database, site_id, earlier.newest_seq, earlier.newest_hash);
+    if (!tail.problem.empty())
+      throw std::runtime_error("refusing to checkpoint a broken chain: " + tail.problem);
+    written.verified_from = earlier.newest_seq + 1;
+    head_seq = tail.head_seq;
+    head_hash = tail.head_hash;
+  }
+  if (head_seq == 0) throw std::runtime_error("site " + site_id + " has no history yet");
+
   written.checkpoint.site = site_id;
-  written.checkpoint.site_seq = chain.rows;  // an intact chain is numbered 1..rows
-  written.checkpoint.hash = chain.head_hash;
+  written.checkpoint.site_seq = head_seq;
+  written.checkpoint.hash = head_hash;
   written.checkpoint.time_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count();

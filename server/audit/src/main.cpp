@@ -31,7 +31,7 @@ int usage() {
          "         [--decision grant|deny|pending] [--from TIME] [--to TIME] [--hours HH:MM-HH:MM] [--tz "
          "ZONE]\n"
          "  portcullis-audit verify FILE --pubkey PUB [--manifest FILE.sig.json]\n"
-         "  portcullis-audit checkpoint --dir DIR --key KEY [--site SITE] [--database CONNINFO]\n"
+         "  portcullis-audit checkpoint --dir DIR --key KEY [--site SITE] [--database CONNINFO] [--full]\n"
          "  portcullis-audit keygen --out DIR\n"
          "  the database defaults to PORTCULLIS_AUDIT_DATABASE, then PORTCULLIS_DATABASE;\n"
          "  TIME is RFC 3339 (2026-11-27T08:00:00Z, 2026-11-27T09:00:00+01:00) or a date (midnight UTC);\n"
@@ -60,6 +60,10 @@ Args parse(const std::vector<std::string>& args, const std::vector<std::string>&
     if (a.rfind("--", 0) == 0) {
       bool is_known = false;
       for (const auto& k : known) is_known = is_known || k == a.substr(2);
+      if (a == "--full" && is_known) {  // the one flag without a value
+        out.options["full"] = "";
+        continue;
+      }
       if (!is_known || i + 1 >= args.size() || out.options.count(a.substr(2)) != 0) {
         std::cerr << "portcullis-audit: unknown, repeated or incomplete option " << a << '\n';
         out.ok = false;
@@ -178,10 +182,11 @@ int verify_command(const Args& a) {
 int checkpoint_command(const Args& a) {
   const std::string database = database_of(a);
   if (database.empty() || !a.get("dir") || !a.get("key") || !a.positional.empty()) return usage();
-  const auto written =
-      audit::write_checkpoint(database, a.get("site").value_or("main"), *a.get("dir"), *a.get("key"));
+  const auto written = audit::write_checkpoint(database, a.get("site").value_or("main"), *a.get("dir"),
+                                               *a.get("key"), a.get("full").has_value());
   std::cout << (written.unchanged ? "checkpoint already present: " : "checkpoint written: ") << written.path
-            << " (site_seq " << written.checkpoint.site_seq << ", hash " << written.checkpoint.hash << ")\n";
+            << " (site_seq " << written.checkpoint.site_seq << ", hash " << written.checkpoint.hash
+            << "; chain verified from site_seq " << written.verified_from << ")\n";
   return 0;
 }
 
@@ -215,7 +220,7 @@ int main(int argc, char** argv) {
       return a.ok ? verify_command(a) : usage();
     }
     if (command == "checkpoint") {
-      const auto a = parse(args, {"site", "database", "dir", "key"});
+      const auto a = parse(args, {"site", "database", "dir", "key", "full"});
       return a.ok ? checkpoint_command(a) : usage();
     }
     if (command == "keygen") {

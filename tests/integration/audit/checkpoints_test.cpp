@@ -56,6 +56,8 @@ TEST_F(Checkpoints, IntactHistoryMatchesEveryCheckpoint) {
   testing::append_history(db->app(), "main", heartbeats(60, kDay + 3'600'000'000));
   const auto second = audit::write_checkpoint(db->app(), "main", cpdir, keys.private_path);
   EXPECT_EQ(second.checkpoint.site_seq, 120);
+  EXPECT_EQ(first.verified_from, 1);
+  EXPECT_EQ(second.verified_from, 61);  // from the newest checkpoint on
   const auto report = audit::check_checkpoints(db->app(), "main", cpdir, keys.public_path);
   EXPECT_TRUE(report.ok) << (report.problems.empty() ? "" : report.problems.front());
   EXPECT_EQ(report.checked, 2);
@@ -94,6 +96,33 @@ TEST_F(Checkpoints, RewrittenHistoryWithRecomputedHashesIsCaught) {
   ASSERT_FALSE(report.problems.empty());
   EXPECT_NE(report.problems[0].find("history up to it was rewritten"), std::string::npos)
       << report.problems[0];
+}
+
+TEST_F(Checkpoints, NewCheckpointVerifiesTheTailAndRefusesABrokenOne) {
+  testing::append_history(db->app(), "main", heartbeats(60, kDay));
+  audit::write_checkpoint(db->app(), "main", cpdir, keys.private_path);
+  testing::append_history(db->app(), "main", heartbeats(60, kDay + 3'600'000'000));
+  as_superuser("UPDATE events SET payload = '{\"type\":\"forged\"}' WHERE site_seq = 100");
+  try {
+    audit::write_checkpoint(db->app(), "main", cpdir, keys.private_path);
+    ADD_FAILURE() << "signed a broken tail";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string{e.what()}.find("site_seq 100: stored hash differs"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(audit::check_checkpoints(db->app(), "main", cpdir, keys.public_path).checked, 1);
+}
+
+TEST_F(Checkpoints, FullModeReverifiesEverything) {
+  testing::append_history(db->app(), "main", heartbeats(60, kDay));
+  audit::write_checkpoint(db->app(), "main", cpdir, keys.private_path);
+  testing::append_history(db->app(), "main", heartbeats(10, kDay + 3'600'000'000));
+  // A row before the checkpoint changed in place: the checkpointed hash still holds (that is what a
+  // later verify-chain reports), so only a full verification refuses to sign.
+  as_superuser("UPDATE events SET payload = '{\"type\":\"forged\"}' WHERE site_seq = 10");
+  EXPECT_THROW(audit::write_checkpoint(db->app(), "main", cpdir, keys.private_path, /*full=*/true),
+               std::runtime_error);
+  EXPECT_EQ(audit::write_checkpoint(db->app(), "main", cpdir, keys.private_path).checkpoint.site_seq, 70);
+  EXPECT_FALSE(audit::verify_chain(db->app(), "main").intact);
 }
 
 TEST_F(Checkpoints, ForgedOrMissingCheckpointsFail) {

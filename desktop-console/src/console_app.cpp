@@ -1,0 +1,253 @@
+#include "console_app.hpp"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "api_client.hpp"
+#include "demo_state.hpp"
+#include "dialogs.hpp"
+#include "main_window.hpp"
+#include "theme.hpp"
+#include "totp.hpp"
+
+namespace portcullis::console {
+
+namespace {
+
+void settle(int ms) {
+  QEventLoop loop;
+  QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+  loop.exec();
+}
+
+int fail(const QString& message) {
+  std::fprintf(stderr, "portcullis-console: %s\n", qPrintable(message));
+  return 2;
+}
+
+}  // namespace
+
+QImage renderWindow(MainWindow& window, QSize size) {
+  window.resize(size);
+  window.show();
+  settle(300);  // layouts, the map's fitInView and the first paint
+  return window.grab().toImage();
+}
+
+int runConsole(int argc, char** argv) {
+  // A screenshot needs no display: default to the offscreen platform unless the caller chose one.
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--screenshot") == 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+      qputenv("QT_QPA_PLATFORM", "offscreen");
+
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("portcullis-console"));
+  QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+  applyWallTheme(app);
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral("Portcullis guard console"));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption serverOpt(QStringLiteral("server"),
+                                     QStringLiteral("Server base URL, e.g. https://localhost:8443"),
+                                     QStringLiteral("url"));
+  const QCommandLineOption caOpt(QStringLiteral("ca"),
+                                 QStringLiteral("PEM file with the site's CA (the only CA trusted)"),
+                                 QStringLiteral("file"));
+  const QCommandLineOption userOpt(QStringLiteral("user"), QStringLiteral("Prefill the sign-in username"),
+                                   QStringLiteral("name"));
+  const QCommandLineOption siteOpt(
+      QStringLiteral("site-file"),
+      QStringLiteral("Read zones, portals and racks from a site file (offline view, or "
+                     "instead of GET /api/v1/site)"),
+      QStringLiteral("file"));
+  const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
+                                   QStringLiteral("Render the main window to a PNG and exit"),
+                                   QStringLiteral("file"));
+  const QCommandLineOption sizeOpt(QStringLiteral("size"),
+                                   QStringLiteral("Screenshot size (default 1920x1080)"),
+                                   QStringLiteral("WxH"), QStringLiteral("1920x1080"));
+  const QCommandLineOption demoOpt(QStringLiteral("demo-state"),
+                                   QStringLiteral("Show a plausible live state (offline)"));
+  const QCommandLineOption loginFileOpt(
+      QStringLiteral("login-file"),
+      QStringLiteral("Unattended demo sign-in: JSON {\"username\", \"password\", \"totp_secret\" (base32)}. "
+                     "For demos and screenshots only: a real console never holds a TOTP secret"),
+      QStringLiteral("file"));
+  const QCommandLineOption waitOpt(
+      QStringLiteral("wait"),
+      QStringLiteral("With --server and --screenshot: seconds to wait for live data (default 20)"),
+      QStringLiteral("seconds"), QStringLiteral("20"));
+  parser.addOptions({serverOpt, caOpt, userOpt, siteOpt, shotOpt, sizeOpt, demoOpt, loginFileOpt, waitOpt});
+  parser.process(app);
+
+  ConsoleState state;
+  if (parser.isSet(siteOpt)) {
+    QFile f(parser.value(siteOpt));
+    if (!f.open(QIODevice::ReadOnly)) return fail(QStringLiteral("cannot read %1").arg(f.fileName()));
+    QString error;
+    auto site = parseSite(f.read(64 * 1024 * 1024), &error);
+    if (!site) return fail(QStringLiteral("%1: %2").arg(f.fileName(), error));
+    state.setSite(*site);
+  }
+
+  QSize shotSize(1920, 1080);
+  if (parser.isSet(shotOpt)) {
+    const auto parts = parser.value(sizeOpt).split(QLatin1Char('x'));
+    if (parts.size() == 2) shotSize = QSize(parts[0].toInt(), parts[1].toInt());
+    if (shotSize.width() < 640 || shotSize.height() < 400 || shotSize.width() > 8192 ||
+        shotSize.height() > 8192)
+      return fail(QStringLiteral("--size must be between 640x400 and 8192x8192"));
+  }
+
+  if (!parser.isSet(serverOpt)) {
+    if (!parser.isSet(siteOpt)) {
+      parser.showHelp(2);
+    }
+    MainWindow window(&state, nullptr);
+    if (parser.isSet(demoOpt)) {
+      const auto seq = applyDemoState(state, QDateTime::currentDateTime());
+      window.setStreamHealth(StreamHealth::Connected);
+      window.noteMessage(seq);
+      window.setOperator(QStringLiteral("guard.kim"), QStringLiteral("guard (demo)"));
+      window.showDetails(QStringLiteral("door"), QStringLiteral("cage-door"));
+    } else {
+      window.setOfflineView(QStringLiteral("site file only — no server, no live state"));
+    }
+    if (parser.isSet(shotOpt)) {
+      const auto image = renderWindow(window, shotSize);
+      if (!image.save(parser.value(shotOpt), "PNG"))
+        return fail(QStringLiteral("cannot write %1").arg(parser.value(shotOpt)));
+      std::printf("wrote %s (%dx%d)\n", qPrintable(parser.value(shotOpt)), image.width(), image.height());
+      return 0;
+    }
+    window.showMaximized();
+    return QApplication::exec();
+  }
+
+  // Live: sign in, load the site, follow the stream.
+  const QUrl base(parser.value(serverOpt));
+  if (!base.isValid() || (base.scheme() != QLatin1String("https") && base.scheme() != QLatin1String("http")))
+    return fail(QStringLiteral("--server must be an https:// URL"));
+  ApiClient api;
+  api.setBaseUrl(base);
+  if (base.scheme() == QLatin1String("https")) {
+    if (!parser.isSet(caOpt))
+      return fail(QStringLiteral("--ca is required with an https server (the site's CA)"));
+    QString error;
+    const auto ssl = pinnedSslConfiguration(parser.value(caOpt), &error);
+    if (!ssl) return fail(error);
+    api.setSslConfiguration(*ssl);
+  } else {
+    std::fprintf(stderr, "portcullis-console: WARNING: plaintext http, for development only\n");
+  }
+
+  if (parser.isSet(loginFileOpt)) {
+    QFile f(parser.value(loginFileOpt));
+    if (!f.open(QIODevice::ReadOnly)) return fail(QStringLiteral("cannot read %1").arg(f.fileName()));
+    const auto creds = QJsonDocument::fromJson(f.read(64 * 1024)).object();
+    const auto secret = base32Decode(creds.value(QLatin1String("totp_secret")).toString());
+    if (!secret || secret->isEmpty())
+      return fail(QStringLiteral("%1: totp_secret must be base32").arg(f.fileName()));
+    std::optional<ApiResult> result;
+    api.login(
+        creds.value(QLatin1String("username")).toString(), creds.value(QLatin1String("password")).toString(),
+        totpCode(*secret, QDateTime::currentSecsSinceEpoch()), [&result](const ApiResult& r) { result = r; });
+    QEventLoop wait;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &wait, [&] {
+      if (result) wait.quit();
+    });
+    poll.start(50);
+    wait.exec();
+    if (!result->ok) return fail(QStringLiteral("sign-in failed: %1").arg(result->error));
+  } else {
+    LoginDialog login(&api, base.toString());
+    if (parser.isSet(userOpt)) login.setUsername(parser.value(userOpt));
+    if (login.exec() != QDialog::Accepted) return 1;
+  }
+
+  MainWindow window(&state, &api);
+  window.setOperator(api.operatorName(), api.operatorRole());
+  StreamClient stream;
+  stream.setSslConfiguration(api.sslConfiguration());
+  stream.setToken(api.token());
+  QObject::connect(&stream, &StreamClient::healthChanged, &window, &MainWindow::setStreamHealth);
+  QObject::connect(&stream, &StreamClient::snapshotReceived, &window,
+                   [&](const QJsonObject& snapshot, qint64 seq) {
+                     window.noteMessage(seq);
+                     state.applySnapshot(snapshot);
+                   });
+  QObject::connect(&stream, &StreamClient::deltaReceived, &window,
+                   [&](const QString& topic, const QJsonObject& data, qint64 seq) {
+                     window.noteMessage(seq);
+                     state.queueDelta(topic, data);
+                   });
+  QObject::connect(&stream, &StreamClient::errorText, &window, [&window](const QString& message) {
+    std::fprintf(stderr, "stream: %s\n", qPrintable(message));
+    window.showStatus(QStringLiteral("Stream: ") + message);
+  });
+  auto startStream = [&] { stream.start(api.streamUrl()); };
+  QObject::connect(&stream, &StreamClient::sessionRejected, &window, [&] {
+    window.showStatus(QStringLiteral("Session ended or expired: sign in again to resume the live view."));
+    if (parser.isSet(shotOpt)) return;  // unattended: no one to ask
+    LoginDialog again(&api, base.toString(), &window);
+    again.setUsername(api.username());
+    if (again.exec() != QDialog::Accepted) return;
+    window.setOperator(api.operatorName(), api.operatorRole());
+    stream.setToken(api.token());
+    startStream();  // resumes from the last processed seq
+  });
+  if (parser.isSet(siteOpt)) {
+    startStream();
+  } else {
+    api.fetchSite([&](std::optional<Site> site, const QString& error) {
+      if (!site) {
+        window.setOfflineView(QStringLiteral("cannot load the site: ") + error);
+        return;
+      }
+      state.setSite(*site);
+      startStream();
+    });
+  }
+  if (parser.isSet(shotOpt)) {
+    // Live screenshot (e.g. scripts/demo under Xvfb): wait for the first snapshot, let a few batches land.
+    bool live = false;
+    QObject::connect(&stream, &StreamClient::snapshotReceived, &window, [&live] { live = true; });
+    window.resize(shotSize);
+    window.show();
+    QElapsedTimer waited;
+    waited.start();
+    const qint64 limit = 1000LL * std::clamp(parser.value(waitOpt).toInt(), 1, 600);
+    while (!live && waited.elapsed() < limit) settle(100);
+    settle(1500);
+    const auto image = window.grab().toImage();
+    stream.stop();
+    api.logout();
+    settle(300);
+    if (!image.save(parser.value(shotOpt), "PNG"))
+      return fail(QStringLiteral("cannot write %1").arg(parser.value(shotOpt)));
+    std::printf("wrote %s (%dx%d)%s\n", qPrintable(parser.value(shotOpt)), image.width(), image.height(),
+                live ? "" : " WITHOUT live data");
+    return live ? 0 : 3;
+  }
+  QObject::connect(&app, &QApplication::aboutToQuit, &api, [&] {
+    stream.stop();
+    api.logout();
+  });
+  window.showMaximized();
+  return QApplication::exec();
+}
+
+}  // namespace portcullis::console

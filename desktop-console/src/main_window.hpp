@@ -1,0 +1,99 @@
+#pragma once
+// The guard's screen: a connection banner across the top, the facility map as the main view, the alarm
+// queue always visible beside it, and tabs for details, doors, racks, the access log and people.
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+
+#include "console_state.hpp"
+#include "stream_client.hpp"
+
+class QLabel;
+class QFrame;
+class QTableView;
+class QTabWidget;
+class QPushButton;
+class QLineEdit;
+class QComboBox;
+class QHBoxLayout;
+class QSortFilterProxyModel;
+class QSplitter;
+
+namespace portcullis::console {
+
+class ApiClient;
+class FacilityMap;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent = nullptr);
+
+  void setStreamHealth(StreamHealth health);
+  void noteMessage(qint64 seq);  // a stream message arrived
+  void setOfflineView(const QString& why);
+  void setOperator(const QString& name, const QString& role);
+  void showDetails(const QString& kind, const QString& id);
+  void requestCommand(const QString& target, const QString& command);
+
+  [[nodiscard]] QString bannerText() const;
+  [[nodiscard]] QLabel* alarmHeader() const { return alarmHeader_; }
+  [[nodiscard]] bool alarmFlashing() const { return flash_.isActive(); }
+  void showStatus(const QString& message) { status(message); }
+  [[nodiscard]] FacilityMap* map() const { return map_; }
+  [[nodiscard]] QLabel* detailTitle() const { return detailTitle_; }
+  [[nodiscard]] QLabel* detailBody() const { return detailBody_; }
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+
+ private:
+  QWidget* buildBanner();
+  QWidget* buildAlarmPanel();
+  QWidget* buildDetailsTab();
+  QWidget* buildLogTab();
+  QWidget* buildPeopleTab();
+  QTableView* makeTable(QAbstractItemModel* model);
+  void updateBanner();
+  void updateAlarmHeader();
+  void flashAlarms(const QString& alarmId);
+  void alarmAction(bool resolve);
+  void refreshDetails();
+  void status(const QString& message);
+
+  ConsoleState* state_;
+  ApiClient* api_;
+  FacilityMap* map_ = nullptr;
+  QSplitter* split_ = nullptr;
+  bool sized_ = false;
+  QFrame* banner_ = nullptr;
+  QLabel* bannerState_ = nullptr;
+  QLabel* bannerDetail_ = nullptr;
+  QLabel* bannerSite_ = nullptr;
+  QLabel* bannerOperator_ = nullptr;
+  QLabel* bannerClock_ = nullptr;
+  QLabel* alarmHeader_ = nullptr;
+  QTableView* alarmView_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  QLabel* detailTitle_ = nullptr;
+  QLabel* detailBody_ = nullptr;
+  QHBoxLayout* detailCommands_ = nullptr;
+  AccessLogFilter* detailFilter_ = nullptr;
+  AccessLogFilter* logFilter_ = nullptr;
+  QSortFilterProxyModel* peopleFilter_ = nullptr;
+  QLineEdit* personSearch_ = nullptr;
+  QLabel* pendingLabel_ = nullptr;
+  QTimer tick_;
+  QTimer flash_;
+  int flashCount_ = 0;
+  QElapsedTimer sinceMessage_;
+  QElapsedTimer bannerUpdated_;
+  StreamHealth health_ = StreamHealth::Disconnected;
+  QString offlineWhy_;
+  qint64 lastSeq_ = -1;
+  QString selectedKind_, selectedId_;
+  int pendingApprovals_ = 0;
+};
+
+}  // namespace portcullis::console
