@@ -228,6 +228,9 @@ void StreamHub::tick() {
   }
   std::lock_guard lock{mutex_};
   const auto now = std::chrono::steady_clock::now();
+  for (const auto& door : view_.relock_expired(core::SystemClock{}.now(), std::chrono::seconds(5))) {
+    publish("doors", json::door_json(door));
+  }
   for (auto& client : ended) {
     if (client->connection) client->connection->close("session ended");
     client->closed = true;

@@ -18,6 +18,18 @@ FacilityView::FacilityView(std::shared_ptr<const SiteModel> model) : model_(std:
   }
 }
 
+std::vector<DoorView> FacilityView::relock_expired(Timestamp now, Duration unlock_time) {
+  std::vector<DoorView> changed;
+  for (auto& [id, d] : doors_) {
+    if (!d.locked && !d.open && d.unlocked_at && now - *d.unlocked_at >= unlock_time) {
+      d.locked = true;
+      d.unlocked_at.reset();
+      changed.push_back(d);
+    }
+  }
+  return changed;
+}
+
 std::vector<ZoneView> FacilityView::zones() const {
   std::vector<ZoneView> out;
   for (const auto& [id, count] : occupancy_) out.push_back({id, count});
@@ -36,6 +48,7 @@ ViewChanges FacilityView::apply(const DeviceEvent& event, const Outcome& outcome
       d->open = contact->state == ContactState::Open;
       if (!d->open) {
         d->locked = true;  // relocks on close
+        d->unlocked_at.reset();
         d->alarm = "none";
       }
       changes.doors.push_back(*d);
@@ -69,7 +82,8 @@ ViewChanges FacilityView::apply(const DeviceEvent& event, const Outcome& outcome
     changes.access = a;
     if (decision.verdict == Verdict::Grant) {
       if (auto* d = door(decision.portal.str())) {
-        d->locked = false;  // unlocked for the passage until the door closes again
+        d->locked = false;  // unlocked for the passage until the door closes or its unlock time ends
+        d->unlocked_at = at;
         changes.doors.push_back(*d);
       }
       if (!decision.person.empty() && !decision.destination.empty()) {

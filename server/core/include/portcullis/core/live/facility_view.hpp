@@ -20,6 +20,7 @@ struct DoorView {
   bool locked = true;
   std::string alarm = "none";  // none | forced | held
   bool online = true;
+  std::optional<Timestamp> unlocked_at;  // a granted passage unlocks the door for its unlock time
 };
 
 struct ZoneView {
@@ -44,6 +45,10 @@ class FacilityView {
   explicit FacilityView(std::shared_ptr<const SiteModel> model);
 
   ViewChanges apply(const DeviceEvent& event, const Outcome& outcome, std::int64_t site_seq, Timestamp at);
+
+  // Doors unlocked by a grant longer ago than `unlock_time` and closed again are shown locked: the
+  // controller relocks them by itself, with or without telling us.
+  std::vector<DoorView> relock_expired(Timestamp now, Duration unlock_time);
 
   [[nodiscard]] const std::map<std::string, DoorView>& doors() const noexcept { return doors_; }
   [[nodiscard]] std::vector<ZoneView> zones() const;
