@@ -93,6 +93,9 @@ class Checker {
       add("$.settings.pin_max_failures", "must be 1..20");
     if (s.jit_request_ttl_s <= 0) add("$.settings.jit_request_ttl_s", "must be positive");
     if (s.jit_max_duration_s <= 0) add("$.settings.jit_max_duration_s", "must be positive");
+    if (s.lone_person_grace_s < 0) add("$.settings.lone_person_grace_s", "must not be negative");
+    if (s.contact_debounce_ms < 0 || s.contact_debounce_ms > 10000)
+      add("$.settings.contact_debounce_ms", "must be 0..10000");
     if (s.bind_readers_to_devices && site_.devices.empty()) {
       add("$.settings.bind_readers_to_devices", "readers are bound to devices but the site lists no devices");
     }
@@ -178,6 +181,7 @@ class Checker {
       if (z.apb == ApbMode::Timed && z.apb_timeout_s <= 0)
         add(path + ".apb_timeout_s", "timed anti-passback needs a timeout");
       if (z.min_occupancy < 0 || z.min_occupancy > 2) add(path + ".min_occupancy", "must be 0..2");
+      check_two_person_rule(z.two_person_rule, path + ".two_person_rule");
     }
     if (!site_.zones.empty() && roots != 1)
       add("$.zones",
@@ -214,6 +218,14 @@ class Checker {
     }
   }
 
+  void check_two_person_rule(const TwoPersonRuleDef& r, const std::string& path) {
+    if (r.window_s <= 0 || r.window_s > 3600) add(path + ".window_s", "must be 1..3600");
+    if (r.mode == TwoPersonMode::Ordered && r.first_group.empty())
+      add(path + ".first_group", "ordered two-person entry needs the group that goes first");
+    if (!r.first_group.empty() && !groups_.contains(r.first_group))
+      add(path + ".first_group", "unknown group " + quoted(r.first_group.str()));
+  }
+
   void check_tier_known(int tier, const std::string& path) {
     if (!tiers_.contains(tier)) add(path, "tier " + std::to_string(tier) + " has no requirements in $.tiers");
   }
@@ -227,12 +239,14 @@ class Checker {
       if (!p.from.empty() && p.from == p.to)
         add(path + ".to", "portal joins zone " + quoted(p.to.str()) + " to itself");
       if (p.held_open_s <= 0) add(path + ".held_open_s", "must be positive");
+      if (p.unlock_s <= 0) add(path + ".unlock_s", "must be positive");
     }
     for (std::size_t i = 0; i < site_.racks.size(); ++i) {
       const RackDef& r = site_.racks[i];
       const std::string path = at("$.racks", i);
       check_zone_ref(r.zone, path + ".zone");
       check_tier_known(r.tier, path + ".tier");
+      check_two_person_rule(r.two_person_rule, path + ".two_person_rule");
       for (std::size_t k = 0; k < r.readers.size(); ++k) {
         if (r.readers[k].side != ReaderSide::Entry)
           add(at(path + ".readers", k) + ".side", "rack readers are entry readers");
@@ -351,6 +365,7 @@ class Checker {
     for (std::size_t i = 0; i < site_.devices.size(); ++i) {
       const DeviceDef& d = site_.devices[i];
       const std::string path = at("$.devices", i);
+      if (d.heartbeat_s < 0) add(path + ".heartbeat_s", "must not be negative");
       for (std::size_t r = 0; r < d.readers.size(); ++r) {
         if (!readers_.contains(d.readers[r]))
           add(at(path + ".readers", r), "unknown reader " + quoted(d.readers[r].str()));
@@ -387,6 +402,7 @@ class Checker {
   }
 
   void check_mantraps() {
+    std::unordered_set<PortalId> in_mantrap;
     for (std::size_t i = 0; i < site_.mantraps.size(); ++i) {
       const MantrapDef& m = site_.mantraps[i];
       const std::string path = at("$.mantraps", i);
@@ -397,6 +413,8 @@ class Checker {
           add(at(path + ".portals", p), "unknown portal " + quoted(m.portals[p].str()));
           continue;
         }
+        if (!in_mantrap.insert(m.portals[p]).second)
+          add(at(path + ".portals", p), "portal " + quoted(m.portals[p].str()) + " is in two mantraps");
         for (const auto& portal : site_.portals) {
           if (portal.id == m.portals[p] && portal.from != m.vestibule && portal.to != m.vestibule) {
             add(at(path + ".portals", p),
