@@ -275,8 +275,8 @@ class AccessRequests {
                                    model_.portal(passage.target).def.id.str() + " while recorded elsewhere",
                                false});
       }
-      if (auto refused = detail::mantrap_check(model_, state_, passage.target, passage.source, person, now_,
-                                               out.alarms)) {
+      if (auto refused = detail::mantrap_check(model_, state_, passage.target, passage.source, passage.egress,
+                                               person, now_, out.alarms)) {
         return refused;
       }
     }

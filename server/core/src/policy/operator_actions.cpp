@@ -175,7 +175,8 @@ class OperatorActions {
       const PortalNode& p = model_.portal(portal);
       const bool fire = detail::fire_covers_portal(model_, state_, portal);
       if (!fire) {
-        if (auto busy = detail::mantrap_check(model_, state_, portal, p.from, a.person, now_, out.alarms)) {
+        if (auto busy =
+                detail::mantrap_check(model_, state_, portal, p.from, false, a.person, now_, out.alarms)) {
           return refuse(*busy);
         }
       }

@@ -50,11 +50,14 @@ void settle_door(const SiteModel& model, const EngineState& state_view, Index po
   }
 }
 
-bool door_busy(const EngineState& state, const PortalId& id, Timestamp now) {
+// Open, or released for somebody else. A door released for this very person no longer blocks: they are
+// presenting at another door of the vestibule, so they went through it.
+bool door_busy(const EngineState& state, const PortalId& id, const PersonId& person, Timestamp now) {
   auto it = state.doors.find(id);
   if (it == state.doors.end()) return false;
   const DoorState& d = it->second;
-  return d.raw_open || d.open || now < d.released_until;
+  if (d.raw_open || d.open) return true;
+  return now < d.released_until && (d.released_for.empty() || d.released_for != person);
 }
 
 }  // namespace
@@ -109,15 +112,16 @@ int threat_level(const SiteModel& model, const EngineState& state, Index zone) {
 }
 
 std::optional<Reason> mantrap_check(const SiteModel& model, const EngineState& state, Index portal,
-                                    Index source, const PersonId& person, Timestamp now,
+                                    Index source, bool egress, const PersonId& person, Timestamp now,
                                     std::vector<Alarm>& alarms) {
   const Index m = model.mantrap_of_portal(portal);
   if (m == kNoIndex) return std::nullopt;
   const MantrapNode& mantrap = model.mantrap(m);
   for (Index other : mantrap.portals) {
-    if (other != portal && door_busy(state, model.portal(other).def.id, now)) return Reason::InterlockBusy;
+    if (other != portal && door_busy(state, model.portal(other).def.id, person, now))
+      return Reason::InterlockBusy;
   }
-  if (source != mantrap.vestibule) return std::nullopt;
+  if (source != mantrap.vestibule || egress) return std::nullopt;
   auto it = state.mantraps.find(mantrap.def.id);
   if (it == state.mantraps.end()) return std::nullopt;
   const MantrapState& ms = it->second;
@@ -140,9 +144,18 @@ void commit_passage(const SiteModel& model, EngineState& state, Index portal, In
   const PortalDef& def = model.portal(portal).def;
   DoorState& door = state.doors[def.id];
   door.released_until = std::max(door.released_until, now + secs(def.unlock_s));
+  door.released_for = person;
   const Index m = model.mantrap_of_portal(portal);
   if (m == kNoIndex) return;
   const MantrapNode& mantrap = model.mantrap(m);
+  // The person went through the door released for them: it relocks (unless its contact says open).
+  for (Index other : mantrap.portals) {
+    if (other == portal) continue;
+    auto it = state.doors.find(model.portal(other).def.id);
+    if (it != state.doors.end() && it->second.released_for == person && !it->second.raw_open &&
+        !it->second.open)
+      it->second.released_until = std::min(it->second.released_until, now);
+  }
   MantrapState& ms = state.mantraps[mantrap.def.id];
   std::erase_if(ms.inside, [&](const auto& entry) { return entry.first == person; });
   if (destination == mantrap.vestibule) {
@@ -177,6 +190,7 @@ void request_to_exit(const SiteModel& model, EngineState& state, const RequestTo
   if (portal == kNoIndex) return;
   DoorState& door = state.doors[e.portal];
   door.released_until = std::max(door.released_until, now + secs(model.portal(portal).def.unlock_s));
+  door.released_for = PersonId{};
 }
 
 void tamper(const Tamper& e, const DeviceId& device, std::vector<Alarm>& alarms) {
@@ -209,8 +223,8 @@ void occupancy_report(const SiteModel& model, EngineState& state, const Occupanc
   const bool was_more = ms.sensed && *ms.sensed > 1;
   ms.sensed = e.count;
   const Index m = model.mantrap_index(e.mantrap);
-  // The sensor confirms a passage: a closed door released for it relocks (frees the interlock) without waiting
-  // for its unlock time. Someone inside: the door they came in through; nobody: every door.
+  // The sensor confirms a passage: a closed door released for it relocks (frees the interlock) without
+  // waiting for its unlock time. Someone inside: the door they came in through; nobody: every door.
   auto relock = [&](const PortalId& id) {
     auto it = state.doors.find(id);
     if (it != state.doors.end() && !it->second.raw_open && !it->second.open)

@@ -38,10 +38,12 @@ void occupancy_report(const SiteModel& model, EngineState& state, const Occupanc
 [[nodiscard]] bool suspended_by_fire(const SiteModel& model, const EngineState& state, const Passage& p);
 
 // Mantrap rules for a passage through `portal` by `person` (not called while suspended): interlock_busy or
-// tailgating (with its alarm), or nullopt when the door may open.
+// tailgating (with its alarm), or nullopt when the door may open. Tailgating is checked for passages out of
+// the vestibule that are not egress (walking a tailgater back out is always possible).
 [[nodiscard]] std::optional<Reason> mantrap_check(const SiteModel& model, const EngineState& state,
-                                                  Index portal, Index source, const PersonId& person,
-                                                  Timestamp now, std::vector<Alarm>& alarms);
+                                                  Index portal, Index source, bool egress,
+                                                  const PersonId& person, Timestamp now,
+                                                  std::vector<Alarm>& alarms);
 // A granted passage: presence moves, the door is released (and shunted) for its unlock time, the mantrap's
 // vestibule list follows.
 void commit_passage(const SiteModel& model, EngineState& state, Index portal, Index source, Index destination,

@@ -60,6 +60,7 @@ struct DoorState {
   bool open = false;  // debounced: the raw state once stable for contact_debounce_ms
   Timestamp open_since{};
   Timestamp released_until{};  // a grant or REX releases and shunts the door until then
+  PersonId released_for;       // the person of the grant (empty for REX)
   bool shunted = false;        // the current opening was released (no forced alarm)
   bool forced = false;         // the current opening raised door_forced
   bool held_alarmed = false;   // the current opening raised door_held
