@@ -34,7 +34,8 @@ TEST(CrashRecovery, AcknowledgedEventsSurviveKillNine) {
       std::optional<client::HttpsClient> c;
       unsigned short connected_port = 0;
       for (int seq = 1; seq <= kEventsEach;) {
-        const std::string body = R"({"device_id":"ctl-)" + std::to_string(d) + R"(","seq":)" + std::to_string(seq) +
+        const std::string body = R"({"device_id":"ctl-)" + std::to_string(d) + R"(","seq":)" +
+                                 std::to_string(seq) +
                                  R"(,"time":"2026-11-27T10:00:00Z","type":"heartbeat"})";
         try {
           if (!c || connected_port != port.load()) {
@@ -81,13 +82,15 @@ TEST(CrashRecovery, AcknowledgedEventsSurviveKillNine) {
   pqxx::connection c{db.admin()};
   pqxx::read_transaction tx{c};
   const auto rows = tx.exec(
-      "SELECT device_id, device_seq, count(*) FROM events WHERE source = 'device' GROUP BY 1, 2 ORDER BY 1, 2");
+      "SELECT device_id, device_seq, count(*) FROM events WHERE source = 'device' GROUP BY 1, 2 ORDER BY 1, "
+      "2");
   std::set<std::pair<int, int>> stored;
   for (const auto& row : rows) {
     EXPECT_EQ(row[2].as<int>(), 1) << row[0].as<std::string>() << "/" << row[1].as<int>() << " stored twice";
     stored.emplace(std::stoi(row[0].as<std::string>().substr(4)), row[1].as<int>());
   }
-  for (const auto& a : acknowledged) EXPECT_TRUE(stored.count(a)) << "acknowledged event lost: " << a.first << "/" << a.second;
+  for (const auto& a : acknowledged)
+    EXPECT_TRUE(stored.count(a)) << "acknowledged event lost: " << a.first << "/" << a.second;
   EXPECT_EQ(stored.size(), static_cast<std::size_t>(kDevices * kEventsEach));
   EXPECT_GT(acked_before_crash, 0U);
   const auto chain = audit::verify_chain(db.app(), "main");

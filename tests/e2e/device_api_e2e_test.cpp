@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "portcullis/client/https_client.hpp"
 #include "operator_support.hpp"
+#include "portcullis/client/https_client.hpp"
 #include "server_process.hpp"
 
 namespace portcullis {
@@ -61,8 +61,8 @@ TEST_F(DeviceApiE2E, EventIsStoredThenRetryIsIdempotent) {
 }
 
 TEST_F(DeviceApiE2E, BatchIsAnsweredPerEvent) {
-  const auto r = client->post_json("/api/v1/events",
-                                   "{\"events\":[" + event("ctl-lobby", 1) + "," + event("ctl-lobby", 2) + "]}", token);
+  const auto r = client->post_json(
+      "/api/v1/events", "{\"events\":[" + event("ctl-lobby", 1) + "," + event("ctl-lobby", 2) + "]}", token);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body).at("results").size(), 2U);
   EXPECT_EQ(rows(), 2);
@@ -71,10 +71,31 @@ TEST_F(DeviceApiE2E, BatchIsAnsweredPerEvent) {
 TEST_F(DeviceApiE2E, CredentialEventGetsADecision) {
   const auto r = client->post_json(
       "/api/v1/events",
-      event("ctl-lobby", 1, "credential", R"(,"reader":"lobby-in","card":{"facility":12,"number":3456})"), token);
+      event("ctl-lobby", 1, "credential", R"(,"reader":"lobby-in","card":{"facility":12,"number":3456})"),
+      token);
   ASSERT_EQ(r.status, 200) << r.body;
   const auto decision = json::parse(r.body).at("outcome").at("decision");
   EXPECT_EQ(decision.at("verdict"), "deny");  // no site loaded: default deny
+}
+
+TEST_F(DeviceApiE2E, RawWiegandBitsAreParityCheckedDecodedAndKept) {
+  // H10301, facility 42, card 10001 (Alice in the example site).
+  const auto good = client->post_json(
+      "/api/v1/events",
+      event("ctl-lobby", 1, "credential", R"(,"reader":"lobby-in","card":{"format":"H10301","bits":"00010101000100111000100010"})"),
+      token);
+  ASSERT_EQ(good.status, 200) << good.body;
+  const auto bad_parity = client->post_json(
+      "/api/v1/events",
+      event("ctl-lobby", 2, "credential", R"(,"reader":"lobby-in","card":{"format":"H10301","bits":"10010101000100111000100010"})"),
+      token);
+  EXPECT_EQ(bad_parity.status, 400);
+  EXPECT_EQ(error_of(bad_parity).at("field"), "card.bits") << bad_parity.body;
+  pqxx::connection c{db->admin()};
+  pqxx::read_transaction tx{c};
+  const auto payload = tx.exec("SELECT payload FROM events WHERE source = 'device'")[0][0].as<std::string>();
+  EXPECT_NE(payload.find("\"bits\":\"00010101000100111000100010\""), std::string::npos) << payload;
+  EXPECT_NE(payload.find("\"number\":10001"), std::string::npos) << payload;
 }
 
 TEST_F(DeviceApiE2E, UnknownTokenIsRefusedAndRecorded) {
@@ -111,12 +132,14 @@ TEST_F(DeviceApiE2E, BadInputNamesTheFieldAndChangesNothing) {
   const std::vector<BadInput> cases = {
       {"malformed", "{\"device_id\":", 400, "$"},
       {"unknown type", event("ctl-lobby", 1, "teleport"), 400, "type"},
-      {"missing seq", R"({"device_id":"ctl-lobby","time":"2026-11-27T10:00:00Z","type":"heartbeat"})", 400, "seq"},
-      {"seq as string", R"({"device_id":"ctl-lobby","seq":"1","time":"2026-11-27T10:00:00Z","type":"heartbeat"})",
-       400, "seq"},
+      {"missing seq", R"({"device_id":"ctl-lobby","time":"2026-11-27T10:00:00Z","type":"heartbeat"})", 400,
+       "seq"},
+      {"seq as string",
+       R"({"device_id":"ctl-lobby","seq":"1","time":"2026-11-27T10:00:00Z","type":"heartbeat"})", 400, "seq"},
       {"bad time", R"({"device_id":"ctl-lobby","seq":1,"time":"yesterday","type":"heartbeat"})", 400, "time"},
       {"unknown field", event("ctl-lobby", 1, "heartbeat", R"(,"colour":"red")"), 400, "colour"},
-      {"bad card", event("ctl-lobby", 1, "credential", R"(,"reader":"r1","card":{"facility":"x","number":1})"), 400,
+      {"bad card",
+       event("ctl-lobby", 1, "credential", R"(,"reader":"r1","card":{"facility":"x","number":1})"), 400,
        "card.facility"},
       {"bad batch item", "[" + event("ctl-lobby", 1) + ",{\"seq\":2}]", 400, "[1].device_id"},
       {"other device", event("ctl-other", 1), 403, "device_id"},
@@ -146,11 +169,12 @@ TEST_F(DeviceApiE2E, SeqGoingBackwardsIsAConflict) {
 TEST_F(DeviceApiE2E, DeviceCanUseAClientCertificateInstead) {
   const auto& tls = testing::test_tls();
   std::string out;
-  const auto cmd = "bash -c 'source " + testing::source_dir() + "/scripts/lib/certs.sh && make_cert " + tls.dir +
-                   " ctl-lobby device-ca ctl-lobby clientAuth' 2>&1";
+  const auto cmd = "bash -c 'source " + testing::source_dir() + "/scripts/lib/certs.sh && make_cert " +
+                   tls.dir + " ctl-lobby device-ca ctl-lobby clientAuth' 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
-  client::HttpsClient device{"localhost", server->port(),
-                             client::ClientTls{tls.ca, tls.dir + "/ctl-lobby.crt", tls.dir + "/ctl-lobby.key"}};
+  client::HttpsClient device{
+      "localhost", server->port(),
+      client::ClientTls{tls.ca, tls.dir + "/ctl-lobby.crt", tls.dir + "/ctl-lobby.key"}};
   const auto r = device.post_json("/api/v1/events", event("ctl-lobby", 1));
   EXPECT_EQ(r.status, 200) << r.body;
 }

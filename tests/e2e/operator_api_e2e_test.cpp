@@ -26,16 +26,15 @@ class OperatorE2E : public ::testing::Test {
   void SetUp() override {
     PORTCULLIS_REQUIRE_DATABASE();
     db = std::make_unique<testing::TestDatabase>();
-    server = std::make_unique<testing::ServerProcess>(
-        *db, std::map<std::string, std::string>{
-                 {"PORTCULLIS_SITE_FILE", testing::source_dir() + "/examples/datacenter.site.json"},
-                 {"PORTCULLIS_SITE_ID", "ams-dc1"}});
+    server = std::make_unique<testing::ServerProcess>(*db, testing::example_site_env());
     device_token = server->enrol_device("ctl-lobby");
     server->start();
     client = std::make_unique<client::HttpsClient>("localhost", server->port(),
                                                    client::ClientTls{testing::test_tls().ca, "", ""});
   }
-  client::WssClient stream() { return client::WssClient{"localhost", server->port(), testing::test_tls().ca}; }
+  client::WssClient stream() {
+    return client::WssClient{"localhost", server->port(), testing::test_tls().ca};
+  }
   static json next_json(client::WssClient& ws) {
     auto m = ws.read(std::chrono::seconds(10));
     if (!m) throw std::runtime_error("no stream message within 10 s");
@@ -58,10 +57,12 @@ TEST_F(OperatorE2E, SignInNeedsPasswordAndCodeAndRefusesAReplayedCode) {
   EXPECT_EQ(replay.status, 401) << "a TOTP code was accepted twice";
   auto wrong = admin;
   wrong.password = "not-the-password";
-  const auto bad = client->post_json("/api/v1/auth/login", testing::login_body(wrong, testing::current_code(admin)));
+  const auto bad =
+      client->post_json("/api/v1/auth/login", testing::login_body(wrong, testing::current_code(admin)));
   EXPECT_EQ(bad.status, 401);
   EXPECT_EQ(bad.body, replay.body) << "refusals must not tell why";
-  const auto nobody = client->post_json("/api/v1/auth/login", R"({"username":"ghost","password":"x","totp":"123456"})");
+  const auto nobody =
+      client->post_json("/api/v1/auth/login", R"({"username":"ghost","password":"x","totp":"123456"})");
   EXPECT_EQ(nobody.body, replay.body);
 }
 
@@ -83,7 +84,8 @@ TEST_F(OperatorE2E, EveryRouteAnswersAsTheAuthorizationMatrixSays) {
   // Logout ends the session: walk it last.
   std::vector<operators::RouteRule> rules(operators::authorization_matrix().begin(),
                                           operators::authorization_matrix().end());
-  std::stable_partition(rules.begin(), rules.end(), [](const auto& r) { return r.pattern != "/api/v1/auth/logout"; });
+  std::stable_partition(rules.begin(), rules.end(),
+                        [](const auto& r) { return r.pattern != "/api/v1/auth/logout"; });
   int checked = 0;
   for (const auto& caller : callers) {
     for (const auto& rule : rules) {
@@ -119,7 +121,8 @@ TEST_F(OperatorE2E, AlarmNeedsACommentToBeAcknowledgedAndResolved) {
   const std::string id = list.front().at("id");
   const auto path = "/api/v1/alarms/" + id;
   EXPECT_EQ(client->post_json(path + "/acknowledge", R"({"comment":"  "})", token).status, 400);
-  const auto ack = client->post_json(path + "/acknowledge", R"({"comment":"Alice forgot to badge out"})", token);
+  const auto ack =
+      client->post_json(path + "/acknowledge", R"({"comment":"Alice forgot to badge out"})", token);
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_EQ(json::parse(ack.body).at("state"), "acknowledged");
   EXPECT_EQ(json::parse(ack.body).at("acknowledged_by"), "gil");
@@ -185,7 +188,8 @@ TEST_F(OperatorE2E, RevocationAppliesToTheVeryNextDecision) {
   server->start();
   client::HttpsClient fresh{"localhost", server->port(), client::ClientTls{testing::test_tls().ca, "", ""}};
   const auto later = fresh.post_json("/api/v1/events", badge(3, "rdr-lobby-in", 10001), device_token);
-  EXPECT_EQ(json::parse(later.body).at("outcome").at("decision").at("reason"), "person_revoked") << later.body;
+  EXPECT_EQ(json::parse(later.body).at("outcome").at("decision").at("reason"), "person_revoked")
+      << later.body;
 }
 
 TEST_F(OperatorE2E, NobodyApprovesTheirOwnJustInTimeRequest) {
@@ -194,14 +198,16 @@ TEST_F(OperatorE2E, NobodyApprovesTheirOwnJustInTimeRequest) {
   const auto sam_token = testing::sign_in(*client, sam);
   const auto sue_token = testing::sign_in(*client, sue);
   const auto request = client->post_json(
-      "/api/v1/jit-requests", R"({"person":"alice-nguyen","zone":"compute-hall","reason":"disk swap","duration_s":3600})",
-      sam_token);
+      "/api/v1/jit-requests",
+      R"({"person":"alice-nguyen","zone":"compute-hall","reason":"disk swap","duration_s":3600})", sam_token);
   ASSERT_EQ(request.status, 201) << request.body;
   const std::string id = json::parse(request.body).at("id");
-  const auto self = client->post_json("/api/v1/jit-requests/" + id + "/approve", R"({"comment":"ok"})", sam_token);
+  const auto self =
+      client->post_json("/api/v1/jit-requests/" + id + "/approve", R"({"comment":"ok"})", sam_token);
   EXPECT_EQ(self.status, 409) << self.body;
   EXPECT_EQ(json::parse(self.body).at("error").at("message"), "self_approval");
-  const auto other = client->post_json("/api/v1/jit-requests/" + id + "/approve", R"({"comment":"ok"})", sue_token);
+  const auto other =
+      client->post_json("/api/v1/jit-requests/" + id + "/approve", R"({"comment":"ok"})", sue_token);
   EXPECT_EQ(other.status, 200) << other.body;
 }
 
@@ -220,7 +226,8 @@ TEST_F(OperatorE2E, SensitiveDoorCommandsNeedASecondOperatorAndReachTheDevice) {
   EXPECT_EQ(json::parse(office.body).at("status"), "sent");
   // The compute hall (tier 3): waits for a second operator, who cannot be the requester.
   const auto hall = client->post_json(
-      "/api/v1/commands", R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"stuck engineer"})", gil);
+      "/api/v1/commands",
+      R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"stuck engineer"})", gil);
   ASSERT_EQ(hall.status, 202) << hall.body;
   EXPECT_EQ(json::parse(hall.body).at("status"), "pending_approval");
   const std::string id = json::parse(hall.body).at("id");
@@ -233,8 +240,8 @@ TEST_F(OperatorE2E, SensitiveDoorCommandsNeedASecondOperatorAndReachTheDevice) {
   EXPECT_EQ(json::parse(approved.body).at("status"), "sent");
   const auto pending = client->get("/api/v1/devices/me/commands", mantrap_token);
   EXPECT_NE(pending.body.find(id), std::string::npos) << pending.body;
-  const auto done =
-      client->post_json("/api/v1/devices/me/commands/" + id + "/result", R"({"status":"done"})", mantrap_token);
+  const auto done = client->post_json("/api/v1/devices/me/commands/" + id + "/result", R"({"status":"done"})",
+                                      mantrap_token);
   EXPECT_EQ(done.status, 200) << done.body;
 }
 
@@ -242,17 +249,19 @@ TEST_F(OperatorE2E, AnEditedCommandVoidsItsApproval) {
   const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
   const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
   const auto request = client->post_json(
-      "/api/v1/commands", R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"swap a disk"})", gil);
+      "/api/v1/commands", R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"swap a disk"})",
+      gil);
   const std::string id = json::parse(request.body).at("id");
-  const auto edit = client->request(
-      "PUT", "/api/v1/commands/" + id, R"({"target":"cage-door","command":"unlock","reason":"swap a disk"})", gil);
+  const auto edit =
+      client->request("PUT", "/api/v1/commands/" + id,
+                      R"({"target":"cage-door","command":"unlock","reason":"swap a disk"})", gil);
   ASSERT_EQ(edit.status, 200) << edit.body;
   const auto approve = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sam);
   EXPECT_EQ(approve.status, 409) << approve.body;
   EXPECT_EQ(json::parse(approve.body).at("error").at("message"), "change_modified");
 }
 
-TEST_F(OperatorE2E, StreamRefusesMissingTokenAndForeignOrigin) {
+TEST_F(OperatorE2E, StreamRefusesAConnectionWithoutASessionToken) {
   auto ws = stream();
   EXPECT_THROW(ws.connect("/api/v1/stream", ""), std::runtime_error);
 }

@@ -26,7 +26,8 @@ inline std::string value_after(const std::string& text, const std::string& key) 
 
 inline TestOperator create_operator(ServerProcess& server, const std::string& id, const std::string& role) {
   std::string out;
-  if (server.run_tool("add-operator " + id + " " + role, out) != 0) throw std::runtime_error("add-operator: " + out);
+  if (server.run_tool("add-operator " + id + " " + role, out) != 0)
+    throw std::runtime_error("add-operator: " + out);
   return {id, value_after(out, "password"), value_after(out, "totp_secret")};
 }
 

@@ -34,13 +34,12 @@ TEST(StoreAndForward, EveryEventArrivesExactlyOnceAcrossAnOutage) {
   PORTCULLIS_REQUIRE_DATABASE();
   testing::TestDatabase db;
   const auto port = free_port();
-  testing::ServerProcess server{
-      db, {{"PORTCULLIS_SITE_FILE", testing::source_dir() + "/examples/datacenter.site.json"},
-           {"PORTCULLIS_SITE_ID", "ams-dc1"},
-           {"PORTCULLIS_LISTEN", "127.0.0.1:" + std::to_string(port)}}};
+  testing::ServerProcess server{db, portcullis::testing::example_site_env(
+                                        {{"PORTCULLIS_LISTEN", "127.0.0.1:" + std::to_string(port)}})};
   const auto dir = testing::test_tls().dir + "/tokens-" + db.name();
   std::filesystem::create_directories(dir);
-  for (const auto* device : {"ctl-lobby", "ctl-office", "ctl-mantrap", "ctl-cage", "rack-ctl-w01", "rfid-loading-dock"}) {
+  for (const auto* device :
+       {"ctl-lobby", "ctl-office", "ctl-mantrap", "ctl-cage", "rack-ctl-w01", "rfid-loading-dock"}) {
     std::ofstream(dir + "/" + device + ".token") << server.enrol_device(device);
   }
   server.start();
@@ -48,10 +47,11 @@ TEST(StoreAndForward, EveryEventArrivesExactlyOnceAcrossAnOutage) {
   const auto report = dir + "/report.json";
   int sim_status = -1;
   std::thread sim([&] {
-    const auto cmd = testing::binary_dir() + "/simulators/sim/portcullis-sim play --server https://localhost:" +
-                     std::to_string(port) + " --ca " + testing::test_tls().ca + " --tokens " + dir +
-                     " --speed 10 --quiet --report " + report + " " + testing::source_dir() +
-                     "/simulators/scenarios/day-in-a-datacenter.json > " + dir + "/sim.log 2>&1";
+    const auto cmd =
+        testing::binary_dir() +
+        "/simulators/sim/portcullis-sim play --server https://localhost:" + std::to_string(port) + " --ca " +
+        testing::test_tls().ca + " --tokens " + dir + " --speed 10 --quiet --report " + report + " " +
+        testing::source_dir() + "/simulators/scenarios/day-in-a-datacenter.json > " + dir + "/sim.log 2>&1";
     sim_status = std::system(cmd.c_str());
   });
   std::this_thread::sleep_for(std::chrono::seconds(4));  // a good part of the 14.5 s round
@@ -73,7 +73,8 @@ TEST(StoreAndForward, EveryEventArrivesExactlyOnceAcrossAnOutage) {
 
   pqxx::connection c{db.admin()};
   pqxx::read_transaction tx{c};
-  const auto stored = tx.exec("SELECT count(*), count(DISTINCT (device_id, device_seq)) FROM events WHERE source = 'device'");
+  const auto stored =
+      tx.exec("SELECT count(*), count(DISTINCT (device_id, device_seq)) FROM events WHERE source = 'device'");
   EXPECT_EQ(stored[0][0].as<int>(), played) << "not every event arrived exactly once";
   EXPECT_EQ(stored[0][1].as<int>(), played);
   const auto chain = audit::verify_chain(db.app(), "ams-dc1");
@@ -83,18 +84,19 @@ TEST(StoreAndForward, EveryEventArrivesExactlyOnceAcrossAnOutage) {
 TEST(DayScenario, PassesItsOwnChecksAgainstTheServer) {
   PORTCULLIS_REQUIRE_DATABASE();
   testing::TestDatabase db;
-  testing::ServerProcess server{
-      db, {{"PORTCULLIS_SITE_FILE", testing::source_dir() + "/examples/datacenter.site.json"},
-           {"PORTCULLIS_SITE_ID", "ams-dc1"}}};
+  testing::ServerProcess server{db, portcullis::testing::example_site_env()};
   const auto dir = testing::test_tls().dir + "/tokens-" + db.name();
   std::filesystem::create_directories(dir);
-  for (const auto* device : {"ctl-lobby", "ctl-office", "ctl-mantrap", "ctl-cage", "rack-ctl-w01", "rfid-loading-dock"}) {
+  for (const auto* device :
+       {"ctl-lobby", "ctl-office", "ctl-mantrap", "ctl-cage", "rack-ctl-w01", "rfid-loading-dock"}) {
     std::ofstream(dir + "/" + device + ".token") << server.enrol_device(device);
   }
   server.start();
-  const auto cmd = testing::binary_dir() + "/simulators/sim/portcullis-sim play --check --quiet --speed 20 --server https://localhost:" +
-                   std::to_string(server.port()) + " --ca " + testing::test_tls().ca + " --tokens " + dir + " " +
-                   testing::source_dir() + "/simulators/scenarios/day-in-a-datacenter.json > " + dir + "/check.log 2>&1";
+  const auto cmd =
+      testing::binary_dir() +
+      "/simulators/sim/portcullis-sim play --check --quiet --speed 20 --server https://localhost:" +
+      std::to_string(server.port()) + " --ca " + testing::test_tls().ca + " --tokens " + dir + " " +
+      testing::source_dir() + "/simulators/scenarios/day-in-a-datacenter.json > " + dir + "/check.log 2>&1";
   const int status = std::system(cmd.c_str());
   std::ifstream log(dir + "/check.log");
   const std::string text{std::istreambuf_iterator<char>(log), {}};

@@ -11,7 +11,8 @@ namespace {
 
 constexpr const char* kInsert =
     "INSERT INTO events (site_id, site_seq, source, device_id, device_seq, type, device_time_us, received_us,"
-    " payload, outcome, prev_hash, hash) VALUES ('main', 1, 'device', 'ctl-1', 1, 'heartbeat', 1, 1, '{}', '{}',"
+    " payload, outcome, prev_hash, hash) VALUES ('main', 1, 'device', 'ctl-1', 1, 'heartbeat', 1, 1, '{}', "
+    "'{}',"
     " decode(repeat('00', 32), 'hex'), decode(repeat('11', 32), 'hex'))";
 
 bool fails(const std::string& conninfo, const std::string& sql) {
@@ -45,9 +46,15 @@ TEST_F(AppendOnly, ApplicationRoleCanInsertAndSelect) {
   EXPECT_EQ(tx.exec("SELECT count(*) FROM events")[0][0].as<int>(), 1);
 }
 
-TEST_F(AppendOnly, ApplicationRoleCannotUpdate) { EXPECT_TRUE(fails(db->app(), "UPDATE events SET type = 'x'")); }
-TEST_F(AppendOnly, ApplicationRoleCannotDelete) { EXPECT_TRUE(fails(db->app(), "DELETE FROM events")); }
-TEST_F(AppendOnly, ApplicationRoleCannotTruncate) { EXPECT_TRUE(fails(db->app(), "TRUNCATE events")); }
+TEST_F(AppendOnly, ApplicationRoleCannotUpdate) {
+  EXPECT_TRUE(fails(db->app(), "UPDATE events SET type = 'x'"));
+}
+TEST_F(AppendOnly, ApplicationRoleCannotDelete) {
+  EXPECT_TRUE(fails(db->app(), "DELETE FROM events"));
+}
+TEST_F(AppendOnly, ApplicationRoleCannotTruncate) {
+  EXPECT_TRUE(fails(db->app(), "TRUNCATE events"));
+}
 
 TEST_F(AppendOnly, EvenTheOwnerIsStoppedByTriggers) {
   EXPECT_TRUE(fails(db->admin(), "UPDATE events SET type = 'x'"));

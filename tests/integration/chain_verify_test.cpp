@@ -62,8 +62,7 @@ TEST_F(ChainVerify, DeletedRowIsNamed) {
 
 TEST_F(ChainVerify, RehashedForgeryStillBreaksTheLink) {
   // A forger who recomputes the edited row's own hash still breaks the next row's prev_hash.
-  as_superuser(
-      "UPDATE events SET outcome = '{\"forged\":true}', hash = sha256(hash) WHERE site_seq = 3");
+  as_superuser("UPDATE events SET outcome = '{\"forged\":true}', hash = sha256(hash) WHERE site_seq = 3");
   const auto report = audit::verify_chain(db->app(), "main");
   EXPECT_FALSE(report.intact);
   EXPECT_EQ(*report.first_bad_seq, 3);

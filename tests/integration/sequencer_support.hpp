@@ -14,8 +14,8 @@ inline core::DeviceEvent heartbeat(const std::string& device, std::int64_t seq) 
   return e;
 }
 
-inline ingest::SubmissionResult submit_and_wait(ingest::Sequencer& sequencer, std::vector<core::DeviceEvent> events,
-                                                bool batch = true) {
+inline ingest::SubmissionResult submit_and_wait(ingest::Sequencer& sequencer,
+                                                std::vector<core::DeviceEvent> events, bool batch = true) {
   std::promise<ingest::SubmissionResult> promise;
   auto future = promise.get_future();
   ingest::Submission s;

@@ -96,7 +96,8 @@ TEST_F(SequencerTest, ConcurrentDevicesShareCommits) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(stored_rows(), kDevices * kEach);
-  EXPECT_LT(metrics.commits.value(), static_cast<std::uint64_t>(kDevices * kEach)) << "no group commit happened";
+  EXPECT_LT(metrics.commits.value(), static_cast<std::uint64_t>(kDevices * kEach))
+      << "no group commit happened";
   EXPECT_TRUE(audit::verify_chain(db->admin(), "main").intact);
 }
 

@@ -40,8 +40,18 @@ int run_shell(const std::string& command, std::string& out) {
 
 }  // namespace
 
-std::string binary_dir() { return env_or("PORTCULLIS_TEST_BIN", PORTCULLIS_BUILD_DIR); }
-std::string source_dir() { return PORTCULLIS_SOURCE_DIR; }
+std::map<std::string, std::string> example_site_env(std::map<std::string, std::string> extra) {
+  extra.emplace("PORTCULLIS_SITE_FILE", source_dir() + "/examples/datacenter.site.json");
+  extra.emplace("PORTCULLIS_SITE_ID", "ams-dc1");
+  return extra;
+}
+
+std::string binary_dir() {
+  return env_or("PORTCULLIS_TEST_BIN", PORTCULLIS_BUILD_DIR);
+}
+std::string source_dir() {
+  return PORTCULLIS_SOURCE_DIR;
+}
 
 const TlsFiles& test_tls() {
   static const TlsFiles files = [] {
@@ -53,7 +63,8 @@ const TlsFiles& test_tls() {
     TlsFiles f;
     f.dir = base + "/tls-" + std::to_string(getpid());
     std::string out;
-    const auto cmd = "bash -c " + shell_quote("source " + source_dir() + "/scripts/lib/certs.sh && make_tls " + f.dir);
+    const auto cmd =
+        "bash -c " + shell_quote("source " + source_dir() + "/scripts/lib/certs.sh && make_tls " + f.dir);
     if (run_shell(cmd, out) != 0) throw std::runtime_error("generating test certificates failed: " + out);
     f.ca = f.dir + "/ca.crt";
     f.server_cert = f.dir + "/server.crt";
@@ -66,9 +77,9 @@ const TlsFiles& test_tls() {
 
 ServerProcess::ServerProcess(const TestDatabase& db, std::map<std::string, std::string> extra_env) : db_(db) {
   const auto& tls = test_tls();
-  env_ = {{"PORTCULLIS_DATABASE", db.app()},         {"PORTCULLIS_ADMIN_DATABASE", db.admin()},
-          {"PORTCULLIS_LISTEN", "127.0.0.1:0"},      {"PORTCULLIS_TLS_CERT", tls.server_cert},
-          {"PORTCULLIS_TLS_KEY", tls.server_key},    {"PORTCULLIS_DEVICE_CA", tls.device_ca},
+  env_ = {{"PORTCULLIS_DATABASE", db.app()},      {"PORTCULLIS_ADMIN_DATABASE", db.admin()},
+          {"PORTCULLIS_LISTEN", "127.0.0.1:0"},   {"PORTCULLIS_TLS_CERT", tls.server_cert},
+          {"PORTCULLIS_TLS_KEY", tls.server_key}, {"PORTCULLIS_DEVICE_CA", tls.device_ca},
           {"PORTCULLIS_SITE_ID", "main"}};
   for (auto& [k, v] : extra_env) env_[k] = v;
   log_file_ = tls.dir + "/server-" + db.name() + ".log";
@@ -90,7 +101,8 @@ int ServerProcess::run_tool(const std::string& args, std::string& out) const {
 
 std::string ServerProcess::enrol_device(const std::string& id, const std::string& kind) {
   std::string out;
-  if (run_tool("add-device " + id + " " + kind, out) != 0) throw std::runtime_error("add-device failed: " + out);
+  if (run_tool("add-device " + id + " " + kind, out) != 0)
+    throw std::runtime_error("add-device failed: " + out);
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
 }

@@ -22,9 +22,9 @@ class ServerProcess {
   explicit ServerProcess(const TestDatabase& db, std::map<std::string, std::string> extra_env = {});
   ~ServerProcess();
 
-  void start();          // waits until it listens; throws with the log on failure
-  void kill_hard();      // SIGKILL, as a crash would
-  void stop();           // SIGTERM and wait
+  void start();      // waits until it listens; throws with the log on failure
+  void kill_hard();  // SIGKILL, as a crash would
+  void stop();       // SIGTERM and wait
   [[nodiscard]] unsigned short port() const { return port_; }
   [[nodiscard]] std::string log() const;
 
@@ -42,6 +42,9 @@ class ServerProcess {
   pid_t pid_ = -1;
   unsigned short port_ = 0;
 };
+
+// Settings that load examples/datacenter.site.json (site "ams-dc1"), plus any extra ones.
+std::map<std::string, std::string> example_site_env(std::map<std::string, std::string> extra = {});
 
 std::string binary_dir();  // the build directory (PORTCULLIS_TEST_BIN or the compiled-in default)
 std::string source_dir();

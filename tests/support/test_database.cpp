@@ -15,10 +15,13 @@ std::string env(const char* name) {
 }
 }  // namespace
 
-bool TestDatabase::available() { return !env("PORTCULLIS_TEST_PGHOST").empty(); }
+bool TestDatabase::available() {
+  return !env("PORTCULLIS_TEST_PGHOST").empty();
+}
 
 TestDatabase::TestDatabase() {
-  server_ = "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") + " user=postgres";
+  server_ =
+      "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") + " user=postgres";
   std::random_device rd;
   name_ = "portcullis_test_" + std::to_string(rd()) + std::to_string(rd() % 1000);
   {

@@ -25,10 +25,10 @@ class TestDatabase {
   std::string app_;
 };
 
-#define PORTCULLIS_REQUIRE_DATABASE()                                                          \
-  do {                                                                                         \
-    if (!::portcullis::testing::TestDatabase::available())                                     \
-      GTEST_SKIP() << "no test PostgreSQL (run through ./scripts/test, which starts one)";      \
+#define PORTCULLIS_REQUIRE_DATABASE()                                                      \
+  do {                                                                                     \
+    if (!::portcullis::testing::TestDatabase::available())                                 \
+      GTEST_SKIP() << "no test PostgreSQL (run through ./scripts/test, which starts one)"; \
   } while (0)
 
 }  // namespace portcullis::testing

@@ -5,7 +5,9 @@
 
 namespace portcullis::api {
 namespace {
-std::string hash_change(std::string_view bytes) { return operators::crypto::sha256_hex(bytes); }
+std::string hash_change(std::string_view bytes) {
+  return operators::crypto::sha256_hex(bytes);
+}
 constexpr auto kApprovalValidity = std::chrono::minutes(10);
 }  // namespace
 
@@ -60,7 +62,8 @@ DeskAnswer CommandDesk::edit(const std::string& id, const json::DoorCommandBody&
   auto it = commands_.find(id);
   if (it == commands_.end()) return {404, "id", "no such command", ""};
   auto& c = it->second;
-  if (c.requested_by != who.operator_id.str()) return {403, "id", "only the requester may edit a command", ""};
+  if (c.requested_by != who.operator_id.str())
+    return {403, "id", "only the requester may edit a command", ""};
   if (c.status != "pending_approval") return {409, "id", "command is " + c.status, ""};
   c.body = body;  // the approval keeps the hash of the old command: approving now finds it modified
   record("command.edited", c, who.operator_id.str());
@@ -113,7 +116,8 @@ DeskAnswer CommandDesk::device_result(const std::string& device, const std::stri
                                       const json::CommandResultBody& result) {
   std::lock_guard lock{mutex_};
   auto it = commands_.find(id);
-  if (it == commands_.end() || it->second.device != device) return {404, "id", "no such command for this device", ""};
+  if (it == commands_.end() || it->second.device != device)
+    return {404, "id", "no such command for this device", ""};
   auto& c = it->second;
   if (c.status != "sent") return {409, "id", "command is " + c.status, ""};
   c.status = result.status;

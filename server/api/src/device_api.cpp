@@ -8,8 +8,9 @@ namespace portcullis::api {
 namespace {
 
 std::string answer_json(const ingest::EventAnswer& a) {
-  return std::string("{\"status\":\"") + (a.status == ingest::EventAnswer::Status::Stored ? "stored" : "duplicate") +
-         "\",\"device_id\":\"" + http::json_escape(a.device_id) + "\",\"seq\":" + std::to_string(a.device_seq) +
+  return std::string("{\"status\":\"") +
+         (a.status == ingest::EventAnswer::Status::Stored ? "stored" : "duplicate") + "\",\"device_id\":\"" +
+         http::json_escape(a.device_id) + "\",\"seq\":" + std::to_string(a.device_seq) +
          ",\"site_seq\":" + std::to_string(a.site_seq) + ",\"outcome\":" + a.outcome_json + "}";
 }
 
@@ -35,11 +36,12 @@ void DeviceApi::register_routes(SecuredRouter& router) {
   router.add("POST", "/api/v1/events",
              [this](const http::HttpRequest& req, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) { post_events(req, std::move(respond)); });
-  router.add("GET", "/api/v1/health", [this](const http::HttpRequest&, const http::RouteParams&,
-                                             const operators::Principal&, http::Responder respond) {
-    respond(ok_json("{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
-                    ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
-  });
+  router.add("GET", "/api/v1/health",
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) {
+               respond(ok_json("{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
+                               ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
+             });
   router.add("GET", "/metrics",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
@@ -93,8 +95,10 @@ void DeviceApi::post_events(const http::HttpRequest& request, http::Responder re
   for (std::size_t i = 0; i < events.events.size(); ++i) {
     if (events.events[i].device.str() != device) {
       metrics_.events_rejected.add();
-      const auto field = events.batch ? "events[" + std::to_string(i) + "].device_id" : std::string{"device_id"};
-      return respond(http::json_error(403, field, "does not match the authenticated device '" + device + "'"));
+      const auto field =
+          events.batch ? "events[" + std::to_string(i) + "].device_id" : std::string{"device_id"};
+      return respond(
+          http::json_error(403, field, "does not match the authenticated device '" + device + "'"));
     }
   }
 
@@ -103,8 +107,8 @@ void DeviceApi::post_events(const http::HttpRequest& request, http::Responder re
   submission.batch = events.batch;
   submission.done = [respond, batch = events.batch](ingest::SubmissionResult result) {
     using Status = ingest::SubmissionResult::Status;
-    if (result.status == Status::Rejected) return respond(http::json_error(409, result.error_field,
-                                                                           result.error_message));
+    if (result.status == Status::Rejected)
+      return respond(http::json_error(409, result.error_field, result.error_message));
     if (result.status == Status::Unavailable) {
       auto r = http::json_error(503, "server", result.error_message);
       r.headers.emplace_back("Retry-After", "1");

@@ -74,7 +74,8 @@ std::size_t DeviceRegistry::size() const {
   return by_id_.size();
 }
 
-std::variant<std::string, DeviceAuthFailure> DeviceRegistry::authenticate(const http::HttpRequest& request) const {
+std::variant<std::string, DeviceAuthFailure> DeviceRegistry::authenticate(
+    const http::HttpRequest& request) const {
   if (const auto* auth = request.header("authorization")) {
     constexpr std::string_view prefix = "Bearer ";
     if (auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0) {
@@ -91,7 +92,8 @@ std::variant<std::string, DeviceAuthFailure> DeviceRegistry::authenticate(const 
     std::shared_lock lock{mutex_};
     auto it = by_id_.find(*request.client_certificate_cn);
     if (it == by_id_.end()) {
-      return DeviceAuthFailure{401, "client certificate names an unknown device", *request.client_certificate_cn};
+      return DeviceAuthFailure{401, "client certificate names an unknown device",
+                               *request.client_certificate_cn};
     }
     if (!it->second.enabled) return DeviceAuthFailure{401, "device is disabled", it->second.device_id};
     return it->second.device_id;

@@ -70,9 +70,10 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
       if (stored && result.result == operators::LoginResult::Succeeded) {
         const auto role = operators::parse_role(row->role).value_or(operators::Role::Guard);
         std::lock_guard lock{mutex_};
-        outcome.token = sessions_.open(operators::crypto::random_token,
-                                       [](std::string_view t) { return operators::crypto::sha256_hex(t); },
-                                       core::OperatorId{row->operator_id}, role, now, core::PersonId{row->person_id});
+        outcome.token = sessions_.open(
+            operators::crypto::random_token,
+            [](std::string_view t) { return operators::crypto::sha256_hex(t); },
+            core::OperatorId{row->operator_id}, role, now, core::PersonId{row->person_id});
         outcome.ok = true;
         outcome.expires_at = now + sessions_.policy().absolute_lifetime;
         outcome.operator_id = row->operator_id;

@@ -4,10 +4,10 @@
 
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
-#include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/json/rfc3339.hpp"
 #include "portcullis/operators/authorization_matrix.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
+#include "portcullis/operators/crypto/random.hpp"
 
 namespace portcullis::api {
 namespace {
@@ -22,7 +22,8 @@ http::HttpResponse ok(std::string body, int status = 200) {
 std::string bearer_hash(const http::HttpRequest& request) {
   const auto* auth = request.header("authorization");
   constexpr std::string_view prefix = "Bearer ";
-  if (auth == nullptr || auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0) return {};
+  if (auth == nullptr || auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0)
+    return {};
   return operators::crypto::sha256_hex(auth->substr(prefix.size()));
 }
 
@@ -41,7 +42,8 @@ OperatorApi::OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequence
 void OperatorApi::alarm_change(bool acknowledge, const http::HttpRequest& request, const std::string& id,
                                const operators::Principal& who, http::Responder respond) {
   auto body = json::parse_comment(request.body);
-  if (auto* error = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, error->field, error->message));
+  if (auto* error = std::get_if<json::FieldError>(&body))
+    return respond(http::json_error(400, error->field, error->message));
   ingest::OperatorCommand command;
   command.kind = acknowledge ? ingest::OperatorCommand::Kind::AcknowledgeAlarm
                              : ingest::OperatorCommand::Kind::ResolveAlarm;
@@ -76,7 +78,8 @@ void OperatorApi::policy_action(const std::string& route, const http::HttpReques
   const bool is_request = route == "request_jit";
   command.done = [respond, is_request, new_id](ingest::CommandResult result) {
     if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
-    if (is_request) return respond(ok("{\"id\":\"" + new_id + "\",\"outcome\":" + result.body_json + "}", 201));
+    if (is_request)
+      return respond(ok("{\"id\":\"" + new_id + "\",\"outcome\":" + result.body_json + "}", 201));
     respond(ok("{\"outcome\":" + result.body_json + "}"));
   };
   if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
@@ -94,38 +97,39 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
       {"/api/v1/lockdown/release", "release"},
   };
   for (const auto& [pattern, route] : actions) {
-    router.add("POST", pattern,
-               [this, action = std::string(route)](const http::HttpRequest& request, const http::RouteParams& params,
-                                                   const operators::Principal& who, http::Responder respond) {
-                 std::string target;
-                 if (auto it = params.find("id"); it != params.end()) target = it->second;
-                 if (auto it = params.find("person"); it != params.end()) target = it->second;
-                 policy_action(action, request, target, who, std::move(respond));
-               });
+    router.add(
+        "POST", pattern,
+        [this, action = std::string(route)](const http::HttpRequest& request, const http::RouteParams& params,
+                                            const operators::Principal& who, http::Responder respond) {
+          std::string target;
+          if (auto it = params.find("id"); it != params.end()) target = it->second;
+          if (auto it = params.find("person"); it != params.end()) target = it->second;
+          policy_action(action, request, target, who, std::move(respond));
+        });
   }
-  router.add("POST", "/api/v1/auth/login",
-             [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
-                    http::Responder respond) {
-               auto body = json::parse_login(request.body);
-               if (auto* error = std::get_if<json::FieldError>(&body)) {
-                 return respond(http::json_error(400, error->field, error->message));
-               }
-               auto& login = std::get<json::LoginBody>(body);
-               accounts_.login({login.username, login.password, login.totp, request.remote_address},
-                               [respond](LoginOutcome outcome) {
-                                 if (outcome.busy) return respond(http::json_error(503, "server", "busy; retry"));
-                                 // One answer for every refusal: it tells an attacker nothing.
-                                 if (!outcome.ok) {
-                                   return respond(http::json_error(401, "credentials",
-                                                                   "invalid username, password or code"));
-                                 }
-                                 respond(ok("{\"token\":\"" + outcome.token + "\",\"expires_at\":\"" +
-                                            json::format_rfc3339(outcome.expires_at) + "\",\"operator\":{\"id\":\"" +
-                                            http::json_escape(outcome.operator_id) + "\",\"name\":\"" +
-                                            http::json_escape(outcome.display_name) + "\",\"role\":\"" +
-                                            outcome.role + "\"}}"));
-                               });
-             });
+  router.add(
+      "POST", "/api/v1/auth/login",
+      [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
+             http::Responder respond) {
+        auto body = json::parse_login(request.body);
+        if (auto* error = std::get_if<json::FieldError>(&body)) {
+          return respond(http::json_error(400, error->field, error->message));
+        }
+        auto& login = std::get<json::LoginBody>(body);
+        accounts_.login(
+            {login.username, login.password, login.totp, request.remote_address},
+            [respond](LoginOutcome outcome) {
+              if (outcome.busy) return respond(http::json_error(503, "server", "busy; retry"));
+              // One answer for every refusal: it tells an attacker nothing.
+              if (!outcome.ok) {
+                return respond(http::json_error(401, "credentials", "invalid username, password or code"));
+              }
+              respond(ok("{\"token\":\"" + outcome.token + "\",\"expires_at\":\"" +
+                         json::format_rfc3339(outcome.expires_at) + "\",\"operator\":{\"id\":\"" +
+                         http::json_escape(outcome.operator_id) + "\",\"name\":\"" +
+                         http::json_escape(outcome.display_name) + "\",\"role\":\"" + outcome.role + "\"}}"));
+            });
+      });
   router.add("POST", "/api/v1/auth/logout",
              [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
@@ -149,18 +153,20 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                alarm_change(false, request, params.at("id"), who, std::move(respond));
              });
   auto operator_switch = [this](bool disable) {
-    return [this, disable](const http::HttpRequest&, const http::RouteParams& params, const operators::Principal& who,
-                           http::Responder respond) {
+    return [this, disable](const http::HttpRequest&, const http::RouteParams& params,
+                           const operators::Principal& who, http::Responder respond) {
       const auto id = params.at("id");
       const bool posted = workers_.post([this, id, disable, respond, who] {
-        if (!accounts_.set_disabled(id, disable)) return respond(http::json_error(404, "id", "no such operator"));
+        if (!accounts_.set_disabled(id, disable))
+          return respond(http::json_error(404, "id", "no such operator"));
         ingest::ServerFact fact;
         fact.type = disable ? "operator.disabled" : "operator.enabled";
         fact.by_operator = true;
         fact.payload_json = "{\"by\":\"" + http::json_escape(who.operator_id.str()) + "\",\"operator\":\"" +
                             http::json_escape(id) + "\"}";
         sequencer_.record(std::move(fact));
-        respond(ok("{\"id\":\"" + http::json_escape(id) + "\",\"disabled\":" + (disable ? "true" : "false") + "}"));
+        respond(ok("{\"id\":\"" + http::json_escape(id) + "\",\"disabled\":" + (disable ? "true" : "false") +
+                   "}"));
       });
       if (!posted) respond(http::json_error(503, "server", "busy; retry"));
     };
@@ -175,29 +181,34 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
              [this, desk_reply](const http::HttpRequest& request, const http::RouteParams&,
                                 const operators::Principal& who, http::Responder respond) {
                auto body = json::parse_door_command(request.body);
-               if (auto* e = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, e->field, e->message));
+               if (auto* e = std::get_if<json::FieldError>(&body))
+                 return respond(http::json_error(400, e->field, e->message));
                respond(desk_reply(commands_.request(std::get<json::DoorCommandBody>(body), who)));
              });
-  router.add("PUT", "/api/v1/commands/{id}",
-             [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
-                                const operators::Principal& who, http::Responder respond) {
-               auto body = json::parse_door_command(request.body);
-               if (auto* e = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, e->field, e->message));
-               respond(desk_reply(commands_.edit(params.at("id"), std::get<json::DoorCommandBody>(body), who)));
-             });
+  router.add(
+      "PUT", "/api/v1/commands/{id}",
+      [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
+                         const operators::Principal& who, http::Responder respond) {
+        auto body = json::parse_door_command(request.body);
+        if (auto* e = std::get_if<json::FieldError>(&body))
+          return respond(http::json_error(400, e->field, e->message));
+        respond(desk_reply(commands_.edit(params.at("id"), std::get<json::DoorCommandBody>(body), who)));
+      });
   router.add("POST", "/api/v1/approvals/{id}/approve",
              [this, desk_reply](const http::HttpRequest&, const http::RouteParams& params,
                                 const operators::Principal& who, http::Responder respond) {
                respond(desk_reply(commands_.approve(params.at("id"), who)));
              });
-  router.add("GET", "/api/v1/devices/me/commands",
-             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
-                    http::Responder respond) { respond(ok(commands_.commands_for_device(who.device_id.str()))); });
+  router.add(
+      "GET", "/api/v1/devices/me/commands",
+      [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
+             http::Responder respond) { respond(ok(commands_.commands_for_device(who.device_id.str()))); });
   router.add("POST", "/api/v1/devices/me/commands/{id}/result",
              [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
                                 const operators::Principal& who, http::Responder respond) {
                auto body = json::parse_command_result(request.body);
-               if (auto* e = std::get_if<json::FieldError>(&body)) return respond(http::json_error(400, e->field, e->message));
+               if (auto* e = std::get_if<json::FieldError>(&body))
+                 return respond(http::json_error(400, e->field, e->message));
                respond(desk_reply(commands_.device_result(who.device_id.str(), params.at("id"),
                                                           std::get<json::CommandResultBody>(body))));
              });
@@ -209,10 +220,12 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
     const std::string method{operators::to_string(rule.method)};
     const std::string pattern{rule.pattern};
     if (registered.count(method + " " + pattern)) continue;
-    router.add(method, pattern, [](const http::HttpRequest& request, const http::RouteParams&,
-                                   const operators::Principal&, http::Responder respond) {
-      respond(http::json_error(501, "path", request.method + " " + request.path + " is not implemented yet"));
-    });
+    router.add(method, pattern,
+               [](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
+                  http::Responder respond) {
+                 respond(http::json_error(501, "path",
+                                          request.method + " " + request.path + " is not implemented yet"));
+               });
   }
 }
 

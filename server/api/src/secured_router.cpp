@@ -8,28 +8,27 @@ SecuredRouter::SecuredRouter(http::Router& router, Identify identify, OnRefused 
     : router_(router), identify_(std::move(identify)), on_refused_(std::move(on_refused)) {}
 
 void SecuredRouter::add(const std::string& method, const std::string& pattern, SecuredHandler handler) {
-  router_.add(method, pattern,
-              [this, method, pattern, handler = std::move(handler)](const http::HttpRequest& request,
-                                                                    const http::RouteParams& params,
-                                                                    http::Responder respond) {
-                const auto principal = identify_(request);
-                const auto parsed = operators::parse_method(method);
-                const auto decision = parsed ? operators::authorize(principal, *parsed, pattern)
-                                             : operators::AuthorizationResult::deny(
-                                                   operators::DenyReason::UnknownRoute);
-                if (!decision) {
-                  const int status = operators::http_status_for(*decision.reason);
-                  const std::string reason{operators::to_string(*decision.reason)};
-                  if (on_refused_) on_refused_(request, status, reason);
-                  auto response = status == 401 ? http::json_error(401, "authorization", "authentication required")
-                                  : status == 404
-                                      ? http::json_error(404, "path", "no such resource: " + request.path)
-                                      : http::json_error(403, "authorization", "not allowed: " + reason);
-                  if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"portcullis\"");
-                  return respond(std::move(response));
-                }
-                handler(request, params, principal, std::move(respond));
-              });
+  router_.add(
+      method, pattern,
+      [this, method, pattern, handler = std::move(handler)](
+          const http::HttpRequest& request, const http::RouteParams& params, http::Responder respond) {
+        const auto principal = identify_(request);
+        const auto parsed = operators::parse_method(method);
+        const auto decision = parsed
+                                  ? operators::authorize(principal, *parsed, pattern)
+                                  : operators::AuthorizationResult::deny(operators::DenyReason::UnknownRoute);
+        if (!decision) {
+          const int status = operators::http_status_for(*decision.reason);
+          const std::string reason{operators::to_string(*decision.reason)};
+          if (on_refused_) on_refused_(request, status, reason);
+          auto response = status == 401   ? http::json_error(401, "authorization", "authentication required")
+                          : status == 404 ? http::json_error(404, "path", "no such resource: " + request.path)
+                                          : http::json_error(403, "authorization", "not allowed: " + reason);
+          if (status == 401) response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"portcullis\"");
+          return respond(std::move(response));
+        }
+        handler(request, params, principal, std::move(respond));
+      });
 }
 
 }  // namespace portcullis::api

@@ -37,7 +37,8 @@ std::set<std::string> split_topics(const std::string& text) {
 
 class StreamHub::Client : public http::StreamClient, public std::enable_shared_from_this<Client> {
  public:
-  Client(StreamHub& hub, std::string session_hash, std::set<std::string> wanted, std::optional<std::int64_t> resume)
+  Client(StreamHub& hub, std::string session_hash, std::set<std::string> wanted,
+         std::optional<std::int64_t> resume)
       : hub_(hub), token_hash(std::move(session_hash)), topics(std::move(wanted)), resume_from(resume) {}
 
   void on_open(std::shared_ptr<http::StreamConnection> c) override {
@@ -72,7 +73,9 @@ StreamHub::StreamHub(std::shared_ptr<const core::SiteModel> model, OperatorAccou
       limits_(limits),
       view_(model_) {}
 
-StreamHub::~StreamHub() { stop(); }
+StreamHub::~StreamHub() {
+  stop();
+}
 
 void StreamHub::start() {
   running_ = true;
@@ -137,7 +140,8 @@ std::variant<std::shared_ptr<http::StreamClient>, http::HttpResponse> StreamHub:
       return http::json_error(400, "resume_from", "expected an integer");
     }
   }
-  return std::make_shared<Client>(*this, token_hash, split_topics(query_value(upgrade.query, "topics")), resume);
+  return std::make_shared<Client>(*this, token_hash, split_topics(query_value(upgrade.query, "topics")),
+                                  resume);
 }
 
 std::string StreamHub::snapshot() {
@@ -155,7 +159,8 @@ void StreamHub::open(const std::shared_ptr<Client>& client) {
   std::lock_guard lock{mutex_};
   clients_.push_back(client);
   const auto resume = client->resume_from;
-  if (resume && *resume <= seq_ && (*resume >= seq_ || (!ring_.empty() && *resume >= ring_.front().first - 1))) {
+  if (resume && *resume <= seq_ &&
+      (*resume >= seq_ || (!ring_.empty() && *resume >= ring_.front().first - 1))) {
     for (const auto& [seq, entry] : ring_) {
       if (seq > *resume && client->wants(entry.first)) client->send(entry.second);
     }
@@ -192,8 +197,10 @@ void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
     if (changes.access) deltas.emplace_back("access", json::access_json(*changes.access));
   }
   for (const auto& alarm : update.alarms) {
-    if (alarm.state == core::AlarmState::Resolved) open_alarms_.erase(alarm.id);
-    else open_alarms_[alarm.id] = alarm;
+    if (alarm.state == core::AlarmState::Resolved)
+      open_alarms_.erase(alarm.id);
+    else
+      open_alarms_[alarm.id] = alarm;
     deltas.emplace_back("alarms", json::alarm_json(alarm));
   }
   if (!live) return;  // replay at start-up: state only
@@ -225,8 +232,9 @@ void StreamHub::tick() {
     if (client->connection) client->connection->close("session ended");
     client->closed = true;
   }
-  clients_.erase(std::remove_if(clients_.begin(), clients_.end(), [](const auto& c) { return c->closed.load(); }),
-                 clients_.end());
+  clients_.erase(
+      std::remove_if(clients_.begin(), clients_.end(), [](const auto& c) { return c->closed.load(); }),
+      clients_.end());
   for (auto& client : clients_) {
     if (!client->connection) continue;
     if (client->needs_resync && client->connection->queued() < limits_.resync_below_queued) {

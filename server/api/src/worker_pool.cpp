@@ -8,7 +8,9 @@ WorkerPool::WorkerPool(int threads, std::size_t max_queued) : max_queued_(max_qu
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
-WorkerPool::~WorkerPool() { stop(); }
+WorkerPool::~WorkerPool() {
+  stop();
+}
 
 bool WorkerPool::post(std::function<void()> job) {
   {

@@ -8,7 +8,10 @@
 #include <iostream>
 #include <thread>
 
+#include <fstream>
+#include <sstream>
 #include "config.hpp"
+#include "crypto/pin_hash.hpp"
 #include "portcullis/api/device_api.hpp"
 #include "portcullis/api/device_registry.hpp"
 #include "portcullis/api/operator_accounts.hpp"
@@ -16,22 +19,19 @@
 #include "portcullis/api/secured_router.hpp"
 #include "portcullis/api/stream_hub.hpp"
 #include "portcullis/api/worker_pool.hpp"
+#include "portcullis/http/https_server.hpp"
+#include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/otpauth.hpp"
 #include "portcullis/operators/crypto/password_hash.hpp"
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/operators/principal.hpp"
-#include "portcullis/storage/operator_directory.hpp"
-#include "portcullis/http/https_server.hpp"
-#include "portcullis/ingest/sequencer.hpp"
+#include "portcullis/site_file/site_file.hpp"
 #include "portcullis/storage/device_directory.hpp"
 #include "portcullis/storage/migrator.hpp"
+#include "portcullis/storage/operator_directory.hpp"
 #include "portcullis/storage/site_versions.hpp"
-#include "crypto/pin_hash.hpp"
-#include "portcullis/site_file/site_file.hpp"
-#include <fstream>
-#include <sstream>
 
 namespace portcullis::app {
 namespace {
@@ -39,14 +39,16 @@ namespace {
 void require_database(const Config& c) {
   if (c.database.empty()) {
     throw std::runtime_error(
-        "no database configured: set PORTCULLIS_DATABASE (a libpq connection string) or 'database' in the config "
+        "no database configured: set PORTCULLIS_DATABASE (a libpq connection string) or 'database' in the "
+        "config "
         "file; ./scripts/demo starts a private PostgreSQL for you");
   }
 }
 
 std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("listen must be ADDRESS:PORT, got '" + listen + "'");
+  if (colon == std::string::npos)
+    throw std::runtime_error("listen must be ADDRESS:PORT, got '" + listen + "'");
   int port = -1;
   try {
     port = std::stoi(listen.substr(colon + 1));
@@ -152,7 +154,8 @@ int add_device_command(const Config& c, const std::vector<std::string>& args) {
   row.kind = args[1];
   const auto hex = api::sha256_hex(token);
   std::array<std::uint8_t, 32> hash{};
-  for (std::size_t i = 0; i < 32; ++i) hash[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+  for (std::size_t i = 0; i < 32; ++i)
+    hash[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
   row.token_sha256 = hash;
   pqxx::connection connection{c.database};
   storage::DeviceDirectory{connection}.upsert(row, core::to_unix_micros(core::SystemClock{}.now()));
@@ -165,15 +168,19 @@ int add_device_command(const Config& c, const std::vector<std::string>& args) {
 // Prints a one-time password and the TOTP enrolment once; only the scrypt hash and the secret are stored.
 int add_operator_command(const Config& c, const std::vector<std::string>& args) {
   require_database(c);
-  if (args.size() < 2) throw std::runtime_error("usage: portcullisd add-operator ID ROLE [DISPLAY NAME] [--person PERSON_ID]");
-  if (!operators::parse_role(args[1])) throw std::runtime_error("role must be guard, supervisor, auditor or admin");
+  if (args.size() < 2)
+    throw std::runtime_error("usage: portcullisd add-operator ID ROLE [DISPLAY NAME] [--person PERSON_ID]");
+  if (!operators::parse_role(args[1]))
+    throw std::runtime_error("role must be guard, supervisor, auditor or admin");
   storage::OperatorRow row;
   row.operator_id = args[0];
   row.role = args[1];
   row.display_name = args[0];
   for (std::size_t i = 2; i < args.size(); ++i) {
-    if (args[i] == "--person" && i + 1 < args.size()) row.person_id = args[++i];
-    else row.display_name = args[i];
+    if (args[i] == "--person" && i + 1 < args.size())
+      row.person_id = args[++i];
+    else
+      row.display_name = args[i];
   }
   const auto password = operators::crypto::random_token().substr(0, 24);
   row.password_hash = operators::crypto::hash_password(password);
@@ -210,7 +217,8 @@ int serve_command(const Config& c) {
 
   if (!c.admin_database.empty()) {
     pqxx::connection admin{c.admin_database};
-    for (const auto& name : storage::migrate(admin).applied) std::cerr << "portcullisd: applied " << name << '\n';
+    for (const auto& name : storage::migrate(admin).applied)
+      std::cerr << "portcullisd: applied " << name << '\n';
   }
 
   core::SystemClock clock;
@@ -222,7 +230,8 @@ int serve_command(const Config& c) {
   sequencer_config.database = c.database;
   ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
-  const std::string site_summary = c.site_file.empty() ? "{}" : json::site_summary_json(read_file(c.site_file));
+  const std::string site_summary =
+      c.site_file.empty() ? "{}" : json::site_summary_json(read_file(c.site_file));
 
   api::DeviceRegistry devices;
   devices.replace(load_devices(c.database, c.site_id));
@@ -258,9 +267,8 @@ int serve_command(const Config& c) {
   api::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
                                                     : json::portal_info(read_file(c.site_file)),
                                 sequencer, clock};
-  api::OperatorApi operator_api{accounts,     sequencer,
-                                workers,      site_summary,
-                                [hub] { return hub->open_alarms_json(); }, command_desk};
+  api::OperatorApi operator_api{
+      accounts, sequencer, workers, site_summary, [hub] { return hub->open_alarms_json(); }, command_desk};
   operator_api.register_routes(secured, router);
 
   http::ServerConfig server_config;
@@ -277,7 +285,8 @@ int serve_command(const Config& c) {
   // Device changes (enrolment, disabling) reach every instance through the database within seconds.
   std::thread device_refresh([&] {
     while (!stopping.load()) {
-      for (int i = 0; i < 20 && !stopping.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 20 && !stopping.load(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
       if (stopping.load()) break;
       try {
         devices.replace(load_devices(c.database, c.site_id));
@@ -310,15 +319,18 @@ int serve_command(const Config& c) {
 }
 
 void print_help() {
-  std::cout << "usage: portcullisd [--config FILE] COMMAND\n"
-               "  serve                      run the server (default)\n"
-               "  migrate                    apply db/migrations with the admin connection\n"
-               "  add-device ID KIND         enrol a device; prints its token once\n"
-               "  disable-device ID          refuse a device from now on\n"
-               "  add-operator ID ROLE [NAME] [--person P]  create an operator; prints a one-time password and TOTP enrolment\n"
-               "  check-site FILE            validate a site file and list every problem with its JSON path\n"
-               "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
-               "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, PORTCULLIS_THREADS\n";
+  std::cout
+      << "usage: portcullisd [--config FILE] COMMAND\n"
+         "  serve                      run the server (default)\n"
+         "  migrate                    apply db/migrations with the admin connection\n"
+         "  add-device ID KIND         enrol a device; prints its token once\n"
+         "  disable-device ID          refuse a device from now on\n"
+         "  add-operator ID ROLE [NAME] [--person P]  create an operator; prints a one-time password and "
+         "TOTP enrolment\n"
+         "  check-site FILE            validate a site file and list every problem with its JSON path\n"
+         "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
+         "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, "
+         "PORTCULLIS_THREADS\n";
 }
 
 }  // namespace

@@ -15,14 +15,22 @@ std::string trim(const std::string& s) {
 }
 
 void apply(Config& c, const std::string& key, const std::string& value, const std::string& where) {
-  if (key == "database") c.database = value;
-  else if (key == "admin_database") c.admin_database = value;
-  else if (key == "listen") c.listen = value;
-  else if (key == "tls_cert") c.tls_cert = value;
-  else if (key == "tls_key") c.tls_key = value;
-  else if (key == "device_ca") c.device_ca = value;
-  else if (key == "site_id") c.site_id = value;
-  else if (key == "site_file") c.site_file = value;
+  if (key == "database")
+    c.database = value;
+  else if (key == "admin_database")
+    c.admin_database = value;
+  else if (key == "listen")
+    c.listen = value;
+  else if (key == "tls_cert")
+    c.tls_cert = value;
+  else if (key == "tls_key")
+    c.tls_key = value;
+  else if (key == "device_ca")
+    c.device_ca = value;
+  else if (key == "site_id")
+    c.site_id = value;
+  else if (key == "site_file")
+    c.site_file = value;
   else if (key == "threads") {
     try {
       c.threads = std::stoi(value);
@@ -55,10 +63,10 @@ Config load_config(const std::optional<std::string>& file) {
     }
   }
   const std::pair<const char*, const char*> env_keys[] = {
-      {"PORTCULLIS_DATABASE", "database"},   {"PORTCULLIS_ADMIN_DATABASE", "admin_database"},
-      {"PORTCULLIS_LISTEN", "listen"},       {"PORTCULLIS_TLS_CERT", "tls_cert"},
-      {"PORTCULLIS_TLS_KEY", "tls_key"},     {"PORTCULLIS_DEVICE_CA", "device_ca"},
-      {"PORTCULLIS_SITE_ID", "site_id"},     {"PORTCULLIS_SITE_FILE", "site_file"},
+      {"PORTCULLIS_DATABASE", "database"}, {"PORTCULLIS_ADMIN_DATABASE", "admin_database"},
+      {"PORTCULLIS_LISTEN", "listen"},     {"PORTCULLIS_TLS_CERT", "tls_cert"},
+      {"PORTCULLIS_TLS_KEY", "tls_key"},   {"PORTCULLIS_DEVICE_CA", "device_ca"},
+      {"PORTCULLIS_SITE_ID", "site_id"},   {"PORTCULLIS_SITE_FILE", "site_file"},
       {"PORTCULLIS_THREADS", "threads"},
   };
   for (const auto& [env, key] : env_keys) {

@@ -35,7 +35,8 @@ struct HttpsServer::Impl {
                             "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
                             "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256");
     if (config.certificate_file.empty() || config.private_key_file.empty()) {
-      throw std::runtime_error("TLS is required: set the server certificate and private key (tls_cert, tls_key)");
+      throw std::runtime_error(
+          "TLS is required: set the server certificate and private key (tls_cert, tls_key)");
     }
     try {
       tls.use_certificate_chain_file(config.certificate_file);
@@ -71,7 +72,9 @@ struct HttpsServer::Impl {
 HttpsServer::HttpsServer(ServerConfig config, const Router& router)
     : impl_(std::make_unique<Impl>(std::move(config), router)) {}
 
-HttpsServer::~HttpsServer() { stop(); }
+HttpsServer::~HttpsServer() {
+  stop();
+}
 
 void HttpsServer::set_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint) {
   impl_->websocket_path = std::move(path);
@@ -81,8 +84,8 @@ void HttpsServer::set_websocket(std::string path, std::shared_ptr<WebSocketEndpo
 unsigned short HttpsServer::bind() {
   auto& im = *impl_;
   im.configure_tls();
-  im.shared = std::shared_ptr<SharedContext>(new SharedContext{im.config, im.router, im.tls, {}, im.websocket_path,
-                                                               im.websocket});
+  im.shared = std::shared_ptr<SharedContext>(
+      new SharedContext{im.config, im.router, im.tls, {}, im.websocket_path, im.websocket});
   beast::error_code ec;
   const auto address = net::ip::make_address(im.config.address, ec);
   if (ec) throw std::runtime_error("listen address '" + im.config.address + "' is not an IP address");
@@ -92,8 +95,8 @@ unsigned short HttpsServer::bind() {
   im.acceptor->set_option(net::socket_base::reuse_address(true));
   im.acceptor->bind(endpoint, ec);
   if (ec) {
-    throw std::runtime_error("cannot listen on " + im.config.address + ":" + std::to_string(im.config.port) + ": " +
-                             ec.message());
+    throw std::runtime_error("cannot listen on " + im.config.address + ":" + std::to_string(im.config.port) +
+                             ": " + ec.message());
   }
   im.acceptor->listen(net::socket_base::max_listen_connections);
   im.accept();

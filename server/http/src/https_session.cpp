@@ -2,9 +2,9 @@
 // every step and explicit header and body limits (after Beast's advanced_server_flex example).
 #include <boost/beast/version.hpp>
 
+#include <openssl/x509.h>
 #include <array>
 #include <iostream>
-#include <openssl/x509.h>
 
 #include "session_common.hpp"
 #include "websocket_upgrade.hpp"
@@ -45,7 +45,8 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     std::optional<std::string> cn;
     if (SSL_get_verify_result(ssl) == X509_V_OK) {
       char buf[256] = {};
-      if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof buf) > 0) cn = buf;
+      if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof buf) > 0)
+        cn = buf;
     }
     X509_free(cert);
     return cn;
@@ -64,12 +65,14 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     if (ec == http::error::end_of_stream || ec == net::error::eof) return shutdown();
     if (ec == http::error::body_limit) {
       drain_before_close_ = true;
-      return send_error(413, "body", "request body exceeds " + std::to_string(shared_->config.body_limit) + " bytes",
+      return send_error(413, "body",
+                        "request body exceeds " + std::to_string(shared_->config.body_limit) + " bytes",
                         false);
     }
     if (ec == http::error::header_limit) {
-      return send_error(431, "headers", "request headers exceed " + std::to_string(shared_->config.header_limit) +
-                                            " bytes", false);
+      return send_error(431, "headers",
+                        "request headers exceed " + std::to_string(shared_->config.header_limit) + " bytes",
+                        false);
     }
     if (ec) return;  // timeout, reset, bad TLS: drop the connection
     beast::get_lowest_layer(stream_).expires_never();
@@ -139,11 +142,12 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   void drain() {
     if (drained_ > kMaxDrainBytes) return shutdown();
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
-    stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-      if (ec) return self->shutdown();
-      self->drained_ += n;
-      self->drain();
-    });
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->shutdown();
+                              self->drained_ += n;
+                              self->drain();
+                            });
   }
 
   void shutdown() {

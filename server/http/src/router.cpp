@@ -18,7 +18,8 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
-bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path, RouteParams& params) {
+bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+           RouteParams& params) {
   if (pattern.size() != path.size()) return false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const auto& p = pattern[i];
@@ -60,7 +61,8 @@ std::string json_escape(const std::string& text) {
 HttpResponse json_error(int status, const std::string& field, const std::string& message) {
   HttpResponse r;
   r.status = status;
-  r.body = "{\"error\":{\"field\":\"" + json_escape(field) + "\",\"message\":\"" + json_escape(message) + "\"}}";
+  r.body =
+      "{\"error\":{\"field\":\"" + json_escape(field) + "\",\"message\":\"" + json_escape(message) + "\"}}";
   return r;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Shared between the listener and the sessions: Beast, Asio and OpenSSL live only in this folder's .cpp files.
+// Shared between the listener and the sessions: Beast, Asio and OpenSSL live only in this folder's .cpp
+// files.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>

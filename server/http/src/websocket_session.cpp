@@ -89,9 +89,10 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
     res->keep_alive(false);
     res->body() = std::move(refusal.body);
     res->prepare_payload();
-    beast::http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
-      self->ws_.next_layer().async_shutdown([self](beast::error_code) {});
-    });
+    beast::http::async_write(ws_.next_layer(), *res,
+                             [self = shared_from_this(), res](beast::error_code, std::size_t) {
+                               self->ws_.next_layer().async_shutdown([self](beast::error_code) {});
+                             });
   }
 
   void read() {

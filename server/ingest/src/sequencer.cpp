@@ -15,7 +15,9 @@
 namespace portcullis::ingest {
 namespace {
 
-std::string key_of(const std::string& device, std::int64_t seq) { return device + '\x1f' + std::to_string(seq); }
+std::string key_of(const std::string& device, std::int64_t seq) {
+  return device + '\x1f' + std::to_string(seq);
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -44,15 +46,18 @@ struct Sequencer::Database {
   pqxx::connection connection;
 };
 
-Sequencer::Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteModel> model, const core::Clock& clock,
-                     metrics::ServerMetrics& metrics, std::shared_ptr<const core::PinVerifier> pins)
+Sequencer::Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteModel> model,
+                     const core::Clock& clock, metrics::ServerMetrics& metrics,
+                     std::shared_ptr<const core::PinVerifier> pins)
     : config_(std::move(config)),
       initial_model_(std::move(model)),
       pins_(std::move(pins)),
       clock_(clock),
       metrics_(metrics) {}
 
-Sequencer::~Sequencer() { stop(); }
+Sequencer::~Sequencer() {
+  stop();
+}
 
 void Sequencer::start() {
   connect_and_rebuild();
@@ -123,7 +128,8 @@ void Sequencer::connect_and_rebuild() {
 
   storage::EventStore store{db_->connection};
   store.for_each(config_.site_id, 0, [&](const ledger::EventRecord& record) {
-    if (!chain_reported && (record.prev_hash != head_hash_ || ledger::chain_hash(head_hash_, record) != record.hash)) {
+    if (!chain_reported &&
+        (record.prev_hash != head_hash_ || ledger::chain_hash(head_hash_, record) != record.hash)) {
       chain_reported = true;
       std::cerr << "portcullisd: WARNING: hash chain broken at site_seq " << record.site_seq
                 << "; run portcullis-audit verify-chain\n";
@@ -195,8 +201,10 @@ void Sequencer::run() {
       // Take everything waiting, up to the commit size: this is the group commit.
       std::size_t events = 0;
       while (!queue_.empty() && events < config_.max_events_per_commit) {
-        if (auto* s = std::get_if<Submission>(&queue_.front())) events += s->events.size();
-        else ++events;
+        if (auto* s = std::get_if<Submission>(&queue_.front()))
+          events += s->events.size();
+        else
+          ++events;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -265,7 +273,7 @@ void Sequencer::process(std::deque<Work>& batch) {
                                        : alarms_.can_resolve(command->target, command->comment);
         CommandResult result;
         if (check != core::AlarmChange::Done) {
-          result.status = check == core::AlarmChange::UnknownAlarm ? 404
+          result.status = check == core::AlarmChange::UnknownAlarm      ? 404
                           : check == core::AlarmChange::CommentRequired ? 400
                                                                         : 409;
           result.field = check == core::AlarmChange::CommentRequired ? "comment" : "alarm";
@@ -276,12 +284,15 @@ void Sequencer::process(std::deque<Work>& batch) {
         ledger::EventRecord record;
         record.source = ledger::Source::Operator;
         record.type = acknowledge ? "alarm.acknowledged" : "alarm.resolved";
-        record.payload = json::alarm_change_payload({command->target, command->operator_id, command->comment});
+        record.payload =
+            json::alarm_change_payload({command->target, command->operator_id, command->comment});
         record.outcome = "{}";
         seal_next(record);
         const auto at = core::from_unix_micros(received_us);
-        if (acknowledge) alarms_.acknowledge(command->target, command->operator_id, command->comment, at);
-        else alarms_.resolve(command->target, command->operator_id, command->comment, at);
+        if (acknowledge)
+          alarms_.acknowledge(command->target, command->operator_id, command->comment, at);
+        else
+          alarms_.resolve(command->target, command->operator_id, command->comment, at);
         const auto* alarm = alarms_.find(command->target);
         updates.back().alarms.push_back(*alarm);
         result.body_json = json::alarm_json(*alarm);
@@ -327,7 +338,8 @@ void Sequencer::process(std::deque<Work>& batch) {
           local_last[device] = event.seq;
           new_in_submission.insert(key_of(device, event.seq));
           kinds.push_back(Kind::New);
-        } else if (in_batch.count(key_of(device, event.seq)) || new_in_submission.count(key_of(device, event.seq))) {
+        } else if (in_batch.count(key_of(device, event.seq)) ||
+                   new_in_submission.count(key_of(device, event.seq))) {
           kinds.push_back(Kind::DuplicateInBatch);
         } else if (auto record = storage::EventStore{db_->connection}.find_device_event(device, event.seq)) {
           stored.back() = std::move(record);
@@ -335,8 +347,9 @@ void Sequencer::process(std::deque<Work>& batch) {
         } else {
           result.status = SubmissionResult::Status::Rejected;
           result.error_field = submission.batch ? "events[" + std::to_string(i) + "].seq" : "seq";
-          result.error_message = "seq " + std::to_string(event.seq) + " goes backwards: the last stored seq of " +
-                                 device + " is " + std::to_string(last) + " and this one was never stored";
+          result.error_message = "seq " + std::to_string(event.seq) +
+                                 " goes backwards: the last stored seq of " + device + " is " +
+                                 std::to_string(last) + " and this one was never stored";
         }
       }
       if (result.status == SubmissionResult::Status::Rejected) {
@@ -371,7 +384,8 @@ void Sequencer::process(std::deque<Work>& batch) {
           record.outcome = json::outcome_json(outcome);
           seal_next(record);
           for (std::size_t a = 0; a < outcome.alarms.size(); ++a) {
-            updates.back().alarms.push_back(alarms_.raise(outcome.alarms[a], updates.back().at, record.site_seq, a));
+            updates.back().alarms.push_back(
+                alarms_.raise(outcome.alarms[a], updates.back().at, record.site_seq, a));
           }
           updates.back().event = event;
           updates.back().outcome = outcome;
@@ -444,8 +458,10 @@ void Sequencer::process(std::deque<Work>& batch) {
   const double elapsed = seconds_since(started);
   for (auto& [submission, result] : answered) {
     for (const auto& a : result.answers) {
-      if (a.status == EventAnswer::Status::Stored) metrics_.events_accepted.add();
-      else metrics_.events_duplicate.add();
+      if (a.status == EventAnswer::Status::Stored)
+        metrics_.events_accepted.add();
+      else
+        metrics_.events_duplicate.add();
     }
     metrics_.ingest_seconds.observe(elapsed);
     deliver(*submission, std::move(result));
@@ -461,7 +477,8 @@ void Sequencer::escalate_overdue_alarms() {
     alarms_.mark_escalated(id);
     ServerFact fact;
     fact.type = "alarm.escalated";
-    fact.payload_json = json::alarm_change_payload({id, "portcullisd", "not acknowledged in time: escalated to supervisors"});
+    fact.payload_json =
+        json::alarm_change_payload({id, "portcullisd", "not acknowledged in time: escalated to supervisors"});
     batch.emplace_back(std::move(fact));
   }
   process(batch);

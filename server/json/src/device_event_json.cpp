@@ -10,8 +10,8 @@
 namespace portcullis::json {
 namespace {
 
-using nlohmann::json;
 using detail::FieldReader;
+using nlohmann::json;
 
 constexpr std::int64_t kMaxSeq = (std::int64_t{1} << 53) - 1;  // exact in every JSON implementation
 
@@ -42,10 +42,14 @@ std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::strin
       // Stored PIN events carry the verdict the engine reached, never the PIN.
       if (r.optional("verdict")) {
         const auto verdict = r.string("verdict", 16);
-        if (verdict == "match") e.recorded_verdict = core::PinVerdict::Match;
-        else if (verdict == "duress") e.recorded_verdict = core::PinVerdict::Duress;
-        else if (verdict == "mismatch") e.recorded_verdict = core::PinVerdict::Mismatch;
-        else r.fail("verdict", "expected match, mismatch or duress");
+        if (verdict == "match")
+          e.recorded_verdict = core::PinVerdict::Match;
+        else if (verdict == "duress")
+          e.recorded_verdict = core::PinVerdict::Duress;
+        else if (verdict == "mismatch")
+          e.recorded_verdict = core::PinVerdict::Mismatch;
+        else
+          r.fail("verdict", "expected match, mismatch or duress");
       }
       if (r.optional("verified_for")) e.verified_for = core::PersonId{r.id("verified_for")};
     } else {
@@ -68,9 +72,12 @@ std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::strin
     core::DoorContact e;
     e.portal = core::PortalId{r.id("portal")};
     const auto state = r.string("state", 8);
-    if (state == "open") e.state = core::ContactState::Open;
-    else if (state == "closed") e.state = core::ContactState::Closed;
-    else if (r.ok()) r.fail("state", "expected open or closed");
+    if (state == "open")
+      e.state = core::ContactState::Open;
+    else if (state == "closed")
+      e.state = core::ContactState::Closed;
+    else if (r.ok())
+      r.fail("state", "expected open or closed");
     return e;
   }
   if (type == "request_to_exit") return core::RequestToExit{core::PortalId{r.id("portal")}};
@@ -102,10 +109,10 @@ std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::strin
     e.count = static_cast<std::uint32_t>(r.integer("count", 0, 1000));
     return e;
   }
-  r.fail("type",
-         "unknown event type '" + type +
-             "' (expected credential, pin, biometric, door_contact, request_to_exit, tamper, heartbeat, rfid_read, "
-             "fire_alarm or occupancy)");
+  r.fail("type", "unknown event type '" + type +
+                     "' (expected credential, pin, biometric, door_contact, request_to_exit, tamper, "
+                     "heartbeat, rfid_read, "
+                     "fire_alarm or occupancy)");
   return std::nullopt;
 }
 
@@ -117,8 +124,10 @@ std::variant<core::DeviceEvent, FieldError> read_event(const json& item, const s
   event.seq = r.integer("seq", 1, kMaxSeq);
   const auto time_text = r.string("time", 40);
   if (r.ok()) {
-    if (auto t = parse_rfc3339(time_text)) event.device_time = *t;
-    else r.fail("time", "expected an RFC 3339 timestamp such as 2026-11-27T10:00:00.000Z");
+    if (auto t = parse_rfc3339(time_text))
+      event.device_time = *t;
+    else
+      r.fail("time", "expected an RFC 3339 timestamp such as 2026-11-27T10:00:00.000Z");
   }
   const auto type = r.string("type", 32);
   if (!r.ok()) return *r.error();
@@ -149,7 +158,8 @@ const char* verdict_name(core::PinVerdict v) {
 
 }  // namespace
 
-std::variant<EventRequest, FieldError> parse_event_request(std::string_view body, const EventRequestLimits& limits) {
+std::variant<EventRequest, FieldError> parse_event_request(std::string_view body,
+                                                           const EventRequestLimits& limits) {
   if (detail::nesting_depth(body) > limits.max_nesting_depth) {
     return FieldError{"$", "JSON nested deeper than " + std::to_string(limits.max_nesting_depth) + " levels"};
   }

@@ -115,8 +115,8 @@ class FieldReader {
   static bool valid_id(const std::string& s) {
     if (s.empty() || s.size() > 64) return false;
     for (char c : s) {
-      const bool good = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                        c == '_' || c == ':' || c == '-';
+      const bool good = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '.' || c == '_' || c == ':' || c == '-';
       if (!good) return false;
     }
     return true;

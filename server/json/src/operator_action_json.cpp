@@ -18,8 +18,10 @@ constexpr std::int64_t kMaxJitSeconds = 7 * 24 * 3600;
 
 }  // namespace
 
-std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_view route, const std::string& target,
-                                                                    std::string_view body, const std::string& new_id) {
+std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_view route,
+                                                                    const std::string& target,
+                                                                    std::string_view body,
+                                                                    const std::string& new_id) {
   if (detail::nesting_depth(body) > 3) return FieldError{"$", "JSON nested too deeply"};
   json doc;
   try {
@@ -29,18 +31,25 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
   }
   if (!doc.is_object()) return FieldError{"$", "expected a JSON object"};
   detail::FieldReader r{doc, ""};
-  if (!detail::FieldReader::valid_id(target) && !target.empty()) return FieldError{"id", "not a valid identifier"};
+  if (!detail::FieldReader::valid_id(target) && !target.empty())
+    return FieldError{"id", "not a valid identifier"};
   std::optional<core::OperatorAction> action;
   auto reason = [&] { return r.string("reason", 2000); };
-  if (route == "revoke_person") action = core::RevokePerson{core::PersonId{target}, reason()};
-  else if (route == "revoke_credential") action = core::RevokeCredential{core::CredentialId{target}, reason()};
-  else if (route == "revoke_grant") action = core::RevokeGrant{core::GrantId{target}, reason()};
-  else if (route == "forgive") action = core::ForgivePresence{core::PersonId{target}, reason()};
+  if (route == "revoke_person")
+    action = core::RevokePerson{core::PersonId{target}, reason()};
+  else if (route == "revoke_credential")
+    action = core::RevokeCredential{core::CredentialId{target}, reason()};
+  else if (route == "revoke_grant")
+    action = core::RevokeGrant{core::GrantId{target}, reason()};
+  else if (route == "forgive")
+    action = core::ForgivePresence{core::PersonId{target}, reason()};
   else if (route == "lockdown" || route == "release") {
     core::ZoneId zone;
     if (r.optional("zone")) zone = core::ZoneId{r.id("zone")};
-    if (route == "lockdown") action = core::SetLockdown{zone, reason()};
-    else action = core::ClearLockdown{zone, reason()};
+    if (route == "lockdown")
+      action = core::SetLockdown{zone, reason()};
+    else
+      action = core::ClearLockdown{zone, reason()};
   } else if (route == "request_jit") {
     core::RequestJitGrant jit;
     jit.request_id = new_id;
@@ -63,28 +72,33 @@ std::string stored_action_json(const core::OperatorAction& action, const core::A
   json j;
   j["action"] = core::type_name(action);
   j["actor"] = {{"id", actor.id.str()}, {"person", actor.person.str()}, {"may_approve", actor.may_approve}};
-  std::visit(Overloaded{
-                 [&](const core::RevokePerson& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
-                 [&](const core::RestorePerson& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
-                 [&](const core::RevokeCredential& a) { j["credential"] = a.credential.str(), j["reason"] = a.reason; },
-                 [&](const core::RestoreCredential& a) { j["credential"] = a.credential.str(), j["reason"] = a.reason; },
-                 [&](const core::RevokeGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
-                 [&](const core::RestoreGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
-                 [&](const core::AddGrant&) { j["unsupported"] = true; },
-                 [&](const core::RemoveGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
-                 [&](const core::RequestJitGrant& a) {
-                   j["request_id"] = a.request_id;
-                   j["person"] = a.person.str();
-                   j["zone"] = a.zone.str();
-                   j["reason"] = a.reason;
-                   j["duration_us"] = a.duration.count();
-                 },
-                 [&](const core::ApproveJitGrant& a) { j["request_id"] = a.request_id, j["comment"] = a.comment; },
-                 [&](const core::ForgivePresence& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
-                 [&](const core::SetLockdown& a) { j["zone"] = a.zone.str(), j["reason"] = a.reason; },
-                 [&](const core::ClearLockdown& a) { j["zone"] = a.zone.str(), j["reason"] = a.reason; },
-             },
-             action);
+  std::visit(
+      Overloaded{
+          [&](const core::RevokePerson& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
+          [&](const core::RestorePerson& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
+          [&](const core::RevokeCredential& a) {
+            j["credential"] = a.credential.str(), j["reason"] = a.reason;
+          },
+          [&](const core::RestoreCredential& a) {
+            j["credential"] = a.credential.str(), j["reason"] = a.reason;
+          },
+          [&](const core::RevokeGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
+          [&](const core::RestoreGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
+          [&](const core::AddGrant&) { j["unsupported"] = true; },
+          [&](const core::RemoveGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
+          [&](const core::RequestJitGrant& a) {
+            j["request_id"] = a.request_id;
+            j["person"] = a.person.str();
+            j["zone"] = a.zone.str();
+            j["reason"] = a.reason;
+            j["duration_us"] = a.duration.count();
+          },
+          [&](const core::ApproveJitGrant& a) { j["request_id"] = a.request_id, j["comment"] = a.comment; },
+          [&](const core::ForgivePresence& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
+          [&](const core::SetLockdown& a) { j["zone"] = a.zone.str(), j["reason"] = a.reason; },
+          [&](const core::ClearLockdown& a) { j["zone"] = a.zone.str(), j["reason"] = a.reason; },
+      },
+      action);
   return j.dump();
 }
 
@@ -98,9 +112,9 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
     const auto name = j.at("action").get<std::string>();
     auto str = [&](const char* key) { return j.at(key).get<std::string>(); };
     const core::OperatorAction candidates[] = {
-        core::RevokePerson{}, core::RestorePerson{}, core::RevokeCredential{}, core::RestoreCredential{},
-        core::RevokeGrant{},  core::RestoreGrant{},  core::RemoveGrant{},      core::RequestJitGrant{},
-        core::ApproveJitGrant{}, core::ForgivePresence{}, core::SetLockdown{}, core::ClearLockdown{}};
+        core::RevokePerson{},    core::RestorePerson{},   core::RevokeCredential{}, core::RestoreCredential{},
+        core::RevokeGrant{},     core::RestoreGrant{},    core::RemoveGrant{},      core::RequestJitGrant{},
+        core::ApproveJitGrant{}, core::ForgivePresence{}, core::SetLockdown{},      core::ClearLockdown{}};
     for (const auto& candidate : candidates) {
       if (name != core::type_name(candidate)) continue;
       s.action = std::visit(

@@ -22,12 +22,13 @@ bool digits(std::string_view s, std::size_t pos, std::size_t count, int& out) {
 std::optional<core::Timestamp> parse_rfc3339(std::string_view s) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (s.size() < 20 || s.size() > 40) return std::nullopt;
-  if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' || !digits(s, 8, 2, day) ||
-      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hour) || s[13] != ':' ||
-      !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
+  if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
+      !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hour) ||
+      s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
     return std::nullopt;
   }
-  const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  const std::chrono::year_month_day ymd{std::chrono::year{year},
+                                        std::chrono::month{static_cast<unsigned>(month)},
                                         std::chrono::day{static_cast<unsigned>(day)}};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
   std::size_t pos = 19;
@@ -52,8 +53,8 @@ std::optional<core::Timestamp> parse_rfc3339(std::string_view s) {
     ++pos;
   } else if (s[pos] == '+' || s[pos] == '-') {
     int oh = 0, om = 0;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
-        oh > 23 || om > 59) {
+    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);

@@ -11,19 +11,25 @@ namespace {
 using nlohmann::json;
 
 json door_value(const core::DoorView& d) {
-  return json{{"id", d.id}, {"name", d.name}, {"open", d.open}, {"locked", d.locked}, {"alarm", d.alarm},
-              {"online", d.online}, {"mode", "normal"}};
+  return json{{"id", d.id},       {"name", d.name},     {"open", d.open},  {"locked", d.locked},
+              {"alarm", d.alarm}, {"online", d.online}, {"mode", "normal"}};
 }
-json zone_value(const core::ZoneView& z) { return json{{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", false}}; }
+json zone_value(const core::ZoneView& z) {
+  return json{{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", false}};
+}
 }  // namespace
 
-std::string door_json(const core::DoorView& door) { return door_value(door).dump(); }
-std::string zone_json(const core::ZoneView& zone) { return zone_value(zone).dump(); }
+std::string door_json(const core::DoorView& door) {
+  return door_value(door).dump();
+}
+std::string zone_json(const core::ZoneView& zone) {
+  return zone_value(zone).dump();
+}
 
 std::string access_json(const core::AccessView& a) {
-  return json{{"time", format_rfc3339(a.at)}, {"site_seq", a.site_seq},   {"portal", a.portal},
-              {"reader", a.reader},           {"person", a.person},       {"person_name", a.person_name},
-              {"verdict", a.verdict},         {"reason", a.reason},       {"destination", a.destination}}
+  return json{{"time", format_rfc3339(a.at)}, {"site_seq", a.site_seq}, {"portal", a.portal},
+              {"reader", a.reader},           {"person", a.person},     {"person_name", a.person_name},
+              {"verdict", a.verdict},         {"reason", a.reason},     {"destination", a.destination}}
       .dump();
 }
 
@@ -37,7 +43,8 @@ std::string heartbeat_message(std::int64_t seq) {
 }
 
 std::string snapshot_message(std::int64_t seq, const std::vector<core::DoorView>& doors,
-                             const std::vector<core::ZoneView>& zones, const std::vector<core::AlarmRecord>& alarms,
+                             const std::vector<core::ZoneView>& zones,
+                             const std::vector<core::AlarmRecord>& alarms,
                              const std::map<std::string, std::string>& whereabouts) {
   json j;
   j["type"] = "snapshot";

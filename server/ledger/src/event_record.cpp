@@ -13,7 +13,9 @@ void put_field(std::string& out, const std::string& value) {
   out += value;
   out += ',';
 }
-void put_null(std::string& out) { out += "-,"; }
+void put_null(std::string& out) {
+  out += "-,";
+}
 template <class T>
 void put_optional(std::string& out, const std::optional<T>& value) {
   if (!value) return put_null(out);

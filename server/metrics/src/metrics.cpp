@@ -35,7 +35,8 @@ void Histogram::render(std::string& out, const std::string& name, const std::str
   }
   cumulative += buckets_.back().load(std::memory_order_relaxed);
   out += name + "_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
-  out += name + "_sum " + number(static_cast<double>(sum_micro_.load(std::memory_order_relaxed)) / 1e6) + "\n";
+  out +=
+      name + "_sum " + number(static_cast<double>(sum_micro_.load(std::memory_order_relaxed)) / 1e6) + "\n";
   out += name + "_count " + std::to_string(count_.load(std::memory_order_relaxed)) + "\n";
 }
 
@@ -51,9 +52,10 @@ std::string ServerMetrics::render() const {
           auth_failures.value());
   counter(out, "portcullis_commits_total", "Group commits.", commits.value());
   counter(out, "portcullis_commit_failures_total", "Group commits that failed.", commit_failures.value());
-  out += "# HELP portcullis_ingest_queue_depth Submissions waiting for the sequencer.\n"
-         "# TYPE portcullis_ingest_queue_depth gauge\nportcullis_ingest_queue_depth " +
-         std::to_string(queue_depth.value()) + "\n";
+  out +=
+      "# HELP portcullis_ingest_queue_depth Submissions waiting for the sequencer.\n"
+      "# TYPE portcullis_ingest_queue_depth gauge\nportcullis_ingest_queue_depth " +
+      std::to_string(queue_depth.value()) + "\n";
   batch_size.render(out, "portcullis_commit_batch_events", "Events per group commit.");
   commit_seconds.render(out, "portcullis_commit_seconds", "Time to write and commit one group.");
   ingest_seconds.render(out, "portcullis_ingest_seconds", "From request parsed to durable answer.");

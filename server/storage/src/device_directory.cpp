@@ -1,7 +1,6 @@
 #include "portcullis/storage/device_directory.hpp"
 
 #include <pqxx/pqxx>
-#include <pqxx/pqxx>
 
 namespace portcullis::storage {
 namespace {

@@ -31,7 +31,9 @@ constexpr const char* kColumns =
     "site_id, site_seq, source, device_id, device_seq, type, device_time_us, received_us, payload, outcome, "
     "prev_hash, hash";
 
-CopyValue text(std::string s) { return CopyValue{std::move(s)}; }
+CopyValue text(std::string s) {
+  return CopyValue{std::move(s)};
+}
 template <class T>
 CopyValue optional_value(const std::optional<T>& v) {
   if (!v) return CopyValue{};
@@ -42,7 +44,9 @@ CopyValue optional_value(const std::optional<T>& v) {
   }
 }
 // bytea hex input form; pqxx doubles the backslash for COPY, which COPY undoes.
-CopyValue bytea(const ledger::Hash& h) { return CopyValue{"\\x" + ledger::to_hex(h)}; }
+CopyValue bytea(const ledger::Hash& h) {
+  return CopyValue{"\\x" + ledger::to_hex(h)};
+}
 
 using CopyRow = std::array<CopyValue, 12>;
 
@@ -109,10 +113,10 @@ ChainHead EventStore::head(const std::string& site_id) {
 
 void EventStore::append(pqxx::work& tx, const std::vector<ledger::EventRecord>& records) {
   if (records.empty()) return;
-  pqxx::stream_to stream{tx, "events",
-                         std::vector<std::string>{"site_id", "site_seq", "source", "device_id", "device_seq", "type",
-                                                  "device_time_us", "received_us", "payload", "outcome",
-                                                  "prev_hash", "hash"}};
+  pqxx::stream_to stream{
+      tx, "events",
+      std::vector<std::string>{"site_id", "site_seq", "source", "device_id", "device_seq", "type",
+                               "device_time_us", "received_us", "payload", "outcome", "prev_hash", "hash"}};
   for (const auto& record : records) stream << copy_row(record);
   stream.complete();
 }
@@ -120,9 +124,9 @@ void EventStore::append(pqxx::work& tx, const std::vector<ledger::EventRecord>& 
 std::optional<ledger::EventRecord> EventStore::find_device_event(const std::string& device_id,
                                                                  std::int64_t device_seq) {
   pqxx::read_transaction tx{connection_};
-  const auto rows = tx.exec_params(std::string{"SELECT "} + kColumns +
-                                       " FROM events WHERE device_id = $1 AND device_seq = $2",
-                                   device_id, device_seq);
+  const auto rows = tx.exec_params(
+      std::string{"SELECT "} + kColumns + " FROM events WHERE device_id = $1 AND device_seq = $2", device_id,
+      device_seq);
   if (rows.empty()) return std::nullopt;
   return record_from_row(rows[0]);
 }

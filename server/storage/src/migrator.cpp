@@ -58,8 +58,8 @@ MigrationReport migrate(pqxx::connection& admin, const std::vector<Migration>& m
   for (const auto& m : migrations) {
     if (m.version <= report.database_version_before) continue;
     tx.exec(m.sql);
-    tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", m.version, m.name,
-                   sha256_hex(m.sql));
+    tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", m.version,
+                   m.name, sha256_hex(m.sql));
     report.applied.push_back(m.name);
   }
   tx.commit();

@@ -37,8 +37,8 @@ OperatorDirectory::OperatorDirectory(pqxx::connection& connection) : connection_
 
 std::optional<OperatorRow> OperatorDirectory::find(const std::string& operator_id) {
   pqxx::read_transaction tx{connection_};
-  const auto rows =
-      tx.exec_params(std::string("SELECT ") + kColumns + " FROM operators WHERE operator_id = $1", operator_id);
+  const auto rows = tx.exec_params(
+      std::string("SELECT ") + kColumns + " FROM operators WHERE operator_id = $1", operator_id);
   if (rows.empty()) return std::nullopt;
   return from_row(rows[0]);
 }
@@ -46,7 +46,8 @@ std::optional<OperatorRow> OperatorDirectory::find(const std::string& operator_i
 std::vector<OperatorRow> OperatorDirectory::all() {
   pqxx::read_transaction tx{connection_};
   std::vector<OperatorRow> out;
-  for (const auto& row : tx.exec(std::string("SELECT ") + kColumns + " FROM operators")) out.push_back(from_row(row));
+  for (const auto& row : tx.exec(std::string("SELECT ") + kColumns + " FROM operators"))
+    out.push_back(from_row(row));
   return out;
 }
 
@@ -55,7 +56,8 @@ bool OperatorDirectory::insert(const OperatorRow& o, std::int64_t now_us) {
   const std::optional<std::string> person =
       o.person_id.empty() ? std::nullopt : std::optional<std::string>{o.person_id};
   const auto rows = tx.exec_params(
-      "INSERT INTO operators (operator_id, display_name, role, person_id, password_hash, totp_secret, created_us)"
+      "INSERT INTO operators (operator_id, display_name, role, person_id, password_hash, totp_secret, "
+      "created_us)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1",
       o.operator_id, o.display_name, o.role, person, o.password_hash, o.totp_secret, now_us);
   tx.commit();
@@ -82,8 +84,9 @@ void OperatorDirectory::set_disabled(const std::string& operator_id, bool disabl
 
 void OperatorDirectory::unlock(const std::string& operator_id) {
   pqxx::work tx{connection_};
-  tx.exec_params("UPDATE operators SET locked = false, failures = 0, retry_after_us = NULL WHERE operator_id = $1",
-                 operator_id);
+  tx.exec_params(
+      "UPDATE operators SET locked = false, failures = 0, retry_after_us = NULL WHERE operator_id = $1",
+      operator_id);
   tx.commit();
 }
 

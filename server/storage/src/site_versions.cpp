@@ -7,7 +7,8 @@ namespace portcullis::storage {
 std::optional<std::string> latest_site_hash(pqxx::connection& connection, const std::string& site_id) {
   pqxx::read_transaction tx{connection};
   const auto rows = tx.exec_params(
-      "SELECT encode(content_hash, 'hex') FROM site_versions WHERE site_id = $1 ORDER BY loaded_us DESC LIMIT 1",
+      "SELECT encode(content_hash, 'hex') FROM site_versions WHERE site_id = $1 ORDER BY loaded_us DESC "
+      "LIMIT 1",
       site_id);
   if (rows.empty()) return std::nullopt;
   return rows[0][0].as<std::string>();

@@ -42,7 +42,8 @@ struct HttpsClient::Impl {
   }
 };
 
-HttpsClient::HttpsClient(std::string host, unsigned short port, ClientTls tls) : impl_(std::make_unique<Impl>()) {
+HttpsClient::HttpsClient(std::string host, unsigned short port, ClientTls tls)
+    : impl_(std::make_unique<Impl>()) {
   impl_->host = std::move(host);
   impl_->port = port;
   SSL_CTX_set_min_proto_version(impl_->tls.native_handle(), TLS1_2_VERSION);

@@ -26,7 +26,8 @@ struct WssClient::Impl {
   beast::flat_buffer buffer;
 };
 
-WssClient::WssClient(std::string host, unsigned short port, std::string ca_file) : impl_(std::make_unique<Impl>()) {
+WssClient::WssClient(std::string host, unsigned short port, std::string ca_file)
+    : impl_(std::make_unique<Impl>()) {
   impl_->host = std::move(host);
   impl_->port = port;
   impl_->tls.set_verify_mode(ssl::verify_peer);

@@ -34,8 +34,9 @@ double pct(std::vector<double>& v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-Result run(portcullis::testing::ServerProcess& server, const std::string& token, const std::vector<std::string>& device_tokens,
-           int consoles, double rate, double seconds, std::atomic<long>& seq_base) {
+Result run(portcullis::testing::ServerProcess& server, const std::string& token,
+           const std::vector<std::string>& device_tokens, int consoles, double rate, double seconds,
+           std::atomic<long>& seq_base) {
   const auto ca = portcullis::testing::test_tls().ca;
   std::atomic<bool> stop_reading{false};
   std::mutex mutex;
@@ -73,7 +74,8 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
         last = seq;
         const auto at = text.find("\"time\":\"");
         if (at != std::string::npos) {
-          if (const auto stamped = portcullis::json::parse_rfc3339(std::string_view(text).substr(at + 8, 27))) {
+          if (const auto stamped =
+                  portcullis::json::parse_rfc3339(std::string_view(text).substr(at + 8, 27))) {
             mine.push_back(std::chrono::duration<double, std::milli>(now - *stamped).count());
           }
         }
@@ -91,10 +93,12 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
   std::atomic<long> posted{0};
   std::vector<std::thread> devices;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   for (std::size_t d = 0; d < device_tokens.size(); ++d) {
     devices.emplace_back([&, d] {
-      portcullis::client::HttpsClient c{"localhost", server.port(), portcullis::client::ClientTls{ca, "", ""}};
+      portcullis::client::HttpsClient c{"localhost", server.port(),
+                                        portcullis::client::ClientTls{ca, "", ""}};
       const double interval = static_cast<double>(device_tokens.size() * kBatch) / rate;
       auto next = start;
       long seq = seq_base + 1;
@@ -102,9 +106,10 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
         std::this_thread::sleep_until(next);
         std::string body = "{\"events\":[";
         for (int k = 0; k < kBatch; ++k) {
-          body += (k ? "," : "") + std::string(R"({"device_id":"fan-)") + std::to_string(d) + R"(","seq":)" +
-                  std::to_string(seq++) +
-                  R"(,"time":"2026-11-27T10:00:00Z","type":"credential","reader":"rdr-lobby-in","card":{"facility":42,"number":10001}})";
+          body +=
+              (k ? "," : "") + std::string(R"({"device_id":"fan-)") + std::to_string(d) + R"(","seq":)" +
+              std::to_string(seq++) +
+              R"(,"time":"2026-11-27T10:00:00Z","type":"credential","reader":"rdr-lobby-in","card":{"facility":42,"number":10001}})";
         }
         body += "]}";
         try {
@@ -133,10 +138,11 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
 }
 
 void print(const char* name, int consoles, double rate, const Result& r) {
-  std::printf("%-10s %4d consoles at %5.0f events/s: %ld events, %ld deliveries (per console %ld..%ld), gaps %ld, "
-              "commit-to-delivery p50 %.2f ms p99 %.2f ms max %.2f ms\n",
-              name, consoles, rate, r.events, r.deliveries, r.min_per_console, r.max_per_console, r.gaps, r.p50_ms,
-              r.p99_ms, r.max_ms);
+  std::printf(
+      "%-10s %4d consoles at %5.0f events/s: %ld events, %ld deliveries (per console %ld..%ld), gaps %ld, "
+      "commit-to-delivery p50 %.2f ms p99 %.2f ms max %.2f ms\n",
+      name, consoles, rate, r.events, r.deliveries, r.min_per_console, r.max_per_console, r.gaps, r.p50_ms,
+      r.p99_ms, r.max_ms);
 }
 
 }  // namespace
@@ -150,15 +156,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   portcullis::testing::TestDatabase db;
-  portcullis::testing::ServerProcess server{
-      db, {{"PORTCULLIS_SITE_FILE", portcullis::testing::source_dir() + "/examples/datacenter.site.json"},
-           {"PORTCULLIS_SITE_ID", "ams-dc1"}}};
+  portcullis::testing::ServerProcess server{db, portcullis::testing::example_site_env()};
   std::vector<std::string> device_tokens;
   for (int d = 0; d < 8; ++d) device_tokens.push_back(server.enrol_device("fan-" + std::to_string(d)));
   const auto admin = portcullis::testing::create_operator(server, "bench-admin", "admin");
   server.start();
-  portcullis::client::HttpsClient client{"localhost", server.port(),
-                                         portcullis::client::ClientTls{portcullis::testing::test_tls().ca, "", ""}};
+  portcullis::client::HttpsClient client{
+      "localhost", server.port(), portcullis::client::ClientTls{portcullis::testing::test_tls().ca, "", ""}};
   const auto token = portcullis::testing::sign_in(client, admin);
   if (token.empty()) return 1;
   std::atomic<long> seq{0};

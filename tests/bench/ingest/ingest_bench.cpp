@@ -55,7 +55,8 @@ Phase run_devices(unsigned short port, const std::vector<std::string>& tokens, i
   std::vector<double> latencies;
   std::atomic<long> events{0}, failures{0};
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   std::vector<std::thread> threads;
   const auto devices = tokens.size();
   for (std::size_t d = 0; d < devices; ++d) {
@@ -64,10 +65,10 @@ Phase run_devices(unsigned short port, const std::vector<std::string>& tokens, i
       const std::string device = "bench-" + std::to_string(d);
       std::vector<double> mine;
       long seq = next_seq_base.load() + 1;
-      const double interval = rate_per_second > 0 ? static_cast<double>(devices * batch) / rate_per_second : 0;
-      auto scheduled = start + std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double>(interval * static_cast<double>(d) /
-                                                                 static_cast<double>(devices)));
+      const double interval =
+          rate_per_second > 0 ? static_cast<double>(devices * batch) / rate_per_second : 0;
+      auto scheduled = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                   interval * static_cast<double>(d) / static_cast<double>(devices)));
       while (Clock::now() < end) {
         if (interval > 0) std::this_thread::sleep_until(scheduled);
         const auto sent = interval > 0 ? scheduled : Clock::now();
@@ -136,8 +137,9 @@ double copy_baseline(const std::string& database, long rows) {
 }
 
 void print(const char* name, const Phase& p, double baseline) {
-  std::printf("%-44s %9.0f events/s  (%.2fx baseline)  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  failures %ld\n",
-              name, p.events_per_second, p.events_per_second / baseline, p.p50_ms, p.p99_ms, p.max_ms, p.failures);
+  std::printf(
+      "%-44s %9.0f events/s  (%.2fx baseline)  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  failures %ld\n",
+      name, p.events_per_second, p.events_per_second / baseline, p.p50_ms, p.p99_ms, p.max_ms, p.failures);
 }
 
 }  // namespace
@@ -150,15 +152,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   portcullis::testing::TestDatabase db;
-  portcullis::testing::ServerProcess server{
-      db, {{"PORTCULLIS_SITE_FILE", portcullis::testing::source_dir() + "/examples/datacenter.site.json"},
-           {"PORTCULLIS_SITE_ID", "ams-dc1"}}};
+  portcullis::testing::ServerProcess server{db, portcullis::testing::example_site_env()};
   std::vector<std::string> tokens;
   for (int d = 0; d < devices; ++d) tokens.push_back(server.enrol_device("bench-" + std::to_string(d)));
   server.start();
 
-  std::printf("machine: %u hardware threads; PostgreSQL on the same machine, fsync=on, synchronous_commit=on\n",
-              std::thread::hardware_concurrency());
+  std::printf(
+      "machine: %u hardware threads; PostgreSQL on the same machine, fsync=on, synchronous_commit=on\n",
+      std::thread::hardware_concurrency());
   const double baseline = copy_baseline(db.admin(), 200'000);
   std::printf("%-44s %9.0f events/s  (1.00x baseline)\n", "baseline: COPY, 10,000 rows per commit", baseline);
 
@@ -167,8 +168,8 @@ int main(int argc, char** argv) {
         run_devices(server.port(), tokens, 1, seconds, 0, seq), baseline);
   print(("closed loop, " + std::to_string(devices) + " devices, 20 events/request").c_str(),
         run_devices(server.port(), tokens, 20, seconds, 0, seq), baseline);
-  print("open loop at 5,000 events/s, 1 event/request", run_devices(server.port(), tokens, 1, seconds, 5000, seq),
-        baseline);
+  print("open loop at 5,000 events/s, 1 event/request",
+        run_devices(server.port(), tokens, 1, seconds, 5000, seq), baseline);
   server.stop();
   return 0;
 }

@@ -4,8 +4,12 @@
 
 namespace portcullis::core {
 namespace {
-std::string key_of(const std::string& kind, const std::string& subject) { return kind + '\x1f' + subject; }
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+std::string key_of(const std::string& kind, const std::string& subject) {
+  return kind + '\x1f' + subject;
+}
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
 }  // namespace
 
 std::string_view to_string(AlarmState s) noexcept {
@@ -28,7 +32,8 @@ std::string_view to_string(AlarmChange c) noexcept {
   return "unknown_alarm";
 }
 
-const AlarmRecord& AlarmBook::raise(const Alarm& alarm, Timestamp at, std::int64_t site_seq, std::size_t index) {
+const AlarmRecord& AlarmBook::raise(const Alarm& alarm, Timestamp at, std::int64_t site_seq,
+                                    std::size_t index) {
   const auto key = key_of(alarm.kind, alarm.subject);
   if (auto it = open_by_key_.find(key); it != open_by_key_.end()) {
     auto& existing = alarms_.at(it->second);

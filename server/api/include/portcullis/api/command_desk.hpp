@@ -33,15 +33,16 @@ struct DeskAnswer {
 
 class CommandDesk {
  public:
-  CommandDesk(std::map<std::string, json::PortalInfo> portals, ingest::Sequencer& history, const core::Clock& clock,
-              int sensitive_tier = 3);
+  CommandDesk(std::map<std::string, json::PortalInfo> portals, ingest::Sequencer& history,
+              const core::Clock& clock, int sensitive_tier = 3);
 
   DeskAnswer request(const json::DoorCommandBody& body, const operators::Principal& who);
   // The requester amends a command still waiting for approval: the approval bound to the old one is void.
   DeskAnswer edit(const std::string& id, const json::DoorCommandBody& body, const operators::Principal& who);
   DeskAnswer approve(const std::string& id, const operators::Principal& who);
   [[nodiscard]] std::string commands_for_device(const std::string& device);
-  DeskAnswer device_result(const std::string& device, const std::string& id, const json::CommandResultBody& result);
+  DeskAnswer device_result(const std::string& device, const std::string& id,
+                           const json::CommandResultBody& result);
 
  private:
   void record(const std::string& type, const DoorCommand& c, const std::string& by);

@@ -7,8 +7,8 @@
 #include <mutex>
 
 #include "portcullis/api/device_registry.hpp"
-#include "portcullis/core/time.hpp"
 #include "portcullis/api/secured_router.hpp"
+#include "portcullis/core/time.hpp"
 #include "portcullis/http/router.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/metrics/metrics.hpp"

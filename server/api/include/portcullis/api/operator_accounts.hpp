@@ -33,7 +33,8 @@ struct LoginOutcome {
 
 class OperatorAccounts {
  public:
-  OperatorAccounts(std::string database, WorkerPool& workers, const core::Clock& clock, ingest::Sequencer& history);
+  OperatorAccounts(std::string database, WorkerPool& workers, const core::Clock& clock,
+                   ingest::Sequencer& history);
 
   // Runs on the worker pool; `done` is called from a worker thread.
   void login(LoginRequest request, std::function<void(LoginOutcome)> done);

@@ -16,7 +16,8 @@ namespace portcullis::api {
 class OperatorApi {
  public:
   OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-              std::string site_summary_json, std::function<std::string()> open_alarms_json, CommandDesk& commands);
+              std::string site_summary_json, std::function<std::string()> open_alarms_json,
+              CommandDesk& commands);
   // Registers its routes, then answers 501 on every other route of the matrix not yet registered.
   void register_routes(SecuredRouter& router, const http::Router& plain);
 

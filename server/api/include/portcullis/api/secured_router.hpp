@@ -10,8 +10,8 @@
 
 namespace portcullis::api {
 
-using SecuredHandler =
-    std::function<void(const http::HttpRequest&, const http::RouteParams&, const operators::Principal&, http::Responder)>;
+using SecuredHandler = std::function<void(const http::HttpRequest&, const http::RouteParams&,
+                                          const operators::Principal&, http::Responder)>;
 
 // Who is calling: filled in by the session and device registries.
 using Identify = std::function<operators::Principal(const http::HttpRequest&)>;

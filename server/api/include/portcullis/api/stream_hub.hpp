@@ -21,8 +21,8 @@
 namespace portcullis::api {
 
 struct StreamLimits {
-  std::size_t replay_window = 10'000;       // deltas kept for resuming clients
-  std::size_t resync_below_queued = 256;    // a resync snapshot is sent once the client's queue is this short
+  std::size_t replay_window = 10'000;     // deltas kept for resuming clients
+  std::size_t resync_below_queued = 256;  // a resync snapshot is sent once the client's queue is this short
   std::chrono::seconds heartbeat_every{5};
 };
 

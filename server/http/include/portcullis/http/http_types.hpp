@@ -11,9 +11,9 @@
 namespace portcullis::http {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query
-  std::string query;   // after '?', undecoded
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // without the query
+  std::string query;                           // after '?', undecoded
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   std::string remote_address;

@@ -49,10 +49,10 @@ struct ServerFact {
 
 // The answer to an operator command.
 struct CommandResult {
-  int status = 200;         // HTTP-like: 200 done, 404 unknown target, 409 not in a state for it, 503
-  std::string field;        // when refused
-  std::string message;      // when refused
-  std::string body_json;    // when done: the changed object
+  int status = 200;       // HTTP-like: 200 done, 404 unknown target, 409 not in a state for it, 503
+  std::string field;      // when refused
+  std::string message;    // when refused
+  std::string body_json;  // when done: the changed object
 };
 
 // An operator's change, decided in order with device events and durably recorded before it is answered.

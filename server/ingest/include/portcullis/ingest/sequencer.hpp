@@ -3,6 +3,7 @@
 // the sequencer thread takes everything waiting, decides each event with the core engine in order,
 // chains the records, writes them with one COPY and one commit (group commit), and only then answers.
 // A storage failure answers 503 to everything in flight and rebuilds all state from history.
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -12,7 +13,6 @@
 #include <thread>
 #include <unordered_map>
 #include <variant>
-#include <array>
 
 #include "portcullis/core/engine.hpp"
 #include "portcullis/core/time.hpp"

@@ -22,8 +22,8 @@ struct EventRequest {
   bool batch = false;                     // the body was an array or {"events": [...]}
 };
 
-[[nodiscard]] std::variant<EventRequest, FieldError> parse_event_request(std::string_view body,
-                                                                         const EventRequestLimits& limits = {});
+[[nodiscard]] std::variant<EventRequest, FieldError> parse_event_request(
+    std::string_view body, const EventRequestLimits& limits = {});
 
 // Canonical stored payload: {"type": ..., fields...} with sorted keys and no secret (a PIN is never stored).
 [[nodiscard]] std::string stored_payload_json(const core::DeviceEvent& event);

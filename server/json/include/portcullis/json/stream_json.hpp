@@ -17,7 +17,8 @@ namespace portcullis::json {
 [[nodiscard]] std::string access_json(const core::AccessView& access);
 
 // data_json is already JSON.
-[[nodiscard]] std::string delta_message(std::int64_t seq, std::string_view topic, const std::string& data_json);
+[[nodiscard]] std::string delta_message(std::int64_t seq, std::string_view topic,
+                                        const std::string& data_json);
 [[nodiscard]] std::string heartbeat_message(std::int64_t seq);
 [[nodiscard]] std::string snapshot_message(std::int64_t seq, const std::vector<core::DoorView>& doors,
                                            const std::vector<core::ZoneView>& zones,

@@ -42,9 +42,9 @@ class Histogram {
 };
 
 struct ServerMetrics {
-  Counter events_accepted;     // stored for the first time
-  Counter events_duplicate;    // retries answered from history
-  Counter events_rejected;     // bad input, refused before storage
+  Counter events_accepted;       // stored for the first time
+  Counter events_duplicate;      // retries answered from history
+  Counter events_rejected;       // bad input, refused before storage
   Counter requests_unavailable;  // 503: queue full or storage down
   Counter auth_failures;
   Counter commits;

@@ -21,6 +21,7 @@ class SchemaTooNew : public std::runtime_error {
 };
 
 // Throws SchemaTooNew with a clear message, or pqxx errors for database failures.
-MigrationReport migrate(pqxx::connection& admin, const std::vector<Migration>& migrations = embedded_migrations());
+MigrationReport migrate(pqxx::connection& admin,
+                        const std::vector<Migration>& migrations = embedded_migrations());
 
 }  // namespace portcullis::storage

@@ -28,7 +28,8 @@ class HttpsClient {
   // Throws std::runtime_error on connection or TLS failure; the next call reconnects.
   HttpReply request(const std::string& method, const std::string& target, const std::string& body,
                     const std::string& bearer_token = {});
-  HttpReply post_json(const std::string& target, const std::string& body, const std::string& bearer_token = {}) {
+  HttpReply post_json(const std::string& target, const std::string& body,
+                      const std::string& bearer_token = {}) {
     return request("POST", target, body, bearer_token);
   }
   HttpReply get(const std::string& target, const std::string& bearer_token = {}) {

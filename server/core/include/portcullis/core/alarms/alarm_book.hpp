@@ -45,7 +45,8 @@ class AlarmBook {
   // Checks without changing anything: what acknowledge/resolve would answer.
   [[nodiscard]] AlarmChange can_acknowledge(const std::string& id, const std::string& comment) const;
   [[nodiscard]] AlarmChange can_resolve(const std::string& id, const std::string& comment) const;
-  AlarmChange acknowledge(const std::string& id, const std::string& by, const std::string& comment, Timestamp at);
+  AlarmChange acknowledge(const std::string& id, const std::string& by, const std::string& comment,
+                          Timestamp at);
   AlarmChange resolve(const std::string& id, const std::string& by, const std::string& comment, Timestamp at);
   // Raised (not acknowledged) alarms older than `after` and not yet escalated.
   [[nodiscard]] std::vector<std::string> due_for_escalation(Timestamp now, Duration after) const;

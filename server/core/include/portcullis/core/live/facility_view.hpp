@@ -48,7 +48,9 @@ class FacilityView {
   [[nodiscard]] const std::map<std::string, DoorView>& doors() const noexcept { return doors_; }
   [[nodiscard]] std::vector<ZoneView> zones() const;
   // Person id -> the zone the person was last granted into.
-  [[nodiscard]] const std::map<std::string, std::string>& whereabouts() const noexcept { return person_zone_; }
+  [[nodiscard]] const std::map<std::string, std::string>& whereabouts() const noexcept {
+    return person_zone_;
+  }
 
  private:
   std::shared_ptr<const SiteModel> model_;
