@@ -117,25 +117,30 @@ std::optional<Reason> mantrap_check(const SiteModel& model, const EngineState& s
   const Index m = model.mantrap_of_portal(portal);
   if (m == kNoIndex) return std::nullopt;
   const MantrapNode& mantrap = model.mantrap(m);
+  // Tailgating first: it is the reason a guard must hear about.
+  if (source == mantrap.vestibule && !egress) {
+    auto it = state.mantraps.find(mantrap.def.id);
+    if (it != state.mantraps.end()) {
+      const MantrapState& ms = it->second;
+      const bool sensed_more = ms.sensed && *ms.sensed > 1;
+      const bool someone_else = std::any_of(ms.inside.begin(), ms.inside.end(), [&](const auto& entry) {
+        return entry.first != person && now - entry.second < secs(mantrap.def.max_dwell_s);
+      });
+      if (sensed_more || someone_else) {
+        alarms.push_back({"tailgating", Severity::High, mantrap.def.id.str(),
+                          (sensed_more ? "occupancy sensor counts " + std::to_string(*ms.sensed)
+                                       : std::string{"another person was admitted to the vestibule"}) +
+                              "; " + model.portal(portal).def.id.str() + " stays locked for " + person.str(),
+                          false});
+        return Reason::Tailgating;
+      }
+    }
+  }
   for (Index other : mantrap.portals) {
     if (other != portal && door_busy(state, model.portal(other).def.id, person, now))
       return Reason::InterlockBusy;
   }
-  if (source != mantrap.vestibule || egress) return std::nullopt;
-  auto it = state.mantraps.find(mantrap.def.id);
-  if (it == state.mantraps.end()) return std::nullopt;
-  const MantrapState& ms = it->second;
-  const bool sensed_more = ms.sensed && *ms.sensed > 1;
-  const bool someone_else = std::any_of(ms.inside.begin(), ms.inside.end(), [&](const auto& entry) {
-    return entry.first != person && now - entry.second < secs(mantrap.def.max_dwell_s);
-  });
-  if (!sensed_more && !someone_else) return std::nullopt;
-  alarms.push_back({"tailgating", Severity::High, mantrap.def.id.str(),
-                    (sensed_more ? "occupancy sensor counts " + std::to_string(*ms.sensed)
-                                 : std::string{"another person was admitted to the vestibule"}) +
-                        "; " + model.portal(portal).def.id.str() + " stays locked for " + person.str(),
-                    false});
-  return Reason::Tailgating;
+  return std::nullopt;
 }
 
 void commit_passage(const SiteModel& model, EngineState& state, Index portal, Index source, Index destination,
