@@ -8,7 +8,10 @@
 //   front is fail-safe. Door contacts debounce 500 ms; lone-person grace 30 s; device "ctl" heartbeat 600 s.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "test_site.hpp"
@@ -140,13 +143,15 @@ class Scenario {
   std::string tick(double after_s = 1) {
     advance(after_s);
     last = engine.tick(now);
-    log.push_back({std::nullopt, now});
+    log.push_back({std::nullopt, now, std::monostate{}, {}, describe(last)});
     return describe(last);
   }
   template <class Action>
   std::string act(const Action& action, bool may_approve = true, double after_s = 1) {
     advance(after_s);
-    last = engine.apply(action, now, Actor{OperatorId{"op"}, PersonId{}, may_approve});
+    const Actor who{OperatorId{"op"}, PersonId{}, may_approve};
+    last = engine.apply(action, now, who);
+    log.push_back({std::nullopt, now, LoggedAction{action}, who, describe(last)});
     return describe(last);
   }
 
@@ -159,11 +164,41 @@ class Scenario {
   Engine engine;
   Timestamp now = monday_10_local();
   Outcome last;
+  using LoggedAction = std::variant<std::monostate, OperatorAction, SetThreatLevel, SupervisorOverride>;
   struct Entry {
-    std::optional<DeviceEvent> event;  // nullopt: a tick
+    std::optional<DeviceEvent> event;  // nullopt: a tick or an operator action
     Timestamp at;
+    LoggedAction action;  // monostate (with no event): a tick
+    Actor actor;
+    std::string outcome;  // describe() of what the live engine answered
   };
   std::vector<Entry> log;
+
+  // Replays the log into a fresh engine as the server would: device events (PINs by their recorded verdict),
+  // operator actions, and only the ticks that raised alarms. Returns the first outcome that differs, if any.
+  std::optional<std::string> replay(Engine& fresh) const {
+    for (const Entry& e : log) {
+      std::string got;
+      if (e.event) {
+        got = describe(fresh.apply(*e.event, e.at));
+      } else if (std::holds_alternative<std::monostate>(e.action)) {
+        if (e.outcome == "-") continue;  // a tick without alarms is not recorded
+        got = describe(fresh.tick(e.at));
+      } else {
+        got = std::visit(
+            [&](const auto& a) -> std::string {
+              if constexpr (std::is_same_v<std::decay_t<decltype(a)>, std::monostate>) {
+                return "";
+              } else {
+                return describe(fresh.apply(a, e.at, e.actor));
+              }
+            },
+            e.action);
+      }
+      if (got != e.outcome) return "live " + e.outcome + " replayed " + got;
+    }
+    return std::nullopt;
+  }
 
  private:
   void advance(double seconds) {
@@ -179,7 +214,7 @@ class Scenario {
       p->pin.clear();
       p->recorded_verdict = last.pin_verdict;
     }
-    log.push_back({e, now});
+    log.push_back({e, now, std::monostate{}, {}, describe(last)});
     return describe(last);
   }
 };
