@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <string>
 
 namespace portcullis::core::detail {
@@ -171,10 +172,14 @@ void commit_passage(const SiteModel& model, EngineState& state, Index portal, In
 }
 
 void heard_from(const SiteModel& model, EngineState& state, const DeviceId& device, Timestamp now) {
-  if (model.heartbeat_s(device) <= 0) return;
-  DeviceSeen& seen = state.devices[device];
+  const std::int64_t interval = model.heartbeat_s(device);
+  if (interval <= 0) return;
+  auto [it, fresh] = state.devices.try_emplace(device);
+  DeviceSeen& seen = it->second;
+  if (!fresh && !seen.silent_alarmed) state.silence_deadlines.erase({seen.last + secs(interval), device});
   seen.last = now;
   seen.silent_alarmed = false;
+  state.silence_deadlines.emplace(now + secs(interval), device);
 }
 
 void door_contact(const SiteModel& model, EngineState& state, const DoorContact& e, Timestamp now,
@@ -188,6 +193,11 @@ void door_contact(const SiteModel& model, EngineState& state, const DoorContact&
     door.raw_since = now;
   }
   settle_door(model, state, portal, door, now, alarms);
+  if (door.raw_open || door.open) {
+    state.doors_open.insert(e.portal);
+  } else {
+    state.doors_open.erase(e.portal);
+  }
 }
 
 void request_to_exit(const SiteModel& model, EngineState& state, const RequestToExit& e, Timestamp now) {
@@ -250,11 +260,11 @@ void occupancy_report(const SiteModel& model, EngineState& state, const Occupanc
 }
 
 void run_deadlines(const SiteModel& model, EngineState& state, Timestamp now, std::vector<Alarm>& alarms) {
-  for (auto& [id, door] : state.doors) {
-    const Index portal = model.portal_index(id);
-    if (portal == kNoIndex) continue;
-    if (!door.raw_open && !door.open) continue;
-    settle_door(model, state, portal, door, now, alarms);
+  for (auto it = state.doors_open.begin(); it != state.doors_open.end();) {
+    const Index portal = model.portal_index(*it);
+    DoorState& door = state.doors[*it];
+    if (portal != kNoIndex) settle_door(model, state, portal, door, now, alarms);
+    it = (door.raw_open || door.open) ? std::next(it) : state.doors_open.erase(it);
   }
   for (auto& [id, ms] : state.mantraps) {
     const Index m = model.mantrap_index(id);
@@ -290,10 +300,19 @@ void run_deadlines(const SiteModel& model, EngineState& state, Timestamp now, st
       ++it;
     }
   }
-  for (auto& [id, seen] : state.devices) {
+  // Silent strictly after the interval; in deadline order (ties by device id).
+  while (!state.silence_deadlines.empty() && state.silence_deadlines.begin()->first < now) {
+    const DeviceId id = state.silence_deadlines.begin()->second;
+    state.silence_deadlines.erase(state.silence_deadlines.begin());
     const std::int64_t interval = model.heartbeat_s(id);
-    if (interval <= 0 || seen.silent_alarmed || now - seen.last <= secs(interval)) continue;
-    seen.silent_alarmed = true;
+    auto seen = state.devices.find(id);
+    if (interval <= 0 || seen == state.devices.end()) continue;  // no longer supervised after a reload
+    if (seen->second.silent_alarmed) continue;
+    if (now - seen->second.last <= secs(interval)) {  // a reload lengthened the interval: not silent yet
+      state.silence_deadlines.emplace(seen->second.last + secs(interval), id);
+      continue;
+    }
+    seen->second.silent_alarmed = true;
     alarms.push_back({"device_silent", Severity::High, id.str(),
                       "nothing heard for more than " + std::to_string(interval) + " s", false});
   }

@@ -118,11 +118,13 @@ struct EngineState {
   // Issue 4. Ordered maps: deadline alarms come out in a deterministic order.
   std::map<ZoneId, std::uint32_t> occupancy;  // recorded presence per zone
   std::map<PortalId, DoorState> doors;
+  std::set<PortalId> doors_open;  // raw or debounced open: the only doors with deadlines
   std::map<MantrapId, MantrapState> mantraps;
   std::map<std::uint64_t, TwoPersonAttempt> two_person;  // key: attempt_key (dropped on reload)
   std::set<ZoneId> fires;                                // active fire alarms; empty id = the whole site
   std::map<ZoneId, int> threat_levels;                   // empty id = the whole site
   std::map<DeviceId, DeviceSeen> devices;
+  std::set<std::pair<Timestamp, DeviceId>> silence_deadlines;  // last heard + heartbeat, per device
   std::map<ZoneId, LoneState> lone;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
