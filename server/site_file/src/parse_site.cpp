@@ -139,18 +139,21 @@ class SiteParser {
     s.contact_debounce_ms = obj.integer("contact_debounce_ms", false, s.contact_debounce_ms, 0, 10'000);
   }
 
-  TwoPersonRuleDef two_person_rule(ObjectReader& owner) {
+  // A zone's or rack's "two_person_rule" object, kept in SiteDefinition::two_person_rules.
+  void two_person_rule(ObjectReader& owner, ZoneId zone, RackId rack) {
     TwoPersonRuleDef r;
+    r.zone = std::move(zone);
+    r.rack = std::move(rack);
     const Json* j = owner.object("two_person_rule", false);
-    if (j == nullptr) return r;
+    if (j == nullptr) return;
     ObjectReader obj{ctx_, *j, owner.path() + ".two_person_rule"};
-    if (!obj.valid()) return r;
+    if (!obj.valid()) return;
     r.mode = choice(ctx_, obj, "mode", false, TwoPersonMode::AnyOrder,
                     std::array<std::pair<const char*, TwoPersonMode>, 2>{
                         {{"any_order", TwoPersonMode::AnyOrder}, {"ordered", TwoPersonMode::Ordered}}});
     r.first_group = GroupId{obj.string("first_group", false)};
     r.window_s = obj.integer("window_s", false, r.window_s, 1, 3600);
-    return r;
+    site_.two_person_rules.push_back(std::move(r));
   }
 
   TierRequirementDef tier(const Json& j, const std::string& path) {
@@ -197,7 +200,7 @@ class SiteParser {
                                                                    {"timed", ApbMode::Timed}}});
     z.apb_timeout_s = obj.integer("apb_timeout_s", false, 0, 0, 7 * 24 * 3600);
     z.min_occupancy = static_cast<int>(obj.integer("min_occupancy", false, 0, 0, 2));
-    z.two_person_rule = two_person_rule(obj);
+    two_person_rule(obj, z.id, RackId{});
     return z;
   }
 
@@ -252,7 +255,7 @@ class SiteParser {
     r.lock_device = DeviceId{obj.string("lock_device", false)};
     r.contact_device = DeviceId{obj.string("contact_device", false)};
     r.two_person = obj.boolean("two_person", false);
-    r.two_person_rule = two_person_rule(obj);
+    two_person_rule(obj, ZoneId{}, r.id);
     r.readers = readers(obj);
     return r;
   }

@@ -169,8 +169,10 @@ std::string write_site_json(const SiteDefinition& site) {
                           {"tier", z.tier},
                           {"anti_passback", apb(z.apb)},
                           {"apb_timeout_s", z.apb_timeout_s},
-                          {"min_occupancy", z.min_occupancy},
-                          {"two_person_rule", two_person_rule(z.two_person_rule)}});
+                          {"min_occupancy", z.min_occupancy}});
+    for (const auto& rule : site.two_person_rules) {
+      if (rule.zone == z.id) j["zones"].back()["two_person_rule"] = two_person_rule(rule);
+    }
   }
   j["portals"] = Json::array();
   for (const auto& p : site.portals) {
@@ -190,10 +192,12 @@ std::string write_site_json(const SiteDefinition& site) {
                           {"zone", r.zone.str()},
                           {"tier", r.tier},
                           {"two_person", r.two_person},
-                          {"two_person_rule", two_person_rule(r.two_person_rule)},
                           {"lock_device", r.lock_device.str()},
                           {"contact_device", r.contact_device.str()},
                           {"readers", readers(r.readers)}});
+    for (const auto& rule : site.two_person_rules) {
+      if (rule.rack == r.id) j["racks"].back()["two_person_rule"] = two_person_rule(rule);
+    }
   }
   j["mantraps"] = Json::array();
   for (const auto& m : site.mantraps) {

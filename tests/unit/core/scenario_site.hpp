@@ -36,7 +36,7 @@ inline SiteDefinition scenario_site_definition() {
   };
   s.zones = {zone("public", "", 0, 0),   zone("lobby", "public", 1, 0), zone("vest", "lobby", 1, 0),
              zone("hall", "vest", 2, 0), zone("cage", "hall", 3, 2),    zone("vault", "lobby", 3, 2)};
-  s.zones[5].two_person_rule = {TwoPersonMode::Ordered, GroupId{"supervisors"}, 30};
+  s.two_person_rules = {{ZoneId{"vault"}, RackId{}, TwoPersonMode::Ordered, GroupId{"supervisors"}, 30}};
   auto portal = [](const char* id, const char* from, const char* to, std::vector<ReaderDef> readers) {
     PortalDef p;
     p.id = PortalId{id};

@@ -30,10 +30,10 @@ TEST(Validate, ReportsEveryProblemWithItsPath) {
   SiteDefinition s = test_site_definition();
   s.version.clear();
   s.zones[5].parent = ZoneId{"nowhere"};  // unknown zone
-  s.zones.push_back({ZoneId{"loop-a"}, "A", ZoneId{"loop-b"}, 1, ApbMode::None, 0, 0, {}});
-  s.zones.push_back({ZoneId{"loop-b"}, "B", ZoneId{"loop-a"}, 1, ApbMode::None, 0, 0, {}});
+  s.zones.push_back({ZoneId{"loop-a"}, "A", ZoneId{"loop-b"}, 1, ApbMode::None, 0, 0});
+  s.zones.push_back({ZoneId{"loop-b"}, "B", ZoneId{"loop-a"}, 1, ApbMode::None, 0, 0});
   s.zones.push_back(
-      {ZoneId{"vault"}, "Vault", ZoneId{"hall"}, 7, ApbMode::Timed, 0, 0, {}});  // tier 7 undefined
+      {ZoneId{"vault"}, "Vault", ZoneId{"hall"}, 7, ApbMode::Timed, 0, 0});  // tier 7 undefined
   s.portals[1].to = ZoneId{"lobby"};                                             // joins lobby to itself
   s.people[1].cards[0].number = 1;  // bob's badge duplicates ada's
   s.people[1].cards[0].format = CardFormat::H10301_26;

@@ -46,12 +46,12 @@ inline SiteDefinition test_site_definition() {
   s.settings.factor_window_s = 30;
   s.settings.pin_max_failures = 3;
   s.zones = {
-      {ZoneId{"public"}, "Public", ZoneId{}, 0, ApbMode::None, 0, 0, {}},
-      {ZoneId{"lobby"}, "Lobby", ZoneId{"public"}, 1, ApbMode::None, 0, 0, {}},
-      {ZoneId{"office"}, "Office", ZoneId{"lobby"}, 2, ApbMode::Hard, 0, 0, {}},
-      {ZoneId{"hall"}, "Hall", ZoneId{"office"}, 3, ApbMode::Timed, 600, 0, {}},
-      {ZoneId{"cage"}, "Cage", ZoneId{"hall"}, 4, ApbMode::Hard, 0, 2, {}},
-      {ZoneId{"lab"}, "Lab", ZoneId{"lobby"}, 2, ApbMode::Soft, 0, 0, {}},
+      {ZoneId{"public"}, "Public", ZoneId{}, 0, ApbMode::None, 0, 0},
+      {ZoneId{"lobby"}, "Lobby", ZoneId{"public"}, 1, ApbMode::None, 0, 0},
+      {ZoneId{"office"}, "Office", ZoneId{"lobby"}, 2, ApbMode::Hard, 0, 0},
+      {ZoneId{"hall"}, "Hall", ZoneId{"office"}, 3, ApbMode::Timed, 600, 0},
+      {ZoneId{"cage"}, "Cage", ZoneId{"hall"}, 4, ApbMode::Hard, 0, 2},
+      {ZoneId{"lab"}, "Lab", ZoneId{"lobby"}, 2, ApbMode::Soft, 0, 0},
   };
   auto portal = [](const char* id, const char* from, const char* to, std::vector<ReaderDef> readers) {
     PortalDef p;

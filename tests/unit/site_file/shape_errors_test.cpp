@@ -144,9 +144,10 @@ TEST(Issue4Fields, ParsedAndValidatedWithPaths) {
   EXPECT_EQ(d.settings.lone_person_policy, core::LonePersonPolicy::DenyExit);
   EXPECT_EQ(d.settings.lone_person_grace_s, 45);
   EXPECT_EQ(d.settings.contact_debounce_ms, 100);
-  EXPECT_EQ(d.zones[1].two_person_rule.mode, core::TwoPersonMode::Ordered);
-  EXPECT_EQ(d.zones[1].two_person_rule.first_group, core::GroupId{"sups"});
-  EXPECT_EQ(d.zones[1].two_person_rule.window_s, 20);
+  EXPECT_EQ(d.two_person_rules.at(0).zone, core::ZoneId{"in"});
+  EXPECT_EQ(d.two_person_rules.at(0).mode, core::TwoPersonMode::Ordered);
+  EXPECT_EQ(d.two_person_rules.at(0).first_group, core::GroupId{"sups"});
+  EXPECT_EQ(d.two_person_rules.at(0).window_s, 20);
   EXPECT_EQ(d.portals[0].unlock_s, 7);
   EXPECT_TRUE(d.portals[0].fail_safe);
   EXPECT_EQ(d.devices[0].heartbeat_s, 90);

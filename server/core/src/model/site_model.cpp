@@ -203,6 +203,14 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
   for (Index z = 0; z < m->zones_.size(); ++z) {
     if (m->zones_[z].def.min_occupancy >= 2) m->two_person_zones_.push_back(z);
   }
+  m->two_person_rules_ = def.two_person_rules;
+  m->zone_rule_.assign(m->zones_.size(), kNoIndex);
+  m->rack_rule_.assign(m->racks_.size(), kNoIndex);
+  for (Index i = 0; i < m->two_person_rules_.size(); ++i) {
+    const TwoPersonRuleDef& r = m->two_person_rules_[i];
+    if (!r.zone.empty()) m->zone_rule_[m->zone_index(r.zone)] = i;
+    if (!r.rack.empty()) m->rack_rule_[m->rack_index(r.rack)] = i;
+  }
   for (const auto& d : def.devices) {
     if (d.heartbeat_s > 0) m->heartbeats_.emplace(d.id, d.heartbeat_s);
   }
@@ -256,6 +264,18 @@ int SiteModel::raised_tier(int tier, int steps) const {
   if (it == tier_numbers_.end()) return tier;
   const auto pos = static_cast<std::size_t>(it - tier_numbers_.begin()) + static_cast<std::size_t>(steps);
   return tier_numbers_[std::min(pos, tier_numbers_.size() - 1)];
+}
+
+const TwoPersonRuleDef& SiteModel::zone_two_person_rule(Index zone) const {
+  static const TwoPersonRuleDef kDefault{};
+  const Index r = zone < zone_rule_.size() ? zone_rule_[zone] : kNoIndex;
+  return r == kNoIndex ? kDefault : two_person_rules_[r];
+}
+
+const TwoPersonRuleDef& SiteModel::rack_two_person_rule(Index rack) const {
+  static const TwoPersonRuleDef kDefault{};
+  const Index r = rack < rack_rule_.size() ? rack_rule_[rack] : kNoIndex;
+  return r == kNoIndex ? kDefault : two_person_rules_[r];
 }
 
 Index SiteModel::mantrap_index(const MantrapId& id) const {

@@ -48,6 +48,7 @@ class Checker {
     check_devices();
     check_tiers();
     check_mantraps();
+    check_two_person_rules();
     return std::move(problems_);
   }
 
@@ -181,7 +182,6 @@ class Checker {
       if (z.apb == ApbMode::Timed && z.apb_timeout_s <= 0)
         add(path + ".apb_timeout_s", "timed anti-passback needs a timeout");
       if (z.min_occupancy < 0 || z.min_occupancy > 2) add(path + ".min_occupancy", "must be 0..2");
-      check_two_person_rule(z.two_person_rule, path + ".two_person_rule");
     }
     if (!site_.zones.empty() && roots != 1)
       add("$.zones",
@@ -218,6 +218,31 @@ class Checker {
     }
   }
 
+  void check_two_person_rules() {
+    std::unordered_set<std::string> seen;
+    for (std::size_t i = 0; i < site_.two_person_rules.size(); ++i) {
+      const TwoPersonRuleDef& r = site_.two_person_rules[i];
+      // Written on the zone or rack in the file: name the problem there.
+      std::string path = at("$.two_person_rules", i);
+      for (std::size_t z = 0; z < site_.zones.size(); ++z) {
+        if (!r.zone.empty() && site_.zones[z].id == r.zone) path = at("$.zones", z) + ".two_person_rule";
+      }
+      for (std::size_t k = 0; k < site_.racks.size(); ++k) {
+        if (!r.rack.empty() && site_.racks[k].id == r.rack) path = at("$.racks", k) + ".two_person_rule";
+      }
+      if (r.zone.empty() == r.rack.empty()) {
+        add(path, "a two-person rule names exactly one zone or rack");
+      } else if (!r.zone.empty() && !zones_.contains(r.zone)) {
+        add(path + ".zone", "unknown zone " + quoted(r.zone.str()));
+      } else if (!r.rack.empty() && !racks_.contains(r.rack)) {
+        add(path + ".rack", "unknown rack " + quoted(r.rack.str()));
+      } else if (!seen.insert((r.zone.empty() ? "rack:" + r.rack.str() : "zone:" + r.zone.str())).second) {
+        add(path, "a second two-person rule for the same place");
+      }
+      check_two_person_rule(r, path);
+    }
+  }
+
   void check_two_person_rule(const TwoPersonRuleDef& r, const std::string& path) {
     if (r.window_s <= 0 || r.window_s > 3600) add(path + ".window_s", "must be 1..3600");
     if (r.mode == TwoPersonMode::Ordered && r.first_group.empty())
@@ -246,7 +271,6 @@ class Checker {
       const std::string path = at("$.racks", i);
       check_zone_ref(r.zone, path + ".zone");
       check_tier_known(r.tier, path + ".tier");
-      check_two_person_rule(r.two_person_rule, path + ".two_person_rule");
       for (std::size_t k = 0; k < r.readers.size(); ++k) {
         if (r.readers[k].side != ReaderSide::Entry)
           add(at(path + ".readers", k) + ".side", "rack readers are entry readers");

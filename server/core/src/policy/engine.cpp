@@ -248,8 +248,8 @@ class AccessRequests {
   }
 
   const TwoPersonRuleDef& rule_of(const detail::Passage& passage) const {
-    return passage.rack ? model_.rack(passage.target).def.two_person_rule
-                        : model_.zone(passage.destination).def.two_person_rule;
+    return passage.rack ? model_.rack_two_person_rule(passage.target)
+                        : model_.zone_two_person_rule(passage.destination);
   }
 
   bool in_group(const PersonId& person, const GroupId& group) const {

@@ -144,6 +144,9 @@ class SiteModel {
   }
   [[nodiscard]] const MantrapNode& mantrap(Index i) const { return mantraps_[i]; }
   [[nodiscard]] std::size_t mantrap_count() const noexcept { return mantraps_.size(); }
+  // The two-person rule of a zone (entries into it) or a rack; the default rule when the site has none.
+  [[nodiscard]] const TwoPersonRuleDef& zone_two_person_rule(Index zone) const;
+  [[nodiscard]] const TwoPersonRuleDef& rack_two_person_rule(Index rack) const;
   // Zones with min_occupancy >= 2, in file order.
   [[nodiscard]] const std::vector<Index>& two_person_zones() const noexcept { return two_person_zones_; }
   // The device's heartbeat interval in seconds (0: not supervised or unknown device).
@@ -188,6 +191,8 @@ class SiteModel {
   std::vector<MantrapNode> mantraps_;
   std::vector<Index> portal_mantrap_;
   std::vector<Index> two_person_zones_;
+  std::vector<TwoPersonRuleDef> two_person_rules_;
+  std::vector<Index> zone_rule_, rack_rule_;  // index into two_person_rules_, or kNoIndex
   std::unordered_map<MantrapId, Index> mantrap_ids_;
   std::unordered_map<DeviceId, std::int64_t> heartbeats_;
   std::unordered_map<ZoneId, Index> zone_ids_;

@@ -23,7 +23,11 @@ enum class ReaderSide { Entry, Exit };
 
 // Two-person entry (issue 4): who may authenticate first and how long the second person has.
 enum class TwoPersonMode { AnyOrder, Ordered };
+// In the site file it is written on its zone or rack ("two_person_rule"); here it is a list naming the zone
+// or rack (exactly one), so the zone and rack structs keep their shape.
 struct TwoPersonRuleDef {
+  ZoneId zone;
+  RackId rack;
   TwoPersonMode mode = TwoPersonMode::AnyOrder;
   GroupId first_group;         // Ordered: the first person must be a member (e.g. supervisors)
   std::int64_t window_s = 30;  // the second authentication must arrive at the same portal side within this
@@ -42,9 +46,8 @@ struct ZoneDef {
   ZoneId parent;  // empty for the root (exactly one root per site)
   int tier = 0;
   ApbMode apb = ApbMode::None;
-  std::int64_t apb_timeout_s = 0;    // Timed only: presence in this zone is forgotten after this
-  int min_occupancy = 0;             // two-person integrity: 2 = nobody may be alone inside
-  TwoPersonRuleDef two_person_rule;  // used when entry into this zone needs two persons
+  std::int64_t apb_timeout_s = 0;  // Timed only: presence in this zone is forgotten after this
+  int min_occupancy = 0;           // two-person integrity: 2 = nobody may be alone inside
   friend bool operator==(const ZoneDef&, const ZoneDef&) = default;
 };
 
@@ -62,7 +65,7 @@ struct PortalDef {
   ZoneId to;
   std::vector<ReaderDef> readers;
   std::int64_t held_open_s = 30;  // door held open alarm after this long open
-  std::int64_t unlock_s = 5;     // a grant or request-to-exit releases (and shunts) the door for this long
+  std::int64_t unlock_s = 5;      // a grant or request-to-exit releases (and shunts) the door for this long
   bool fail_safe = false;         // released by a fire alarm of its zones
   friend bool operator==(const PortalDef&, const PortalDef&) = default;
 };
@@ -77,7 +80,6 @@ struct RackDef {
   DeviceId lock_device;
   DeviceId contact_device;
   bool two_person = false;  // opening needs two persons
-  TwoPersonRuleDef two_person_rule;
   friend bool operator==(const RackDef&, const RackDef&) = default;
 };
 
@@ -222,6 +224,7 @@ struct SiteDefinition {
   std::vector<DeviceDef> devices;
   std::vector<TierRequirementDef> tiers;
   std::vector<MantrapDef> mantraps;
+  std::vector<TwoPersonRuleDef> two_person_rules;  // places without one: any order, 30 s
   friend bool operator==(const SiteDefinition&, const SiteDefinition&) = default;
 };
 
