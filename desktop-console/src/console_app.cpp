@@ -184,11 +184,19 @@ int runConsole(int argc, char** argv) {
   stream.setSslConfiguration(api.sslConfiguration());
   stream.setToken(api.token());
   QObject::connect(&stream, &StreamClient::healthChanged, &window, &MainWindow::setStreamHealth);
-  QObject::connect(&stream, &StreamClient::snapshotReceived, &window,
-                   [&](const QJsonObject& snapshot, qint64 seq) {
-                     window.noteMessage(seq);
-                     state.applySnapshot(snapshot);
-                   });
+  bool hadSnapshot = false;
+  QObject::connect(
+      &stream, &StreamClient::snapshotReceived, &window, [&](const QJsonObject& snapshot, qint64 seq) {
+        window.noteMessage(seq);
+        state.applySnapshot(snapshot);
+        // A second snapshot means the server could not replay what we missed: state is right again, but
+        // access events from the gap are not in the log. Say so rather than let the log look complete.
+        if (hadSnapshot)
+          window.showStatus(
+              QStringLiteral("Resynchronized from a snapshot: access events during the interruption may be "
+                             "missing from the log."));
+        hadSnapshot = true;
+      });
   QObject::connect(&stream, &StreamClient::deltaReceived, &window,
                    [&](const QString& topic, const QJsonObject& data, qint64 seq) {
                      window.noteMessage(seq);

@@ -117,7 +117,18 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   flush();  // the header leaves at once, before the first row is found
 
   // pqxx 6 names the copied relation verbatim: a parenthesized query is COPY (query) TO STDOUT.
-  pqxx::stream_from stream{tx, "(" + report_select(kind, filter, site_id) + ")"};
+  // With a time range, bound the query by the range's site_seq span too (same snapshot), so PostgreSQL reads
+  // that span of the primary key in chain order instead of scanning and sorting: the first rows leave at
+  // once and the server needs no sort memory.
+  ReportFilter bounded = filter;
+  if (filter.from_us || filter.to_us) {
+    bounded.first_seq = result.range.first_seq;
+    bounded.last_seq = result.range.last_seq;
+  }
+  // Chain order straight from the primary key rather than scan-then-sort, even for wide ranges: the first
+  // rows leave at once, the server needs no sort memory, and it measured faster too (docs/audit.md).
+  tx.exec("SET LOCAL enable_sort = off");
+  pqxx::stream_from stream{tx, "(" + report_select(kind, bounded, site_id) + ")"};
   std::string line;
   std::vector<CopyField> fields;
   std::string storage;

@@ -215,6 +215,8 @@ std::string range_where(const ReportFilter& f, const std::string& site_id) {
 
 std::string report_select(ReportKind kind, const ReportFilter& f, const std::string& site_id) {
   std::string where = range_where(f, site_id);
+  if (f.first_seq) where += " AND e.site_seq >= " + std::to_string(*f.first_seq);
+  if (f.last_seq) where += " AND e.site_seq <= " + std::to_string(*f.last_seq);
   if (is_alarms(kind)) {
     // One row per alarm of an event. The LIKE skips the JSON parse for the many events without alarms
     // (outcomes are canonical JSON written by the server, see docs/event-store.md).

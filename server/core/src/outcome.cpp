@@ -49,6 +49,8 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::DuplicateId: return "duplicate_id";
     case Reason::DurationTooLong: return "duration_too_long";
     case Reason::ReaderNotOnDevice: return "reader_not_on_device";
+    case Reason::SupervisorOverride: return "supervisor_override";
+    case Reason::TwoPersonOrder: return "two_person_order";
   }
   return "decision_unavailable";
 }

@@ -131,6 +131,29 @@ class SiteParser {
     s.jit_request_ttl_s = obj.integer("jit_request_ttl_s", false, s.jit_request_ttl_s, 0, 100'000'000);
     s.jit_max_duration_s = obj.integer("jit_max_duration_s", false, s.jit_max_duration_s, 0, 100'000'000);
     s.bind_readers_to_devices = obj.boolean("bind_readers_to_devices", false);
+    s.lone_person_policy =
+        choice(ctx_, obj, "lone_person_policy", false, LonePersonPolicy::Alarm,
+               std::array<std::pair<const char*, LonePersonPolicy>, 2>{
+                   {{"alarm", LonePersonPolicy::Alarm}, {"deny_exit", LonePersonPolicy::DenyExit}}});
+    s.lone_person_grace_s = obj.integer("lone_person_grace_s", false, s.lone_person_grace_s, 0, 24 * 3600);
+    s.contact_debounce_ms = obj.integer("contact_debounce_ms", false, s.contact_debounce_ms, 0, 10'000);
+  }
+
+  // A zone's or rack's "two_person_rule" object, kept in SiteDefinition::two_person_rules.
+  void two_person_rule(ObjectReader& owner, ZoneId zone, RackId rack) {
+    TwoPersonRuleDef r;
+    r.zone = std::move(zone);
+    r.rack = std::move(rack);
+    const Json* j = owner.object("two_person_rule", false);
+    if (j == nullptr) return;
+    ObjectReader obj{ctx_, *j, owner.path() + ".two_person_rule"};
+    if (!obj.valid()) return;
+    r.mode = choice(ctx_, obj, "mode", false, TwoPersonMode::AnyOrder,
+                    std::array<std::pair<const char*, TwoPersonMode>, 2>{
+                        {{"any_order", TwoPersonMode::AnyOrder}, {"ordered", TwoPersonMode::Ordered}}});
+    r.first_group = GroupId{obj.string("first_group", false)};
+    r.window_s = obj.integer("window_s", false, r.window_s, 1, 3600);
+    site_.two_person_rules.push_back(std::move(r));
   }
 
   TierRequirementDef tier(const Json& j, const std::string& path) {
@@ -177,6 +200,7 @@ class SiteParser {
                                                                    {"timed", ApbMode::Timed}}});
     z.apb_timeout_s = obj.integer("apb_timeout_s", false, 0, 0, 7 * 24 * 3600);
     z.min_occupancy = static_cast<int>(obj.integer("min_occupancy", false, 0, 0, 2));
+    two_person_rule(obj, z.id, RackId{});
     return z;
   }
 
@@ -215,6 +239,8 @@ class SiteParser {
     p.to = ZoneId{obj.string("to", true)};
     obj.string("kind", false);  // door, turnstile, gate: informational
     p.held_open_s = obj.integer("held_open_s", false, 30, 1, 3600);
+    p.unlock_s = obj.integer("unlock_s", false, p.unlock_s, 1, 300);
+    p.fail_safe = obj.boolean("fail_safe", false);
     p.readers = readers(obj);
     return p;
   }
@@ -229,6 +255,7 @@ class SiteParser {
     r.lock_device = DeviceId{obj.string("lock_device", false)};
     r.contact_device = DeviceId{obj.string("contact_device", false)};
     r.two_person = obj.boolean("two_person", false);
+    two_person_rule(obj, ZoneId{}, r.id);
     r.readers = readers(obj);
     return r;
   }
@@ -367,6 +394,7 @@ class SiteParser {
     d.portals = ids<PortalId>(obj, "portals", false);
     d.racks = ids<RackId>(obj, "racks", false);
     d.token_sha256 = obj.string("token_sha256", true);
+    d.heartbeat_s = obj.integer("heartbeat_s", false, 0, 0, 24 * 3600);
     return d;
   }
 

@@ -115,6 +115,12 @@ Json readers(const std::vector<ReaderDef>& list) {
   return out;
 }
 
+Json two_person_rule(const TwoPersonRuleDef& r) {
+  return {{"mode", r.mode == TwoPersonMode::Ordered ? "ordered" : "any_order"},
+          {"first_group", r.first_group.str()},
+          {"window_s", r.window_s}};
+}
+
 }  // namespace
 
 std::string write_site_json(const SiteDefinition& site) {
@@ -133,11 +139,15 @@ std::string write_site_json(const SiteDefinition& site) {
   j["time_zone"] = tz;
   j["holidays"] = Json::array();
   for (const auto& d : s.holidays) j["holidays"].push_back(date(d));
-  j["settings"] = {{"factor_window_s", s.factor_window_s},
-                   {"pin_max_failures", s.pin_max_failures},
-                   {"jit_request_ttl_s", s.jit_request_ttl_s},
-                   {"jit_max_duration_s", s.jit_max_duration_s},
-                   {"bind_readers_to_devices", s.bind_readers_to_devices}};
+  j["settings"] = {
+      {"factor_window_s", s.factor_window_s},
+      {"pin_max_failures", s.pin_max_failures},
+      {"jit_request_ttl_s", s.jit_request_ttl_s},
+      {"jit_max_duration_s", s.jit_max_duration_s},
+      {"bind_readers_to_devices", s.bind_readers_to_devices},
+      {"lone_person_policy", s.lone_person_policy == LonePersonPolicy::DenyExit ? "deny_exit" : "alarm"},
+      {"lone_person_grace_s", s.lone_person_grace_s},
+      {"contact_debounce_ms", s.contact_debounce_ms}};
   j["tiers"] = Json::array();
   for (const auto& t : site.tiers) {
     Json any = Json::array();
@@ -160,6 +170,9 @@ std::string write_site_json(const SiteDefinition& site) {
                           {"anti_passback", apb(z.apb)},
                           {"apb_timeout_s", z.apb_timeout_s},
                           {"min_occupancy", z.min_occupancy}});
+    for (const auto& rule : site.two_person_rules) {
+      if (rule.zone == z.id) j["zones"].back()["two_person_rule"] = two_person_rule(rule);
+    }
   }
   j["portals"] = Json::array();
   for (const auto& p : site.portals) {
@@ -168,6 +181,8 @@ std::string write_site_json(const SiteDefinition& site) {
                             {"from", p.from.str()},
                             {"to", p.to.str()},
                             {"held_open_s", p.held_open_s},
+                            {"unlock_s", p.unlock_s},
+                            {"fail_safe", p.fail_safe},
                             {"readers", readers(p.readers)}});
   }
   j["racks"] = Json::array();
@@ -180,6 +195,9 @@ std::string write_site_json(const SiteDefinition& site) {
                           {"lock_device", r.lock_device.str()},
                           {"contact_device", r.contact_device.str()},
                           {"readers", readers(r.readers)}});
+    for (const auto& rule : site.two_person_rules) {
+      if (rule.rack == r.id) j["racks"].back()["two_person_rule"] = two_person_rule(rule);
+    }
   }
   j["mantraps"] = Json::array();
   for (const auto& m : site.mantraps) {
@@ -255,7 +273,8 @@ std::string write_site_json(const SiteDefinition& site) {
                             {"readers", ids(d.readers)},
                             {"portals", ids(d.portals)},
                             {"racks", ids(d.racks)},
-                            {"token_sha256", d.token_sha256}});
+                            {"token_sha256", d.token_sha256},
+                            {"heartbeat_s", d.heartbeat_s}});
   }
   return j.dump(2) + "\n";
 }

@@ -48,6 +48,12 @@ TEST(ReportSelect, AppliesEachFilterAsALiteral) {
   EXPECT_FALSE(has(sql, "d.verdict = 'deny'"));
   EXPECT_TRUE(has(report_select(ReportKind::Denied, {}, "main"), "d.verdict = 'deny'"));
   EXPECT_TRUE(has(report_select(ReportKind::Alarms, f, "main"), "a.subject = 'p-1'"));
+  EXPECT_FALSE(has(sql, "e.site_seq >="));
+  f.first_seq = 10;
+  f.last_seq = 20;  // the exporter's bounds from the chain range
+  const auto bounded = report_select(ReportKind::Access, f, "main");
+  EXPECT_TRUE(has(bounded, "e.site_seq >= 10 AND e.site_seq <= 20"));
+  EXPECT_EQ(filters_json(ReportKind::Access, f).find("seq"), std::string::npos);  // not a user filter
 }
 
 TEST(ReportSelect, AfterHoursUsesTheLocalWindow) {

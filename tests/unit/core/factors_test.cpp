@@ -131,11 +131,11 @@ TEST(FactorsWithoutVerifier, LivePinIsUndecidable) {
             "deny/decision_unavailable");
 }
 
-TEST_F(Factors, TwoPersonCageFailsSecureUntilIssue4) {
+TEST_F(Factors, TwoPersonCageWaitsForASecondPersonAfterEveryFactor) {
   at(card("hall-in", 1));
   at(pin("hall-in", "1234"));
   EXPECT_EQ(summary(at(card("cage-in", 1))), "pending/missing_factor/biometric");
-  EXPECT_EQ(summary(at(finger("cage-in", "tpl-ada"))), "deny/second_person_required");
+  EXPECT_EQ(summary(at(finger("cage-in", "tpl-ada"))), "pending/second_person_pending/second_person");
 }
 
 TEST_F(Factors, RackOpensWithBadgeAndPinWithoutMovingPresence) {

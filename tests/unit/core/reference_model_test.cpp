@@ -28,16 +28,78 @@ class Reference {
  public:
   explicit Reference(const SiteDefinition& site) : s_(site) {}
 
+  // Issue 4: deadlines first (two-person windows, lone persons), then the input, then the lone-person state.
   Outcome device(const DeviceEvent& e, Timestamp now) {
     now_ = now;
-    if (const auto* c = std::get_if<CardPresented>(&e.payload)) return card(*c);
-    if (const auto* b = std::get_if<BiometricMatch>(&e.payload)) return finger(*b);
-    if (const auto* p = std::get_if<PinEntered>(&e.payload)) return pin(*p);
-    return {};
+    std::vector<Alarm> due = deadlines();
+    Outcome o;
+    if (const auto* c = std::get_if<CardPresented>(&e.payload)) o = card(*c);
+    if (const auto* b = std::get_if<BiometricMatch>(&e.payload)) o = finger(*b);
+    if (const auto* p = std::get_if<PinEntered>(&e.payload)) o = pin(*p);
+    lone_after();
+    o.alarms.insert(o.alarms.begin(), due.begin(), due.end());
+    return o;
   }
 
   Outcome action(const OperatorAction& a, Timestamp now, const Actor& who) {
     now_ = now;
+    std::vector<Alarm> due = deadlines();
+    Outcome o = action_only(a, now, who);
+    lone_after();
+    o.alarms.insert(o.alarms.begin(), due.begin(), due.end());
+    return o;
+  }
+
+ private:
+  struct Pair {
+    std::string first;
+    Timestamp started, deadline;
+    bool expired = false;
+  };
+  std::map<std::string, Pair> pairs_;  // two-person: the first person waiting at a portal side or rack
+  std::map<std::string, std::pair<Timestamp, bool>> lone_;  // zone -> (alone since, alarmed)
+
+  std::vector<Alarm> deadlines() {
+    std::vector<Alarm> out;
+    for (auto it = pairs_.begin(); it != pairs_.end();) {
+      if (!it->second.expired && now_ >= it->second.deadline) {
+        it->second.expired = true;
+        out.push_back({"two_person_window_expired", Severity::Medium, "", "", false});
+      }
+      if (it->second.expired && now_ >= it->second.deadline + (it->second.deadline - it->second.started)) {
+        it = pairs_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [zone, lone] : lone_) {
+      if (!lone.second && now_ - lone.first >= std::chrono::seconds{s_.settings.lone_person_grace_s}) {
+        lone.second = true;
+        out.push_back({"lone_person", Severity::High, "", "", false});
+      }
+    }
+    return out;
+  }
+  void lone_after() {
+    for (const auto& z : s_.zones) {
+      if (z.min_occupancy < 2) continue;
+      int count = 0;
+      for (const auto& [person, where] : presence_) count += where.first == z.id.str() ? 1 : 0;
+      if (count != 1) {
+        lone_.erase(z.id.str());
+      } else if (!lone_.count(z.id.str())) {
+        lone_[z.id.str()] = {now_, false};
+      }
+    }
+  }
+  bool pair_live(const std::string& k, const std::string& person) const {
+    auto it = pairs_.find(k);
+    return it != pairs_.end() && !it->second.expired && now_ < it->second.deadline &&
+           it->second.first == person;
+  }
+
+ public:
+  Outcome action_only(const OperatorAction& a, Timestamp now, const Actor& who) {
     if (const auto* x = std::get_if<RevokePerson>(&a))
       return set(person_rev_, x->person.str(), find_person(x->person.str()) != nullptr, true);
     if (const auto* x = std::get_if<RestorePerson>(&a))
@@ -151,7 +213,7 @@ class Reference {
     Decision d;
     d.verdict = r == Reason::Applied ? Verdict::Grant : Verdict::Deny;
     d.reason = r;
-    return Outcome{d, {}, std::nullopt, {}};
+    return Outcome{d, {}, std::nullopt, {}, std::nullopt};
   }
   Outcome set(std::map<std::string, bool>& m, const std::string& id, bool exists, bool value) {
     if (!exists) return answer(Reason::UnknownSubject);
@@ -271,7 +333,7 @@ class Reference {
     d.verdict = Verdict::Deny;
     d.reason = r;
     d.person = PersonId{std::move(person)};
-    return Outcome{d, {}, std::nullopt, {}};
+    return Outcome{d, {}, std::nullopt, {}, std::nullopt};
   }
 
   Outcome card(const CardPresented& c) {
@@ -281,6 +343,7 @@ class Reference {
       for (const auto& cd : p.cards) {
         if (cd.facility != c.card.facility || cd.number != c.card.number) continue;
         const std::string k = key(*w);
+        if (pair_live(k, p.id.str())) return deny(Reason::SamePersonTwice, p.id.str());
         Attempt* a = live(k);
         if (!(a && a->person == p.id.str() && a->card.empty())) {
           attempts_[k] = Attempt{p.id.str(), "", "", false, false, false, now_};
@@ -302,6 +365,7 @@ class Reference {
       for (const auto& bd : p.biometrics) {
         if (bd.template_id != b.template_id) continue;
         const std::string k = key(*w);
+        if (pair_live(k, p.id.str())) return deny(Reason::SamePersonTwice, p.id.str());
         Attempt* a = live(k);
         if (!(a && a->person == p.id.str() && a->bio.empty())) {
           attempts_[k] = Attempt{p.id.str(), "", "", false, false, false, now_};
@@ -478,15 +542,69 @@ class Reference {
         o.decision->needed = needed;
         return o;
       }
-      if (tier->two_person || w.two_person) return done(Reason::SecondPersonRequired);
+      if (tier->two_person || w.two_person) {
+        attempts_.erase(k);
+        return two_person(w, k, a.person, o);
+      }
     }
     attempts_.erase(k);
     o.decision->verdict = Verdict::Grant;
     o.decision->reason = Reason::Granted;
     if (w.rack) return o;
+    if (!apb(w, a.person, o)) return o;
+    presence_[a.person] = {w.destination, now_};
+    return o;
+  }
+
+  // Two-person entry: the first waits (window 30 s, any order in these sites), a distinct second completes.
+  Outcome two_person(const Where& w, const std::string& k, const std::string& person, Outcome o) {
+    auto it = pairs_.find(k);
+    if (it != pairs_.end()) {
+      Pair pair = it->second;
+      if (!pair.expired && now_ < pair.deadline) {
+        if (pair.first == person) {
+          o.decision->reason = Reason::SamePersonTwice;
+          return o;
+        }
+        o.decision->verdict = Verdict::Grant;
+        o.decision->reason = Reason::Granted;
+        if (!w.rack && !apb(w, person, o)) return o;
+        pairs_.erase(it);
+        if (!w.rack) {
+          presence_[pair.first] = {w.destination, now_};
+          presence_[person] = {w.destination, now_};
+        }
+        o.first_person = Decision{};
+        o.first_person->verdict = Verdict::Grant;
+        o.first_person->reason = Reason::Granted;
+        o.first_person->person = PersonId{pair.first};
+        return o;
+      }
+      const bool late =
+          pair.expired && now_ < pair.deadline + (pair.deadline - pair.started) && pair.first != person;
+      pairs_.erase(it);
+      if (late) {
+        o.decision->reason = Reason::WindowExpired;
+        return o;
+      }
+    }
+    if (!w.rack) {
+      o.decision->verdict = Verdict::Grant;
+      if (!apb(w, person, o)) return o;
+    }
+    pairs_[k] = Pair{person, now_, now_ + std::chrono::seconds{30}, false};
+    o.decision->verdict = Verdict::Pending;
+    o.decision->reason = Reason::SecondPersonPending;
+    o.decision->needed = Factor::SecondPerson;
+    return o;
+  }
+
+  // Anti-passback for a passage the policy allows: false (and the decision denied) on a hard violation.
+  bool apb(const Where& w, const std::string& person, Outcome& o) {
+    const bool out = egress(w);
     const ZoneDef* governing = find_zone(out ? w.source : w.destination);
     if (governing->apb != ApbMode::None) {
-      auto it = presence_.find(a.person);
+      auto it = presence_.find(person);
       bool known = it != presence_.end();
       if (known) {
         const ZoneDef* pz = find_zone(it->second.first);
@@ -499,12 +617,11 @@ class Reference {
         } else {
           o.decision->verdict = Verdict::Deny;
           o.decision->reason = Reason::AntiPassback;
-          return o;
+          return false;
         }
       }
     }
-    presence_[a.person] = {w.destination, now_};
-    return o;
+    return true;
   }
 
   Outcome add_grant(const GrantDef& g) {
@@ -737,6 +854,7 @@ std::string describe(const Outcome& o) {
     s += " person=" + o.decision->person.str();
   }
   if (o.pin_verdict) s += std::string{" pin="} + to_string(*o.pin_verdict);
+  if (o.first_person) s += " with=" + o.first_person->person.str();
   for (const auto& a : o.alarms) s += " alarm=" + a.kind + (a.silent ? "(silent)" : "");
   return s;
 }
@@ -873,7 +991,7 @@ TEST(ReferenceModel, EngineAgreesOnLongRandomSequences) {
   for (const char* reason :
        {"granted", "missing_factor", "anti_passback", "explicit_deny", "outside_schedule", "wrong_pin",
         "credential_locked", "lockdown", "grant_expired", "clearance_missing", "person_revoked",
-        "self_approval", "second_person_required"}) {
+        "self_approval", "second_person_pending", "same_person_twice", "window_expired"}) {
     EXPECT_GT(reasons[reason], 0) << reason;
   }
   std::string counts;

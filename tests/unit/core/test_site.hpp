@@ -143,7 +143,8 @@ inline SiteDefinition test_site_definition() {
                          {ReaderId{"front-in"}},
                          {PortalId{"front"}},
                          {},
-                         std::string(64, 'a')}};
+                         std::string(64, 'a'),
+                         0}};
   s.tiers = {
       {0, {{Factor::Badge}}, false, false},
       {1, {{Factor::Badge}}, false, false},

@@ -95,6 +95,23 @@ class ExampleDecisions : public ::testing::Test {
     s += core::to_string(last.decision->reason);
     return s;
   }
+  // A device report without a decision (sensor, contact): returns the alarm kinds it raised.
+  std::string report(core::DevicePayload payload) {
+    t += 2s;
+    core::DeviceEvent e;
+    e.device = core::DeviceId{"ctl-mantrap"};
+    e.payload = std::move(payload);
+    last = engine->apply(e, t);
+    std::string kinds;
+    for (const auto& a : last.alarms) kinds += (kinds.empty() ? "" : ",") + a.kind;
+    return kinds;
+  }
+  static core::OccupancyReport vestibule(std::uint32_t count) {
+    return core::OccupancyReport{core::MantrapId{"mt-hall"}, count};
+  }
+  static core::BiometricMatch finger(const char* reader, const char* tpl) {
+    return core::BiometricMatch{core::ReaderId{reader}, tpl, 91, true};
+  }
   static core::CardPresented badge(const char* reader, std::uint64_t number, std::uint32_t facility = 42) {
     return core::CardPresented{core::ReaderId{reader},
                                core::Card{core::CardFormat::H10301_26, facility, number, ""}};
@@ -112,9 +129,33 @@ TEST_F(ExampleDecisions, EngineerWalksToTheComputeHallWithHerPin) {
   EXPECT_EQ(at(badge("rdr-lobby-in", 10001)), "grant/granted");
   EXPECT_EQ(at(badge("rdr-office-in", 10001)), "grant/granted");
   EXPECT_EQ(at(badge("rdr-mantrap-outer-in", 10001)), "grant/granted");
+  // The outer door is still released for her (5 s): her own release does not block the inner door.
   EXPECT_EQ(at(badge("rdr-hall-in", 10001)), "pending/missing_factor");
   EXPECT_EQ(at(pin("rdr-hall-in", "482916")), "grant/granted");
   EXPECT_EQ(last.pin_verdict, core::PinVerdict::Match);
+}
+
+TEST_F(ExampleDecisions, SupervisorThenCustodianOpenTheTwoPersonCage) {
+  // Dana (supervisor, custodian) and Chen (custodian) walk in through the mantrap one at a time.
+  for (const auto& [number, tpl] : {std::pair{10004, "tpl-dana-kowalski"}, std::pair{10003, "tpl-chen-li"}}) {
+    EXPECT_EQ(at(badge("rdr-lobby-in", number)), "grant/granted");
+    EXPECT_EQ(at(badge("rdr-office-in", number)), "grant/granted");
+    EXPECT_EQ(at(badge("rdr-mantrap-outer-in", number)), "grant/granted");
+    EXPECT_EQ(report(vestibule(1)), "");
+    EXPECT_EQ(at(badge("rdr-hall-in", number)), "pending/missing_factor");
+    EXPECT_EQ(at(finger("bio-hall-in", tpl)), "grant/granted");
+    EXPECT_EQ(report(vestibule(0)), "");
+  }
+  // Ordered cage: a custodian who is not a supervisor cannot go first.
+  EXPECT_EQ(at(badge("rdr-cage-in", 10003)), "pending/missing_factor");
+  EXPECT_EQ(at(finger("bio-cage-in", "tpl-chen-li")), "deny/two_person_order");
+  EXPECT_EQ(at(badge("rdr-cage-in", 10004)), "pending/missing_factor");
+  EXPECT_EQ(at(finger("bio-cage-in", "tpl-dana-kowalski")), "pending/second_person_pending");
+  EXPECT_EQ(at(badge("rdr-cage-in", 10003)), "pending/missing_factor");
+  EXPECT_EQ(at(finger("bio-cage-in", "tpl-chen-li")), "grant/granted");
+  ASSERT_TRUE(last.first_person);
+  EXPECT_EQ(last.first_person->person.str(), "dana-kowalski");
+  EXPECT_EQ(engine->state().occupancy.at(core::ZoneId{"weights-cage"}), 2U);
 }
 
 TEST_F(ExampleDecisions, TerminatedVisitorAndPendingClearance) {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "portcullis/site_file/site_file.hpp"
 
@@ -115,6 +116,55 @@ TEST(CheckSite, SummaryNamesFilePathAndEveryProblem) {
             std::string::npos)
       << report.summary;
   EXPECT_NE(report.summary.find("REJECTED: 2 problem(s)"), std::string::npos) << report.summary;
+}
+
+}  // namespace
+}  // namespace portcullis::site_file
+
+namespace portcullis::site_file {
+namespace {
+
+// Issue 4 fields: two-person rules, door timings, heartbeats, lone-person policy.
+TEST(Issue4Fields, ParsedAndValidatedWithPaths) {
+  auto j = nlohmann::json::parse(kMinimal);
+  j["settings"] = {
+      {"lone_person_policy", "deny_exit"}, {"lone_person_grace_s", 45}, {"contact_debounce_ms", 100}};
+  j["zones"][1]["min_occupancy"] = 2;
+  j["zones"][1]["two_person_rule"] = {{"mode", "ordered"}, {"first_group", "sups"}, {"window_s", 20}};
+  j["groups"] = nlohmann::json::array({{{"id", "sups"}, {"members", nlohmann::json::array()}}});
+  j["portals"][0]["unlock_s"] = 7;
+  j["portals"][0]["fail_safe"] = true;
+  j["devices"] = nlohmann::json::array({{{"id", "d"},
+                                         {"kind", "door_controller"},
+                                         {"token_sha256", std::string(64, 'a')},
+                                         {"heartbeat_s", 90}}});
+  const auto ok = parse_site_json(j.dump());
+  ASSERT_TRUE(ok.problems.empty()) << first(ok);
+  const core::SiteDefinition& d = ok.definition;
+  EXPECT_EQ(d.settings.lone_person_policy, core::LonePersonPolicy::DenyExit);
+  EXPECT_EQ(d.settings.lone_person_grace_s, 45);
+  EXPECT_EQ(d.settings.contact_debounce_ms, 100);
+  EXPECT_EQ(d.two_person_rules.at(0).zone, core::ZoneId{"in"});
+  EXPECT_EQ(d.two_person_rules.at(0).mode, core::TwoPersonMode::Ordered);
+  EXPECT_EQ(d.two_person_rules.at(0).first_group, core::GroupId{"sups"});
+  EXPECT_EQ(d.two_person_rules.at(0).window_s, 20);
+  EXPECT_EQ(d.portals[0].unlock_s, 7);
+  EXPECT_TRUE(d.portals[0].fail_safe);
+  EXPECT_EQ(d.devices[0].heartbeat_s, 90);
+  EXPECT_TRUE(load_site_text(j.dump()).model);
+  EXPECT_EQ(write_site_json(parse_site_json(write_site_json(d)).definition), write_site_json(d));
+
+  j["zones"][1]["two_person_rule"] = {{"mode", "ordered"}, {"first_group", "nobody"}};
+  EXPECT_EQ(first(parse_site_json(j.dump())),
+            "$.zones[1].two_person_rule.first_group: unknown group \"nobody\"");
+  j["zones"][1]["two_person_rule"] = {{"mode", "sideways"}};
+  EXPECT_EQ(
+      first(parse_site_json(j.dump())),
+      "$.zones[1].two_person_rule.mode: unknown value \"sideways\" (expected one of: any_order, ordered)");
+  j["zones"][1]["two_person_rule"] = {{"mode", "ordered"}};
+  EXPECT_EQ(
+      first(parse_site_json(j.dump())),
+      "$.zones[1].two_person_rule.first_group: ordered two-person entry needs the group that goes first");
 }
 
 }  // namespace

@@ -185,6 +185,36 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     m->tiers_.push_back(std::move(node));
   }
 
+  for (const auto& t : def.tiers) m->tier_numbers_.push_back(t.tier);
+  std::sort(m->tier_numbers_.begin(), m->tier_numbers_.end());
+
+  m->portal_mantrap_.assign(m->portals_.size(), kNoIndex);
+  for (const auto& md : def.mantraps) {
+    const auto index = static_cast<Index>(m->mantraps_.size());
+    m->mantrap_ids_.emplace(md.id, index);
+    MantrapNode node{md, m->zone_index(md.vestibule), {}};
+    for (const auto& pid : md.portals) {
+      const Index p = m->portal_index(pid);
+      node.portals.push_back(p);
+      m->portal_mantrap_[p] = index;
+    }
+    m->mantraps_.push_back(std::move(node));
+  }
+  for (Index z = 0; z < m->zones_.size(); ++z) {
+    if (m->zones_[z].def.min_occupancy >= 2) m->two_person_zones_.push_back(z);
+  }
+  m->two_person_rules_ = def.two_person_rules;
+  m->zone_rule_.assign(m->zones_.size(), kNoIndex);
+  m->rack_rule_.assign(m->racks_.size(), kNoIndex);
+  for (Index i = 0; i < m->two_person_rules_.size(); ++i) {
+    const TwoPersonRuleDef& r = m->two_person_rules_[i];
+    if (!r.zone.empty()) m->zone_rule_[m->zone_index(r.zone)] = i;
+    if (!r.rack.empty()) m->rack_rule_[m->rack_index(r.rack)] = i;
+  }
+  for (const auto& d : def.devices) {
+    if (d.heartbeat_s > 0) m->heartbeats_.emplace(d.id, d.heartbeat_s);
+  }
+
   result.model = std::move(m);
   return result;
 }
@@ -226,6 +256,35 @@ Index SiteModel::biometric_credential(const std::string& template_id) const {
 const TierNode* SiteModel::tier(int tier) const {
   const Index i = find_index(tier_ids_, tier);
   return i == kNoIndex ? nullptr : &tiers_[i];
+}
+
+int SiteModel::raised_tier(int tier, int steps) const {
+  if (steps <= 0 || tier_numbers_.empty()) return tier;
+  auto it = std::lower_bound(tier_numbers_.begin(), tier_numbers_.end(), tier);
+  if (it == tier_numbers_.end()) return tier;
+  const auto pos = static_cast<std::size_t>(it - tier_numbers_.begin()) + static_cast<std::size_t>(steps);
+  return tier_numbers_[std::min(pos, tier_numbers_.size() - 1)];
+}
+
+const TwoPersonRuleDef& SiteModel::zone_two_person_rule(Index zone) const {
+  static const TwoPersonRuleDef kDefault{};
+  const Index r = zone < zone_rule_.size() ? zone_rule_[zone] : kNoIndex;
+  return r == kNoIndex ? kDefault : two_person_rules_[r];
+}
+
+const TwoPersonRuleDef& SiteModel::rack_two_person_rule(Index rack) const {
+  static const TwoPersonRuleDef kDefault{};
+  const Index r = rack < rack_rule_.size() ? rack_rule_[rack] : kNoIndex;
+  return r == kNoIndex ? kDefault : two_person_rules_[r];
+}
+
+Index SiteModel::mantrap_index(const MantrapId& id) const {
+  return find_index(mantrap_ids_, id);
+}
+
+std::int64_t SiteModel::heartbeat_s(const DeviceId& id) const {
+  auto it = heartbeats_.find(id);
+  return it == heartbeats_.end() ? 0 : it->second;
 }
 
 bool SiteModel::is_within(Index zone, Index ancestor) const {

@@ -48,6 +48,7 @@ class Checker {
     check_devices();
     check_tiers();
     check_mantraps();
+    check_two_person_rules();
     return std::move(problems_);
   }
 
@@ -93,6 +94,9 @@ class Checker {
       add("$.settings.pin_max_failures", "must be 1..20");
     if (s.jit_request_ttl_s <= 0) add("$.settings.jit_request_ttl_s", "must be positive");
     if (s.jit_max_duration_s <= 0) add("$.settings.jit_max_duration_s", "must be positive");
+    if (s.lone_person_grace_s < 0) add("$.settings.lone_person_grace_s", "must not be negative");
+    if (s.contact_debounce_ms < 0 || s.contact_debounce_ms > 10000)
+      add("$.settings.contact_debounce_ms", "must be 0..10000");
     if (s.bind_readers_to_devices && site_.devices.empty()) {
       add("$.settings.bind_readers_to_devices", "readers are bound to devices but the site lists no devices");
     }
@@ -214,6 +218,39 @@ class Checker {
     }
   }
 
+  void check_two_person_rules() {
+    std::unordered_set<std::string> seen;
+    for (std::size_t i = 0; i < site_.two_person_rules.size(); ++i) {
+      const TwoPersonRuleDef& r = site_.two_person_rules[i];
+      // Written on the zone or rack in the file: name the problem there.
+      std::string path = at("$.two_person_rules", i);
+      for (std::size_t z = 0; z < site_.zones.size(); ++z) {
+        if (!r.zone.empty() && site_.zones[z].id == r.zone) path = at("$.zones", z) + ".two_person_rule";
+      }
+      for (std::size_t k = 0; k < site_.racks.size(); ++k) {
+        if (!r.rack.empty() && site_.racks[k].id == r.rack) path = at("$.racks", k) + ".two_person_rule";
+      }
+      if (r.zone.empty() == r.rack.empty()) {
+        add(path, "a two-person rule names exactly one zone or rack");
+      } else if (!r.zone.empty() && !zones_.contains(r.zone)) {
+        add(path + ".zone", "unknown zone " + quoted(r.zone.str()));
+      } else if (!r.rack.empty() && !racks_.contains(r.rack)) {
+        add(path + ".rack", "unknown rack " + quoted(r.rack.str()));
+      } else if (!seen.insert((r.zone.empty() ? "rack:" + r.rack.str() : "zone:" + r.zone.str())).second) {
+        add(path, "a second two-person rule for the same place");
+      }
+      check_two_person_rule(r, path);
+    }
+  }
+
+  void check_two_person_rule(const TwoPersonRuleDef& r, const std::string& path) {
+    if (r.window_s <= 0 || r.window_s > 3600) add(path + ".window_s", "must be 1..3600");
+    if (r.mode == TwoPersonMode::Ordered && r.first_group.empty())
+      add(path + ".first_group", "ordered two-person entry needs the group that goes first");
+    if (!r.first_group.empty() && !groups_.contains(r.first_group))
+      add(path + ".first_group", "unknown group " + quoted(r.first_group.str()));
+  }
+
   void check_tier_known(int tier, const std::string& path) {
     if (!tiers_.contains(tier)) add(path, "tier " + std::to_string(tier) + " has no requirements in $.tiers");
   }
@@ -227,6 +264,7 @@ class Checker {
       if (!p.from.empty() && p.from == p.to)
         add(path + ".to", "portal joins zone " + quoted(p.to.str()) + " to itself");
       if (p.held_open_s <= 0) add(path + ".held_open_s", "must be positive");
+      if (p.unlock_s <= 0) add(path + ".unlock_s", "must be positive");
     }
     for (std::size_t i = 0; i < site_.racks.size(); ++i) {
       const RackDef& r = site_.racks[i];
@@ -351,6 +389,7 @@ class Checker {
     for (std::size_t i = 0; i < site_.devices.size(); ++i) {
       const DeviceDef& d = site_.devices[i];
       const std::string path = at("$.devices", i);
+      if (d.heartbeat_s < 0) add(path + ".heartbeat_s", "must not be negative");
       for (std::size_t r = 0; r < d.readers.size(); ++r) {
         if (!readers_.contains(d.readers[r]))
           add(at(path + ".readers", r), "unknown reader " + quoted(d.readers[r].str()));
@@ -387,6 +426,7 @@ class Checker {
   }
 
   void check_mantraps() {
+    std::unordered_set<PortalId> in_mantrap;
     for (std::size_t i = 0; i < site_.mantraps.size(); ++i) {
       const MantrapDef& m = site_.mantraps[i];
       const std::string path = at("$.mantraps", i);
@@ -397,6 +437,8 @@ class Checker {
           add(at(path + ".portals", p), "unknown portal " + quoted(m.portals[p].str()));
           continue;
         }
+        if (!in_mantrap.insert(m.portals[p]).second)
+          add(at(path + ".portals", p), "portal " + quoted(m.portals[p].str()) + " is in two mantraps");
         for (const auto& portal : site_.portals) {
           if (portal.id == m.portals[p] && portal.from != m.vestibule && portal.to != m.vestibule) {
             add(at(path + ".portals", p),

@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "portcullis/core/calendar/schedule.hpp"
+#include "supervision.hpp"
 
 namespace portcullis::core::detail {
 namespace {
@@ -177,7 +178,8 @@ bool credential_revoked(const SiteModel& model, const EngineState& state, const 
 }
 
 Decision evaluate_attempt(const SiteModel& model, const EngineState& state, const Passage& passage,
-                          const PendingAttempt& attempt, Timestamp now) {
+                          const PendingAttempt& attempt, Timestamp now, bool& two_person) {
+  two_person = false;
   Decision d;
   d.verdict = Verdict::Deny;
   d.person = attempt.person;
@@ -209,7 +211,8 @@ Decision evaluate_attempt(const SiteModel& model, const EngineState& state, cons
 
   if (!passage.egress) {
     if (locked_down(model, state, passage.destination)) return deny(Reason::Lockdown);
-    const TierNode* tier = model.tier(passage.tier);
+    const int level = state.threat_levels.empty() ? 0 : threat_level(model, state, passage.destination);
+    const TierNode* tier = model.tier(model.raised_tier(passage.tier, level));
     if (tier == nullptr) return deny(Reason::DecisionUnavailable);
 
     GrantScan grants{model, state, passage, now};
@@ -231,10 +234,8 @@ Decision evaluate_attempt(const SiteModel& model, const EngineState& state, cons
       d.needed = next_factor(*tier, attempt.factors);
       return d;
     }
-    // Two-person rules arrive with issue 4; until then such places fail secure rather than admit one person.
-    const bool two_person = tier->def.two_person || model.zone(passage.destination).def.min_occupancy >= 2 ||
-                            (passage.rack && model.rack(passage.target).def.two_person);
-    if (two_person) return deny(Reason::SecondPersonRequired);
+    two_person = tier->def.two_person || model.zone(passage.destination).def.min_occupancy >= 2 ||
+                 (passage.rack && model.rack(passage.target).def.two_person);
   }
   d.verdict = Verdict::Grant;
   d.reason = Reason::Granted;

@@ -8,9 +8,11 @@
 
 namespace portcullis::core::detail {
 
-// Verdict Grant here means "policy allows"; the engine still applies anti-passback.
+// Verdict Grant here means "policy allows"; the engine still applies two-person rules (`two_person` is set
+// when the place needs them), anti-passback and the mantrap. Threat levels raise the tier first.
 [[nodiscard]] Decision evaluate_attempt(const SiteModel& model, const EngineState& state,
-                                        const Passage& passage, const PendingAttempt& attempt, Timestamp now);
+                                        const Passage& passage, const PendingAttempt& attempt, Timestamp now,
+                                        bool& two_person);
 
 [[nodiscard]] bool person_revoked(const SiteModel& model, const EngineState& state, const PersonId& person);
 [[nodiscard]] bool credential_revoked(const SiteModel& model, const EngineState& state,

@@ -6,11 +6,12 @@
 #include "access_check.hpp"
 #include "passage.hpp"
 #include "portcullis/core/antipassback/presence.hpp"
+#include "supervision.hpp"
 
 namespace portcullis::core {
 namespace {
 
-// Device events that carry an access request; everything else (door contacts, tamper, fire...) is issue 4.
+// Device events that carry an access request.
 class AccessRequests {
  public:
   AccessRequests(const SiteModel& model, const PinVerifier* pins, EngineState& state, const DeviceId& device,
@@ -23,8 +24,10 @@ class AccessRequests {
     if (!served_by_device(reader)) return reader_not_on_device(reader);
     const detail::Passage passage = detail::passage_of(model_, reader);
     const Index credential = model_.card_credential(event.card.facility, event.card.number);
+    if (fire_egress(passage)) return fire_release(passage, credential);
     if (credential == kNoIndex) return unknown_credential(passage);
     const CredentialNode& cred = model_.credential(credential);
+    if (auto twice = same_person_twice(passage, cred.person)) return *twice;
     PendingAttempt& attempt =
         join_attempt(passage, cred.person, [](const PendingAttempt& a) { return a.card.empty(); });
     attempt.card = cred.id;
@@ -38,6 +41,7 @@ class AccessRequests {
     if (reader == kNoIndex) return unknown_reader();
     if (!served_by_device(reader)) return reader_not_on_device(reader);
     const detail::Passage passage = detail::passage_of(model_, reader);
+    if (!event.matched && fire_egress(passage)) return fire_release(passage, kNoIndex);
     if (!event.matched) {
       // The attempt stays open: the person may try the finger again within the window.
       Outcome out;
@@ -46,8 +50,10 @@ class AccessRequests {
       return out;
     }
     const Index credential = model_.biometric_credential(event.template_id);
+    if (fire_egress(passage)) return fire_release(passage, credential);
     if (credential == kNoIndex) return unknown_credential(passage);
     const CredentialNode& cred = model_.credential(credential);
+    if (auto twice = same_person_twice(passage, cred.person)) return *twice;
     PendingAttempt& attempt =
         join_attempt(passage, cred.person, [](const PendingAttempt& a) { return a.biometric.empty(); });
     attempt.biometric = cred.id;
@@ -63,6 +69,12 @@ class AccessRequests {
     const detail::Passage passage = detail::passage_of(model_, reader);
     key_ = detail::attempt_key(passage);
     PendingAttempt* attempt = live_attempt();
+    if (fire_egress(passage)) {
+      return fire_release(
+          passage, attempt == nullptr
+                       ? kNoIndex
+                       : (attempt->card_index != kNoIndex ? attempt->card_index : attempt->biometric_index));
+    }
     Outcome out;
     out.decision = base_decision(passage);
     if (attempt == nullptr) {
@@ -195,32 +207,191 @@ class AccessRequests {
     return fresh;
   }
 
-  // Evaluates the attempt at key_: keeps it while pending, applies anti-passback and presence on grant.
+  // Egress through a portal a fire alarm covers: never held locked, whoever asks.
+  bool fire_egress(const detail::Passage& passage) const {
+    return !state_.fires.empty() && !passage.rack && passage.egress &&
+           detail::fire_covers_portal(model_, state_, passage.target);
+  }
+
+  Outcome fire_release(const detail::Passage& passage, Index credential) {
+    Outcome out;
+    out.decision = base_decision(passage);
+    out.decision->verdict = Verdict::Grant;
+    out.decision->reason = Reason::FireAlarmRelease;
+    state_.attempts.erase(detail::attempt_key(passage));
+    if (credential != kNoIndex) {
+      const CredentialNode& cred = model_.credential(credential);
+      out.decision->credential = cred.id;
+      out.decision->person = model_.person(cred.person).id;
+      detail::commit_passage(model_, state_, passage.target, passage.source, passage.destination,
+                             out.decision->person, now_);
+    } else {
+      DoorState& door = state_.doors[model_.portal(passage.target).def.id];
+      door.released_until = std::max(door.released_until,
+                                     now_ + std::chrono::seconds{model_.portal(passage.target).def.unlock_s});
+    }
+    return out;
+  }
+
+  // The first person of a pending two-person attempt presenting again: two credentials of one person never
+  // count as two persons. The first person keeps waiting.
+  std::optional<Outcome> same_person_twice(const detail::Passage& passage, Index person) {
+    auto it = state_.two_person.find(detail::attempt_key(passage));
+    if (it == state_.two_person.end() || it->second.expired || now_ >= it->second.deadline)
+      return std::nullopt;
+    if (it->second.first.person != model_.person(person).id) return std::nullopt;
+    Outcome out;
+    out.decision = base_decision(passage);
+    out.decision->person = model_.person(person).id;
+    out.decision->reason = Reason::SamePersonTwice;
+    return out;
+  }
+
+  const TwoPersonRuleDef& rule_of(const detail::Passage& passage) const {
+    return passage.rack ? model_.rack_two_person_rule(passage.target)
+                        : model_.zone_two_person_rule(passage.destination);
+  }
+
+  bool in_group(const PersonId& person, const GroupId& group) const {
+    const Index p = model_.person_index(person);
+    const Index g = model_.group_index(group);
+    if (p == kNoIndex || g == kNoIndex) return false;
+    const auto& groups = model_.person(p).groups;
+    return std::binary_search(groups.begin(), groups.end(), g);
+  }
+
+  // Anti-passback (unless suspended) and the mantrap for one person about to pass: the refusal, or nullopt.
+  std::optional<Reason> passage_checks(const detail::Passage& passage, const PersonId& person, bool suspended,
+                                       Outcome& out, std::vector<Alarm>& soft_alarms) {
+    if (passage.rack) return std::nullopt;
+    if (!suspended) {
+      const Index governing = passage.egress ? passage.source : passage.destination;
+      const ApbCheck apb = check_anti_passback(model_, state_, person, passage.source, governing, now_);
+      if (apb.violation && (apb.mode == ApbMode::Hard || apb.mode == ApbMode::Timed))
+        return Reason::AntiPassback;
+      if (apb.violation) {
+        soft_alarms.push_back({"anti_passback_violation", Severity::Low, person.str(),
+                               "entered " + model_.zone(passage.destination).def.id.str() + " through " +
+                                   model_.portal(passage.target).def.id.str() + " while recorded elsewhere",
+                               false});
+      }
+      if (auto refused = detail::mantrap_check(model_, state_, passage.target, passage.source, passage.egress,
+                                               person, now_, out.alarms)) {
+        return refused;
+      }
+    }
+    return std::nullopt;
+  }
+
+  void commit(const detail::Passage& passage, const PersonId& person) {
+    if (passage.rack) return;  // rack openings do not move presence
+    detail::commit_passage(model_, state_, passage.target, passage.source, passage.destination, person, now_);
+  }
+
+  // Leaving a min-occupancy zone would leave one person alone and the site denies that: two must leave
+  // together.
+  bool pair_exit_needed(const detail::Passage& passage, const PersonId& person) const {
+    if (passage.rack || model_.settings().lone_person_policy != LonePersonPolicy::DenyExit) return false;
+    if (model_.zone(passage.source).def.min_occupancy < 2) return false;
+    const ZoneId& zone = model_.zone(passage.source).def.id;
+    auto occ = state_.occupancy.find(zone);
+    if (occ == state_.occupancy.end() || occ->second != 2) return false;
+    auto where = state_.presence.find(person);
+    return where != state_.presence.end() && where->second.zone == zone;
+  }
+
+  // Two-person entry (or a pair exit): the first person waits, the second completes both.
+  Outcome two_person(const detail::Passage& passage, Decision d, bool exit) {
+    Outcome out;
+    const PersonId person = d.person;
+    const std::uint64_t key = detail::attempt_key(passage);
+    const TwoPersonRuleDef& rule = rule_of(passage);
+    auto deny = [&](Reason r) {
+      d.verdict = Verdict::Deny;
+      d.reason = r;
+      out.decision = d;
+      return out;
+    };
+    if (auto it = state_.two_person.find(key); it != state_.two_person.end()) {
+      TwoPersonAttempt& tp = it->second;
+      if (!tp.expired && now_ < tp.deadline) {
+        if (tp.first.person == person) return deny(Reason::SamePersonTwice);
+        if (exit) {
+          auto where = state_.presence.find(person);
+          if (where == state_.presence.end() || where->second.zone != model_.zone(passage.source).def.id) {
+            return deny(Reason::SecondPersonPending);  // the second of a pair exit must be inside too
+          }
+        }
+        std::vector<Alarm> soft;
+        if (auto refused = passage_checks(passage, person, false, out, soft)) return deny(*refused);
+        out.alarms.insert(out.alarms.end(), soft.begin(), soft.end());
+        Decision first = tp.first;
+        state_.two_person.erase(it);
+        commit(passage, first.person);
+        commit(passage, person);
+        out.first_person = first;
+        out.decision = d;
+        return out;
+      }
+      const bool late =
+          tp.expired && now_ < tp.deadline + (tp.deadline - tp.started) && tp.first.person != person;
+      state_.two_person.erase(it);
+      if (late) return deny(Reason::WindowExpired);
+    }
+    if (!exit && rule.mode == TwoPersonMode::Ordered && !in_group(person, rule.first_group)) {
+      return deny(Reason::TwoPersonOrder);
+    }
+    if (!passage.rack) {
+      const Index governing = passage.egress ? passage.source : passage.destination;
+      const ApbCheck apb = check_anti_passback(model_, state_, person, passage.source, governing, now_);
+      if (apb.violation && (apb.mode == ApbMode::Hard || apb.mode == ApbMode::Timed))
+        return deny(Reason::AntiPassback);
+      if (apb.violation) {
+        out.alarms.push_back(
+            {"anti_passback_violation", Severity::Low, person.str(),
+             "at " + model_.portal(passage.target).def.id.str() + " while recorded elsewhere", false});
+      }
+    }
+    TwoPersonAttempt tp;
+    tp.first = d;
+    tp.started = now_;
+    tp.deadline = now_ + std::chrono::seconds{rule.window_s};
+    tp.exit = exit;
+    state_.two_person[key] = tp;
+    d.verdict = Verdict::Pending;
+    d.reason = Reason::SecondPersonPending;
+    d.needed = Factor::SecondPerson;
+    out.decision = d;
+    return out;
+  }
+
+  // Evaluates the attempt at key_: keeps it while pending; then two-person rules, anti-passback and the
+  // mantrap; on grant presence moves and the door is released.
   Outcome finish(const detail::Passage& passage) {
     Outcome out;
     PendingAttempt& attempt = state_.attempts.at(key_);
-    Decision d = detail::evaluate_attempt(model_, state_, passage, attempt, now_);
+    bool needs_two = false;
+    Decision d = detail::evaluate_attempt(model_, state_, passage, attempt, now_, needs_two);
     if (d.verdict == Verdict::Pending) {
       out.decision = std::move(d);
       return out;
     }
     const PersonId person = attempt.person;
     state_.attempts.erase(key_);
-    if (d.verdict == Verdict::Grant && !passage.rack) {
-      const Index governing = passage.egress ? passage.source : passage.destination;
-      const ApbCheck apb = check_anti_passback(model_, state_, person, passage.source, governing, now_);
-      if (apb.violation && (apb.mode == ApbMode::Hard || apb.mode == ApbMode::Timed)) {
-        d.verdict = Verdict::Deny;
-        d.reason = Reason::AntiPassback;
-      } else {
-        if (apb.violation) {
-          out.alarms.push_back(
-              {"anti_passback_violation", Severity::Low, person.str(),
-               "entered " + d.destination.str() + " through " + d.portal.str() + " while recorded elsewhere",
-               false});
-        }
-        state_.presence[person] = Presence{d.destination, now_};
-      }
+    if (d.verdict != Verdict::Grant) {
+      out.decision = std::move(d);
+      return out;
+    }
+    const bool suspended = detail::suspended_by_fire(model_, state_, passage);
+    if (!suspended && needs_two) return two_person(passage, std::move(d), false);
+    if (!suspended && pair_exit_needed(passage, person)) return two_person(passage, std::move(d), true);
+    std::vector<Alarm> soft;
+    if (auto refused = passage_checks(passage, person, suspended, out, soft)) {
+      d.verdict = Verdict::Deny;
+      d.reason = *refused;
+    } else {
+      out.alarms.insert(out.alarms.end(), soft.begin(), soft.end());
+      commit(passage, person);
     }
     out.decision = std::move(d);
     return out;
@@ -244,25 +415,49 @@ Engine::Engine(std::shared_ptr<const SiteModel> model, std::shared_ptr<const Pin
 void Engine::replace_model(std::shared_ptr<const SiteModel> model) {
   if (!model) return;
   model_ = std::move(model);
-  state_.attempts.clear();  // keyed by indexes of the old model
+  state_.attempts.clear();    // keyed by indexes of the old model
+  state_.two_person.clear();  // likewise
 }
 
 Outcome Engine::apply(const DeviceEvent& event, Timestamp now) {
+  std::vector<Alarm> due;
+  detail::run_deadlines(*model_, state_, now, due);
+  detail::heard_from(*model_, state_, event.device, now);
   AccessRequests requests{*model_, pins_.get(), state_, event.device, now};
-  return std::visit(
+  Outcome out = std::visit(
       [&](const auto& payload) -> Outcome {
         using T = std::decay_t<decltype(payload)>;
+        Outcome o;
         if constexpr (std::is_same_v<T, CardPresented>) {
-          return requests.card(payload);
+          o = requests.card(payload);
         } else if constexpr (std::is_same_v<T, PinEntered>) {
-          return requests.pin(payload);
+          o = requests.pin(payload);
         } else if constexpr (std::is_same_v<T, BiometricMatch>) {
-          return requests.biometric(payload);
-        } else {
-          return Outcome{};
+          o = requests.biometric(payload);
+        } else if constexpr (std::is_same_v<T, DoorContact>) {
+          detail::door_contact(*model_, state_, payload, now, o.alarms);
+        } else if constexpr (std::is_same_v<T, RequestToExit>) {
+          detail::request_to_exit(*model_, state_, payload, now);
+        } else if constexpr (std::is_same_v<T, Tamper>) {
+          detail::tamper(payload, event.device, o.alarms);
+        } else if constexpr (std::is_same_v<T, FireAlarm>) {
+          detail::fire_alarm(*model_, state_, payload, o.alarms);
+        } else if constexpr (std::is_same_v<T, OccupancyReport>) {
+          detail::occupancy_report(*model_, state_, payload, now, o.alarms);
         }
+        return o;
       },
       event.payload);
+  detail::after_input(*model_, state_, now);
+  out.alarms.insert(out.alarms.begin(), due.begin(), due.end());
+  return out;
+}
+
+Outcome Engine::tick(Timestamp now) {
+  Outcome out;
+  detail::run_deadlines(*model_, state_, now, out.alarms);
+  detail::after_input(*model_, state_, now);
+  return out;
 }
 
 }  // namespace portcullis::core

@@ -2,6 +2,7 @@
 #include <type_traits>
 
 #include "portcullis/core/engine.hpp"
+#include "supervision.hpp"
 
 namespace portcullis::core {
 namespace {
@@ -17,7 +18,7 @@ Outcome answer(Reason reason, PersonId person = {}, ZoneId zone = {}) {
   d.reason = reason;
   d.person = std::move(person);
   d.destination = std::move(zone);
-  return Outcome{std::move(d), {}, std::nullopt, {}};
+  return Outcome{std::move(d), {}, std::nullopt, {}, std::nullopt};
 }
 
 class OperatorActions {
@@ -99,7 +100,7 @@ class OperatorActions {
 
   Outcome operator()(const ForgivePresence& a) {
     if (model_.person_index(a.person) == kNoIndex) return answer(Reason::UnknownSubject, a.person);
-    state_.presence.erase(a.person);
+    detail::set_presence(state_, a.person, std::nullopt);
     return answer(Reason::Applied, a.person);
   }
 
@@ -124,6 +125,70 @@ class OperatorActions {
       return answer(Reason::UnknownSubject, {}, a.zone);
     }
     return answer(Reason::Applied, {}, a.zone);
+  }
+
+  Outcome operator()(const SetThreatLevel& a) {
+    if (!a.zone.empty() && model_.zone_index(a.zone) == kNoIndex)
+      return answer(Reason::UnknownSubject, {}, a.zone);
+    if (a.level < 0 || a.level > 9) return answer(Reason::UnknownSubject, {}, a.zone);
+    Outcome out = answer(Reason::Applied, {}, a.zone);
+    if (a.level == 0) {
+      state_.threat_levels.erase(a.zone);
+      return out;
+    }
+    state_.threat_levels[a.zone] = a.level;
+    out.alarms.push_back({"threat_level", Severity::High, a.zone.empty() ? std::string{"site"} : a.zone.str(),
+                          "level " + std::to_string(a.level) + " set by " + who_.id.str() + ": " + a.reason,
+                          false});
+    return out;
+  }
+
+  Outcome operator()(const SupervisorOverride& a) {
+    const Index person = model_.person_index(a.person);
+    const Index portal = a.portal.empty() ? kNoIndex : model_.portal_index(a.portal);
+    const Index rack = a.rack.empty() ? kNoIndex : model_.rack_index(a.rack);
+    if (person == kNoIndex || (portal == kNoIndex) == (rack == kNoIndex))
+      return answer(Reason::UnknownSubject, a.person);
+    Decision d;
+    d.verdict = Verdict::Deny;
+    d.person = a.person;
+    if (portal != kNoIndex) {
+      d.portal = a.portal;
+      d.destination = model_.portal(portal).def.to;
+    } else {
+      d.rack = a.rack;
+      d.destination = model_.rack(rack).def.zone;
+    }
+    Outcome out;
+    auto refuse = [&](Reason r) {
+      d.reason = r;
+      out.decision = d;
+      return out;
+    };
+    if (!who_.may_approve) return refuse(Reason::ApproverRoleRequired);
+    if (!who_.person.empty() && who_.person == a.person) return refuse(Reason::SelfApproval);
+    bool revoked = model_.person(person).revoked;
+    if (auto it = state_.person_revoked.find(a.person); it != state_.person_revoked.end())
+      revoked = it->second;
+    if (revoked) return refuse(Reason::PersonRevoked);
+    if (portal != kNoIndex) {
+      const PortalNode& p = model_.portal(portal);
+      const bool fire = detail::fire_covers_portal(model_, state_, portal);
+      if (!fire) {
+        if (auto busy =
+                detail::mantrap_check(model_, state_, portal, p.from, false, a.person, now_, out.alarms)) {
+          return refuse(*busy);
+        }
+      }
+      detail::commit_passage(model_, state_, portal, p.from, p.to, a.person, now_);
+    }
+    d.verdict = Verdict::Grant;
+    d.reason = Reason::SupervisorOverride;
+    out.decision = d;
+    out.alarms.push_back({"supervisor_override", Severity::Medium,
+                          a.portal.empty() ? a.rack.str() : a.portal.str(),
+                          who_.id.str() + " let " + a.person.str() + " through alone: " + a.reason, false});
+    return out;
   }
 
  private:
@@ -165,9 +230,33 @@ class OperatorActions {
 
 }  // namespace
 
+namespace {
+template <class Action>
+Outcome apply_action(const SiteModel& model, EngineState& state, const Action& action, Timestamp now,
+                     const Actor& who) {
+  std::vector<Alarm> due;
+  detail::run_deadlines(model, state, now, due);
+  OperatorActions actions{model, state, now, who};
+  Outcome out;
+  if constexpr (std::is_same_v<Action, OperatorAction>) {
+    out = std::visit(actions, action);
+  } else {
+    out = actions(action);
+  }
+  detail::after_input(model, state, now);
+  out.alarms.insert(out.alarms.begin(), due.begin(), due.end());
+  return out;
+}
+}  // namespace
+
 Outcome Engine::apply(const OperatorAction& action, Timestamp now, const Actor& who) {
-  OperatorActions actions{*model_, state_, now, who};
-  return std::visit(actions, action);
+  return apply_action(*model_, state_, action, now, who);
+}
+Outcome Engine::apply(const SetThreatLevel& action, Timestamp now, const Actor& who) {
+  return apply_action(*model_, state_, action, now, who);
+}
+Outcome Engine::apply(const SupervisorOverride& action, Timestamp now, const Actor& who) {
+  return apply_action(*model_, state_, action, now, who);
 }
 
 const char* type_name(const OperatorAction& action) noexcept {

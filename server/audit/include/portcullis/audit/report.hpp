@@ -38,6 +38,10 @@ struct ReportFilter {
   std::optional<std::int64_t> to_us;    // received before (exclusive)
   DailyWindow window;                   // after-hours only: the working hours
   std::string time_zone = "UTC";        // after-hours only: IANA name the window is read in
+  // Set by the exporter from the chain range of the time window (not a user filter, not in the manifest):
+  // lets PostgreSQL read exactly that span of the primary key in order, so rows stream at once, no sort.
+  std::optional<std::int64_t> first_seq;
+  std::optional<std::int64_t> last_seq;
 };
 
 // Checks what the SQL builder relies on; returns an error message or nothing.

@@ -26,6 +26,16 @@ class Engine {
 
   // Apply one operator action. Outcome::decision says Grant/applied or Deny/<why refused>.
   [[nodiscard]] Outcome apply(const OperatorAction& action, Timestamp now, const Actor& who);
+  // Issue 4 operator actions (to be appended to OperatorAction with their JSON mapping, see there).
+  [[nodiscard]] Outcome apply(const SetThreatLevel& action, Timestamp now, const Actor& who);
+  [[nodiscard]] Outcome apply(const SupervisorOverride& action, Timestamp now, const Actor& who);
+
+  // Deadlines only (held doors, stuck vestibules, two-person windows, silent devices, lone persons, debounced
+  // contacts): the core has no timers. Every apply() first evaluates them with its own time; the server also
+  // calls tick() periodically. Record a tick in the log when its outcome has alarms: a replay then raises
+  // them at the same point. Ticks without alarms need not be recorded (the next input re-derives the same
+  // state).
+  [[nodiscard]] Outcome tick(Timestamp now);
 
   // Swap in a newly loaded site. Operator overrides, presence and PIN counters are kept (they are keyed by
   // id); pending multi-factor attempts are abandoned. The log must record the reload so a replay swaps at the

@@ -52,6 +52,9 @@ enum class Reason {
   DuplicateId,
   DurationTooLong,
   ReaderNotOnDevice,
+  // Added with mantraps and two-person rules (issue 4).
+  SupervisorOverride,
+  TwoPersonOrder,
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };
@@ -86,6 +89,9 @@ struct Outcome {
   // event with the clear PIN removed and this verdict in PinEntered::recorded_verdict.
   std::optional<PinVerdict> pin_verdict;
   PersonId pin_verified_for;  // whose hash it was checked against
+  // A completed two-person entry: `decision` is the second person's grant, this the first person's (same
+  // portal or rack, granted together).
+  std::optional<Decision> first_person;
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 

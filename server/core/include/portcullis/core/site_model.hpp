@@ -96,6 +96,12 @@ struct GrantNode {
   bool revoked = false;
 };
 
+struct MantrapNode {
+  MantrapDef def;
+  Index vestibule = kNoIndex;
+  std::vector<Index> portals;
+};
+
 struct TierNode {
   TierRequirementDef def;
   std::vector<FactorMask> any_of;  // each acceptable factor set as a mask, in file order
@@ -130,6 +136,21 @@ class SiteModel {
   [[nodiscard]] Index card_credential(std::uint32_t facility, std::uint64_t number) const;
   [[nodiscard]] Index biometric_credential(const std::string& template_id) const;
   [[nodiscard]] const TierNode* tier(int tier) const;
+  // The tier `steps` places above `tier` in the site's list of tiers, capped at the highest (threat levels).
+  [[nodiscard]] int raised_tier(int tier, int steps) const;
+  [[nodiscard]] Index mantrap_index(const MantrapId& id) const;
+  [[nodiscard]] Index mantrap_of_portal(Index portal) const {
+    return portal < portal_mantrap_.size() ? portal_mantrap_[portal] : kNoIndex;
+  }
+  [[nodiscard]] const MantrapNode& mantrap(Index i) const { return mantraps_[i]; }
+  [[nodiscard]] std::size_t mantrap_count() const noexcept { return mantraps_.size(); }
+  // The two-person rule of a zone (entries into it) or a rack; the default rule when the site has none.
+  [[nodiscard]] const TwoPersonRuleDef& zone_two_person_rule(Index zone) const;
+  [[nodiscard]] const TwoPersonRuleDef& rack_two_person_rule(Index rack) const;
+  // Zones with min_occupancy >= 2, in file order.
+  [[nodiscard]] const std::vector<Index>& two_person_zones() const noexcept { return two_person_zones_; }
+  // The device's heartbeat interval in seconds (0: not supervised or unknown device).
+  [[nodiscard]] std::int64_t heartbeat_s(const DeviceId& id) const;
 
   [[nodiscard]] const ZoneNode& zone(Index i) const { return zones_[i]; }
   [[nodiscard]] const PortalNode& portal(Index i) const { return portals_[i]; }
@@ -166,6 +187,14 @@ class SiteModel {
   std::vector<CredentialNode> credentials_;
   std::vector<ScheduleDef> schedules_;
   std::vector<TierNode> tiers_;
+  std::vector<int> tier_numbers_;  // sorted
+  std::vector<MantrapNode> mantraps_;
+  std::vector<Index> portal_mantrap_;
+  std::vector<Index> two_person_zones_;
+  std::vector<TwoPersonRuleDef> two_person_rules_;
+  std::vector<Index> zone_rule_, rack_rule_;  // index into two_person_rules_, or kNoIndex
+  std::unordered_map<MantrapId, Index> mantrap_ids_;
+  std::unordered_map<DeviceId, std::int64_t> heartbeats_;
   std::unordered_map<ZoneId, Index> zone_ids_;
   std::unordered_map<PortalId, Index> portal_ids_;
   std::unordered_map<RackId, Index> rack_ids_;

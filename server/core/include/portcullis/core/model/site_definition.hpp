@@ -21,6 +21,22 @@ enum class ApbMode { None, Soft, Hard, Timed };
 
 enum class ReaderSide { Entry, Exit };
 
+// Two-person entry (issue 4): who may authenticate first and how long the second person has.
+enum class TwoPersonMode { AnyOrder, Ordered };
+// In the site file it is written on its zone or rack ("two_person_rule"); here it is a list naming the zone
+// or rack (exactly one), so the zone and rack structs keep their shape.
+struct TwoPersonRuleDef {
+  ZoneId zone;
+  RackId rack;
+  TwoPersonMode mode = TwoPersonMode::AnyOrder;
+  GroupId first_group;         // Ordered: the first person must be a member (e.g. supervisors)
+  std::int64_t window_s = 30;  // the second authentication must arrive at the same portal side within this
+  friend bool operator==(const TwoPersonRuleDef&, const TwoPersonRuleDef&) = default;
+};
+
+// What happens when the second-to-last person leaves a zone with min_occupancy 2.
+enum class LonePersonPolicy { Alarm, DenyExit };
+
 // What a reader can read. A combined badge + PIN pad reader has two bits.
 enum ReaderCapability : std::uint8_t { kReadsBadge = 1U, kReadsPin = 2U, kReadsBiometric = 4U };
 
@@ -31,7 +47,7 @@ struct ZoneDef {
   int tier = 0;
   ApbMode apb = ApbMode::None;
   std::int64_t apb_timeout_s = 0;  // Timed only: presence in this zone is forgotten after this
-  int min_occupancy = 0;           // two-person integrity (issue 4); >= 2 fails secure until enforced
+  int min_occupancy = 0;           // two-person integrity: 2 = nobody may be alone inside
   friend bool operator==(const ZoneDef&, const ZoneDef&) = default;
 };
 
@@ -48,7 +64,9 @@ struct PortalDef {
   ZoneId from;  // an Entry-side reader leads from `from` into `to`; an Exit-side reader the other way
   ZoneId to;
   std::vector<ReaderDef> readers;
-  std::int64_t held_open_s = 30;  // issue 4: door held open alarm
+  std::int64_t held_open_s = 30;  // door held open alarm after this long open
+  std::int64_t unlock_s = 5;      // a grant or request-to-exit releases (and shunts) the door for this long
+  bool fail_safe = false;         // released by a fire alarm of its zones
   friend bool operator==(const PortalDef&, const PortalDef&) = default;
 };
 
@@ -61,7 +79,7 @@ struct RackDef {
   std::vector<ReaderDef> readers;  // always Entry side
   DeviceId lock_device;
   DeviceId contact_device;
-  bool two_person = false;  // issue 4; fails secure until enforced
+  bool two_person = false;  // opening needs two persons
   friend bool operator==(const RackDef&, const RackDef&) = default;
 };
 
@@ -152,6 +170,7 @@ struct DeviceDef {
   std::vector<PortalId> portals;
   std::vector<RackId> racks;
   std::string token_sha256;  // hex SHA-256 of the device's bearer token; the token is provisioned separately
+  std::int64_t heartbeat_s = 0;  // device_silent alarm when nothing is heard for longer; 0 = not supervised
   friend bool operator==(const DeviceDef&, const DeviceDef&) = default;
 };
 
@@ -161,11 +180,11 @@ struct TierRequirementDef {
   int tier = 0;
   std::vector<std::vector<Factor>> any_of;
   bool clearance_required = false;
-  bool two_person = false;  // issue 4; fails secure until enforced
+  bool two_person = false;  // entry needs two distinct persons (see TwoPersonRuleDef)
   friend bool operator==(const TierRequirementDef&, const TierRequirementDef&) = default;
 };
 
-// Issue 4 will enforce these; they are validated now so sites can carry them.
+// Portals around a vestibule: at most one of them open or released at a time.
 struct MantrapDef {
   MantrapId id;
   ZoneId vestibule;
@@ -184,6 +203,9 @@ struct SiteSettings {
   // Accept a reader's events only from the devices that list it (a device reporting someone else's reader is
   // denied and raises an alarm). Off by default until every deployment lists its devices' readers.
   bool bind_readers_to_devices = false;
+  LonePersonPolicy lone_person_policy = LonePersonPolicy::Alarm;
+  std::int64_t lone_person_grace_s = 60;   // Alarm policy: lone_person alarm after this long alone
+  std::int64_t contact_debounce_ms = 250;  // a door contact change counts once stable for this long
   friend bool operator==(const SiteSettings&, const SiteSettings&) = default;
 };
 
@@ -202,6 +224,7 @@ struct SiteDefinition {
   std::vector<DeviceDef> devices;
   std::vector<TierRequirementDef> tiers;
   std::vector<MantrapDef> mantraps;
+  std::vector<TwoPersonRuleDef> two_person_rules;  // places without one: any order, 30 s
   friend bool operator==(const SiteDefinition&, const SiteDefinition&) = default;
 };
 

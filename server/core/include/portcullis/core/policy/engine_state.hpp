@@ -6,11 +6,15 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "portcullis/core/model/site_definition.hpp"
+#include "portcullis/core/outcome.hpp"
 #include "portcullis/core/site_model.hpp"
 #include "portcullis/core/strong_id.hpp"
 #include "portcullis/core/time.hpp"
@@ -49,6 +53,52 @@ struct JitRequest {
   friend bool operator==(const JitRequest&, const JitRequest&) = default;
 };
 
+// Door supervision of one portal, from its contact and the grants / requests-to-exit that release it.
+struct DoorState {
+  bool raw_open = false;  // as last reported
+  Timestamp raw_since{};
+  bool open = false;  // debounced: the raw state once stable for contact_debounce_ms
+  Timestamp open_since{};
+  Timestamp released_until{};  // a grant or REX releases and shunts the door until then
+  PersonId released_for;       // the person of the grant (empty for REX)
+  bool shunted = false;        // the current opening was released (no forced alarm)
+  bool forced = false;         // the current opening raised door_forced
+  bool held_alarmed = false;   // the current opening raised door_held
+  friend bool operator==(const DoorState&, const DoorState&) = default;
+};
+
+struct MantrapState {
+  std::vector<std::pair<PersonId, Timestamp>> inside;  // granted into the vestibule, not yet out
+  std::optional<std::uint32_t> sensed;                 // the occupancy sensor's last count
+  std::optional<Timestamp> occupied_since;
+  bool stuck_alarmed = false;
+  PortalId entry_door;  // released for someone entering the vestibule: relocked once the sensor sees them
+  friend bool operator==(const MantrapState&, const MantrapState&) = default;
+};
+
+// The first of two persons at a two-person portal side (or rack), waiting for the second.
+struct TwoPersonAttempt {
+  Decision first;  // the first person's decision, granted when the second completes
+  Timestamp started{};
+  Timestamp deadline{};
+  bool exit = false;     // a pair leaving a min-occupancy zone (LonePersonPolicy::DenyExit)
+  bool expired = false;  // window passed, two_person_window_expired raised
+  friend bool operator==(const TwoPersonAttempt&, const TwoPersonAttempt&) = default;
+};
+
+struct DeviceSeen {
+  Timestamp last{};
+  bool silent_alarmed = false;
+  friend bool operator==(const DeviceSeen&, const DeviceSeen&) = default;
+};
+
+struct LoneState {
+  PersonId person;
+  Timestamp since{};
+  bool alarmed = false;
+  friend bool operator==(const LoneState&, const LoneState&) = default;
+};
+
 struct EngineState {
   // Operator overrides of the model's revoked flags: true = revoked, false = restored.
   std::unordered_map<PersonId, bool> person_revoked;
@@ -64,6 +114,18 @@ struct EngineState {
   std::unordered_set<CredentialId> locked_credentials;
   // Key: reader target (portal or rack index) and side, see attempt_key().
   std::unordered_map<std::uint64_t, PendingAttempt> attempts;
+
+  // Issue 4. Ordered maps: deadline alarms come out in a deterministic order.
+  std::map<ZoneId, std::uint32_t> occupancy;  // recorded presence per zone
+  std::map<PortalId, DoorState> doors;
+  std::set<PortalId> doors_open;  // raw or debounced open: the only doors with deadlines
+  std::map<MantrapId, MantrapState> mantraps;
+  std::map<std::uint64_t, TwoPersonAttempt> two_person;  // key: attempt_key (dropped on reload)
+  std::set<ZoneId> fires;                                // active fire alarms; empty id = the whole site
+  std::map<ZoneId, int> threat_levels;                   // empty id = the whole site
+  std::map<DeviceId, DeviceSeen> devices;
+  std::set<std::pair<Timestamp, DeviceId>> silence_deadlines;  // last heard + heartbeat, per device
+  std::map<ZoneId, LoneState> lone;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };

@@ -79,10 +79,38 @@ struct ClearLockdown {
   std::string reason;
 };
 
+// Threat level of a zone (its subtree) or, with an empty zone, the whole site: level N makes every entry
+// decide with the requirements of the tier N places higher in the site's tiers (capped at the highest).
+// Level 0 lifts it. Effective at the next decision.
+struct SetThreatLevel {
+  ZoneId zone;
+  int level = 0;  // 0..9
+  std::string reason;
+};
+// A supervisor (Actor::may_approve) lets one person through a portal (entry side) or open a rack alone:
+// bypasses two-person rules and lockdown, never the interlock. Its own decision, supervisor_override, with an
+// alarm for the audit trail. Exactly one of portal / rack.
+struct SupervisorOverride {
+  PersonId person;
+  PortalId portal;
+  RackId rack;
+  std::string reason;
+};
+
+// SetThreatLevel and SupervisorOverride are operator actions like the others and must be stored and replayed
+// the same way. They are not in the variant yet only so that server/json (whose visitors must cover every
+// alternative) keeps compiling: append them here together with their JSON mapping. The engine already
+// decides them (Engine::apply overloads, and the variant visitor in src/policy/operator_actions.cpp).
 using OperatorAction = std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential,
                                     RevokeGrant, RestoreGrant, AddGrant, RemoveGrant, RequestJitGrant,
                                     ApproveJitGrant, ForgivePresence, SetLockdown, ClearLockdown>;
 
 [[nodiscard]] const char* type_name(const OperatorAction& action) noexcept;
+[[nodiscard]] inline const char* type_name(const SetThreatLevel&) noexcept {
+  return "set_threat_level";
+}
+[[nodiscard]] inline const char* type_name(const SupervisorOverride&) noexcept {
+  return "supervisor_override";
+}
 
 }  // namespace portcullis::core
