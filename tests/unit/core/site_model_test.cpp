@@ -32,10 +32,9 @@ TEST(Validate, ReportsEveryProblemWithItsPath) {
   s.zones[5].parent = ZoneId{"nowhere"};  // unknown zone
   s.zones.push_back({ZoneId{"loop-a"}, "A", ZoneId{"loop-b"}, 1, ApbMode::None, 0, 0});
   s.zones.push_back({ZoneId{"loop-b"}, "B", ZoneId{"loop-a"}, 1, ApbMode::None, 0, 0});
-  s.zones.push_back(
-      {ZoneId{"vault"}, "Vault", ZoneId{"hall"}, 7, ApbMode::Timed, 0, 0});  // tier 7 undefined
-  s.portals[1].to = ZoneId{"lobby"};                                             // joins lobby to itself
-  s.people[1].cards[0].number = 1;  // bob's badge duplicates ada's
+  s.zones.push_back({ZoneId{"vault"}, "Vault", ZoneId{"hall"}, 7, ApbMode::Timed, 0, 0});  // tier 7 undefined
+  s.portals[1].to = ZoneId{"lobby"};  // joins lobby to itself
+  s.people[1].cards[0].number = 1;    // bob's badge duplicates ada's
   s.people[1].cards[0].format = CardFormat::H10301_26;
   s.people[1].cards[0].raw_bits = "11";
   s.groups[0].members.push_back(PersonId{"zed"});
