@@ -86,17 +86,20 @@ ViewChanges FacilityView::apply(const DeviceEvent& event, const Outcome& outcome
         d->unlocked_at = at;
         changes.doors.push_back(*d);
       }
-      if (!decision.person.empty() && !decision.destination.empty()) {
-        auto& where = person_zone_[decision.person.str()];
-        if (where != decision.destination.str()) {
-          if (!where.empty() && occupancy_[where] > 0) {
-            --occupancy_[where];
-            changes.zones.push_back({where, occupancy_[where]});
-          }
-          where = decision.destination.str();
-          ++occupancy_[where];
+      // A completed two-person entry moves both persons.
+      std::vector<const Decision*> movers{&decision};
+      if (outcome.first_person && outcome.first_person->verdict == Verdict::Grant) movers.push_back(&*outcome.first_person);
+      for (const Decision* mover : movers) {
+        if (mover->person.empty() || mover->destination.empty()) continue;
+        auto& where = person_zone_[mover->person.str()];
+        if (where == mover->destination.str()) continue;
+        if (!where.empty() && occupancy_[where] > 0) {
+          --occupancy_[where];
           changes.zones.push_back({where, occupancy_[where]});
         }
+        where = mover->destination.str();
+        ++occupancy_[where];
+        changes.zones.push_back({where, occupancy_[where]});
       }
     }
   }
