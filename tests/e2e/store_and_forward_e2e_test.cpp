@@ -94,7 +94,7 @@ TEST(DayScenario, PassesItsOwnChecksAgainstTheServer) {
   server.start();
   const auto cmd =
       testing::binary_dir() +
-      "/simulators/sim/portcullis-sim play --check --quiet --speed 20 --server https://localhost:" +
+      "/simulators/sim/portcullis-sim play --check --quiet --speed 3 --server https://localhost:" +
       std::to_string(server.port()) + " --ca " + testing::test_tls().ca + " --tokens " + dir + " " +
       testing::source_dir() + "/simulators/scenarios/day-in-a-datacenter.json > " + dir + "/check.log 2>&1";
   const int status = std::system(cmd.c_str());
