@@ -1,7 +1,7 @@
 #include "portcullis/api/device_registry.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
+#include "portcullis/operators/crypto/digest.hpp"
 
 #include <stdexcept>
 #include <variant>
@@ -9,19 +9,7 @@
 namespace portcullis::api {
 
 std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4U];
-    out += hex[digest[i] & 0x0FU];
-  }
-  return out;
+  return operators::crypto::sha256_hex(data);
 }
 
 std::string new_device_token() {
@@ -72,33 +60,6 @@ std::optional<std::string> DeviceRegistry::identify(const std::string& token_has
 std::size_t DeviceRegistry::size() const {
   std::shared_lock lock{mutex_};
   return by_id_.size();
-}
-
-std::variant<std::string, DeviceAuthFailure> DeviceRegistry::authenticate(
-    const http::HttpRequest& request) const {
-  if (const auto* auth = request.header("authorization")) {
-    constexpr std::string_view prefix = "Bearer ";
-    if (auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0) {
-      return DeviceAuthFailure{401, "the Authorization header must be 'Bearer <device token>'", ""};
-    }
-    const auto hash = sha256_hex(auth->substr(prefix.size()));
-    std::shared_lock lock{mutex_};
-    auto it = by_token_hash_.find(hash);
-    if (it == by_token_hash_.end()) return DeviceAuthFailure{401, "unknown device token", ""};
-    if (!it->second.enabled) return DeviceAuthFailure{401, "device is disabled", it->second.device_id};
-    return it->second.device_id;
-  }
-  if (request.client_certificate_cn) {
-    std::shared_lock lock{mutex_};
-    auto it = by_id_.find(*request.client_certificate_cn);
-    if (it == by_id_.end()) {
-      return DeviceAuthFailure{401, "client certificate names an unknown device",
-                               *request.client_certificate_cn};
-    }
-    if (!it->second.enabled) return DeviceAuthFailure{401, "device is disabled", it->second.device_id};
-    return it->second.device_id;
-  }
-  return DeviceAuthFailure{401, "device credential required: a bearer token or a client certificate", ""};
 }
 
 }  // namespace portcullis::api

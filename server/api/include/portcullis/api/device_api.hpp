@@ -24,7 +24,7 @@ class DeviceApi {
   void record_auth_failure(const http::HttpRequest& request, const DeviceAuthFailure& failure);
 
  private:
-  void post_events(const http::HttpRequest& request, http::Responder respond);
+  void post_events(const http::HttpRequest& request, const std::string& device, http::Responder respond);
 
   DeviceRegistry& devices_;
   ingest::Sequencer& sequencer_;

@@ -30,9 +30,6 @@ struct DeviceAuthFailure {
 class DeviceRegistry {
  public:
   void replace(std::vector<KnownDevice> devices);
-  // Bearer token first; a verified client certificate (CN = device id) otherwise.
-  [[nodiscard]] std::variant<std::string, DeviceAuthFailure> authenticate(
-      const http::HttpRequest& request) const;
   [[nodiscard]] std::size_t size() const;
   // The enabled device a request speaks for (token hash or verified certificate), if any.
   [[nodiscard]] std::optional<std::string> identify(const std::string& token_hash,
