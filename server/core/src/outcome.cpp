@@ -51,6 +51,10 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::ReaderNotOnDevice: return "reader_not_on_device";
     case Reason::SupervisorOverride: return "supervisor_override";
     case Reason::TwoPersonOrder: return "two_person_order";
+    case Reason::InvalidTransition: return "invalid_transition";
+    case Reason::EvidenceRequired: return "evidence_required";
+    case Reason::InvalidValue: return "invalid_value";
+    case Reason::AlreadyDecided: return "already_decided";
   }
   return "decision_unavailable";
 }

@@ -55,6 +55,11 @@ enum class Reason {
   // Added with mantraps and two-person rules (issue 4).
   SupervisorOverride,
   TwoPersonOrder,
+  // Added with assets, seals and disposal custody (issue 5).
+  InvalidTransition,  // not an edge of the asset lifecycle graph (or needs its own action)
+  EvidenceRequired,   // wipe method / certificate hash, destruction witnesses, disposal vendor/manifest
+  InvalidValue,       // a malformed field (EPC, hash, empty reason...); AssetOutcome::detail names it
+  AlreadyDecided,     // a move order already approved, a seal already retired
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };

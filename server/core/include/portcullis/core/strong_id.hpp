@@ -38,6 +38,8 @@ using ScheduleId = StrongId<struct ScheduleIdTag>;
 using MantrapId = StrongId<struct MantrapIdTag>;
 using AssetId = StrongId<struct AssetIdTag>;
 using OperatorId = StrongId<struct OperatorIdTag>;
+using SealId = StrongId<struct SealIdTag>;
+using MoveOrderId = StrongId<struct MoveOrderIdTag>;
 
 }  // namespace portcullis::core
 

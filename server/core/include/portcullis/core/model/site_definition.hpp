@@ -38,7 +38,15 @@ struct TwoPersonRuleDef {
 enum class LonePersonPolicy { Alarm, DenyExit };
 
 // What a reader can read. A combined badge + PIN pad reader has two bits.
-enum ReaderCapability : std::uint8_t { kReadsBadge = 1U, kReadsPin = 2U, kReadsBiometric = 4U };
+// kReadsRfid (issue 5): an RFID antenna. On a portal its side gives the direction an asset read there is
+// taken to be passing (Entry: from `from` into `to`); on a rack it places the asset in the rack. RFID reads
+// never decide access.
+enum ReaderCapability : std::uint8_t {
+  kReadsBadge = 1U,
+  kReadsPin = 2U,
+  kReadsBiometric = 4U,
+  kReadsRfid = 8U
+};
 
 struct ZoneDef {
   ZoneId id;
@@ -193,6 +201,49 @@ struct MantrapDef {
   friend bool operator==(const MantrapDef&, const MantrapDef&) = default;
 };
 
+// Issue 5: assets, seals and RFID readers that are not on a portal or rack. See docs/assets.md.
+enum class AssetKind { GpuServer, StorageDrive, Hsm, NetworkDevice, Other };
+// received -> in_service <-> maintenance; in_service | maintenance -> decommissioning -> wiped -> destroyed
+// -> disposed. Stable strings (to_string) are part of the API.
+enum class AssetLifecycle { Received, InService, Maintenance, Decommissioning, Wiped, Destroyed, Disposed };
+
+struct AssetDef {
+  AssetId id;
+  std::string tag;     // the organisation's asset tag (label on the chassis)
+  std::string serial;  // manufacturer serial
+  std::string model;
+  AssetKind kind = AssetKind::Other;
+  std::string
+      epc;  // RFID pure-identity URN: urn:epc:id:giai:<company>.<asset> or urn:epc:id:sgtin:<c>.<i>.<s>
+  RackId home_rack;    // empty: not racked (spares, handheld tools)
+  int unit = 0;        // rack unit position of the lowest U it occupies; 0 = not recorded
+  PersonId custodian;  // optional
+  AssetLifecycle lifecycle = AssetLifecycle::InService;
+  bool holds_model_weights = false;
+  // Zones the asset may be in, each with its subzones. Empty: the home rack's zone and its subzones; an asset
+  // with neither is not restricted.
+  std::vector<ZoneId> allowed_zones;
+  std::int64_t missing_after_s = 0;  // 0: SiteSettings::asset_missing_after_s
+  friend bool operator==(const AssetDef&, const AssetDef&) = default;
+};
+
+// A tamper-evident seal on exactly one rack or asset.
+struct SealDef {
+  SealId id;
+  std::string serial;  // printed on the seal; a check reports the serial it found
+  RackId rack;
+  AssetId asset;
+  friend bool operator==(const SealDef&, const SealDef&) = default;
+};
+
+// An RFID reader placed in a zone rather than on a portal or rack: a ceiling/area antenna or a handheld audit
+// station (whose reads may carry an explicit rack or zone). Its id shares the namespace of the other readers.
+struct AreaReaderDef {
+  ReaderId id;
+  ZoneId zone;
+  friend bool operator==(const AreaReaderDef&, const AreaReaderDef&) = default;
+};
+
 struct SiteSettings {
   TimeZoneRule time_zone;
   std::vector<std::chrono::year_month_day> holidays;  // local dates
@@ -206,6 +257,10 @@ struct SiteSettings {
   LonePersonPolicy lone_person_policy = LonePersonPolicy::Alarm;
   std::int64_t lone_person_grace_s = 60;   // Alarm policy: lone_person alarm after this long alone
   std::int64_t contact_debounce_ms = 250;  // a door contact change counts once stable for this long
+  // Issue 5: RFID reads of one tag at one reader within this window count once (duplicates are only counted).
+  std::int64_t rfid_dedup_window_ms = 2000;
+  // An in-service asset not seen in its home rack for this long raises asset_missing (per-asset override).
+  std::int64_t asset_missing_after_s = 900;
   friend bool operator==(const SiteSettings&, const SiteSettings&) = default;
 };
 
@@ -225,6 +280,10 @@ struct SiteDefinition {
   std::vector<TierRequirementDef> tiers;
   std::vector<MantrapDef> mantraps;
   std::vector<TwoPersonRuleDef> two_person_rules;  // places without one: any order, 30 s
+  // Issue 5: the initial asset registry (the AssetBook owns it afterwards), seals, zone-placed RFID readers.
+  std::vector<AssetDef> assets;
+  std::vector<SealDef> seals;
+  std::vector<AreaReaderDef> area_readers;
   friend bool operator==(const SiteDefinition&, const SiteDefinition&) = default;
 };
 
