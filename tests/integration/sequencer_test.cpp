@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -113,6 +114,66 @@ TEST_F(SequencerTest, RestartRebuildsStateFromHistory) {
   EXPECT_EQ(dup.answers[0].status, ingest::EventAnswer::Status::Duplicate);
   auto next = submit_and_wait(*s, {heartbeat("ctl-2", 10)});
   EXPECT_EQ(next.answers[0].site_seq, 4);  // ...and the chain continues where it was
+  EXPECT_TRUE(audit::verify_chain(db->admin(), "main").intact);
+}
+
+// A clock the test moves while the sequencer thread reads it.
+class SteppedClock final : public core::Clock {
+ public:
+  [[nodiscard]] core::Timestamp now() const override { return core::from_unix_micros(us_.load()); }
+  void advance(std::chrono::seconds s) { us_ += std::chrono::microseconds(s).count(); }
+
+ private:
+  std::atomic<std::int64_t> us_{1'800'000'000'000'000};
+};
+
+std::shared_ptr<const core::SiteModel> supervised_device_site() {
+  core::SiteDefinition def;
+  def.site_id = "main";
+  def.name = "Main";
+  def.version = "1";
+  def.zones = {core::ZoneDef{core::ZoneId{"site"}, "Site", {}, 0}};
+  def.tiers = {core::TierRequirementDef{0, {{core::Factor::Badge}}, false, false}};
+  core::DeviceDef device;
+  device.id = core::DeviceId{"ctl-1"};
+  device.heartbeat_s = 5;
+  device.token_sha256 = std::string(64, 'a');
+  def.devices = {device};
+  auto built = core::SiteModel::build(def);
+  if (!built.model)
+    throw std::runtime_error(built.problems.front().json_path + ": " + built.problems.front().message);
+  return built.model;
+}
+
+int deadline_records(const testing::TestDatabase& db) {
+  pqxx::connection c{db.admin()};
+  pqxx::read_transaction tx{c};
+  return tx
+      .exec(
+          "SELECT count(*) FROM events WHERE type = 'engine.deadlines' AND outcome::text LIKE "
+          "'%device_silent%'")[0][0]
+      .as<int>();
+}
+
+TEST_F(SequencerTest, DeadlinesRaiseAlarmsWithoutAnyInputAndAreRecordedOnce) {
+  SteppedClock stepped;
+  ingest::SequencerConfig config;
+  config.site_id = "main";
+  config.database = db->app();
+  {
+    ingest::Sequencer s{config, supervised_device_site(), stepped, metrics};
+    s.start();
+    submit_and_wait(s, {heartbeat("ctl-1", 1)});
+    stepped.advance(std::chrono::seconds(30));  // the device falls silent; nothing else arrives
+    for (int i = 0; i < 50 && deadline_records(*db) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(deadline_records(*db), 1) << "the silent device was not alarmed by the periodic tick";
+  }
+  // A restart replays the recorded tick: the alarm is known, so it is not raised (or recorded) again.
+  ingest::Sequencer again{config, supervised_device_site(), stepped, metrics};
+  again.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(deadline_records(*db), 1);
   EXPECT_TRUE(audit::verify_chain(db->admin(), "main").intact);
 }
 

@@ -95,6 +95,8 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
       {"/api/v1/presence/{person}/forgive", "forgive"},
       {"/api/v1/lockdown", "lockdown"},
       {"/api/v1/lockdown/release", "release"},
+      {"/api/v1/threat-level", "threat_level"},
+      {"/api/v1/overrides", "override"},
   };
   for (const auto& [pattern, route] : actions) {
     router.add(

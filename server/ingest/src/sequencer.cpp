@@ -15,6 +15,9 @@
 namespace portcullis::ingest {
 namespace {
 
+// A deadline tick of the engine that raised alarms (see Sequencer::DeadlineTick).
+constexpr const char* kDeadlinesRecord = "engine.deadlines";
+
 std::string key_of(const std::string& device, std::int64_t seq) {
   return device + '\x1f' + std::to_string(seq);
 }
@@ -173,6 +176,12 @@ void Sequencer::connect_and_rebuild() {
         }
         if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
       }
+    } else if (record.type == kDeadlinesRecord) {
+      auto outcome = engine_->tick(update.at);
+      for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+        update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
+      }
+      update.outcome = std::move(outcome);
     } else if (record.type == "alarm.escalated") {
       if (auto change = json::parse_alarm_change_payload(record.payload)) {
         alarms_.mark_escalated(change->alarm);
@@ -195,7 +204,7 @@ void Sequencer::run() {
       if (queue_.empty() && stopping_) return;
       if (queue_.empty()) {
         lock.unlock();
-        escalate_overdue_alarms();
+        run_periodic_duties();
         continue;
       }
       // Take everything waiting, up to the commit size: this is the group commit.
@@ -212,7 +221,19 @@ void Sequencer::run() {
     }
     process(batch);
     batch.clear();
+    // Under sustained load the queue is never empty: deadlines still run once a second.
+    run_periodic_duties();
   }
+}
+
+void Sequencer::run_periodic_duties() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_periodic_ < std::chrono::seconds(1)) return;
+  last_periodic_ = now;
+  std::deque<Work> tick;
+  tick.emplace_back(DeadlineTick{});
+  process(tick);
+  escalate_overdue_alarms();
 }
 
 void Sequencer::process(std::deque<Work>& batch) {
@@ -298,6 +319,23 @@ void Sequencer::process(std::deque<Work>& batch) {
         result.body_json = json::alarm_json(*alarm);
         records.push_back(std::move(record));
         commands_answered.emplace_back(command, std::move(result));
+        continue;
+      }
+      if (std::holds_alternative<DeadlineTick>(work)) {
+        const auto at = core::from_unix_micros(received_us);
+        auto outcome = engine_->tick(at);
+        if (outcome.alarms.empty()) continue;  // nothing to replay: the next input re-derives the same state
+        ledger::EventRecord record;
+        record.source = ledger::Source::Server;
+        record.type = kDeadlinesRecord;
+        record.payload = "{}";
+        record.outcome = json::outcome_json(outcome);
+        seal_next(record);
+        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+          updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
+        }
+        updates.back().outcome = std::move(outcome);
+        records.push_back(std::move(record));
         continue;
       }
       if (auto* fact = std::get_if<ServerFact>(&work)) {

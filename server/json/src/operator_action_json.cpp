@@ -15,6 +15,7 @@ struct Overloaded : Ts... {
 };
 
 constexpr std::int64_t kMaxJitSeconds = 7 * 24 * 3600;
+constexpr std::int64_t kMaxThreatLevel = 9;
 
 }  // namespace
 
@@ -60,6 +61,21 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
     action = jit;
   } else if (route == "approve_jit") {
     action = core::ApproveJitGrant{target, r.string("comment", 2000)};
+  } else if (route == "threat_level") {
+    core::SetThreatLevel level;
+    if (r.optional("zone")) level.zone = core::ZoneId{r.id("zone")};
+    level.level = static_cast<int>(r.integer("level", 0, kMaxThreatLevel));
+    level.reason = reason();
+    action = level;
+  } else if (route == "override") {
+    core::SupervisorOverride override_entry;
+    override_entry.person = core::PersonId{r.id("person")};
+    if (r.optional("portal")) override_entry.portal = core::PortalId{r.id("portal")};
+    if (r.optional("rack")) override_entry.rack = core::RackId{r.id("rack")};
+    override_entry.reason = reason();
+    if (r.ok() && override_entry.portal.empty() == override_entry.rack.empty())
+      return FieldError{"portal", "give exactly one of portal or rack"};
+    action = override_entry;
   } else {
     return FieldError{"path", "unknown action"};
   }
@@ -97,6 +113,13 @@ std::string stored_action_json(const core::OperatorAction& action, const core::A
           [&](const core::ForgivePresence& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
           [&](const core::SetLockdown& a) { j["zone"] = a.zone.str(), j["reason"] = a.reason; },
           [&](const core::ClearLockdown& a) { j["zone"] = a.zone.str(), j["reason"] = a.reason; },
+          [&](const core::SetThreatLevel& a) {
+            j["zone"] = a.zone.str(), j["level"] = a.level, j["reason"] = a.reason;
+          },
+          [&](const core::SupervisorOverride& a) {
+            j["person"] = a.person.str(), j["portal"] = a.portal.str(), j["rack"] = a.rack.str();
+            j["reason"] = a.reason;
+          },
       },
       action);
   return j.dump();
@@ -112,9 +135,11 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
     const auto name = j.at("action").get<std::string>();
     auto str = [&](const char* key) { return j.at(key).get<std::string>(); };
     const core::OperatorAction candidates[] = {
-        core::RevokePerson{},    core::RestorePerson{},   core::RevokeCredential{}, core::RestoreCredential{},
-        core::RevokeGrant{},     core::RestoreGrant{},    core::RemoveGrant{},      core::RequestJitGrant{},
-        core::ApproveJitGrant{}, core::ForgivePresence{}, core::SetLockdown{},      core::ClearLockdown{}};
+        core::RevokePerson{},      core::RestorePerson{},     core::RevokeCredential{},
+        core::RestoreCredential{}, core::RevokeGrant{},       core::RestoreGrant{},
+        core::RemoveGrant{},       core::RequestJitGrant{},   core::ApproveJitGrant{},
+        core::ForgivePresence{},   core::SetLockdown{},       core::ClearLockdown{},
+        core::SetThreatLevel{},    core::SupervisorOverride{}};
     for (const auto& candidate : candidates) {
       if (name != core::type_name(candidate)) continue;
       s.action = std::visit(
@@ -157,6 +182,14 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
               },
               [&](const core::ClearLockdown&) -> core::OperatorAction {
                 return core::ClearLockdown{core::ZoneId{str("zone")}, str("reason")};
+              },
+              [&](const core::SetThreatLevel&) -> core::OperatorAction {
+                return core::SetThreatLevel{core::ZoneId{str("zone")}, j.at("level").get<int>(),
+                                            str("reason")};
+              },
+              [&](const core::SupervisorOverride&) -> core::OperatorAction {
+                return core::SupervisorOverride{core::PersonId{str("person")}, core::PortalId{str("portal")},
+                                                core::RackId{str("rack")}, str("reason")};
               },
           },
           candidate);

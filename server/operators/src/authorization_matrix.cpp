@@ -68,6 +68,10 @@ constexpr std::array kMatrix{
     operators(Post, "/api/v1/presence/{person}/forgive", kSupervisorAdmin),
     operators(Post, "/api/v1/lockdown", kSupervisorAdmin),
     operators(Post, "/api/v1/lockdown/release", kSupervisorAdmin),
+    // Raising the threat level only tightens access; a supervisor may do it at night like a lockdown.
+    operators(Post, "/api/v1/threat-level", kSupervisorAdmin),
+    // A supervisor lets one person through a two-person door or a lockdown: its own audited decision.
+    operators(Post, "/api/v1/overrides", kSupervisorAdmin),
 
     operators(Get, "/api/v1/reports/{report}", kAuditAdmin),
 

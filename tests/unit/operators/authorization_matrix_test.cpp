@@ -51,6 +51,8 @@ constexpr Expected kExpected[] = {
     {".Y.Y..", "POST", "/api/v1/presence/{person}/forgive"},
     {".Y.Y..", "POST", "/api/v1/lockdown"},
     {".Y.Y..", "POST", "/api/v1/lockdown/release"},
+    {".Y.Y..", "POST", "/api/v1/threat-level"},
+    {".Y.Y..", "POST", "/api/v1/overrides"},
     {"..YY..", "GET", "/api/v1/reports/{report}"},
     {"...Y..", "POST", "/api/v1/operators"},
     {"...Y..", "POST", "/api/v1/operators/{id}/disable"},

@@ -252,12 +252,6 @@ Outcome apply_action(const SiteModel& model, EngineState& state, const Action& a
 Outcome Engine::apply(const OperatorAction& action, Timestamp now, const Actor& who) {
   return apply_action(*model_, state_, action, now, who);
 }
-Outcome Engine::apply(const SetThreatLevel& action, Timestamp now, const Actor& who) {
-  return apply_action(*model_, state_, action, now, who);
-}
-Outcome Engine::apply(const SupervisorOverride& action, Timestamp now, const Actor& who) {
-  return apply_action(*model_, state_, action, now, who);
-}
 
 const char* type_name(const OperatorAction& action) noexcept {
   return std::visit(Overloaded{
@@ -274,6 +268,8 @@ const char* type_name(const OperatorAction& action) noexcept {
                         [](const ForgivePresence&) { return "forgive_presence"; },
                         [](const SetLockdown&) { return "set_lockdown"; },
                         [](const ClearLockdown&) { return "clear_lockdown"; },
+                        [](const SetThreatLevel&) { return "set_threat_level"; },
+                        [](const SupervisorOverride&) { return "supervisor_override"; },
                     },
                     action);
 }

@@ -26,9 +26,6 @@ class Engine {
 
   // Apply one operator action. Outcome::decision says Grant/applied or Deny/<why refused>.
   [[nodiscard]] Outcome apply(const OperatorAction& action, Timestamp now, const Actor& who);
-  // Issue 4 operator actions (to be appended to OperatorAction with their JSON mapping, see there).
-  [[nodiscard]] Outcome apply(const SetThreatLevel& action, Timestamp now, const Actor& who);
-  [[nodiscard]] Outcome apply(const SupervisorOverride& action, Timestamp now, const Actor& who);
 
   // Deadlines only (held doors, stuck vestibules, two-person windows, silent devices, lone persons, debounced
   // contacts): the core has no timers. Every apply() first evaluates them with its own time; the server also

@@ -57,13 +57,18 @@ class Sequencer {
   [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
 
  private:
-  using Work = std::variant<Submission, ServerFact, OperatorCommand>;
+  // The core has no timers: once a second the sequencer asks the engine for its deadlines (held doors,
+  // stuck vestibules, silent devices, lone persons...). A tick that raised alarms is recorded, so a replay
+  // raises them at the same point of the log.
+  struct DeadlineTick {};
+  using Work = std::variant<Submission, ServerFact, OperatorCommand, DeadlineTick>;
   struct Database;  // the pqxx connection, kept out of this header
 
   void run();
   void connect_and_rebuild();
   void process(std::deque<Work>& batch);
   void escalate_overdue_alarms();
+  void run_periodic_duties();
 
   SequencerConfig config_;
   std::shared_ptr<const core::SiteModel> initial_model_;
@@ -86,6 +91,7 @@ class Sequencer {
   std::int64_t replayed_ = 0;
   core::AlarmBook alarms_;
   LiveObserver* observer_ = nullptr;
+  std::chrono::steady_clock::time_point last_periodic_{};
 };
 
 }  // namespace portcullis::ingest

@@ -97,20 +97,11 @@ struct SupervisorOverride {
   std::string reason;
 };
 
-// SetThreatLevel and SupervisorOverride are operator actions like the others and must be stored and replayed
-// the same way. They are not in the variant yet only so that server/json (whose visitors must cover every
-// alternative) keeps compiling: append them here together with their JSON mapping. The engine already
-// decides them (Engine::apply overloads, and the variant visitor in src/policy/operator_actions.cpp).
-using OperatorAction = std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential,
-                                    RevokeGrant, RestoreGrant, AddGrant, RemoveGrant, RequestJitGrant,
-                                    ApproveJitGrant, ForgivePresence, SetLockdown, ClearLockdown>;
+using OperatorAction =
+    std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential, RevokeGrant, RestoreGrant,
+                 AddGrant, RemoveGrant, RequestJitGrant, ApproveJitGrant, ForgivePresence, SetLockdown,
+                 ClearLockdown, SetThreatLevel, SupervisorOverride>;
 
 [[nodiscard]] const char* type_name(const OperatorAction& action) noexcept;
-[[nodiscard]] inline const char* type_name(const SetThreatLevel&) noexcept {
-  return "set_threat_level";
-}
-[[nodiscard]] inline const char* type_name(const SupervisorOverride&) noexcept {
-  return "supervisor_override";
-}
 
 }  // namespace portcullis::core
