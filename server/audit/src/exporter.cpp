@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "portcullis/audit/pdf_writer.hpp"
 #include "portcullis/audit/signing.hpp"
 
 namespace portcullis::audit {
@@ -94,6 +96,39 @@ class OutputFile {
   off_t started_ = 0;
 };
 
+// "YYYYMMDDHHMMSS" (UTC) for the PDF's CreationDate.
+std::string pdf_date(std::int64_t micros) {
+  const auto t = rfc3339_from_micros(micros);  // 2026-11-27T10:00:00.000000Z
+  std::string out;
+  for (char c : t.substr(0, 19)) {
+    if (c >= '0' && c <= '9') out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> pdf_header(const std::string& site_id, ReportKind kind, const ReportFilter& filter,
+                                    const ChainRange& range, std::int64_t now) {
+  std::vector<std::string> lines;
+  lines.push_back(std::string{"Portcullis audit report: "} + to_string(kind));
+  lines.push_back("Site: " + site_id);
+  lines.push_back("Filters: " + filters_json(kind, filter));
+  if (range.first_seq == 0) {
+    lines.push_back("Hash chain range: no events in the time range (chain head site_seq " +
+                    std::to_string(range.head_seq) + ")");
+  } else {
+    lines.push_back("Hash chain range: site_seq " + std::to_string(range.first_seq) + " (" +
+                    range.first_hash + ") to " + std::to_string(range.last_seq) + " (" + range.last_hash +
+                    ")");
+    lines.push_back("Chain head at generation: site_seq " + std::to_string(range.head_seq) + " (" +
+                    range.head_hash + ")");
+  }
+  lines.push_back("Generated at: " + rfc3339_from_micros(now));
+  lines.push_back(
+      "One entry per row, as name=value pairs (empty values left out). Verify with the signed "
+      "manifest: portcullis-audit verify FILE --pubkey PUB");
+  return lines;
+}
+
 }  // namespace
 
 StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
@@ -113,7 +148,15 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
     result.bytes += static_cast<std::int64_t>(buffer.size());
     buffer.clear();
   };
-  buffer += header(kind, format);
+  std::optional<PdfWriter> pdf;
+  if (format == OutputFormat::Pdf) {
+    const auto now = now_us();
+    pdf.emplace([&](std::string_view bytes) { buffer.append(bytes); },
+                "Portcullis " + std::string{to_string(kind)} + " report, site " + site_id,
+                pdf_header(site_id, kind, filter, result.range, now), pdf_date(now));
+  } else {
+    buffer += header(kind, format);
+  }
   flush();  // the header leaves at once, before the first row is found
 
   // pqxx 6 names the copied relation verbatim: a parenthesized query is COPY (query) TO STDOUT.
@@ -127,19 +170,31 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   }
   // Chain order straight from the primary key rather than scan-then-sort, even for wide ranges: the first
   // rows leave at once, the server needs no sort memory, and it measured faster too (docs/audit.md).
-  tx.exec("SET LOCAL enable_sort = off");
+  if (streams_in_chain_order(kind)) tx.exec("SET LOCAL enable_sort = off");
   pqxx::stream_from stream{tx, "(" + report_select(kind, bounded, site_id) + ")"};
   std::string line;
   std::vector<CopyField> fields;
   std::string storage;
+  std::string text;  // one PDF row
   while (stream.get_raw_line(line)) {
-    if (!decode_copy_row(line, fields, storage) || !format_row(kind, format, fields, buffer)) {
-      throw std::runtime_error("unexpected row from the report query: " + line.substr(0, 200));
+    bool ok = decode_copy_row(line, fields, storage);
+    if (ok && pdf) {
+      text.clear();
+      ok = format_row(kind, format, fields, text);
+      if (ok) pdf->add_line(text);
+    } else if (ok) {
+      ok = format_row(kind, format, fields, buffer);
     }
+    if (!ok) throw std::runtime_error("unexpected row from the report query: " + line.substr(0, 200));
     ++result.rows;
     if (buffer.size() >= kChunk) flush();
   }
   stream.complete();
+  if (pdf) {
+    pdf->add_line("");
+    pdf->add_line("End of report: " + std::to_string(result.rows) + " rows.");
+    pdf->finish();
+  }
   flush();
   tx.commit();
   return result;

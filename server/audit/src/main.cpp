@@ -25,11 +25,13 @@ int usage() {
       << "usage:\n"
          "  portcullis-audit verify-chain [--site SITE] [--database CONNINFO] [--checkpoints DIR --pubkey "
          "PUB]\n"
-         "  portcullis-audit export --report access|denied|after-hours|alarms --format csv|jsonl --out FILE\n"
+         "  portcullis-audit export --report REPORT --format csv|jsonl|pdf --out FILE\n"
          "         --key KEY [--site SITE] [--database CONNINFO] [--person P] [--portal X] [--zone Z] "
          "[--rack R]\n"
-         "         [--decision grant|deny|pending] [--from TIME] [--to TIME] [--hours HH:MM-HH:MM] [--tz "
-         "ZONE]\n"
+         "         [--group G] [--asset A] [--decision grant|deny|pending] [--from TIME] [--to TIME]\n"
+         "         [--hours HH:MM-HH:MM] [--tz ZONE]\n"
+         "  REPORT: access, denied, after-hours, alarms, two-person, alarm-response, revoked-use, presence,\n"
+         "         custody (docs/audit.md says which filters each one takes)\n"
          "  portcullis-audit verify FILE --pubkey PUB [--manifest FILE.sig.json]\n"
          "  portcullis-audit checkpoint --dir DIR --key KEY [--site SITE] [--database CONNINFO] [--full]\n"
          "  portcullis-audit keygen --out DIR\n"
@@ -131,6 +133,8 @@ int export_command(const Args& a) {
   f.zone = a.get("zone");
   f.rack = a.get("rack");
   f.decision = a.get("decision");
+  f.group = a.get("group");
+  f.asset = a.get("asset");
   for (const char* name : {"from", "to"}) {
     if (auto t = a.get(name)) {
       const auto micros = audit::parse_time(*t);
@@ -212,7 +216,7 @@ int main(int argc, char** argv) {
     }
     if (command == "export") {
       const auto a = parse(args, {"site", "database", "report", "format", "out", "key", "person", "portal",
-                                  "zone", "rack", "decision", "from", "to", "hours", "tz"});
+                                  "zone", "rack", "decision", "from", "to", "hours", "tz", "group", "asset"});
       return a.ok ? export_command(a) : usage();
     }
     if (command == "verify") {

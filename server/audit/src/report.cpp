@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "compliance_reports.hpp"
+
 namespace portcullis::audit {
 namespace {
 
@@ -76,11 +78,15 @@ struct RowWriter {
   void key(const char* name) {
     if (format == OutputFormat::Csv) {
       if (!first) out += ',';
-    } else {
+    } else if (format == OutputFormat::JsonLines) {
       if (!first) out += ',';
       out += '"';
       out += name;
       out += "\":";
+    } else {  // Pdf: "name=value" pairs, absent values left out (callers skip the key for them)
+      if (!first) out += "  ";
+      out += name;
+      out += '=';
     }
     first = false;
   }
@@ -89,6 +95,12 @@ struct RowWriter {
     out.append(digits);
   }
   void text(const char* name, const CopyField& f) {
+    if (format == OutputFormat::Pdf) {
+      if (f.null || f.text.empty()) return;
+      key(name);
+      out.append(f.text);
+      return;
+    }
     key(name);
     if (format == OutputFormat::Csv) {
       if (!f.null) append_csv_cell(out, f.text);
@@ -99,6 +111,7 @@ struct RowWriter {
     }
   }
   bool time(const char* name, const CopyField& f) {
+    if (format == OutputFormat::Pdf && f.null) return true;
     key(name);
     if (f.null) {
       if (format == OutputFormat::JsonLines) out += "null";
@@ -115,7 +128,24 @@ struct RowWriter {
     key(name);
     out += !f.null && f.text == "t" ? "true" : "false";
   }
-  void end() { out += format == OutputFormat::Csv ? "\r\n" : "\n"; }
+  // A decimal number (JSON number, CSV cell as is), or absent.
+  bool number(const char* name, const CopyField& f) {
+    if (f.null) {
+      if (format == OutputFormat::Pdf) return true;
+      key(name);
+      if (format == OutputFormat::JsonLines) out += "null";
+      return true;
+    }
+    const auto digits = f.text.find_first_not_of("0123456789.-");
+    if (f.text.empty() || digits != std::string_view::npos) return false;
+    key(name);
+    out.append(f.text);
+    return true;
+  }
+  void end() {
+    if (format == OutputFormat::Csv) out += "\r\n";
+    if (format == OutputFormat::JsonLines) out += "\n";
+  }
 };
 
 bool plain_integer(const CopyField& f) {
@@ -131,6 +161,11 @@ const char* to_string(ReportKind kind) noexcept {
     case ReportKind::Denied: return "denied";
     case ReportKind::AfterHours: return "after-hours";
     case ReportKind::Alarms: return "alarms";
+    case ReportKind::TwoPerson: return "two-person";
+    case ReportKind::AlarmResponse: return "alarm-response";
+    case ReportKind::RevokedUse: return "revoked-use";
+    case ReportKind::Presence: return "presence";
+    case ReportKind::Custody: return "custody";
   }
   return "access";
 }
@@ -140,16 +175,42 @@ std::optional<ReportKind> report_from_string(std::string_view s) noexcept {
   if (s == "denied") return ReportKind::Denied;
   if (s == "after-hours") return ReportKind::AfterHours;
   if (s == "alarms") return ReportKind::Alarms;
+  if (s == "two-person") return ReportKind::TwoPerson;
+  if (s == "alarm-response") return ReportKind::AlarmResponse;
+  if (s == "revoked-use") return ReportKind::RevokedUse;
+  if (s == "presence") return ReportKind::Presence;
+  if (s == "custody") return ReportKind::Custody;
   return std::nullopt;
 }
 
+const std::vector<ReportKind>& all_reports() {
+  static const std::vector<ReportKind> all = {
+      ReportKind::Access,     ReportKind::Denied,    ReportKind::AfterHours,
+      ReportKind::Alarms,     ReportKind::TwoPerson, ReportKind::AlarmResponse,
+      ReportKind::RevokedUse, ReportKind::Presence,  ReportKind::Custody};
+  return all;
+}
+
+bool streams_in_chain_order(ReportKind kind) noexcept {
+  // alarm-response joins the acknowledgements (a hash join the planner may follow by a sort of the alarms),
+  // revoked-use and presence are grouped by revocation / person: PostgreSQL sorts those within work_mem
+  // and spills to disk beyond it, so their memory is bounded too, but their first row waits for the sort.
+  return kind != ReportKind::AlarmResponse && kind != ReportKind::RevokedUse && kind != ReportKind::Presence;
+}
+
 const char* to_string(OutputFormat format) noexcept {
-  return format == OutputFormat::Csv ? "csv" : "jsonl";
+  switch (format) {
+    case OutputFormat::Csv: return "csv";
+    case OutputFormat::JsonLines: return "jsonl";
+    case OutputFormat::Pdf: return "pdf";
+  }
+  return "csv";
 }
 
 std::optional<OutputFormat> format_from_string(std::string_view s) noexcept {
   if (s == "csv") return OutputFormat::Csv;
   if (s == "jsonl") return OutputFormat::JsonLines;
+  if (s == "pdf") return OutputFormat::Pdf;
   return std::nullopt;
 }
 
@@ -179,6 +240,26 @@ std::optional<std::string> validate(ReportKind kind, const ReportFilter& f) {
   if (kind == ReportKind::Denied && f.decision && *f.decision != "deny") {
     return "the denied report only holds deny decisions";
   }
+  {
+    // Which filters each report understands: a filter it would silently ignore is refused instead.
+    const bool decisions =
+        kind == ReportKind::Access || kind == ReportKind::Denied || kind == ReportKind::AfterHours;
+    const bool places = decisions || kind == ReportKind::Alarms || kind == ReportKind::TwoPerson ||
+                        kind == ReportKind::AlarmResponse;
+    const char* name = to_string(kind);
+    if (f.decision && !(decisions || kind == ReportKind::Alarms))
+      return std::string{"--decision does not apply to the "} + name + " report";
+    if ((f.portal || f.rack) && !places)
+      return std::string{"--portal and --rack do not apply to the "} + name + " report";
+    if (f.zone && !places && kind != ReportKind::Presence)
+      return std::string{"--zone does not apply to the "} + name + " report";
+    if (f.group && !(decisions || kind == ReportKind::TwoPerson || kind == ReportKind::RevokedUse ||
+                     kind == ReportKind::Presence))
+      return std::string{"--group does not apply to the "} + name + " report";
+    if (f.asset && kind != ReportKind::Custody) return "--asset only applies to the custody report";
+    if (f.from_us && kind == ReportKind::Presence)
+      return "the presence report is a state at one time: give --to (as of), not --from";
+  }
   if (f.from_us && f.to_us && *f.from_us >= *f.to_us) return "--from must be before --to";
   const auto& w = f.window;
   if (w.start_minute < 0 || w.start_minute >= 24 * 60 || w.end_minute < 0 || w.end_minute > 24 * 60 ||
@@ -191,7 +272,7 @@ std::optional<std::string> validate(ReportKind kind, const ReportFilter& f) {
                     c == '_' || c == '-' || c == '+' || c == ':';
     if (!ok) return "--tz must be an IANA time zone name such as Europe/Berlin";
   }
-  for (const auto* v : {&f.person, &f.portal, &f.zone, &f.rack}) {
+  for (const auto* v : {&f.person, &f.portal, &f.zone, &f.rack, &f.group, &f.asset}) {
     if (*v && v->value().find('\0') != std::string::npos) return "filter values cannot hold NUL";
   }
   return std::nullopt;
@@ -217,6 +298,7 @@ std::string report_select(ReportKind kind, const ReportFilter& f, const std::str
   std::string where = range_where(f, site_id);
   if (f.first_seq) where += " AND e.site_seq >= " + std::to_string(*f.first_seq);
   if (f.last_seq) where += " AND e.site_seq <= " + std::to_string(*f.last_seq);
+  if (detail::is_compliance_report(kind)) return detail::compliance_select(kind, f, site_id, where);
   if (is_alarms(kind)) {
     // One row per alarm of an event. The LIKE skips the JSON parse for the many events without alarms
     // (outcomes are canonical JSON written by the server, see docs/event-store.md).
@@ -248,6 +330,7 @@ std::string report_select(ReportKind kind, const ReportFilter& f, const std::str
   if (f.portal) where += " AND d.portal = " + sql_literal(*f.portal);
   if (f.zone) where += " AND d.destination = " + sql_literal(*f.zone);
   if (f.rack) where += " AND d.rack = " + sql_literal(*f.rack);
+  if (f.group) where += " AND d.person IN " + detail::group_members(*f.group, site_id);
   if (kind == ReportKind::Denied) {
     where += " AND d.verdict = 'deny'";
   } else if (f.decision) {
@@ -283,6 +366,19 @@ const std::vector<std::string>& report_columns(ReportKind kind) {
   static const std::vector<std::string> alarms = {
       "site_seq", "received_at", "device_id", "event_type", "alarm",   "severity", "subject",
       "detail",   "silent",      "person",    "portal",     "verdict", "hash"};
+  if (detail::is_compliance_report(kind)) {
+    static const auto names = [] {
+      std::vector<std::vector<std::string>> all;
+      for (auto k : {ReportKind::TwoPerson, ReportKind::AlarmResponse, ReportKind::RevokedUse,
+                     ReportKind::Presence, ReportKind::Custody}) {
+        std::vector<std::string> n;
+        for (const auto& c : detail::compliance_columns(k)) n.emplace_back(c.name);
+        all.push_back(std::move(n));
+      }
+      return all;
+    }();
+    return names.at(static_cast<std::size_t>(kind) - static_cast<std::size_t>(ReportKind::TwoPerson));
+  }
   return is_alarms(kind) ? alarms : decisions;
 }
 
@@ -300,7 +396,28 @@ bool format_row(ReportKind kind, OutputFormat format, const std::vector<CopyFiel
   RowWriter w{format, out};
   w.begin();
   bool ok = true;
-  if (is_alarms(kind)) {
+  if (detail::is_compliance_report(kind)) {
+    const auto& columns = detail::compliance_columns(kind);
+    if (f.size() != columns.size()) return false;
+    for (std::size_t i = 0; i < columns.size() && ok; ++i) {
+      const auto& c = columns[i];
+      switch (c.type) {
+        case detail::ColumnType::Integer:
+          if (f[i].null) {
+            w.text(c.name, f[i]);
+          } else if (plain_integer(f[i])) {
+            w.integer(c.name, f[i].text);
+          } else {
+            ok = false;
+          }
+          break;
+        case detail::ColumnType::Time: ok = w.time(c.name, f[i]); break;
+        case detail::ColumnType::Text: w.text(c.name, f[i]); break;
+        case detail::ColumnType::Bool: w.boolean(c.name, f[i]); break;
+        case detail::ColumnType::Seconds: ok = w.number(c.name, f[i]); break;
+      }
+    }
+  } else if (is_alarms(kind)) {
     if (f.size() != kAlarmFieldCount || !plain_integer(f[kAlarmSeq])) return false;
     w.integer("site_seq", f[kAlarmSeq].text);
     ok = w.time("received_at", f[kAlarmReceived]);
@@ -346,6 +463,9 @@ std::string filters_json(ReportKind kind, const ReportFilter& f) {
   if (f.zone) j["zone"] = *f.zone;
   if (f.rack) j["rack"] = *f.rack;
   if (f.decision) j["decision"] = *f.decision;
+  if (f.group) j["group"] = *f.group;
+  if (f.asset) j["asset"] = *f.asset;
+  if (kind == ReportKind::Custody && !f.asset) j["assets"] = "disposed";
   if (kind == ReportKind::Denied) j["decision"] = "deny";
   if (f.from_us) j["from"] = rfc3339_from_micros(*f.from_us);
   if (f.to_us) j["to"] = rfc3339_from_micros(*f.to_us);

@@ -268,22 +268,31 @@ std::variant<core::DevicePayload, FieldError> payload_from_stored_json(std::stri
   return std::move(*payload);
 }
 
+namespace {
+json decision_json(const core::Decision& d) {
+  json dj;
+  dj["verdict"] = core::to_string(d.verdict);
+  dj["reason"] = core::to_string(d.reason);
+  if (d.needed) dj["needed"] = core::to_string(*d.needed);
+  if (!d.person.empty()) dj["person"] = d.person.str();
+  // The credential that identified the person: the auditors' revoked-credential cross-check needs it.
+  if (!d.credential.empty()) dj["credential"] = d.credential.str();
+  if (!d.portal.empty()) dj["portal"] = d.portal.str();
+  if (!d.destination.empty()) dj["destination"] = d.destination.str();
+  if (!d.rack.empty()) dj["rack"] = d.rack.str();
+  return dj;
+}
+}  // namespace
+
 std::string outcome_json(const core::Outcome& outcome) {
   json j;
   if (outcome.decision) {
-    const auto& d = *outcome.decision;
-    json dj;
-    dj["verdict"] = core::to_string(d.verdict);
-    dj["reason"] = core::to_string(d.reason);
-    if (d.needed) dj["needed"] = core::to_string(*d.needed);
-    if (!d.person.empty()) dj["person"] = d.person.str();
-    if (!d.portal.empty()) dj["portal"] = d.portal.str();
-    if (!d.destination.empty()) dj["destination"] = d.destination.str();
-    if (!d.rack.empty()) dj["rack"] = d.rack.str();
-    j["decision"] = std::move(dj);
+    j["decision"] = decision_json(*outcome.decision);
   } else {
     j["decision"] = nullptr;
   }
+  // A completed two-person entry: the first person's grant (the two-person compliance report reads it).
+  if (outcome.first_person) j["first_person"] = decision_json(*outcome.first_person);
   j["alarms"] = json::array();
   for (const auto& a : outcome.alarms) {
     json aj;

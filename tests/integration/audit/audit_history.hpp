@@ -35,9 +35,14 @@ struct HistoryEvent {
   std::optional<Decision> decision;
   std::vector<Alarm> alarms;
   bool server_fact = false;  // outcome "{}" like site.loaded
+  // Records the tests write verbatim (operator actions, alarm changes, asset records): canonical JSON text.
+  std::optional<std::string> raw_payload;
+  std::optional<std::string> raw_outcome;
+  bool operator_record = false;  // source operator, no device
 };
 
 inline std::string outcome_json(const HistoryEvent& e) {
+  if (e.raw_outcome) return *e.raw_outcome;
   if (e.server_fact) return "{}";
   nlohmann::json j;
   j["alarms"] = nlohmann::json::array();
@@ -75,7 +80,9 @@ inline void append_history(const std::string& database, const std::string& site,
     r.site_seq = ++seq;
     r.received_us = e.received_us;
     r.type = e.type;
-    if (e.server_fact) {
+    if (e.operator_record) {
+      r.source = ledger::Source::Operator;
+    } else if (e.server_fact) {
       r.source = ledger::Source::Server;
     } else {
       r.source = ledger::Source::Device;
@@ -83,7 +90,7 @@ inline void append_history(const std::string& database, const std::string& site,
       r.device_seq = seq;
       r.device_time_us = e.received_us - 1000;
     }
-    r.payload = nlohmann::json{{"type", e.type}}.dump();
+    r.payload = e.raw_payload ? *e.raw_payload : nlohmann::json{{"type", e.type}}.dump();
     r.outcome = outcome_json(e);
     prev = ledger::seal(r, prev);
     records.push_back(std::move(r));

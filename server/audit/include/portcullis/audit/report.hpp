@@ -12,8 +12,19 @@
 
 namespace portcullis::audit {
 
-enum class ReportKind { Access, Denied, AfterHours, Alarms };
-enum class OutputFormat { Csv, JsonLines };
+enum class ReportKind {
+  Access,
+  Denied,
+  AfterHours,
+  Alarms,
+  TwoPerson,      // two-person entries, attempts, overrides and lone-person / window alarms
+  AlarmResponse,  // each alarm with its acknowledgement and resolution, and the time each took
+  RevokedUse,     // revocations of persons and credentials, each with every later badge use
+  Presence,       // who is in which zone, from the last granted passage of each person
+  Custody,        // asset.* records: one asset's custody trail, or the trails of all disposed assets
+};
+// Pdf: a human-readable, paginated rendering of the same rows (pdf_writer.hpp).
+enum class OutputFormat { Csv, JsonLines, Pdf };
 
 [[nodiscard]] const char* to_string(ReportKind kind) noexcept;
 [[nodiscard]] std::optional<ReportKind> report_from_string(std::string_view s) noexcept;
@@ -34,6 +45,8 @@ struct ReportFilter {
   std::optional<std::string> zone;      // decision.destination (alarms: also the alarm's subject)
   std::optional<std::string> rack;      // decision.rack
   std::optional<std::string> decision;  // grant | deny | pending (not for alarms)
+  std::optional<std::string> group;     // members of this group in any stored site version (site_versions)
+  std::optional<std::string> asset;     // custody only: this asset's trail (default: all disposed assets)
   std::optional<std::int64_t> from_us;  // received at or after (inclusive)
   std::optional<std::int64_t> to_us;    // received before (exclusive)
   DailyWindow window;                   // after-hours only: the working hours
@@ -62,11 +75,19 @@ struct ReportFilter {
 // Exported column names, in order.
 [[nodiscard]] const std::vector<std::string>& report_columns(ReportKind kind);
 
+// Every report, in the order the CLI and the REST API list them.
+[[nodiscard]] const std::vector<ReportKind>& all_reports();
+
+// True for the reports whose SELECT reads the primary key in chain order without a join that needs a sort
+// (the exporter turns sorting off for them so the first rows leave at once).
+[[nodiscard]] bool streams_in_chain_order(ReportKind kind) noexcept;
+
 // Header line for CSV (empty for JSON Lines).
 [[nodiscard]] std::string header(ReportKind kind, OutputFormat format);
 
 // Appends one exported row built from the SELECT's fields; false if the row does not have the shape
-// report_select gives.
+// report_select gives. For Pdf, the row is one line of text ("name=value" pairs, empty values left out,
+// no line end): the PDF writer wraps and paginates it.
 bool format_row(ReportKind kind, OutputFormat format, const std::vector<CopyField>& fields, std::string& out);
 
 // The filters as they are named in the signed manifest: {"person":"...", "from":"...", ...} as canonical
