@@ -40,6 +40,21 @@ ensure_node() {
   PORTCULLIS_PACKAGES=(nodejs npm) ensure_packages
 }
 
+# The EPCIS end-to-end client (tests/e2e/epcis: GS1's epcis2.js from npm). `npm ci` runs once per
+# package-lock.json: a stamp in node_modules holds the lock file's hash.
+ensure_epcis_client() {
+  local dir="$PORTCULLIS_ROOT/tests/e2e/epcis"
+  [[ -f "$dir/package-lock.json" ]] || return 0
+  ensure_node
+  local want have=""
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  [[ -f "$dir/node_modules/.portcullis-lock-sha256" ]] && have="$(cat "$dir/node_modules/.portcullis-lock-sha256")"
+  [[ "$want" == "$have" ]] && return 0
+  log "installing the EPCIS e2e client (npm ci in tests/e2e/epcis)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" >"$dir/node_modules/.portcullis-lock-sha256"
+}
+
 # configure_and_build BUILD_DIR [extra cmake args...]
 configure_and_build() {
   local dir="$1"

@@ -51,6 +51,8 @@ constexpr std::string_view kVocabularyEvent = "witnesses, destructionMethod, cer
 constexpr std::size_t kMaxFreeText = 256;  // model, destructionMethod (also bounded by max_string_bytes)
 
 std::string join(std::string_view base, std::string_view field) {
+  // An empty key is a legal JSON key: name it [""] so no path is ever blank.
+  if (field.empty()) return std::string(base.empty() ? "$" : base) + "[\"\"]";
   if (base.empty() || base == "$") return std::string(field);
   std::string out;
   out.reserve(base.size() + 1 + field.size());
@@ -695,7 +697,7 @@ Result<CaptureDocument> parse_document_unguarded(std::string_view body, const Li
   for (const auto& [key, value] : root->items()) {
     if (key.find(':') != std::string::npos) continue;  // another vocabulary's extension
     if (std::find(std::begin(kDocumentFields), std::end(kDocumentFields), key) == std::end(kDocumentFields)) {
-      p.fail(key, "unknown field for EPCISDocument");
+      p.fail(join("$", key), "unknown field for EPCISDocument");
     }
   }
 
@@ -706,7 +708,7 @@ Result<CaptureDocument> parse_document_unguarded(std::string_view body, const Li
   }
   for (const auto& [key, value] : b->items()) {
     if (key != "eventList" && key.find(':') == std::string::npos) {
-      p.fail("epcisBody." + key, "unknown field (a capture document carries epcisBody.eventList)");
+      p.fail(join("epcisBody", key), "unknown field (a capture document carries epcisBody.eventList)");
     }
   }
   const auto list = b->find("eventList");

@@ -231,6 +231,22 @@ TEST(EpcisRejection, SingleEventPathsAreRelativeToTheEvent) {
   EXPECT_EQ(not_object.error().text(), "$: expected an event object");
 }
 
+// Found by fuzz_epcis_capture: an empty JSON key must still be named.
+TEST(EpcisRejection, EmptyKeysAreNamed) {
+  json doc = json::parse(test::kCommissioningDocument);
+  doc[""] = 1;
+  event1(doc)[""] = 2;
+  const auto parsed = parse_capture_document(doc.dump());
+  ASSERT_FALSE(parsed.ok());
+  ASSERT_EQ(parsed.errors().size(), 2u);
+  EXPECT_EQ(parsed.errors()[0].path, "$[\"\"]");
+  EXPECT_EQ(parsed.errors()[1].path, "epcisBody.eventList[1][\"\"]");
+
+  const auto single = parse_capture_event(R"({"type":"ObjectEvent","":{}})");
+  ASSERT_FALSE(single.ok());
+  for (const auto& e : single.errors()) EXPECT_FALSE(e.path.empty());
+}
+
 TEST(EpcisRejection, MessagesQuoteBoundedValues) {
   json doc = json::parse(test::kCommissioningDocument);
   event1(doc)["bizStep"] = "x" + std::string(400, 'y');
