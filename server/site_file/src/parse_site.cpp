@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "json_reader.hpp"
+#include "portcullis/core/assets/asset_text.hpp"
 #include "portcullis/core/model/validate.hpp"
 #include "time_text.hpp"
 
@@ -77,6 +78,12 @@ class SiteParser {
               [&](const Json& j, const std::string& p) { site_.grants.push_back(grant(j, p)); });
     obj.array("devices", false, l.max_devices,
               [&](const Json& j, const std::string& p) { site_.devices.push_back(device(j, p)); });
+    obj.array("area_readers", false, l.max_devices,
+              [&](const Json& j, const std::string& p) { site_.area_readers.push_back(area_reader(j, p)); });
+    obj.array("assets", false, l.max_people,
+              [&](const Json& j, const std::string& p) { site_.assets.push_back(asset(j, p)); });
+    obj.array("seals", false, l.max_people,
+              [&](const Json& j, const std::string& p) { site_.seals.push_back(seal(j, p)); });
   }
 
  private:
@@ -137,6 +144,9 @@ class SiteParser {
                    {{"alarm", LonePersonPolicy::Alarm}, {"deny_exit", LonePersonPolicy::DenyExit}}});
     s.lone_person_grace_s = obj.integer("lone_person_grace_s", false, s.lone_person_grace_s, 0, 24 * 3600);
     s.contact_debounce_ms = obj.integer("contact_debounce_ms", false, s.contact_debounce_ms, 0, 10'000);
+    s.rfid_dedup_window_ms = obj.integer("rfid_dedup_window_ms", false, s.rfid_dedup_window_ms, 0, 60'000);
+    s.asset_missing_after_s =
+        obj.integer("asset_missing_after_s", false, s.asset_missing_after_s, 1, 365LL * 24 * 3600);
   }
 
   // A zone's or rack's "two_person_rule" object, kept in SiteDefinition::two_person_rules.
@@ -221,6 +231,8 @@ class SiteParser {
           r.reads |= kReadsPin;
         } else if (kind == "biometric") {
           r.reads |= kReadsBiometric;
+        } else if (kind == "rfid") {
+          r.reads |= kReadsRfid;
         } else {
           ctx_.problem(path + ".reads", "unknown reader capability \"" + kind + "\"");
         }
@@ -396,6 +408,57 @@ class SiteParser {
     d.token_sha256 = obj.string("token_sha256", true);
     d.heartbeat_s = obj.integer("heartbeat_s", false, 0, 0, 24 * 3600);
     return d;
+  }
+
+  AreaReaderDef area_reader(const Json& j, const std::string& path) {
+    ObjectReader obj{ctx_, j, path};
+    AreaReaderDef r;
+    r.id = ReaderId{obj.string("id", true)};
+    r.zone = ZoneId{obj.string("zone", true)};
+    obj.string("name", false);  // informational
+    return r;
+  }
+
+  AssetDef asset(const Json& j, const std::string& path) {
+    ObjectReader obj{ctx_, j, path};
+    AssetDef a;
+    a.id = AssetId{obj.string("id", true)};
+    a.tag = obj.string("tag", false);
+    a.serial = obj.string("serial", false);
+    a.model = obj.string("model", false);
+    const std::string kind = obj.string("kind", true);
+    if (auto k = core::asset_kind_from(kind)) {
+      a.kind = *k;
+    } else if (!kind.empty()) {
+      ctx_.problem(path + ".kind", "unknown asset kind \"" + kind +
+                                       "\" (gpu_server, storage_drive, hsm, network_device, other)");
+    }
+    a.epc = obj.string("epc", true);
+    a.home_rack = RackId{obj.optional_string("home_rack").value_or("")};
+    a.unit = static_cast<int>(obj.integer("unit", false, 0, 0, 60));
+    a.custodian = PersonId{obj.optional_string("custodian").value_or("")};
+    const std::string lifecycle = obj.string("lifecycle", false, "in_service");
+    if (auto l = core::asset_lifecycle_from(lifecycle)) {
+      a.lifecycle = *l;
+    } else {
+      ctx_.problem(path + ".lifecycle", "unknown lifecycle state \"" + lifecycle +
+                                            "\" (received, in_service, maintenance, decommissioning, wiped, "
+                                            "destroyed, disposed)");
+    }
+    a.holds_model_weights = obj.boolean("holds_model_weights", false);
+    a.allowed_zones = ids<ZoneId>(obj, "allowed_zones", false);
+    a.missing_after_s = obj.integer("missing_after_s", false, 0, 0, 365LL * 24 * 3600);
+    return a;
+  }
+
+  SealDef seal(const Json& j, const std::string& path) {
+    ObjectReader obj{ctx_, j, path};
+    SealDef s;
+    s.id = SealId{obj.string("id", true)};
+    s.serial = obj.string("serial", true);
+    s.rack = RackId{obj.optional_string("rack").value_or("")};
+    s.asset = AssetId{obj.optional_string("asset").value_or("")};
+    return s;
   }
 
   Context& ctx_;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "portcullis/core/assets/asset_text.hpp"
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::site_file {
@@ -109,6 +110,7 @@ Json readers(const std::vector<ReaderDef>& list) {
     if ((r.reads & kReadsBadge) != 0) reads.push_back("badge");
     if ((r.reads & kReadsPin) != 0) reads.push_back("pin");
     if ((r.reads & kReadsBiometric) != 0) reads.push_back("biometric");
+    if ((r.reads & kReadsRfid) != 0) reads.push_back("rfid");
     out.push_back(
         {{"id", r.id.str()}, {"side", r.side == ReaderSide::Entry ? "entry" : "exit"}, {"reads", reads}});
   }
@@ -147,7 +149,9 @@ std::string write_site_json(const SiteDefinition& site) {
       {"bind_readers_to_devices", s.bind_readers_to_devices},
       {"lone_person_policy", s.lone_person_policy == LonePersonPolicy::DenyExit ? "deny_exit" : "alarm"},
       {"lone_person_grace_s", s.lone_person_grace_s},
-      {"contact_debounce_ms", s.contact_debounce_ms}};
+      {"contact_debounce_ms", s.contact_debounce_ms},
+      {"rfid_dedup_window_ms", s.rfid_dedup_window_ms},
+      {"asset_missing_after_s", s.asset_missing_after_s}};
   j["tiers"] = Json::array();
   for (const auto& t : site.tiers) {
     Json any = Json::array();
@@ -275,6 +279,40 @@ std::string write_site_json(const SiteDefinition& site) {
                             {"racks", ids(d.racks)},
                             {"token_sha256", d.token_sha256},
                             {"heartbeat_s", d.heartbeat_s}});
+  }
+  // Issue 5: written only when present, so sites without assets keep their shape.
+  if (!site.area_readers.empty()) {
+    j["area_readers"] = Json::array();
+    for (const auto& r : site.area_readers)
+      j["area_readers"].push_back({{"id", r.id.str()}, {"zone", r.zone.str()}});
+  }
+  if (!site.assets.empty()) {
+    j["assets"] = Json::array();
+    for (const auto& a : site.assets) {
+      Json asset{{"id", a.id.str()},
+                 {"tag", a.tag},
+                 {"serial", a.serial},
+                 {"model", a.model},
+                 {"kind", std::string{to_string(a.kind)}},
+                 {"epc", a.epc}};
+      if (!a.home_rack.empty()) asset["home_rack"] = a.home_rack.str();
+      asset["unit"] = a.unit;
+      if (!a.custodian.empty()) asset["custodian"] = a.custodian.str();
+      asset["lifecycle"] = std::string{to_string(a.lifecycle)};
+      asset["holds_model_weights"] = a.holds_model_weights;
+      asset["allowed_zones"] = ids(a.allowed_zones);
+      asset["missing_after_s"] = a.missing_after_s;
+      j["assets"].push_back(asset);
+    }
+  }
+  if (!site.seals.empty()) {
+    j["seals"] = Json::array();
+    for (const auto& sd : site.seals) {
+      Json seal{{"id", sd.id.str()}, {"serial", sd.serial}};
+      if (!sd.rack.empty()) seal["rack"] = sd.rack.str();
+      if (!sd.asset.empty()) seal["asset"] = sd.asset.str();
+      j["seals"].push_back(seal);
+    }
   }
   return j.dump(2) + "\n";
 }

@@ -65,8 +65,22 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     }
   }
 
+  for (const auto& a : def.area_readers) {
+    m->area_reader_ids_.emplace(a.id, static_cast<Index>(m->area_readers_.size()));
+    m->area_readers_.push_back({a, m->zone_index(a.zone), {}});
+  }
+  m->assets_ = def.assets;
+  m->seals_ = def.seals;
+
   for (const auto& d : def.devices) {
-    for (const auto& r : d.readers) m->readers_[m->reader_index(r)].devices.push_back(d.id);
+    for (const auto& r : d.readers) {
+      const Index reader = m->reader_index(r);
+      if (reader != kNoIndex) {
+        m->readers_[reader].devices.push_back(d.id);
+      } else {
+        m->area_readers_[m->area_reader_index(r)].devices.push_back(d.id);
+      }
+    }
   }
 
   m->people_.reserve(def.people.size());
@@ -285,6 +299,10 @@ Index SiteModel::mantrap_index(const MantrapId& id) const {
 std::int64_t SiteModel::heartbeat_s(const DeviceId& id) const {
   auto it = heartbeats_.find(id);
   return it == heartbeats_.end() ? 0 : it->second;
+}
+
+Index SiteModel::area_reader_index(const ReaderId& id) const {
+  return find_index(area_reader_ids_, id);
 }
 
 bool SiteModel::is_within(Index zone, Index ancestor) const {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "portcullis/core/assets/asset_text.hpp"
 #include "portcullis/core/model/wiegand.hpp"
 
 namespace portcullis::core {
@@ -49,6 +50,9 @@ class Checker {
     check_tiers();
     check_mantraps();
     check_two_person_rules();
+    check_area_readers();
+    check_assets();
+    check_seals();
     return std::move(problems_);
   }
 
@@ -97,6 +101,9 @@ class Checker {
     if (s.lone_person_grace_s < 0) add("$.settings.lone_person_grace_s", "must not be negative");
     if (s.contact_debounce_ms < 0 || s.contact_debounce_ms > 10000)
       add("$.settings.contact_debounce_ms", "must be 0..10000");
+    if (s.rfid_dedup_window_ms < 0 || s.rfid_dedup_window_ms > 60000)
+      add("$.settings.rfid_dedup_window_ms", "must be 0..60000");
+    if (s.asset_missing_after_s <= 0) add("$.settings.asset_missing_after_s", "must be positive");
     if (s.bind_readers_to_devices && site_.devices.empty()) {
       add("$.settings.bind_readers_to_devices", "readers are bound to devices but the site lists no devices");
     }
@@ -130,6 +137,10 @@ class Checker {
       racks_.add(*this, site_.racks[i].id, top("$.racks", i), "rack");
       index_readers(site_.racks[i].readers, "$.racks", i);
     }
+    for (std::size_t i = 0; i < site_.area_readers.size(); ++i)
+      readers_.add(*this, site_.area_readers[i].id, top("$.area_readers", i), "reader");
+    for (std::size_t i = 0; i < site_.assets.size(); ++i)
+      assets_.add(*this, site_.assets[i].id, top("$.assets", i), "asset");
     people_.reserve(site_.people.size());
     for (std::size_t i = 0; i < site_.people.size(); ++i)
       people_.add(*this, site_.people[i].id, top("$.people", i), "person");
@@ -158,7 +169,7 @@ class Checker {
     for (std::size_t r = 0; r < readers.size(); ++r) {
       const Where where{list, static_cast<std::uint32_t>(owner), ".readers", static_cast<std::uint32_t>(r)};
       readers_.add(*this, readers[r].id, where, "reader");
-      if ((readers[r].reads & (kReadsBadge | kReadsPin | kReadsBiometric)) == 0) {
+      if ((readers[r].reads & (kReadsBadge | kReadsPin | kReadsBiometric | kReadsRfid)) == 0) {
         add(where.path() + ".reads", "a reader must read something");
       }
     }
@@ -450,8 +461,86 @@ class Checker {
     }
   }
 
+  void check_area_readers() {
+    for (std::size_t i = 0; i < site_.area_readers.size(); ++i)
+      check_zone_ref(site_.area_readers[i].zone, at("$.area_readers", i) + ".zone");
+  }
+
+  // Issue 5: the asset registry. EPCs are unique (an RFID read must name one asset).
+  void check_assets() {
+    std::unordered_map<std::string_view, std::size_t> epcs;
+    for (std::size_t i = 0; i < site_.assets.size(); ++i) {
+      const AssetDef& a = site_.assets[i];
+      const std::string path = at("$.assets", i);
+      if (!is_valid_epc(a.epc)) {
+        add(path + ".epc",
+            "expected an EPC pure-identity URN (urn:epc:id:giai:<company>.<asset> or "
+            "urn:epc:id:sgtin:<company>.<item>.<serial>), got " +
+                quoted(a.epc));
+      } else if (auto [it, inserted] = epcs.emplace(a.epc, i); !inserted) {
+        add(path + ".epc",
+            "duplicate EPC " + quoted(a.epc) + " (first at " + at("$.assets", it->second) + ")");
+      }
+      const bool rack_known = !a.home_rack.empty() && racks_.contains(a.home_rack);
+      if (!a.home_rack.empty() && !rack_known)
+        add(path + ".home_rack", "unknown rack " + quoted(a.home_rack.str()));
+      if (a.unit < 0 || a.unit > 60) add(path + ".unit", "must be 0..60 (0: not recorded)");
+      if (!a.custodian.empty() && !people_.contains(a.custodian))
+        add(path + ".custodian", "unknown person " + quoted(a.custodian.str()));
+      for (std::size_t z = 0; z < a.allowed_zones.size(); ++z)
+        check_zone_ref(a.allowed_zones[z], at(path + ".allowed_zones", z));
+      if (rack_known && !a.allowed_zones.empty() && !home_rack_allowed(a))
+        add(path + ".allowed_zones",
+            "the home rack " + quoted(a.home_rack.str()) + " is outside the allowed zones");
+      if (a.missing_after_s < 0) add(path + ".missing_after_s", "must not be negative (0: the site default)");
+    }
+  }
+
+  // True when the home rack's zone is one of the allowed zones or below one.
+  [[nodiscard]] bool home_rack_allowed(const AssetDef& a) const {
+    std::unordered_map<std::string_view, const ZoneDef*> zones;
+    for (const auto& z : site_.zones) zones.emplace(z.id.str(), &z);
+    ZoneId zone;
+    for (const auto& r : site_.racks) {
+      if (r.id == a.home_rack) zone = r.zone;
+    }
+    for (std::size_t steps = 0; !zone.empty() && steps <= site_.zones.size(); ++steps) {
+      for (const auto& allowed : a.allowed_zones) {
+        if (allowed == zone) return true;
+      }
+      auto it = zones.find(zone.str());
+      if (it == zones.end()) return false;
+      zone = it->second->parent;
+    }
+    return false;
+  }
+
+  void check_seals() {
+    IdSet<SealId> ids;
+    std::unordered_map<std::string_view, std::size_t> serials;
+    for (std::size_t i = 0; i < site_.seals.size(); ++i) {
+      const SealDef& seal = site_.seals[i];
+      const std::string path = at("$.seals", i);
+      ids.add(*this, seal.id, top("$.seals", i), "seal");
+      if (seal.serial.empty()) {
+        add(path + ".serial", "missing seal serial");
+      } else if (auto [it, inserted] = serials.emplace(seal.serial, i); !inserted) {
+        add(path + ".serial",
+            "duplicate seal serial " + quoted(seal.serial) + " (first at " + at("$.seals", it->second) + ")");
+      }
+      if (seal.rack.empty() == seal.asset.empty()) {
+        add(path, "a seal is on exactly one of rack or asset");
+      } else if (!seal.rack.empty() && !racks_.contains(seal.rack)) {
+        add(path + ".rack", "unknown rack " + quoted(seal.rack.str()));
+      } else if (!seal.asset.empty() && !assets_.contains(seal.asset)) {
+        add(path + ".asset", "unknown asset " + quoted(seal.asset.str()));
+      }
+    }
+  }
+
   const SiteDefinition& site_;
   Problems problems_;
+  IdSet<AssetId> assets_;
   IdSet<ZoneId> zones_;
   IdSet<PortalId> portals_;
   IdSet<RackId> racks_;

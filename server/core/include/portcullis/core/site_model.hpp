@@ -102,6 +102,13 @@ struct MantrapNode {
   std::vector<Index> portals;
 };
 
+// An RFID reader placed in a zone (issue 5): area antennas and handheld audit stations.
+struct AreaReaderNode {
+  AreaReaderDef def;
+  Index zone = kNoIndex;
+  std::vector<DeviceId> devices;  // the devices that list this reader
+};
+
 struct TierNode {
   TierRequirementDef def;
   std::vector<FactorMask> any_of;  // each acceptable factor set as a mask, in file order
@@ -168,6 +175,16 @@ class SiteModel {
   [[nodiscard]] std::size_t grant_count() const noexcept { return grants_.size(); }
   [[nodiscard]] std::size_t portal_count() const noexcept { return portals_.size(); }
 
+  // Issue 5: the site file's assets and seals (the AssetBook's initial registry) and zone-placed RFID
+  // readers.
+  [[nodiscard]] const std::vector<AssetDef>& assets() const noexcept { return assets_; }
+  [[nodiscard]] const std::vector<SealDef>& seals() const noexcept { return seals_; }
+  [[nodiscard]] Index area_reader_index(const ReaderId& id) const;
+  [[nodiscard]] const AreaReaderNode& area_reader(Index i) const { return area_readers_[i]; }
+  [[nodiscard]] std::size_t area_reader_count() const noexcept { return area_readers_.size(); }
+  [[nodiscard]] std::size_t reader_count() const noexcept { return readers_.size(); }
+  [[nodiscard]] std::size_t rack_count() const noexcept { return racks_.size(); }
+
   // True when `ancestor` is `zone` or one of its parents.
   [[nodiscard]] bool is_within(Index zone, Index ancestor) const;
   [[nodiscard]] const std::vector<std::chrono::sys_days>& holidays() const noexcept { return holidays_; }
@@ -207,6 +224,10 @@ class SiteModel {
   std::unordered_map<std::uint64_t, Index> cards_;  // key: facility << 40 | number
   std::unordered_map<std::string, Index> biometrics_;
   std::unordered_map<int, Index> tier_ids_;
+  std::vector<AssetDef> assets_;
+  std::vector<SealDef> seals_;
+  std::vector<AreaReaderNode> area_readers_;
+  std::unordered_map<ReaderId, Index> area_reader_ids_;
 };
 
 }  // namespace portcullis::core
