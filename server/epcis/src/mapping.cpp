@@ -104,7 +104,10 @@ Result<Place> resolve_location(std::string_view id, LocationRole role, const Sit
     return FieldError{path, "names a reader; a bizLocation must be " + expected};
   }
   if (!known(site, place)) {
-    return FieldError{path, "unknown " + std::string(to_string(place.kind)) + " " + quote_value(place.id)};
+    return FieldError{
+        path, (place.kind == PlaceKind::Reader ? std::string("unknown RFID reader ")
+                                               : "unknown " + std::string(to_string(place.kind)) + " ") +
+                  quote_value(place.id)};
   }
   return place;
 }

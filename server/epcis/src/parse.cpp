@@ -46,7 +46,7 @@ using Prefixes = std::map<std::string, std::string, std::less<>>;
 
 constexpr std::string_view kEventTypesText =
     "ObjectEvent, AggregationEvent, TransactionEvent, TransformationEvent or AssociationEvent";
-constexpr std::string_view kVocabularyIlmd = "assetTag, serial, model, kind, homeRack";
+constexpr std::string_view kVocabularyIlmd = "assetTag, serial, model, kind, homeRack, holdsModelWeights";
 constexpr std::string_view kVocabularyEvent = "witnesses, destructionMethod, certificateSha256";
 constexpr std::size_t kMaxFreeText = 256;  // model, destructionMethod (also bounded by max_string_bytes)
 
@@ -598,6 +598,12 @@ class Parser {
         } else {
           fail(p, "must be gpu_server, storage_drive, hsm, network_device or other");
         }
+      } else if (*local == "holdsModelWeights") {
+        if (value.is_boolean()) {
+          ev.ilmd.holds_model_weights = value.get<bool>();
+        } else {
+          fail(p, "expected true or false");
+        }
       } else if (*local == "homeRack") {
         if (auto s = identifier(value, p)) ev.ilmd.home_rack = core::RackId{std::move(*s)};
       } else if (*local == "witnesses" || *local == "destructionMethod" || *local == "certificateSha256") {
@@ -637,7 +643,7 @@ class Parser {
                      [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
       ev.custody.certificate_sha256 = std::move(s);
     } else if (local == "assetTag" || local == "serial" || local == "model" || local == "kind" ||
-               local == "homeRack") {
+               local == "homeRack" || local == "holdsModelWeights") {
       fail(path, "belongs in ilmd, not on the event");
     } else {
       fail(path, "unknown Portcullis event field (known: " + std::string(kVocabularyEvent) + ")");
@@ -780,11 +786,9 @@ std::string canonical_form(const CaptureEvent& event) {
   j["readPoint"] = event.read_point;
   j["bizLocation"] = event.biz_location;
   j["quantityList"] = event.has_quantity_list;
-  j["ilmd"] = {{"assetTag", event.ilmd.asset_tag},
-               {"serial", event.ilmd.serial},
-               {"model", event.ilmd.model},
-               {"kind", event.ilmd.kind},
-               {"homeRack", event.ilmd.home_rack.str()}};
+  j["ilmd"] = {{"assetTag", event.ilmd.asset_tag}, {"holdsModelWeights", event.ilmd.holds_model_weights},
+               {"serial", event.ilmd.serial},      {"model", event.ilmd.model},
+               {"kind", event.ilmd.kind},          {"homeRack", event.ilmd.home_rack.str()}};
   json witnesses = json::array();
   for (const auto& w : event.custody.witnesses) witnesses.push_back(w.str());
   j["custody"] = {{"witnesses", std::move(witnesses)},

@@ -50,11 +50,13 @@ TEST(EpcisDocument, CommissioningDocumentParses) {
   EXPECT_EQ(first.ilmd.model, "HGX H100 8-GPU");
   EXPECT_EQ(first.ilmd.kind, "gpu_server");
   EXPECT_TRUE(first.ilmd.home_rack.empty());
+  EXPECT_FALSE(first.ilmd.holds_model_weights);
 
   const auto& second = doc->events[1];
   EXPECT_EQ(second.biz_step, "commissioning");  // from the URN form
   EXPECT_EQ(second.disposition, "active");      // from the https://ref.gs1.org/cbv/ form
   EXPECT_EQ(second.ilmd.home_rack, core::RackId{"rack-c01"});
+  EXPECT_TRUE(second.ilmd.holds_model_weights);
 }
 
 TEST(EpcisDocument, ObserveDocumentWithStandardExtrasAndForeignExtensions) {

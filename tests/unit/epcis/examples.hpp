@@ -51,7 +51,8 @@ inline const std::string kCommissioningDocument = R"({
           "portcullis:serial": "SN-H100-0002",
           "portcullis:model": "HGX H100 8-GPU",
           "portcullis:kind": "gpu_server",
-          "portcullis:homeRack": "rack-c01"
+          "portcullis:homeRack": "rack-c01",
+          "portcullis:holdsModelWeights": true
         }
       }
     ]

@@ -68,8 +68,8 @@ TEST(EpcisLocation, RefusalsNameTheField) {
     EXPECT_EQ(r.error().path, "epcisBody.eventList[2].readPoint.id");
     EXPECT_NE(r.error().message.find(expected), std::string::npos) << r.error().message;
   };
-  check("rdr-nowhere", LocationRole::ReadPoint, "unknown reader 'rdr-nowhere'");
-  check("urn:portcullis:reader:rdr-nowhere", LocationRole::ReadPoint, "unknown reader");
+  check("rdr-nowhere", LocationRole::ReadPoint, "unknown RFID reader 'rdr-nowhere'");
+  check("urn:portcullis:reader:rdr-nowhere", LocationRole::ReadPoint, "unknown RFID reader");
   check("urn:portcullis:rack:rack-c01", LocationRole::ReadPoint,
         "names a rack; a readPoint must be a reader");
   check("urn:portcullis:reader:rdr-rack-c01", LocationRole::BizLocation,

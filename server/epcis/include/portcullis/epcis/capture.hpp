@@ -56,6 +56,7 @@ struct AssetAttributes {
   std::string model;       // portcullis:model
   std::string kind;        // portcullis:kind       gpu_server, storage_drive, hsm, network_device, other
   core::RackId home_rack;  // portcullis:homeRack  a rack id of the site file
+  bool holds_model_weights = false;  // portcullis:holdsModelWeights  true / false
   friend bool operator==(const AssetAttributes&, const AssetAttributes&) = default;
 };
 
