@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admin_fields.hpp"
 #include "field_reader.hpp"
 #include "json_depth.hpp"
 
@@ -42,6 +43,14 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
     action = core::RevokeCredential{core::CredentialId{target}, reason()};
   else if (route == "revoke_grant")
     action = core::RevokeGrant{core::GrantId{target}, reason()};
+  else if (route == "restore_person")
+    action = core::RestorePerson{core::PersonId{target}, reason()};
+  else if (route == "restore_credential")
+    action = core::RestoreCredential{core::CredentialId{target}, reason()};
+  else if (route == "restore_grant")
+    action = core::RestoreGrant{core::GrantId{target}, reason()};
+  else if (route == "remove_grant")
+    action = core::RemoveGrant{core::GrantId{target}, reason()};
   else if (route == "forgive")
     action = core::ForgivePresence{core::PersonId{target}, reason()};
   else if (route == "lockdown" || route == "release") {
@@ -100,7 +109,8 @@ std::string stored_action_json(const core::OperatorAction& action, const core::A
           },
           [&](const core::RevokeGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
           [&](const core::RestoreGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
-          [&](const core::AddGrant&) { j["unsupported"] = true; },
+          [&](const core::AddGrant& a) { j["grant"] = detail::grant_fields(a.grant); },
+          [&](const core::AdminChange& a) { detail::admin_change_fields(a, j); },
           [&](const core::RemoveGrant& a) { j["grant"] = a.grant.str(), j["reason"] = a.reason; },
           [&](const core::RequestJitGrant& a) {
             j["request_id"] = a.request_id;
@@ -134,12 +144,16 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
     s.actor.may_approve = j.at("actor").at("may_approve").get<bool>();
     const auto name = j.at("action").get<std::string>();
     auto str = [&](const char* key) { return j.at(key).get<std::string>(); };
+    if (auto change = detail::admin_change_from(name, j)) {
+      s.action = std::move(*change);
+      return s;
+    }
     const core::OperatorAction candidates[] = {
-        core::RevokePerson{},      core::RestorePerson{},     core::RevokeCredential{},
-        core::RestoreCredential{}, core::RevokeGrant{},       core::RestoreGrant{},
-        core::RemoveGrant{},       core::RequestJitGrant{},   core::ApproveJitGrant{},
-        core::ForgivePresence{},   core::SetLockdown{},       core::ClearLockdown{},
-        core::SetThreatLevel{},    core::SupervisorOverride{}};
+        core::AddGrant{},         core::RevokePerson{},      core::RestorePerson{},
+        core::RevokeCredential{}, core::RestoreCredential{}, core::RevokeGrant{},
+        core::RestoreGrant{},     core::RemoveGrant{},       core::RequestJitGrant{},
+        core::ApproveJitGrant{},  core::ForgivePresence{},   core::SetLockdown{},
+        core::ClearLockdown{},    core::SetThreatLevel{},    core::SupervisorOverride{}};
     for (const auto& candidate : candidates) {
       if (name != core::type_name(candidate)) continue;
       s.action = std::visit(
@@ -162,7 +176,10 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
               [&](const core::RestoreGrant&) -> core::OperatorAction {
                 return core::RestoreGrant{core::GrantId{str("grant")}, str("reason")};
               },
-              [&](const core::AddGrant&) -> core::OperatorAction { return core::AddGrant{}; },
+              [&](const core::AddGrant&) -> core::OperatorAction {
+                return core::AddGrant{detail::grant_from(j.at("grant"))};
+              },
+              [&](const core::AdminChange&) -> core::OperatorAction { return core::AdminChange{}; },
               [&](const core::RemoveGrant&) -> core::OperatorAction {
                 return core::RemoveGrant{core::GrantId{str("grant")}, str("reason")};
               },

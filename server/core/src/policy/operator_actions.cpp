@@ -127,6 +127,9 @@ class OperatorActions {
     return answer(Reason::Applied, {}, a.zone);
   }
 
+  // Decided by Engine::apply_admin (it needs the site definition); never reaches this visitor.
+  Outcome operator()(const AdminChange&) { return answer(Reason::DecisionUnavailable); }
+
   Outcome operator()(const SetThreatLevel& a) {
     if (!a.zone.empty() && model_.zone_index(a.zone) == kNoIndex)
       return answer(Reason::UnknownSubject, {}, a.zone);
@@ -250,6 +253,7 @@ Outcome apply_action(const SiteModel& model, EngineState& state, const Action& a
 }  // namespace
 
 Outcome Engine::apply(const OperatorAction& action, Timestamp now, const Actor& who) {
+  if (const auto* change = std::get_if<AdminChange>(&action)) return apply_admin(*change, now, who);
   return apply_action(*model_, state_, action, now, who);
 }
 
@@ -270,6 +274,7 @@ const char* type_name(const OperatorAction& action) noexcept {
                         [](const ClearLockdown&) { return "clear_lockdown"; },
                         [](const SetThreatLevel&) { return "set_threat_level"; },
                         [](const SupervisorOverride&) { return "supervisor_override"; },
+                        [](const AdminChange& a) { return type_name(a.edit); },
                     },
                     action);
 }

@@ -39,6 +39,21 @@ class Engine {
   // same point.
   void replace_model(std::shared_ptr<const SiteModel> model);
 
+  // The site definition behind the model, needed to apply admin edits (admin_change.hpp): the model becomes
+  // SiteModel::build(definition + EngineState::admin). Problems (JSON paths) and nothing changes when that
+  // does not validate. A site reload is load_site() with the new definition; pending attempts are
+  // abandoned as with replace_model(). Without a definition, admin edits are refused.
+  // `built`, when given, is the model of `definition` already built (start-up): used if no edits are in force.
+  [[nodiscard]] Problems load_site(std::shared_ptr<const SiteDefinition> definition,
+                                   std::shared_ptr<const SiteModel> built = nullptr);
+  // What the last AdminChange did (before/after, or why it was refused).
+  [[nodiscard]] const AdminReport& last_admin_report() const noexcept { return admin_report_; }
+  [[nodiscard]] std::shared_ptr<const SiteModel> shared_model() const noexcept { return model_; }
+  // The definition in force: the loaded one with the admin edits laid over it (null without one).
+  [[nodiscard]] std::shared_ptr<const SiteDefinition> effective_definition() const noexcept {
+    return effective_;
+  }
+
   [[nodiscard]] const SiteModel& model() const noexcept { return *model_; }
   [[nodiscard]] const EngineState& state() const noexcept { return state_; }
 
@@ -46,6 +61,13 @@ class Engine {
   std::shared_ptr<const SiteModel> model_;
   std::shared_ptr<const PinVerifier> pins_;
   EngineState state_;
+  // Admin edits (admin_change.hpp): the loaded definition, and it with the edits laid over it.
+  std::shared_ptr<const SiteDefinition> base_;
+  std::shared_ptr<const SiteDefinition> effective_;
+  AdminReport admin_report_;
+  Outcome apply_admin(const AdminChange& change, Timestamp now, const Actor& who);
+  Outcome admin_edit(const AdminEdit& edit);
+  void swap_model_keeping_attempts(std::shared_ptr<const SiteModel> model);
 };
 
 }  // namespace portcullis::core

@@ -15,6 +15,7 @@
 
 #include "portcullis/core/model/site_definition.hpp"
 #include "portcullis/core/outcome.hpp"
+#include "portcullis/core/policy/admin_change.hpp"
 #include "portcullis/core/site_model.hpp"
 #include "portcullis/core/strong_id.hpp"
 #include "portcullis/core/time.hpp"
@@ -126,6 +127,10 @@ struct EngineState {
   std::map<DeviceId, DeviceSeen> devices;
   std::set<std::pair<Timestamp, DeviceId>> silence_deadlines;  // last heard + heartbeat, per device
   std::map<ZoneId, LoneState> lone;
+
+  // Admin edits of people, credentials and membership in force (laid over the site definition, see
+  // admin_change.hpp).
+  AdminEdits admin;
 
   friend bool operator==(const EngineState&, const EngineState&) = default;
 };

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "portcullis/core/model/site_definition.hpp"
+#include "portcullis/core/policy/admin_change.hpp"
 #include "portcullis/core/strong_id.hpp"
 #include "portcullis/core/time.hpp"
 
@@ -97,10 +98,12 @@ struct SupervisorOverride {
   std::string reason;
 };
 
-using OperatorAction =
-    std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential, RevokeGrant, RestoreGrant,
-                 AddGrant, RemoveGrant, RequestJitGrant, ApproveJitGrant, ForgivePresence, SetLockdown,
-                 ClearLockdown, SetThreatLevel, SupervisorOverride>;
+using OperatorAction = std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential,
+                                    RevokeGrant, RestoreGrant, AddGrant, RemoveGrant, RequestJitGrant,
+                                    ApproveJitGrant, ForgivePresence, SetLockdown, ClearLockdown,
+                                    SetThreatLevel, SupervisorOverride,
+                                    // Admin edits of people, credentials, membership (admin_change.hpp).
+                                    AdminChange>;
 
 [[nodiscard]] const char* type_name(const OperatorAction& action) noexcept;
 
