@@ -290,7 +290,8 @@ class AssetBook {
   // missing clock of every asset starts there).
   AssetBook(std::shared_ptr<const SiteModel> model, Timestamp at);
 
-  // One RFID report. Hot path: no allocation for duplicates and unchanged reads of known tags.
+  // One RFID report. Hot path: no allocation for unknown tags and duplicates; an accepted read costs at most
+  // one small de-duplication node (about 0.8 M accepted reads/s on one core, docs/assets.md).
   [[nodiscard]] Observation observe(const RfidObservation& read, Timestamp now);
   // Applies a movement (observe() does it; the replay calls it for stored ones). Alarms come from here.
   AssetOutcome apply_movement(const AssetMovement& movement, Timestamp now);
