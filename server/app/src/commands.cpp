@@ -12,6 +12,7 @@
 #include <sstream>
 #include "config.hpp"
 #include "crypto/pin_hash.hpp"
+#include "portcullis/api/audit_api.hpp"
 #include "portcullis/api/device_api.hpp"
 #include "portcullis/api/device_registry.hpp"
 #include "portcullis/api/operator_accounts.hpp"
@@ -267,6 +268,15 @@ int serve_command(const Config& c) {
   api::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
                                                     : json::portal_info(read_file(c.site_file)),
                                 sequencer, clock};
+  api::AuditSettings audit_settings;
+  audit_settings.database = c.database;
+  audit_settings.site_id = c.site_id;
+  audit_settings.key_path = c.audit_key;
+  audit_settings.export_dir = c.audit_export_dir;
+  audit_settings.checkpoint_dir = c.audit_checkpoints;
+  audit_settings.public_key_path = c.audit_pubkey;
+  api::AuditApi audit_api{audit_settings, sequencer};
+  audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{
       accounts, sequencer, workers, site_summary, [hub] { return hub->open_alarms_json(); }, command_desk};
   operator_api.register_routes(secured, router);
@@ -310,6 +320,7 @@ int serve_command(const Config& c) {
   device_refresh.join();
   hub->stop();
   workers.stop();
+  audit_api.stop();  // its requests may wait for their audit record: before the sequencer stops
   sequencer.stop();
   // The signal thread may still be waiting if the server stopped for another reason.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
@@ -330,7 +341,9 @@ void print_help() {
          "  check-site FILE            validate a site file and list every problem with its JSON path\n"
          "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
          "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, "
-         "PORTCULLIS_THREADS\n";
+         "PORTCULLIS_THREADS,\n"
+         "  PORTCULLIS_AUDIT_KEY, PORTCULLIS_AUDIT_EXPORT_DIR, PORTCULLIS_AUDIT_CHECKPOINTS, "
+         "PORTCULLIS_AUDIT_PUBKEY\n";
 }
 
 }  // namespace

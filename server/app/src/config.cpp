@@ -31,6 +31,14 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
     c.site_id = value;
   else if (key == "site_file")
     c.site_file = value;
+  else if (key == "audit_key")
+    c.audit_key = value;
+  else if (key == "audit_export_dir")
+    c.audit_export_dir = value;
+  else if (key == "audit_checkpoints")
+    c.audit_checkpoints = value;
+  else if (key == "audit_pubkey")
+    c.audit_pubkey = value;
   else if (key == "threads") {
     try {
       c.threads = std::stoi(value);
@@ -63,11 +71,19 @@ Config load_config(const std::optional<std::string>& file) {
     }
   }
   const std::pair<const char*, const char*> env_keys[] = {
-      {"PORTCULLIS_DATABASE", "database"}, {"PORTCULLIS_ADMIN_DATABASE", "admin_database"},
-      {"PORTCULLIS_LISTEN", "listen"},     {"PORTCULLIS_TLS_CERT", "tls_cert"},
-      {"PORTCULLIS_TLS_KEY", "tls_key"},   {"PORTCULLIS_DEVICE_CA", "device_ca"},
-      {"PORTCULLIS_SITE_ID", "site_id"},   {"PORTCULLIS_SITE_FILE", "site_file"},
+      {"PORTCULLIS_DATABASE", "database"},
+      {"PORTCULLIS_ADMIN_DATABASE", "admin_database"},
+      {"PORTCULLIS_LISTEN", "listen"},
+      {"PORTCULLIS_TLS_CERT", "tls_cert"},
+      {"PORTCULLIS_TLS_KEY", "tls_key"},
+      {"PORTCULLIS_DEVICE_CA", "device_ca"},
+      {"PORTCULLIS_SITE_ID", "site_id"},
+      {"PORTCULLIS_SITE_FILE", "site_file"},
       {"PORTCULLIS_THREADS", "threads"},
+      {"PORTCULLIS_AUDIT_KEY", "audit_key"},
+      {"PORTCULLIS_AUDIT_EXPORT_DIR", "audit_export_dir"},
+      {"PORTCULLIS_AUDIT_CHECKPOINTS", "audit_checkpoints"},
+      {"PORTCULLIS_AUDIT_PUBKEY", "audit_pubkey"},
   };
   for (const auto& [env, key] : env_keys) {
     if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);

@@ -16,6 +16,12 @@ struct Config {
   std::string site_id = "main";
   std::string site_file;
   int threads = 2;
+  // Auditor REST routes (docs/audit.md): evidence exports need the site's private audit key and a directory;
+  // the chain status also checks signed checkpoints when both a directory and the public key are given.
+  std::string audit_key;
+  std::string audit_export_dir;
+  std::string audit_checkpoints;
+  std::string audit_pubkey;
 };
 
 // Throws std::runtime_error naming the file, line and key on a bad setting.

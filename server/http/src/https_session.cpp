@@ -19,7 +19,10 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   HttpsSession(tcp::socket socket, std::shared_ptr<SharedContext> shared)
       : stream_(std::move(socket), shared->tls), shared_(std::move(shared)) {}
 
-  ~HttpsSession() { shared_->open_connections.fetch_sub(1, std::memory_order_relaxed); }
+  ~HttpsSession() {
+    if (body_stream_) body_stream_->cancel();
+    shared_->open_connections.fetch_sub(1, std::memory_order_relaxed);
+  }
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->handshake(); });
@@ -117,6 +120,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   }
 
   void send(HttpResponse response) {
+    if (response.body_stream) return send_streamed(std::move(response));
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(response.status));
@@ -135,6 +139,68 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
       if (!self->keep_alive_) return self->drain_before_close_ ? self->drain() : self->shutdown();
       self->read_request(self->shared_->config.idle_timeout);
     });
+  }
+
+  // A body produced on another thread (BodyChannel): the header now, then each piece as a chunk as it
+  // comes. Between pieces no timer runs (the producer may be a long database query); each write has one.
+  void send_streamed(HttpResponse response) {
+    body_stream_ = std::move(response.body_stream);
+    auto res = std::make_shared<http::response<http::empty_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(response.status));
+    res->set(http::field::server, "portcullisd");
+    res->set(http::field::content_type, response.content_type);
+    res->set(http::field::cache_control, "no-store");
+    res->set(http::field::strict_transport_security, "max-age=31536000");
+    res->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) res->set(name, value);
+    res->keep_alive(keep_alive_);
+    res->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
+    http::async_write_header(stream_, *serializer,
+                             [self = shared_from_this(), res, serializer](beast::error_code ec, std::size_t) {
+                               if (ec) return self->abandon_stream();
+                               self->pull_piece();
+                             });
+  }
+
+  void pull_piece() {
+    beast::get_lowest_layer(stream_).expires_never();
+    body_stream_->pull([self = shared_from_this()](std::optional<std::string> piece, bool ok) {
+      net::post(self->stream_.get_executor(),
+                [self, piece = std::move(piece), ok]() mutable { self->write_piece(std::move(piece), ok); });
+    });
+  }
+
+  void write_piece(std::optional<std::string> piece, bool ok) {
+    if (!body_stream_) return;
+    if (!piece) {
+      body_stream_.reset();
+      if (!ok) return shutdown();  // no final chunk: the client sees an incomplete body
+      beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
+      net::async_write(stream_, http::make_chunk_last(),
+                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         if (ec) return;
+                         if (!self->keep_alive_) return self->shutdown();
+                         self->read_request(self->shared_->config.idle_timeout);
+                       });
+      return;
+    }
+    if (piece->empty()) return pull_piece();  // an empty chunk would end the body
+    auto data = std::make_shared<std::string>(std::move(*piece));
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
+    net::async_write(stream_, http::make_chunk(net::buffer(*data)),
+                     [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
+                       if (ec) return self->abandon_stream();
+                       self->pull_piece();
+                     });
+  }
+
+  // The client went away (or timed out) mid-body: tell the producer to stop.
+  void abandon_stream() {
+    if (body_stream_) body_stream_->cancel();
+    body_stream_.reset();
   }
 
   // After refusing an oversized body, read and discard what the client is still sending (bounded in
@@ -162,6 +228,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   std::optional<std::string> client_cn_;
   bool keep_alive_ = true;
   bool drain_before_close_ = false;
+  std::shared_ptr<BodyChannel> body_stream_;
   static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
   std::size_t drained_ = 0;
   std::array<char, 16 * 1024> scratch_{};

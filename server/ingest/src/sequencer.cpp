@@ -100,9 +100,12 @@ bool Sequencer::submit(OperatorCommand command) {
 void Sequencer::record(ServerFact fact) {
   {
     std::lock_guard lock{mutex_};
-    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return;
-    queue_.emplace_back(std::move(fact));
+    if (!stopping_ && queue_.size() < config_.max_queued_submissions) {
+      queue_.emplace_back(std::move(fact));
+      fact.done = nullptr;
+    }
   }
+  if (fact.done) return fact.done(false, 0);  // dropped: a caller that waits for it must hear so
   wake_.notify_one();
 }
 
@@ -242,7 +245,8 @@ void Sequencer::process(std::deque<Work>& batch) {
   std::vector<LiveUpdate> updates;  // parallel to records
   std::vector<std::pair<Submission*, SubmissionResult>> answered;
   std::vector<std::pair<OperatorCommand*, CommandResult>> commands_answered;
-  std::unordered_map<std::string, std::size_t> in_batch;  // device/seq -> index in records
+  std::vector<std::pair<ServerFact*, std::int64_t>> facts_stored;  // those that wait to hear
+  std::unordered_map<std::string, std::size_t> in_batch;           // device/seq -> index in records
   auto head_hash = head_hash_;
   auto head_seq = head_seq_;
   std::int64_t received_us = std::max(core::to_unix_micros(clock_.now()), 0L);
@@ -346,6 +350,7 @@ void Sequencer::process(std::deque<Work>& batch) {
         record.payload = fact->payload_json;
         record.outcome = "{}";
         seal_next(record);
+        if (fact->done) facts_stored.emplace_back(fact, record.site_seq);
         if (record.type == "alarm.escalated") {
           if (auto change = json::parse_alarm_change_payload(record.payload)) {
             if (const auto* a = alarms_.find(change->alarm)) updates.back().alarms.push_back(*a);
@@ -468,6 +473,8 @@ void Sequencer::process(std::deque<Work>& batch) {
         deliver(*s, unavailable("the event store is unavailable; retry"));
       } else if (auto* c = std::get_if<OperatorCommand>(&work)) {
         if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", ""});
+      } else if (auto* f = std::get_if<ServerFact>(&work)) {
+        if (f->done) f->done(false, 0);
       }
     }
     for (int attempt = 0;; ++attempt) {
@@ -493,6 +500,7 @@ void Sequencer::process(std::deque<Work>& batch) {
   for (auto& [command, result] : commands_answered) {
     if (command->done) command->done(std::move(result));
   }
+  for (auto& [fact, seq] : facts_stored) fact->done(true, seq);
   const double elapsed = seconds_since(started);
   for (auto& [submission, result] : answered) {
     for (const auto& a : result.answers) {

@@ -74,6 +74,13 @@ constexpr std::array kMatrix{
     operators(Post, "/api/v1/overrides", kSupervisorAdmin),
 
     operators(Get, "/api/v1/reports/{report}", kAuditAdmin),
+    // Auditor routes (issue 8): reports, signed evidence exports, chain status. Reading history is itself
+    // recorded in the event log; auditors read, they never act.
+    operators(Get, "/api/v1/audit/reports", kAuditAdmin),
+    operators(Get, "/api/v1/audit/reports/{report}", kAuditAdmin),
+    operators(Post, "/api/v1/audit/exports/{report}", kAuditAdmin),
+    operators(Get, "/api/v1/audit/exports/{name}", kAuditAdmin),
+    operators(Get, "/api/v1/audit/chain", kAuditAdmin),
 
     operators(Post, "/api/v1/operators", kAdmin),
     operators(Post, "/api/v1/operators/{id}/disable", kAdmin),

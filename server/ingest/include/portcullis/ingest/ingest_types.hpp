@@ -45,6 +45,9 @@ struct ServerFact {
   std::string device_id;     // the device it concerns, if any
   std::string payload_json;  // canonical JSON
   bool by_operator = false;  // an operator's action (source "operator") rather than the server's own fact
+  // Optional: called once the fact is durably stored (true, with its site_seq) or could not be (false:
+  // the queue was full or the commit failed). Runs on the sequencer thread: keep it short.
+  std::function<void(bool stored, std::int64_t site_seq)> done;
 };
 
 // The answer to an operator command.

@@ -1,0 +1,516 @@
+#include "portcullis/api/audit_api.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <system_error>
+#include <thread>
+
+#include "portcullis/audit/chain_verifier.hpp"
+#include "portcullis/audit/checkpoints.hpp"
+#include "portcullis/audit/exporter.hpp"
+#include "portcullis/audit/signing.hpp"
+#include "portcullis/audit/text_format.hpp"
+
+namespace portcullis::api {
+namespace {
+
+using audit::OutputFormat;
+using audit::ReportKind;
+using nlohmann::json;
+
+// Pieces of about 1 MiB (the exporter's chunk) waiting between the report thread and the connection.
+constexpr std::size_t kChannelPieces = 4;
+constexpr std::size_t kFileChunk = 1 << 20;
+
+struct Cancelled {};  // the client went away: stop the report
+
+const char* content_type(OutputFormat f) {
+  switch (f) {
+    case OutputFormat::Csv: return "text/csv; charset=utf-8";
+    case OutputFormat::JsonLines: return "application/x-ndjson";
+    case OutputFormat::Pdf: return "application/pdf";
+  }
+  return "application/octet-stream";
+}
+
+// Letters, digits, '-' and '_' only: safe in a file name and a Content-Disposition header.
+std::string safe_name(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    out += ok ? c : '_';
+  }
+  return out.empty() ? "site" : out;
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "20261127T101500Z"
+std::string stamp() {
+  std::string out;
+  for (char c : audit::rfc3339_from_micros(now_us()).substr(0, 19)) {
+    if (c == 'T') {
+      out += 'T';
+    } else if (c >= '0' && c <= '9') {
+      out += c;
+    }
+  }
+  return out + "Z";
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  const char* hex = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 8; ++i) out += hex[rd() % 16];
+  return out;
+}
+
+http::HttpResponse streamed(std::shared_ptr<http::BodyChannel> channel, std::string type,
+                            const std::string& filename) {
+  http::HttpResponse r;
+  r.content_type = std::move(type);
+  r.body_stream = std::move(channel);
+  if (!filename.empty())
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  return r;
+}
+
+http::HttpResponse json_ok(const std::string& body) {
+  http::HttpResponse r;
+  r.body = body;
+  return r;
+}
+
+// An export or manifest name this API wrote: "<report>-<site>-<stamp>-<hex>.<ext>[.sig.json]".
+bool valid_export_name(const std::string& name) {
+  if (name.empty() || name.size() > 200 || name.front() == '.' || name.find("..") != std::string::npos)
+    return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  auto ends = [&](const std::string& suffix) {
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  std::string base = name;
+  if (ends(".sig.json")) base = name.substr(0, name.size() - 9);
+  for (const char* ext : {".csv", ".jsonl", ".pdf"}) {
+    const std::string e{ext};
+    if (base.size() > e.size() && base.compare(base.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
+
+std::string type_of_file(const std::string& name) {
+  auto ends = [&](const char* s) {
+    const std::string suffix{s};
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends(".sig.json")) return "application/json";
+  if (ends(".csv")) return content_type(OutputFormat::Csv);
+  if (ends(".jsonl")) return content_type(OutputFormat::JsonLines);
+  return content_type(OutputFormat::Pdf);
+}
+
+json request_details(const http::HttpRequest& request, const operators::Principal& who) {
+  json j;
+  j["operator"] = who.operator_id.str();
+  j["role"] = who.role ? std::string{operators::to_string(*who.role)} : std::string{};
+  j["method"] = request.method;
+  j["path"] = request.path;
+  j["remote_address"] = request.remote_address;
+  return j;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = hex(text[i + 1]);
+    const int lo = hex(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::variant<ReportQuery, QueryError> parse_report_query(const std::string& report,
+                                                         const std::string& query) {
+  ReportQuery q;
+  const auto kind = audit::report_from_string(report);
+  if (!kind)
+    return QueryError{404, "report", "no such report: " + report + " (GET /api/v1/audit/reports lists them)"};
+  q.kind = *kind;
+  std::set<std::string> seen;
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    const auto end = std::min(query.find('&', pos), query.size());
+    const auto part = std::string_view{query}.substr(pos, end - pos);
+    pos = end + 1;
+    if (part.empty()) continue;
+    const auto eq = part.find('=');
+    const auto key = percent_decode(part.substr(0, eq));
+    const auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
+    if (!key || !value) return QueryError{400, "query", "malformed percent-encoding"};
+    if (!seen.insert(*key).second) return QueryError{400, *key, "given more than once"};
+    auto& f = q.filter;
+    if (*key == "format") {
+      const auto format = audit::format_from_string(*value);
+      if (!format) return QueryError{400, "format", "expected csv, jsonl or pdf"};
+      q.format = *format;
+    } else if (*key == "person") {
+      f.person = *value;
+    } else if (*key == "portal") {
+      f.portal = *value;
+    } else if (*key == "zone") {
+      f.zone = *value;
+    } else if (*key == "rack") {
+      f.rack = *value;
+    } else if (*key == "group") {
+      f.group = *value;
+    } else if (*key == "asset") {
+      f.asset = *value;
+    } else if (*key == "decision") {
+      f.decision = *value;
+    } else if (*key == "from" || *key == "to") {
+      const auto micros = audit::parse_time(*value);
+      if (!micros) return QueryError{400, *key, "expected an RFC 3339 time or a date (percent-encode '+')"};
+      (*key == "from" ? f.from_us : f.to_us) = *micros;
+    } else if (*key == "hours") {
+      const auto w = audit::parse_window(*value);
+      if (!w) return QueryError{400, "hours", "expected HH:MM-HH:MM, e.g. 07:00-19:00"};
+      f.window = *w;
+    } else if (*key == "tz") {
+      f.time_zone = *value;
+    } else {
+      return QueryError{400, *key, "unknown query parameter"};
+    }
+  }
+  if (auto problem = audit::validate(q.kind, q.filter)) return QueryError{400, "query", *problem};
+  return q;
+}
+
+AuditApi::AuditApi(AuditSettings settings, ingest::Sequencer& sequencer)
+    : settings_(std::move(settings)), sequencer_(sequencer) {}
+
+AuditApi::~AuditApi() {
+  stop();
+}
+
+void AuditApi::stop() {
+  std::unique_lock lock{mutex_};
+  stopping_ = true;
+  for (const auto& channel : channels_) channel->cancel();
+  idle_.wait(lock, [&] { return running_ == 0; });
+}
+
+bool AuditApi::take_slot() {
+  std::lock_guard lock{mutex_};
+  if (stopping_ || running_ >= settings_.max_running) return false;
+  ++running_;
+  return true;
+}
+
+void AuditApi::release_slot() {
+  std::lock_guard lock{mutex_};
+  --running_;
+  idle_.notify_all();
+}
+
+void AuditApi::run_audited(
+    const http::HttpRequest&, const operators::Principal&, const std::string& fact_type,
+    const std::string& details_json, http::Responder respond,
+    std::function<void(http::Responder, const std::shared_ptr<http::BodyChannel>&)> work) {
+  if (!take_slot()) {
+    return respond(http::json_error(503, "server", "too many audit requests running; retry in a moment"));
+  }
+  ingest::ServerFact fact;
+  fact.type = fact_type;
+  fact.by_operator = true;
+  fact.payload_json = details_json;
+  // The record of the auditor's access is stored before any data leaves.
+  fact.done = [this, respond, work = std::move(work)](bool stored, std::int64_t) {
+    auto channel = std::make_shared<http::BodyChannel>(kChannelPieces);
+    {
+      std::lock_guard lock{mutex_};
+      if (stored && !stopping_)
+        channels_.insert(channel);
+      else
+        stored = false;
+    }
+    if (!stored) {
+      release_slot();
+      return respond(
+          http::json_error(503, "server", "the audit record of this request could not be stored; retry"));
+    }
+    try {
+      std::thread([this, respond, work, channel] {
+        try {
+          work(respond, channel);
+        } catch (const std::exception& e) {
+          std::cerr << "portcullisd: audit request failed: " << e.what() << '\n';
+          channel->close(false);
+        }
+        {
+          std::lock_guard lock{mutex_};
+          channels_.erase(channel);
+        }
+        release_slot();
+      }).detach();
+    } catch (const std::system_error&) {  // no thread to be had: this runs on the sequencer thread
+      {
+        std::lock_guard lock{mutex_};
+        channels_.erase(channel);
+      }
+      release_slot();
+      respond(http::json_error(503, "server", "too busy; retry"));
+    }
+  };
+  sequencer_.record(std::move(fact));
+}
+
+void AuditApi::report(const http::HttpRequest& request, const std::string& name,
+                      const operators::Principal& who, http::Responder respond) {
+  auto parsed = parse_report_query(name, request.query);
+  if (auto* e = std::get_if<QueryError>(&parsed))
+    return respond(http::json_error(e->status, e->field, e->message));
+  const auto q = std::get<ReportQuery>(parsed);
+  auto details = request_details(request, who);
+  details["report"] = name;
+  details["format"] = audit::to_string(q.format);
+  details["filters"] = json::parse(audit::filters_json(q.kind, q.filter));
+  const std::string filename = name + "-" + safe_name(settings_.site_id) + "." + audit::to_string(q.format);
+  run_audited(request, who, "audit.report_requested", details.dump(), std::move(respond),
+              [this, q, filename](http::Responder reply, const std::shared_ptr<http::BodyChannel>& channel) {
+                bool started = false;
+                try {
+                  pqxx::connection connection{settings_.database};
+                  audit::stream_report(connection, settings_.site_id, q.kind, q.filter, q.format,
+                                       [&](std::string_view chunk) {
+                                         if (!started) {
+                                           // The first bytes (CSV header, PDF head) exist: the status is
+                                           // known.
+                                           reply(streamed(channel, content_type(q.format), filename));
+                                           started = true;
+                                         }
+                                         if (!channel->push(std::string{chunk})) {
+                                           // The client is gone: end the COPY on the server too, rather
+                                           // than read the rest of it while unwinding.
+                                           connection.cancel_query();
+                                           throw Cancelled{};
+                                         }
+                                       });
+                  if (!started) {  // JSON Lines without a row: an empty body
+                    http::HttpResponse r;
+                    r.content_type = content_type(q.format);
+                    reply(std::move(r));
+                    return;
+                  }
+                  channel->close(true);
+                } catch (const Cancelled&) {
+                } catch (const std::exception& e) {
+                  std::cerr << "portcullisd: audit report failed: " << e.what() << '\n';
+                  if (!started) {
+                    reply(http::json_error(500, "server", "the report could not be produced"));
+                  } else {
+                    channel->close(false);  // the client sees an incomplete body
+                  }
+                }
+              });
+}
+
+void AuditApi::export_evidence(const http::HttpRequest& request, const std::string& name,
+                               const operators::Principal& who, http::Responder respond) {
+  if (settings_.key_path.empty() || settings_.export_dir.empty()) {
+    return respond(http::json_error(
+        503, "server", "evidence exports are not set up on this server (audit_key, audit_export_dir)"));
+  }
+  auto parsed = parse_report_query(name, request.query);
+  if (auto* e = std::get_if<QueryError>(&parsed))
+    return respond(http::json_error(e->status, e->field, e->message));
+  const auto q = std::get<ReportQuery>(parsed);
+  const std::string file = name + "-" + safe_name(settings_.site_id) + "-" + stamp() + "-" + random_suffix() +
+                           "." + audit::to_string(q.format);
+  auto details = request_details(request, who);
+  details["report"] = name;
+  details["format"] = audit::to_string(q.format);
+  details["filters"] = json::parse(audit::filters_json(q.kind, q.filter));
+  details["file"] = file;
+  run_audited(request, who, "audit.export_requested", details.dump(), std::move(respond),
+              [this, q, file](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
+                try {
+                  std::filesystem::create_directories(settings_.export_dir);
+                  audit::ExportRequest r;
+                  r.database = settings_.database;
+                  r.site_id = settings_.site_id;
+                  r.kind = q.kind;
+                  r.filter = q.filter;
+                  r.format = q.format;
+                  r.out_path = (std::filesystem::path{settings_.export_dir} / file).string();
+                  r.key_path = settings_.key_path;
+                  const auto result = audit::export_report(r);
+                  json body;
+                  body["file"] = file;
+                  body["manifest_file"] = file + ".sig.json";
+                  body["download"] = "/api/v1/audit/exports/" + file;
+                  body["manifest"] = json::parse(audit::read_file(result.manifest_path));
+                  reply(json_ok(body.dump()));
+                } catch (const std::exception& e) {
+                  std::cerr << "portcullisd: evidence export failed: " << e.what() << '\n';
+                  reply(http::json_error(500, "server", "the export could not be written"));
+                }
+              });
+}
+
+void AuditApi::download(const http::HttpRequest& request, const std::string& name,
+                        const operators::Principal& who, http::Responder respond) {
+  if (settings_.export_dir.empty()) return respond(http::json_error(404, "name", "no such export"));
+  if (!valid_export_name(name)) return respond(http::json_error(404, "name", "no such export"));
+  const auto path = (std::filesystem::path{settings_.export_dir} / name).string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return respond(http::json_error(404, "name", "no such export"));
+  auto details = request_details(request, who);
+  details["file"] = name;
+  run_audited(request, who, "audit.export_downloaded", details.dump(), std::move(respond),
+              [path, name](http::Responder reply, const std::shared_ptr<http::BodyChannel>& channel) {
+                std::ifstream in{path, std::ios::binary};
+                if (!in) return reply(http::json_error(404, "name", "no such export"));
+                reply(streamed(channel, type_of_file(name), name));
+                std::string buffer(kFileChunk, '\0');
+                while (in) {
+                  in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+                  const auto n = static_cast<std::size_t>(in.gcount());
+                  if (n == 0) break;
+                  if (!channel->push(buffer.substr(0, n))) return;
+                }
+                channel->close(!in.bad());
+              });
+}
+
+void AuditApi::chain(const http::HttpRequest& request, const operators::Principal& who,
+                     http::Responder respond) {
+  run_audited(request, who, "audit.chain_checked", request_details(request, who).dump(), std::move(respond),
+              [this](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
+                try {
+                  const auto report = audit::verify_chain(settings_.database, settings_.site_id);
+                  json body;
+                  body["site"] = settings_.site_id;
+                  body["intact"] = report.intact;
+                  body["events"] = report.rows;
+                  body["head_hash"] = report.head_hash;
+                  body["first_bad_seq"] = report.first_bad_seq ? json(*report.first_bad_seq) : json(nullptr);
+                  body["problem"] = report.problem;
+                  bool ok = report.intact;
+                  if (!settings_.checkpoint_dir.empty() && !settings_.public_key_path.empty()) {
+                    const auto cps =
+                        audit::check_checkpoints(settings_.database, settings_.site_id,
+                                                 settings_.checkpoint_dir, settings_.public_key_path);
+                    body["checkpoints"] = {{"ok", cps.ok},
+                                           {"checked", cps.checked},
+                                           {"newest_seq", cps.newest_seq},
+                                           {"newest_hash", cps.newest_hash},
+                                           {"database_head", cps.database_head},
+                                           {"problems", cps.problems}};
+                    ok = ok && cps.ok;
+                  } else {
+                    body["checkpoints"] = nullptr;
+                  }
+                  body["ok"] = ok;
+                  body["checked_at"] = audit::rfc3339_from_micros(now_us());
+                  reply(json_ok(body.dump()));
+                } catch (const std::exception& e) {
+                  std::cerr << "portcullisd: chain verification failed: " << e.what() << '\n';
+                  reply(http::json_error(500, "server", "the chain could not be verified"));
+                }
+              });
+}
+
+void AuditApi::register_routes(SecuredRouter& router) {
+  router.add("GET", "/api/v1/audit/reports",
+             [](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+                http::Responder respond) {
+               // Which filters each report takes, asked of the validator itself so the list cannot drift.
+               json list = json::array();
+               for (auto kind : audit::all_reports()) {
+                 json filters = json::array();
+                 const std::pair<const char*, void (*)(audit::ReportFilter&)> candidates[] = {
+                     {"person", [](audit::ReportFilter& f) { f.person = "x"; }},
+                     {"portal", [](audit::ReportFilter& f) { f.portal = "x"; }},
+                     {"zone", [](audit::ReportFilter& f) { f.zone = "x"; }},
+                     {"rack", [](audit::ReportFilter& f) { f.rack = "x"; }},
+                     {"group", [](audit::ReportFilter& f) { f.group = "x"; }},
+                     {"asset", [](audit::ReportFilter& f) { f.asset = "x"; }},
+                     {"decision", [](audit::ReportFilter& f) { f.decision = "deny"; }},
+                     {"from", [](audit::ReportFilter& f) { f.from_us = 0; }},
+                     {"to", [](audit::ReportFilter& f) { f.to_us = 1; }},
+                 };
+                 for (const auto& [filter_name, set] : candidates) {
+                   audit::ReportFilter f;
+                   set(f);
+                   if (!audit::validate(kind, f)) filters.push_back(filter_name);
+                 }
+                 if (kind == ReportKind::AfterHours) {
+                   filters.push_back("hours");
+                   filters.push_back("tz");
+                 }
+                 list.push_back({{"name", audit::to_string(kind)},
+                                 {"columns", audit::report_columns(kind)},
+                                 {"filters", filters}});
+               }
+               respond(json_ok(json{{"reports", list}, {"formats", {"csv", "jsonl", "pdf"}}}.dump()));
+             });
+  auto report_route = [this](const http::HttpRequest& request, const http::RouteParams& params,
+                             const operators::Principal& who, http::Responder respond) {
+    report(request, params.at("report"), who, std::move(respond));
+  };
+  router.add("GET", "/api/v1/audit/reports/{report}", report_route);
+  // The matrix's earlier name for the same reports.
+  router.add("GET", "/api/v1/reports/{report}", report_route);
+  router.add("POST", "/api/v1/audit/exports/{report}",
+             [this](const http::HttpRequest& request, const http::RouteParams& params,
+                    const operators::Principal& who, http::Responder respond) {
+               export_evidence(request, params.at("report"), who, std::move(respond));
+             });
+  router.add("GET", "/api/v1/audit/exports/{name}",
+             [this](const http::HttpRequest& request, const http::RouteParams& params,
+                    const operators::Principal& who, http::Responder respond) {
+               download(request, params.at("name"), who, std::move(respond));
+             });
+  router.add(
+      "GET", "/api/v1/audit/chain",
+      [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal& who,
+             http::Responder respond) { chain(request, who, std::move(respond)); });
+}
+
+}  // namespace portcullis::api
