@@ -30,8 +30,8 @@ std::string bearer_hash(const http::HttpRequest& request) {
 }  // namespace
 
 OperatorApi::OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-                         std::string site_summary_json, std::function<std::string()> open_alarms_json,
-                         CommandDesk& commands)
+                         std::function<std::string()> site_summary_json,
+                         std::function<std::string()> open_alarms_json, CommandDesk& commands)
     : accounts_(accounts),
       sequencer_(sequencer),
       workers_(workers),
@@ -140,7 +140,7 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
              });
   router.add("GET", "/api/v1/site",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
-                    http::Responder respond) { respond(ok(site_summary_json_)); });
+                    http::Responder respond) { respond(ok(site_summary_json_())); });
   router.add("GET", "/api/v1/alarms",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) { respond(ok("{\"alarms\":" + open_alarms_json_() + "}")); });

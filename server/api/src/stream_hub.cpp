@@ -190,6 +190,15 @@ void StreamHub::publish(const std::string& topic, const std::string& data_json) 
 void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
   std::lock_guard lock{mutex_};
   std::vector<std::pair<std::string, std::string>> deltas;
+  if (update.model) {
+    // A site reload or an admin edit: the view follows the new model; live clients get a fresh snapshot
+    // (doors and zones may have been added or removed).
+    model_ = update.model;
+    view_.replace_model(model_);
+    if (live) {
+      for (auto& client : clients_) client->needs_resync = true;
+    }
+  }
   if (update.event && update.outcome) {
     const auto changes = view_.apply(*update.event, *update.outcome, update.site_seq, update.at);
     for (const auto& d : changes.doors) deltas.emplace_back("doors", json::door_json(d));

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <future>
 #include <iostream>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include <sstream>
 #include "config.hpp"
 #include "crypto/pin_hash.hpp"
+#include "portcullis/api/admin_api.hpp"
 #include "portcullis/api/audit_api.hpp"
 #include "portcullis/api/device_api.hpp"
 #include "portcullis/api/device_registry.hpp"
@@ -88,43 +90,57 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-// Loads the configured site file (a bad file stops start-up and changes nothing), stores the version
-// and chains a "site.loaded" fact when the content is new: who loaded what, and when.
-std::shared_ptr<const core::SiteModel> load_site(const Config& c, ingest::Sequencer* sequencer) {
+// The configured site file, validated (a bad file stops start-up and changes nothing).
+struct StartupSite {
+  std::shared_ptr<const core::SiteDefinition> definition;  // null without a site file
+  std::shared_ptr<const core::SiteModel> model;
+  std::string text, hash;
+};
+
+StartupSite load_site(const Config& c) {
+  StartupSite site;
   if (c.site_file.empty()) {
     std::cerr << "portcullisd: no site file configured (PORTCULLIS_SITE_FILE): every access is denied\n";
-    return std::make_shared<const core::SiteModel>();
+    site.model = std::make_shared<const core::SiteModel>();
+    return site;
   }
-  const auto text = read_file(c.site_file);
-  auto loaded = site_file::load_site_text(text);
-  if (!loaded.model) {
+  site.text = read_file(c.site_file);
+  auto parsed = site_file::parse_site_json(site.text);
+  auto built = parsed.problems.empty() ? core::SiteModel::build(parsed.definition) : core::BuildResult{};
+  if (!built.model) {
+    const auto& problems = parsed.problems.empty() ? built.problems : parsed.problems;
     std::string lines;
-    for (const auto& p : loaded.problems) lines += "\n  " + p.json_path + ": " + p.message;
-    throw std::runtime_error("site file " + c.site_file + " has " + std::to_string(loaded.problems.size()) +
+    for (const auto& p : problems) lines += "\n  " + p.json_path + ": " + p.message;
+    throw std::runtime_error("site file " + c.site_file + " has " + std::to_string(problems.size()) +
                              " problem(s); nothing was loaded:" + lines);
   }
-  if (sequencer != nullptr) {
-    pqxx::connection connection{c.database};
-    storage::SiteVersion v;
-    v.site_id = c.site_id;
-    v.content_hash_hex = api::sha256_hex(text);
-    v.version = loaded.model->version();
-    v.content = text;
-    v.loaded_us = core::to_unix_micros(core::SystemClock{}.now());
-    v.loaded_by = "portcullisd start-up from " + c.site_file;
-    const auto previous = storage::latest_site_hash(connection, c.site_id);
-    if (previous != v.content_hash_hex) {
-      storage::store_site_version(connection, v);
-      ingest::ServerFact fact;
-      fact.type = "site.loaded";
-      fact.payload_json = "{\"content_sha256\":\"" + v.content_hash_hex + "\",\"loaded_by\":\"" +
-                          http::json_escape(v.loaded_by) + "\",\"previous_sha256\":\"" +
-                          http::json_escape(previous.value_or("")) + "\",\"version\":\"" +
-                          http::json_escape(v.version) + "\"}";
-      sequencer->record(std::move(fact));
-    }
+  site.definition = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
+  site.model = std::move(built.model);
+  site.hash = api::sha256_hex(site.text);
+  return site;
+}
+
+// After the replay (which switched models at each site.loaded record of history): the start-up file, if it
+// differs from the last version the log loaded, is loaded as a new version at the end of the log (stored,
+// recorded as site.loaded with what changed, admin edits laid over it).
+void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest::Sequencer& sequencer) {
+  if (!site.definition || sequencer.loaded_site_hash() == site.hash) return;
+  std::promise<ingest::CommandResult> done;
+  auto answer = done.get_future();
+  ingest::OperatorCommand command;
+  command.kind = ingest::OperatorCommand::Kind::LoadSite;
+  command.operator_id = "portcullisd start-up from " + c.site_file;
+  command.site = site.definition;
+  command.site_text = site.text;
+  command.site_hash = site.hash;
+  command.done = [&done](ingest::CommandResult r) { done.set_value(std::move(r)); };
+  if (!sequencer.submit(std::move(command))) throw std::runtime_error("could not queue the site load");
+  const auto result = answer.get();
+  if (result.status != 200) {
+    throw std::runtime_error("site file " + c.site_file +
+                             " cannot be loaded over the admin changes in force: " + result.field + ": " +
+                             result.message + " " + result.detail_json);
   }
-  return loaded.model;
 }
 
 int check_site_command(const std::vector<std::string>& args) {
@@ -224,15 +240,15 @@ int serve_command(const Config& c) {
 
   core::SystemClock clock;
   metrics::ServerMetrics metrics;
-  auto model = load_site(c, nullptr);  // validate before touching anything
+  const auto site = load_site(c);  // validate before touching anything
+  const auto& model = site.model;
 
   ingest::SequencerConfig sequencer_config;
   sequencer_config.site_id = c.site_id;
   sequencer_config.database = c.database;
   ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
-  const std::string site_summary =
-      c.site_file.empty() ? "{}" : json::site_summary_json(read_file(c.site_file));
+  sequencer.set_initial_site(site.definition, site.hash, site.text);
 
   api::DeviceRegistry devices;
   devices.replace(load_devices(c.database, c.site_id));
@@ -262,7 +278,7 @@ int serve_command(const Config& c) {
       }};
   sequencer.set_observer(hub.get());
   sequencer.start();
-  (void)load_site(c, &sequencer);  // record the load in history
+  load_startup_site_into_log(c, site, sequencer);
   hub->start();
   device_api.register_routes(secured);
   api::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
@@ -277,8 +293,14 @@ int serve_command(const Config& c) {
   audit_settings.public_key_path = c.audit_pubkey;
   api::AuditApi audit_api{audit_settings, sequencer};
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
-  api::OperatorApi operator_api{
-      accounts, sequencer, workers, site_summary, [hub] { return hub->open_alarms_json(); }, command_desk};
+  api::AdminApi admin_api{sequencer, workers};
+  admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
+  api::OperatorApi operator_api{accounts,
+                                sequencer,
+                                workers,
+                                [&admin_api] { return admin_api.site_summary(); },
+                                [hub] { return hub->open_alarms_json(); },
+                                command_desk};
   operator_api.register_routes(secured, router);
 
   http::ServerConfig server_config;

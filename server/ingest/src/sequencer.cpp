@@ -6,11 +6,14 @@
 #include <iostream>
 #include <unordered_set>
 
+#include "portcullis/json/admin_change_json.hpp"
 #include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/ledger/event_record.hpp"
+#include "portcullis/site_file/site_file.hpp"
 #include "portcullis/storage/event_store.hpp"
+#include "portcullis/storage/site_versions.hpp"
 
 namespace portcullis::ingest {
 namespace {
@@ -124,6 +127,12 @@ void Sequencer::connect_and_rebuild() {
     tx.exec("SET lock_timeout = 0");
   }
   engine_ = std::make_unique<core::Engine>(initial_model_, pins_);
+  if (initial_site_) (void)engine_->load_site(initial_site_, initial_model_);
+  {
+    std::lock_guard lock{site_mutex_};
+    loaded_site_hash_.clear();
+    current_site_text_ = initial_site_text_;
+  }
   alarms_ = core::AlarmBook{};
   if (observer_) observer_->on_reset();
   last_seq_by_device_.clear();
@@ -165,7 +174,9 @@ void Sequencer::connect_and_rebuild() {
       last = std::max(last, *record.device_seq);
     } else if (record.source == ledger::Source::Operator && record.type.rfind("policy.", 0) == 0) {
       if (auto stored = json::action_from_stored_json(record.payload)) {
+        const auto model_before = engine_->shared_model();
         auto outcome = engine_->apply(stored->action, update.at, stored->actor);
+        if (engine_->shared_model() != model_before) update.model = engine_->shared_model();
         for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
           update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
         }
@@ -191,11 +202,86 @@ void Sequencer::connect_and_rebuild() {
         if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
       }
     }
+    if (record.type == "site.loaded") replay_site_load(record.payload, update);
     if (observer_) observer_->on_update(update, false);
     head_seq_ = record.site_seq;
     head_hash_ = record.hash;
     ++replayed_;
   });
+  publish_site();
+}
+
+void Sequencer::replay_site_load(const std::string& payload, LiveUpdate& update) {
+  const auto hash = json::site_loaded_hash(payload);
+  if (!hash) return;
+  {
+    std::lock_guard lock{site_mutex_};
+    loaded_site_hash_ = *hash;
+  }
+  std::shared_ptr<const core::SiteDefinition> site;
+  std::string text;
+  if (*hash == initial_site_hash_ && initial_site_) {
+    site = initial_site_;
+    text = initial_site_text_;
+  } else {
+    // A separate connection: the replay's own one is busy streaming the log.
+    pqxx::connection lookup{config_.database};
+    const auto content = storage::site_version_content(lookup, config_.site_id, *hash);
+    if (!content) {
+      std::cerr << "portcullisd: WARNING: site version " << *hash
+                << " named by the log is not in site_versions; replaying with the previous model\n";
+      return;
+    }
+    auto parsed = site_file::parse_site_json(*content);
+    if (!parsed.problems.empty()) {
+      std::cerr << "portcullisd: WARNING: stored site version " << *hash << " no longer validates ("
+                << parsed.problems.front().json_path << ": " << parsed.problems.front().message
+                << "); replaying with the previous model\n";
+      return;
+    }
+    site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
+    text = *content;
+  }
+  {
+    std::lock_guard lock{site_mutex_};
+    current_site_text_ = std::move(text);
+  }
+  if (site == initial_site_ && engine_->effective_definition() != nullptr &&
+      engine_->shared_model() == initial_model_ && engine_->state().admin.empty())
+    return;  // already in force (the first load of a fresh engine)
+  const auto problems = engine_->load_site(site);
+  if (!problems.empty()) {
+    std::cerr << "portcullisd: WARNING: replaying site.loaded " << *hash
+              << " failed: " << problems.front().json_path << ": " << problems.front().message << '\n';
+    return;
+  }
+  update.model = engine_->shared_model();
+}
+
+std::string Sequencer::current_site_text() const {
+  std::lock_guard lock{site_mutex_};
+  return current_site_text_;
+}
+
+std::string Sequencer::loaded_site_hash() const {
+  std::lock_guard lock{site_mutex_};
+  return loaded_site_hash_;
+}
+
+std::shared_ptr<const core::SiteModel> Sequencer::current_model() const {
+  std::lock_guard lock{site_mutex_};
+  return current_model_ ? current_model_ : initial_model_;
+}
+
+std::shared_ptr<const core::SiteDefinition> Sequencer::current_site() const {
+  std::lock_guard lock{site_mutex_};
+  return current_site_ ? current_site_ : initial_site_;
+}
+
+void Sequencer::publish_site() {
+  std::lock_guard lock{site_mutex_};
+  current_model_ = engine_->shared_model();
+  current_site_ = engine_->effective_definition();
 }
 
 void Sequencer::run() {
@@ -242,6 +328,8 @@ void Sequencer::run_periodic_duties() {
 void Sequencer::process(std::deque<Work>& batch) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<ledger::EventRecord> records;
+  std::vector<storage::SiteVersion> site_versions;  // stored with their site.loaded records
+  bool site_changed = false;
   std::vector<LiveUpdate> updates;  // parallel to records
   std::vector<std::pair<Submission*, SubmissionResult>> answered;
   std::vector<std::pair<OperatorCommand*, CommandResult>> commands_answered;
@@ -270,24 +358,94 @@ void Sequencer::process(std::deque<Work>& batch) {
           command != nullptr && command->kind == OperatorCommand::Kind::PolicyAction && command->action) {
         // Applied and refused actions alike are recorded: a refused self-approval is audit evidence too.
         const auto at = core::from_unix_micros(received_us);
+        const auto model_before = engine_->shared_model();
         const auto outcome = engine_->apply(*command->action, at, command->actor);
+        const bool admin_edit = std::holds_alternative<core::AdminChange>(*command->action);
         ledger::EventRecord record;
         record.source = ledger::Source::Operator;
         record.type = std::string("policy.") + core::type_name(*command->action);
-        record.payload = json::stored_action_json(*command->action, command->actor);
+        record.payload = admin_edit ? json::stored_admin_action_json(*command->action, command->actor,
+                                                                     engine_->last_admin_report())
+                                    : json::stored_action_json(*command->action, command->actor);
         record.outcome = json::outcome_json(outcome);
         seal_next(record);
+        if (engine_->shared_model() != model_before) {
+          updates.back().model = engine_->shared_model();
+          site_changed = true;
+        }
         for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
           updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
         }
         CommandResult result;
-        if (outcome.decision && outcome.decision->verdict == core::Verdict::Deny) {
+        if (admin_edit) {
+          // Admin edits answer with the engine's report: what was refused and why (by field), or
+          // before/after.
+          const auto& report = engine_->last_admin_report();
+          using Refusal = core::AdminReport::Refusal;
+          if (report.refusal != Refusal::None) {
+            result.status = report.refusal == Refusal::NotFound   ? 404
+                            : report.refusal == Refusal::Conflict ? 409
+                                                                  : 422;
+            result.field = report.problems.empty() ? "action" : report.problems.front().json_path;
+            result.message = report.problems.empty() ? std::string(core::to_string(outcome.decision->reason))
+                                                     : report.problems.front().message;
+            result.detail_json = json::problems_json(report.problems);
+          } else {
+            result.body_json = record.outcome;
+            result.detail_json = record.payload;
+          }
+        } else if (outcome.decision && outcome.decision->verdict == core::Verdict::Deny) {
           result.status = 409;
           result.field = "action";
           result.message = std::string(core::to_string(outcome.decision->reason));
         } else {
           result.body_json = record.outcome;
         }
+        records.push_back(std::move(record));
+        commands_answered.emplace_back(command, std::move(result));
+        continue;
+      }
+      if (auto* command = std::get_if<OperatorCommand>(&work);
+          command != nullptr && command->kind == OperatorCommand::Kind::LoadSite) {
+        // A site reload at this point of the log: the admin edits are laid over the new file; a file that
+        // does not validate with them changes nothing (and is not recorded).
+        const auto before = engine_->effective_definition();
+        const auto previous_hash = loaded_site_hash();
+        CommandResult result;
+        auto problems =
+            command->site ? engine_->load_site(command->site) : core::Problems{{"$", "no site definition"}};
+        if (!problems.empty()) {
+          result.status = 422;
+          result.field = problems.front().json_path;
+          result.message = problems.front().message;
+          result.detail_json = json::problems_json(problems);
+          commands_answered.emplace_back(command, std::move(result));
+          continue;
+        }
+        ledger::EventRecord record;
+        record.source = ledger::Source::Operator;
+        record.type = "site.loaded";
+        record.payload = json::site_loaded_payload(
+            command->operator_id, command->site->version, command->site_hash, previous_hash,
+            json::site_change_summary_json(before.get(), *engine_->effective_definition()));
+        record.outcome = "{}";
+        seal_next(record);
+        updates.back().model = engine_->shared_model();
+        storage::SiteVersion version;
+        version.site_id = config_.site_id;
+        version.content_hash_hex = command->site_hash;
+        version.version = command->site->version;
+        version.content = command->site_text;
+        version.loaded_us = received_us;
+        version.loaded_by = command->operator_id;
+        site_versions.push_back(std::move(version));
+        {
+          std::lock_guard lock{site_mutex_};
+          loaded_site_hash_ = command->site_hash;
+          current_site_text_ = command->site_text;
+        }
+        site_changed = true;
+        result.body_json = record.payload;
         records.push_back(std::move(record));
         commands_answered.emplace_back(command, std::move(result));
         continue;
@@ -456,6 +614,7 @@ void Sequencer::process(std::deque<Work>& batch) {
     if (!records.empty()) {
       const auto commit_started = std::chrono::steady_clock::now();
       pqxx::work tx{db_->connection};
+      for (const auto& version : site_versions) storage::store_site_version(tx, version);
       storage::EventStore::append(tx, records);
       tx.commit();
       metrics_.commits.add();
@@ -472,7 +631,7 @@ void Sequencer::process(std::deque<Work>& batch) {
         metrics_.requests_unavailable.add();
         deliver(*s, unavailable("the event store is unavailable; retry"));
       } else if (auto* c = std::get_if<OperatorCommand>(&work)) {
-        if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", ""});
+        if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", "", ""});
       } else if (auto* f = std::get_if<ServerFact>(&work)) {
         if (f->done) f->done(false, 0);
       }
@@ -494,6 +653,7 @@ void Sequencer::process(std::deque<Work>& batch) {
 
   head_seq_ = head_seq;
   head_hash_ = head_hash;
+  if (site_changed) publish_site();
   if (observer_) {
     for (const auto& update : updates) observer_->on_update(update, true);
   }

@@ -7,6 +7,7 @@
 #include "field_reader.hpp"
 #include "json_depth.hpp"
 #include "portcullis/json/operator_action_json.hpp"
+#include "portcullis/json/operator_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -246,6 +247,21 @@ std::string people_json(const core::SiteDefinition& site) {
   json groups = json::array();
   for (const auto& g : site.groups) groups.push_back(group_view(g));
   return json{{"people", people}, {"groups", groups}}.dump();
+}
+
+std::string site_summary_with_edits(std::string_view site_text, const core::SiteDefinition& site) {
+  json summary = json::parse(site_summary_json(site_text));
+  json people = json::array();
+  for (const auto& p : site.people)
+    people.push_back({{"id", p.id.str()},
+                      {"name", p.name},
+                      {"role", p.role},
+                      {"status", p.revoked ? "revoked" : "active"}});
+  summary["people"] = std::move(people);
+  json groups = json::array();
+  for (const auto& g : site.groups) groups.push_back({{"id", g.id.str()}, {"name", g.name}});
+  summary["groups"] = std::move(groups);
+  return summary.dump();
 }
 
 std::string problems_json(const core::Problems& problems) {

@@ -54,6 +54,18 @@ constexpr std::array kMatrix{
 
     operators(Post, "/api/v1/grants", kAdmin),
     operators(Post, "/api/v1/grants/{id}/revoke", kSupervisorAdmin),
+    // Day-to-day admin changes (issue 3). Undoing a revocation gives access back, so it is admin-only like
+    // granting; people are never deleted (history refers to them), DELETE answers how to revoke instead.
+    operators(Post, "/api/v1/people/{id}/restore", kAdmin),
+    operators(Post, "/api/v1/people/{id}/credentials", kAdmin),
+    operators(Delete, "/api/v1/people/{id}/credentials/{credential}", kAdmin),
+    operators(Put, "/api/v1/people/{id}/pin", kAdmin),
+    operators(Delete, "/api/v1/people/{id}/pin", kAdmin),
+    operators(Post, "/api/v1/credentials/{id}/restore", kAdmin),
+    operators(Delete, "/api/v1/grants/{id}", kAdmin),
+    operators(Post, "/api/v1/grants/{id}/restore", kAdmin),
+    operators(Post, "/api/v1/groups/{id}/members", kAdmin),
+    operators(Delete, "/api/v1/groups/{id}/members/{person}", kAdmin),
     operators(Post, "/api/v1/jit-requests", kFloor),
     operators(Post, "/api/v1/jit-requests/{id}/approve", kSupervisorAdmin),
 

@@ -86,7 +86,7 @@ class SiteParser {
               [&](const Json& j, const std::string& p) { site_.seals.push_back(seal(j, p)); });
   }
 
- private:
+ public:  // person() and grant() also read the admin API's fragments (parse_*_fragment below)
   template <class Id>
   std::vector<Id> ids(ObjectReader& obj, const char* key, bool required) {
     std::vector<Id> out;
@@ -501,6 +501,76 @@ ParseResult parse_site_json(std::string_view text, const Limits& limits) {
     if (!echo) result.problems.push_back(std::move(p));
   }
   return result;
+}
+
+// ---- Admin API fragments: the same readers as the file, on one object. ----
+namespace {
+
+// Runs `read` on the parsed object under the path "$"; problems keep their paths ("$.cards[0].number").
+template <class T, class Read>
+Fragment<T> read_fragment(std::string_view text, const Limits& limits, Read read) {
+  Fragment<T> out;
+  Json root;
+  try {
+    root = Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    out.problems.push_back({"$", std::string{"invalid JSON: "} + e.what()});
+    return out;
+  }
+  if (!root.is_object()) {
+    out.problems.push_back({"$", "expected a JSON object"});
+    return out;
+  }
+  SiteDefinition unused;
+  Context ctx{out.problems, limits};
+  SiteParser parser{ctx, unused};
+  T value = read(parser, root);
+  if (out.problems.empty()) out.value = std::move(value);
+  return out;
+}
+
+// "$.cards[0].number" -> "$.number": a card or biometric fragment is read as the only credential of a person.
+void unwrap(core::Problems& problems, const std::string& prefix) {
+  for (auto& p : problems) {
+    if (p.json_path.compare(0, prefix.size(), prefix) == 0)
+      p.json_path = "$" + p.json_path.substr(prefix.size());
+  }
+}
+
+}  // namespace
+
+Fragment<core::PersonDef> parse_person_fragment(std::string_view text, const Limits& limits) {
+  return read_fragment<core::PersonDef>(text, limits,
+                                        [](SiteParser& p, const Json& j) { return p.person(j, "$"); });
+}
+
+Fragment<core::GrantDef> parse_grant_fragment(std::string_view text, const Limits& limits) {
+  return read_fragment<core::GrantDef>(text, limits,
+                                       [](SiteParser& p, const Json& j) { return p.grant(j, "$"); });
+}
+
+Fragment<core::CardDef> parse_card_fragment(std::string_view text, const Limits& limits) {
+  Fragment<core::CardDef> out;
+  auto person = read_fragment<core::PersonDef>(text, limits, [](SiteParser& p, const Json& j) {
+    const Json wrapped{{"id", "fragment"}, {"name", "fragment"}, {"cards", Json::array({j})}};
+    return p.person(wrapped, "$");
+  });
+  out.problems = std::move(person.problems);
+  unwrap(out.problems, "$.cards[0]");
+  if (person.value && person.value->cards.size() == 1) out.value = person.value->cards.front();
+  return out;
+}
+
+Fragment<core::BiometricDef> parse_biometric_fragment(std::string_view text, const Limits& limits) {
+  Fragment<core::BiometricDef> out;
+  auto person = read_fragment<core::PersonDef>(text, limits, [](SiteParser& p, const Json& j) {
+    const Json wrapped{{"id", "fragment"}, {"name", "fragment"}, {"biometrics", Json::array({j})}};
+    return p.person(wrapped, "$");
+  });
+  out.problems = std::move(person.problems);
+  unwrap(out.problems, "$.biometrics[0]");
+  if (person.value && person.value->biometrics.size() == 1) out.value = person.value->biometrics.front();
+  return out;
 }
 
 }  // namespace portcullis::site_file

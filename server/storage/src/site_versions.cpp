@@ -14,14 +14,29 @@ std::optional<std::string> latest_site_hash(pqxx::connection& connection, const 
   return rows[0][0].as<std::string>();
 }
 
-bool store_site_version(pqxx::connection& connection, const SiteVersion& v) {
-  pqxx::work tx{connection};
+bool store_site_version(pqxx::work& tx, const SiteVersion& v) {
   const auto rows = tx.exec_params(
       "INSERT INTO site_versions (site_id, content_hash, version, content, loaded_us, loaded_by)"
       " VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1",
       v.site_id, v.content_hash_hex, v.version, v.content, v.loaded_us, v.loaded_by);
-  tx.commit();
   return !rows.empty();
+}
+
+bool store_site_version(pqxx::connection& connection, const SiteVersion& v) {
+  pqxx::work tx{connection};
+  const bool stored = store_site_version(tx, v);
+  tx.commit();
+  return stored;
+}
+
+std::optional<std::string> site_version_content(pqxx::connection& connection, const std::string& site_id,
+                                                const std::string& content_hash_hex) {
+  pqxx::read_transaction tx{connection};
+  const auto rows = tx.exec_params(
+      "SELECT content FROM site_versions WHERE site_id = $1 AND content_hash = decode($2, 'hex')", site_id,
+      content_hash_hex);
+  if (rows.empty()) return std::nullopt;
+  return rows[0][0].as<std::string>();
 }
 
 }  // namespace portcullis::storage

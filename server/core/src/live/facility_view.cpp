@@ -18,6 +18,22 @@ FacilityView::FacilityView(std::shared_ptr<const SiteModel> model) : model_(std:
   }
 }
 
+void FacilityView::replace_model(std::shared_ptr<const SiteModel> model) {
+  FacilityView next{std::move(model)};
+  for (auto& [id, door] : next.doors_) {
+    if (auto it = doors_.find(id); it != doors_.end()) {
+      const std::string name = door.name;
+      door = it->second;
+      door.name = name;
+    }
+  }
+  for (auto& [id, count] : next.occupancy_) {
+    if (auto it = occupancy_.find(id); it != occupancy_.end()) count = it->second;
+  }
+  next.person_zone_ = std::move(person_zone_);
+  *this = std::move(next);
+}
+
 std::vector<DoorView> FacilityView::relock_expired(Timestamp now, Duration unlock_time) {
   std::vector<DoorView> changed;
   for (auto& [id, d] : doors_) {
@@ -88,7 +104,8 @@ ViewChanges FacilityView::apply(const DeviceEvent& event, const Outcome& outcome
       }
       // A completed two-person entry moves both persons.
       std::vector<const Decision*> movers{&decision};
-      if (outcome.first_person && outcome.first_person->verdict == Verdict::Grant) movers.push_back(&*outcome.first_person);
+      if (outcome.first_person && outcome.first_person->verdict == Verdict::Grant)
+        movers.push_back(&*outcome.first_person);
       for (const Decision* mover : movers) {
         if (mover->person.empty() || mover->destination.empty()) continue;
         auto& where = person_zone_[mover->person.str()];

@@ -16,7 +16,7 @@ namespace portcullis::api {
 class OperatorApi {
  public:
   OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-              std::string site_summary_json, std::function<std::string()> open_alarms_json,
+              std::function<std::string()> site_summary_json, std::function<std::string()> open_alarms_json,
               CommandDesk& commands);
   // Registers its routes, then answers 501 on every other route of the matrix not yet registered.
   void register_routes(SecuredRouter& router, const http::Router& plain);
@@ -30,7 +30,7 @@ class OperatorApi {
   OperatorAccounts& accounts_;
   ingest::Sequencer& sequencer_;
   WorkerPool& workers_;
-  std::string site_summary_json_;
+  std::function<std::string()> site_summary_json_;  // the site in force (reloads and admin edits included)
   std::function<std::string()> open_alarms_json_;
   CommandDesk& commands_;
 };

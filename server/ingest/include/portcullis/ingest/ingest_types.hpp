@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,11 +57,13 @@ struct CommandResult {
   std::string field;      // when refused
   std::string message;    // when refused
   std::string body_json;  // when done: the changed object
+  // Admin edits and site loads: when refused, every problem [{path, message}]; when done, the record.
+  std::string detail_json;
 };
 
 // An operator's change, decided in order with device events and durably recorded before it is answered.
 struct OperatorCommand {
-  enum class Kind { AcknowledgeAlarm, ResolveAlarm, PolicyAction };
+  enum class Kind { AcknowledgeAlarm, ResolveAlarm, PolicyAction, LoadSite };
   Kind kind = Kind::AcknowledgeAlarm;
   std::string operator_id;
   std::optional<core::OperatorAction> action;  // PolicyAction: revocations, JIT grants, lockdown...
@@ -68,6 +71,11 @@ struct OperatorCommand {
   std::string target;  // the alarm id
   std::string comment;
   std::function<void(CommandResult)> done;  // on the sequencer thread: hand over, never block
+  // LoadSite: a parsed and validated site file, its text (stored in site_versions) and SHA-256 (hex). The
+  // sequencer lays the admin edits over it, swaps the model at this point of the log and records site.loaded.
+  std::shared_ptr<const core::SiteDefinition> site;
+  std::string site_text;
+  std::string site_hash;
 };
 
 // What one stored record changed, for live views (the stream). Given in chain order, after the commit;
@@ -80,6 +88,8 @@ struct LiveUpdate {
   std::optional<core::DeviceEvent> event;
   std::optional<core::Outcome> outcome;
   std::vector<core::AlarmRecord> alarms;  // alarms raised, folded or changed by this record
+  // Set when this record changed the site model (site.loaded, an admin edit): live views switch to it.
+  std::shared_ptr<const core::SiteModel> model;
 };
 
 class LiveObserver {

@@ -56,6 +56,23 @@ class Sequencer {
 
   [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
 
+  // Site versions (issue 3). Set before start(): the definition behind the initial model and its content
+  // hash. The replay switches models at each site.loaded record (content from site_versions; this one when
+  // the hash matches); admin edits need the definition.
+  void set_initial_site(std::shared_ptr<const core::SiteDefinition> definition, std::string content_hash,
+                        std::string text = {}) {
+    initial_site_ = std::move(definition);
+    initial_site_hash_ = std::move(content_hash);
+    initial_site_text_ = std::move(text);
+  }
+  // Thread-safe. The content hash named by the last site.loaded record (empty if none), the model and the
+  // effective definition (site file + admin edits) in force.
+  [[nodiscard]] std::string loaded_site_hash() const;
+  [[nodiscard]] std::shared_ptr<const core::SiteModel> current_model() const;
+  [[nodiscard]] std::shared_ptr<const core::SiteDefinition> current_site() const;
+  // The text of the site file in force (without the admin edits), for GET /api/v1/site.
+  [[nodiscard]] std::string current_site_text() const;
+
  private:
   // The core has no timers: once a second the sequencer asks the engine for its deadlines (held doors,
   // stuck vestibules, silent devices, lone persons...). A tick that raised alarms is recorded, so a replay
@@ -92,6 +109,18 @@ class Sequencer {
   core::AlarmBook alarms_;
   LiveObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point last_periodic_{};
+
+  // Site versions (issue 3), see set_initial_site().
+  void publish_site();  // after a model change: what current_model()/current_site() return
+  void replay_site_load(const std::string& payload, LiveUpdate& update);
+  std::shared_ptr<const core::SiteDefinition> initial_site_;
+  std::string initial_site_hash_;
+  std::string initial_site_text_;
+  std::string current_site_text_;  // guarded by site_mutex_
+  mutable std::mutex site_mutex_;
+  std::string loaded_site_hash_;  // guarded by site_mutex_
+  std::shared_ptr<const core::SiteModel> current_model_;
+  std::shared_ptr<const core::SiteDefinition> current_site_;
 };
 
 }  // namespace portcullis::ingest

@@ -17,6 +17,10 @@ namespace portcullis::json {
 // refused.
 [[nodiscard]] std::string stored_admin_action_json(const core::OperatorAction& action,
                                                    const core::Actor& actor, const core::AdminReport& report);
+// GET /api/v1/site: json::site_summary_json of the file in force, with its people and groups taken from the
+// effective definition (admin edits included).
+[[nodiscard]] std::string site_summary_with_edits(std::string_view site_text,
+                                                  const core::SiteDefinition& site);
 // Problems as a JSON array [{"path", "message"}].
 [[nodiscard]] std::string problems_json(const core::Problems& problems);
 // What changed between two definitions, by id: {"zones": {"added": [...], "removed": [...], "changed":

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,22 @@ struct LoadResult {
 // admin API: a change to people, credentials or grants becomes a new site version (stored, audited, and
 // swapped in with Engine::replace_model at the same point of the log on replay).
 [[nodiscard]] std::string write_site_json(const core::SiteDefinition& site);
+
+// Admin API request bodies in the site file's own shapes, read by the same code as a site file (same field
+// names, formats, ranges and unknown-field checks), with problems named by path under "$" ("$.number").
+// Cross-references (unknown zone, duplicate badge, Wiegand bits that do not decode) are checked when the
+// change is applied to the model (core::validate through the engine), not here.
+template <class T>
+struct Fragment {
+  std::optional<T> value;  // set when problems is empty
+  core::Problems problems;
+};
+[[nodiscard]] Fragment<core::PersonDef> parse_person_fragment(std::string_view text,
+                                                              const Limits& limits = {});
+[[nodiscard]] Fragment<core::GrantDef> parse_grant_fragment(std::string_view text, const Limits& limits = {});
+[[nodiscard]] Fragment<core::CardDef> parse_card_fragment(std::string_view text, const Limits& limits = {});
+[[nodiscard]] Fragment<core::BiometricDef> parse_biometric_fragment(std::string_view text,
+                                                                    const Limits& limits = {});
 
 // For `portcullisd check-site FILE`.
 struct SiteCheckReport {

@@ -44,6 +44,10 @@ class FacilityView {
  public:
   explicit FacilityView(std::shared_ptr<const SiteModel> model);
 
+  // A new site model (a reload or an admin edit): doors and zones still in it keep their state, new ones
+  // start closed, locked and empty, removed ones disappear.
+  void replace_model(std::shared_ptr<const SiteModel> model);
+
   ViewChanges apply(const DeviceEvent& event, const Outcome& outcome, std::int64_t site_seq, Timestamp at);
 
   // Doors unlocked by a grant longer ago than `unlock_time` and closed again are shown locked: the

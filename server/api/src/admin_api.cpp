@@ -1,0 +1,313 @@
+#include "portcullis/api/admin_api.hpp"
+
+#include <algorithm>
+
+#include "crypto/pin_hash.hpp"
+#include "portcullis/api/device_registry.hpp"
+#include "portcullis/json/admin_change_json.hpp"
+#include "portcullis/json/operator_action_json.hpp"
+#include "portcullis/json/operator_json.hpp"
+#include "portcullis/site_file/site_file.hpp"
+
+namespace portcullis::api {
+namespace {
+
+http::HttpResponse ok(std::string body, int status = 200) {
+  http::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+// {"error": {"field", "message"}, "problems": [{"path", "message"}...]}: the first problem, then all of them.
+http::HttpResponse problems_error(int status, const core::Problems& problems) {
+  auto r = http::json_error(status, problems.empty() ? "$" : problems.front().json_path,
+                            problems.empty() ? "invalid" : problems.front().message);
+  r.body.pop_back();
+  r.body += ",\"problems\":" + json::problems_json(problems) + "}";
+  return r;
+}
+
+http::HttpResponse command_error(const ingest::CommandResult& result) {
+  auto r = http::json_error(result.status, result.field, result.message);
+  if (!result.detail_json.empty() && result.detail_json.front() == '[') {
+    r.body.pop_back();
+    r.body += ",\"problems\":" + result.detail_json + "}";
+  }
+  return r;
+}
+
+bool has_person(const ingest::Sequencer& sequencer, const std::string& id) {
+  const auto site = sequencer.current_site();
+  if (!site) return false;
+  return std::any_of(site->people.begin(), site->people.end(),
+                     [&](const core::PersonDef& p) { return p.id.str() == id; });
+}
+
+core::Actor actor_of(const operators::Principal& who) {
+  core::Actor actor;
+  actor.id = who.operator_id;
+  actor.person = who.person;
+  actor.may_approve = who.has_role_in({operators::Role::Supervisor, operators::Role::Admin});
+  return actor;
+}
+
+// A person body: the site file's person shape, without credentials, PINs or status (they have their own
+// routes, so that each change is its own recorded action).
+std::variant<core::UpsertPerson, http::HttpResponse> person_from(const std::string& body) {
+  auto parsed = site_file::parse_person_fragment(body);
+  if (!parsed.value) return problems_error(400, parsed.problems);
+  const auto& p = *parsed.value;
+  if (!p.cards.empty() || !p.biometrics.empty())
+    return http::json_error(400, "cards", "add credentials with POST /api/v1/people/{id}/credentials");
+  if (!p.pin_hash.empty() || !p.duress_pin_hash.empty())
+    return http::json_error(400, "pin_hash",
+                            "set a PIN with PUT /api/v1/people/{id}/pin (the server hashes it)");
+  if (p.revoked) return http::json_error(400, "status", "revoke with POST /api/v1/people/{id}/revoke");
+  return core::UpsertPerson{p.id, p.name, p.role, p.clearance};
+}
+
+// The references of a new grant, checked against the site in force so that the answer names the field
+// ("$.zones[0]": unknown zone). The engine checks them again at the grant's point of the log.
+core::Problems unknown_references(const core::SiteDefinition& site, const core::GrantDef& g) {
+  core::Problems out;
+  auto has = [](const auto& list, const auto& id) {
+    return std::any_of(list.begin(), list.end(), [&](const auto& d) { return d.id == id; });
+  };
+  if (!g.person.empty() && !has(site.people, g.person))
+    out.push_back({"$.person", "unknown person \"" + g.person.str() + "\""});
+  if (!g.group.empty() && !has(site.groups, g.group))
+    out.push_back({"$.group", "unknown group \"" + g.group.str() + "\""});
+  for (std::size_t i = 0; i < g.zones.size(); ++i) {
+    if (!has(site.zones, g.zones[i]))
+      out.push_back({"$.zones[" + std::to_string(i) + "]", "unknown zone \"" + g.zones[i].str() + "\""});
+  }
+  for (std::size_t i = 0; i < g.racks.size(); ++i) {
+    if (!has(site.racks, g.racks[i]))
+      out.push_back({"$.racks[" + std::to_string(i) + "]", "unknown rack \"" + g.racks[i].str() + "\""});
+  }
+  if (!g.schedule.empty() && !has(site.schedules, g.schedule))
+    out.push_back({"$.schedule", "unknown schedule \"" + g.schedule.str() + "\""});
+  if (g.person.empty() == g.group.empty()) out.push_back({"$.person", "give exactly one of person or group"});
+  if (g.zones.empty() && g.racks.empty())
+    out.push_back({"$.zones", "a grant covers at least one zone or rack"});
+  return out;
+}
+
+}  // namespace
+
+AdminApi::AdminApi(ingest::Sequencer& sequencer, WorkerPool& workers, AdminLimits limits)
+    : sequencer_(sequencer), workers_(workers), limits_(limits) {}
+
+std::string AdminApi::site_summary() {
+  auto site = sequencer_.current_site();
+  std::lock_guard lock{summary_mutex_};
+  if (site && site != summary_of_) {
+    summary_ = json::site_summary_with_edits(sequencer_.current_site_text(), *site);
+    summary_of_ = site;
+  }
+  return summary_.empty() ? "{}" : summary_;
+}
+
+void AdminApi::submit(core::OperatorAction action, const operators::Principal& who, int status_when_done,
+                      http::Responder respond) {
+  ingest::OperatorCommand command;
+  command.kind = ingest::OperatorCommand::Kind::PolicyAction;
+  command.operator_id = who.operator_id.str();
+  command.action = std::move(action);
+  command.actor = actor_of(who);
+  command.done = [respond, status_when_done](ingest::CommandResult result) {
+    if (result.status != 200) return respond(command_error(result));
+    std::string body = "{\"outcome\":" + result.body_json;
+    if (!result.detail_json.empty()) body += ",\"change\":" + result.detail_json;
+    respond(ok(body + "}", status_when_done));
+  };
+  if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
+}
+
+void AdminApi::load_site(const http::HttpRequest& request, const operators::Principal& who,
+                         http::Responder respond) {
+  if (request.body.size() > limits_.max_site_bytes) {
+    return respond(http::json_error(
+        413, "$", "site file larger than the limit of " + std::to_string(limits_.max_site_bytes) + " bytes"));
+  }
+  // Parsing and validating a site is CPU work: on the worker pool, never on a network thread.
+  const bool posted = workers_.post([this, text = request.body, who, respond] {
+    auto parsed = site_file::parse_site_json(text);
+    if (!parsed.problems.empty()) return respond(problems_error(422, parsed.problems));
+    ingest::OperatorCommand command;
+    command.kind = ingest::OperatorCommand::Kind::LoadSite;
+    command.operator_id = who.operator_id.str();
+    command.actor = actor_of(who);
+    command.site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
+    command.site_text = text;
+    command.site_hash = sha256_hex(text);
+    command.done = [respond](ingest::CommandResult result) {
+      if (result.status != 200) return respond(command_error(result));
+      respond(ok("{\"loaded\":" + result.body_json + "}"));
+    };
+    if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
+  });
+  if (!posted) respond(http::json_error(503, "server", "busy; retry"));
+}
+
+void AdminApi::register_routes(SecuredRouter& router) {
+  using Params = http::RouteParams;
+  using Principal = operators::Principal;
+
+  router.add("PUT", "/api/v1/site",
+             [this](const http::HttpRequest& request, const Params&, const Principal& who,
+                    http::Responder respond) { load_site(request, who, std::move(respond)); });
+
+  router.add("GET", "/api/v1/people",
+             [this](const http::HttpRequest&, const Params&, const Principal&, http::Responder respond) {
+               const bool posted = workers_.post([this, respond] {
+                 const auto site = sequencer_.current_site();
+                 respond(ok(site ? json::people_json(*site) : R"({"people":[],"groups":[]})"));
+               });
+               if (!posted) respond(http::json_error(503, "server", "busy; retry"));
+             });
+
+  router.add(
+      "POST", "/api/v1/people",
+      [this](const http::HttpRequest& request, const Params&, const Principal& who, http::Responder respond) {
+        auto person = person_from(request.body);
+        if (auto* error = std::get_if<http::HttpResponse>(&person)) return respond(*error);
+        auto& upsert = std::get<core::UpsertPerson>(person);
+        if (has_person(sequencer_, upsert.person.str()))
+          return respond(http::json_error(
+              409, "id",
+              "a person \"" + upsert.person.str() + "\" exists; change it with PUT /api/v1/people/{id}"));
+        submit(core::AdminChange{std::move(upsert)}, who, 201, std::move(respond));
+      });
+
+  router.add("PUT", "/api/v1/people/{id}",
+             [this](const http::HttpRequest& request, const Params& params, const Principal& who,
+                    http::Responder respond) {
+               auto person = person_from(request.body);
+               if (auto* error = std::get_if<http::HttpResponse>(&person)) return respond(*error);
+               auto& upsert = std::get<core::UpsertPerson>(person);
+               if (upsert.person.str() != params.at("id"))
+                 return respond(http::json_error(400, "id", "the body's id differs from the path's"));
+               submit(core::AdminChange{std::move(upsert)}, who, 200, std::move(respond));
+             });
+
+  router.add("DELETE", "/api/v1/people/{id}",
+             [](const http::HttpRequest&, const Params&, const Principal&, http::Responder respond) {
+               respond(http::json_error(409, "id",
+                                        "people are never deleted (history refers to them): revoke with "
+                                        "POST /api/v1/people/{id}/revoke"));
+             });
+
+  router.add(
+      "POST", "/api/v1/people/{id}/credentials",
+      [this](const http::HttpRequest& request, const Params& params, const Principal& who,
+             http::Responder respond) {
+        auto split = json::split_credential_body(request.body);
+        if (auto* e = std::get_if<json::FieldError>(&split))
+          return respond(http::json_error(400, e->field, e->message));
+        const auto& [type, rest] = std::get<std::pair<std::string, std::string>>(split);
+        const core::PersonId person{params.at("id")};
+        if (type == "card") {
+          auto card = site_file::parse_card_fragment(rest);
+          if (!card.value) return respond(problems_error(400, card.problems));
+          return submit(core::AdminChange{core::AddCard{person, *card.value}}, who, 201, std::move(respond));
+        }
+        auto bio = site_file::parse_biometric_fragment(rest);
+        if (!bio.value) return respond(problems_error(400, bio.problems));
+        submit(core::AdminChange{core::AddBiometric{person, *bio.value}}, who, 201, std::move(respond));
+      });
+
+  router.add("DELETE", "/api/v1/people/{id}/credentials/{credential}",
+             [this](const http::HttpRequest& request, const Params& params, const Principal& who,
+                    http::Responder respond) {
+               (void)request;
+               submit(core::AdminChange{core::RemoveCredential{core::PersonId{params.at("id")},
+                                                               core::CredentialId{params.at("credential")},
+                                                               "removed by " + who.operator_id.str()}},
+                      who, 200, std::move(respond));
+             });
+
+  router.add("PUT", "/api/v1/people/{id}/pin",
+             [this](const http::HttpRequest& request, const Params& params, const Principal& who,
+                    http::Responder respond) {
+               auto body = json::parse_pin_body(request.body);
+               if (auto* e = std::get_if<json::FieldError>(&body))
+                 return respond(http::json_error(400, e->field, e->message));
+               // The slow hash (about 20 ms) runs on the worker pool; only the hash goes further.
+               const bool posted = workers_.post([this, pin = std::get<json::PinBody>(body),
+                                                  person = params.at("id"), who, respond]() mutable {
+                 auto hash = crypto::hash_pin(pin.pin);
+                 std::fill(pin.pin.begin(), pin.pin.end(), '\0');
+                 if (!hash) return respond(http::json_error(503, "server", "hashing failed; retry"));
+                 submit(core::AdminChange{core::SetPin{core::PersonId{person}, *hash, pin.duress}}, who, 200,
+                        respond);
+               });
+               if (!posted) respond(http::json_error(503, "server", "busy; retry"));
+             });
+
+  router.add(
+      "DELETE", "/api/v1/people/{id}/pin",
+      [this](const http::HttpRequest&, const Params& params, const Principal& who, http::Responder respond) {
+        submit(core::AdminChange{core::SetPin{core::PersonId{params.at("id")}, "", false}}, who, 200,
+               std::move(respond));
+      });
+
+  router.add(
+      "POST", "/api/v1/grants",
+      [this](const http::HttpRequest& request, const Params&, const Principal& who, http::Responder respond) {
+        auto grant = site_file::parse_grant_fragment(request.body);
+        if (!grant.value) return respond(problems_error(400, grant.problems));
+        if (const auto site = sequencer_.current_site()) {
+          const auto unknown = unknown_references(*site, *grant.value);
+          if (!unknown.empty()) return respond(problems_error(400, unknown));
+        }
+        submit(core::AddGrant{*grant.value}, who, 201, std::move(respond));
+      });
+
+  router.add("POST", "/api/v1/groups/{id}/members",
+             [this](const http::HttpRequest& request, const Params& params, const Principal& who,
+                    http::Responder respond) {
+               auto person = json::parse_member_body(request.body);
+               if (auto* e = std::get_if<json::FieldError>(&person))
+                 return respond(http::json_error(400, e->field, e->message));
+               submit(core::AdminChange{core::AddGroupMember{core::GroupId{params.at("id")},
+                                                             core::PersonId{std::get<std::string>(person)}}},
+                      who, 201, std::move(respond));
+             });
+
+  router.add(
+      "DELETE", "/api/v1/groups/{id}/members/{person}",
+      [this](const http::HttpRequest&, const Params& params, const Principal& who, http::Responder respond) {
+        submit(core::AdminChange{core::RemoveGroupMember{core::GroupId{params.at("id")},
+                                                         core::PersonId{params.at("person")}}},
+               who, 200, std::move(respond));
+      });
+
+  // Existing engine actions that had no route: restore (undo a revocation) and remove a grant.
+  const std::pair<const char*, const char*> actions[] = {
+      {"/api/v1/people/{id}/restore", "restore_person"},
+      {"/api/v1/credentials/{id}/restore", "restore_credential"},
+      {"/api/v1/grants/{id}/restore", "restore_grant"},
+  };
+  for (const auto& [pattern, route] : actions) {
+    router.add("POST", pattern,
+               [this, action = std::string(route)](const http::HttpRequest& request, const Params& params,
+                                                   const Principal& who, http::Responder respond) {
+                 auto parsed = json::parse_action_request(action, params.at("id"), request.body, "");
+                 if (auto* e = std::get_if<json::FieldError>(&parsed))
+                   return respond(http::json_error(400, e->field, e->message));
+                 submit(std::get<core::OperatorAction>(parsed), who, 200, std::move(respond));
+               });
+  }
+  router.add(
+      "DELETE", "/api/v1/grants/{id}",
+      [this](const http::HttpRequest&, const Params& params, const Principal& who, http::Responder respond) {
+        auto parsed = json::parse_action_request("remove_grant", params.at("id"), "", "");
+        if (auto* e = std::get_if<json::FieldError>(&parsed))
+          return respond(http::json_error(400, e->field, e->message));
+        submit(std::get<core::OperatorAction>(parsed), who, 200, std::move(respond));
+      });
+}
+
+}  // namespace portcullis::api

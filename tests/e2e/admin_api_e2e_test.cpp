@@ -1,0 +1,197 @@
+// Admin changes end to end over HTTPS (issue 3): people, badges and membership through REST take effect at
+// the next decision and survive a restart; refusals name the field; a site reload with a bad file changes
+// nothing, a good one takes effect and survives a restart.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "operator_support.hpp"
+#include "portcullis/client/https_client.hpp"
+
+namespace portcullis {
+namespace {
+
+using nlohmann::json;
+
+std::string badge(int seq, const std::string& reader, int number) {
+  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) +
+         R"(,"time":"2026-11-27T10:00:00Z","type":"credential","reader":")" + reader +
+         R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string replace_once(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("not found: " + from);
+  return text.replace(at, from.size(), to);
+}
+
+class AdminE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PORTCULLIS_REQUIRE_DATABASE();
+    example = read_text(testing::source_dir() + "/examples/datacenter.site.json");
+    // The server reads its own copy: a test "deploys" a new version by overwriting it.
+    site_dir = std::filesystem::temp_directory_path() /
+               ("portcullis-admin-e2e-" + std::to_string(::getpid()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(site_dir);
+    site_path = (site_dir / "site.json").string();
+    std::ofstream(site_path) << example;
+    db = std::make_unique<testing::TestDatabase>();
+    server = std::make_unique<testing::ServerProcess>(
+        *db, testing::example_site_env({{"PORTCULLIS_SITE_FILE", site_path}}));
+    device_token = server->enrol_device("ctl-lobby");
+    server->start();
+    connect();
+    admin = testing::sign_in(*client, testing::create_operator(*server, "ada", "admin"));
+  }
+  void TearDown() override {
+    server.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(site_dir, ec);
+  }
+  void connect() {
+    client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                   client::ClientTls{testing::test_tls().ca, "", ""});
+  }
+  void restart() {
+    server->stop();
+    server->start();
+    connect();
+    admin = testing::sign_in(*client,
+                             testing::create_operator(*server, "ada" + std::to_string(++restarts), "admin"));
+  }
+  json decide(int seq, int number, const std::string& reader = "rdr-lobby-in") {
+    const auto r = client->post_json("/api/v1/events", badge(seq, reader, number), device_token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body).at("outcome").at("decision");
+  }
+  std::string site_version() { return json::parse(client->get("/api/v1/site", admin).body).at("version"); }
+
+  std::string example, site_path, device_token, admin;
+  std::filesystem::path site_dir;
+  int restarts = 0;
+  std::unique_ptr<testing::TestDatabase> db;
+  std::unique_ptr<testing::ServerProcess> server;
+  std::unique_ptr<client::HttpsClient> client;
+};
+
+TEST_F(AdminE2E, APersonAndBadgeAddedThroughRestAreGrantedAndSurviveARestart) {
+  EXPECT_EQ(decide(1, 20001).at("reason"), "unknown_credential");
+  const auto person = client->post_json(
+      "/api/v1/people",
+      R"({"id":"zoe-park","name":"Zoe Park","role":"engineer","clearance":{"status":"cleared","expires":"2028-01-01T00:00:00Z"}})",
+      admin);
+  ASSERT_EQ(person.status, 201) << person.body;
+  EXPECT_TRUE(json::parse(person.body).at("change").at("before").is_null());
+  EXPECT_EQ(json::parse(person.body).at("change").at("after").at("name"), "Zoe Park");
+  EXPECT_EQ(client->post_json("/api/v1/people", R"({"id":"zoe-park","name":"Zoe"})", admin).status, 409);
+  const auto card = client->post_json(
+      "/api/v1/people/zoe-park/credentials",
+      R"({"type":"card","id":"zoe-badge","format":"H10301","facility":42,"number":20001})", admin);
+  ASSERT_EQ(card.status, 201) << card.body;
+  EXPECT_EQ(decide(2, 20001).at("reason"), "no_grant");
+  const auto grant = client->post_json(
+      "/api/v1/grants", R"({"id":"g-zoe","person":"zoe-park","zones":["public","reception"]})", admin);
+  ASSERT_EQ(grant.status, 201) << grant.body;
+  EXPECT_EQ(decide(3, 20001).at("verdict"), "grant");
+  const auto member = client->post_json("/api/v1/groups/staff/members", R"({"person":"zoe-park"})", admin);
+  ASSERT_EQ(member.status, 201) << member.body;
+  EXPECT_EQ(decide(4, 20001, "rdr-lobby-out").at("verdict"), "grant");
+  // A PIN: hashed by the server, only "set" is shown.
+  const auto pin = client->request("PUT", "/api/v1/people/zoe-park/pin", R"({"pin":"4711"})", admin);
+  ASSERT_EQ(pin.status, 200) << pin.body;
+  EXPECT_EQ(pin.body.find("4711"), std::string::npos);
+  const auto people = json::parse(client->get("/api/v1/people", admin).body).at("people");
+  const auto zoe =
+      std::find_if(people.begin(), people.end(), [](const json& p) { return p.at("id") == "zoe-park"; });
+  ASSERT_NE(zoe, people.end());
+  EXPECT_TRUE(zoe->at("pin").get<bool>());
+  EXPECT_FALSE(zoe->contains("pin_hash"));
+
+  restart();  // replayed from the log
+  EXPECT_EQ(decide(5, 20001).at("verdict"), "grant");
+  const auto removed = client->request("DELETE", "/api/v1/people/zoe-park/credentials/zoe-badge", "", admin);
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(decide(6, 20001, "rdr-lobby-out").at("reason"), "unknown_credential");
+}
+
+TEST_F(AdminE2E, ADuplicateBadgeOrAnUnknownZoneIsRefusedNamingTheFieldAndChangesNothing) {
+  const auto duplicate = client->post_json(
+      "/api/v1/people/bernard-okafor/credentials",
+      R"({"type":"card","id":"bernard-second","format":"H10301","facility":42,"number":10001})", admin);
+  ASSERT_EQ(duplicate.status, 409) << duplicate.body;
+  const auto error = json::parse(duplicate.body).at("error");
+  EXPECT_NE(error.at("field").get<std::string>().find("cards"), std::string::npos) << duplicate.body;
+  EXPECT_NE(error.at("message").get<std::string>().find("duplicate badge"), std::string::npos)
+      << duplicate.body;
+  EXPECT_EQ(decide(1, 10001).at("person"), "alice-nguyen");
+  // Shape problems come from the site file's own reader, by field.
+  const auto bad_number =
+      client->post_json("/api/v1/people/bernard-okafor/credentials",
+                        R"({"type":"card","id":"b2","format":"H10301","facility":42})", admin);
+  EXPECT_EQ(bad_number.status, 400);
+  EXPECT_EQ(json::parse(bad_number.body).at("error").at("field"), "$.number") << bad_number.body;
+  const auto unknown_zone = client->post_json(
+      "/api/v1/grants", R"({"id":"g-x","person":"alice-nguyen","zones":["nowhere"]})", admin);
+  EXPECT_EQ(unknown_zone.status, 400) << unknown_zone.body;
+  EXPECT_EQ(json::parse(unknown_zone.body).at("error").at("field"), "$.zones[0]") << unknown_zone.body;
+  const auto unknown_person =
+      client->post_json("/api/v1/groups/staff/members", R"({"person":"ghost"})", admin);
+  EXPECT_EQ(unknown_person.status, 404) << unknown_person.body;
+}
+
+TEST_F(AdminE2E, ABadSiteReloadAnswersEveryProblemAndChangesNothing) {
+  auto broken = replace_once(example, "\"version\": \"2026-11-27.1\"", "\"version\": \"2026-11-27.9\"");
+  broken = replace_once(broken, "\"parent\": \"public\"", "\"parent\": \"atlantis\"");
+  broken = replace_once(broken, "\"number\": 10002", "\"number\": 10001");
+  const auto r = client->request("PUT", "/api/v1/site", broken, admin);
+  ASSERT_EQ(r.status, 422) << r.body;
+  const auto problems = json::parse(r.body).at("problems");
+  EXPECT_GE(problems.size(), 2U) << r.body;
+  bool parent = false, duplicate = false;
+  for (const auto& p : problems) {
+    parent |= p.at("path").get<std::string>().find(".parent") != std::string::npos;
+    duplicate |= p.at("message").get<std::string>().find("duplicate badge") != std::string::npos;
+  }
+  EXPECT_TRUE(parent && duplicate) << r.body;
+  EXPECT_EQ(client->request("PUT", "/api/v1/site", "{not json", admin).status, 422);
+  EXPECT_EQ(site_version(), "2026-11-27.1");
+  EXPECT_EQ(decide(1, 10001).at("verdict"), "grant");
+}
+
+TEST_F(AdminE2E, AGoodSiteReloadTakesEffectAtOnceAndSurvivesARestart) {
+  EXPECT_EQ(decide(1, 10001).at("verdict"), "grant");
+  auto v2 = replace_once(example, "\"version\": \"2026-11-27.1\"", "\"version\": \"2026-11-27.2\"");
+  v2 = replace_once(v2, "\"role\": \"site reliability engineer\",\n      \"status\": \"active\"",
+                    "\"role\": \"site reliability engineer\",\n      \"status\": \"revoked\"");
+  const auto r = client->request("PUT", "/api/v1/site", v2, admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto loaded = json::parse(r.body).at("loaded");
+  EXPECT_EQ(loaded.at("version"), "2026-11-27.2");
+  EXPECT_EQ(loaded.at("changes").at("people").at("changed"), json::array({"alice-nguyen"}));
+  EXPECT_EQ(site_version(), "2026-11-27.2");
+  EXPECT_EQ(decide(2, 10001, "rdr-lobby-out").at("reason"), "person_revoked");
+  // The admin deploys the same file as the start-up site; a restart replays history with each version.
+  std::ofstream(site_path, std::ios::trunc) << v2;
+  restart();
+  EXPECT_EQ(site_version(), "2026-11-27.2");
+  EXPECT_EQ(decide(3, 10001, "rdr-lobby-out").at("reason"), "person_revoked");
+  // Restarted with the old file again: that is a new load of version 1, recorded after the replay.
+  std::ofstream(site_path, std::ios::trunc) << example;
+  restart();
+  EXPECT_EQ(site_version(), "2026-11-27.1");
+}
+
+}  // namespace
+}  // namespace portcullis
