@@ -193,5 +193,40 @@ TEST_F(AdminE2E, AGoodSiteReloadTakesEffectAtOnceAndSurvivesARestart) {
   EXPECT_EQ(site_version(), "2026-11-27.1");
 }
 
+TEST_F(AdminE2E, AGrantToATwoPersonZoneAndATierChangeWaitForASecondOperator) {
+  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto held = client->post_json(
+      "/api/v1/grants", R"({"id":"g-bernard-cage","person":"bernard-okafor","zones":["weights-cage"]})",
+      admin);
+  ASSERT_EQ(held.status, 202) << held.body;
+  EXPECT_EQ(json::parse(held.body).at("status"), "pending_approval");
+  const std::string id = json::parse(held.body).at("id");
+  const auto self = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", admin);
+  EXPECT_EQ(self.status, 403) << self.body;
+  EXPECT_EQ(json::parse(self.body).at("error").at("message"), "self_approval");
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", supervisor);
+  ASSERT_EQ(approved.status, 201) << approved.body;
+  EXPECT_EQ(json::parse(approved.body).at("outcome").at("decision").at("reason"), "applied");
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + id + "/approve", "{}", supervisor).status, 404);
+  // A grant elsewhere is applied at once.
+  EXPECT_EQ(client
+                ->post_json("/api/v1/grants", R"({"id":"g-b2","person":"bernard-okafor","zones":["office"]})",
+                            admin)
+                .status,
+            201);
+  // A reload that changes tier requirements waits too; nothing changes until approved.
+  auto tiers = replace_once(example, "\"version\": \"2026-11-27.1\"", "\"version\": \"2026-11-27.5\"");
+  const auto t = json::parse(tiers);
+  auto changed = t;
+  changed["tiers"][1]["clearance_required"] = !t["tiers"][1].value("clearance_required", false);
+  const auto reload = client->request("PUT", "/api/v1/site", changed.dump(), admin);
+  ASSERT_EQ(reload.status, 202) << reload.body;
+  EXPECT_EQ(site_version(), "2026-11-27.1");
+  const std::string reload_id = json::parse(reload.body).at("id");
+  const auto ok = client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", supervisor);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(site_version(), "2026-11-27.5");
+}
+
 }  // namespace
 }  // namespace portcullis

@@ -1,12 +1,14 @@
 #include "portcullis/api/admin_api.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "crypto/pin_hash.hpp"
 #include "portcullis/api/device_registry.hpp"
 #include "portcullis/json/admin_change_json.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
+#include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::api {
@@ -94,10 +96,103 @@ core::Problems unknown_references(const core::SiteDefinition& site, const core::
   return out;
 }
 
+// Does the grant let someone into a two-person place (a zone with min_occupancy 2 or a two-person tier, a
+// two-person rack, or a place with a two-person rule)? Such grants need a second operator
+// (docs/operators.md).
+bool grants_two_person_place(const core::SiteDefinition& site, const core::GrantDef& g) {
+  if (g.effect == core::GrantEffect::Deny) return false;  // only takes access away
+  auto two_person_tier = [&](int tier) {
+    return std::any_of(site.tiers.begin(), site.tiers.end(),
+                       [&](const core::TierRequirementDef& t) { return t.tier == tier && t.two_person; });
+  };
+  std::set<core::ZoneId> covered(g.zones.begin(), g.zones.end());
+  for (bool grew = g.include_subzones; grew;) {
+    grew = false;
+    for (const auto& z : site.zones) {
+      if (!covered.contains(z.id) && covered.contains(z.parent)) grew = covered.insert(z.id).second;
+    }
+  }
+  for (const auto& z : site.zones) {
+    if (covered.contains(z.id) && (z.min_occupancy >= 2 || two_person_tier(z.tier))) return true;
+  }
+  for (const auto& r : site.racks) {
+    const bool listed = std::find(g.racks.begin(), g.racks.end(), r.id) != g.racks.end();
+    if (listed && (r.two_person || two_person_tier(r.tier))) return true;
+  }
+  return std::any_of(site.two_person_rules.begin(), site.two_person_rules.end(), [&](const auto& rule) {
+    return (!rule.zone.empty() && covered.contains(rule.zone)) ||
+           (!rule.rack.empty() && std::find(g.racks.begin(), g.racks.end(), rule.rack) != g.racks.end());
+  });
+}
+
+std::string hash_change(std::string_view bytes) {
+  return operators::crypto::sha256_hex(bytes);
+}
+
 }  // namespace
 
-AdminApi::AdminApi(ingest::Sequencer& sequencer, WorkerPool& workers, AdminLimits limits)
-    : sequencer_(sequencer), workers_(workers), limits_(limits) {}
+AdminApi::AdminApi(ingest::Sequencer& sequencer, WorkerPool& workers, const core::Clock& clock,
+                   AdminLimits limits)
+    : sequencer_(sequencer), workers_(workers), clock_(clock), limits_(limits) {}
+
+void AdminApi::record_step(const std::string& type, const operators::PendingApproval& approval,
+                           const std::string& by) {
+  ingest::ServerFact fact;
+  fact.type = type;
+  fact.by_operator = true;
+  fact.payload_json =
+      "{\"by\":\"" + http::json_escape(by) + "\",\"approval\":\"" + http::json_escape(approval.id.str()) +
+      "\",\"action\":\"" + http::json_escape(approval.action) + "\",\"requested_by\":\"" +
+      http::json_escape(approval.requester.str()) + "\",\"change_sha256\":\"" + approval.change_hash +
+      "\",\"status\":\"" + std::string(operators::to_string(approval.status)) + "\"}";
+  sequencer_.record(std::move(fact));
+}
+
+void AdminApi::hold_for_approval(const std::string& action, const std::string& canonical,
+                                 const operators::Principal& who, Execute execute, http::Responder respond) {
+  std::string id;
+  {
+    std::lock_guard lock{pending_mutex_};
+    id = "chg-" + std::to_string(next_change_++);
+    auto approval = operators::request_approval(operators::ApprovalId{id}, action, who, canonical,
+                                                hash_change, clock_.now(), limits_.approval_validity);
+    record_step("change.requested", approval, who.operator_id.str());
+    pending_[id] = PendingChange{std::move(approval), canonical, std::move(execute)};
+  }
+  respond(ok("{\"id\":\"" + id + "\",\"status\":\"pending_approval\",\"action\":\"" + action + "\"}", 202));
+}
+
+bool AdminApi::approve(const std::string& id, const operators::Principal& who, http::Responder& respond) {
+  Execute execute;
+  {
+    std::lock_guard lock{pending_mutex_};
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return false;
+    auto& change = it->second;
+    const auto now = clock_.now();
+    auto step = operators::approve(change.approval, who, change.canonical, hash_change, now);
+    if (!step) {
+      const std::string why{operators::to_string(step.result)};
+      record_step("change.approval_refused", change.approval, who.operator_id.str() + " (" + why + ")");
+      using Check = operators::ApprovalCheck;
+      const bool forbidden = step.result == Check::SelfApproval || step.result == Check::RoleNotAllowed ||
+                             step.result == Check::NotAnOperator;
+      respond(http::json_error(forbidden ? 403 : 409, "approval", why));
+      return true;
+    }
+    auto executed = operators::consume_for_execution(step.approval, change.canonical, hash_change, now);
+    if (!executed) {
+      change.approval = executed.approval;
+      respond(http::json_error(409, "approval", std::string(operators::to_string(executed.result))));
+      return true;
+    }
+    record_step("change.approved", executed.approval, who.operator_id.str());
+    execute = std::move(change.execute);
+    pending_.erase(it);
+  }
+  execute(respond);  // answered with the change's own result
+  return true;
+}
 
 std::string AdminApi::site_summary() {
   auto site = sequencer_.current_site();
@@ -132,21 +227,31 @@ void AdminApi::load_site(const http::HttpRequest& request, const operators::Prin
         413, "$", "site file larger than the limit of " + std::to_string(limits_.max_site_bytes) + " bytes"));
   }
   // Parsing and validating a site is CPU work: on the worker pool, never on a network thread.
-  const bool posted = workers_.post([this, text = request.body, who, respond] {
+  const bool posted = workers_.post([this, text = request.body, who, respond]() mutable {
     auto parsed = site_file::parse_site_json(text);
     if (!parsed.problems.empty()) return respond(problems_error(422, parsed.problems));
-    ingest::OperatorCommand command;
-    command.kind = ingest::OperatorCommand::Kind::LoadSite;
-    command.operator_id = who.operator_id.str();
-    command.actor = actor_of(who);
-    command.site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
-    command.site_text = text;
-    command.site_hash = sha256_hex(text);
-    command.done = [respond](ingest::CommandResult result) {
-      if (result.status != 200) return respond(command_error(result));
-      respond(ok("{\"loaded\":" + result.body_json + "}"));
+    auto site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
+    const auto hash = sha256_hex(text);
+    Execute send = [this, site, text, hash, who](http::Responder r) {
+      ingest::OperatorCommand command;
+      command.kind = ingest::OperatorCommand::Kind::LoadSite;
+      command.operator_id = who.operator_id.str();
+      command.actor = actor_of(who);
+      command.site = site;
+      command.site_text = text;
+      command.site_hash = hash;
+      command.done = [r](ingest::CommandResult result) {
+        if (result.status != 200) return r(command_error(result));
+        r(ok("{\"loaded\":" + result.body_json + "}"));
+      };
+      if (!sequencer_.submit(std::move(command))) r(http::json_error(503, "server", "too busy; retry"));
     };
-    if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
+    // A change of tier requirements (which factors a tier needs, clearance, two-person) waits for a second
+    // operator, bound to the file's hash.
+    const auto current = sequencer_.current_site();
+    if (current && current->tiers != site->tiers)
+      return hold_for_approval("site_tier_change", hash, who, std::move(send), std::move(respond));
+    send(std::move(respond));
   });
   if (!posted) respond(http::json_error(503, "server", "busy; retry"));
 }
@@ -261,6 +366,14 @@ void AdminApi::register_routes(SecuredRouter& router) {
         if (const auto site = sequencer_.current_site()) {
           const auto unknown = unknown_references(*site, *grant.value);
           if (!unknown.empty()) return respond(problems_error(400, unknown));
+          if (grants_two_person_place(*site, *grant.value)) {
+            core::OperatorAction action = core::AddGrant{*grant.value};
+            const auto canonical = json::stored_action_json(action, actor_of(who));
+            return hold_for_approval(
+                "grant_two_person_place", canonical, who,
+                [this, action, who](http::Responder r) { submit(action, who, 201, std::move(r)); },
+                std::move(respond));
+          }
         }
         submit(core::AddGrant{*grant.value}, who, 201, std::move(respond));
       });

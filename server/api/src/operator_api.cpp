@@ -199,6 +199,7 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
   router.add("POST", "/api/v1/approvals/{id}/approve",
              [this, desk_reply](const http::HttpRequest&, const http::RouteParams& params,
                                 const operators::Principal& who, http::Responder respond) {
+               if (change_approvals_ && change_approvals_(params.at("id"), who, respond)) return;
                respond(desk_reply(commands_.approve(params.at("id"), who)));
              });
   router.add(

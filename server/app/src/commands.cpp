@@ -293,7 +293,7 @@ int serve_command(const Config& c) {
   audit_settings.public_key_path = c.audit_pubkey;
   api::AuditApi audit_api{audit_settings, sequencer};
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
-  api::AdminApi admin_api{sequencer, workers};
+  api::AdminApi admin_api{sequencer, workers, clock};
   admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{accounts,
                                 sequencer,
@@ -301,6 +301,10 @@ int serve_command(const Config& c) {
                                 [&admin_api] { return admin_api.site_summary(); },
                                 [hub] { return hub->open_alarms_json(); },
                                 command_desk};
+  operator_api.set_change_approvals(
+      [&admin_api](const std::string& id, const operators::Principal& who, http::Responder& respond) {
+        return admin_api.approve(id, who, respond);
+      });
   operator_api.register_routes(secured, router);
 
   http::ServerConfig server_config;

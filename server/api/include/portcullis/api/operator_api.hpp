@@ -20,6 +20,11 @@ class OperatorApi {
               CommandDesk& commands);
   // Registers its routes, then answers 501 on every other route of the matrix not yet registered.
   void register_routes(SecuredRouter& router, const http::Router& plain);
+  // Approvals of other pending changes (admin changes, see AdminApi): given an approval id, answers and
+  // returns true if it is theirs; otherwise POST /api/v1/approvals/{id}/approve goes to the command desk.
+  using ChangeApprovals =
+      std::function<bool(const std::string& id, const operators::Principal& who, http::Responder& respond)>;
+  void set_change_approvals(ChangeApprovals approvals) { change_approvals_ = std::move(approvals); }
 
  private:
   void policy_action(const std::string& route, const http::HttpRequest& request, const std::string& target,
@@ -33,6 +38,7 @@ class OperatorApi {
   std::function<std::string()> site_summary_json_;  // the site in force (reloads and admin edits included)
   std::function<std::string()> open_alarms_json_;
   CommandDesk& commands_;
+  ChangeApprovals change_approvals_;
 };
 
 }  // namespace portcullis::api
