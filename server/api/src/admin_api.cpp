@@ -153,6 +153,10 @@ void AdminApi::hold_for_approval(const std::string& action, const std::string& c
   std::string id;
   {
     std::lock_guard lock{pending_mutex_};
+    const auto now = clock_.now();
+    std::erase_if(pending_, [&](const auto& entry) { return entry.second.approval.expires_at <= now; });
+    if (pending_.size() >= limits_.max_pending_changes)
+      return respond(http::json_error(503, "server", "too many changes waiting for approval; retry later"));
     id = "chg-" + std::to_string(next_change_++);
     auto approval = operators::request_approval(operators::ApprovalId{id}, action, who, canonical,
                                                 hash_change, clock_.now(), limits_.approval_validity);

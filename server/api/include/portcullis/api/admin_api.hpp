@@ -20,6 +20,7 @@ namespace portcullis::api {
 struct AdminLimits {
   std::size_t max_site_bytes = 1024 * 1024;  // the HTTP body limit; larger sites are loaded at start-up
   core::Duration approval_validity = std::chrono::minutes(30);
+  std::size_t max_pending_changes = 64;  // held for approval at once; expired ones are dropped first
 };
 
 class AdminApi {
