@@ -10,6 +10,7 @@
 
 #include "operator_support.hpp"
 #include "portcullis/client/https_client.hpp"
+#include "portcullis/client/wss_client.hpp"
 
 namespace portcullis {
 namespace {
@@ -226,6 +227,40 @@ TEST_F(AdminE2E, AGrantToATwoPersonZoneAndATierChangeWaitForASecondOperator) {
   const auto ok = client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", supervisor);
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(site_version(), "2026-11-27.5");
+}
+
+TEST_F(AdminE2E, TheLiveStreamGetsASnapshotOfTheReloadedSite) {
+  client::WssClient ws{"localhost", server->port(), testing::test_tls().ca};
+  ws.connect("/api/v1/stream?topics=doors", admin);
+  auto first = ws.read(std::chrono::seconds(10));
+  ASSERT_TRUE(first);
+  ASSERT_EQ(json::parse(*first).at("type"), "snapshot");
+  auto site = json::parse(example);
+  site["version"] = "2026-11-27.6";
+  site["portals"].push_back(
+      {{"id", "side-door"},
+       {"name", "Side door"},
+       {"kind", "door"},
+       {"from", "public"},
+       {"to", "reception"},
+       {"readers", json::array({{{"id", "rdr-side-in"}, {"side", "entry"}, {"reads", {"badge"}}}})}});
+  const auto r = client->request("PUT", "/api/v1/site", site.dump(), admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("loaded").at("changes").at("portals").at("added"),
+            json::array({"side-door"}));
+  bool seen = false;
+  for (int i = 0; i < 20 && !seen; ++i) {
+    auto m = ws.read(std::chrono::seconds(1));
+    if (!m) continue;
+    const auto j = json::parse(*m);
+    if (j.at("type") != "snapshot") continue;
+    for (const auto& d : j.at("doors")) seen |= d.at("id") == "side-door";
+  }
+  EXPECT_TRUE(seen) << "no snapshot with the new door after the reload";
+  const auto summary = json::parse(client->get("/api/v1/site", admin).body);
+  bool listed = false;
+  for (const auto& p : summary.at("portals")) listed |= p.at("id") == "side-door";
+  EXPECT_TRUE(listed);
 }
 
 }  // namespace
