@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "operator_support.hpp"
 #include "portcullis/client/https_client.hpp"
@@ -261,6 +262,16 @@ TEST_F(AdminE2E, TheLiveStreamGetsASnapshotOfTheReloadedSite) {
   bool listed = false;
   for (const auto& p : summary.at("portals")) listed |= p.at("id") == "side-door";
   EXPECT_TRUE(listed);
+  // Door commands know the new door (no device drives it: 409, no longer 404 "no such door").
+  int status = 0;
+  for (int i = 0; i < 20 && status != 409; ++i) {
+    status = client
+                 ->post_json("/api/v1/commands", R"({"target":"side-door","command":"lock","reason":"test"})",
+                             admin)
+                 .status;
+    if (status != 409) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 409);
 }
 
 }  // namespace

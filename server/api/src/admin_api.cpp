@@ -244,9 +244,10 @@ void AdminApi::load_site(const http::HttpRequest& request, const operators::Prin
       command.site = site;
       command.site_text = text;
       command.site_hash = hash;
-      command.done = [r](ingest::CommandResult result) {
+      command.done = [this, r, text](ingest::CommandResult result) {
         if (result.status != 200) return r(command_error(result));
         r(ok("{\"loaded\":" + result.body_json + "}"));
+        if (on_site_loaded_) (void)workers_.post([this, text] { on_site_loaded_(text); });
       };
       if (!sequencer_.submit(std::move(command))) r(http::json_error(503, "server", "too busy; retry"));
     };

@@ -30,11 +30,16 @@ void CommandDesk::record(const std::string& type, const DoorCommand& c, const st
   history_.record(std::move(fact));
 }
 
+void CommandDesk::replace_portals(std::map<std::string, json::PortalInfo> portals) {
+  std::lock_guard lock{mutex_};
+  portals_ = std::move(portals);
+}
+
 DeskAnswer CommandDesk::request(const json::DoorCommandBody& body, const operators::Principal& who) {
+  std::lock_guard lock{mutex_};
   auto portal = portals_.find(body.target);
   if (portal == portals_.end()) return {404, "target", "no such door", ""};
   if (portal->second.device.empty()) return {409, "target", "no device drives this door", ""};
-  std::lock_guard lock{mutex_};
   DoorCommand c;
   c.id = "cmd-" + std::to_string(next_++);
   c.body = body;

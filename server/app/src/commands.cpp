@@ -301,6 +301,9 @@ int serve_command(const Config& c) {
                                 [&admin_api] { return admin_api.site_summary(); },
                                 [hub] { return hub->open_alarms_json(); },
                                 command_desk};
+  admin_api.set_on_site_loaded([&command_desk](const std::string& text) {
+    command_desk.replace_portals(json::portal_info(text));  // door-command approval follows the new tiers
+  });
   operator_api.set_change_approvals(
       [&admin_api](const std::string& id, const operators::Principal& who, http::Responder& respond) {
         return admin_api.approve(id, who, respond);

@@ -32,6 +32,10 @@ class AdminApi {
   // wait for a second operator (server/operators dual_approval, bound to the hash of the exact change):
   // POST /api/v1/approvals/{id}/approve reaches this first (OperatorApi::set_change_approvals).
   bool approve(const std::string& id, const operators::Principal& who, http::Responder& respond);
+  // Called on a worker thread with the text of each site file loaded at run time (after it is in force).
+  void set_on_site_loaded(std::function<void(const std::string& text)> hook) {
+    on_site_loaded_ = std::move(hook);
+  }
 
   // GET /api/v1/site: the summary of the site in force (file + admin edits), recomputed when it changes.
   [[nodiscard]] std::string site_summary();
@@ -60,6 +64,7 @@ class AdminApi {
   std::mutex pending_mutex_;
   std::map<std::string, PendingChange> pending_;
   std::size_t next_change_ = 1;
+  std::function<void(const std::string& text)> on_site_loaded_;
   std::mutex summary_mutex_;
   std::shared_ptr<const core::SiteDefinition> summary_of_;
   std::string summary_;

@@ -37,6 +37,8 @@ class CommandDesk {
               const core::Clock& clock, int sensitive_tier = 3);
 
   DeskAnswer request(const json::DoorCommandBody& body, const operators::Principal& who);
+  // A reloaded site (PUT /api/v1/site): the doors, their tiers and devices of the new file.
+  void replace_portals(std::map<std::string, json::PortalInfo> portals);
   // The requester amends a command still waiting for approval: the approval bound to the old one is void.
   DeskAnswer edit(const std::string& id, const json::DoorCommandBody& body, const operators::Principal& who);
   DeskAnswer approve(const std::string& id, const operators::Principal& who);
