@@ -44,6 +44,28 @@ TEST(Epc, PureIdentityUrnShapes) {
   EXPECT_FALSE(is_sha256_hex(std::string(64, 'A')));
 }
 
+TEST(AssetText, StableStringsRoundTrip) {
+  for (auto k : {AssetKind::GpuServer, AssetKind::StorageDrive, AssetKind::Hsm, AssetKind::NetworkDevice,
+                 AssetKind::Other}) {
+    EXPECT_EQ(asset_kind_from(to_string(k)), k);
+  }
+  for (auto l : {AssetLifecycle::Received, AssetLifecycle::InService, AssetLifecycle::Maintenance,
+                 AssetLifecycle::Decommissioning, AssetLifecycle::Wiped, AssetLifecycle::Destroyed,
+                 AssetLifecycle::Disposed}) {
+    EXPECT_EQ(asset_lifecycle_from(to_string(l)), l);
+  }
+  for (auto st : {SealStatus::Intact, SealStatus::Broken, SealStatus::Replaced}) {
+    EXPECT_EQ(seal_status_from(to_string(st)), st);
+  }
+  EXPECT_EQ(to_string(AssetKind::GpuServer), "gpu_server");
+  EXPECT_EQ(to_string(AssetLifecycle::InService), "in_service");
+  EXPECT_FALSE(asset_kind_from("toaster"));
+  EXPECT_STREQ(type_name(AssetAction{RecordWipe{}}), "record_wipe");
+  EXPECT_STREQ(type_name(AssetAction{FitSeal{}}), "fit_seal");
+  EXPECT_EQ(to_string(Reason::EvidenceRequired), "evidence_required");
+  EXPECT_EQ(to_string(ReadResult::Confirmed), "confirmed");
+}
+
 TEST(AssetValidation, TheTestSiteIsValid) {
   EXPECT_EQ(all(validate(asset_site_definition())), "");
 }
