@@ -6,9 +6,12 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <random>
+#include <thread>
 
 #include "operator_support.hpp"
 #include "portcullis/api/audit_api.hpp"
@@ -16,6 +19,7 @@
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/audit/text_format.hpp"
 #include "portcullis/client/https_client.hpp"
+#include "portcullis/http/http_types.hpp"
 
 namespace portcullis {
 namespace {
@@ -231,6 +235,61 @@ TEST(AuditQuery, ParsesFiltersAndRefusesWhatItDoesNotKnow) {
   EXPECT_EQ(error("presence", "from=2026-11-27").status, 400);
   EXPECT_EQ(api::percent_decode("a%20b+c%2B"), "a b+c+");
   EXPECT_FALSE(api::percent_decode("%"));
+}
+
+// The bounded channel between a report thread and its connection (pure: no server needed).
+TEST(BodyChannel, HoldsAtMostItsCapacityAndDeliversInOrder) {
+  auto channel = std::make_shared<http::BodyChannel>(2);
+  std::atomic<int> pushed{0};
+  std::thread producer([&] {
+    for (int i = 0; i < 5; ++i) {
+      if (!channel->push("piece " + std::to_string(i))) return;
+      ++pushed;
+    }
+    channel->close(true);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(pushed.load(), 2) << "the producer must wait while the channel is full";
+  std::vector<std::string> got;
+  bool ended = false;
+  bool ok = false;
+  while (!ended) {
+    std::promise<std::pair<std::optional<std::string>, bool>> next;
+    channel->pull([&](std::optional<std::string> piece, bool done_ok) {
+      next.set_value({std::move(piece), done_ok});
+    });
+    auto [piece, piece_ok] = next.get_future().get();
+    if (piece) {
+      got.push_back(*piece);
+    } else {
+      ended = true;
+      ok = piece_ok;
+    }
+  }
+  producer.join();
+  EXPECT_EQ(got, (std::vector<std::string>{"piece 0", "piece 1", "piece 2", "piece 3", "piece 4"}));
+  EXPECT_TRUE(ok);
+}
+
+TEST(BodyChannel, CancelStopsTheProducerAndABrokenBodyIsReported) {
+  auto channel = std::make_shared<http::BodyChannel>(1);
+  ASSERT_TRUE(channel->push("a"));
+  std::thread producer([&] { EXPECT_FALSE(channel->push("b")); });  // blocks: full
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  channel->cancel();  // the client went away
+  producer.join();
+  EXPECT_FALSE(channel->push("c"));
+
+  auto broken = std::make_shared<http::BodyChannel>(1);
+  std::optional<bool> result;
+  broken->pull([&](std::optional<std::string> piece, bool ok) {
+    EXPECT_FALSE(piece);
+    result = ok;
+  });
+  EXPECT_FALSE(result) << "nothing to deliver yet: the pull waits";
+  broken->close(false);
+  ASSERT_TRUE(result);
+  EXPECT_FALSE(*result);
 }
 
 }  // namespace
