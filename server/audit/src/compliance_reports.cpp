@@ -71,44 +71,83 @@ std::string two_person(const ReportFilter& f, const std::string& site_id, const 
          where + " AND " + kTwoPersonPrefilter + filters + " ORDER BY e.site_seq, r.n";
 }
 
-std::string alarm_response(const ReportFilter& f, const std::string& site_id, const std::string& where) {
+std::string alarm_response(const ReportFilter& f, const std::string& site_id) {
+  const auto site = lit(site_id);
+  // Filters apply to the alarm as it was raised (its first occurrence).
   std::string filters;
   auto either = [&](const std::optional<std::string>& v, const char* decision_key) {
     if (!v) return;
-    filters += " AND (x.a ->> 'subject' = " + lit(*v) + " OR o.j -> 'decision' ->> '" + decision_key +
-               "' = " + lit(*v) + ")";
+    filters += " AND (g.subject = " + lit(*v) + " OR g.d ->> '" + decision_key + "' = " + lit(*v) + ")";
   };
   either(f.person, "person");
   either(f.portal, "portal");
   either(f.zone, "destination");
   either(f.rack, "rack");
-  // The server names an alarm "A<site_seq>.<index>" after the event that raised it (core::AlarmBook).
-  const std::string id = "('A' || e.site_seq || '.' || (x.n - 1))";
+  if (f.from_us) filters += " AND g.received_us >= " + std::to_string(*f.from_us);
+  const std::string before_to = f.to_us ? " AND e.received_us < " + std::to_string(*f.to_us) : "";
   auto seconds = [](const char* change) {
-    return "round((" + std::string{change} + ".received_us - e.received_us) / 1000000.0, 3)";
+    return "round((" + std::string{change} + ".received_us - g.received_us) / 1000000.0, 3)";
   };
+  // The server (core::AlarmBook) names an alarm "A<site_seq>.<index>" after the event that raised it, and
+  // folds a raise of the same kind and subject into the alarm still open (not yet resolved): a count, no new
+  // id. The same folding here: an occurrence starts a new alarm when it is the first of its kind and subject,
+  // or when an alarm of that kind and subject was resolved since the previous occurrence. It needs every
+  // occurrence from the start of history (up to `to`), so the time range filters the alarms afterwards.
   return "WITH changes AS MATERIALIZED ("
-         " SELECT c.type, c.received_us, p.j ->> 'alarm' AS alarm, p.j ->> 'operator' AS operator_id,"
+         " SELECT c.site_seq, c.type, c.received_us, p.j ->> 'alarm' AS alarm, p.j ->> 'operator' AS "
+         "operator_id,"
          " p.j ->> 'comment' AS comment"
          " FROM events c CROSS JOIN LATERAL (SELECT c.payload::jsonb AS j OFFSET 0) p"
          " WHERE c.site_id = " +
-         lit(site_id) +
-         " AND c.type IN ('alarm.acknowledged', 'alarm.resolved')) "
-         "SELECT " +
-         id +
-         ", e.site_seq, e.received_us, e.device_id, e.type, x.a ->> 'kind', x.a ->> 'severity',"
-         " x.a ->> 'subject', x.a ->> 'detail', coalesce(x.a ->> 'silent' = 'true', false),"
+         site +
+         " AND c.type IN ('alarm.acknowledged', 'alarm.resolved')"
+         "), occurrences AS MATERIALIZED ("
+         " SELECT e.site_seq, e.received_us, e.device_id, e.type, x.n, x.a, x.a ->> 'kind' AS kind,"
+         " x.a ->> 'subject' AS subject, o.j -> 'decision' AS d, e.hash,"
+         " 'A' || e.site_seq || '.' || (x.n - 1) AS id"
+         " FROM events e"
+         " CROSS JOIN LATERAL (SELECT e.outcome::jsonb AS j OFFSET 0) o"
+         " CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.j -> 'alarms') = 'array'"
+         " THEN o.j -> 'alarms' ELSE '[]'::jsonb END) WITH ORDINALITY AS x(a, n)"
+         " WHERE e.site_id = " +
+         site + before_to +
+         " AND e.outcome LIKE '%\"alarms\":[{%' AND jsonb_typeof(x.a) = 'object'"
+         "), resolutions AS ("
+         " SELECT i.kind, i.subject, c.site_seq AS resolved_seq FROM changes c JOIN occurrences i ON i.id = "
+         "c.alarm"
+         " WHERE c.type = 'alarm.resolved'"
+         "), flagged AS ("
+         // Occurrences and resolutions of each kind and subject in chain order: an occurrence right after a
+         // resolution (or the first one) opens a new alarm, one right after another occurrence is a repeat.
+         " SELECT m.*, lag(m.is_resolution) OVER (PARTITION BY m.kind, m.subject ORDER BY m.site_seq, m.n)"
+         " AS after_resolution"
+         " FROM (SELECT i.kind, i.subject, i.site_seq, i.n, 0 AS is_resolution FROM occurrences i"
+         " UNION ALL SELECT r.kind, r.subject, r.resolved_seq, 0::bigint, 1 FROM resolutions r) m"
+         "), opened AS ("
+         " SELECT i.*, CASE WHEN fl.after_resolution IS DISTINCT FROM 0 THEN 1 ELSE 0 END AS is_new"
+         " FROM occurrences i JOIN flagged fl ON fl.is_resolution = 0 AND fl.site_seq = i.site_seq AND fl.n "
+         "= i.n"
+         "), grouped AS ("
+         " SELECT op.*, sum(op.is_new) OVER (PARTITION BY op.kind, op.subject ORDER BY op.site_seq, op.n) AS "
+         "grp"
+         " FROM opened op"
+         "), folded AS ("
+         " SELECT kind, subject, grp, count(*) AS occurrences, max(received_us) AS last_seen_us FROM grouped"
+         " GROUP BY kind, subject, grp"
+         ") "
+         "SELECT g.id, g.site_seq, g.received_us, g.device_id, g.type, g.kind, g.a ->> 'severity', g.subject,"
+         " g.a ->> 'detail', coalesce(g.a ->> 'silent' = 'true', false), fo.occurrences, fo.last_seen_us,"
          " ack.received_us, ack.operator_id, ack.comment, " +
          seconds("ack") + ", res.received_us, res.operator_id, res.comment, " + seconds("res") +
-         ", encode(e.hash, 'hex') "
-         "FROM events e "
-         "CROSS JOIN LATERAL (SELECT e.outcome::jsonb AS j OFFSET 0) o "
-         "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.j -> 'alarms') = 'array' "
-         "THEN o.j -> 'alarms' ELSE '[]'::jsonb END) WITH ORDINALITY AS x(a, n) "
-         "LEFT JOIN changes ack ON ack.type = 'alarm.acknowledged' AND ack.alarm = " +
-         id + " LEFT JOIN changes res ON res.type = 'alarm.resolved' AND res.alarm = " + id + " WHERE " +
-         where + " AND e.outcome LIKE '%\"alarms\":[{%' AND jsonb_typeof(x.a) = 'object'" + filters +
-         " ORDER BY e.site_seq, x.n";
+         ", encode(g.hash, 'hex') "
+         "FROM grouped g"
+         " JOIN folded fo ON fo.kind IS NOT DISTINCT FROM g.kind AND fo.subject IS NOT DISTINCT FROM "
+         "g.subject"
+         " AND fo.grp = g.grp"
+         " LEFT JOIN changes ack ON ack.type = 'alarm.acknowledged' AND ack.alarm = g.id"
+         " LEFT JOIN changes res ON res.type = 'alarm.resolved' AND res.alarm = g.id"
+         " WHERE g.is_new = 1" +
+         filters + " ORDER BY g.site_seq, g.n";
 }
 
 std::string revoked_use(const ReportFilter& f, const std::string& site_id, const std::string& where) {
@@ -243,6 +282,8 @@ const std::vector<Column>& compliance_columns(ReportKind kind) {
                                                {"subject", T::Text},
                                                {"detail", T::Text},
                                                {"silent", T::Bool},
+                                               {"occurrences", T::Integer},
+                                               {"last_seen_at", T::Time},
                                                {"acknowledged_at", T::Time},
                                                {"acknowledged_by", T::Text},
                                                {"acknowledge_comment", T::Text},
@@ -293,7 +334,7 @@ std::string compliance_select(ReportKind kind, const ReportFilter& f, const std:
                               const std::string& where) {
   switch (kind) {
     case ReportKind::TwoPerson: return two_person(f, site_id, where);
-    case ReportKind::AlarmResponse: return alarm_response(f, site_id, where);
+    case ReportKind::AlarmResponse: return alarm_response(f, site_id);
     case ReportKind::RevokedUse: return revoked_use(f, site_id, where);
     case ReportKind::Presence: return presence(f, site_id, where);
     case ReportKind::Custody: return custody(f, site_id, where);

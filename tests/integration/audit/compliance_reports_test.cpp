@@ -221,6 +221,32 @@ TEST_F(ComplianceReports, AlarmResponseTimes) {
   const auto lobby = rows(ReportKind::AlarmResponse, f);
   ASSERT_EQ(lobby.size(), 1U);
   EXPECT_EQ(lobby[0]["alarm_id"], "A7.1");
+  EXPECT_EQ(lobby[0]["occurrences"], 1);
+}
+
+TEST_F(ComplianceReports, AlarmResponseFoldsRepeatsOfAnOpenAlarmLikeTheServer) {
+  // Tailgating at the lobby again while A7.1 is still open: the server counts it on A7.1. The cage door
+  // forced again after A7.0 was resolved: a new alarm, A23.1.
+  const auto at = kDay + 9 * kHour;
+  testing::append_history(db->app(), "main",
+                          {device(at,
+                                  {{"alarms", json::array({alarm("tailgating", "p-lobby", "again"),
+                                                           alarm("door_forced", "p-cage", "again")})}},
+                                  "door_contact")});  // 23
+  const auto r = rows(ReportKind::AlarmResponse);
+  ASSERT_EQ(r.size(), 4U);
+  EXPECT_EQ(r[2]["alarm_id"], "A7.1");
+  EXPECT_EQ(r[2]["occurrences"], 2);
+  EXPECT_EQ(r[2]["last_seen_at"], "2026-11-27T09:00:00.000000Z");
+  EXPECT_EQ(r[3]["alarm_id"], "A23.1");
+  EXPECT_EQ(r[3]["alarm"], "door_forced");
+  EXPECT_EQ(r[3]["occurrences"], 1);
+  EXPECT_TRUE(r[3]["acknowledged_at"].is_null());
+  ReportFilter f;
+  f.from_us = at;  // the repeat is still folded into the alarm raised before the range
+  const auto later = rows(ReportKind::AlarmResponse, f);
+  ASSERT_EQ(later.size(), 1U);
+  EXPECT_EQ(later[0]["alarm_id"], "A23.1");
 }
 
 TEST_F(ComplianceReports, RevocationsVersusLaterBadgeUse) {
