@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "portcullis/json/asset_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
 
 namespace portcullis::api {
@@ -36,6 +37,10 @@ void DeviceApi::register_routes(SecuredRouter& router) {
   router.add("POST", "/api/v1/events",
              [this](const http::HttpRequest& req, const http::RouteParams&, const operators::Principal& who,
                     http::Responder respond) { post_events(req, who.device_id.str(), std::move(respond)); });
+  router.add(
+      "POST", "/api/v1/rfid/reads",
+      [this](const http::HttpRequest& req, const http::RouteParams&, const operators::Principal& who,
+             http::Responder respond) { post_rfid_reads(req, who.device_id.str(), std::move(respond)); });
   router.add("GET", "/api/v1/health",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
@@ -120,6 +125,38 @@ void DeviceApi::post_events(const http::HttpRequest& request, const std::string&
   if (!sequencer_.submit(std::move(submission))) {
     metrics_.requests_unavailable.add();
     auto r = http::json_error(503, "server", "too many events waiting to be stored; retry");
+    r.headers.emplace_back("Retry-After", "1");
+    respond(std::move(r));
+  }
+}
+
+void DeviceApi::post_rfid_reads(const http::HttpRequest& request, const std::string& device,
+                                http::Responder respond) {
+  if (!is_json(request)) return respond(http::json_error(415, "content-type", "expected application/json"));
+  auto parsed = json::parse_rfid_reads(request.body);
+  if (auto* error = std::get_if<json::FieldError>(&parsed)) {
+    return respond(http::json_error(400, error->field, error->message));
+  }
+  auto& batch = std::get<json::RfidReadBatch>(parsed);
+  if (batch.device_id != device) {
+    return respond(
+        http::json_error(403, "device_id", "does not match the authenticated device '" + device + "'"));
+  }
+  ingest::RfidSubmission submission;
+  submission.reads = std::move(batch.reads);
+  submission.done = [respond](ingest::RfidResult result) {
+    if (!result.stored) {
+      auto r = http::json_error(503, "server", result.error_message);
+      r.headers.emplace_back("Retry-After", "1");
+      return respond(std::move(r));
+    }
+    respond(ok_json("{\"status\":\"stored\",\"reads\":" + std::to_string(result.reads) +
+                    ",\"movements\":" + std::to_string(result.movements) +
+                    ",\"duplicates\":" + std::to_string(result.duplicates) +
+                    ",\"unknown\":" + std::to_string(result.unknown) + "}"));
+  };
+  if (!sequencer_.submit(std::move(submission))) {
+    auto r = http::json_error(503, "server", "too many reads waiting; retry");
     r.headers.emplace_back("Retry-After", "1");
     respond(std::move(r));
   }

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "portcullis/json/alarm_json.hpp"
+#include "portcullis/json/asset_json.hpp"
 #include "portcullis/json/stream_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 
@@ -152,7 +154,30 @@ std::string StreamHub::snapshot() {
   std::sort(alarms.begin(), alarms.end(), [](const auto& a, const auto& b) {
     return a.severity != b.severity ? a.severity > b.severity : a.raised_at < b.raised_at;
   });
-  return json::snapshot_message(seq_, doors, view_.zones(), alarms, view_.whereabouts());
+  std::vector<std::string> racks;
+  for (std::size_t r = 0; r < model_->rack_count(); ++r) racks.push_back(rack_view(r));
+  std::vector<std::string> assets;
+  for (const auto& [id, a] : assets_) assets.push_back(json::asset_json(a));
+  return json::snapshot_message(seq_, doors, view_.zones(), alarms, view_.whereabouts(), racks, assets);
+}
+
+std::string StreamHub::rack_view(std::size_t rack) const {
+  const auto& def = model_->rack(static_cast<core::Index>(rack)).def;
+  std::vector<std::string> ids;
+  for (const auto& [id, a] : assets_) {
+    if (a.location.rack == def.id) ids.push_back(id);
+  }
+  // "none" without seals; "broken" when any current seal of the rack is broken or replaced unknowingly.
+  std::string seal = "none";
+  for (const auto& [id, s] : seals_) {
+    if (s.def.rack != def.id || s.retired) continue;
+    if (s.status != core::SealStatus::Intact) {
+      seal = "broken";
+      break;
+    }
+    seal = "intact";
+  }
+  return json::rack_json(def, ids.size(), ids, seal);
 }
 
 void StreamHub::open(const std::shared_ptr<Client>& client) {
@@ -205,6 +230,22 @@ void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
     for (const auto& z : changes.zones) deltas.emplace_back("zones", json::zone_json(z));
     if (changes.access) deltas.emplace_back("access", json::access_json(*changes.access));
   }
+  std::set<std::string> racks_touched;
+  for (const auto& asset : update.assets) {
+    auto& known = assets_[asset.def.id.str()];
+    if (!known.location.rack.empty()) racks_touched.insert(known.location.rack.str());
+    if (!asset.location.rack.empty()) racks_touched.insert(asset.location.rack.str());
+    known = asset;
+    deltas.emplace_back("assets", json::asset_json(asset));
+  }
+  for (const auto& seal : update.seals) {
+    seals_[seal.def.id.str()] = seal;
+    if (!seal.def.rack.empty()) racks_touched.insert(seal.def.rack.str());
+  }
+  for (const auto& rack : racks_touched) {
+    const auto index = model_->rack_index(core::RackId{rack});
+    if (index != core::kNoIndex) deltas.emplace_back("racks", rack_view(index));
+  }
   for (const auto& alarm : update.alarms) {
     if (alarm.state == core::AlarmState::Resolved)
       open_alarms_.erase(alarm.id);
@@ -220,6 +261,8 @@ void StreamHub::on_reset() {
   std::lock_guard lock{mutex_};
   view_ = core::FacilityView{model_};
   open_alarms_.clear();
+  assets_.clear();
+  seals_.clear();
   // Clients see a fresh snapshot once the rebuild is done.
   for (auto& client : clients_) client->needs_resync = true;
 }

@@ -14,9 +14,11 @@
 #include "config.hpp"
 #include "crypto/pin_hash.hpp"
 #include "portcullis/api/admin_api.hpp"
+#include "portcullis/api/asset_api.hpp"
 #include "portcullis/api/audit_api.hpp"
 #include "portcullis/api/device_api.hpp"
 #include "portcullis/api/device_registry.hpp"
+#include "portcullis/api/epcis_api.hpp"
 #include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/api/operator_api.hpp"
 #include "portcullis/api/secured_router.hpp"
@@ -308,6 +310,10 @@ int serve_command(const Config& c) {
       [&admin_api](const std::string& id, const operators::Principal& who, http::Responder& respond) {
         return admin_api.approve(id, who, respond);
       });
+  api::AssetApi asset_api{sequencer, clock};
+  asset_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
+  api::EpcisApi epcis_api{sequencer, [&sequencer] { return sequencer.current_site(); }};
+  epcis_api.register_routes(secured);
   operator_api.register_routes(secured, router);
 
   http::ServerConfig server_config;

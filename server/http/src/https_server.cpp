@@ -53,6 +53,11 @@ struct HttpsServer::Impl {
         throw std::runtime_error("cannot load the device CA '" + config.device_ca_file + "': " + e.what());
       }
       tls.set_verify_mode(ssl::verify_peer);
+      // With peer verification on, OpenSSL refuses to resume a session (TLS 1.3 tickets, 1.2 session ids)
+      // without a session id context and aborts the handshake with an internal_error alert: every client that
+      // reconnects with a resumable session (Node's fetch, a console) would fail its second connection.
+      static constexpr unsigned char kSessionContext[] = "portcullisd";
+      SSL_CTX_set_session_id_context(tls.native_handle(), kSessionContext, sizeof kSessionContext - 1);
     }
   }
 

@@ -8,6 +8,7 @@
 
 #include "portcullis/json/admin_change_json.hpp"
 #include "portcullis/json/alarm_json.hpp"
+#include "portcullis/json/asset_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/ledger/event_record.hpp"
@@ -20,6 +21,45 @@ namespace {
 
 // A deadline tick of the engine that raised alarms (see Sequencer::DeadlineTick).
 constexpr const char* kDeadlinesRecord = "engine.deadlines";
+
+constexpr const char* kAssetDeadlinesRecord = "asset.deadlines";
+constexpr const char* kAssetMovedRecord = "asset.moved";
+constexpr const char* kAssetRegistryOpened = "asset.registry_opened";
+constexpr const char* kEpcisCaptured = "epcis.captured";
+
+// The assets and seals an asset action changed, for the live view (their state after the action).
+void collect_asset_changes(const core::AssetBook& book, const core::AssetAction& action, LiveUpdate& update) {
+  auto add_asset = [&](const core::AssetId& id) {
+    if (const auto* a = book.asset(id)) update.assets.push_back(*a);
+  };
+  auto add_seal = [&](const core::SealId& id) {
+    if (const auto* seal = book.seal(id)) update.seals.push_back(*seal);
+  };
+  std::visit(
+      [&](const auto& a) {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, core::RegisterAsset>) {
+          add_asset(a.asset.id);
+        } else if constexpr (std::is_same_v<T, core::ApproveMoveOrder>) {
+          if (const auto* order = book.move_order(a.order)) add_asset(order->asset);
+        } else if constexpr (std::is_same_v<T, core::CheckSeal>) {
+          add_seal(a.seal);
+        } else if constexpr (std::is_same_v<T, core::FitSeal>) {
+          add_seal(a.seal.id);
+          if (!a.replaces.empty()) add_seal(a.replaces);
+        } else {
+          add_asset(a.asset);
+        }
+      },
+      action);
+}
+
+void collect_alarm_assets(const core::AssetBook& book, const std::vector<core::Alarm>& alarms,
+                          LiveUpdate& update) {
+  for (const auto& alarm : alarms) {
+    if (const auto* a = book.asset(core::AssetId{alarm.subject})) update.assets.push_back(*a);
+  }
+}
 
 std::string key_of(const std::string& device, std::int64_t seq) {
   return device + '\x1f' + std::to_string(seq);
@@ -100,6 +140,38 @@ bool Sequencer::submit(OperatorCommand command) {
   return true;
 }
 
+bool Sequencer::submit(EpcisSubmission capture) {
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
+    queue_.emplace_back(std::move(capture));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+bool Sequencer::submit(RfidSubmission reads) {
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
+    queue_.emplace_back(std::move(reads));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void Sequencer::open_asset_book(core::Timestamp at) {
+  assets_ = std::make_unique<core::AssetBook>(engine_->shared_model(), at);
+}
+
+void Sequencer::sync_asset_model(core::Timestamp at) {
+  // A site reload or an admin edit gave the engine a new model: the asset book follows before its next
+  // input, at the same point of the log live and on replay (so new assets start their clocks alike).
+  if (assets_ && &assets_->model() != engine_->shared_model().get()) {
+    assets_->replace_model(engine_->shared_model(), at);
+  }
+}
+
 void Sequencer::record(ServerFact fact) {
   {
     std::lock_guard lock{mutex_};
@@ -134,6 +206,8 @@ void Sequencer::connect_and_rebuild() {
     current_site_text_ = initial_site_text_;
   }
   alarms_ = core::AlarmBook{};
+  assets_.reset();
+  epcis_events_.clear();
   if (observer_) observer_->on_reset();
   last_seq_by_device_.clear();
   head_seq_ = 0;
@@ -176,6 +250,7 @@ void Sequencer::connect_and_rebuild() {
       if (auto stored = json::action_from_stored_json(record.payload)) {
         const auto model_before = engine_->shared_model();
         auto outcome = engine_->apply(stored->action, update.at, stored->actor);
+        sync_asset_model(update.at);
         if (engine_->shared_model() != model_before) update.model = engine_->shared_model();
         for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
           update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
@@ -190,6 +265,37 @@ void Sequencer::connect_and_rebuild() {
         }
         if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
       }
+    } else if (record.type == kAssetRegistryOpened) {
+      if (!assets_) open_asset_book(json::registry_opened_from_json(record.payload).value_or(update.at));
+    } else if (record.type == kEpcisCaptured) {
+      if (auto captured = json::epcis_captured_from_json(record.payload)) {
+        epcis_events_[captured->event_id] = {captured->canonical_sha256, captured->result_json};
+      }
+    } else if (record.type == kAssetMovedRecord) {
+      if (!assets_) open_asset_book(update.at);
+      if (auto movement = json::movement_from_json(record.payload)) {
+        auto outcome = assets_->apply_movement(*movement, update.at);
+        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
+        }
+        if (const auto* a = assets_->asset(movement->asset)) update.assets.push_back(*a);
+      }
+    } else if (record.type == kAssetDeadlinesRecord) {
+      if (!assets_) open_asset_book(update.at);
+      auto outcome = assets_->tick(update.at);
+      for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+        update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
+      }
+      collect_alarm_assets(*assets_, outcome.alarms, update);
+    } else if (record.type.rfind("asset.", 0) == 0) {  // asset actions, from operators or EPCIS devices
+      if (!assets_) open_asset_book(update.at);
+      if (auto stored = json::asset_action_from_stored_json(record.payload)) {
+        auto outcome = assets_->apply(stored->action, update.at, stored->actor);
+        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
+        }
+        collect_asset_changes(*assets_, stored->action, update);
+      }
     } else if (record.type == kDeadlinesRecord) {
       auto outcome = engine_->tick(update.at);
       for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
@@ -202,12 +308,25 @@ void Sequencer::connect_and_rebuild() {
         if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
       }
     }
-    if (record.type == "site.loaded") replay_site_load(record.payload, update);
+    if (record.type == "site.loaded") {
+      replay_site_load(record.payload, update);
+      sync_asset_model(update.at);
+    }
     if (observer_) observer_->on_update(update, false);
     head_seq_ = record.site_seq;
     head_hash_ = record.hash;
     ++replayed_;
   });
+  if (!assets_) {
+    // First start of this site: open the asset book now and record when, before anything else is stored.
+    const auto at = clock_.now();
+    open_asset_book(at);
+    ServerFact opened;
+    opened.type = kAssetRegistryOpened;
+    opened.payload_json = json::registry_opened_json(at);
+    std::lock_guard lock{mutex_};
+    queue_.emplace_front(std::move(opened));
+  }
   publish_site();
 }
 
@@ -301,6 +420,8 @@ void Sequencer::run() {
       while (!queue_.empty() && events < config_.max_events_per_commit) {
         if (auto* s = std::get_if<Submission>(&queue_.front()))
           events += s->events.size();
+        else if (auto* r = std::get_if<RfidSubmission>(&queue_.front()))
+          events += 1 + r->reads.size() / 16;  // most reads store nothing
         else
           ++events;
         batch.push_back(std::move(queue_.front()));
@@ -334,7 +455,9 @@ void Sequencer::process(std::deque<Work>& batch) {
   std::vector<std::pair<Submission*, SubmissionResult>> answered;
   std::vector<std::pair<OperatorCommand*, CommandResult>> commands_answered;
   std::vector<std::pair<ServerFact*, std::int64_t>> facts_stored;  // those that wait to hear
-  std::unordered_map<std::string, std::size_t> in_batch;           // device/seq -> index in records
+  std::vector<std::pair<RfidSubmission*, RfidResult>> rfid_answered;
+  std::vector<std::pair<EpcisSubmission*, EpcisResult>> epcis_answered;
+  std::unordered_map<std::string, std::size_t> in_batch;  // device/seq -> index in records
   auto head_hash = head_hash_;
   auto head_seq = head_seq_;
   std::int64_t received_us = std::max(core::to_unix_micros(clock_.now()), 0L);
@@ -351,6 +474,24 @@ void Sequencer::process(std::deque<Work>& batch) {
     update.device_id = record.device_id.value_or("");
     updates.push_back(std::move(update));
   };
+  // A change of location the asset book reported: its own record, replayed with apply_movement(). Derived by
+  // the server from the device's reads (which carry no sequence numbers), so its source is the server and
+  // device_id names the reader's device.
+  auto store_movement = [&](const core::Observation& observation, const core::DeviceId& device,
+                            core::Timestamp at) {
+    ledger::EventRecord record;
+    record.source = ledger::Source::Server;
+    record.device_id = device.str();
+    record.type = kAssetMovedRecord;
+    record.payload = json::movement_json(*observation.movement);
+    record.outcome = json::asset_outcome_json(observation.outcome);
+    seal_next(record);
+    for (std::size_t i = 0; i < observation.outcome.alarms.size(); ++i) {
+      updates.back().alarms.push_back(alarms_.raise(observation.outcome.alarms[i], at, record.site_seq, i));
+    }
+    if (const auto* a = assets_->asset(observation.movement->asset)) updates.back().assets.push_back(*a);
+    records.push_back(std::move(record));
+  };
 
   try {
     for (auto& work : batch) {
@@ -360,6 +501,7 @@ void Sequencer::process(std::deque<Work>& batch) {
         const auto at = core::from_unix_micros(received_us);
         const auto model_before = engine_->shared_model();
         const auto outcome = engine_->apply(*command->action, at, command->actor);
+        sync_asset_model(at);
         const bool admin_edit = std::holds_alternative<core::AdminChange>(*command->action);
         ledger::EventRecord record;
         record.source = ledger::Source::Operator;
@@ -422,6 +564,7 @@ void Sequencer::process(std::deque<Work>& batch) {
           commands_answered.emplace_back(command, std::move(result));
           continue;
         }
+        sync_asset_model(core::from_unix_micros(received_us));
         ledger::EventRecord record;
         record.source = ledger::Source::Operator;
         record.type = "site.loaded";
@@ -448,6 +591,155 @@ void Sequencer::process(std::deque<Work>& batch) {
         result.body_json = record.payload;
         records.push_back(std::move(record));
         commands_answered.emplace_back(command, std::move(result));
+        continue;
+      }
+      if (auto* command = std::get_if<OperatorCommand>(&work);
+          command != nullptr && command->kind == OperatorCommand::Kind::AssetQuery) {
+        CommandResult result;
+        result.body_json = command->asset_query
+                               ? command->asset_query(*assets_, core::from_unix_micros(received_us))
+                               : std::string{};
+        if (result.body_json.empty()) result = CommandResult{404, "id", "unknown", ""};
+        commands_answered.emplace_back(command, std::move(result));
+        continue;
+      }
+      if (auto* command = std::get_if<OperatorCommand>(&work);
+          command != nullptr && command->kind == OperatorCommand::Kind::AssetAction &&
+          command->asset_action) {
+        // Applied and refused alike are recorded, as for policy actions.
+        const auto at = core::from_unix_micros(received_us);
+        const auto outcome = assets_->apply(*command->asset_action, at, command->actor);
+        ledger::EventRecord record;
+        record.source = ledger::Source::Operator;
+        record.type = std::string("asset.") + core::type_name(*command->asset_action);
+        record.payload = json::stored_asset_action_json(*command->asset_action, command->actor);
+        record.outcome = json::asset_outcome_json(outcome);
+        seal_next(record);
+        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+          updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
+        }
+        collect_asset_changes(*assets_, *command->asset_action, updates.back());
+        CommandResult result;
+        if (outcome.decision && outcome.decision->verdict == core::Verdict::Deny) {
+          result.status = 409;
+          result.field = "action";
+          result.message = std::string(core::to_string(outcome.decision->reason)) +
+                           (outcome.detail.empty() ? "" : ": " + outcome.detail);
+        } else {
+          result.body_json = record.outcome;
+        }
+        records.push_back(std::move(record));
+        commands_answered.emplace_back(command, std::move(result));
+        continue;
+      }
+      if (auto* reads = std::get_if<RfidSubmission>(&work)) {
+        const auto at = core::from_unix_micros(received_us);
+        RfidResult result;
+        result.reads = reads->reads.size();
+        for (const auto& read : reads->reads) {
+          auto observation = assets_->observe(read, at);
+          switch (observation.result) {
+            case core::ReadResult::Duplicate: ++result.duplicates; break;
+            case core::ReadResult::UnknownEpc:
+            case core::ReadResult::UnknownReader: ++result.unknown; break;
+            default: break;
+          }
+          if (observation.movement) {
+            store_movement(observation, read.device, at);
+            ++result.movements;
+          }
+        }
+        rfid_answered.emplace_back(reads, std::move(result));
+        continue;
+      }
+      if (auto* capture = std::get_if<EpcisSubmission>(&work)) {
+        const auto at = core::from_unix_micros(received_us);
+        EpcisResult result;
+        // All or nothing: an eventID seen before (or earlier in this capture) with other content refuses it.
+        std::unordered_map<std::string, std::string> in_capture;
+        for (const auto& e : capture->events) {
+          auto known = epcis_events_.find(e.event_id);
+          auto [it, fresh] = in_capture.emplace(e.event_id, e.canonical_sha256);
+          if ((known != epcis_events_.end() && known->second.first != e.canonical_sha256) ||
+              (!fresh && it->second != e.canonical_sha256)) {
+            result.status = EpcisResult::Status::Conflict;
+            result.error_field = e.path + ".eventID";
+            result.error_message = "eventID " + e.event_id + " was captured before with different content";
+            break;
+          }
+        }
+        if (result.status == EpcisResult::Status::Conflict) {
+          epcis_answered.emplace_back(capture, std::move(result));
+          continue;
+        }
+        const core::Actor device_actor{core::OperatorId{"device:" + capture->device.str()}, {}, false};
+        for (const auto& e : capture->events) {
+          CapturedAnswer answer{e.event_id, e.path, {}, false};
+          if (auto known = epcis_events_.find(e.event_id); known != epcis_events_.end()) {
+            answer.result_json = known->second.second;
+            answer.duplicate = true;
+            result.answers.push_back(std::move(answer));
+            continue;
+          }
+          json::EpcisEventResult r;
+          r.event_id = e.event_id;
+          r.effect = e.effect;
+          r.status = e.effect == "not_applied" ? "not_applied" : "applied";
+          r.reason = e.not_applied_reason;
+          for (const auto& read : e.observations) {
+            auto observation = assets_->observe(read, at);
+            ++r.observations;
+            if (observation.movement) {
+              store_movement(observation, capture->device, at);
+              ++r.movements;
+            }
+          }
+          for (std::size_t k = 0; k < e.actions.size(); ++k) {
+            auto action = e.actions[k];
+            if (auto* destroy = std::get_if<core::RecordDestruction>(&action);
+                destroy != nullptr && destroy->asset.empty() && k < e.action_epcs.size()) {
+              const auto* known = assets_->asset_by_epc(e.action_epcs[k]);
+              if (known == nullptr) {
+                r.status = "refused";
+                r.reason = "unknown_epc: " + e.action_epcs[k];
+                continue;
+              }
+              destroy->asset = known->def.id;
+            }
+            const auto outcome = assets_->apply(action, at, device_actor);
+            ledger::EventRecord record;
+            record.source = ledger::Source::Server;
+            record.device_id = capture->device.str();
+            record.type = std::string("asset.") + core::type_name(action);
+            record.payload = json::stored_asset_action_json(action, device_actor);
+            record.outcome = json::asset_outcome_json(outcome);
+            seal_next(record);
+            for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+              updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
+            }
+            collect_asset_changes(*assets_, action, updates.back());
+            records.push_back(std::move(record));
+            if (outcome.decision && outcome.decision->verdict == core::Verdict::Deny &&
+                r.status != "refused") {
+              r.status = "refused";
+              r.reason = std::string(core::to_string(outcome.decision->reason)) +
+                         (outcome.detail.empty() ? "" : ": " + outcome.detail);
+            }
+          }
+          answer.result_json = json::epcis_result_json(r);
+          ledger::EventRecord record;
+          record.source = ledger::Source::Server;
+          record.device_id = capture->device.str();
+          record.type = kEpcisCaptured;
+          record.payload =
+              json::epcis_captured_json({e.event_id, e.canonical_sha256, e.path, answer.result_json});
+          record.outcome = "{}";
+          seal_next(record);
+          records.push_back(std::move(record));
+          epcis_events_[e.event_id] = {e.canonical_sha256, answer.result_json};
+          result.answers.push_back(std::move(answer));
+        }
+        epcis_answered.emplace_back(capture, std::move(result));
         continue;
       }
       if (auto* command = std::get_if<OperatorCommand>(&work)) {
@@ -485,6 +777,19 @@ void Sequencer::process(std::deque<Work>& batch) {
       }
       if (std::holds_alternative<DeadlineTick>(work)) {
         const auto at = core::from_unix_micros(received_us);
+        if (auto due = assets_->tick(at); !due.alarms.empty()) {
+          ledger::EventRecord record;
+          record.source = ledger::Source::Server;
+          record.type = kAssetDeadlinesRecord;
+          record.payload = "{}";
+          record.outcome = json::asset_outcome_json(due);
+          seal_next(record);
+          for (std::size_t i = 0; i < due.alarms.size(); ++i) {
+            updates.back().alarms.push_back(alarms_.raise(due.alarms[i], at, record.site_seq, i));
+          }
+          collect_alarm_assets(*assets_, due.alarms, updates.back());
+          records.push_back(std::move(record));
+        }
         auto outcome = engine_->tick(at);
         if (outcome.alarms.empty()) continue;  // nothing to replay: the next input re-derives the same state
         ledger::EventRecord record;
@@ -596,6 +901,13 @@ void Sequencer::process(std::deque<Work>& batch) {
           in_batch[key_of(device, event.seq)] = records.size();
           last_seq_by_device_[device] = event.seq;
           records.push_back(std::move(record));
+          if (const auto* read = std::get_if<core::RfidRead>(&event.payload)) {
+            // Also a read for the asset book; a change of location is its own record, replayed as such.
+            core::RfidObservation observation{
+                event.device, read->reader, read->epc, std::max(read->count, 1U), {}, {}};
+            auto observed = assets_->observe(observation, event.received_at);
+            if (observed.movement) store_movement(observed, event.device, event.received_at);
+          }
         } else if (kinds[i] == Kind::DuplicateInBatch) {
           const auto& original = records[in_batch.at(key_of(device, event.seq))];
           answer.status = EventAnswer::Status::Duplicate;
@@ -634,6 +946,16 @@ void Sequencer::process(std::deque<Work>& batch) {
         if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", "", ""});
       } else if (auto* f = std::get_if<ServerFact>(&work)) {
         if (f->done) f->done(false, 0);
+      } else if (auto* capture = std::get_if<EpcisSubmission>(&work)) {
+        EpcisResult failed;
+        failed.status = EpcisResult::Status::Unavailable;
+        failed.error_message = "the event store is unavailable; retry";
+        if (capture->done) capture->done(std::move(failed));
+      } else if (auto* r = std::get_if<RfidSubmission>(&work)) {
+        RfidResult failed;
+        failed.stored = false;
+        failed.error_message = "the event store is unavailable; retry";
+        if (r->done) r->done(std::move(failed));
       }
     }
     for (int attempt = 0;; ++attempt) {
@@ -661,6 +983,12 @@ void Sequencer::process(std::deque<Work>& batch) {
     if (command->done) command->done(std::move(result));
   }
   for (auto& [fact, seq] : facts_stored) fact->done(true, seq);
+  for (auto& [reads, result] : rfid_answered) {
+    if (reads->done) reads->done(std::move(result));
+  }
+  for (auto& [capture, result] : epcis_answered) {
+    if (capture->done) capture->done(std::move(result));
+  }
   const double elapsed = seconds_since(started);
   for (auto& [submission, result] : answered) {
     for (const auto& a : result.answers) {

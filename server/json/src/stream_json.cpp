@@ -38,6 +38,20 @@ std::string delta_message(std::int64_t seq, std::string_view topic, const std::s
          "\",\"data\":" + data_json + "}";
 }
 
+std::string rack_json(const core::RackDef& rack, std::size_t assets,
+                      const std::vector<std::string>& asset_ids, std::string_view seal_state) {
+  json j;
+  j["id"] = rack.id.str();
+  j["name"] = rack.name;
+  j["zone"] = rack.zone.str();
+  j["tier"] = rack.tier;
+  j["two_person"] = rack.two_person;
+  j["asset_count"] = assets;
+  j["assets"] = asset_ids;
+  j["seal"] = seal_state;
+  return j.dump();
+}
+
 std::string heartbeat_message(std::int64_t seq) {
   return "{\"type\":\"heartbeat\",\"seq\":" + std::to_string(seq) + "}";
 }
@@ -45,7 +59,9 @@ std::string heartbeat_message(std::int64_t seq) {
 std::string snapshot_message(std::int64_t seq, const std::vector<core::DoorView>& doors,
                              const std::vector<core::ZoneView>& zones,
                              const std::vector<core::AlarmRecord>& alarms,
-                             const std::map<std::string, std::string>& whereabouts) {
+                             const std::map<std::string, std::string>& whereabouts,
+                             const std::vector<std::string>& racks_json,
+                             const std::vector<std::string>& assets_json) {
   json j;
   j["type"] = "snapshot";
   j["seq"] = seq;
@@ -56,7 +72,9 @@ std::string snapshot_message(std::int64_t seq, const std::vector<core::DoorView>
   j["alarms"] = json::array();
   for (const auto& a : alarms) j["alarms"].push_back(json::parse(alarm_json(a)));
   j["racks"] = json::array();
+  for (const auto& r : racks_json) j["racks"].push_back(json::parse(r));
   j["assets"] = json::array();
+  for (const auto& a : assets_json) j["assets"].push_back(json::parse(a));
   j["presence"] = json::object();
   for (const auto& [person, zone] : whereabouts) j["presence"][person] = zone;
   return j.dump();

@@ -29,6 +29,10 @@ using enum Method;
 constexpr std::array kMatrix{
     // Devices: post events, read and answer their own commands. Nothing else.
     device_only(Post, "/api/v1/events"),
+    device_only(Post, "/api/v1/rfid/reads"),
+    // GS1 EPCIS 2.0 capture from RFID systems (they are devices).
+    device_only(Post, "/epcis/capture"),
+    device_only(Post, "/epcis/events"),
     device_only(Get, "/api/v1/devices/me/commands"),
     device_only(Post, "/api/v1/devices/me/commands/{id}/result"),
 
@@ -84,6 +88,22 @@ constexpr std::array kMatrix{
     operators(Post, "/api/v1/threat-level", kSupervisorAdmin),
     // A supervisor lets one person through a two-person door or a lockdown: its own audited decision.
     operators(Post, "/api/v1/overrides", kSupervisorAdmin),
+
+    // Assets (issue 5): everyone on duty sees where assets are; the registry is the admin's; lifecycle and
+    // disposal evidence need a supervisor; anyone on the floor requests a move or checks a seal, and
+    // fitting a seal needs the fitter and a witness (checked by the asset book).
+    operators(Get, "/api/v1/assets", kEveryOperator),
+    operators(Get, "/api/v1/assets/{id}", kEveryOperator),
+    operators(Post, "/api/v1/assets", kAdmin),
+    operators(Put, "/api/v1/assets/{id}", kAdmin),
+    operators(Post, "/api/v1/assets/{id}/lifecycle", kSupervisorAdmin),
+    operators(Post, "/api/v1/assets/{id}/wipe", kSupervisorAdmin),
+    operators(Post, "/api/v1/assets/{id}/destruction", kSupervisorAdmin),
+    operators(Post, "/api/v1/assets/{id}/disposal", kSupervisorAdmin),
+    operators(Post, "/api/v1/move-orders", kFloor),
+    operators(Post, "/api/v1/move-orders/{id}/approve", kSupervisorAdmin),
+    operators(Post, "/api/v1/seals", kFloor),
+    operators(Post, "/api/v1/seals/{id}/check", kFloor),
 
     operators(Get, "/api/v1/reports/{report}", kAuditAdmin),
     // Auditor routes (issue 8): reports, signed evidence exports, chain status. Reading history is itself

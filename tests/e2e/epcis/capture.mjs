@@ -288,3 +288,6 @@ for (const step of runSteps) {
   // eslint-disable-next-line no-await-in-loop
   await stepsImpl[step]();
 }
+// Keep-alive sockets would hold the process until the server's idle timeout: the work is done, leave now
+// (stdout to a pipe is synchronous on Linux, so every line is out).
+process.exit(0);

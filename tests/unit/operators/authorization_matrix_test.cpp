@@ -23,6 +23,9 @@ struct Expected {
 constexpr Expected kExpected[] = {
     // GSAaDn
     {"....Y.", "POST", "/api/v1/events"},
+    {"....Y.", "POST", "/api/v1/rfid/reads"},
+    {"....Y.", "POST", "/epcis/capture"},
+    {"....Y.", "POST", "/epcis/events"},
     {"....Y.", "GET", "/api/v1/devices/me/commands"},
     {"....Y.", "POST", "/api/v1/devices/me/commands/{id}/result"},
     {"YYYYYY", "GET", "/api/v1/health"},
@@ -63,6 +66,18 @@ constexpr Expected kExpected[] = {
     {".Y.Y..", "POST", "/api/v1/lockdown/release"},
     {".Y.Y..", "POST", "/api/v1/threat-level"},
     {".Y.Y..", "POST", "/api/v1/overrides"},
+    {"YYYY..", "GET", "/api/v1/assets"},
+    {"YYYY..", "GET", "/api/v1/assets/{id}"},
+    {"...Y..", "POST", "/api/v1/assets"},
+    {"...Y..", "PUT", "/api/v1/assets/{id}"},
+    {".Y.Y..", "POST", "/api/v1/assets/{id}/lifecycle"},
+    {".Y.Y..", "POST", "/api/v1/assets/{id}/wipe"},
+    {".Y.Y..", "POST", "/api/v1/assets/{id}/destruction"},
+    {".Y.Y..", "POST", "/api/v1/assets/{id}/disposal"},
+    {"YY.Y..", "POST", "/api/v1/move-orders"},
+    {".Y.Y..", "POST", "/api/v1/move-orders/{id}/approve"},
+    {"YY.Y..", "POST", "/api/v1/seals"},
+    {"YY.Y..", "POST", "/api/v1/seals/{id}/check"},
     {"..YY..", "GET", "/api/v1/reports/{report}"},
     {"..YY..", "GET", "/api/v1/audit/reports"},
     {"..YY..", "GET", "/api/v1/audit/reports/{report}"},
@@ -126,7 +141,8 @@ TEST(AuthorizationMatrix, NothingThatChangesStateIsOpenWithoutCredentialsExceptL
 TEST(AuthorizationMatrix, DevicesReachOnlyTheirOwnRoutes) {
   for (const RouteRule& rule : authorization_matrix()) {
     if (!rule.devices) continue;
-    EXPECT_TRUE(rule.pattern == "/api/v1/events" || rule.pattern.starts_with("/api/v1/devices/me/"))
+    EXPECT_TRUE(rule.pattern == "/api/v1/events" || rule.pattern == "/api/v1/rfid/reads" ||
+                rule.pattern.starts_with("/epcis/") || rule.pattern.starts_with("/api/v1/devices/me/"))
         << rule.pattern;
     EXPECT_TRUE(rule.roles.empty()) << "a route is either for devices or for operators: " << rule.pattern;
   }

@@ -1,6 +1,6 @@
 #pragma once
-// The device event API: POST /api/v1/events, plus GET /api/v1/health and GET /metrics.
-// Handlers authenticate, parse and hand the events to the sequencer; the answer is sent only when
+// The device event API: POST /api/v1/events, POST /api/v1/rfid/reads, plus GET /api/v1/health and GET
+// /metrics. Handlers authenticate, parse and hand the events to the sequencer; the answer is sent only when
 // the sequencer reports the events durably committed. Nothing here blocks a network thread.
 #include <atomic>
 #include <chrono>
@@ -25,6 +25,8 @@ class DeviceApi {
 
  private:
   void post_events(const http::HttpRequest& request, const std::string& device, http::Responder respond);
+  // POST /api/v1/rfid/reads: a reader's batch of tag reads; answered once its changes of location are stored.
+  void post_rfid_reads(const http::HttpRequest& request, const std::string& device, http::Responder respond);
 
   DeviceRegistry& devices_;
   ingest::Sequencer& sequencer_;

@@ -6,6 +6,7 @@
 // the server's memory grow. Sessions are re-checked every second: a disabled operator's stream ends.
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "portcullis/api/operator_accounts.hpp"
+#include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/live/facility_view.hpp"
 #include "portcullis/http/websocket_endpoint.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
@@ -62,6 +64,10 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   mutable std::mutex mutex_;
   core::FacilityView view_;
   std::map<std::string, core::AlarmRecord> open_alarms_;
+  // Assets and seals as the sequencer last reported them (issue 5), for the map's racks.
+  std::map<std::string, core::AssetState> assets_;
+  std::map<std::string, core::SealState> seals_;
+  [[nodiscard]] std::string rack_view(std::size_t rack) const;  // with mutex_ held
   std::int64_t seq_ = 0;
   std::deque<std::pair<std::int64_t, std::pair<std::string, std::string>>> ring_;  // seq -> (topic, message)
   std::vector<std::shared_ptr<Client>> clients_;

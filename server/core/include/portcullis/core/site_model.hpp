@@ -162,6 +162,7 @@ class SiteModel {
   [[nodiscard]] const ZoneNode& zone(Index i) const { return zones_[i]; }
   [[nodiscard]] const PortalNode& portal(Index i) const { return portals_[i]; }
   [[nodiscard]] const RackNode& rack(Index i) const { return racks_[i]; }
+  [[nodiscard]] std::size_t rack_count() const noexcept { return racks_.size(); }
   [[nodiscard]] const ReaderNode& reader(Index i) const { return readers_[i]; }
   [[nodiscard]] const PersonNode& person(Index i) const { return people_[i]; }
   [[nodiscard]] const GroupNode& group(Index i) const { return groups_[i]; }
@@ -183,7 +184,6 @@ class SiteModel {
   [[nodiscard]] const AreaReaderNode& area_reader(Index i) const { return area_readers_[i]; }
   [[nodiscard]] std::size_t area_reader_count() const noexcept { return area_readers_.size(); }
   [[nodiscard]] std::size_t reader_count() const noexcept { return readers_.size(); }
-  [[nodiscard]] std::size_t rack_count() const noexcept { return racks_.size(); }
 
   // True when `ancestor` is `zone` or one of its parents.
   [[nodiscard]] bool is_within(Index zone, Index ancestor) const;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "portcullis/core/alarms/alarm_book.hpp"
+#include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/device_event.hpp"
 #include "portcullis/core/outcome.hpp"
 #include "portcullis/core/policy/operator_action.hpp"
@@ -40,6 +41,59 @@ struct Submission {
   std::function<void(SubmissionResult)> done;
 };
 
+// What a batch of RFID reads came to. Reads are idempotent by nature (a repeated read changes no
+// location), so they carry no sequence numbers; only changes of location are stored.
+struct RfidResult {
+  bool stored = true;  // false: the event store is unavailable, retry
+  std::size_t reads = 0;
+  std::size_t movements = 0;  // stored changes of location and presence confirmations
+  std::size_t duplicates = 0;
+  std::size_t unknown = 0;  // unknown EPC or reader: counted only
+  std::string error_message;
+};
+
+// One request's RFID reads. `done` runs on the sequencer thread after the commit (hand over, never block).
+struct RfidSubmission {
+  std::vector<core::RfidObservation> reads;
+  std::function<void(RfidResult)> done;
+};
+
+// One EPCIS event (issue 5) after the adapter mapped it: RFID observations, or asset actions taken in the
+// capturing device's name (commissioning registers, destroying records a destruction), or nothing.
+struct CapturedEvent {
+  std::string event_id;          // the EPCIS eventID: idempotency key
+  std::string canonical_sha256;  // of what the event means: same id + other content = conflict
+  std::string path;              // "epcisBody.eventList[3]" or "$", for answers
+  std::string effect;            // "observe", "register", "destroy", "not_applied"
+  std::string not_applied_reason;
+  std::vector<core::RfidObservation> observations;
+  std::vector<core::AssetAction> actions;
+  // Parallel to `actions`: the EPC a destruction names when the adapter could not know the asset id (the
+  // sequencer resolves it through the asset book; an unknown EPC refuses the event).
+  std::vector<std::string> action_epcs;
+};
+struct CapturedAnswer {
+  std::string event_id;
+  std::string path;
+  std::string result_json;  // {"eventID","status":"applied|not_applied|refused","effect",...}: stored, and
+                            // returned again unchanged for a retry of the same event
+  bool duplicate = false;
+};
+struct EpcisResult {
+  enum class Status { Stored, Conflict, Unavailable };
+  Status status = Status::Stored;
+  std::vector<CapturedAnswer> answers;
+  std::string error_field;  // Conflict: "epcisBody.eventList[2].eventID"
+  std::string error_message;
+};
+// A capture (document or single event) from an authenticated device; all events are checked for eventID
+// conflicts before any is applied. `done` runs on the sequencer thread after the commit.
+struct EpcisSubmission {
+  core::DeviceId device;
+  std::vector<CapturedEvent> events;
+  std::function<void(EpcisResult)> done;
+};
+
 // A fact the server itself records (a refused device, a site load...), chained like device events.
 struct ServerFact {
   std::string type;          // "security.device_auth_failed", ...
@@ -63,10 +117,14 @@ struct CommandResult {
 
 // An operator's change, decided in order with device events and durably recorded before it is answered.
 struct OperatorCommand {
-  enum class Kind { AcknowledgeAlarm, ResolveAlarm, PolicyAction, LoadSite };
+  enum class Kind { AcknowledgeAlarm, ResolveAlarm, PolicyAction, LoadSite, AssetAction, AssetQuery };
   Kind kind = Kind::AcknowledgeAlarm;
   std::string operator_id;
-  std::optional<core::OperatorAction> action;  // PolicyAction: revocations, JIT grants, lockdown...
+  std::optional<core::OperatorAction> action;     // PolicyAction: revocations, JIT grants, lockdown...
+  std::optional<core::AssetAction> asset_action;  // AssetAction: registry, lifecycle, seals, move orders
+  // AssetQuery: runs on the sequencer thread (the asset book's only thread) and records nothing; its
+  // result is the answer's body_json, or empty for 404.
+  std::function<std::string(const core::AssetBook&, core::Timestamp)> asset_query;
   core::Actor actor;
   std::string target;  // the alarm id
   std::string comment;
@@ -90,6 +148,8 @@ struct LiveUpdate {
   std::vector<core::AlarmRecord> alarms;  // alarms raised, folded or changed by this record
   // Set when this record changed the site model (site.loaded, an admin edit): live views switch to it.
   std::shared_ptr<const core::SiteModel> model;
+  std::vector<core::AssetState> assets;  // assets this record changed (their state after it)
+  std::vector<core::SealState> seals;    // seals this record changed
 };
 
 class LiveObserver {

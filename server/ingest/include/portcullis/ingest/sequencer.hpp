@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/engine.hpp"
 #include "portcullis/core/time.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
@@ -51,6 +52,10 @@ class Sequencer {
   void record(ServerFact fact);
   // False when the queue is full.
   bool submit(OperatorCommand command);
+  // False when the queue is full.
+  bool submit(RfidSubmission reads);
+  // False when the queue is full.
+  bool submit(EpcisSubmission capture);
   // Set before start(). Called on the sequencer thread.
   void set_observer(LiveObserver* observer) { observer_ = observer; }
 
@@ -78,7 +83,8 @@ class Sequencer {
   // stuck vestibules, silent devices, lone persons...). A tick that raised alarms is recorded, so a replay
   // raises them at the same point of the log.
   struct DeadlineTick {};
-  using Work = std::variant<Submission, ServerFact, OperatorCommand, DeadlineTick>;
+  using Work =
+      std::variant<Submission, ServerFact, OperatorCommand, DeadlineTick, RfidSubmission, EpcisSubmission>;
   struct Database;  // the pqxx connection, kept out of this header
 
   void run();
@@ -107,6 +113,13 @@ class Sequencer {
   std::array<std::uint8_t, 32> head_hash_{};
   std::int64_t replayed_ = 0;
   core::AlarmBook alarms_;
+  // Assets, seals and move orders (issue 5): opened at the stored time of its `asset.registry_opened`
+  // record, so a replay starts the missing-asset clocks at the same instant.
+  std::unique_ptr<core::AssetBook> assets_;
+  void open_asset_book(core::Timestamp at);
+  void sync_asset_model(core::Timestamp at);
+  // EPCIS eventIDs already captured -> (canonical hash, the answer given), rebuilt from `epcis.captured`.
+  std::unordered_map<std::string, std::pair<std::string, std::string>> epcis_events_;
   LiveObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point last_periodic_{};
 

@@ -9,6 +9,7 @@
 
 #include "portcullis/core/alarms/alarm_book.hpp"
 #include "portcullis/core/live/facility_view.hpp"
+#include "portcullis/core/model/site_definition.hpp"
 
 namespace portcullis::json {
 
@@ -23,7 +24,12 @@ namespace portcullis::json {
 [[nodiscard]] std::string snapshot_message(std::int64_t seq, const std::vector<core::DoorView>& doors,
                                            const std::vector<core::ZoneView>& zones,
                                            const std::vector<core::AlarmRecord>& alarms,
-                                           const std::map<std::string, std::string>& whereabouts);
+                                           const std::map<std::string, std::string>& whereabouts,
+                                           const std::vector<std::string>& racks_json = {},
+                                           const std::vector<std::string>& assets_json = {});
+// A rack on the live map: its assets (by location) and the state of its seals.
+[[nodiscard]] std::string rack_json(const core::RackDef& rack, std::size_t assets,
+                                    const std::vector<std::string>& asset_ids, std::string_view seal_state);
 
 struct SubscribeRequest {
   std::set<std::string> topics;  // empty: all

@@ -1,0 +1,151 @@
+#include "portcullis/api/epcis_api.hpp"
+
+#include <utility>
+
+#include "portcullis/api/device_registry.hpp"
+#include "portcullis/epcis/capture.hpp"
+#include "portcullis/epcis/to_core.hpp"
+
+namespace portcullis::api {
+namespace {
+
+bool is_json(const http::HttpRequest& request) {
+  const auto* type = request.header("content-type");
+  return type != nullptr &&
+         (type->rfind("application/json", 0) == 0 || type->rfind("application/ld+json", 0) == 0);
+}
+
+http::HttpResponse response(int status, std::string body) {
+  http::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+// Percent-encodes an eventID for a Location header (they are URIs such as ni:///sha-256;...).
+std::string url_encode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+ingest::CapturedEvent to_captured(const epcis::CaptureEvent& event, const epcis::MappedEvent& mapped,
+                                  const core::DeviceId& device) {
+  ingest::CapturedEvent c;
+  c.event_id = mapped.event_id;
+  c.canonical_sha256 = sha256_hex(epcis::canonical_form(event));
+  c.path = mapped.path;
+  c.effect = std::string(epcis::to_string(mapped.effect));
+  c.not_applied_reason = mapped.not_applied_reason;
+  for (const auto& o : mapped.observations) c.observations.push_back(epcis::to_core(o, device));
+  for (const auto& reg : mapped.registrations) {
+    c.actions.emplace_back(epcis::to_core(reg, mapped.event_id));
+    c.action_epcs.emplace_back();
+  }
+  for (const auto& d : mapped.destructions) {
+    // The asset is looked up by EPC on the sequencer thread (the book is not ours to read here).
+    c.actions.emplace_back(epcis::to_core(d, core::AssetId{}, mapped.event_id));
+    c.action_epcs.push_back(d.epc);
+  }
+  return c;
+}
+
+std::string capture_body(const ingest::EpcisResult& result) {
+  std::string body = "{\"running\":false,\"success\":true,\"events\":[";
+  for (std::size_t i = 0; i < result.answers.size(); ++i) {
+    if (i) body += ',';
+    body += result.answers[i].result_json;
+  }
+  return body + "]}";
+}
+
+}  // namespace
+
+EpcisApi::EpcisApi(ingest::Sequencer& sequencer, SiteSource site)
+    : sequencer_(sequencer), site_(std::move(site)) {}
+
+std::shared_ptr<const epcis::SiteDirectory> EpcisApi::directory() {
+  auto site = site_ ? site_() : nullptr;
+  std::lock_guard lock{directory_mutex_};
+  if (!directory_ || site != directory_site_) {
+    directory_ = std::make_shared<const epcis::SiteDirectory>(site ? epcis::directory_from(*site)
+                                                                   : epcis::SiteDirectory{});
+    directory_site_ = std::move(site);
+  }
+  return directory_;
+}
+
+void EpcisApi::register_routes(SecuredRouter& router) {
+  router.add(
+      "POST", "/epcis/capture",
+      [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal& who,
+             http::Responder respond) { capture(true, request, who.device_id.str(), std::move(respond)); });
+  router.add(
+      "POST", "/epcis/events",
+      [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal& who,
+             http::Responder respond) { capture(false, request, who.device_id.str(), std::move(respond)); });
+}
+
+void EpcisApi::capture(bool document, const http::HttpRequest& request, const std::string& device,
+                       http::Responder respond) {
+  if (!is_json(request)) {
+    return respond(http::json_error(415, "content-type", "expected application/json or application/ld+json"));
+  }
+  const core::DeviceId device_id{device};
+  ingest::EpcisSubmission submission;
+  submission.device = device_id;
+  const auto site = directory();
+  if (document) {
+    auto parsed = epcis::parse_capture_document(request.body);
+    if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
+    auto mapped = epcis::map_document(*parsed, *site);
+    if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));
+    for (std::size_t i = 0; i < mapped->size(); ++i) {
+      submission.events.push_back(to_captured(parsed->events[i], (*mapped)[i], device_id));
+    }
+  } else {
+    auto parsed = epcis::parse_capture_event(request.body);
+    if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
+    auto mapped = epcis::map_event(*parsed, *site);
+    if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));
+    submission.events.push_back(to_captured(*parsed, *mapped, device_id));
+  }
+  submission.done = [respond, document](ingest::EpcisResult result) {
+    using Status = ingest::EpcisResult::Status;
+    if (result.status == Status::Conflict) {
+      return respond(http::json_error(409, result.error_field, result.error_message));
+    }
+    if (result.status == Status::Unavailable) {
+      auto r = http::json_error(503, "server", result.error_message);
+      r.headers.emplace_back("Retry-After", "1");
+      return respond(std::move(r));
+    }
+    if (document) {
+      // EPCIS 2.0 answers a capture with 202 and the capture job's Location; this one is already done.
+      auto r = response(202, capture_body(result));
+      const auto first = result.answers.empty() ? std::string{"empty"} : result.answers.front().event_id;
+      r.headers.emplace_back("Location", "/epcis/capture/" + url_encode(first));
+      return respond(std::move(r));
+    }
+    auto r = response(201, result.answers.front().result_json);
+    r.headers.emplace_back("Location", "/epcis/events/" + url_encode(result.answers.front().event_id));
+    respond(std::move(r));
+  };
+  if (!sequencer_.submit(std::move(submission))) {
+    auto r = http::json_error(503, "server", "too busy; retry");
+    r.headers.emplace_back("Retry-After", "1");
+    respond(std::move(r));
+  }
+}
+
+}  // namespace portcullis::api
