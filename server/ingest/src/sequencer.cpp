@@ -162,6 +162,7 @@ bool Sequencer::submit(RfidSubmission reads) {
 
 void Sequencer::open_asset_book(core::Timestamp at) {
   assets_ = std::make_unique<core::AssetBook>(engine_->shared_model(), at);
+  assets_opened_at_ = at;
 }
 
 void Sequencer::sync_asset_model(core::Timestamp at) {
@@ -207,6 +208,7 @@ void Sequencer::connect_and_rebuild() {
   }
   alarms_ = core::AlarmBook{};
   assets_.reset();
+  registry_recorded_ = false;
   epcis_events_.clear();
   if (observer_) observer_->on_reset();
   last_seq_by_device_.clear();
@@ -267,6 +269,7 @@ void Sequencer::connect_and_rebuild() {
       }
     } else if (record.type == kAssetRegistryOpened) {
       if (!assets_) open_asset_book(json::registry_opened_from_json(record.payload).value_or(update.at));
+      registry_recorded_ = true;
     } else if (record.type == kEpcisCaptured) {
       if (auto captured = json::epcis_captured_from_json(record.payload)) {
         epcis_events_[captured->event_id] = {captured->canonical_sha256, captured->result_json};
@@ -317,16 +320,8 @@ void Sequencer::connect_and_rebuild() {
     head_hash_ = record.hash;
     ++replayed_;
   });
-  if (!assets_) {
-    // First start of this site: open the asset book now and record when, before anything else is stored.
-    const auto at = clock_.now();
-    open_asset_book(at);
-    ServerFact opened;
-    opened.type = kAssetRegistryOpened;
-    opened.payload_json = json::registry_opened_json(at);
-    std::lock_guard lock{mutex_};
-    queue_.emplace_front(std::move(opened));
-  }
+  // Nothing about assets stored yet: open the book now; the time is recorded with the first asset record.
+  if (!assets_) open_asset_book(clock_.now());
   publish_site();
 }
 
@@ -462,7 +457,7 @@ void Sequencer::process(std::deque<Work>& batch) {
   auto head_seq = head_seq_;
   std::int64_t received_us = std::max(core::to_unix_micros(clock_.now()), 0L);
 
-  auto seal_next = [&](ledger::EventRecord& record) {
+  auto seal_one = [&](ledger::EventRecord& record) {
     record.site_id = config_.site_id;
     record.site_seq = ++head_seq;
     record.received_us = received_us;
@@ -473,6 +468,21 @@ void Sequencer::process(std::deque<Work>& batch) {
     update.type = record.type;
     update.device_id = record.device_id.value_or("");
     updates.push_back(std::move(update));
+  };
+  auto seal_next = [&](ledger::EventRecord& record) {
+    // The first asset record of this site's log is preceded by the time its asset book was opened, so a
+    // replay starts the missing-asset clocks at the same instant.
+    if (!registry_recorded_ && (record.type.rfind("asset.", 0) == 0 || record.type == kEpcisCaptured)) {
+      registry_recorded_ = true;
+      ledger::EventRecord opened;
+      opened.source = ledger::Source::Server;
+      opened.type = kAssetRegistryOpened;
+      opened.payload = json::registry_opened_json(assets_opened_at_);
+      opened.outcome = "{}";
+      seal_one(opened);
+      records.push_back(std::move(opened));
+    }
+    seal_one(record);
   };
   // A change of location the asset book reported: its own record, replayed with apply_movement(). Derived by
   // the server from the device's reads (which carry no sequence numbers), so its source is the server and
@@ -599,7 +609,7 @@ void Sequencer::process(std::deque<Work>& batch) {
         result.body_json = command->asset_query
                                ? command->asset_query(*assets_, core::from_unix_micros(received_us))
                                : std::string{};
-        if (result.body_json.empty()) result = CommandResult{404, "id", "unknown", ""};
+        if (result.body_json.empty()) result = CommandResult{404, "id", "unknown", "", ""};
         commands_answered.emplace_back(command, std::move(result));
         continue;
       }

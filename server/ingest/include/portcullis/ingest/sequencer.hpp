@@ -113,10 +113,13 @@ class Sequencer {
   std::array<std::uint8_t, 32> head_hash_{};
   std::int64_t replayed_ = 0;
   core::AlarmBook alarms_;
-  // Assets, seals and move orders (issue 5): opened at the stored time of its `asset.registry_opened`
-  // record, so a replay starts the missing-asset clocks at the same instant.
+  // Assets, seals and move orders (issue 5): opened at start-up, or at the stored time of the
+  // `asset.registry_opened` record that precedes the first asset record, so a replay starts the
+  // missing-asset clocks at the same instant.
   std::unique_ptr<core::AssetBook> assets_;
   void open_asset_book(core::Timestamp at);
+  core::Timestamp assets_opened_at_{};
+  bool registry_recorded_ = false;  // the log holds the `asset.registry_opened` record
   void sync_asset_model(core::Timestamp at);
   // EPCIS eventIDs already captured -> (canonical hash, the answer given), rebuilt from `epcis.captured`.
   std::unordered_map<std::string, std::pair<std::string, std::string>> epcis_events_;
