@@ -239,7 +239,9 @@ std::string custody(const ReportFilter& f, const std::string& site_id, const std
     // All disposals: the whole trail of every asset that reached the end of its lifecycle.
     filters +=
         " AND p.j ->> 'asset' IN (SELECT d.payload::jsonb ->> 'asset' FROM events d WHERE d.site_id = " +
-        lit(site_id) + " AND d.type IN ('asset.disposed', 'asset.destroyed'))";
+        lit(site_id) +
+        " AND d.type IN ('asset.disposed', 'asset.destroyed', 'asset.record_disposal', "
+        "'asset.record_destruction'))";
   }
   const std::string actor = "coalesce(p.j ->> 'operator', p.j -> 'actor' ->> 'id')";
   if (f.person) filters += " AND " + actor + " = " + lit(*f.person);

@@ -326,6 +326,14 @@ TEST_F(ComplianceReports, CustodyTrailOfOneAssetOrOfAllDisposals) {
   const auto one = rows(ReportKind::Custody, f);
   ASSERT_EQ(one.size(), 1U);
   EXPECT_EQ(one[0]["to"], "r-2");
+
+  // Destruction recorded under the core's action name counts as a disposal too.
+  testing::append_history(db->app(), "main",
+                          {operator_record(kDay + 9 * kHour, "asset.record_destruction",
+                                           {{"asset", "srv-2"}, {"operator", "op-kim"}})});
+  const auto both = rows(ReportKind::Custody);
+  ASSERT_EQ(both.size(), 5U);
+  EXPECT_EQ(both[4]["action"], "record_destruction");
 }
 
 TEST_F(ComplianceReports, GroupFilterOnAccessHistory) {
