@@ -352,7 +352,13 @@ std::string group_members(const std::string& group, const std::string& site_id) 
          "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(g.grp -> 'members') = 'array' "
          "THEN g.grp -> 'members' ELSE '[]'::jsonb END) AS m(person) "
          "WHERE v.site_id = " +
-         sql_literal(site_id) + " AND g.grp ->> 'id' = " + sql_literal(group) + ")";
+         sql_literal(site_id) + " AND g.grp ->> 'id' = " + sql_literal(group) +
+         // Members added at run time through the admin API (an applied policy.add_group_member record).
+         " UNION SELECT a.payload::jsonb ->> 'person' FROM events a WHERE a.site_id = " +
+         sql_literal(site_id) +
+         " AND a.type = 'policy.add_group_member' AND a.outcome LIKE '%\"reason\":\"applied\"%'"
+         " AND a.payload::jsonb ->> 'group' = " +
+         sql_literal(group) + ")";
 }
 
 }  // namespace portcullis::audit::detail

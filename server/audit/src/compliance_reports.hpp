@@ -29,7 +29,8 @@ struct Column {
 [[nodiscard]] std::string compliance_select(ReportKind kind, const ReportFilter& filter,
                                             const std::string& site_id, const std::string& where);
 
-// The persons listed as members of `group` in any stored site version of the site (a subquery).
+// The persons listed as members of `group` in any stored site version of the site, or added to it through
+// the admin API at any time (a subquery).
 [[nodiscard]] std::string group_members(const std::string& group, const std::string& site_id);
 
 }  // namespace portcullis::audit::detail

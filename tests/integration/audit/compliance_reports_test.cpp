@@ -347,6 +347,13 @@ TEST_F(ComplianceReports, GroupFilterOnAccessHistory) {
   f.group = "other";
   f.decision = "deny";
   EXPECT_EQ(rows(ReportKind::Denied, f).size(), 1U);  // dave's revoked credential
+
+  // A member added at run time through the admin API counts too (a refused addition does not).
+  testing::append_history(
+      db->app(), "main",
+      {policy(kDay + 9 * kHour, "add_group_member", {{"group", "other"}, {"person", "carol"}}),
+       policy(kDay + 9 * kHour, "add_group_member", {{"group", "other"}, {"person", "bob"}}, false)});
+  EXPECT_EQ(rows(ReportKind::Denied, f).size(), 3U);  // and carol's two refusals
 }
 
 TEST_F(ComplianceReports, FiltersAReportCannotUseAreRefused) {
