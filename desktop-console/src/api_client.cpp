@@ -49,7 +49,9 @@ void ApiClient::request(const QByteArray& verb, const QString& path, const QJson
   req.setTransferTimeout(timeoutMs_);
   req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
   req.setRawHeader("Accept", "application/json");
-  if (!token_.isEmpty()) req.setRawHeader("Authorization", QByteArray("Bearer ") + token_);
+  // Login carries no bearer token (an old one would mean nothing), and its 401 is about the password.
+  const bool authenticated = !token_.isEmpty() && path != QLatin1String("/api/v1/auth/login");
+  if (authenticated) req.setRawHeader("Authorization", QByteArray("Bearer ") + token_);
   QByteArray payload;
   if (body != nullptr) {
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -59,7 +61,7 @@ void ApiClient::request(const QByteArray& verb, const QString& path, const QJson
   connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
     if (received > kMaxResponseBytes) reply->abort();
   });
-  connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+  connect(reply, &QNetworkReply::finished, this, [this, reply, authenticated, done = std::move(done)] {
     reply->deleteLater();
     ApiResult r;
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -75,6 +77,10 @@ void ApiClient::request(const QByteArray& verb, const QString& path, const QJson
       r.error = err.value(QLatin1String("message")).toString();
       if (r.error.isEmpty()) r.error = QStringLiteral("HTTP %1").arg(r.status);
     }
+    // Each authenticated request the server accepts counts as session activity there; a 401 to one means
+    // the session is gone. The console's SessionKeeper follows both.
+    if (authenticated && r.ok) emit sessionTouched();
+    if (authenticated && r.status == 401) emit sessionRefused();
     done(r);
   });
 }
@@ -104,6 +110,10 @@ void ApiClient::logout() {
   const QJsonObject body;
   request("POST", QStringLiteral("/api/v1/auth/logout"), &body, [](const ApiResult&) {});
   token_.clear();
+}
+
+void ApiClient::touchSession(Done done) {
+  request("GET", QStringLiteral("/api/v1/alarms?state=open"), nullptr, std::move(done));
 }
 
 void ApiClient::fetchSite(std::function<void(std::optional<Site>, QString)> done) {

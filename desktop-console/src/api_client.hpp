@@ -60,7 +60,15 @@ class ApiClient : public QObject {
   void sendCommand(const QString& target, const QString& command, const QString& reason,
                    std::function<void(std::optional<CommandOutcome>, QString error)> done);
 
+  // One cheap authenticated request (GET /api/v1/alarms): the server counts it as activity.
+  void touchSession(Done done);
+
   static constexpr qint64 kMaxResponseBytes = 16 * 1024 * 1024;
+
+ signals:
+  // An authenticated request was accepted (the server counted it as activity) / refused with 401.
+  void sessionTouched();
+  void sessionRefused();
 
  private:
   void request(const QByteArray& verb, const QString& path, const QJsonObject* body, Done done);

@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
@@ -17,6 +18,7 @@
 #include "demo_state.hpp"
 #include "dialogs.hpp"
 #include "main_window.hpp"
+#include "session_keeper.hpp"
 #include "theme.hpp"
 #include "totp.hpp"
 
@@ -29,6 +31,26 @@ void settle(int ms) {
   QTimer::singleShot(ms, &loop, &QEventLoop::quit);
   loop.exec();
 }
+
+// Counts a person's input anywhere in the console (keys, clicks, wheel) as activity for the SessionKeeper.
+// Mouse movement alone does not count: a bumped or drifting mouse must not keep a session open forever.
+class ActivityFilter : public QObject {
+ public:
+  ActivityFilter(SessionKeeper* keeper, QObject* parent) : QObject(parent), keeper_(keeper) {}
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    switch (event->type()) {
+      case QEvent::KeyPress:
+      case QEvent::MouseButtonPress:
+      case QEvent::Wheel:
+      case QEvent::TouchBegin: keeper_->operatorActive(); break;
+      default: break;
+    }
+    return QObject::eventFilter(watched, event);
+  }
+
+ private:
+  SessionKeeper* keeper_;
+};
 
 int fail(const QString& message) {
   std::fprintf(stderr, "portcullis-console: %s\n", qPrintable(message));
@@ -121,7 +143,7 @@ int runConsole(int argc, char** argv) {
       window.setStreamHealth(StreamHealth::Connected);
       window.noteMessage(seq);
       window.setOperator(QStringLiteral("guard.kim"), QStringLiteral("guard (demo)"));
-      window.showDetails(QStringLiteral("door"), QStringLiteral("cage-door"));
+      window.showDetails(QStringLiteral("rack"), QStringLiteral("rack-w01"));
     } else {
       window.setOfflineView(QStringLiteral("site file only — no server, no live state"));
     }
@@ -207,16 +229,53 @@ int runConsole(int argc, char** argv) {
     window.showStatus(QStringLiteral("Stream: ") + message);
   });
   auto startStream = [&] { stream.start(api.streamUrl()); };
-  QObject::connect(&stream, &StreamClient::sessionRejected, &window, [&] {
+
+  // The server's idle limit (docs/console.md, "Session and idle"): refresh the session only for a person who
+  // uses the console, warn before it ends, and when it has ended say so and offer to sign in again.
+  QElapsedTimer monotonic;
+  monotonic.start();
+  SessionKeeper keeper([&monotonic] { return monotonic.elapsed(); });
+  ActivityFilter activity(&keeper, &app);
+  app.installEventFilter(&activity);
+  QObject::connect(&api, &ApiClient::sessionTouched, &window, [&keeper] { keeper.serverTouched(); });
+  bool signingIn = false;
+  auto sessionGone = [&] {
+    keeper.expired();
+    stream.stop();
+    window.setSessionExpired(true);
     window.showStatus(QStringLiteral("Session ended or expired: sign in again to resume the live view."));
-    if (parser.isSet(shotOpt)) return;  // unattended: no one to ask
+  };
+  auto signInAgain = [&] {
+    if (parser.isSet(shotOpt) || signingIn) return;  // unattended: no one to ask
+    signingIn = true;
     LoginDialog again(&api, base.toString(), &window);
     again.setUsername(api.username());
-    if (again.exec() != QDialog::Accepted) return;
+    const bool ok = again.exec() == QDialog::Accepted;
+    signingIn = false;
+    if (!ok) return;  // the banner keeps saying SESSION EXPIRED, with its Sign in button
+    keeper.signedIn();
+    window.setSessionExpired(false);
     window.setOperator(api.operatorName(), api.operatorRole());
     stream.setToken(api.token());
-    startStream();  // resumes from the last processed seq
+    startStream();  // resumes from the last processed seq: nothing is lost
+  };
+  QObject::connect(&stream, &StreamClient::sessionRejected, &window, [&] {
+    sessionGone();
+    signInAgain();
   });
+  QObject::connect(&api, &ApiClient::sessionRefused, &window, [&] {
+    if (keeper.isExpired()) return;
+    sessionGone();
+    signInAgain();
+  });
+  QObject::connect(&window, &MainWindow::signInRequested, &window, [&] { signInAgain(); });
+  QTimer sessionTimer;
+  sessionTimer.setInterval(5000);
+  QObject::connect(&sessionTimer, &QTimer::timeout, &window, [&] {
+    if (keeper.shouldRefresh()) api.touchSession([](const ApiResult&) {});
+    window.setSessionEnding(keeper.warning(), keeper.remainingMs());
+  });
+  sessionTimer.start();
   if (parser.isSet(siteOpt)) {
     startStream();
   } else {

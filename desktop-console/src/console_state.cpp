@@ -15,6 +15,7 @@ void ConsoleState::setSite(const Site& site) {
   doors_.setSite(site);
   zones_.setSite(site);
   racks_.setSite(site);
+  assets_.setSite(site);
   log_.setSite(site);
   presence_.setSite(site);
   emit siteChanged();
@@ -22,13 +23,14 @@ void ConsoleState::setSite(const Site& site) {
 
 int ConsoleState::pendingCount() const {
   return static_cast<int>(pendingDoors_.size() + pendingZones_.size() + pendingRacks_.size() +
-                          pendingAlarms_.size() + pendingAccess_.size());
+                          pendingAssets_.size() + pendingAlarms_.size() + pendingAccess_.size());
 }
 
 void ConsoleState::applySnapshot(const QJsonObject& snapshot) {
   pendingDoors_.clear();
   pendingZones_.clear();
   pendingRacks_.clear();
+  pendingAssets_.clear();
   pendingAlarms_.clear();
   // Access events are history, not state: the snapshot does not contain them, so queued ones stay.
   QVector<DoorState> doors;
@@ -40,6 +42,9 @@ void ConsoleState::applySnapshot(const QJsonObject& snapshot) {
   QVector<RackState> racks;
   for (const auto& v : snapshot.value(QLatin1String("racks")).toArray())
     racks.push_back(parseRack(v.toObject()));
+  QVector<AssetState> assets;
+  for (const auto& v : snapshot.value(QLatin1String("assets")).toArray())
+    assets.push_back(parseAsset(v.toObject()));
   QVector<Alarm> alarms;
   for (const auto& v : snapshot.value(QLatin1String("alarms")).toArray())
     alarms.push_back(parseAlarm(v.toObject()));
@@ -54,6 +59,7 @@ void ConsoleState::applySnapshot(const QJsonObject& snapshot) {
   doors_.resetDoors(doors);
   zones_.resetZones(zones);
   racks_.resetRacks(racks);
+  assets_.resetAssets(assets);
   alarms_.resetAlarms(alarms);
   emit snapshotApplied();
 }
@@ -68,8 +74,13 @@ void ConsoleState::queueDelta(const QString& topic, const QJsonObject& data) {
   } else if (topic == QLatin1String("zones")) {
     auto z = parseZone(data);
     pendingZones_.insert(z.id, z);
+  } else if (topic == QLatin1String("assets") && looksLikeAsset(data)) {
+    // portcullisd's "assets" topic carries assets; it follows each move with a "racks" delta for the racks
+    // whose contents changed, so rack counts come from the server, not from counting here.
+    auto a = parseAsset(data);
+    if (!a.id.isEmpty()) pendingAssets_.insert(a.id, a);
   } else if (topic == QLatin1String("assets") || topic == QLatin1String("racks")) {
-    // The contract's "assets" topic carries Rack records (lock, seal, asset count).
+    // "racks" (portcullisd), or the contract's "assets" topic carrying Rack records.
     auto r = parseRack(data);
     if (!r.id.isEmpty()) pendingRacks_.insert(r.id, r);
   } else if (topic == QLatin1String("alarms")) {
@@ -84,12 +95,16 @@ void ConsoleState::flush() {
   timer_.stop();
   const auto doorIds = doors_.applyDoors(QVector<DoorState>(pendingDoors_.cbegin(), pendingDoors_.cend()));
   const auto zoneIds = zones_.applyZones(QVector<ZoneState>(pendingZones_.cbegin(), pendingZones_.cend()));
-  const auto rackIds = racks_.applyRacks(QVector<RackState>(pendingRacks_.cbegin(), pendingRacks_.cend()));
+  auto rackIds = racks_.applyRacks(QVector<RackState>(pendingRacks_.cbegin(), pendingRacks_.cend()));
+  for (const auto& id :
+       assets_.applyAssets(QVector<AssetState>(pendingAssets_.cbegin(), pendingAssets_.cend())))
+    if (!rackIds.contains(id)) rackIds.push_back(id);
   alarms_.applyAlarms(pendingAlarms_);
   const auto access = std::move(pendingAccess_);
   pendingDoors_.clear();
   pendingZones_.clear();
   pendingRacks_.clear();
+  pendingAssets_.clear();
   pendingAlarms_.clear();
   pendingAccess_ = {};
   log_.appendEvents(access);

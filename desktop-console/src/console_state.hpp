@@ -1,7 +1,7 @@
 #pragma once
 // Owns the site and every live model, and coalesces stream deltas: deltas are queued (the latest record per
-// door/zone/rack/alarm id wins, access events are appended, bounded) and applied to the models in one batch
-// per timer tick (100 ms by default), so 2,000 events/s cost ten model updates a second, not 2,000.
+// door/zone/rack/asset/alarm id wins, access events are appended, bounded) and applied to the models in one
+// batch per timer tick (100 ms by default), so 2,000 events/s cost ten model updates a second, not 2,000.
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
@@ -31,6 +31,7 @@ class ConsoleState : public QObject {
   DoorTableModel* doors() { return &doors_; }
   ZoneStateModel* zones() { return &zones_; }
   RackGridModel* racks() { return &racks_; }
+  AssetModel* assets() { return &assets_; }
   AlarmQueueModel* alarms() { return &alarms_; }
   AccessLogModel* accessLog() { return &log_; }
   PresenceModel* presence() { return &presence_; }
@@ -49,6 +50,7 @@ class ConsoleState : public QObject {
   DoorTableModel doors_;
   ZoneStateModel zones_;
   RackGridModel racks_;
+  AssetModel assets_;
   AlarmQueueModel alarms_;
   AccessLogModel log_;
   PresenceModel presence_;
@@ -57,6 +59,7 @@ class ConsoleState : public QObject {
   QHash<QString, DoorState> pendingDoors_;
   QHash<QString, ZoneState> pendingZones_;
   QHash<QString, RackState> pendingRacks_;
+  QHash<QString, AssetState> pendingAssets_;
   QVector<Alarm> pendingAlarms_;  // in arrival order; the model handles repeats of one id
   QVector<AccessEvent> pendingAccess_;
 };

@@ -1,5 +1,6 @@
 #include "demo_state.hpp"
 
+#include <QHash>
 #include <QJsonArray>
 
 namespace portcullis::console {
@@ -29,13 +30,62 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
       zones.append(
           toJson(ZoneState{QString::fromLatin1(id), n, QLatin1String(id) == QLatin1String("weights-cage")}));
 
+  // Racks and assets in portcullisd's stream shape. The story: rack W01's door seal reads broken and one of
+  // its weight drives is missing (last read in the cage, not in the rack).
+  struct DemoAsset {
+    const char* id;
+    const char* tag;
+    const char* kind;
+    const char* home;
+    const char* rack;  // where it is now; empty: not in a rack
+    bool weights;
+    bool missing;
+  };
+  const QList<DemoAsset> demoAssets{
+      {"gpu-c01-01", "PC-00101", "gpu_server", "rack-c01", "rack-c01", false, false},
+      {"gpu-c01-02", "PC-00102", "gpu_server", "rack-c01", "rack-c01", false, false},
+      {"net-c01-tor", "PC-00110", "network_device", "rack-c01", "rack-c01", false, false},
+      {"gpu-c02-01", "PC-00201", "gpu_server", "rack-c02", "rack-c02", false, false},
+      {"stor-w01", "PC-00301", "other", "rack-w01", "rack-w01", true, false},
+      {"drv-w01-0042", "PC-00342", "storage_drive", "rack-w01", "rack-w01", true, false},
+      {"drv-w01-0043", "PC-00343", "storage_drive", "rack-w01", "", true, true},
+      {"hsm-w01", "PC-00350", "hsm", "rack-w01", "rack-w01", false, false},
+      {"gpu-w02-01", "PC-00401", "gpu_server", "rack-w02", "rack-w02", true, false},
+      {"drv-w02-0001", "PC-00411", "storage_drive", "rack-w02", "rack-w02", true, false}};
+  QJsonArray assets;
+  QHash<QString, QVector<QString>> inRack;
+  for (const auto& d : demoAssets) {
+    const auto home = QString::fromLatin1(d.home);
+    const auto* homeRack = site.rack(home);
+    if (homeRack == nullptr) continue;
+    AssetState a;
+    a.id = QString::fromLatin1(d.id);
+    a.tag = QString::fromLatin1(d.tag);
+    a.kind = QString::fromLatin1(d.kind);
+    a.homeRack = home;
+    a.rack = QString::fromLatin1(d.rack);
+    a.zone = homeRack->zone;
+    a.lifecycle = QStringLiteral("in_service");
+    a.holdsModelWeights = d.weights;
+    a.missing = d.missing;
+    if (!a.rack.isEmpty()) inRack[a.rack].push_back(a.id);
+    assets.append(toJson(a));
+  }
   QJsonArray racks;
-  const QList<RackState> rackStates{{QStringLiteral("rack-c01"), true, false, QStringLiteral("intact"), 42},
-                                    {QStringLiteral("rack-c02"), false, true, QStringLiteral("intact"), 38},
-                                    {QStringLiteral("rack-w01"), true, false, QStringLiteral("broken"), 8},
-                                    {QStringLiteral("rack-w02"), true, false, QStringLiteral("intact"), 8}};
-  for (const auto& r : rackStates)
-    if (site.rack(r.id) != nullptr) racks.append(toJson(r));
+  for (const auto& sr : site.racks) {
+    RackState r;
+    r.id = sr.id;
+    r.name = sr.name;
+    r.zone = sr.zone;
+    r.tier = sr.tier;
+    r.twoPerson = sr.twoPerson;
+    r.assetIds = inRack.value(sr.id);
+    r.assets = static_cast<int>(r.assetIds.size());
+    r.seal = sr.id == QLatin1String("rack-w01")          ? QStringLiteral("broken")
+             : sr.id.startsWith(QLatin1String("rack-w")) ? QStringLiteral("intact")
+                                                         : QStringLiteral("none");
+    racks.append(toJson(r));
+  }
 
   QJsonArray alarms;
   auto alarm = [&](const char* id, const char* kind, Severity s, const char* subject, const char* detail,
@@ -55,6 +105,8 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
         2, "raised", "");
   alarm("a-1040", "seal_broken", Severity::Critical, "rack-w01", "Tamper seal reports broken", 3, "raised",
         "");
+  alarm("a-1039", "asset_missing", Severity::High, "drv-w01-0043", "Weights drive PC-00343 not read in W01",
+        4, "raised", "");
   alarm("a-1038", "door_held", Severity::High, "office-door", "Held open 94 s (limit 30 s)", 6,
         "acknowledged", "guard.kim");
   alarm("a-1036", "device_offline", Severity::Medium, "mantrap-inner", "Controller heartbeat lost", 11,
@@ -68,7 +120,7 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
                                   {"zones", zones},
                                   {"racks", racks},
                                   {"alarms", alarms},
-                                  {"assets", QJsonArray{}}});
+                                  {"assets", assets}});
 
   // A few minutes of traffic, oldest first.
   struct Pass {

@@ -21,8 +21,8 @@ constexpr int kKindRole = 0;
 constexpr int kIdRole = 1;
 constexpr qreal kHeader = 56;
 constexpr qreal kPad = 20;
-constexpr qreal kRackW = 132;
-constexpr qreal kRackH = 92;
+constexpr qreal kRackW = 192;
+constexpr qreal kRackH = 146;
 constexpr qreal kRackGap = 14;
 constexpr qreal kDoor = 34;
 
@@ -211,6 +211,12 @@ class DoorItem : public QGraphicsItem {
   bool selected_ = false;
 };
 
+// What the map needs to say about a rack's contents, from the asset model.
+struct RackContents {
+  int weights = 0;  // assets in the rack that hold model weights
+  int missing = 0;  // assets whose home is the rack and that the server reports missing
+};
+
 class RackItem : public QGraphicsItem {
  public:
   RackItem(SiteRack rack, QPointF topLeft) : rack_(std::move(rack)) {
@@ -220,9 +226,10 @@ class RackItem : public QGraphicsItem {
     setZValue(5);
   }
   QRectF boundingRect() const override { return QRectF(-3, -3, kRackW + 6, kRackH + 6); }
-  void setState(const RackState* s) {
+  void setState(const RackState* s, RackContents contents) {
     state_ = s != nullptr ? *s : RackState{};
     known_ = s != nullptr && s->known;
+    contents_ = contents;
     update();
   }
   void setSelectedLook(bool on) {
@@ -231,53 +238,86 @@ class RackItem : public QGraphicsItem {
   }
   void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
     p->setRenderHint(QPainter::Antialiasing);
+    const QColor red(0xff, 0x3b, 0x30);
+    const bool broken = known_ && state_.sealBroken();
     QColor edge(0x34, 0xc7, 0x59);
     if (!known_)
       edge = QColor(0x8a, 0x8f, 0x98);
-    else if (!state_.locked)
+    else if (state_.lockKnown && state_.open)
+      edge = QColor(0xff, 0xd6, 0x0a);
+    else if (state_.lockKnown && !state_.locked)
       edge = QColor(0x40, 0xc8, 0xff);
-    if (state_.open) edge = QColor(0xff, 0xd6, 0x0a);
-    if (state_.seal == QLatin1String("broken")) edge = QColor(0xff, 0x3b, 0x30);
+    if (contents_.missing > 0) edge = QColor(0xff, 0x95, 0x00);
+    if (broken) edge = red;
     const QRectF r(0, 0, kRackW, kRackH);
-    p->setBrush(QColor(0x0e, 0x12, 0x17));
-    p->setPen(QPen(selected_ ? Qt::white : edge, selected_ ? 4 : 3));
+    // A broken seal fills the whole rack red, so it reads from across the room, not only its text.
+    p->setBrush(broken ? QColor(0x5a, 0x10, 0x10) : QColor(0x0e, 0x12, 0x17));
+    p->setPen(QPen(selected_ ? Qt::white : edge, selected_ ? 4 : (broken ? 5 : 3)));
     p->drawRoundedRect(r, 6, 6);
-    // Server-unit stripes, for a rack silhouette.
-    p->setPen(QPen(QColor(0x2a, 0x33, 0x3f), 2));
-    for (int i = 0; i < 4; ++i)
-      p->drawLine(QPointF(kRackW - 26, 12 + i * 9), QPointF(kRackW - 10, 12 + i * 9));
-    const auto nameFont = mapFont(15, true);
+    const auto nameFont = mapFont(24, true);
     p->setFont(nameFont);
     p->setPen(colors::text);
     QString shortName = rack_.id;
     if (shortName.startsWith(QLatin1String("rack-"))) shortName = shortName.mid(5).toUpper();
-    p->drawText(QRectF(8, 4, kRackW - 40, 22), Qt::AlignLeft | Qt::AlignVCenter, shortName);
-    const auto f = mapFont(13, true);
+    p->drawText(QRectF(10, 4, kRackW - 20, 30), Qt::AlignLeft | Qt::AlignVCenter,
+                elided(shortName, nameFont, kRackW - 70));
+    // Two-person racks carry a "2P" badge top right: a guard must not expect one person at that rack.
+    const bool twoPerson = rack_.twoPerson || state_.twoPerson;
+    if (twoPerson) {
+      const QRectF badge(kRackW - 50, 8, 40, 24);
+      p->setPen(Qt::NoPen);
+      p->setBrush(QColor(0xd0, 0x4d, 0xff));
+      p->drawRoundedRect(badge, 4, 4);
+      p->setPen(Qt::white);
+      p->setFont(mapFont(16, true));
+      p->drawText(badge, Qt::AlignCenter, QStringLiteral("2P"));
+    }
+    const auto f = mapFont(18, true);
     p->setFont(f);
     if (!known_) {
       p->setPen(colors::dimText);
-      p->drawText(QRectF(8, 30, kRackW - 12, 20), Qt::AlignLeft, QStringLiteral("no data"));
+      p->drawText(QRectF(10, 40, kRackW - 16, 26), Qt::AlignLeft, QStringLiteral("no data"));
       return;
     }
-    p->setPen(state_.locked ? QColor(0x34, 0xc7, 0x59) : QColor(0x40, 0xc8, 0xff));
-    QString lock = state_.locked ? QStringLiteral("LOCKED") : QStringLiteral("UNLOCKED");
-    if (state_.open) {
-      p->setPen(QColor(0xff, 0xd6, 0x0a));
-      lock = QStringLiteral("DOOR OPEN");
-    }
-    p->drawText(QRectF(8, 28, kRackW - 12, 18), Qt::AlignLeft | Qt::AlignVCenter, lock);
-    const bool broken = state_.seal == QLatin1String("broken");
-    p->setPen(broken ? QColor(0xff, 0x3b, 0x30) : colors::dimText);
-    p->drawText(QRectF(8, 48, kRackW - 12, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                broken ? QStringLiteral("SEAL BROKEN") : QStringLiteral("seal ") + state_.seal);
+    // Seal: the loudest line.
+    p->setPen(broken ? QColor(0xff, 0xd0, 0xcc)
+                     : (state_.seal == QLatin1String("intact") ? QColor(0x34, 0xc7, 0x59) : colors::dimText));
+    p->drawText(QRectF(10, 37, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
+                elided(broken ? QStringLiteral("⚠ SEAL BROKEN") : sealText(state_.seal), f, kRackW - 16));
+    // Contents: asset count, then how many hold model weights (or the tier when none do).
     p->setPen(colors::text);
-    p->drawText(QRectF(8, 68, kRackW - 12, 18), Qt::AlignLeft | Qt::AlignVCenter,
-                QStringLiteral("%1 assets").arg(state_.assets));
+    p->drawText(QRectF(10, 64, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
+                QStringLiteral("%1 asset%2")
+                    .arg(state_.assets)
+                    .arg(state_.assets == 1 ? QString() : QStringLiteral("s")));
+    if (contents_.weights > 0) {
+      p->setPen(QColor(0xff, 0xc8, 0x6b));
+      p->drawText(QRectF(10, 90, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
+                  elided(QStringLiteral("%1 hold weights").arg(contents_.weights), f, kRackW - 16));
+    } else {
+      p->setPen(colors::dimText);
+      p->drawText(QRectF(10, 90, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
+                  QStringLiteral("tier %1").arg(state_.tier >= 0 ? state_.tier : rack_.tier));
+    }
+    // Last line: missing assets beat the lock state; the lock only when the server reports it.
+    QString last;
+    if (contents_.missing > 0) {
+      p->setPen(QColor(0xff, 0x95, 0x00));
+      last = QStringLiteral("%1 MISSING").arg(contents_.missing);
+    } else if (state_.lockKnown) {
+      p->setPen(state_.open ? QColor(0xff, 0xd6, 0x0a)
+                            : (state_.locked ? QColor(0x34, 0xc7, 0x59) : QColor(0x40, 0xc8, 0xff)));
+      last = state_.open ? QStringLiteral("DOOR OPEN")
+                         : (state_.locked ? QStringLiteral("LOCKED") : QStringLiteral("UNLOCKED"));
+    }
+    if (!last.isEmpty())
+      p->drawText(QRectF(10, 116, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter, last);
   }
 
  private:
   SiteRack rack_;
   RackState state_;
+  RackContents contents_;
   bool known_ = false;
   bool selected_ = false;
 };
@@ -420,7 +460,7 @@ void FacilityMap::addLegend(const QRectF& area) {
     label->setPos(x + 28, area.top() + 5);
     x += 28 + label->boundingRect().width() + 22;
   }
-  auto* note = scene_.addSimpleText(QStringLiteral("◆ mantrap door   ● turnstile   Tn: zone tier"), f);
+  auto* note = scene_.addSimpleText(QStringLiteral("◆ mantrap door  ● turnstile  2P: two-person rack"), f);
   note->setBrush(colors::dimText);
   note->setPos(x + 10, area.top() + 5);
   if (x + 10 + note->boundingRect().width() > area.right())
@@ -437,7 +477,16 @@ void FacilityMap::refresh(const QVector<QString>& doorIds, const QVector<QString
       z->setState(s != nullptr ? *s : ZoneState{id, 0, false});
     }
   for (const auto& id : rackIds)
-    if (auto* r = racks_.value(id)) r->setState(state_->racks()->rack(id));
+    if (auto* r = racks_.value(id)) {
+      RackContents contents;
+      for (const auto* a : state_->assets()->inRack(id)) {
+        if (a->holdsModelWeights) ++contents.weights;
+        if (a->missing) ++contents.missing;
+      }
+      for (const auto* a : state_->assets()->awayFrom(id))
+        if (a->missing) ++contents.missing;
+      r->setState(state_->racks()->rack(id), contents);
+    }
 }
 
 void FacilityMap::refreshAll() {

@@ -1,5 +1,7 @@
 #include "live_types.hpp"
 
+#include <QJsonArray>
+
 namespace portcullis::console {
 
 namespace {
@@ -46,12 +48,57 @@ ZoneState parseZone(const QJsonObject& o) {
 RackState parseRack(const QJsonObject& o) {
   RackState r;
   r.id = str(o, "id");
+  r.lockKnown = o.value(QLatin1String("locked")).isBool();
   r.locked = flag(o, "locked", false);
   r.open = flag(o, "open", false);
   r.seal = str(o, "seal", QStringLiteral("unknown"));
-  r.assets = count(o, "assets", 0);
+  r.name = str(o, "name");
+  r.zone = str(o, "zone");
+  r.tier = count(o, "tier", -1);
+  r.twoPerson = flag(o, "two_person", false);
+  // portcullisd: "asset_count" and "assets" as the list of ids; the contract: "assets" as a count.
+  const auto list = o.value(QLatin1String("assets"));
+  if (list.isArray()) {
+    const auto ids = list.toArray();
+    r.assetIds.reserve(ids.size());
+    for (const auto& v : ids)
+      if (v.isString()) r.assetIds.push_back(v.toString());
+    r.assets = static_cast<int>(r.assetIds.size());
+  } else {
+    r.assets = count(o, "assets", 0);
+  }
+  r.assets = count(o, "asset_count", r.assets);
   r.known = !r.id.isEmpty();
   return r;
+}
+
+bool looksLikeAsset(const QJsonObject& o) {
+  return o.contains(QLatin1String("tag")) || o.contains(QLatin1String("lifecycle")) ||
+         o.contains(QLatin1String("location"));
+}
+
+AssetState parseAsset(const QJsonObject& o) {
+  AssetState a;
+  a.id = str(o, "id");
+  a.tag = str(o, "tag");
+  a.kind = str(o, "kind");
+  a.model = str(o, "model");
+  a.epc = str(o, "epc");
+  a.homeRack = str(o, "home_rack");
+  a.lifecycle = str(o, "lifecycle", QStringLiteral("unknown"));
+  a.holdsModelWeights = flag(o, "holds_model_weights", false);
+  const auto location = o.value(QLatin1String("location")).toObject();
+  a.zone = str(location, "zone");
+  a.rack = str(location, "rack");
+  a.missing = flag(o, "missing", false);
+  return a;
+}
+
+QString sealText(const QString& seal) {
+  if (seal == QLatin1String("broken")) return QStringLiteral("SEAL BROKEN");
+  if (seal == QLatin1String("intact")) return QStringLiteral("seal intact");
+  if (seal == QLatin1String("none")) return QStringLiteral("no seal");
+  return QStringLiteral("seal ?");
 }
 
 Severity parseSeverity(const QString& s) {
@@ -110,7 +157,35 @@ QJsonObject toJson(const ZoneState& z) {
   return {{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", z.lockdown}};
 }
 QJsonObject toJson(const RackState& r) {
-  return {{"id", r.id}, {"locked", r.locked}, {"open", r.open}, {"seal", r.seal}, {"assets", r.assets}};
+  // The portcullisd shape; lock and door only when known (as a contract server would send them).
+  QJsonObject o{{"id", r.id}, {"seal", r.seal}, {"asset_count", r.assets}, {"two_person", r.twoPerson}};
+  QJsonArray ids;
+  for (const auto& id : r.assetIds) ids.append(id);
+  o.insert(QStringLiteral("assets"), ids);
+  if (!r.name.isEmpty()) o.insert(QStringLiteral("name"), r.name);
+  if (!r.zone.isEmpty()) o.insert(QStringLiteral("zone"), r.zone);
+  if (r.tier >= 0) o.insert(QStringLiteral("tier"), r.tier);
+  if (r.lockKnown) {
+    o.insert(QStringLiteral("locked"), r.locked);
+    o.insert(QStringLiteral("open"), r.open);
+  }
+  return o;
+}
+QJsonObject toJson(const AssetState& a) {
+  QJsonObject location;
+  if (!a.zone.isEmpty()) location.insert(QStringLiteral("zone"), a.zone);
+  if (!a.rack.isEmpty()) location.insert(QStringLiteral("rack"), a.rack);
+  QJsonObject o{{"id", a.id},
+                {"tag", a.tag},
+                {"kind", a.kind},
+                {"epc", a.epc},
+                {"lifecycle", a.lifecycle},
+                {"holds_model_weights", a.holdsModelWeights},
+                {"location", location},
+                {"missing", a.missing}};
+  if (!a.model.isEmpty()) o.insert(QStringLiteral("model"), a.model);
+  if (!a.homeRack.isEmpty()) o.insert(QStringLiteral("home_rack"), a.homeRack);
+  return o;
 }
 QJsonObject toJson(const Alarm& a) {
   return {{"id", a.id},

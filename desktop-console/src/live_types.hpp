@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
+#include <QVector>
 
 namespace portcullis::console {
 
@@ -26,14 +27,41 @@ struct ZoneState {
   bool operator==(const ZoneState&) const = default;
 };
 
+// A rack as portcullisd's stream carries it (server/json stream_json.cpp rack_json): id, name, zone, tier,
+// two_person, asset_count, assets (ids of the assets located in it) and seal (none | intact | broken).
+// The contract's lock and door fields ("locked", "open") are used when a server sends them; portcullisd does
+// not, so lockKnown stays false and the console shows no lock state rather than a made-up one.
 struct RackState {
   QString id;
   bool locked = false;
   bool open = false;
-  QString seal = QStringLiteral("unknown");  // intact | broken | unknown
+  QString seal = QStringLiteral("unknown");  // none | intact | broken | unknown
   int assets = 0;
   bool known = false;  // false until the server has said anything about this rack
+  bool lockKnown = false;
+  bool twoPerson = false;
+  int tier = -1;  // -1: not said
+  QString name;
+  QString zone;
+  QVector<QString> assetIds;
   bool operator==(const RackState&) const = default;
+  [[nodiscard]] bool sealBroken() const { return seal == QLatin1String("broken"); }
+};
+
+// An asset as the stream carries it (server/json asset_json.cpp asset_state_to_json).
+struct AssetState {
+  QString id;
+  QString tag;
+  QString kind;
+  QString model;
+  QString epc;
+  QString homeRack;
+  QString lifecycle;
+  bool holdsModelWeights = false;
+  QString zone;  // location.zone
+  QString rack;  // location.rack
+  bool missing = false;
+  bool operator==(const AssetState&) const = default;
 };
 
 enum class Severity { Low = 1, Medium = 2, High = 3, Critical = 4 };
@@ -68,17 +96,23 @@ struct AccessEvent {
 DoorState parseDoor(const QJsonObject& o);
 ZoneState parseZone(const QJsonObject& o);
 RackState parseRack(const QJsonObject& o);
+AssetState parseAsset(const QJsonObject& o);
+// True when an object on the "assets" topic is an asset (portcullisd) rather than a contract Rack record.
+bool looksLikeAsset(const QJsonObject& o);
 Alarm parseAlarm(const QJsonObject& o);
 AccessEvent parseAccess(const QJsonObject& o);
 
 QJsonObject toJson(const DoorState& d);
 QJsonObject toJson(const ZoneState& z);
 QJsonObject toJson(const RackState& r);
+QJsonObject toJson(const AssetState& a);
 QJsonObject toJson(const Alarm& a);
 QJsonObject toJson(const AccessEvent& e);
 
 Severity parseSeverity(const QString& s);
 QString severityName(Severity s);
+// "SEAL BROKEN", "seal intact", "no seal", "seal ?" for a rack's seal field.
+QString sealText(const QString& seal);
 
 // What a guard needs to know about a door at a glance, worst first.
 enum class DoorLook { Offline, Forced, Held, LockedDown, Open, Unlocked, Locked };

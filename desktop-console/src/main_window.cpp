@@ -17,6 +17,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "api_client.hpp"
 #include "dialogs.hpp"
@@ -89,7 +90,12 @@ MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
       requestCommand(id, chosen->data().toString());
   });
   tabs_->addTab(doorView, QStringLiteral("Doors"));
-  auto* rackView = makeTable(state_->racks());
+  auto* rackSort = new QSortFilterProxyModel(this);
+  rackSort->setSourceModel(state_->racks());
+  rackSort->setSortRole(SortRole);
+  auto* rackView = makeTable(rackSort);
+  rackView->setSortingEnabled(true);
+  rackView->sortByColumn(-1, Qt::AscendingOrder);  // site order until the guard sorts
   connect(rackView, &QTableView::doubleClicked, this,
           [this](const QModelIndex& i) { showDetails(QStringLiteral("rack"), i.data(IdRole).toString()); });
   tabs_->addTab(rackView, QStringLiteral("Racks"));
@@ -169,6 +175,15 @@ QWidget* MainWindow::buildBanner() {
   layout->addWidget(bannerState_);
   layout->addSpacing(16);
   layout->addWidget(bannerDetail_, 1);
+  signIn_ = new QPushButton(QStringLiteral("Sign in"), banner_);
+  signIn_->setObjectName(QStringLiteral("signIn"));
+  signIn_->setStyleSheet(
+      QStringLiteral("QPushButton { background: white; color: #5b0f7a; font-size: 20px; font-weight: bold; "
+                     "padding: 6px 18px; }"));
+  signIn_->hide();
+  connect(signIn_, &QPushButton::clicked, this, &MainWindow::signInRequested);
+  layout->addWidget(signIn_);
+  layout->addSpacing(16);
   layout->addWidget(bannerSite_);
   layout->addSpacing(24);
   layout->addWidget(bannerOperator_);
@@ -343,6 +358,20 @@ void MainWindow::noteMessage(qint64 seq) {
   if (!bannerUpdated_.isValid() || bannerUpdated_.elapsed() > 500) updateBanner();  // at most twice a second
 }
 
+void MainWindow::setSessionExpired(bool expired) {
+  if (expired && !sessionExpired_) expiredAt_ = QDateTime::currentDateTime();
+  sessionExpired_ = expired;
+  if (expired) sessionEnding_ = false;
+  updateBanner();
+}
+
+void MainWindow::setSessionEnding(bool ending, qint64 remainingMs) {
+  if (ending == sessionEnding_ && (!ending || remainingMs / 1000 == sessionRemainingMs_ / 1000)) return;
+  sessionEnding_ = ending;
+  sessionRemainingMs_ = remainingMs;
+  updateBanner();
+}
+
 void MainWindow::setOfflineView(const QString& why) {
   offlineWhy_ = why;
   updateBanner();
@@ -363,7 +392,14 @@ void MainWindow::updateBanner() {
   QString stateText;
   QString detail;
   QString bg;
-  if (!offlineWhy_.isEmpty()) {
+  if (sessionExpired_) {
+    // The server ended the session (idle limit, logout elsewhere, operator disabled): the stream is closed
+    // and will not come back by itself. Say it plainly, keep the last picture, and offer the way back.
+    stateText = QStringLiteral("⛔ SESSION EXPIRED — SIGN IN");
+    detail = QStringLiteral("live view stopped at %1 — what you see is NOT LIVE")
+                 .arg(expiredAt_.toString(QStringLiteral("HH:mm:ss")));
+    bg = QStringLiteral("#6a1b9a");
+  } else if (!offlineWhy_.isEmpty()) {
     stateText = QStringLiteral("● OFFLINE VIEW");
     detail = offlineWhy_;
     bg = QStringLiteral("#3a4452");
@@ -393,6 +429,14 @@ void MainWindow::updateBanner() {
         break;
     }
   }
+  if (!sessionExpired_ && sessionEnding_ && offlineWhy_.isEmpty()) {
+    const qint64 s = std::max<qint64>(0, sessionRemainingMs_ / 1000);
+    detail = QStringLiteral("idle: session ends in %1:%2 — touch the console to stay signed in")
+                 .arg(s / 60)
+                 .arg(s % 60, 2, 10, QLatin1Char('0'));
+    if (health_ == StreamHealth::Connected) bg = colors::stale.name();
+  }
+  signIn_->setVisible(sessionExpired_);
   bannerState_->setText(stateText);
   bannerDetail_->setText(detail);
   banner_->setStyleSheet(
@@ -552,12 +596,55 @@ void MainWindow::refreshDetails() {
     const auto* r = site.rack(selectedId_);
     const auto* s = state_->racks()->rack(selectedId_);
     title = r != nullptr ? r->name : selectedId_;
-    if (r != nullptr) lines << QStringLiteral("In %1").arg(zoneName(r->zone));
-    if (s != nullptr)
-      lines << QStringLiteral("%1 · door %2 · seal %3 · %4 assets")
-                   .arg(s->locked ? QStringLiteral("Locked") : QStringLiteral("UNLOCKED"),
-                        s->open ? QStringLiteral("OPEN") : QStringLiteral("closed"), s->seal)
-                   .arg(s->assets);
+    QStringList where;
+    if (r != nullptr)
+      where << QStringLiteral("In %1").arg(zoneName(r->zone)) << QStringLiteral("tier %1").arg(r->tier);
+    if ((r != nullptr && r->twoPerson) || (s != nullptr && s->twoPerson))
+      where << QStringLiteral("two-person rule");
+    if (!where.isEmpty()) lines << where.join(QStringLiteral(" · "));
+    if (s != nullptr && s->known) {
+      QString state = s->sealBroken() ? QStringLiteral("SEAL BROKEN") : sealText(s->seal);
+      if (s->lockKnown)
+        state += QStringLiteral(" · %1 · door %2")
+                     .arg(s->locked ? QStringLiteral("locked") : QStringLiteral("UNLOCKED"),
+                          s->open ? QStringLiteral("OPEN") : QStringLiteral("closed"));
+      lines << state << QStringLiteral("%1 assets").arg(s->assets);
+    } else {
+      lines << QStringLiteral("No live state yet");
+    }
+    // The assets in the rack (the server's list first, then any the asset records place there), then those
+    // that belong here but are elsewhere.
+    const auto* assets = state_->assets();
+    QVector<QString> ids = s != nullptr ? s->assetIds : QVector<QString>{};
+    for (const auto* a : assets->inRack(selectedId_))
+      if (!ids.contains(a->id)) ids.push_back(a->id);
+    const auto assetLine = [&site](const QString& id, const AssetState* a) {
+      if (a == nullptr) return QStringLiteral("  %1").arg(id);
+      QString line =
+          QStringLiteral("  %1  %2  %3").arg(a->tag.isEmpty() ? a->id : a->tag, a->kind, a->lifecycle);
+      if (a->holdsModelWeights) line += QStringLiteral("  · MODEL WEIGHTS");
+      if (a->missing) line += QStringLiteral("  · MISSING");
+      if (!a->rack.isEmpty() && a->rack != a->homeRack) {
+        const auto* now = site.rack(a->rack);
+        line += QStringLiteral("  · in %1").arg(now != nullptr ? now->name : a->rack);
+      }
+      return line;
+    };
+    if (!ids.isEmpty()) lines << QStringLiteral("Assets here:");
+    for (const auto& id : ids) lines << assetLine(id, assets->asset(id));
+    const auto away = assets->awayFrom(selectedId_);
+    if (!away.isEmpty()) {
+      lines << QStringLiteral("Belong here, elsewhere:");
+      for (const auto* a : away) {
+        QString line = assetLine(a->id, a);
+        if (a->rack.isEmpty()) {
+          const auto* z = site.zone(a->zone);
+          line += a->zone.isEmpty() ? QStringLiteral("  · location unknown")
+                                    : QStringLiteral("  · last in %1").arg(z != nullptr ? z->name : a->zone);
+        }
+        lines << line;
+      }
+    }
   } else if (!selectedId_.isEmpty()) {
     const auto* z = site.zone(selectedId_);
     const auto* s = state_->zones()->zone(selectedId_);

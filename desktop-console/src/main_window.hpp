@@ -1,6 +1,7 @@
 #pragma once
 // The guard's screen: a connection banner across the top, the facility map as the main view, the alarm
 // queue always visible beside it, and tabs for details, doors, racks, the access log and people.
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QPointer>
@@ -33,6 +34,13 @@ class MainWindow : public QMainWindow {
   void setStreamHealth(StreamHealth health);
   void noteMessage(qint64 seq);  // a stream message arrived
   void setOfflineView(const QString& why);
+  // Session state for the banner (see session_keeper.hpp). Expired: the server ended the session, the live
+  // view has stopped and the banner says so with a "Sign in" button. remainingMs >= 0 with `ending`: nobody
+  // has used the console and the server will end the session in that time.
+  void setSessionExpired(bool expired);
+  void setSessionEnding(bool ending, qint64 remainingMs);
+  [[nodiscard]] bool sessionExpired() const { return sessionExpired_; }
+  [[nodiscard]] QPushButton* signInButton() const { return signIn_; }
   void setOperator(const QString& name, const QString& role);
   void showDetails(const QString& kind, const QString& id);
   void requestCommand(const QString& target, const QString& command);
@@ -44,6 +52,9 @@ class MainWindow : public QMainWindow {
   [[nodiscard]] FacilityMap* map() const { return map_; }
   [[nodiscard]] QLabel* detailTitle() const { return detailTitle_; }
   [[nodiscard]] QLabel* detailBody() const { return detailBody_; }
+
+ signals:
+  void signInRequested();
 
  protected:
   void showEvent(QShowEvent* event) override;
@@ -73,6 +84,11 @@ class MainWindow : public QMainWindow {
   QLabel* bannerSite_ = nullptr;
   QLabel* bannerOperator_ = nullptr;
   QLabel* bannerClock_ = nullptr;
+  QPushButton* signIn_ = nullptr;
+  bool sessionExpired_ = false;
+  QDateTime expiredAt_;
+  bool sessionEnding_ = false;
+  qint64 sessionRemainingMs_ = -1;
   QLabel* alarmHeader_ = nullptr;
   QTableView* alarmView_ = nullptr;
   QTabWidget* tabs_ = nullptr;

@@ -318,28 +318,46 @@ int RackGridModel::columnCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : ColumnCount;
 }
 
+bool RackGridModel::twoPerson(const RackState& r) const {
+  if (r.twoPerson) return true;
+  const auto* sr = site_.rack(r.id);
+  return sr != nullptr && sr->twoPerson;
+}
+
 QVariant RackGridModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
   const auto& r = rows_[index.row()];
   const auto* sr = site_.rack(r.id);
   if (role == Qt::DisplayRole) {
-    if (!r.known && index.column() > ColZone) return QStringLiteral("—");
+    if (index.column() == ColName) return sr != nullptr ? sr->name : (r.name.isEmpty() ? r.id : r.name);
+    if (index.column() == ColZone) return zoneName(site_, sr != nullptr ? sr->zone : r.zone);
+    if (index.column() == ColTwoPerson)
+      return twoPerson(r) ? QStringLiteral("Two-person") : QStringLiteral("—");
+    if (!r.known) return QStringLiteral("—");
     switch (index.column()) {
-      case ColName: return sr != nullptr ? sr->name : r.id;
-      case ColZone: return sr != nullptr ? zoneName(site_, sr->zone) : QString();
-      case ColLock: return r.locked ? QStringLiteral("Locked") : QStringLiteral("UNLOCKED");
-      case ColDoor: return r.open ? QStringLiteral("OPEN") : QStringLiteral("Closed");
-      case ColSeal: return r.seal == QLatin1String("broken") ? QStringLiteral("BROKEN") : r.seal;
+      case ColSeal:
+        if (r.sealBroken()) return QStringLiteral("BROKEN");
+        if (r.seal == QLatin1String("none")) return QStringLiteral("no seal");
+        return r.seal;
       case ColAssets: return r.assets;
+      case ColLock:
+        if (!r.lockKnown) return QStringLiteral("—");
+        if (r.open) return QStringLiteral("DOOR OPEN");
+        return r.locked ? QStringLiteral("Locked") : QStringLiteral("UNLOCKED");
       default: return {};
     }
   }
   if (role == Qt::ForegroundRole) {
-    if (index.column() == ColSeal && r.seal == QLatin1String("broken"))
-      return QBrush(QColor(0xff, 0x3b, 0x30));
-    if (index.column() == ColLock && !r.locked) return QBrush(QColor(0xff, 0xd6, 0x0a));
-    if (index.column() == ColDoor && r.open) return QBrush(QColor(0xff, 0x95, 0x00));
+    if (index.column() == ColSeal && r.sealBroken()) return QBrush(QColor(0xff, 0x3b, 0x30));
+    if (index.column() == ColLock && r.lockKnown && r.open) return QBrush(QColor(0xff, 0x95, 0x00));
+    if (index.column() == ColLock && r.lockKnown && !r.locked) return QBrush(QColor(0xff, 0xd6, 0x0a));
     return {};
+  }
+  if (role == Qt::BackgroundRole && r.sealBroken()) return tint(QColor(0xff, 0x3b, 0x30));
+  if (role == Qt::FontRole && r.sealBroken()) {
+    QFont f;
+    f.setBold(true);
+    return f;
   }
   if (role == IdRole) return r.id;
   if (role == SortRole) return data(index, Qt::DisplayRole);
@@ -347,7 +365,124 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant RackGridModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Rack", "Zone", "Lock", "Door", "Seal", "Assets"};
+  static const char* const names[] = {"Rack", "Zone", "Seal", "Assets", "Two-person", "Lock"};
+  return header(names, ColumnCount, section, o, role);
+}
+
+// ---- assets --------------------------------------------------------------------------------------------
+
+void AssetModel::setSite(const Site& site) {
+  beginResetModel();
+  site_ = site;
+  endResetModel();
+}
+
+void AssetModel::resetAssets(const QVector<AssetState>& assets) {
+  beginResetModel();
+  rows_.clear();
+  index_.clear();
+  for (const auto& a : assets) {
+    if (a.id.isEmpty()) continue;
+    const int row = index_.value(a.id, -1);
+    if (row >= 0) {
+      rows_[row] = a;
+      continue;
+    }
+    index_.insert(a.id, static_cast<int>(rows_.size()));
+    rows_.push_back(a);
+  }
+  endResetModel();
+}
+
+QVector<QString> AssetModel::applyAssets(const QVector<AssetState>& assets) {
+  QVector<int> changed;
+  QVector<QString> racks;
+  const auto touch = [&racks](const QString& rack) {
+    if (!rack.isEmpty() && !racks.contains(rack)) racks.push_back(rack);
+  };
+  for (const auto& a : assets) {
+    if (a.id.isEmpty()) continue;
+    int row = index_.value(a.id, -1);
+    if (row < 0) {
+      row = static_cast<int>(rows_.size());
+      beginInsertRows({}, row, row);
+      index_.insert(a.id, row);
+      rows_.push_back(a);
+      endInsertRows();
+      touch(a.rack);
+      touch(a.homeRack);
+      continue;
+    }
+    if (rows_[row] == a) continue;
+    touch(rows_[row].rack);
+    touch(rows_[row].homeRack);
+    touch(a.rack);
+    touch(a.homeRack);
+    rows_[row] = a;
+    changed.push_back(row);
+  }
+  emitRowRuns(this, changed, ColumnCount - 1);
+  return racks;
+}
+
+const AssetState* AssetModel::asset(const QString& id) const {
+  const int row = index_.value(id, -1);
+  return row < 0 ? nullptr : &rows_[row];
+}
+
+QVector<const AssetState*> AssetModel::inRack(const QString& rackId) const {
+  QVector<const AssetState*> out;
+  for (const auto& a : rows_)
+    if (a.rack == rackId) out.push_back(&a);
+  return out;
+}
+
+QVector<const AssetState*> AssetModel::awayFrom(const QString& rackId) const {
+  QVector<const AssetState*> out;
+  for (const auto& a : rows_)
+    if (a.homeRack == rackId && a.rack != rackId) out.push_back(&a);
+  return out;
+}
+
+int AssetModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+int AssetModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant AssetModel::data(const QModelIndex& index, int role) const {
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+  const auto& a = rows_[index.row()];
+  if (role == Qt::DisplayRole) {
+    switch (index.column()) {
+      case ColTag: return a.tag.isEmpty() ? a.id : a.tag;
+      case ColKind: return a.kind;
+      case ColWhere: {
+        if (!a.rack.isEmpty()) {
+          const auto* r = site_.rack(a.rack);
+          return r != nullptr ? r->name : a.rack;
+        }
+        return a.zone.isEmpty() ? QStringLiteral("unknown") : zoneName(site_, a.zone);
+      }
+      case ColLifecycle: return a.lifecycle;
+      case ColWeights: return a.holdsModelWeights ? QStringLiteral("MODEL WEIGHTS") : QString();
+      case ColMissing: return a.missing ? QStringLiteral("MISSING") : QString();
+      default: return {};
+    }
+  }
+  if (role == Qt::ForegroundRole) {
+    if (index.column() == ColMissing && a.missing) return QBrush(QColor(0xff, 0x3b, 0x30));
+    if (index.column() == ColWeights && a.holdsModelWeights) return QBrush(QColor(0xff, 0x95, 0x00));
+    return {};
+  }
+  if (role == IdRole) return a.id;
+  if (role == SortRole) return data(index, Qt::DisplayRole);
+  return {};
+}
+
+QVariant AssetModel::headerData(int section, Qt::Orientation o, int role) const {
+  static const char* const names[] = {"Tag", "Kind", "Where", "Lifecycle", "Weights", "Missing"};
   return header(names, ColumnCount, section, o, role);
 }
 

@@ -67,16 +67,47 @@ class ZoneStateModel : public QAbstractTableModel {
   QHash<QString, int> index_;
 };
 
+// One row per rack: name, zone, seal (a broken seal is red and shouted), assets, two-person rule, lock.
 class RackGridModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { ColName, ColZone, ColLock, ColDoor, ColSeal, ColAssets, ColumnCount };
+  enum Column { ColName, ColZone, ColSeal, ColAssets, ColTwoPerson, ColLock, ColumnCount };
   using QAbstractTableModel::QAbstractTableModel;
 
   void setSite(const Site& site);
   void resetRacks(const QVector<RackState>& racks);
   QVector<QString> applyRacks(const QVector<RackState>& racks);
   [[nodiscard]] const RackState* rack(const QString& id) const;
+  [[nodiscard]] int rowOf(const QString& id) const { return index_.value(id, -1); }
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ private:
+  [[nodiscard]] bool twoPerson(const RackState& r) const;
+  Site site_;
+  QVector<RackState> rows_;
+  QHash<QString, int> index_;
+};
+
+// Every asset the server reports (snapshot "assets", topic "assets"): tag, kind, where it is, lifecycle and
+// whether it holds model weights. Rows keep arrival order; the rack details list a rack's rows.
+class AssetModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { ColTag, ColKind, ColWhere, ColLifecycle, ColWeights, ColMissing, ColumnCount };
+  using QAbstractTableModel::QAbstractTableModel;
+
+  void setSite(const Site& site);
+  void resetAssets(const QVector<AssetState>& assets);
+  // Returns the racks whose contents changed (old and new location, home rack).
+  QVector<QString> applyAssets(const QVector<AssetState>& assets);
+  [[nodiscard]] const AssetState* asset(const QString& id) const;
+  // Assets located in the rack, then assets whose home is the rack but are elsewhere (away).
+  [[nodiscard]] QVector<const AssetState*> inRack(const QString& rackId) const;
+  [[nodiscard]] QVector<const AssetState*> awayFrom(const QString& rackId) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -85,7 +116,7 @@ class RackGridModel : public QAbstractTableModel {
 
  private:
   Site site_;
-  QVector<RackState> rows_;
+  QVector<AssetState> rows_;
   QHash<QString, int> index_;
 };
 

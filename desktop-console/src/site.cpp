@@ -177,6 +177,9 @@ std::optional<Site> parseSite(const QByteArray& json, QString* error) {
     if (!requireString(o, "id", path, &r.id, error)) return std::nullopt;
     r.name = o.value(QLatin1String("name")).toString(r.id);
     r.zone = o.value(QLatin1String("zone")).toString();
+    r.tier = o.value(QLatin1String("tier")).toInt(0);
+    r.twoPerson = o.value(QLatin1String("two_person")).toBool(false) ||
+                  o.value(QLatin1String("two_person_rule")).isObject();
     for (const auto& rv : o.value(QLatin1String("readers")).toArray()) {
       const auto rid = rv.toObject().value(QLatin1String("id")).toString();
       if (!rid.isEmpty()) site.readers.insert(rid, SiteReader{r.id, false});

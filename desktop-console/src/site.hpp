@@ -28,6 +28,8 @@ struct SiteRack {
   QString id;
   QString name;
   QString zone;
+  int tier = 0;
+  bool twoPerson = false;
 };
 
 struct SitePerson {

@@ -54,17 +54,29 @@ void StreamClient::start(const QUrl& url) {
   openSocket();
 }
 
+void StreamClient::retireSocket() {
+  if (socket_ == nullptr) return;
+  // Often called from inside one of the socket's own signals (a gap found in textMessageReceived, a session
+  // refused in a handler of deltaReceived): abort() there would tear down the socket while QWebSocket is
+  // still reading its frame. Cut it off from this client now and abort it from the event loop.
+  QWebSocket* old = socket_;
+  socket_ = nullptr;
+  old->disconnect(this);
+  QMetaObject::invokeMethod(
+      old,
+      [old] {
+        old->abort();
+        old->deleteLater();
+      },
+      Qt::QueuedConnection);
+}
+
 void StreamClient::stop() {
   running_ = false;
   reconnectTimer_.stop();
   staleTimer_.stop();
   deadTimer_.stop();
-  if (socket_ != nullptr) {
-    socket_->disconnect(this);
-    socket_->abort();
-    socket_->deleteLater();
-    socket_ = nullptr;
-  }
+  retireSocket();
   setHealth(StreamHealth::Disconnected);
 }
 
@@ -76,11 +88,7 @@ void StreamClient::setHealth(StreamHealth h) {
 
 void StreamClient::openSocket() {
   if (!running_) return;
-  if (socket_ != nullptr) {
-    socket_->disconnect(this);
-    socket_->abort();
-    socket_->deleteLater();
-  }
+  retireSocket();
   socket_ = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
   socket_->setMaxAllowedIncomingMessageSize(static_cast<quint64>(kMaxMessageBytes));
   socket_->setMaxAllowedIncomingFrameSize(static_cast<quint64>(kMaxMessageBytes));
@@ -156,12 +164,7 @@ void StreamClient::resync(qint64 expected, qint64 received) {
   emit gapDetected(expected, received);
   // Reconnect at once with resume_from = the last seq we processed: the server replays what we missed, or
   // sends a snapshot when that is older than its replay window.
-  if (socket_ != nullptr) {
-    socket_->disconnect(this);
-    socket_->abort();
-    socket_->deleteLater();
-    socket_ = nullptr;
-  }
+  retireSocket();
   staleTimer_.stop();
   deadTimer_.stop();
   setHealth(StreamHealth::Connecting);
@@ -181,6 +184,35 @@ void StreamClient::onMessage(const QString& text) {
     return;
   }
   const auto msg = doc.object();
+  if (msg.value(QLatin1String("type")).toString() != QLatin1String("batch")) {
+    handleMessage(msg);
+    return;
+  }
+  // {"type":"batch","messages":[...]}: several messages in one frame, handled one by one in order, exactly
+  // as if each had come in its own frame. A gap inside a batch drops the rest of it (the connection is
+  // replaced and the replay brings them again, in order).
+  const auto inner = msg.value(QLatin1String("messages"));
+  if (!inner.isArray()) {
+    emit errorText(QStringLiteral("stream: batch without a messages array"));
+    return;
+  }
+  const auto messages = inner.toArray();
+  for (const auto& v : messages) {
+    if (!v.isObject()) {
+      emit errorText(QStringLiteral("stream: a batch message that is not a JSON object"));
+      continue;
+    }
+    const auto one = v.toObject();
+    if (one.value(QLatin1String("type")).toString() == QLatin1String("batch")) {
+      emit errorText(QStringLiteral("stream: nested batch ignored"));
+      continue;
+    }
+    handleMessage(one);
+    if (resyncing_ || !running_) break;
+  }
+}
+
+void StreamClient::handleMessage(const QJsonObject& msg) {
   const auto type = msg.value(QLatin1String("type")).toString();
   const auto seqValue = msg.value(QLatin1String("seq"));
   if (!seqValue.isDouble()) {
@@ -205,6 +237,7 @@ void StreamClient::onMessage(const QString& text) {
     return;
   }
   if (type != QLatin1String("delta")) return;
+  if (resyncing_) return;  // waiting for the replay or snapshot on the new connection
   if (!lastSeq_) {
     // No snapshot yet: a delta cannot be applied to unknown state. Reconnect without resume: a snapshot.
     resync(0, seq);

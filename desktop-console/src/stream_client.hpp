@@ -5,6 +5,8 @@
 // - Tracks `seq`: a delta must be last+1; an older one is a duplicate (dropped); a newer one is a gap,
 // answered
 //   by a subscribe with `resume_from` = last processed seq (the server replays, or sends a snapshot).
+// - Accepts single messages and batch frames ({"type":"batch","messages":[...]}), whose messages are handled
+//   one by one, in order, exactly like single ones.
 // - Reconnects by itself with exponential backoff (and jitter), resuming from the last processed seq.
 // - A refused session (HTTP 401 at the handshake, or a close with "session ended") stops the retries and
 //   emits sessionRejected(): the console asks the guard to sign in again, then resumes from the last seq.
@@ -62,9 +64,11 @@ class StreamClient : public QObject {
   void onConnected();
   void onDisconnected();
   void onMessage(const QString& text);
+  void handleMessage(const QJsonObject& msg);
   void resync(qint64 expected, qint64 received);
   void setHealth(StreamHealth h);
   void scheduleReconnect();
+  void retireSocket();
 
   QWebSocket* socket_ = nullptr;
   QSslConfiguration ssl_;

@@ -4,10 +4,12 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
 #include "console_state.hpp"
+#include "session_keeper.hpp"
 #include "totp.hpp"
 
 using namespace portcullis::console;
@@ -65,9 +67,11 @@ class ModelsTest : public QObject {
   void accessLogFilters();
   void presenceFollowsGrantedEvents();
   void racksAndZonesUnderTester();
+  void racksAndAssetsInPortcullisdShapeUnderTester();
   void coalescesTwoThousandEventsPerSecond();
   void namesStayPlainText();
   void totpMatchesRfc6238();
+  void sessionKeeperRefreshesOnlyForAPerson();
 };
 
 void ModelsTest::siteParsesBothShapes() {
@@ -273,14 +277,18 @@ void ModelsTest::racksAndZonesUnderTester() {
   state.setSite(loadExampleSite());
   QCOMPARE(state.racks()->rowCount(), 4);
   QCOMPARE(state.zones()->rowCount(), 7);
-  state.queueDelta(QStringLiteral("assets"),
-                   toJson(RackState{QStringLiteral("rack-w01"), true, false, QStringLiteral("broken"), 8}));
+  // The contract's "assets" topic with a Rack record (lock, seal, count as a number) is still understood.
+  state.queueDelta(
+      QStringLiteral("assets"),
+      QJsonObject{{"id", "rack-w01"}, {"locked", true}, {"open", false}, {"seal", "broken"}, {"assets", 8}});
   state.queueDelta(QStringLiteral("zones"), toJson(ZoneState{QStringLiteral("weights-cage"), 2, true}));
   state.queueDelta(QStringLiteral("zones"),
                    toJson(ZoneState{QStringLiteral("weights-cage"), 3, true}));  // latest wins
   QSignalSpy batch(&state, &ConsoleState::batchApplied);
   QVERIFY(batch.wait(2000));
   QCOMPARE(state.racks()->rack(QStringLiteral("rack-w01"))->seal, QStringLiteral("broken"));
+  QCOMPARE(state.racks()->rack(QStringLiteral("rack-w01"))->assets, 8);
+  QVERIFY(state.racks()->rack(QStringLiteral("rack-w01"))->lockKnown);
   QCOMPARE(state.zones()->zone(QStringLiteral("weights-cage"))->occupancy, 3);
   QVERIFY(state.zones()->zone(QStringLiteral("weights-cage"))->lockdown);
   // A snapshot replaces everything and drops older queued deltas.
@@ -290,6 +298,107 @@ void ModelsTest::racksAndZonesUnderTester() {
   state.flush();
   QCOMPARE(state.zones()->zone(QStringLiteral("office"))->occupancy, 4);
   QCOMPARE(state.zones()->zone(QStringLiteral("weights-cage"))->occupancy, 0);
+}
+
+void ModelsTest::racksAndAssetsInPortcullisdShapeUnderTester() {
+  // Exactly what server/json writes: rack_json (stream_json.cpp) and asset_state_to_json (asset_json.cpp).
+  const auto rackJson = [](const char* id, const char* zone, int tier, bool twoPerson, QJsonArray ids,
+                           const char* seal) {
+    return QJsonDocument::fromJson(
+               QJsonDocument(QJsonObject{{"id", id},
+                                         {"name", QStringLiteral("Rack ") + QString::fromLatin1(id)},
+                                         {"zone", zone},
+                                         {"tier", tier},
+                                         {"two_person", twoPerson},
+                                         {"asset_count", ids.size()},
+                                         {"assets", ids},
+                                         {"seal", seal}})
+                   .toJson())
+        .object();
+  };
+  const auto assetJson = [](const char* id, const char* tag, const char* home, QJsonObject location,
+                            bool weights, bool missing, const char* lifecycle = "in_service") {
+    return QJsonObject{{"id", id},
+                       {"tag", tag},
+                       {"serial", "SN1"},
+                       {"kind", "storage_drive"},
+                       {"epc", QStringLiteral("urn:epc:id:giai:4012345.") + QString::fromLatin1(id)},
+                       {"home_rack", home},
+                       {"unit", 10},
+                       {"lifecycle", lifecycle},
+                       {"holds_model_weights", weights},
+                       {"location", location},
+                       {"located_at", "2026-11-27T10:00:00Z"},
+                       {"missing", missing}};
+  };
+  ConsoleState state;
+  QAbstractItemModelTester t1(state.racks(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  QAbstractItemModelTester t2(state.assets(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  state.setSite(loadExampleSite());
+  state.applySnapshot(QJsonObject{
+      {"type", "snapshot"},
+      {"seq", 7},
+      {"racks", QJsonArray{rackJson("rack-w01", "weights-cage", 4, true, {"drv-1", "drv-2"}, "intact"),
+                           rackJson("rack-c01", "compute-hall", 3, false, {}, "none")}},
+      {"assets",
+       QJsonArray{assetJson("drv-1", "PC-1", "rack-w01", {{"zone", "weights-cage"}, {"rack", "rack-w01"}},
+                            true, false),
+                  assetJson("drv-2", "PC-2", "rack-w01", {{"zone", "weights-cage"}, {"rack", "rack-w01"}},
+                            false, false, "wiped")}}});
+  const auto* w01 = state.racks()->rack(QStringLiteral("rack-w01"));
+  QVERIFY(w01 != nullptr);
+  QCOMPARE(w01->assets, 2);
+  QCOMPARE(w01->assetIds, (QVector<QString>{QStringLiteral("drv-1"), QStringLiteral("drv-2")}));
+  QVERIFY(w01->twoPerson);
+  QVERIFY(!w01->lockKnown);  // portcullisd says nothing about rack locks: none is made up
+  QCOMPARE(state.assets()->rowCount(), 2);
+  QCOMPARE(state.assets()->inRack(QStringLiteral("rack-w01")).size(), 2);
+  const auto* racks = state.racks();
+  const int row = racks->rowOf(QStringLiteral("rack-w01"));
+  const auto cell = [&](int column) { return racks->index(row, column).data(Qt::DisplayRole).toString(); };
+  QCOMPARE(cell(RackGridModel::ColName), QStringLiteral("Model-weights storage W01"));
+  QCOMPARE(cell(RackGridModel::ColZone), QStringLiteral("Model-weights cage"));
+  QCOMPARE(cell(RackGridModel::ColSeal), QStringLiteral("intact"));
+  QCOMPARE(cell(RackGridModel::ColAssets), QStringLiteral("2"));
+  QCOMPARE(cell(RackGridModel::ColTwoPerson), QStringLiteral("Two-person"));
+  QCOMPARE(cell(RackGridModel::ColLock), QStringLiteral("—"));
+  QCOMPARE(racks->index(racks->rowOf(QStringLiteral("rack-c01")), RackGridModel::ColSeal).data().toString(),
+           QStringLiteral("no seal"));
+
+  // A drive leaves the rack and goes missing: an "assets" delta, then the "racks" delta the server sends for
+  // the rack whose contents changed, and a broken seal.
+  QSignalSpy batch(&state, &ConsoleState::batchApplied);
+  QSignalSpy changed(state.racks(), &QAbstractItemModel::dataChanged);
+  state.queueDelta(QStringLiteral("assets"),
+                   assetJson("drv-1", "PC-1", "rack-w01", {{"zone", "weights-cage"}}, true, true));
+  state.queueDelta(QStringLiteral("racks"),
+                   rackJson("rack-w01", "weights-cage", 4, true, {"drv-2"}, "broken"));
+  QVERIFY(batch.wait(2000));
+  QCOMPARE(batch.first().at(2).value<QVector<QString>>(), (QVector<QString>{QStringLiteral("rack-w01")}));
+  QCOMPARE(changed.size(), 1);  // one narrow dataChanged for the one rack
+  QCOMPARE(changed.first().at(0).toModelIndex().row(), row);
+  QCOMPARE(changed.first().at(1).toModelIndex().row(), row);
+  w01 = state.racks()->rack(QStringLiteral("rack-w01"));
+  QVERIFY(w01->sealBroken());
+  QCOMPARE(w01->assets, 1);
+  QCOMPARE(cell(RackGridModel::ColSeal), QStringLiteral("BROKEN"));
+  QVERIFY(racks->index(row, RackGridModel::ColSeal).data(Qt::BackgroundRole).isValid());
+  QCOMPARE(state.assets()->inRack(QStringLiteral("rack-w01")).size(), 1);
+  const auto away = state.assets()->awayFrom(QStringLiteral("rack-w01"));
+  QCOMPARE(away.size(), 1);
+  QVERIFY(away.first()->missing);
+  QVERIFY(away.first()->holdsModelWeights);
+  const auto* assets = state.assets();
+  QCOMPARE(assets->index(0, AssetModel::ColWhere).data().toString(), QStringLiteral("Model-weights cage"));
+  QCOMPARE(assets->index(0, AssetModel::ColWeights).data().toString(), QStringLiteral("MODEL WEIGHTS"));
+  QCOMPARE(assets->index(0, AssetModel::ColMissing).data().toString(), QStringLiteral("MISSING"));
+  QCOMPARE(assets->index(1, AssetModel::ColLifecycle).data().toString(), QStringLiteral("wiped"));
+  // A new asset is a bracketed insert.
+  state.queueDelta(
+      QStringLiteral("assets"),
+      assetJson("drv-3", "PC-3", "rack-c01", {{"zone", "compute-hall"}, {"rack", "rack-c01"}}, false, false));
+  state.flush();
+  QCOMPARE(state.assets()->rowCount(), 3);
 }
 
 void ModelsTest::coalescesTwoThousandEventsPerSecond() {
@@ -342,6 +451,50 @@ void ModelsTest::totpMatchesRfc6238() {
   QCOMPARE(totpCode(*secret, 20000000000LL, 8), QStringLiteral("65353130"));
   QCOMPARE(totpCode(*secret, 59), QStringLiteral("287082"));
   QVERIFY(!base32Decode(QStringLiteral("not base32!")).has_value());
+}
+
+void ModelsTest::sessionKeeperRefreshesOnlyForAPerson() {
+  constexpr qint64 minute = 60 * 1000;
+  qint64 now = 0;
+  SessionKeeper keeper([&now] { return now; });
+  keeper.signedIn();
+  // Nobody at the screen: never refreshed; the warning comes 3 minutes before the 15-minute limit.
+  for (now = 0; now < 16 * minute; now += 5000) {
+    QVERIFY(!keeper.shouldRefresh());
+    QCOMPARE(keeper.warning(), now >= 12 * minute);
+  }
+  QCOMPARE(keeper.remainingMs(), 0);
+  // A person uses it: one refresh once the last one is 4 minutes old, not on every click.
+  keeper.signedIn();
+  const qint64 start = now;
+  now = start + minute;
+  keeper.operatorActive();
+  QVERIFY(!keeper.shouldRefresh());  // refreshed too recently (the sign-in)
+  now = start + 4 * minute;
+  QVERIFY(keeper.shouldRefresh());
+  QVERIFY(!keeper.shouldRefresh());  // counted as sent
+  now = start + 6 * minute;
+  QVERIFY(!keeper.shouldRefresh());  // no input since: nothing
+  QCOMPARE(keeper.remainingMs(), 13 * minute);
+  // Input while the warning shows: the next check refreshes and the warning goes.
+  now = start + 16 * minute;
+  QVERIFY(keeper.warning());
+  keeper.operatorActive();
+  QVERIFY(keeper.shouldRefresh());
+  QVERIFY(!keeper.warning());
+  // The console's own requests count too.
+  now += 10 * minute;
+  keeper.serverTouched();
+  QCOMPARE(keeper.remainingMs(), 15 * minute);
+  // Past the limit a refresh is pointless (the server answers 401); expired stays until a new sign-in.
+  now += 16 * minute;
+  keeper.operatorActive();
+  QVERIFY(!keeper.shouldRefresh());
+  keeper.expired();
+  QVERIFY(keeper.isExpired());
+  QVERIFY(!keeper.warning());
+  keeper.signedIn();
+  QVERIFY(!keeper.isExpired());
 }
 
 QTEST_MAIN(ModelsTest)

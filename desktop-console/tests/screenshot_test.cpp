@@ -5,6 +5,8 @@
 #include <QHash>
 #include <QLabel>
 #include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -52,6 +54,7 @@ class ScreenshotTest : public QObject {
   void clickingTheMapShowsDetails();
   void namesFromTheServerAreNotMarkup();
   void bannerShowsConnectionState();
+  void bannerShowsSessionEndingAndExpired();
   void severeAlarmFlashes();
   void windowKeepsUpWithTwoThousandEventsPerSecond();
 };
@@ -129,7 +132,12 @@ void ScreenshotTest::clickingTheMapShowsDetails() {
   const QPoint rack = map->viewPosOf(QStringLiteral("rack"), QStringLiteral("rack-w01"));
   QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, rack);
   QCOMPARE(window.detailTitle()->text(), QStringLiteral("Model-weights storage W01"));
-  QVERIFY(window.detailBody()->text().contains(QStringLiteral("seal broken")));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("SEAL BROKEN")));
+  // Its assets with lifecycle and model weights; the missing drive under "belong here, elsewhere".
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("PC-00342  storage_drive  in_service")));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("MODEL WEIGHTS")));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("Belong here, elsewhere:")));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("MISSING")));
   const QPoint zone = map->viewPosOf(QStringLiteral("zone"), QStringLiteral("weights-cage"));
   QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, zone);
   QCOMPARE(window.detailTitle()->text(), QStringLiteral("Model-weights cage"));
@@ -168,6 +176,34 @@ void ScreenshotTest::bannerShowsConnectionState() {
   QVERIFY(window.bannerText().contains(QStringLiteral("NOT LIVE")));
   window.setOfflineView(QStringLiteral("site file only"));
   QVERIFY(window.bannerText().contains(QStringLiteral("OFFLINE")));
+}
+
+void ScreenshotTest::bannerShowsSessionEndingAndExpired() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  window.show();
+  window.setStreamHealth(StreamHealth::Connected);
+  QVERIFY(!window.signInButton()->isVisible());
+  // Nobody has used the console: warn before the server's idle limit.
+  window.setSessionEnding(true, 2 * 60 * 1000 + 5000);
+  QVERIFY(window.bannerText().contains(QStringLiteral("LIVE")));
+  QVERIFY2(window.bannerText().contains(QStringLiteral("session ends in 2:05")),
+           qPrintable(window.bannerText()));
+  // The server ended it: not "disconnected, retrying" but a plain expired state with a way back.
+  QSignalSpy asked(&window, &MainWindow::signInRequested);
+  window.setStreamHealth(StreamHealth::Disconnected);
+  window.setSessionExpired(true);
+  QVERIFY(window.bannerText().contains(QStringLiteral("SESSION EXPIRED")));
+  QVERIFY(window.bannerText().contains(QStringLiteral("NOT LIVE")));
+  QVERIFY(!window.bannerText().contains(QStringLiteral("retrying")));
+  QVERIFY(window.signInButton()->isVisible());
+  QTest::mouseClick(window.signInButton(), Qt::LeftButton);
+  QCOMPARE(asked.size(), 1);
+  window.setSessionExpired(false);
+  window.setStreamHealth(StreamHealth::Connected);
+  QVERIFY(!window.signInButton()->isVisible());
+  QVERIFY(!window.bannerText().contains(QStringLiteral("EXPIRED")));
 }
 
 void ScreenshotTest::severeAlarmFlashes() {

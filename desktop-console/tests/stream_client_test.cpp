@@ -8,6 +8,7 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
+#include <optional>
 
 #include "api_client.hpp"
 #include "stream_client.hpp"
@@ -46,19 +47,42 @@ class FakeStream : public QObject {
     const QJsonObject msg{{"type", "delta"}, {"seq", seq_}, {"topic", topic}, {"data", data}};
     history_.push_back(msg);
     if (!withhold)
-      for (auto* c : clients_) send(c, msg);
+      for (auto* c : connected()) send(c, msg);
     return seq_;
   }
+  // Several deltas in one frame, like the stream hub's batch frames: {"type":"batch","messages":[...]}.
+  // Each is recorded in the history on its own (a replay sends them singly). `drop` leaves one out of the
+  // frame (lost on the way); `repeat` adds an already sent delta again at the front (a replay overlap).
+  QList<qint64> publishBatch(const QString& topic, const QList<QJsonObject>& data, int drop = -1,
+                             std::optional<qint64> repeat = std::nullopt) {
+    QJsonArray messages;
+    if (repeat)
+      for (const auto& h : history_)
+        if (h.value(QLatin1String("seq")).toInteger() == *repeat) messages.append(h);
+    QList<qint64> seqs;
+    for (qsizetype i = 0; i < data.size(); ++i) {
+      ++seq_;
+      const QJsonObject msg{{"type", "delta"}, {"seq", seq_}, {"topic", topic}, {"data", data[i]}};
+      history_.push_back(msg);
+      seqs << seq_;
+      if (i != drop) messages.append(msg);
+    }
+    for (auto* c : connected()) send(c, QJsonObject{{"type", "batch"}, {"messages", messages}});
+    return seqs;
+  }
   void heartbeat() {
-    for (auto* c : clients_) send(c, QJsonObject{{"type", "heartbeat"}, {"seq", seq_}});
+    for (auto* c : connected()) send(c, QJsonObject{{"type", "heartbeat"}, {"seq", seq_}});
   }
   void dropClients() {
-    for (auto* c : clients_) c->close(QWebSocketProtocol::CloseCodeGoingAway);
+    for (auto* c : connected()) c->close(QWebSocketProtocol::CloseCodeGoingAway);
+  }
+  void sendRaw(const QString& text) {
+    for (auto* c : connected()) c->sendTextMessage(text);
   }
   void setSilent(bool silent) { silent_ = silent; }
   void endSessions() {
     validToken = "session-token-2";
-    for (auto* c : std::as_const(clients_))
+    for (auto* c : connected())
       c->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("session ended"));
   }
   QByteArray validToken = "session-token-1";
@@ -76,6 +100,15 @@ class FakeStream : public QObject {
   int connections = 0;
 
  private:
+  // A copy of the client list to loop over. QWebSocket::close() ends with QAbstractSocket::close(), which
+  // emits disconnected() synchronously when the write buffer is already flushed (usual on an idle machine,
+  // not always under load); the handler below then removes the socket from clients_. Looping over clients_
+  // itself while that happens invalidates the loop's iterators: with two sockets in the list (an old one not
+  // yet reaped plus the new one) the loop reads past the shrunk list. That is the timing-dependent memory
+  // error behind the heap-corruption abort seen once under parallel load. The sockets stay valid while the
+  // copy is used: they are only deleteLater()'d.
+  [[nodiscard]] QList<QWebSocket*> connected() const { return clients_; }
+
   void accept() {
     while (auto* ws = server_.nextPendingConnection()) {
       ++connections;
@@ -171,6 +204,9 @@ class StreamClientTest : public QObject {
   void endedSessionStopsRetriesUntilNewToken();
   void staleThenDisconnected();
   void heartbeatsKeepItLive();
+  void batchFramesAreHandledInOrder();
+  void dropsSeveralClientsAtOnce();
+  void gapInsideABatchResumesAndReplays();
 
  private:
   std::unique_ptr<StreamClient> client(const QString& ca = {});
@@ -357,6 +393,75 @@ void StreamClientTest::heartbeatsKeepItLive() {
   QTest::qWait(1500);
   QVERIFY2(healths.isEmpty(), "heartbeats must keep the view live");
   QCOMPARE(c->health(), StreamHealth::Connected);
+}
+
+void StreamClientTest::batchFramesAreHandledInOrder() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  QList<QString> topics;
+  connect(c.get(), &StreamClient::deltaReceived, this,
+          [&topics](const QString& topic, const QJsonObject&, qint64) { topics << topic; });
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  server.publish(QStringLiteral("access"), accessData(0));  // 101, a single message
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 1, 5000);
+  // 102..104 in one frame, with 101 repeated in front (overlap): dropped as a duplicate.
+  server.publishBatch(QStringLiteral("assets"), {accessData(1), accessData(2), accessData(3)}, -1, 101);
+  server.publish(QStringLiteral("racks"), accessData(4));  // 105, single again
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 5, 5000);
+  QCOMPARE(got.deltas, (QList<qint64>{101, 102, 103, 104, 105}));
+  QCOMPARE(topics, (QStringList{"access", "assets", "assets", "assets", "racks"}));
+  QCOMPARE(server.connections, 1);  // no gap, no reconnect
+  QCOMPARE(c->health(), StreamHealth::Connected);
+}
+
+void StreamClientTest::dropsSeveralClientsAtOnce() {
+  // Regression for the heap corruption: the fake server closes several sockets in one loop while their
+  // disconnected handlers remove them from its list. Both clients come back and resume without a gap.
+  FakeStream server(pki_.serverConfiguration());
+  auto a = client();
+  auto b = client();
+  Received gotA(a.get());
+  Received gotB(b.get());
+  a->start(server.url());
+  b->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(gotA.snapshots.size(), 1, 10000);
+  QTRY_COMPARE_WITH_TIMEOUT(gotB.snapshots.size(), 1, 10000);
+  for (int round = 0; round < 3; ++round) {
+    server.publish(QStringLiteral("access"), accessData(round));
+    server.dropClients();
+    server.dropClients();  // a second loop over the same list while the first closes are in flight
+    QTRY_COMPARE_WITH_TIMEOUT(server.connections, 2 * (round + 2), 10000);
+  }
+  QTRY_COMPARE_WITH_TIMEOUT(gotA.deltas.size(), 3, 10000);
+  QTRY_COMPARE_WITH_TIMEOUT(gotB.deltas.size(), 3, 10000);
+  QCOMPARE(gotA.deltas, (QList<qint64>{101, 102, 103}));
+  QCOMPARE(gotB.deltas, (QList<qint64>{101, 102, 103}));
+}
+
+void StreamClientTest::gapInsideABatchResumesAndReplays() {
+  FakeStream server(pki_.serverConfiguration());
+  auto c = client();
+  Received got(c.get());
+  QSignalSpy gaps(c.get(), &StreamClient::gapDetected);
+  c->start(server.url());
+  QTRY_COMPARE_WITH_TIMEOUT(got.snapshots.size(), 1, 10000);
+  // 101..104 in one frame but 102 lost: 101 is applied, the rest of the frame is dropped, and the client
+  // reconnects with resume_from=101; the replay brings 102..104 in order.
+  server.publishBatch(QStringLiteral("access"), {accessData(1), accessData(2), accessData(3), accessData(4)},
+                      /*drop=*/1);
+  QTRY_COMPARE_WITH_TIMEOUT(got.deltas.size(), 4, 10000);
+  QCOMPARE(got.deltas, (QList<qint64>{101, 102, 103, 104}));
+  QCOMPARE(gaps.size(), 1);
+  QCOMPARE(server.resumeFroms, (QList<qint64>{101}));
+  QCOMPARE(got.snapshots.size(), 1);
+  // Malformed batches are reported, not applied.
+  QSignalSpy errors(c.get(), &StreamClient::errorText);
+  server.sendRaw(QStringLiteral(R"({"type":"batch","messages":{"not":"an array"}})"));
+  server.sendRaw(QStringLiteral(R"({"type":"batch","messages":[7,{"type":"batch","messages":[]}]})"));
+  QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 3, 5000);
+  QCOMPARE(got.deltas.size(), 4);
 }
 
 QTEST_MAIN(StreamClientTest)
