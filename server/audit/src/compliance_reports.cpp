@@ -231,22 +231,29 @@ std::string presence(const ReportFilter& f, const std::string& site_id, const st
          filters + " ORDER BY l.destination, l.person";
 }
 
+// The asset a record is about: its "asset" field, or that object's "id" (a registration carries the whole
+// asset definition).
+std::string asset_of(const std::string& payload) {
+  return "(CASE WHEN jsonb_typeof(" + payload + " -> 'asset') = 'object' THEN " + payload +
+         " -> 'asset' ->> 'id' ELSE " + payload + " ->> 'asset' END)";
+}
+
 std::string custody(const ReportFilter& f, const std::string& site_id, const std::string& where) {
   std::string filters;
   if (f.asset) {
-    filters += " AND p.j ->> 'asset' = " + lit(*f.asset);
+    filters += " AND " + asset_of("p.j") + " = " + lit(*f.asset);
   } else {
-    // All disposals: the whole trail of every asset that reached the end of its lifecycle.
-    filters +=
-        " AND p.j ->> 'asset' IN (SELECT d.payload::jsonb ->> 'asset' FROM events d WHERE d.site_id = " +
-        lit(site_id) +
-        " AND d.type IN ('asset.disposed', 'asset.destroyed', 'asset.record_disposal', "
-        "'asset.record_destruction'))";
+    // All disposals: the whole trail of every asset that reached the end of its lifecycle (a refused
+    // destruction or disposal, recorded too, does not count).
+    filters += " AND " + asset_of("p.j") + " IN (SELECT " + asset_of("d.payload::jsonb") +
+               " FROM events d WHERE d.site_id = " + lit(site_id) +
+               " AND d.type IN ('asset.disposed', 'asset.destroyed', 'asset.record_disposal', "
+               "'asset.record_destruction') AND d.outcome NOT LIKE '%\"verdict\":\"deny\"%')";
   }
   const std::string actor = "coalesce(p.j ->> 'operator', p.j -> 'actor' ->> 'id')";
   if (f.person) filters += " AND " + actor + " = " + lit(*f.person);
-  return "SELECT e.site_seq, e.received_us, p.j ->> 'asset', substr(e.type, 7), e.source, e.device_id, " +
-         actor +
+  return "SELECT e.site_seq, e.received_us, " + asset_of("p.j") +
+         ", substr(e.type, 7), e.outcome::jsonb -> 'decision' ->> 'reason', e.source, e.device_id, " + actor +
          ", p.j ->> 'from', p.j ->> 'to', e.payload, encode(e.hash, 'hex') "
          "FROM events e CROSS JOIN LATERAL (SELECT e.payload::jsonb AS j OFFSET 0) p "
          "WHERE " +
@@ -318,9 +325,9 @@ const std::vector<Column>& compliance_columns(ReportKind kind) {
                                               {"since", T::Time},       {"portal", T::Text},
                                               {"site_seq", T::Integer}, {"hash", T::Text}};
   static const std::vector<Column> trail = {
-      {"site_seq", T::Integer}, {"received_at", T::Time}, {"asset", T::Text},    {"action", T::Text},
-      {"source", T::Text},      {"device_id", T::Text},   {"operator", T::Text}, {"from", T::Text},
-      {"to", T::Text},          {"payload", T::Text},     {"hash", T::Text}};
+      {"site_seq", T::Integer}, {"received_at", T::Time}, {"asset", T::Text},     {"action", T::Text},
+      {"result", T::Text},      {"source", T::Text},      {"device_id", T::Text}, {"operator", T::Text},
+      {"from", T::Text},        {"to", T::Text},          {"payload", T::Text},   {"hash", T::Text}};
   static const std::vector<Column> none;
   switch (kind) {
     case ReportKind::TwoPerson: return two;

@@ -334,6 +334,22 @@ TEST_F(ComplianceReports, CustodyTrailOfOneAssetOrOfAllDisposals) {
   const auto both = rows(ReportKind::Custody);
   ASSERT_EQ(both.size(), 5U);
   EXPECT_EQ(both[4]["action"], "record_destruction");
+
+  // A registration names its asset inside the asset's definition; a refused disposal is not a disposal.
+  const json refused{{"alarms", json::array()},
+                     {"decision", {{"verdict", "deny"}, {"reason", "evidence_required"}}}};
+  testing::append_history(
+      db->app(), "main",
+      {operator_record(kDay + 10 * kHour, "asset.register_asset",
+                       {{"asset", {{"id", "srv-2"}, {"tag", "T2"}}}}),
+       operator_record(kDay + 10 * kHour, "asset.record_disposal", {{"asset", "srv-4"}}, refused.dump())});
+  EXPECT_EQ(rows(ReportKind::Custody).size(), 6U);
+  f.asset = "srv-4";
+  const auto four = rows(ReportKind::Custody, f);
+  ASSERT_EQ(four.size(), 1U);
+  EXPECT_EQ(four[0]["result"], "evidence_required");
+  f.asset = "srv-2";
+  EXPECT_EQ(rows(ReportKind::Custody, f).back()["action"], "register_asset");
 }
 
 TEST_F(ComplianceReports, GroupFilterOnAccessHistory) {
