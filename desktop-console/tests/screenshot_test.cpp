@@ -3,6 +3,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QProcess>
 #include <QPushButton>
@@ -158,6 +160,24 @@ void ScreenshotTest::namesFromTheServerAreNotMarkup() {
   QCOMPARE(window.detailTitle()->text(), hostile);  // shown as the characters it is
   for (auto* label : window.findChildren<QLabel*>())
     QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->objectName() + label->text()));
+  // A rack name and an asset tag from the server, in the rack details and the rack grid.
+  const QString hostileTag = QStringLiteral("<a href=\"x\">PC-1</a>");
+  AssetState a;
+  a.id = QStringLiteral("drv-x");
+  a.tag = hostileTag;
+  a.rack = QStringLiteral("rack-w01");
+  a.homeRack = a.rack;
+  a.lifecycle = QStringLiteral("in_service");
+  state.applySnapshot(QJsonObject{{"racks", QJsonArray{QJsonObject{{"id", "rack-w01"},
+                                                                   {"name", hostile},
+                                                                   {"seal", "intact"},
+                                                                   {"asset_count", 1},
+                                                                   {"assets", QJsonArray{"drv-x"}}}}},
+                                  {"assets", QJsonArray{toJson(a)}}});
+  window.showDetails(QStringLiteral("rack"), QStringLiteral("rack-w01"));
+  QCOMPARE(window.detailBody()->textFormat(), Qt::PlainText);
+  QVERIFY(window.detailBody()->text().contains(hostileTag));
+  QCOMPARE(state.assets()->index(0, AssetModel::ColTag).data().toString(), hostileTag);
 }
 
 void ScreenshotTest::bannerShowsConnectionState() {
