@@ -55,6 +55,7 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::EvidenceRequired: return "evidence_required";
     case Reason::InvalidValue: return "invalid_value";
     case Reason::AlreadyDecided: return "already_decided";
+    case Reason::ReaderCannotRead: return "reader_cannot_read";
   }
   return "decision_unavailable";
 }

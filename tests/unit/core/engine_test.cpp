@@ -143,6 +143,22 @@ TEST(DeviceBinding, ReadersAnswerOnlyToTheirDevices) {
   EXPECT_EQ(summary(unbound.apply(foreign, monday_10_local())), "grant/granted");
 }
 
+TEST(ReaderCapability, AFactorFromAReaderThatCannotReadItIsNeverAnAttempt) {
+  SiteDefinition site = test_site_definition();
+  for (auto& portal : site.portals) {
+    for (auto& r : portal.readers) {
+      if (r.id.str() == "front-in") r.reads = kReadsRfid;  // an RFID antenna, not a badge reader
+    }
+  }
+  Engine engine{build_or_throw(site)};
+  const Outcome out = engine.apply(card("front-in", 1), monday_10_local());
+  EXPECT_EQ(summary(out), "deny/reader_cannot_read");
+  ASSERT_EQ(out.alarms.size(), 1U);
+  EXPECT_EQ(out.alarms[0].kind, "reader_capability_mismatch");
+  EXPECT_TRUE(engine.state().attempts.empty());
+  EXPECT_TRUE(engine.state().presence.empty()) << "nobody moved";
+}
+
 TEST(ReasonStrings, AreStableApi) {
   EXPECT_EQ(to_string(Reason::Granted), "granted");
   EXPECT_EQ(to_string(Reason::MissingFactor), "missing_factor");

@@ -50,7 +50,8 @@ inline SiteDefinition scenario_site_definition() {
   };
   s.portals = {
       portal("front", "public", "lobby",
-             {reader("front-in", ReaderSide::Entry), reader("front-out", ReaderSide::Exit)}),
+             {reader("front-in", ReaderSide::Entry, kReadsBadge | kReadsPin),
+              reader("front-out", ReaderSide::Exit)}),
       portal("outer", "lobby", "vest",
              {reader("outer-in", ReaderSide::Entry), reader("outer-out", ReaderSide::Exit)}),
       portal(

@@ -22,6 +22,7 @@ class AccessRequests {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
     if (!served_by_device(reader)) return reader_not_on_device(reader);
+    if ((model_.reader(reader).def.reads & kReadsBadge) == 0) return cannot_read(reader, "badge");
     const detail::Passage passage = detail::passage_of(model_, reader);
     const Index credential = model_.card_credential(event.card.facility, event.card.number);
     if (fire_egress(passage)) return fire_release(passage, credential);
@@ -40,6 +41,7 @@ class AccessRequests {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
     if (!served_by_device(reader)) return reader_not_on_device(reader);
+    if ((model_.reader(reader).def.reads & kReadsBiometric) == 0) return cannot_read(reader, "biometric");
     const detail::Passage passage = detail::passage_of(model_, reader);
     if (!event.matched && fire_egress(passage)) return fire_release(passage, kNoIndex);
     if (!event.matched) {
@@ -66,6 +68,7 @@ class AccessRequests {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
     if (!served_by_device(reader)) return reader_not_on_device(reader);
+    if ((model_.reader(reader).def.reads & kReadsPin) == 0) return cannot_read(reader, "PIN");
     const detail::Passage passage = detail::passage_of(model_, reader);
     key_ = detail::attempt_key(passage);
     PendingAttempt* attempt = live_attempt();
@@ -165,6 +168,17 @@ class AccessRequests {
     out.alarms.push_back(
         {"reader_device_mismatch", Severity::High, device_.str(),
          "device reported reader " + model_.reader(reader).def.id.str() + " which it does not serve", false});
+    return out;
+  }
+
+  Outcome cannot_read(Index reader, const char* factor) const {
+    Outcome out;
+    out.decision = Decision{};
+    out.decision->reason = Reason::ReaderCannotRead;
+    out.alarms.push_back({"reader_capability_mismatch", Severity::High, device_.str(),
+                          std::string("device reported a ") + factor + " from reader " +
+                              model_.reader(reader).def.id.str() + ", which cannot read one",
+                          false});
     return out;
   }
 

@@ -60,6 +60,9 @@ enum class Reason {
   EvidenceRequired,   // wipe method / certificate hash, destruction witnesses, disposal vendor/manifest
   InvalidValue,       // a malformed field (EPC, hash, empty reason...); AssetOutcome::detail names it
   AlreadyDecided,     // a move order already approved, a seal already retired
+  // A factor reported from a reader the site file says cannot read it (a badge from an RFID-only antenna, a
+  // PIN from a badge-only reader): spoofing or a miswired controller, never an access attempt.
+  ReaderCannotRead,
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };
