@@ -2,7 +2,10 @@
 // and the live stream (snapshot, deltas, resume without a gap, disabled operator cut off).
 #include <gtest/gtest.h>
 
+#include <deque>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "operator_support.hpp"
@@ -35,16 +38,37 @@ class OperatorE2E : public ::testing::Test {
   client::WssClient stream() {
     return client::WssClient{"localhost", server->port(), testing::test_tls().ca};
   }
-  static json next_json(client::WssClient& ws) {
-    auto m = ws.read(std::chrono::seconds(10));
+  // The stream's messages one at a time: a batch frame ({"type":"batch","messages":[...]}) holds the
+  // deltas that were waiting together, in seq order.
+  std::optional<json> next_message(client::WssClient& ws, std::chrono::milliseconds timeout) {
+    auto& queue = stream_backlog[&ws];
+    if (queue.empty()) {
+      auto m = ws.read(timeout);
+      if (!m) return std::nullopt;
+      auto j = json::parse(*m);
+      if (j.at("type") == "batch") {
+        EXPECT_FALSE(j.at("messages").empty()) << "an empty batch frame";
+        for (auto& one : j.at("messages")) queue.push_back(std::move(one));
+      } else {
+        queue.push_back(std::move(j));
+      }
+      if (queue.empty()) return std::nullopt;
+    }
+    auto front = std::move(queue.front());
+    queue.pop_front();
+    return front;
+  }
+  json next_json(client::WssClient& ws) {
+    auto m = next_message(ws, std::chrono::seconds(10));
     if (!m) throw std::runtime_error("no stream message within 10 s");
-    return json::parse(*m);
+    return std::move(*m);
   }
 
   std::unique_ptr<testing::TestDatabase> db;
   std::unique_ptr<testing::ServerProcess> server;
   std::unique_ptr<client::HttpsClient> client;
   std::string device_token;
+  std::map<const client::WssClient*, std::deque<json>> stream_backlog;
 };
 
 TEST_F(OperatorE2E, SignInNeedsPasswordAndCodeAndRefusesAReplayedCode) {
@@ -157,9 +181,8 @@ TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
   }
   ASSERT_TRUE(saw_access);
   // Drain whatever else belongs to that event, then disconnect and miss one.
-  while (auto more = ws.read(std::chrono::milliseconds(500))) {
-    const auto m = json::parse(*more);
-    if (m.at("type") == "delta") last = m.at("seq");
+  while (auto more = next_message(ws, std::chrono::milliseconds(500))) {
+    if (more->at("type") == "delta") last = more->at("seq");
   }
   ws.close();
   ASSERT_EQ(client->post_json("/api/v1/events", badge(2, "rdr-lobby-out", 10001), device_token).status, 200);

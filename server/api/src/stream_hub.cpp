@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <set>
+#include <string_view>
 
 #include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/asset_json.hpp"
@@ -35,13 +37,32 @@ std::set<std::string> split_topics(const std::string& text) {
   return topics;
 }
 
+// Topics as bits, so that filtering a pass's deltas for a client is a mask test.
+constexpr std::uint32_t kAllTopics = ~std::uint32_t{0};
+std::uint32_t topic_bit(std::string_view topic) {
+  static constexpr std::string_view kTopics[] = {"doors", "zones", "access", "assets", "racks", "alarms"};
+  for (std::size_t i = 0; i < std::size(kTopics); ++i) {
+    if (kTopics[i] == topic) return std::uint32_t{1} << i;
+  }
+  return std::uint32_t{1} << 31;  // any other topic: only for clients that take everything
+}
+std::uint32_t topic_mask(const std::set<std::string>& topics) {
+  if (topics.empty()) return kAllTopics;
+  std::uint32_t mask = 0;
+  for (const auto& t : topics) mask |= topic_bit(t);
+  return mask;
+}
+
 }  // namespace
 
+// Lock order: the hub's mutex_, then a client's mutex. Everything a client is sent goes out under its
+// mutex, with `cursor` (the last seq the client has been given or that its snapshot covers), so deltas
+// reach it once and in order whichever thread sends (fan-out, open, resync).
 class StreamHub::Client : public http::StreamClient, public std::enable_shared_from_this<Client> {
  public:
   Client(StreamHub& hub, std::string session_hash, std::set<std::string> wanted,
          std::optional<std::int64_t> resume)
-      : hub_(hub), token_hash(std::move(session_hash)), topics(std::move(wanted)), resume_from(resume) {}
+      : hub_(hub), token_hash(std::move(session_hash)), resume_from(resume), topics(topic_mask(wanted)) {}
 
   void on_open(std::shared_ptr<http::StreamConnection> c) override {
     connection = std::move(c);
@@ -50,21 +71,39 @@ class StreamHub::Client : public http::StreamClient, public std::enable_shared_f
   void on_message(const std::string& text) override { hub_.subscribe(*this, text); }
   void on_close() override { closed = true; }
 
-  bool wants(const std::string& topic) const { return topics.empty() || topics.count(topic) > 0; }
-  bool send(std::string message) {
+  // With mutex held: a frame of its own (snapshot, heartbeat).
+  bool send(http::StreamConnection::Message message) {
     if (!connection || closed) return false;
     last_sent = std::chrono::steady_clock::now();
     return connection->send(std::move(message));
   }
+  // With mutex held: the deltas past the cursor that the client wants.
+  void deliver(const std::vector<Entry>& entries, std::vector<http::StreamConnection::Message>& scratch) {
+    if (entries.empty() || !connection || closed || needs_resync) return;
+    scratch.clear();
+    for (const auto& e : entries) {
+      if (e.seq > cursor && (topics & e.topic) != 0) scratch.push_back(e.message);
+    }
+    cursor = std::max(cursor, entries.back().seq);
+    if (scratch.empty()) return;
+    if (connection->send_deltas(scratch)) {
+      last_sent = std::chrono::steady_clock::now();
+    } else {
+      needs_resync = true;
+    }
+  }
 
   StreamHub& hub_;
-  std::string token_hash;
-  std::set<std::string> topics;
-  std::optional<std::int64_t> resume_from;
-  std::shared_ptr<http::StreamConnection> connection;
+  const std::string token_hash;
+  const std::optional<std::int64_t> resume_from;
+  std::shared_ptr<http::StreamConnection> connection;  // set before the client is listed
   std::atomic<bool> closed{false};
-  bool needs_resync = false;
-  std::chrono::steady_clock::time_point last_sent = std::chrono::steady_clock::now();
+  std::atomic<bool> needs_resync{false};
+
+  std::mutex mutex;
+  std::uint32_t topics;                                                                // with mutex
+  std::int64_t cursor = 0;                                                             // with mutex
+  std::chrono::steady_clock::time_point last_sent = std::chrono::steady_clock::now();  // with mutex
 };
 
 StreamHub::StreamHub(std::shared_ptr<const core::SiteModel> model, OperatorAccounts& accounts,
@@ -87,11 +126,17 @@ void StreamHub::start() {
       tick();
     }
   });
+  fan_out_thread_ = std::thread([this] { fan_out(); });
 }
 
 void StreamHub::stop() {
-  running_ = false;
+  {
+    std::lock_guard lock{mutex_};
+    running_ = false;
+  }
+  published_.notify_all();
   if (timer_.joinable()) timer_.join();
+  if (fan_out_thread_.joinable()) fan_out_thread_.join();
 }
 
 std::size_t StreamHub::clients() const {
@@ -183,33 +228,72 @@ std::string StreamHub::rack_view(std::size_t rack) const {
 void StreamHub::open(const std::shared_ptr<Client>& client) {
   std::lock_guard lock{mutex_};
   clients_.push_back(client);
+  std::lock_guard client_lock{client->mutex};
+  client->cursor = seq_;
   const auto resume = client->resume_from;
   if (resume && *resume <= seq_ &&
-      (*resume >= seq_ || (!ring_.empty() && *resume >= ring_.front().first - 1))) {
-    for (const auto& [seq, entry] : ring_) {
-      if (seq > *resume && client->wants(entry.first)) client->send(entry.second);
+      (*resume >= seq_ || (!ring_.empty() && *resume >= ring_.front().seq - 1))) {
+    std::vector<http::StreamConnection::Message> missed;
+    for (const auto& e : ring_) {
+      if (e.seq > *resume && (client->topics & e.topic) != 0) missed.push_back(e.message);
     }
-    return;
+    // More than the client's queue holds: a snapshot instead.
+    if (missed.empty() || client->connection->send_deltas(missed)) return;
   }
-  client->send(snapshot());
+  client->send(std::make_shared<const std::string>(snapshot()));
 }
 
 void StreamHub::subscribe(Client& client, const std::string& text) {
   auto request = json::parse_subscribe(text);
   if (!request) return;
-  std::lock_guard lock{mutex_};
-  client.topics = request->topics;
+  std::lock_guard lock{client.mutex};
+  client.topics = topic_mask(request->topics);
 }
 
 void StreamHub::publish(const std::string& topic, const std::string& data_json) {
   ++seq_;
-  auto message = json::delta_message(seq_, topic, data_json);
-  for (auto& client : clients_) {
-    if (client->needs_resync || !client->wants(topic)) continue;
-    if (!client->send(message)) client->needs_resync = true;
-  }
-  ring_.emplace_back(seq_, std::make_pair(topic, std::move(message)));
+  ring_.push_back(Entry{seq_, topic_bit(topic),
+                        std::make_shared<const std::string>(json::delta_message(seq_, topic, data_json))});
   while (ring_.size() > limits_.replay_window) ring_.pop_front();
+}
+
+void StreamHub::fan_out() {
+  std::vector<Entry> entries;
+  std::vector<std::shared_ptr<Client>> clients;
+  std::vector<http::StreamConnection::Message> scratch;
+  auto last_pass = std::chrono::steady_clock::now() - limits_.fanout_linger;
+  std::unique_lock lock{mutex_};
+  std::int64_t done = seq_;  // handed over through this seq
+  while (true) {
+    published_.wait(lock, [&] { return !running_ || seq_ != done; });
+    if (!running_) return;
+    if (std::chrono::steady_clock::now() - last_pass < limits_.fanout_linger) {
+      lock.unlock();
+      std::this_thread::sleep_until(last_pass + limits_.fanout_linger);
+      lock.lock();
+      if (!running_) return;
+    }
+    last_pass = std::chrono::steady_clock::now();
+    entries.clear();
+    if (seq_ < done || ring_.empty() || ring_.front().seq > done + 1) {
+      // The ring moved past what was handed over (a reset, or this thread starved for a whole replay
+      // window): nobody can be given a gapless stream, everyone gets a snapshot.
+      for (auto& client : clients_) client->needs_resync = true;
+    } else {
+      const auto first = static_cast<std::size_t>(done + 1 - ring_.front().seq);
+      entries.assign(ring_.begin() + static_cast<std::ptrdiff_t>(first), ring_.end());
+    }
+    done = seq_;
+    clients = clients_;
+    lock.unlock();
+    for (auto& client : clients) {
+      std::lock_guard client_lock{client->mutex};
+      client->deliver(entries, scratch);
+    }
+    clients.clear();
+    entries.clear();
+    lock.lock();
+  }
 }
 
 void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
@@ -253,8 +337,9 @@ void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
       open_alarms_[alarm.id] = alarm;
     deltas.emplace_back("alarms", json::alarm_json(alarm));
   }
-  if (!live) return;  // replay at start-up: state only
+  if (!live || deltas.empty()) return;  // replay at start-up: state only
   for (const auto& [topic, data] : deltas) publish(topic, data);
+  published_.notify_one();  // the fan-out thread takes it from here
 }
 
 void StreamHub::on_reset() {
@@ -280,9 +365,12 @@ void StreamHub::tick() {
   }
   std::lock_guard lock{mutex_};
   const auto now = std::chrono::steady_clock::now();
+  bool relocked = false;
   for (const auto& door : view_.relock_expired(core::SystemClock{}.now(), std::chrono::seconds(5))) {
     publish("doors", json::door_json(door));
+    relocked = true;
   }
+  if (relocked) published_.notify_one();
   for (auto& client : ended) {
     if (client->connection) client->connection->close("session ended");
     client->closed = true;
@@ -290,12 +378,21 @@ void StreamHub::tick() {
   clients_.erase(
       std::remove_if(clients_.begin(), clients_.end(), [](const auto& c) { return c->closed.load(); }),
       clients_.end());
+  http::StreamConnection::Message fresh;  // one snapshot for every client resynchronized in this tick
   for (auto& client : clients_) {
     if (!client->connection) continue;
-    if (client->needs_resync && client->connection->queued() < limits_.resync_below_queued) {
-      client->needs_resync = !client->send(snapshot());
+    std::lock_guard client_lock{client->mutex};
+    if (client->needs_resync) {
+      if (client->connection->queued() < limits_.resync_below_queued) {
+        if (!fresh) fresh = std::make_shared<const std::string>(snapshot());
+        if (client->send(fresh)) {
+          client->cursor = seq_;
+          client->needs_resync = false;
+        }
+      }
     } else if (now - client->last_sent >= limits_.heartbeat_every) {
-      client->send(json::heartbeat_message(seq_));
+      // The seq the client has been given: deltas still on their way to it are not announced early.
+      client->send(std::make_shared<const std::string>(json::heartbeat_message(client->cursor)));
     }
   }
 }

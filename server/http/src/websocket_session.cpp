@@ -1,10 +1,14 @@
 // One live-stream client over TLS WebSocket. Writes go through a bounded queue (after the Beast chat
 // example, with a cap): a client that cannot keep up is resynchronized by the endpoint, never buffered
-// without bound.
+// without bound. Deltas waiting in the queue when a write starts go out together as one
+// `{"type":"batch","messages":[...]}` frame, so the cost (frame, TLS record, syscall) is per write, not
+// per delta; messages are shared buffers, serialized once for every client.
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <deque>
 #include <mutex>
+#include <string_view>
+#include <vector>
 
 #include "portcullis/http/websocket_endpoint.hpp"
 #include "websocket_upgrade.hpp"
@@ -15,6 +19,10 @@ namespace {
 namespace websocket = beast::websocket;
 constexpr std::size_t kMaxQueuedMessages = 1024;
 constexpr std::size_t kMaxIncomingMessage = 16 * 1024;
+// A batch frame holds deltas up to about this many bytes (a lone larger delta still goes out whole).
+constexpr std::size_t kMaxBatchBytes = 256 * 1024;
+constexpr std::string_view kBatchOpen = R"({"type":"batch","messages":[)";
+constexpr std::string_view kBatchClose = "]}";
 
 class WebSocketSession : public StreamConnection, public std::enable_shared_from_this<WebSocketSession> {
  public:
@@ -44,6 +52,9 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(kMaxIncomingMessage);
+    // One frame per write, however large: Beast's default fragments at 4 KiB, one TLS write per fragment.
+    // permessage-deflate stays off (Beast's default): compression would cost CPU per client per frame.
+    ws_.auto_fragment(false);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(beast::http::field::server, "portcullisd"); }));
     ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
@@ -53,13 +64,22 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
     });
   }
 
-  bool send(std::string message) override {
+  using StreamConnection::send;
+
+  bool send(Message message) override {
     std::lock_guard lock{mutex_};
     if (closed_ || queue_.size() >= kMaxQueuedMessages) return false;
-    queue_.push_back(std::move(message));
-    if (queue_.size() == 1) {
-      net::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
-    }
+    queue_.push_back(Outgoing{std::move(message), false});
+    schedule();
+    return true;
+  }
+
+  bool send_deltas(const std::vector<Message>& deltas) override {
+    if (deltas.empty()) return true;
+    std::lock_guard lock{mutex_};
+    if (closed_ || queue_.size() + deltas.size() > kMaxQueuedMessages) return false;
+    for (const auto& d : deltas) queue_.push_back(Outgoing{d, true});
+    schedule();
     return true;
   }
 
@@ -104,25 +124,54 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
     });
   }
 
+  // With mutex_ held: starts the write loop unless it is running.
+  void schedule() {
+    if (active_) return;
+    active_ = true;
+    net::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+  }
+
+  // Takes what the queue holds: a snapshot or heartbeat alone, else the run of deltas at its front (one
+  // batch frame, or the delta itself when it is alone).
   void write_next() {
-    std::string* front = nullptr;
+    std::size_t bytes = 0;
     {
       std::lock_guard lock{mutex_};
-      if (queue_.empty() || writing_) return;
-      writing_ = true;
-      front = &queue_.front();
+      in_flight_.clear();
+      if (queue_.empty() || closed_) {
+        active_ = false;
+        return;
+      }
+      if (!queue_.front().delta) {
+        in_flight_.push_back(std::move(queue_.front().text));
+        queue_.pop_front();
+      } else {
+        while (!queue_.empty() && queue_.front().delta &&
+               (in_flight_.empty() || bytes + queue_.front().text->size() <= kMaxBatchBytes)) {
+          bytes += queue_.front().text->size() + 1;
+          in_flight_.push_back(std::move(queue_.front().text));
+          queue_.pop_front();
+        }
+      }
+    }
+    net::const_buffer payload;
+    if (in_flight_.size() == 1) {
+      payload = net::buffer(*in_flight_.front());
+    } else {
+      frame_.clear();
+      frame_.reserve(kBatchOpen.size() + bytes + kBatchClose.size());
+      frame_ += kBatchOpen;
+      for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+        if (i) frame_ += ',';
+        frame_ += *in_flight_[i];
+      }
+      frame_ += kBatchClose;
+      payload = net::buffer(frame_);
     }
     ws_.text(true);
-    ws_.async_write(net::buffer(*front), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      bool more = false;
-      {
-        std::lock_guard lock{self->mutex_};
-        self->writing_ = false;
-        if (!self->queue_.empty()) self->queue_.pop_front();
-        more = !self->queue_.empty();
-      }
+    ws_.async_write(payload, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->finish();
-      if (more) self->write_next();
+      self->write_next();
     });
   }
 
@@ -132,6 +181,7 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
       if (finished_) return;
       finished_ = true;
       closed_ = true;
+      active_ = false;
       queue_.clear();
     }
     if (client_) client_->on_close();
@@ -140,9 +190,15 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
   websocket::stream<TlsStream> ws_;
   beast::flat_buffer buffer_;
   std::shared_ptr<StreamClient> client_;
+  struct Outgoing {
+    Message text;
+    bool delta = false;  // may share a batch frame with the deltas next to it
+  };
   mutable std::mutex mutex_;
-  std::deque<std::string> queue_;
-  bool writing_ = false;
+  std::deque<Outgoing> queue_;
+  bool active_ = false;             // a write is posted or in progress
+  std::vector<Message> in_flight_;  // the messages of the frame being written (write loop only)
+  std::string frame_;               // the batch frame being written (write loop only)
   bool closed_ = false;
   bool finished_ = false;
 };

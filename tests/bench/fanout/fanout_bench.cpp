@@ -6,8 +6,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -21,10 +23,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
+constexpr std::string_view kBatchPrefix = R"({"type":"batch","messages":[)";
+constexpr std::string_view kDeltaPrefix = R"({"type":"delta")";
 
 struct Result {
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
-  long deliveries = 0, gaps = 0, events = 0;
+  long deliveries = 0, gaps = 0, events = 0, frames = 0;
   long min_per_console = 0, max_per_console = 0;
 };
 
@@ -43,6 +47,7 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
   std::vector<double> latencies;
   std::vector<long> per_console(static_cast<std::size_t>(consoles), 0);
   std::atomic<long> gaps{0};
+  long frames = 0;
   std::atomic<int> ready{0};
   std::vector<std::thread> readers;
   for (int i = 0; i < consoles; ++i) {
@@ -50,6 +55,7 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
       portcullis::client::WssClient ws{"localhost", server.port(), ca};
       ws.connect("/api/v1/stream?topics=access", token);
       std::int64_t last = -1;
+      long my_frames = 0;
       std::vector<double> mine;
       ++ready;
       while (!stop_reading) {
@@ -62,25 +68,38 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
         if (!message) break;
         const auto now = std::chrono::system_clock::now();
         // Cheap field extraction: the harness must not spend more CPU per message than the server does.
-        const auto& text = *message;
+        const std::string_view text = *message;
         if (text.rfind("{\"type\":\"snapshot\"", 0) == 0) {
-          last = std::stoll(text.substr(text.find("\"seq\":") + 6));
+          last = std::stoll(std::string(text.substr(text.find("\"seq\":") + 6, 20)));
           continue;
         }
-        if (text.rfind("{\"type\":\"delta\"", 0) != 0) continue;
-        const std::int64_t seq = std::stoll(text.substr(text.find("\"seq\":") + 6));
-        // Topic-filtered streams skip other topics' seqs: a gap is only a seq going backwards or repeating.
-        if (last >= 0 && seq <= last) ++gaps;
-        last = seq;
-        const auto at = text.find("\"time\":\"");
-        if (at != std::string::npos) {
-          if (const auto stamped =
-                  portcullis::json::parse_rfc3339(std::string_view(text).substr(at + 8, 27))) {
-            mine.push_back(std::chrono::duration<double, std::milli>(now - *stamped).count());
+        // A frame is one delta or a batch of them ({"type":"batch","messages":[delta,...]}), in seq order.
+        const bool batch = text.rfind(kBatchPrefix, 0) == 0;
+        if (!batch && text.rfind(kDeltaPrefix, 0) != 0) continue;
+        ++my_frames;
+        std::size_t pos = batch ? text.find(kDeltaPrefix, kBatchPrefix.size()) : 0;
+        while (pos != std::string_view::npos) {
+          const auto next =
+              batch ? text.find(kDeltaPrefix, pos + kDeltaPrefix.size()) : std::string_view::npos;
+          const auto delta =
+              text.substr(pos, next == std::string_view::npos ? text.size() - pos : next - pos);
+          pos = next;
+          const auto s = delta.find("\"seq\":");
+          if (s == std::string_view::npos) continue;
+          const std::int64_t seq = std::strtoll(delta.data() + s + 6, nullptr, 10);
+          // Topic-filtered streams skip other topics' seqs: a gap is only a seq going backwards or repeating.
+          if (last >= 0 && seq <= last) ++gaps;
+          last = seq;
+          const auto at = delta.find("\"time\":\"");
+          if (at != std::string_view::npos && at + 8 + 27 <= delta.size()) {
+            if (const auto stamped = portcullis::json::parse_rfc3339(delta.substr(at + 8, 27))) {
+              mine.push_back(std::chrono::duration<double, std::milli>(now - *stamped).count());
+            }
           }
         }
       }
       std::lock_guard lock{mutex};
+      frames += my_frames;
       per_console[static_cast<std::size_t>(i)] = static_cast<long>(mine.size());
       latencies.insert(latencies.end(), mine.begin(), mine.end());
     });
@@ -89,7 +108,7 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
   // Devices: each posts batches of 10 badge reads at its share of the rate.
-  constexpr int kBatch = 10;
+  constexpr int kEventsPerPost = 10;
   std::atomic<long> posted{0};
   std::vector<std::thread> devices;
   const auto start = Clock::now();
@@ -99,13 +118,13 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
     devices.emplace_back([&, d] {
       portcullis::client::HttpsClient c{"localhost", server.port(),
                                         portcullis::client::ClientTls{ca, "", ""}};
-      const double interval = static_cast<double>(device_tokens.size() * kBatch) / rate;
+      const double interval = static_cast<double>(device_tokens.size() * kEventsPerPost) / rate;
       auto next = start;
       long seq = seq_base + 1;
       while (next < end) {
         std::this_thread::sleep_until(next);
         std::string body = "{\"events\":[";
-        for (int k = 0; k < kBatch; ++k) {
+        for (int k = 0; k < kEventsPerPost; ++k) {
           body +=
               (k ? "," : "") + std::string(R"({"device_id":"fan-)") + std::to_string(d) + R"(","seq":)" +
               std::to_string(seq++) +
@@ -113,7 +132,7 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
         }
         body += "]}";
         try {
-          if (c.post_json("/api/v1/events", body, device_tokens[d]).status == 200) posted += kBatch;
+          if (c.post_json("/api/v1/events", body, device_tokens[d]).status == 200) posted += kEventsPerPost;
         } catch (const std::exception&) {
         }
         next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval));
@@ -129,6 +148,7 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
   r.events = posted;
   r.gaps = gaps;
   r.deliveries = static_cast<long>(latencies.size());
+  r.frames = frames;
   r.p50_ms = pct(latencies, 0.5);
   r.p99_ms = pct(latencies, 0.99);
   r.max_ms = latencies.empty() ? 0 : latencies.back();
@@ -139,10 +159,12 @@ Result run(portcullis::testing::ServerProcess& server, const std::string& token,
 
 void print(const char* name, int consoles, double rate, const Result& r) {
   std::printf(
-      "%-10s %4d consoles at %5.0f events/s: %ld events, %ld deliveries (per console %ld..%ld), gaps %ld, "
-      "commit-to-delivery p50 %.2f ms p99 %.2f ms max %.2f ms\n",
-      name, consoles, rate, r.events, r.deliveries, r.min_per_console, r.max_per_console, r.gaps, r.p50_ms,
+      "%-10s %4d consoles at %5.0f events/s: %ld events, %ld deliveries (per console %ld..%ld) in %ld frames "
+      "(%.1f deltas/frame), gaps %ld, commit-to-delivery p50 %.2f ms p99 %.2f ms max %.2f ms\n",
+      name, consoles, rate, r.events, r.deliveries, r.min_per_console, r.max_per_console, r.frames,
+      r.frames ? static_cast<double>(r.deliveries) / static_cast<double>(r.frames) : 0.0, r.gaps, r.p50_ms,
       r.p99_ms, r.max_ms);
+  std::fflush(stdout);
 }
 
 }  // namespace

@@ -4,7 +4,12 @@
 // replay window, or a fresh snapshot when it is too far behind. Each client's queue is capped; a client
 // past the cap is resynchronized with a snapshot once it has drained, so a slow console never makes
 // the server's memory grow. Sessions are re-checked every second: a disabled operator's stream ends.
+//
+// Fan-out: the sequencer's on_update only updates the view, serializes each delta once (a buffer shared
+// by every client) and appends it to the ring; a fan-out thread hands the new deltas to each client's
+// queue (one hand-over per client per pass), where the transport coalesces them into batch frames.
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
@@ -26,6 +31,9 @@ struct StreamLimits {
   std::size_t replay_window = 10'000;     // deltas kept for resuming clients
   std::size_t resync_below_queued = 256;  // a resync snapshot is sent once the client's queue is this short
   std::chrono::seconds heartbeat_every{5};
+  // The fan-out thread passes at most this often: a lone delta after a quiet spell goes out at once;
+  // under load, each pass hands over everything committed since the last one.
+  std::chrono::milliseconds fanout_linger{5};
 };
 
 class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
@@ -50,11 +58,18 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   class Client;
 
  private:
+  struct Entry {
+    std::int64_t seq = 0;
+    std::uint32_t topic = 0;  // topic bit
+    http::StreamConnection::Message message;
+  };
+
   void publish(const std::string& topic, const std::string& data_json);  // with mutex_ held
   std::string snapshot();                                                // with mutex_ held
   void open(const std::shared_ptr<Client>& client);
   void subscribe(Client& client, const std::string& text);
   void tick();
+  void fan_out();
 
   std::shared_ptr<const core::SiteModel> model_;
   OperatorAccounts& accounts_;
@@ -69,11 +84,13 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   std::map<std::string, core::SealState> seals_;
   [[nodiscard]] std::string rack_view(std::size_t rack) const;  // with mutex_ held
   std::int64_t seq_ = 0;
-  std::deque<std::pair<std::int64_t, std::pair<std::string, std::string>>> ring_;  // seq -> (topic, message)
+  std::deque<Entry> ring_;  // the last replay_window deltas, by seq
   std::vector<std::shared_ptr<Client>> clients_;
+  std::condition_variable published_;  // seq_ moved (or stopping): wakes the fan-out thread
 
   std::atomic<bool> running_{false};
   std::thread timer_;
+  std::thread fan_out_thread_;
 };
 
 }  // namespace portcullis::api

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "portcullis/http/http_types.hpp"
 
@@ -12,11 +13,20 @@ namespace portcullis::http {
 // The transport side of one connected client, given to the endpoint.
 class StreamConnection {
  public:
+  // A serialized message, shared by every client it goes to (serialized once, never copied per client).
+  using Message = std::shared_ptr<const std::string>;
+
   virtual ~StreamConnection() = default;
-  // Queues a text message. Returns false when the client's queue is over its cap: the endpoint should
-  // then resynchronize it (or close it) instead of queueing more.
-  virtual bool send(std::string message) = 0;
+  // Queues a text message that always goes out as a frame of its own (a snapshot, a heartbeat).
+  // Returns false when the client's queue is over its cap: the endpoint should then resynchronize it
+  // (or close it) instead of queueing more.
+  virtual bool send(Message message) = 0;
+  bool send(std::string message) { return send(std::make_shared<const std::string>(std::move(message))); }
+  // Queues deltas, all or none (false: over the cap). Deltas waiting together are coalesced into one
+  // `{"type":"batch","messages":[...]}` frame per write; a lone delta goes out as it is.
+  virtual bool send_deltas(const std::vector<Message>& deltas) = 0;
   virtual void close(std::string reason) = 0;
+  // Messages queued and not yet written.
   [[nodiscard]] virtual std::size_t queued() const = 0;
 };
 
