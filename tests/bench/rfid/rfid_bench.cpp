@@ -98,6 +98,8 @@ Phase run_readers(unsigned short port, const std::vector<std::string>& tokens, i
               client.post_json("/api/v1/rfid/reads", body, tokens[static_cast<std::size_t>(d)]);
           if (reply.status == 200) {
             mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+            if (std::getenv("RFID_BENCH_TRACE") != nullptr)
+              std::fprintf(stderr, "%.1f ms %s\n", mine.back(), reply.body.c_str());
             reads += batch;
             movements += field(reply.body, "movements");
             duplicates += field(reply.body, "duplicates");
