@@ -209,9 +209,8 @@ std::string StreamHub::snapshot() {
 std::string StreamHub::rack_view(std::size_t rack) const {
   const auto& def = model_->rack(static_cast<core::Index>(rack)).def;
   std::vector<std::string> ids;
-  for (const auto& [id, a] : assets_) {
-    if (a.location.rack == def.id) ids.push_back(id);
-  }
+  if (auto it = rack_assets_.find(def.id.str()); it != rack_assets_.end())
+    ids.assign(it->second.begin(), it->second.end());
   // "none" without seals; "broken" when any current seal of the rack is broken or replaced unknowingly.
   std::string seal = "none";
   for (const auto& [id, s] : seals_) {
@@ -314,21 +313,25 @@ void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
     for (const auto& z : changes.zones) deltas.emplace_back("zones", json::zone_json(z));
     if (changes.access) deltas.emplace_back("access", json::access_json(*changes.access));
   }
-  std::set<std::string> racks_touched;
   for (const auto& asset : update.assets) {
-    auto& known = assets_[asset.def.id.str()];
-    if (!known.location.rack.empty()) racks_touched.insert(known.location.rack.str());
-    if (!asset.location.rack.empty()) racks_touched.insert(asset.location.rack.str());
+    const auto& id = asset.def.id.str();
+    auto& known = assets_[id];
+    if (known.location.rack != asset.location.rack) {
+      if (!known.location.rack.empty()) {
+        rack_assets_[known.location.rack.str()].erase(id);
+        if (live) dirty_racks_.insert(known.location.rack.str());
+      }
+      if (!asset.location.rack.empty()) {
+        rack_assets_[asset.location.rack.str()].insert(id);
+        if (live) dirty_racks_.insert(asset.location.rack.str());
+      }
+    }
     known = asset;
-    deltas.emplace_back("assets", json::asset_json(asset));
+    if (live) deltas.emplace_back("assets", json::asset_json(asset));
   }
   for (const auto& seal : update.seals) {
     seals_[seal.def.id.str()] = seal;
-    if (!seal.def.rack.empty()) racks_touched.insert(seal.def.rack.str());
-  }
-  for (const auto& rack : racks_touched) {
-    const auto index = model_->rack_index(core::RackId{rack});
-    if (index != core::kNoIndex) deltas.emplace_back("racks", rack_view(index));
+    if (live && !seal.def.rack.empty()) dirty_racks_.insert(seal.def.rack.str());
   }
   for (const auto& alarm : update.alarms) {
     if (alarm.state == core::AlarmState::Resolved)
@@ -348,6 +351,8 @@ void StreamHub::on_reset() {
   open_alarms_.clear();
   assets_.clear();
   seals_.clear();
+  rack_assets_.clear();
+  dirty_racks_.clear();
   // Clients see a fresh snapshot once the rebuild is done.
   for (auto& client : clients_) client->needs_resync = true;
 }
@@ -365,12 +370,19 @@ void StreamHub::tick() {
   }
   std::lock_guard lock{mutex_};
   const auto now = std::chrono::steady_clock::now();
-  bool relocked = false;
+  bool published = false;
   for (const auto& door : view_.relock_expired(core::SystemClock{}.now(), std::chrono::seconds(5))) {
     publish("doors", json::door_json(door));
-    relocked = true;
+    published = true;
   }
-  if (relocked) published_.notify_one();
+  for (const auto& rack : dirty_racks_) {
+    const auto index = model_->rack_index(core::RackId{rack});
+    if (index == core::kNoIndex) continue;
+    publish("racks", rack_view(index));
+    published = true;
+  }
+  dirty_racks_.clear();
+  if (published) published_.notify_one();
   for (auto& client : ended) {
     if (client->connection) client->connection->close("session ended");
     client->closed = true;

@@ -322,6 +322,14 @@ void Sequencer::connect_and_rebuild() {
   });
   // Nothing about assets stored yet: open the book now; the time is recorded with the first asset record.
   if (!assets_) open_asset_book(clock_.now());
+  if (observer_) {
+    // Live views start from the whole registry (assets never read yet, seals never checked yet).
+    LiveUpdate registry;
+    registry.type = "assets.registry";
+    registry.assets = assets_->assets();
+    registry.seals = assets_->seals();
+    observer_->on_update(registry, false);
+  }
   publish_site();
 }
 

@@ -82,6 +82,10 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   // Assets and seals as the sequencer last reported them (issue 5), for the map's racks.
   std::map<std::string, core::AssetState> assets_;
   std::map<std::string, core::SealState> seals_;
+  std::map<std::string, std::set<std::string>> rack_assets_;  // rack id -> assets located in it
+  // Racks whose view changed since the last tick: published at most once per tick (a burst of RFID moves
+  // into one rack is one rack delta, not one per asset).
+  std::set<std::string> dirty_racks_;
   [[nodiscard]] std::string rack_view(std::size_t rack) const;  // with mutex_ held
   std::int64_t seq_ = 0;
   std::deque<Entry> ring_;  // the last replay_window deltas, by seq
