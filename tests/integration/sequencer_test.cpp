@@ -177,6 +177,38 @@ TEST_F(SequencerTest, DeadlinesRaiseAlarmsWithoutAnyInputAndAreRecordedOnce) {
   EXPECT_TRUE(audit::verify_chain(db->admin(), "main").intact);
 }
 
+int escalations(const testing::TestDatabase& db) {
+  pqxx::connection c{db.admin()};
+  pqxx::read_transaction tx{c};
+  return tx.exec("SELECT count(*) FROM events WHERE type = 'alarm.escalated'")[0][0].as<int>();
+}
+
+TEST_F(SequencerTest, AnAlarmNobodyAcknowledgesIsEscalatedOnceAndTheEscalationIsReplayed) {
+  SteppedClock stepped;
+  ingest::SequencerConfig config;
+  config.site_id = "main";
+  config.database = db->app();
+  config.escalate_after = std::chrono::seconds(60);
+  {
+    ingest::Sequencer s{config, supervised_device_site(), stepped, metrics};
+    s.start();
+    core::DeviceEvent tamper = heartbeat("ctl-1", 1);
+    tamper.payload = core::Tamper{"enclosure", true};
+    submit_and_wait(s, {tamper});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(escalations(*db), 0) << "escalated before its time";
+    stepped.advance(std::chrono::seconds(61));  // nobody acknowledged it for longer than escalate_after
+    for (int i = 0; i < 50 && escalations(*db) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(escalations(*db), 1);
+  }
+  // After a restart the escalation is known from history: not escalated a second time.
+  ingest::Sequencer again{config, supervised_device_site(), stepped, metrics};
+  again.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(escalations(*db), 1);
+}
+
 TEST_F(SequencerTest, OneInstanceOwnsASite) {
   auto s = make();
   EXPECT_THROW(make(std::chrono::milliseconds(300)), std::runtime_error);

@@ -531,6 +531,10 @@ std::optional<core::AssetMovement> movement_from_json(std::string_view text) {
 }
 
 std::string asset_outcome_json(const core::AssetOutcome& outcome) {
+  // Most movements decide nothing and raise nothing: the hot path skips building a document.
+  if (!outcome.decision && outcome.alarms.empty() && outcome.changes.empty() && outcome.detail.empty()) {
+    return R"({"alarms":[],"changes":[],"decision":null})";
+  }
   core::Outcome plain;
   plain.decision = outcome.decision;
   plain.alarms = outcome.alarms;
