@@ -17,7 +17,15 @@ namespace http = beast::http;
 class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
  public:
   HttpsSession(tcp::socket socket, std::shared_ptr<SharedContext> shared)
-      : stream_(std::move(socket), shared->tls), shared_(std::move(shared)) {}
+      : stream_(std::move(socket), shared->tls), shared_(std::move(shared)) {
+    auto& sock = beast::get_lowest_layer(stream_).socket();
+    beast::error_code ignored;
+    // Answers are small and each one waits for the client: never hold one back for Nagle's algorithm.
+    sock.set_option(tcp::no_delay(true), ignored);
+    // Asked once per connection rather than with a system call per request.
+    const auto remote = sock.remote_endpoint(ignored);
+    remote_address_ = ignored ? "" : remote.address().to_string();
+  }
 
   ~HttpsSession() {
     if (body_stream_) body_stream_->cancel();
@@ -101,9 +109,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
       request.headers[name] = std::string(field.value());
     }
     request.body = std::move(req.body());
-    beast::error_code ignored;
-    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
-    request.remote_address = ignored ? "" : remote.address().to_string();
+    request.remote_address = remote_address_;
     request.client_certificate_cn = client_cn_;
 
     // The handler may answer from another thread (after a durable commit): come back to our strand.
@@ -226,6 +232,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<std::string> client_cn_;
+  std::string remote_address_;
   bool keep_alive_ = true;
   bool drain_before_close_ = false;
   std::shared_ptr<BodyChannel> body_stream_;

@@ -156,6 +156,85 @@ const char* verdict_name(core::PinVerdict v) {
   return "mismatch";
 }
 
+// The hot path writes stored JSON by hand, byte for byte what nlohmann's dump() gives for the same object
+// (keys in sorted order, no spaces, the same escapes): a badge read costs no DOM of maps and no allocations
+// beyond the output string. The stored bytes are hashed into the chain, so they must not change.
+void put_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static constexpr char hex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4U];
+          out += hex[c & 0x0FU];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void put_key(std::string& out, bool& first, std::string_view key) {
+  if (!first) out += ',';
+  first = false;
+  out += '"';
+  out += key;  // keys are plain ASCII names
+  out += "\":";
+}
+
+void put_decision(std::string& out, const core::Decision& d) {
+  // Sorted: credential, destination, needed, person, portal, rack, reason, verdict.
+  bool first = true;
+  auto field = [&](std::string_view key, std::string_view value) {
+    put_key(out, first, key);
+    put_string(out, value);
+  };
+  out += '{';
+  // The credential that identified the person: the auditors' revoked-credential cross-check needs it.
+  if (!d.credential.empty()) field("credential", d.credential.str());
+  if (!d.destination.empty()) field("destination", d.destination.str());
+  if (d.needed) field("needed", core::to_string(*d.needed));
+  if (!d.person.empty()) field("person", d.person.str());
+  if (!d.portal.empty()) field("portal", d.portal.str());
+  if (!d.rack.empty()) field("rack", d.rack.str());
+  field("reason", core::to_string(d.reason));
+  field("verdict", core::to_string(d.verdict));
+  out += '}';
+}
+
+// {"card":{["bits"],"facility","format","number"},"reader","type":"credential"}
+std::string credential_payload_json(const core::CardPresented& e) {
+  std::string out;
+  out.reserve(128 + e.card.raw_bits.size());
+  out += "{\"card\":{";
+  if (!e.card.raw_bits.empty()) {
+    out += "\"bits\":";
+    put_string(out, e.card.raw_bits);
+    out += ',';
+  }
+  out += "\"facility\":";
+  out += std::to_string(e.card.facility);
+  out += ",\"format\":";
+  put_string(out, detail::card_format_name(e.card.format));
+  out += ",\"number\":";
+  out += std::to_string(e.card.number);
+  out += "},\"reader\":";
+  put_string(out, e.reader.str());
+  out += ",\"type\":\"credential\"}";
+  return out;
+}
+
 }  // namespace
 
 std::variant<EventRequest, FieldError> parse_event_request(std::string_view body,
@@ -203,6 +282,8 @@ std::variant<EventRequest, FieldError> parse_event_request(std::string_view body
 }
 
 std::string stored_payload_json(const core::DeviceEvent& event) {
+  if (const auto* card = std::get_if<core::CardPresented>(&event.payload))
+    return credential_payload_json(*card);
   json j;
   j["type"] = core::type_name(event.payload);
   std::visit(Overloaded{
@@ -268,42 +349,42 @@ std::variant<core::DevicePayload, FieldError> payload_from_stored_json(std::stri
   return std::move(*payload);
 }
 
-namespace {
-json decision_json(const core::Decision& d) {
-  json dj;
-  dj["verdict"] = core::to_string(d.verdict);
-  dj["reason"] = core::to_string(d.reason);
-  if (d.needed) dj["needed"] = core::to_string(*d.needed);
-  if (!d.person.empty()) dj["person"] = d.person.str();
-  // The credential that identified the person: the auditors' revoked-credential cross-check needs it.
-  if (!d.credential.empty()) dj["credential"] = d.credential.str();
-  if (!d.portal.empty()) dj["portal"] = d.portal.str();
-  if (!d.destination.empty()) dj["destination"] = d.destination.str();
-  if (!d.rack.empty()) dj["rack"] = d.rack.str();
-  return dj;
-}
-}  // namespace
-
 std::string outcome_json(const core::Outcome& outcome) {
-  json j;
-  if (outcome.decision) {
-    j["decision"] = decision_json(*outcome.decision);
-  } else {
-    j["decision"] = nullptr;
+  // Sorted: alarms, decision, first_person (a completed two-person entry: the first person's grant, which
+  // the two-person compliance report reads).
+  std::string out;
+  out.reserve(160 + 96 * outcome.alarms.size());
+  out += "{\"alarms\":[";
+  for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
+    const auto& a = outcome.alarms[i];
+    if (i) out += ',';
+    // Sorted: detail, kind, severity, silent, subject.
+    out += '{';
+    if (!a.detail.empty()) {
+      out += "\"detail\":";
+      put_string(out, a.detail);
+      out += ',';
+    }
+    out += "\"kind\":";
+    put_string(out, a.kind);
+    out += ",\"severity\":";
+    put_string(out, core::to_string(a.severity));
+    if (a.silent) out += ",\"silent\":true";
+    out += ",\"subject\":";
+    put_string(out, a.subject);
+    out += '}';
   }
-  // A completed two-person entry: the first person's grant (the two-person compliance report reads it).
-  if (outcome.first_person) j["first_person"] = decision_json(*outcome.first_person);
-  j["alarms"] = json::array();
-  for (const auto& a : outcome.alarms) {
-    json aj;
-    aj["kind"] = a.kind;
-    aj["severity"] = core::to_string(a.severity);
-    aj["subject"] = a.subject;
-    if (!a.detail.empty()) aj["detail"] = a.detail;
-    if (a.silent) aj["silent"] = true;
-    j["alarms"].push_back(std::move(aj));
+  out += "],\"decision\":";
+  if (outcome.decision)
+    put_decision(out, *outcome.decision);
+  else
+    out += "null";
+  if (outcome.first_person) {
+    out += ",\"first_person\":";
+    put_decision(out, *outcome.first_person);
   }
-  return j.dump();
+  out += '}';
+  return out;
 }
 
 }  // namespace portcullis::json
