@@ -111,7 +111,7 @@ ChainHead EventStore::head(const std::string& site_id) {
   return head;
 }
 
-void EventStore::append(pqxx::work& tx, const std::vector<ledger::EventRecord>& records) {
+void EventStore::append(pqxx::transaction_base& tx, const std::vector<ledger::EventRecord>& records) {
   if (records.empty()) return;
   pqxx::stream_to stream{
       tx, "events",

@@ -23,8 +23,10 @@ class EventStore {
 
   [[nodiscard]] ChainHead head(const std::string& site_id);
 
-  // Appends sealed records with COPY inside the caller's transaction (group commit: many per commit).
-  static void append(pqxx::work& tx, const std::vector<ledger::EventRecord>& records);
+  // Appends sealed records with one COPY inside the caller's transaction (group commit: many per commit).
+  // Given a pqxx::nontransaction, the COPY is a transaction of its own: PostgreSQL commits it (and, with
+  // synchronous_commit on, flushes it) before it reports the COPY complete.
+  static void append(pqxx::transaction_base& tx, const std::vector<ledger::EventRecord>& records);
 
   [[nodiscard]] std::optional<ledger::EventRecord> find_device_event(const std::string& device_id,
                                                                      std::int64_t device_seq);
