@@ -70,7 +70,10 @@ std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::strin
   }
   if (type == "door_contact") {
     core::DoorContact e;
-    e.portal = core::PortalId{r.id("portal")};
+    if (r.optional("rack"))
+      e.rack = core::RackId{r.id("rack")};
+    else
+      e.portal = core::PortalId{r.id("portal")};
     const auto state = r.string("state", 8);
     if (state == "open")
       e.state = core::ContactState::Open;
@@ -303,7 +306,10 @@ std::string stored_payload_json(const core::DeviceEvent& event) {
                    j["matched"] = e.matched;
                  },
                  [&](const core::DoorContact& e) {
-                   j["portal"] = e.portal.str();
+                   if (e.rack.empty())
+                     j["portal"] = e.portal.str();
+                   else
+                     j["rack"] = e.rack.str();
                    j["state"] = e.state == core::ContactState::Open ? "open" : "closed";
                  },
                  [&](const core::RequestToExit& e) { j["portal"] = e.portal.str(); },

@@ -267,6 +267,8 @@ class SiteParser {
     r.lock_device = DeviceId{obj.string("lock_device", false)};
     r.contact_device = DeviceId{obj.string("contact_device", false)};
     r.two_person = obj.boolean("two_person", false);
+    r.held_open_s = obj.integer("held_open_s", false, 120, 1, 24 * 3600);
+    r.unlock_s = obj.integer("unlock_s", false, 10, 1, 3600);
     two_person_rule(obj, ZoneId{}, r.id);
     r.readers = readers(obj);
     return r;

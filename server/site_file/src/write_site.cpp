@@ -196,6 +196,8 @@ std::string write_site_json(const SiteDefinition& site) {
                           {"zone", r.zone.str()},
                           {"tier", r.tier},
                           {"two_person", r.two_person},
+                          {"held_open_s", r.held_open_s},
+                          {"unlock_s", r.unlock_s},
                           {"lock_device", r.lock_device.str()},
                           {"contact_device", r.contact_device.str()},
                           {"readers", readers(r.readers)}});

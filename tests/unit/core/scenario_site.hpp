@@ -128,7 +128,12 @@ class Scenario {
     return event(BiometricMatch{ReaderId{reader}, std::string{"tpl-"} + person, 90, true}, after_s);
   }
   std::string contact(const char* portal, bool open, double after_s = 1) {
-    return event(DoorContact{PortalId{portal}, open ? ContactState::Open : ContactState::Closed}, after_s);
+    return event(DoorContact{PortalId{portal}, RackId{}, open ? ContactState::Open : ContactState::Closed},
+                 after_s);
+  }
+  std::string rack_contact(const char* rack, bool open, double after_s = 1) {
+    return event(DoorContact{PortalId{}, RackId{rack}, open ? ContactState::Open : ContactState::Closed},
+                 after_s);
   }
   std::string rex(const char* portal, double after_s = 1) {
     return event(RequestToExit{PortalId{portal}}, after_s);

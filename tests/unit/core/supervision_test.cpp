@@ -39,6 +39,25 @@ TEST(DoorSupervision, GrantedPassageIsShuntedThenHeldOpenAlarms) {
   EXPECT_EQ(s.tick(1), "- !door_forced");
 }
 
+TEST(RackDoorSupervision, ARackOpenedWithoutAGrantIsForcedAndAGrantedOneIsHeldPastItsTime) {
+  Scenario s;
+  EXPECT_EQ(s.rack_contact("rk", true), "-");
+  EXPECT_EQ(s.tick(1), "- !rack_door_forced");
+  EXPECT_EQ(s.last.alarms[0].subject, "rk");
+  EXPECT_EQ(s.rack_contact("rk", false), "-");
+  // Two persons open it (the rack is two-person): its door is released and shunted, then held too long.
+  EXPECT_EQ(s.badge("rk-r", 1, 5), "pending/missing_factor/pin");
+  EXPECT_EQ(s.pin("rk-r", 1), "pending/second_person_pending/second_person");
+  EXPECT_EQ(s.badge("rk-r", 4), "pending/missing_factor/pin");
+  EXPECT_EQ(s.pin("rk-r", 4), "grant/granted");
+  EXPECT_EQ(s.rack_contact("rk", true), "-");
+  EXPECT_EQ(s.tick(1), "-") << "a granted opening is not forced";
+  EXPECT_EQ(s.tick(120), "- !rack_door_held");
+  EXPECT_EQ(s.last.alarms[0].severity, Severity::Medium);
+  EXPECT_EQ(s.rack_contact("rk", false), "-");
+  EXPECT_EQ(s.tick(1), "-");
+}
+
 TEST(DoorSupervision, RequestToExitShuntsTheDoor) {
   Scenario s;
   EXPECT_EQ(s.rex("front"), "-");

@@ -298,7 +298,10 @@ class AccessRequests {
   }
 
   void commit(const detail::Passage& passage, const PersonId& person) {
-    if (passage.rack) return;  // rack openings do not move presence
+    if (passage.rack) {  // rack openings do not move presence; they release the rack's door
+      detail::release_rack_door(model_, state_, passage.target, person, now_);
+      return;
+    }
     detail::commit_passage(model_, state_, passage.target, passage.source, passage.destination, person, now_);
   }
 

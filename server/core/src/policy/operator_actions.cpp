@@ -184,6 +184,8 @@ class OperatorActions {
         }
       }
       detail::commit_passage(model_, state_, portal, p.from, p.to, a.person, now_);
+    } else {
+      detail::release_rack_door(model_, state_, rack, a.person, now_);
     }
     d.verdict = Verdict::Grant;
     d.reason = Reason::SupervisorOverride;

@@ -51,6 +51,34 @@ void settle_door(const SiteModel& model, const EngineState& state_view, Index po
   }
 }
 
+// A rack door: opened without a release is forced; open past the rack's held-open time is held. Racks are
+// not egress: a fire alarm neither releases nor excuses them.
+void settle_rack_door(const RackDef& def, DoorState& door, Timestamp now, std::chrono::milliseconds debounce,
+                      std::vector<Alarm>& alarms) {
+  if (door.raw_open != door.open && now - door.raw_since >= debounce) {
+    door.open = door.raw_open;
+    door.held_alarmed = false;
+    if (door.open) {
+      door.open_since = door.raw_since;
+      door.shunted = door.raw_since < door.released_until;
+      door.forced = !door.shunted;
+      if (door.forced) {
+        alarms.push_back(
+            {"rack_door_forced", Severity::High, def.id.str(), "rack opened without a grant", false});
+      }
+    } else {
+      if (door.shunted) door.released_until = std::min(door.released_until, door.raw_since);
+      door.shunted = false;
+      door.forced = false;
+    }
+  }
+  if (door.open && !door.held_alarmed && now - door.open_since >= secs(def.held_open_s)) {
+    door.held_alarmed = true;
+    alarms.push_back({"rack_door_held", Severity::Medium, def.id.str(),
+                      "open for more than " + std::to_string(def.held_open_s) + " s", false});
+  }
+}
+
 // Open, or released for somebody else. A door released for this very person no longer blocks: they are
 // presenting at another door of the vestibule, so they went through it.
 bool door_busy(const EngineState& state, const PortalId& id, const PersonId& person, Timestamp now) {
@@ -182,8 +210,34 @@ void heard_from(const SiteModel& model, EngineState& state, const DeviceId& devi
   state.silence_deadlines.emplace(now + secs(interval), device);
 }
 
+void release_rack_door(const SiteModel& model, EngineState& state, Index rack, const PersonId& person,
+                       Timestamp now) {
+  const RackDef& def = model.rack(rack).def;
+  DoorState& door = state.rack_doors[def.id];
+  door.released_until = std::max(door.released_until, now + secs(def.unlock_s));
+  door.released_for = person;
+}
+
 void door_contact(const SiteModel& model, EngineState& state, const DoorContact& e, Timestamp now,
                   std::vector<Alarm>& alarms) {
+  if (!e.rack.empty()) {
+    const Index rack = model.rack_index(e.rack);
+    if (rack == kNoIndex) return;
+    DoorState& door = state.rack_doors[e.rack];
+    const bool open = e.state == ContactState::Open;
+    if (open != door.raw_open) {
+      door.raw_open = open;
+      door.raw_since = now;
+    }
+    settle_rack_door(model.rack(rack).def, door, now,
+                     std::chrono::milliseconds{model.settings().contact_debounce_ms}, alarms);
+    if (door.raw_open || door.open) {
+      state.rack_doors_open.insert(e.rack);
+    } else {
+      state.rack_doors_open.erase(e.rack);
+    }
+    return;
+  }
   const Index portal = model.portal_index(e.portal);
   if (portal == kNoIndex) return;
   DoorState& door = state.doors[e.portal];
@@ -265,6 +319,15 @@ void run_deadlines(const SiteModel& model, EngineState& state, Timestamp now, st
     DoorState& door = state.doors[*it];
     if (portal != kNoIndex) settle_door(model, state, portal, door, now, alarms);
     it = (door.raw_open || door.open) ? std::next(it) : state.doors_open.erase(it);
+  }
+  for (auto it = state.rack_doors_open.begin(); it != state.rack_doors_open.end();) {
+    const Index rack = model.rack_index(*it);
+    DoorState& door = state.rack_doors[*it];
+    if (rack != kNoIndex) {
+      settle_rack_door(model.rack(rack).def, door, now,
+                       std::chrono::milliseconds{model.settings().contact_debounce_ms}, alarms);
+    }
+    it = (door.raw_open || door.open) ? std::next(it) : state.rack_doors_open.erase(it);
   }
   for (auto& [id, ms] : state.mantraps) {
     const Index m = model.mantrap_index(id);

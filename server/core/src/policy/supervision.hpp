@@ -26,6 +26,9 @@ void heard_from(const SiteModel& model, EngineState& state, const DeviceId& devi
 void door_contact(const SiteModel& model, EngineState& state, const DoorContact& e, Timestamp now,
                   std::vector<Alarm>& alarms);
 void request_to_exit(const SiteModel& model, EngineState& state, const RequestToExit& e, Timestamp now);
+// A granted rack opening (or a supervisor override) releases the rack's door for its unlock time.
+void release_rack_door(const SiteModel& model, EngineState& state, Index rack, const PersonId& person,
+                       Timestamp now);
 void tamper(const Tamper& e, const DeviceId& device, std::vector<Alarm>& alarms);
 void fire_alarm(const SiteModel& model, EngineState& state, const FireAlarm& e, std::vector<Alarm>& alarms);
 void occupancy_report(const SiteModel& model, EngineState& state, const OccupancyReport& e, Timestamp now,

@@ -48,8 +48,10 @@ struct BiometricMatch {
   bool matched = false;
 };
 enum class ContactState { Open, Closed };
+// A door contact: of a portal, or (exactly one of them) of a rack's door.
 struct DoorContact {
   PortalId portal;
+  RackId rack;
   ContactState state = ContactState::Closed;
 };
 struct RequestToExit {

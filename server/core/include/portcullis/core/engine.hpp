@@ -43,7 +43,8 @@ class Engine {
   // SiteModel::build(definition + EngineState::admin). Problems (JSON paths) and nothing changes when that
   // does not validate. A site reload is load_site() with the new definition; pending attempts are
   // abandoned as with replace_model(). Without a definition, admin edits are refused.
-  // `built`, when given, is the model of `definition` already built (start-up): used if no edits are in force.
+  // `built`, when given, is the model of `definition` already built (start-up): used if no edits are in
+  // force.
   [[nodiscard]] Problems load_site(std::shared_ptr<const SiteDefinition> definition,
                                    std::shared_ptr<const SiteModel> built = nullptr);
   // What the last AdminChange did (before/after, or why it was refused).

@@ -87,7 +87,9 @@ struct RackDef {
   std::vector<ReaderDef> readers;  // always Entry side
   DeviceId lock_device;
   DeviceId contact_device;
-  bool two_person = false;  // opening needs two persons
+  bool two_person = false;         // opening needs two persons
+  std::int64_t held_open_s = 120;  // rack_door_held alarm after this long open (racks are worked on open)
+  std::int64_t unlock_s = 10;      // a grant releases (and shunts) the rack door for this long
   friend bool operator==(const RackDef&, const RackDef&) = default;
 };
 

@@ -119,7 +119,9 @@ struct EngineState {
   // Issue 4. Ordered maps: deadline alarms come out in a deterministic order.
   std::map<ZoneId, std::uint32_t> occupancy;  // recorded presence per zone
   std::map<PortalId, DoorState> doors;
-  std::set<PortalId> doors_open;  // raw or debounced open: the only doors with deadlines
+  std::set<PortalId> doors_open;           // raw or debounced open: the only doors with deadlines
+  std::map<RackId, DoorState> rack_doors;  // rack doors, supervised like portal doors
+  std::set<RackId> rack_doors_open;
   std::map<MantrapId, MantrapState> mantraps;
   std::map<std::uint64_t, TwoPersonAttempt> two_person;  // key: attempt_key (dropped on reload)
   std::set<ZoneId> fires;                                // active fire alarms; empty id = the whole site
