@@ -160,6 +160,12 @@ bool Sequencer::submit(RfidSubmission reads) {
   return true;
 }
 
+void Sequencer::raise_alarms(const std::vector<core::Alarm>& raised, core::Timestamp at,
+                             std::int64_t site_seq, LiveUpdate& update) {
+  for (std::size_t i = 0; i < raised.size(); ++i)
+    update.alarms.push_back(alarms_.raise(raised[i], at, site_seq, i));
+}
+
 void Sequencer::open_asset_book(core::Timestamp at) {
   assets_ = std::make_unique<core::AssetBook>(engine_->shared_model(), at);
   assets_opened_at_ = at;
@@ -240,9 +246,7 @@ void Sequencer::connect_and_rebuild() {
         event.received_at = core::from_unix_micros(record.received_us);
         event.payload = std::move(*p);
         auto outcome = engine_->apply(event, event.received_at);
-        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
-        }
+        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
         update.event = std::move(event);
         update.outcome = std::move(outcome);
       }
@@ -254,9 +258,7 @@ void Sequencer::connect_and_rebuild() {
         auto outcome = engine_->apply(stored->action, update.at, stored->actor);
         sync_asset_model(update.at);
         if (engine_->shared_model() != model_before) update.model = engine_->shared_model();
-        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
-        }
+        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
       }
     } else if (record.type == "alarm.acknowledged" || record.type == "alarm.resolved") {
       if (auto change = json::parse_alarm_change_payload(record.payload)) {
@@ -278,32 +280,24 @@ void Sequencer::connect_and_rebuild() {
       if (!assets_) open_asset_book(update.at);
       if (auto movement = json::movement_from_json(record.payload)) {
         auto outcome = assets_->apply_movement(*movement, update.at);
-        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
-        }
+        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
         if (const auto* a = assets_->asset(movement->asset)) update.assets.push_back(*a);
       }
     } else if (record.type == kAssetDeadlinesRecord) {
       if (!assets_) open_asset_book(update.at);
       auto outcome = assets_->tick(update.at);
-      for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-        update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
-      }
+      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
       collect_alarm_assets(*assets_, outcome.alarms, update);
     } else if (record.type.rfind("asset.", 0) == 0) {  // asset actions, from operators or EPCIS devices
       if (!assets_) open_asset_book(update.at);
       if (auto stored = json::asset_action_from_stored_json(record.payload)) {
         auto outcome = assets_->apply(stored->action, update.at, stored->actor);
-        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-          update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
-        }
+        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
         collect_asset_changes(*assets_, stored->action, update);
       }
     } else if (record.type == kDeadlinesRecord) {
       auto outcome = engine_->tick(update.at);
-      for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-        update.alarms.push_back(alarms_.raise(outcome.alarms[i], update.at, record.site_seq, i));
-      }
+      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
       update.outcome = std::move(outcome);
     } else if (record.type == "alarm.escalated") {
       if (auto change = json::parse_alarm_change_payload(record.payload)) {
@@ -504,9 +498,7 @@ void Sequencer::process(std::deque<Work>& batch) {
     record.payload = json::movement_json(*observation.movement);
     record.outcome = json::asset_outcome_json(observation.outcome);
     seal_next(record);
-    for (std::size_t i = 0; i < observation.outcome.alarms.size(); ++i) {
-      updates.back().alarms.push_back(alarms_.raise(observation.outcome.alarms[i], at, record.site_seq, i));
-    }
+    raise_alarms(observation.outcome.alarms, at, record.site_seq, updates.back());
     if (const auto* a = assets_->asset(observation.movement->asset)) updates.back().assets.push_back(*a);
     records.push_back(std::move(record));
   };
@@ -533,9 +525,7 @@ void Sequencer::process(std::deque<Work>& batch) {
           updates.back().model = engine_->shared_model();
           site_changed = true;
         }
-        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-          updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
-        }
+        raise_alarms(outcome.alarms, at, record.site_seq, updates.back());
         CommandResult result;
         if (admin_edit) {
           // Admin edits answer with the engine's report: what was refused and why (by field), or
@@ -633,9 +623,7 @@ void Sequencer::process(std::deque<Work>& batch) {
         record.payload = json::stored_asset_action_json(*command->asset_action, command->actor);
         record.outcome = json::asset_outcome_json(outcome);
         seal_next(record);
-        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-          updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
-        }
+        raise_alarms(outcome.alarms, at, record.site_seq, updates.back());
         collect_asset_changes(*assets_, *command->asset_action, updates.back());
         CommandResult result;
         if (outcome.decision && outcome.decision->verdict == core::Verdict::Deny) {
@@ -732,9 +720,7 @@ void Sequencer::process(std::deque<Work>& batch) {
             record.payload = json::stored_asset_action_json(action, device_actor);
             record.outcome = json::asset_outcome_json(outcome);
             seal_next(record);
-            for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-              updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
-            }
+            raise_alarms(outcome.alarms, at, record.site_seq, updates.back());
             collect_asset_changes(*assets_, action, updates.back());
             records.push_back(std::move(record));
             if (outcome.decision && outcome.decision->verdict == core::Verdict::Deny &&
@@ -802,9 +788,7 @@ void Sequencer::process(std::deque<Work>& batch) {
           record.payload = "{}";
           record.outcome = json::asset_outcome_json(due);
           seal_next(record);
-          for (std::size_t i = 0; i < due.alarms.size(); ++i) {
-            updates.back().alarms.push_back(alarms_.raise(due.alarms[i], at, record.site_seq, i));
-          }
+          raise_alarms(due.alarms, at, record.site_seq, updates.back());
           collect_alarm_assets(*assets_, due.alarms, updates.back());
           records.push_back(std::move(record));
         }
@@ -816,9 +800,7 @@ void Sequencer::process(std::deque<Work>& batch) {
         record.payload = "{}";
         record.outcome = json::outcome_json(outcome);
         seal_next(record);
-        for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-          updates.back().alarms.push_back(alarms_.raise(outcome.alarms[i], at, record.site_seq, i));
-        }
+        raise_alarms(outcome.alarms, at, record.site_seq, updates.back());
         updates.back().outcome = std::move(outcome);
         records.push_back(std::move(record));
         continue;
@@ -907,10 +889,7 @@ void Sequencer::process(std::deque<Work>& batch) {
           record.payload = json::stored_payload_json(event);
           record.outcome = json::outcome_json(outcome);
           seal_next(record);
-          for (std::size_t a = 0; a < outcome.alarms.size(); ++a) {
-            updates.back().alarms.push_back(
-                alarms_.raise(outcome.alarms[a], updates.back().at, record.site_seq, a));
-          }
+          raise_alarms(outcome.alarms, updates.back().at, record.site_seq, updates.back());
           updates.back().event = event;
           updates.back().outcome = outcome;
           answer.status = EventAnswer::Status::Stored;

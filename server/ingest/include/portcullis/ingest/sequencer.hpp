@@ -92,6 +92,9 @@ class Sequencer {
   void process(std::deque<Work>& batch);
   void escalate_overdue_alarms();
   void run_periodic_duties();
+  // Raises (or folds) a record's alarms in the alarm book and lists them in the record's live update.
+  void raise_alarms(const std::vector<core::Alarm>& raised, core::Timestamp at, std::int64_t site_seq,
+                    LiveUpdate& update);
 
   SequencerConfig config_;
   std::shared_ptr<const core::SiteModel> initial_model_;
