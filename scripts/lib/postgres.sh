@@ -25,6 +25,9 @@ shared_buffers = 256MB
 max_connections = 200
 wal_buffers = 16MB
 max_wal_size = 2GB
+# Backends ask the kernel to write out what they dirty every 256 kB instead of leaving it to the 30 s
+# writeback, which after a burst flushes hundreds of MB at once and stalls commits' fsync (docs/performance.md).
+backend_flush_after = 256kB
 CONF
   fi
   if ! as_pg_owner "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
