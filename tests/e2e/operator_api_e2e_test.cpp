@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "operator_support.hpp"
@@ -235,13 +236,48 @@ TEST_F(OperatorE2E, ThreatLevelRaisesRequirementsUntilLiftedAndSurvivesARestart)
   EXPECT_NE(json::parse(after_restart.body).at("outcome").at("decision").at("verdict"), "grant")
       << "the threat level is rebuilt from history";
 
-  // Sessions do not survive a restart, and sam's code of this time step was used: sue lifts it.
+  // sam's code of this time step was used, so a second supervisor lifts it.
   const auto sue = testing::create_operator(*server, "sue", "supervisor");
   const auto again = testing::sign_in(fresh, sue);
   const auto lift = fresh.post_json("/api/v1/threat-level", R"({"level":0,"reason":"all clear"})", again);
   ASSERT_EQ(lift.status, 200) << lift.body;
   const auto lifted = fresh.post_json("/api/v1/events", badge(3, "rdr-lobby-in", 10001), device_token);
   EXPECT_EQ(json::parse(lifted.body).at("outcome").at("decision").at("verdict"), "grant") << lifted.body;
+}
+
+TEST_F(OperatorE2E, SessionsSurviveARestartButSignOutsAndDisablingStay) {
+  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto leaver = testing::create_operator(*server, "lee", "guard");
+  const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
+  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto kept = testing::sign_in(*client, guard);
+  const auto disabled = testing::sign_in(*client, leaver);
+  const auto signed_out = testing::sign_in(*client, supervisor);
+  const auto admin_token = testing::sign_in(*client, admin);
+  ASSERT_EQ(client->get("/api/v1/alarms", kept).status, 200);
+  const auto out = client->post_json("/api/v1/auth/logout", "{}", signed_out);
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_EQ(client->get("/api/v1/alarms", signed_out).status, 401);
+  const auto disable = client->post_json("/api/v1/operators/lee/disable", "{}", admin_token);
+  ASSERT_EQ(disable.status, 200) << disable.body;
+  EXPECT_EQ(client->get("/api/v1/alarms", disabled).status, 401);
+
+  server->stop();
+  server->start();
+  client::HttpsClient fresh{"localhost", server->port(), client::ClientTls{testing::test_tls().ca, "", ""}};
+  EXPECT_EQ(fresh.get("/api/v1/alarms", kept).status, 200) << "a restart must not sign the guard out";
+  EXPECT_EQ(fresh.get("/api/v1/alarms", signed_out).status, 401) << "a sign-out outlives a restart";
+  EXPECT_EQ(fresh.get("/api/v1/alarms", disabled).status, 401) << "a disabled operator stays out";
+  EXPECT_EQ(fresh.get("/api/v1/alarms", "not-a-token").status, 401);
+
+  // Only hashes are stored, and sign-ins and sign-outs are in the chain.
+  pqxx::connection c{db->admin()};
+  pqxx::nontransaction tx{c};
+  EXPECT_EQ(
+      tx.exec1("SELECT count(*) FROM operator_sessions WHERE token_hash = " + tx.quote(kept))[0].as<int>(),
+      0);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM operator_sessions WHERE ended_us IS NULL")[0].as<int>(), 2);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM events WHERE type = 'operator.logout'")[0].as<int>(), 1);
 }
 
 TEST_F(OperatorE2E, SupervisorOverrideIsItsOwnRecordedDecision) {

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include <iostream>
+
 #include "portcullis/http/http_types.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/encoding.hpp"
@@ -10,6 +12,7 @@
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/operators/login_attempt.hpp"
 #include "portcullis/storage/operator_directory.hpp"
+#include "portcullis/storage/session_store.hpp"
 
 namespace portcullis::api {
 namespace {
@@ -33,6 +36,36 @@ storage::OperatorRow with_state(storage::OperatorRow row, const operators::Opera
   return row;
 }
 
+storage::SessionRow row_of(const operators::Session& s) {
+  storage::SessionRow row;
+  row.token_hash = s.token_hash;
+  row.operator_id = s.operator_id.str();
+  row.role = std::string(operators::to_string(s.role));
+  row.person_id = s.person.str();
+  row.created_us = core::to_unix_micros(s.created_at);
+  row.last_activity_us = core::to_unix_micros(s.last_activity_at);
+  row.expires_us = core::to_unix_micros(s.expires_at);
+  return row;
+}
+
+std::optional<operators::Session> session_of(const storage::SessionRow& row) {
+  const auto role = operators::parse_role(row.role);
+  if (!role) return std::nullopt;
+  operators::Session s;
+  s.token_hash = row.token_hash;
+  s.operator_id = core::OperatorId{row.operator_id};
+  s.role = *role;
+  s.person = core::PersonId{row.person_id};
+  s.created_at = core::from_unix_micros(row.created_us);
+  s.last_activity_at = core::from_unix_micros(row.last_activity_us);
+  s.expires_at = core::from_unix_micros(row.expires_us);
+  if (row.ended_us) {
+    s.ended_at = core::from_unix_micros(*row.ended_us);
+    s.end_reason = operators::SessionEndReason::Revoked;  // ended elsewhere; the chain has the reason
+  }
+  return s;
+}
+
 }  // namespace
 
 OperatorAccounts::OperatorAccounts(std::string database, WorkerPool& workers, const core::Clock& clock,
@@ -42,6 +75,7 @@ OperatorAccounts::OperatorAccounts(std::string database, WorkerPool& workers, co
 void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutcome)> done) {
   auto job = [this, request = std::move(request), done]() {
     LoginOutcome outcome;
+    std::optional<operators::Session> opened;
     const auto now = clock_.now();
     pqxx::connection connection{database_};
     storage::OperatorDirectory directory{connection};
@@ -69,11 +103,15 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
       const bool stored = directory.update_login_state(*row, with_state(*row, result.state));
       if (stored && result.result == operators::LoginResult::Succeeded) {
         const auto role = operators::parse_role(row->role).value_or(operators::Role::Guard);
-        std::lock_guard lock{mutex_};
-        outcome.token = sessions_.open(
+        auto issued = operators::issue_session(
             operators::crypto::random_token,
             [](std::string_view t) { return operators::crypto::sha256_hex(t); },
-            core::OperatorId{row->operator_id}, role, now, core::PersonId{row->person_id});
+            core::OperatorId{row->operator_id}, role, now, sessions_.policy(),
+            core::PersonId{row->person_id});
+        // Stored before the token leaves: a restart or another instance knows it.
+        storage::SessionStore{connection}.insert(row_of(issued.session));
+        opened = std::move(issued.session);
+        outcome.token = std::move(issued.token);
         outcome.ok = true;
         outcome.expires_at = now + sessions_.policy().absolute_lifetime;
         outcome.operator_id = row->operator_id;
@@ -90,8 +128,25 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
     fact.payload_json = "{\"detail\":\"" + http::json_escape(detail) + "\",\"operator\":\"" +
                         http::json_escape(request.username.substr(0, 64)) + "\",\"remote\":\"" +
                         http::json_escape(request.remote_address) + "\"}";
+    // The token goes out only once the sign-in is in the chain; an unrecorded sign-in opens nothing.
+    fact.done = [this, outcome = std::move(outcome), opened = std::move(opened), done](bool recorded,
+                                                                                       std::int64_t) mutable {
+      if (!recorded && opened) {
+        std::lock_guard lock{mutex_};
+        ends_.try_emplace(opened->token_hash, opened->created_at);
+      }
+      if (!recorded && outcome.ok) {
+        LoginOutcome busy;
+        busy.busy = true;
+        return done(std::move(busy));
+      }
+      if (opened) {
+        std::lock_guard lock{mutex_};
+        sessions_.merge(*opened);
+      }
+      done(std::move(outcome));
+    };
     history_.record(std::move(fact));
-    done(std::move(outcome));
   };
   if (!workers_.post(job)) {
     LoginOutcome busy;
@@ -100,15 +155,69 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
   }
 }
 
-void OperatorAccounts::logout(const std::string& token_hash) {
-  std::lock_guard lock{mutex_};
-  sessions_.end(token_hash, clock_.now(), operators::SessionEndReason::LoggedOut);
+void OperatorAccounts::logout(const std::string& token_hash, std::function<void()> done) {
+  std::string operator_id;
+  {
+    std::lock_guard lock{mutex_};
+    const auto now = clock_.now();
+    if (const auto* session = sessions_.find(token_hash)) operator_id = session->operator_id.str();
+    if (!sessions_.end(token_hash, now, operators::SessionEndReason::LoggedOut)) return done();
+    ends_.insert_or_assign(token_hash, now);
+  }
+  const bool posted = workers_.post([this, operator_id, done] {
+    try {
+      store_pending();
+    } catch (const std::exception& e) {
+      std::cerr << "portcullisd: storing a sign-out failed (retried by the next refresh): " << e.what()
+                << '\n';
+    }
+    ingest::ServerFact fact;
+    fact.type = "operator.logout";
+    fact.by_operator = true;
+    fact.payload_json = "{\"operator\":\"" + http::json_escape(operator_id) + "\"}";
+    fact.done = [done](bool, std::int64_t) { done(); };
+    history_.record(std::move(fact));
+  });
+  if (!posted) done();  // ended here already; refresh() stores it
+}
+
+void OperatorAccounts::store_pending() {
+  std::lock_guard writer{store_mutex_};
+  std::unordered_map<std::string, core::Timestamp> activity, ends;
+  {
+    std::lock_guard lock{mutex_};
+    activity.swap(activity_);
+    ends.swap(ends_);
+  }
+  if (activity.empty() && ends.empty()) return;
+  try {
+    pqxx::connection connection{database_};
+    storage::SessionStore store{connection};
+    for (const auto& [hash, at] : ends) {
+      store.end(hash, core::to_unix_micros(at),
+                std::string(operators::to_string(operators::SessionEndReason::LoggedOut)));
+    }
+    std::vector<std::pair<std::string, std::int64_t>> last;
+    last.reserve(activity.size());
+    for (const auto& [hash, at] : activity) last.emplace_back(hash, core::to_unix_micros(at));
+    store.record_activity(last);
+  } catch (...) {
+    std::lock_guard lock{mutex_};  // keep what was not stored for the next attempt
+    for (const auto& [hash, at] : ends) ends_.try_emplace(hash, at);
+    for (const auto& [hash, at] : activity) {
+      auto [it, added] = activity_.try_emplace(hash, at);
+      if (!added && it->second < at) it->second = at;
+    }
+    throw;
+  }
 }
 
 std::optional<operators::Principal> OperatorAccounts::principal_for(const std::string& token_hash) {
   std::lock_guard lock{mutex_};
-  auto v = sessions_.validate(token_hash, clock_.now());
+  const auto now = clock_.now();
+  auto v = sessions_.validate(token_hash, now);
   if (!v) return std::nullopt;
+  activity_.insert_or_assign(token_hash, now);  // stored by the next refresh: idle timeouts survive a restart
   return v.principal;
 }
 
@@ -118,10 +227,25 @@ bool OperatorAccounts::session_valid(const std::string& token_hash) const {
 }
 
 void OperatorAccounts::refresh() {
+  store_pending();
   pqxx::connection connection{database_};
   const auto all = storage::OperatorDirectory{connection}.all();
-  std::lock_guard lock{mutex_};
+  storage::SessionStore store{connection};
   const auto now = clock_.now();
+  const auto now_us = core::to_unix_micros(now);
+  for (const auto& row : all) {
+    if (row.disabled)
+      store.end_all_for_operator(
+          row.operator_id, now_us,
+          std::string(operators::to_string(operators::SessionEndReason::OperatorDisabled)));
+  }
+  const auto stored = store.unexpired(now_us);
+  store.delete_expired(now_us);
+  std::lock_guard lock{mutex_};
+  for (const auto& row : stored) {
+    if (row.ended_us && sessions_.find(row.token_hash) == nullptr) continue;  // nothing to take in
+    if (auto session = session_of(row)) sessions_.merge(*session);
+  }
   for (const auto& row : all) {
     if (row.disabled) {
       sessions_.end_all_for_operator(core::OperatorId{row.operator_id}, now,
@@ -137,6 +261,9 @@ bool OperatorAccounts::set_disabled(const std::string& operator_id, bool disable
   if (!directory.find(operator_id)) return false;
   directory.set_disabled(operator_id, disabled);
   if (disabled) {
+    storage::SessionStore{connection}.end_all_for_operator(
+        operator_id, core::to_unix_micros(clock_.now()),
+        std::string(operators::to_string(operators::SessionEndReason::OperatorDisabled)));
     std::lock_guard lock{mutex_};
     sessions_.end_all_for_operator(core::OperatorId{operator_id}, clock_.now(),
                                    operators::SessionEndReason::OperatorDisabled);

@@ -135,8 +135,8 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
   router.add("POST", "/api/v1/auth/logout",
              [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
-               accounts_.logout(bearer_hash(request));
-               respond(ok("{\"status\":\"logged_out\"}"));
+               accounts_.logout(bearer_hash(request),
+                                [respond] { respond(ok("{\"status\":\"logged_out\"}")); });
              });
   router.add("GET", "/api/v1/site",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,

@@ -257,6 +257,7 @@ int serve_command(const Config& c) {
 
   api::WorkerPool workers{2, 256};
   api::OperatorAccounts accounts{c.database, workers, clock, sequencer};
+  accounts.refresh();  // sessions stored before a restart (or by other instances) are valid again
   auto hub = std::make_shared<api::StreamHub>(model, accounts, std::vector<std::string>{});
 
   http::Router router;

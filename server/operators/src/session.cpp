@@ -103,4 +103,20 @@ std::size_t SessionRegistry::purge(core::Timestamp now) {
   }));
 }
 
+void SessionRegistry::merge(const Session& stored) {
+  const auto [it, added] = sessions_.try_emplace(stored.token_hash, stored);
+  if (added) return;
+  Session& known = it->second;
+  if (stored.last_activity_at > known.last_activity_at) known.last_activity_at = stored.last_activity_at;
+  if (stored.ended_at && !known.ended_at) {
+    known.ended_at = stored.ended_at;
+    known.end_reason = stored.end_reason;
+  }
+}
+
+const Session* SessionRegistry::find(std::string_view token_hash) const {
+  const auto it = sessions_.find(std::string{token_hash});
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
 }  // namespace portcullis::operators

@@ -146,5 +146,42 @@ TEST(Sessions, StatusOfAStoredRecordIsPure) {
   EXPECT_EQ(session_status(s, kNow), SessionStatus::Ended);
 }
 
+TEST(Sessions, AStoredSessionIsTakenInAfterARestart) {
+  FakeTokens tokens;
+  const auto issued = issue_session(tokens.source(), kHash, kAlice, Role::Supervisor, kNow);
+  SessionRegistry restarted;
+  restarted.merge(issued.session);
+  const auto v = restarted.validate("h(token-1)", kNow + 5min);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v.principal.operator_id, kAlice);
+  EXPECT_EQ(v.principal.role, Role::Supervisor);
+}
+
+TEST(Sessions, MergingKeepsTheLaterActivityAndAnyEnd) {
+  FakeTokens tokens;
+  SessionRegistry here;
+  const std::string token = here.open(tokens.source(), kHash, kAlice, Role::Guard, kNow);
+  Session elsewhere = *here.find(kHash(token));
+  ASSERT_TRUE(here.validate(kHash(token), kNow + 10min));
+
+  // Older activity from another instance does not pull the idle timeout forward.
+  elsewhere.last_activity_at = kNow + 1min;
+  here.merge(elsewhere);
+  EXPECT_EQ(here.find(kHash(token))->last_activity_at, kNow + 10min);
+  // Newer activity elsewhere keeps the session alive here too.
+  elsewhere.last_activity_at = kNow + 20min;
+  here.merge(elsewhere);
+  EXPECT_TRUE(here.peek(kHash(token), kNow + 30min));
+  // A logout on another instance ends it here; a later merge without the end does not revive it.
+  elsewhere.ended_at = kNow + 21min;
+  elsewhere.end_reason = SessionEndReason::LoggedOut;
+  here.merge(elsewhere);
+  EXPECT_EQ(here.peek(kHash(token), kNow + 22min).status, SessionStatus::Ended);
+  elsewhere.ended_at.reset();
+  here.merge(elsewhere);
+  EXPECT_EQ(here.peek(kHash(token), kNow + 22min).status, SessionStatus::Ended);
+  EXPECT_EQ(here.find(kHash(token))->end_reason, SessionEndReason::LoggedOut);
+}
+
 }  // namespace
 }  // namespace portcullis::operators

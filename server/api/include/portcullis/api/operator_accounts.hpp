@@ -2,10 +2,16 @@
 // Operator sign-in and sessions: password (scrypt) + TOTP with throttling and lockout, sessions as opaque
 // tokens kept only as hashes, disabling an account ends its sessions. Blocking work runs on the worker
 // pool; lookups of sessions on the network threads are in-memory.
+//
+// Sessions are also kept in PostgreSQL (storage::SessionStore), so a restart does not sign everyone out
+// and several instances sharing the database accept each other's sessions. A session is stored before its
+// token is handed out; activity and ends reach the database from refresh() (every 2 s), which also takes
+// in what other instances opened, extended or ended. An end takes effect here at once.
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "portcullis/api/worker_pool.hpp"
@@ -38,12 +44,16 @@ class OperatorAccounts {
 
   // Runs on the worker pool; `done` is called from a worker thread.
   void login(LoginRequest request, std::function<void(LoginOutcome)> done);
-  void logout(const std::string& token_hash);
+  // Ends the session here at once; `done` runs (on a worker thread, or here if the pool is full) once the
+  // end is stored, or is left for refresh() to store.
+  void logout(const std::string& token_hash, std::function<void()> done);
   // Thread-safe, in memory. Counts as activity.
   [[nodiscard]] std::optional<operators::Principal> principal_for(const std::string& token_hash);
   // Does not count as activity (the live stream re-checks with this).
   [[nodiscard]] bool session_valid(const std::string& token_hash) const;
-  // Reloads disabled flags from the database and ends the sessions of disabled accounts.
+  // Blocking, from the refresh thread (and once at start-up, before serving): stores activity and ends
+  // noted since the last call, takes in the stored sessions (other instances', or this one's before a
+  // restart), ends the sessions of disabled accounts and forgets expired sessions.
   void refresh();
   // Blocking, for the worker pool or the CLI.
   bool set_disabled(const std::string& operator_id, bool disabled);
@@ -53,8 +63,13 @@ class OperatorAccounts {
   WorkerPool& workers_;
   const core::Clock& clock_;
   ingest::Sequencer& history_;
+  void store_pending();
+
   mutable std::mutex mutex_;
-  operators::SessionRegistry sessions_;
+  operators::SessionRegistry sessions_;                        // with mutex_
+  std::unordered_map<std::string, core::Timestamp> activity_;  // with mutex_: to store
+  std::unordered_map<std::string, core::Timestamp> ends_;      // with mutex_: sign-outs to store
+  std::mutex store_mutex_;  // one writer of pending activity and ends at a time
 };
 
 }  // namespace portcullis::api

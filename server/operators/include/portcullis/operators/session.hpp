@@ -93,6 +93,12 @@ class SessionRegistry {
   // Forgets sessions that can no longer be valid; returns how many.
   std::size_t purge(core::Timestamp now);
 
+  // Takes in a session kept elsewhere (the database after a restart, or a session another server
+  // instance opened, extended or ended). Unknown: added as it is. Known: the later activity and an end
+  // win, so every instance converges on the most restrictive view. Identity fields never change.
+  void merge(const Session& stored);
+  [[nodiscard]] const Session* find(std::string_view token_hash) const;
+
   [[nodiscard]] std::size_t size() const noexcept { return sessions_.size(); }
   [[nodiscard]] const SessionPolicy& policy() const noexcept { return policy_; }
 
