@@ -116,6 +116,78 @@ void ApiClient::touchSession(Done done) {
   request("GET", QStringLiteral("/api/v1/alarms?state=open"), nullptr, std::move(done));
 }
 
+void ApiClient::getJson(const QString& pathAndQuery, Done done) {
+  request("GET", pathAndQuery, nullptr, std::move(done));
+}
+
+QNetworkReply* ApiClient::getStream(const QString& pathAndQuery, const QByteArray& accept,
+                                    std::function<void(const QByteArray&)> onData, Done done, int timeoutMs,
+                                    qint64 maxBytes) {
+  QUrl url = base_;
+  const auto query = pathAndQuery.indexOf(QLatin1Char('?'));
+  url.setPath(query < 0 ? pathAndQuery : pathAndQuery.left(query));
+  if (query >= 0) url.setQuery(pathAndQuery.mid(query + 1));
+  QNetworkRequest req(url);
+  if (url.scheme() == QLatin1String("https")) req.setSslConfiguration(ssl_);
+  req.setTransferTimeout(timeoutMs);  // time without any byte, not the whole transfer
+  req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+  req.setRawHeader("Accept", accept);
+  const bool authenticated = !token_.isEmpty();
+  if (authenticated) req.setRawHeader("Authorization", QByteArray("Bearer ") + token_);
+  QNetworkReply* reply = nam_.get(req);
+  // The body of an error answer is kept (it is small JSON); a 2xx body goes to onData as it comes.
+  auto errorBody = std::make_shared<QByteArray>();
+  auto received = std::make_shared<qint64>(0);
+  auto tooLarge = std::make_shared<bool>(false);
+  connect(reply, &QNetworkReply::readyRead, this,
+          [reply, onData = std::move(onData), errorBody, received, tooLarge, maxBytes] {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const auto bytes = reply->readAll();
+            *received += bytes.size();
+            if (*received > maxBytes) {
+              *tooLarge = true;
+              reply->abort();
+              return;
+            }
+            if (status >= 200 && status < 300)
+              onData(bytes);
+            else if (errorBody->size() < 65536)
+              errorBody->append(bytes);
+          });
+  connect(reply, &QNetworkReply::finished, this,
+          [this, reply, authenticated, done = std::move(done), errorBody, tooLarge, maxBytes] {
+            reply->deleteLater();
+            ApiResult r;
+            r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (*tooLarge) {
+              r.error = QStringLiteral("more than %1 MiB: narrow the period or the filters")
+                            .arg(maxBytes / (1024 * 1024));
+            } else if (r.status >= 200 && r.status < 300) {
+              // The status came, but the body may have been cut short (no final chunk) or cancelled.
+              if (reply->error() == QNetworkReply::NoError)
+                r.ok = true;
+              else if (reply->error() == QNetworkReply::OperationCanceledError)
+                r.error = QStringLiteral("cancelled");
+              else
+                r.error = QStringLiteral("the answer was cut short (%1)").arg(reply->errorString());
+            } else if (r.status == 0) {
+              r.error = reply->error() == QNetworkReply::OperationCanceledError ? QStringLiteral("cancelled")
+                                                                                : reply->errorString();
+            } else {
+              errorBody->append(reply->readAll());
+              const auto doc = QJsonDocument::fromJson(*errorBody);
+              if (doc.isObject()) r.body = doc.object();
+              r.error =
+                  r.body.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString();
+              if (r.error.isEmpty()) r.error = QStringLiteral("HTTP %1").arg(r.status);
+            }
+            if (authenticated && r.status >= 200 && r.status < 300) emit sessionTouched();
+            if (authenticated && r.status == 401) emit sessionRefused();
+            done(r);
+          });
+  return reply;
+}
+
 void ApiClient::fetchSite(std::function<void(std::optional<Site>, QString)> done) {
   request("GET", QStringLiteral("/api/v1/site"), nullptr, [done = std::move(done)](const ApiResult& r) {
     if (!r.ok) return done(std::nullopt, r.error);

@@ -63,6 +63,17 @@ class ApiClient : public QObject {
   // One cheap authenticated request (GET /api/v1/alarms): the server counts it as activity.
   void touchSession(Done done);
 
+  // An authenticated GET answered with a JSON object (e.g. GET /api/v1/audit/reports).
+  void getJson(const QString& pathAndQuery, Done done);
+  // An authenticated GET whose body is not JSON and may be long and streamed (an auditor report as CSV):
+  // onData gets the body of a 2xx answer piece by piece as it arrives; done gets the outcome once (a 4xx or
+  // 5xx with the server's error message; a body cut short, as when the server closes without the last chunk
+  // because a report failed midway, is an error, never a short answer that looks whole; more than maxBytes
+  // is an error too). The reply is returned so the caller can abort it (done then says so).
+  QNetworkReply* getStream(const QString& pathAndQuery, const QByteArray& accept,
+                           std::function<void(const QByteArray&)> onData, Done done, int timeoutMs,
+                           qint64 maxBytes);
+
   static constexpr qint64 kMaxResponseBytes = 16 * 1024 * 1024;
 
  signals:

@@ -31,7 +31,8 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
           toJson(ZoneState{QString::fromLatin1(id), n, QLatin1String(id) == QLatin1String("weights-cage")}));
 
   // Racks and assets in portcullisd's stream shape. The story: rack W01's door seal reads broken and one of
-  // its weight drives is missing (last read in the cage, not in the rack).
+  // its weight drives is missing (last read in the cage, not in the rack); the GPU server of C02 has not been
+  // read since the server started (away, location unknown, not yet missing).
   struct DemoAsset {
     const char* id;
     const char* tag;
@@ -45,7 +46,7 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
       {"gpu-c01-01", "PC-00101", "gpu_server", "rack-c01", "rack-c01", false, false},
       {"gpu-c01-02", "PC-00102", "gpu_server", "rack-c01", "rack-c01", false, false},
       {"net-c01-tor", "PC-00110", "network_device", "rack-c01", "rack-c01", false, false},
-      {"gpu-c02-01", "PC-00201", "gpu_server", "rack-c02", "rack-c02", false, false},
+      {"gpu-c02-01", "PC-00201", "gpu_server", "rack-c02", "", false, false},
       {"stor-w01", "PC-00301", "other", "rack-w01", "rack-w01", true, false},
       {"drv-w01-0042", "PC-00342", "storage_drive", "rack-w01", "rack-w01", true, false},
       {"drv-w01-0043", "PC-00343", "storage_drive", "rack-w01", "", true, true},
@@ -54,6 +55,9 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
       {"drv-w02-0001", "PC-00411", "storage_drive", "rack-w02", "rack-w02", true, false}};
   QJsonArray assets;
   QHash<QString, QVector<QString>> inRack;
+  QHash<QString, int> expected;
+  QHash<QString, int> present;
+  QHash<QString, QVector<QString>> away;
   for (const auto& d : demoAssets) {
     const auto home = QString::fromLatin1(d.home);
     const auto* homeRack = site.rack(home);
@@ -64,11 +68,17 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
     a.kind = QString::fromLatin1(d.kind);
     a.homeRack = home;
     a.rack = QString::fromLatin1(d.rack);
-    a.zone = homeRack->zone;
+    a.zone = a.rack.isEmpty() && !d.missing ? QString() : homeRack->zone;
     a.lifecycle = QStringLiteral("in_service");
     a.holdsModelWeights = d.weights;
     a.missing = d.missing;
     if (!a.rack.isEmpty()) inRack[a.rack].push_back(a.id);
+    // Every demo asset is in service: its home rack expects it.
+    ++expected[home];
+    if (a.rack == home)
+      ++present[home];
+    else
+      away[home].push_back(a.id);
     assets.append(toJson(a));
   }
   QJsonArray racks;
@@ -81,6 +91,10 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
     r.twoPerson = sr.twoPerson;
     r.assetIds = inRack.value(sr.id);
     r.assets = static_cast<int>(r.assetIds.size());
+    r.expected = expected.value(sr.id);
+    r.present = present.value(sr.id);
+    r.awayIds = away.value(sr.id);
+    r.away = static_cast<int>(r.awayIds.size());
     r.seal = sr.id == QLatin1String("rack-w01")          ? QStringLiteral("broken")
              : sr.id.startsWith(QLatin1String("rack-w")) ? QStringLiteral("intact")
                                                          : QStringLiteral("none");

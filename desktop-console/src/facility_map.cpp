@@ -236,6 +236,27 @@ class RackItem : public QGraphicsItem {
     selected_ = on;
     update();
   }
+  [[nodiscard]] QString sealLine() const {
+    if (!known_) return QStringLiteral("no data");
+    return state_.sealBroken() ? QStringLiteral("⚠ SEAL BROKEN") : sealText(state_.seal);
+  }
+  [[nodiscard]] QString thirdLine() const {
+    if (contents_.weights > 0) return QStringLiteral("%1 hold weights").arg(contents_.weights);
+    return QStringLiteral("tier %1").arg(state_.tier >= 0 ? state_.tier : rack_.tier);
+  }
+  // Missing assets (alarmed) beat assets away from home, which beat the lock state (only when reported).
+  [[nodiscard]] QString lastLine() const {
+    if (contents_.missing > 0) return QStringLiteral("%1 MISSING").arg(contents_.missing);
+    if (state_.away > 0) return QStringLiteral("%1 AWAY").arg(state_.away);
+    if (state_.lockKnown)
+      return state_.open ? QStringLiteral("DOOR OPEN")
+                         : (state_.locked ? QStringLiteral("LOCKED") : QStringLiteral("UNLOCKED"));
+    return {};
+  }
+  [[nodiscard]] QStringList lines() const {
+    if (!known_) return {sealLine()};
+    return {sealLine(), rackContentsText(state_), thirdLine(), lastLine()};
+  }
   void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override {
     p->setRenderHint(QPainter::Antialiasing);
     const QColor red(0xff, 0x3b, 0x30);
@@ -247,7 +268,7 @@ class RackItem : public QGraphicsItem {
       edge = QColor(0xff, 0xd6, 0x0a);
     else if (state_.lockKnown && !state_.locked)
       edge = QColor(0x40, 0xc8, 0xff);
-    if (contents_.missing > 0) edge = QColor(0xff, 0x95, 0x00);
+    if (contents_.missing > 0 || state_.away > 0) edge = QColor(0xff, 0x95, 0x00);
     if (broken) edge = red;
     const QRectF r(0, 0, kRackW, kRackH);
     // A broken seal fills the whole rack red, so it reads from across the room, not only its text.
@@ -276,40 +297,29 @@ class RackItem : public QGraphicsItem {
     p->setFont(f);
     if (!known_) {
       p->setPen(colors::dimText);
-      p->drawText(QRectF(10, 40, kRackW - 16, 26), Qt::AlignLeft, QStringLiteral("no data"));
+      p->drawText(QRectF(10, 40, kRackW - 16, 26), Qt::AlignLeft, sealLine());
       return;
     }
     // Seal: the loudest line.
     p->setPen(broken ? QColor(0xff, 0xd0, 0xcc)
                      : (state_.seal == QLatin1String("intact") ? QColor(0x34, 0xc7, 0x59) : colors::dimText));
     p->drawText(QRectF(10, 37, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
-                elided(broken ? QStringLiteral("⚠ SEAL BROKEN") : sealText(state_.seal), f, kRackW - 16));
-    // Contents: asset count, then how many hold model weights (or the tier when none do).
-    p->setPen(colors::text);
+                elided(sealLine(), f, kRackW - 16));
+    // Contents: "present / expected" when the server says what belongs here (orange while some are away),
+    // else the asset count; then how many hold model weights (or the tier when none do).
+    p->setPen(state_.away > 0 ? QColor(0xff, 0x95, 0x00) : colors::text);
     p->drawText(QRectF(10, 64, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
-                QStringLiteral("%1 asset%2")
-                    .arg(state_.assets)
-                    .arg(state_.assets == 1 ? QString() : QStringLiteral("s")));
-    if (contents_.weights > 0) {
-      p->setPen(QColor(0xff, 0xc8, 0x6b));
-      p->drawText(QRectF(10, 90, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
-                  elided(QStringLiteral("%1 hold weights").arg(contents_.weights), f, kRackW - 16));
-    } else {
-      p->setPen(colors::dimText);
-      p->drawText(QRectF(10, 90, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
-                  QStringLiteral("tier %1").arg(state_.tier >= 0 ? state_.tier : rack_.tier));
-    }
-    // Last line: missing assets beat the lock state; the lock only when the server reports it.
-    QString last;
-    if (contents_.missing > 0) {
+                elided(rackContentsText(state_), f, kRackW - 16));
+    p->setPen(contents_.weights > 0 ? QColor(0xff, 0xc8, 0x6b) : colors::dimText);
+    p->drawText(QRectF(10, 90, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
+                elided(thirdLine(), f, kRackW - 16));
+    // Last line: missing assets, then assets away from home, then the lock (only when the server reports it).
+    const QString last = lastLine();
+    if (contents_.missing > 0 || state_.away > 0)
       p->setPen(QColor(0xff, 0x95, 0x00));
-      last = QStringLiteral("%1 MISSING").arg(contents_.missing);
-    } else if (state_.lockKnown) {
+    else if (state_.lockKnown)
       p->setPen(state_.open ? QColor(0xff, 0xd6, 0x0a)
                             : (state_.locked ? QColor(0x34, 0xc7, 0x59) : QColor(0x40, 0xc8, 0xff)));
-      last = state_.open ? QStringLiteral("DOOR OPEN")
-                         : (state_.locked ? QStringLiteral("LOCKED") : QStringLiteral("UNLOCKED"));
-    }
     if (!last.isEmpty())
       p->drawText(QRectF(10, 116, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter, last);
   }
@@ -515,6 +525,11 @@ QPoint FacilityMap::viewPosOf(const QString& kind, const QString& id) const {
     p = static_cast<const ZoneItem*>(item)->rect().topLeft() + QPointF(30, 20);
   if (kind == QLatin1String("rack")) p += QPointF(kRackW / 2, kRackH / 2);
   return mapFromScene(p);
+}
+
+QStringList FacilityMap::rackTileLines(const QString& id) const {
+  const auto* r = racks_.value(id);
+  return r != nullptr ? r->lines() : QStringList{};
 }
 
 void FacilityMap::resizeEvent(QResizeEvent* event) {

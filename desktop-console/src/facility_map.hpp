@@ -26,6 +26,8 @@ class FacilityMap : public QGraphicsView {
   void select(const QString& kind, const QString& id);
   // For tests and the screenshot: where an item sits, in view coordinates.
   [[nodiscard]] QPoint viewPosOf(const QString& kind, const QString& id) const;
+  // For tests: the text lines a rack's tile shows (seal, contents, weights or tier, last line), as painted.
+  [[nodiscard]] QStringList rackTileLines(const QString& id) const;
 
   // The scene is always kSceneHeight tall; its width follows the view's aspect ratio so the map fills it.
   static constexpr qreal kSceneHeight = 1000;

@@ -1,6 +1,7 @@
 #include "live_types.hpp"
 
 #include <QJsonArray>
+#include <algorithm>
 
 namespace portcullis::console {
 
@@ -68,6 +69,13 @@ RackState parseRack(const QJsonObject& o) {
     r.assets = count(o, "assets", 0);
   }
   r.assets = count(o, "asset_count", r.assets);
+  if (o.value(QLatin1String("expected_count")).isDouble()) {
+    r.expected = count(o, "expected_count", 0);
+    r.present = count(o, "present_count", 0);
+    for (const auto& v : o.value(QLatin1String("away")).toArray())
+      if (v.isString()) r.awayIds.push_back(v.toString());
+    r.away = count(o, "away_count", std::max(0, r.expected - r.present));
+  }
   r.known = !r.id.isEmpty();
   return r;
 }
@@ -99,6 +107,12 @@ QString sealText(const QString& seal) {
   if (seal == QLatin1String("intact")) return QStringLiteral("seal intact");
   if (seal == QLatin1String("none")) return QStringLiteral("no seal");
   return QStringLiteral("seal ?");
+}
+
+QString rackContentsText(const RackState& r) {
+  if (r.expectedKnown() && r.expected > 0)
+    return QStringLiteral("%1 / %2 present").arg(r.present).arg(r.expected);
+  return QStringLiteral("%1 asset%2").arg(r.assets).arg(r.assets == 1 ? QString() : QStringLiteral("s"));
 }
 
 Severity parseSeverity(const QString& s) {
@@ -162,6 +176,14 @@ QJsonObject toJson(const RackState& r) {
   QJsonArray ids;
   for (const auto& id : r.assetIds) ids.append(id);
   o.insert(QStringLiteral("assets"), ids);
+  if (r.expectedKnown()) {
+    o.insert(QStringLiteral("expected_count"), r.expected);
+    o.insert(QStringLiteral("present_count"), r.present);
+    o.insert(QStringLiteral("away_count"), r.away);
+    QJsonArray away;
+    for (const auto& id : r.awayIds) away.append(id);
+    o.insert(QStringLiteral("away"), away);
+  }
   if (!r.name.isEmpty()) o.insert(QStringLiteral("name"), r.name);
   if (!r.zone.isEmpty()) o.insert(QStringLiteral("zone"), r.zone);
   if (r.tier >= 0) o.insert(QStringLiteral("tier"), r.tier);

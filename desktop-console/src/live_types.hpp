@@ -44,8 +44,16 @@ struct RackState {
   QString name;
   QString zone;
   QVector<QString> assetIds;
+  // What the registry expects here (portcullisd: expected_count, present_count, away_count, away): assets
+  // whose home is this rack and that are in service, how many of them are located here, and the ids of those
+  // that are not. expected = -1 when the server does not say (then only the RFID count is known).
+  int expected = -1;
+  int present = 0;
+  int away = 0;
+  QVector<QString> awayIds;
   bool operator==(const RackState&) const = default;
   [[nodiscard]] bool sealBroken() const { return seal == QLatin1String("broken"); }
+  [[nodiscard]] bool expectedKnown() const { return expected >= 0; }
 };
 
 // An asset as the stream carries it (server/json asset_json.cpp asset_state_to_json).
@@ -113,6 +121,10 @@ Severity parseSeverity(const QString& s);
 QString severityName(Severity s);
 // "SEAL BROKEN", "seal intact", "no seal", "seal ?" for a rack's seal field.
 QString sealText(const QString& seal);
+// A rack's contents for a guard: "12 / 14 present" when the server says what is expected there (and something
+// is), else "N assets" from the RFID locations alone. Assets located here that do not belong here are not
+// in "present".
+QString rackContentsText(const RackState& r);
 
 // What a guard needs to know about a door at a glance, worst first.
 enum class DoorLook { Offline, Forced, Held, LockedDown, Open, Unlocked, Locked };

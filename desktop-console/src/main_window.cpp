@@ -22,6 +22,7 @@
 #include "api_client.hpp"
 #include "dialogs.hpp"
 #include "facility_map.hpp"
+#include "reports.hpp"
 #include "theme.hpp"
 
 namespace portcullis::console {
@@ -130,6 +131,8 @@ MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
   for (int i = 0; i < 5; ++i)
     connect(new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this),
             &QShortcut::activated, this, [this, i] { tabs_->setCurrentIndex(i); });
+  connect(new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_R), this), &QShortcut::activated, this,
+          &MainWindow::openReports);
   connect(new QShortcut(QKeySequence(Qt::Key_F6), this), &QShortcut::activated, this,
           [this] { alarmAction(false); });
   connect(new QShortcut(QKeySequence(Qt::Key_F7), this), &QShortcut::activated, this,
@@ -183,6 +186,13 @@ QWidget* MainWindow::buildBanner() {
   signIn_->hide();
   connect(signIn_, &QPushButton::clicked, this, &MainWindow::signInRequested);
   layout->addWidget(signIn_);
+  reportsButton_ = new QPushButton(QStringLiteral("Reports"), banner_);
+  reportsButton_->setObjectName(QStringLiteral("reports"));
+  reportsButton_->setToolTip(QStringLiteral("Audit reports (Ctrl+R)"));
+  reportsButton_->setStyleSheet(QStringLiteral("QPushButton { font-size: 18px; padding: 4px 14px; }"));
+  reportsButton_->hide();  // only for roles that may read reports (setOperator)
+  connect(reportsButton_, &QPushButton::clicked, this, &MainWindow::openReports);
+  layout->addWidget(reportsButton_);
   layout->addSpacing(16);
   layout->addWidget(bannerSite_);
   layout->addSpacing(24);
@@ -379,6 +389,26 @@ void MainWindow::setOfflineView(const QString& why) {
 
 void MainWindow::setOperator(const QString& name, const QString& role) {
   bannerOperator_->setText(role.isEmpty() ? name : name + QStringLiteral(" · ") + role);
+  // The server answers 403 to the other roles; they are not offered what they may not run.
+  reportsAllowed_ = api_ != nullptr && mayReadReports(role);
+  reportsButton_->setVisible(reportsAllowed_);
+  if (!reportsAllowed_ && reports_ != nullptr) {
+    reports_->hide();
+    reports_->deleteLater();
+    reports_ = nullptr;
+  }
+}
+
+void MainWindow::openReports() {
+  if (!reportsAllowed_) return;
+  if (reports_ == nullptr) {
+    reports_ = new ReportsDialog(api_, this);
+    reports_->setModal(false);
+    reports_->loadReports();
+  }
+  reports_->show();
+  reports_->raise();
+  reports_->activateWindow();
 }
 
 QString MainWindow::bannerText() const {
@@ -608,7 +638,19 @@ void MainWindow::refreshDetails() {
         state += QStringLiteral(" · %1 · door %2")
                      .arg(s->locked ? QStringLiteral("locked") : QStringLiteral("UNLOCKED"),
                           s->open ? QStringLiteral("OPEN") : QStringLiteral("closed"));
-      lines << state << QStringLiteral("%1 assets").arg(s->assets);
+      lines << state;
+      if (s->expectedKnown() && s->expected > 0) {
+        // Present / expected from the registry (home rack, in service), so a rack whose tags were not read
+        // yet does not look empty; strangers (located here, home elsewhere) are counted apart.
+        QString contents = rackContentsText(*s);
+        if (s->away > 0) contents += QStringLiteral(" · %1 AWAY").arg(s->away);
+        const int others = std::max(0, s->assets - s->present);
+        if (others > 0)
+          contents += QStringLiteral(" · %1 other%2 here").arg(others).arg(others == 1 ? "" : "s");
+        lines << contents;
+      } else {
+        lines << QStringLiteral("%1 assets").arg(s->assets);
+      }
     } else {
       lines << QStringLiteral("No live state yet");
     }

@@ -25,6 +25,7 @@ namespace portcullis::console {
 
 class ApiClient;
 class FacilityMap;
+class ReportsDialog;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -52,6 +53,11 @@ class MainWindow : public QMainWindow {
   [[nodiscard]] FacilityMap* map() const { return map_; }
   [[nodiscard]] QLabel* detailTitle() const { return detailTitle_; }
   [[nodiscard]] QLabel* detailBody() const { return detailBody_; }
+  // Audit reports: the banner's "Reports" button and Ctrl+R, for the roles the server lets read them
+  // (auditor, admin) only. Opens (or raises) the non-modal reports window.
+  [[nodiscard]] QPushButton* reportsButton() const { return reportsButton_; }
+  [[nodiscard]] ReportsDialog* reportsDialog() const { return reports_; }
+  void openReports();
 
  signals:
   void signInRequested();
@@ -85,6 +91,9 @@ class MainWindow : public QMainWindow {
   QLabel* bannerOperator_ = nullptr;
   QLabel* bannerClock_ = nullptr;
   QPushButton* signIn_ = nullptr;
+  QPushButton* reportsButton_ = nullptr;
+  ReportsDialog* reports_ = nullptr;
+  bool reportsAllowed_ = false;
   bool sessionExpired_ = false;
   QDateTime expiredAt_;
   bool sessionEnding_ = false;

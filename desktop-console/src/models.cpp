@@ -339,7 +339,14 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
         if (r.sealBroken()) return QStringLiteral("BROKEN");
         if (r.seal == QLatin1String("none")) return QStringLiteral("no seal");
         return r.seal;
-      case ColAssets: return r.assets;
+      case ColAssets:
+        // "12 / 14 present" when the server says what belongs here; the bare RFID count otherwise.
+        if (r.expectedKnown() && r.expected > 0) {
+          QString text = rackContentsText(r);
+          if (r.away > 0) text += QStringLiteral(" · %1 AWAY").arg(r.away);
+          return text;
+        }
+        return r.assets;
       case ColLock:
         if (!r.lockKnown) return QStringLiteral("—");
         if (r.open) return QStringLiteral("DOOR OPEN");
@@ -349,6 +356,7 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ForegroundRole) {
     if (index.column() == ColSeal && r.sealBroken()) return QBrush(QColor(0xff, 0x3b, 0x30));
+    if (index.column() == ColAssets && r.known && r.away > 0) return QBrush(QColor(0xff, 0x95, 0x00));
     if (index.column() == ColLock && r.lockKnown && r.open) return QBrush(QColor(0xff, 0x95, 0x00));
     if (index.column() == ColLock && r.lockKnown && !r.locked) return QBrush(QColor(0xff, 0xd6, 0x0a));
     return {};
@@ -360,7 +368,11 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
     return f;
   }
   if (role == IdRole) return r.id;
-  if (role == SortRole) return data(index, Qt::DisplayRole);
+  if (role == SortRole) {
+    // Assets sort by how many are away, then by how many are here (not by the text).
+    if (index.column() == ColAssets) return r.away * 100000 + r.assets;
+    return data(index, Qt::DisplayRole);
+  }
   return {};
 }
 

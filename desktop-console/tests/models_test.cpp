@@ -68,6 +68,7 @@ class ModelsTest : public QObject {
   void presenceFollowsGrantedEvents();
   void racksAndZonesUnderTester();
   void racksAndAssetsInPortcullisdShapeUnderTester();
+  void racksShowPresentOverExpected();
   void coalescesTwoThousandEventsPerSecond();
   void namesStayPlainText();
   void totpMatchesRfc6238();
@@ -399,6 +400,79 @@ void ModelsTest::racksAndAssetsInPortcullisdShapeUnderTester() {
       assetJson("drv-3", "PC-3", "rack-c01", {{"zone", "compute-hall"}, {"rack", "rack-c01"}}, false, false));
   state.flush();
   QCOMPARE(state.assets()->rowCount(), 3);
+}
+
+void ModelsTest::racksShowPresentOverExpected() {
+  // portcullisd's rack entry with the registry's expectation (stream_json.cpp rack_json): before any tag is
+  // read a rack is "0 / 3 present", not "0 assets"; strangers located here are not "present".
+  const auto rackJson = [](const char* id, QJsonArray located, int expected, int present, QJsonArray away) {
+    return QJsonDocument::fromJson(
+               QJsonDocument(QJsonObject{{"id", id},
+                                         {"name", QStringLiteral("Rack ") + QLatin1String(id)},
+                                         {"zone", "compute-hall"},
+                                         {"tier", 3},
+                                         {"two_person", false},
+                                         {"asset_count", located.size()},
+                                         {"assets", located},
+                                         {"expected_count", expected},
+                                         {"present_count", present},
+                                         {"away_count", away.size()},
+                                         {"away", away},
+                                         {"seal", "none"}})
+                   .toJson())
+        .object();
+  };
+  ConsoleState state;
+  QAbstractItemModelTester tester(state.racks(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+  state.setSite(loadExampleSite());
+  state.applySnapshot(QJsonObject{
+      {"type", "snapshot"},
+      {"seq", 3},
+      {"racks", QJsonArray{rackJson("rack-c01", {}, 3, 0, {"gpu-1", "gpu-2", "tor-1"}),
+                           rackJson("rack-c02", {"gpu-9"}, 1, 1, {}), rackJson("rack-w01", {}, 0, 0, {})}}});
+  const auto* c01 = state.racks()->rack(QStringLiteral("rack-c01"));
+  QVERIFY(c01 != nullptr);
+  QVERIFY(c01->expectedKnown());
+  QCOMPARE(c01->expected, 3);
+  QCOMPARE(c01->present, 0);
+  QCOMPARE(c01->away, 3);
+  QCOMPARE(c01->awayIds.size(), 3);
+  QCOMPARE(rackContentsText(*c01), QStringLiteral("0 / 3 present"));
+  // Round trip through the console's own JSON (the demo state uses it).
+  QCOMPARE(parseRack(toJson(*c01)), *c01);
+  const auto* racks = state.racks();
+  const auto cell = [&](const char* id, int column, int role = Qt::DisplayRole) {
+    return racks->index(racks->rowOf(QLatin1String(id)), column).data(role);
+  };
+  QCOMPARE(cell("rack-c01", RackGridModel::ColAssets).toString(), QStringLiteral("0 / 3 present · 3 AWAY"));
+  QVERIFY(cell("rack-c01", RackGridModel::ColAssets, Qt::ForegroundRole).isValid());  // highlighted
+  QCOMPARE(cell("rack-c02", RackGridModel::ColAssets).toString(), QStringLiteral("1 / 1 present"));
+  QVERIFY(!cell("rack-c02", RackGridModel::ColAssets, Qt::ForegroundRole).isValid());
+  // Nothing expected: the RFID count as before.
+  QCOMPARE(cell("rack-w01", RackGridModel::ColAssets).toString(), QStringLiteral("0"));
+  // Sorting puts the rack with the most assets away last in ascending order.
+  QVERIFY(cell("rack-c01", RackGridModel::ColAssets, SortRole).toInt() >
+          cell("rack-c02", RackGridModel::ColAssets, SortRole).toInt());
+
+  // Tags read: a rack delta with two of three present and a stranger located there.
+  QSignalSpy changed(state.racks(), &QAbstractItemModel::dataChanged);
+  state.queueDelta(QStringLiteral("racks"), rackJson("rack-c01", {"gpu-1", "gpu-2", "x-9"}, 3, 2, {"tor-1"}));
+  state.flush();
+  QCOMPARE(changed.size(), 1);
+  c01 = state.racks()->rack(QStringLiteral("rack-c01"));
+  QCOMPARE(c01->assets, 3);
+  QCOMPARE(c01->present, 2);
+  QCOMPARE(c01->awayIds, QVector<QString>{QStringLiteral("tor-1")});
+  QCOMPARE(cell("rack-c01", RackGridModel::ColAssets).toString(), QStringLiteral("2 / 3 present · 1 AWAY"));
+  // All home: no highlight.
+  state.queueDelta(QStringLiteral("racks"), rackJson("rack-c01", {"gpu-1", "gpu-2", "tor-1"}, 3, 3, {}));
+  state.flush();
+  QCOMPARE(cell("rack-c01", RackGridModel::ColAssets).toString(), QStringLiteral("3 / 3 present"));
+  QVERIFY(!cell("rack-c01", RackGridModel::ColAssets, Qt::ForegroundRole).isValid());
+  // A server without the fields (older portcullisd, the contract): no expectation is made up.
+  const auto plain = parseRack(QJsonObject{{"id", "rack-c01"}, {"assets", 4}});
+  QVERIFY(!plain.expectedKnown());
+  QCOMPARE(rackContentsText(plain), QStringLiteral("4 assets"));
 }
 
 void ModelsTest::coalescesTwoThousandEventsPerSecond() {

@@ -140,6 +140,16 @@ void ScreenshotTest::clickingTheMapShowsDetails() {
   QVERIFY(window.detailBody()->text().contains(QStringLiteral("MODEL WEIGHTS")));
   QVERIFY(window.detailBody()->text().contains(QStringLiteral("Belong here, elsewhere:")));
   QVERIFY(window.detailBody()->text().contains(QStringLiteral("MISSING")));
+  // Present / expected from the registry: 3 of W01's 4 assets are in it, the missing drive is away.
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("3 / 4 present · 1 AWAY")));
+  QCOMPARE(map->rackTileLines(QStringLiteral("rack-w01")),
+           (QStringList{QStringLiteral("⚠ SEAL BROKEN"), QStringLiteral("3 / 4 present"),
+                        QStringLiteral("2 hold weights"), QStringLiteral("1 MISSING")}));
+  // C02's server has not been read yet: away, not (yet) missing; C01 is complete.
+  QCOMPARE(map->rackTileLines(QStringLiteral("rack-c02")).value(1), QStringLiteral("0 / 1 present"));
+  QCOMPARE(map->rackTileLines(QStringLiteral("rack-c02")).value(3), QStringLiteral("1 AWAY"));
+  QCOMPARE(map->rackTileLines(QStringLiteral("rack-c01")).value(1), QStringLiteral("3 / 3 present"));
+  QCOMPARE(map->rackTileLines(QStringLiteral("rack-c01")).value(3), QString());
   const QPoint zone = map->viewPosOf(QStringLiteral("zone"), QStringLiteral("weights-cage"));
   QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, zone);
   QCOMPARE(window.detailTitle()->text(), QStringLiteral("Model-weights cage"));

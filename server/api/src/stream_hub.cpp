@@ -112,7 +112,8 @@ StreamHub::StreamHub(std::shared_ptr<const core::SiteModel> model, OperatorAccou
       accounts_(accounts),
       allowed_origins_(std::move(allowed_origins)),
       limits_(limits),
-      view_(model_) {}
+      view_(model_),
+      rack_contents_(std::make_unique<json::RackContents>()) {}
 
 StreamHub::~StreamHub() {
   stop();
@@ -208,9 +209,6 @@ std::string StreamHub::snapshot() {
 
 std::string StreamHub::rack_view(std::size_t rack) const {
   const auto& def = model_->rack(static_cast<core::Index>(rack)).def;
-  std::vector<std::string> ids;
-  if (auto it = rack_assets_.find(def.id.str()); it != rack_assets_.end())
-    ids.assign(it->second.begin(), it->second.end());
   // "none" without seals; "broken" when any current seal of the rack is broken or replaced unknowingly.
   std::string seal = "none";
   for (const auto& [id, s] : seals_) {
@@ -221,7 +219,7 @@ std::string StreamHub::rack_view(std::size_t rack) const {
     }
     seal = "intact";
   }
-  return json::rack_json(def, ids.size(), ids, seal);
+  return json::rack_json(def, rack_contents_->tally(def.id.str()), seal);
 }
 
 void StreamHub::open(const std::shared_ptr<Client>& client) {
@@ -315,18 +313,10 @@ void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
   }
   for (const auto& asset : update.assets) {
     const auto& id = asset.def.id.str();
-    auto& known = assets_[id];
-    if (known.location.rack != asset.location.rack) {
-      if (!known.location.rack.empty()) {
-        rack_assets_[known.location.rack.str()].erase(id);
-        if (live) dirty_racks_.insert(known.location.rack.str());
-      }
-      if (!asset.location.rack.empty()) {
-        rack_assets_[asset.location.rack.str()].insert(id);
-        if (live) dirty_racks_.insert(asset.location.rack.str());
-      }
-    }
-    known = asset;
+    // Racks whose contents changed: old and new location, and old and new home rack (present / expected).
+    for (auto& rack : rack_contents_->update(asset))
+      if (live) dirty_racks_.insert(std::move(rack));
+    assets_[id] = asset;
     if (live) deltas.emplace_back("assets", json::asset_json(asset));
   }
   for (const auto& seal : update.seals) {
@@ -351,7 +341,7 @@ void StreamHub::on_reset() {
   open_alarms_.clear();
   assets_.clear();
   seals_.clear();
-  rack_assets_.clear();
+  rack_contents_->clear();
   dirty_racks_.clear();
   // Clients see a fresh snapshot once the rebuild is done.
   for (auto& client : clients_) client->needs_resync = true;

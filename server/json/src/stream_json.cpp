@@ -38,16 +38,67 @@ std::string delta_message(std::int64_t seq, std::string_view topic, const std::s
          "\",\"data\":" + data_json + "}";
 }
 
-std::string rack_json(const core::RackDef& rack, std::size_t assets,
-                      const std::vector<std::string>& asset_ids, std::string_view seal_state) {
+std::vector<std::string> RackContents::update(const core::AssetState& asset) {
+  const auto& id = asset.def.id.str();
+  Known now;
+  now.located = asset.location.rack.str();
+  if (!asset.def.home_rack.empty() && asset.def.lifecycle == core::AssetLifecycle::InService)
+    now.home = asset.def.home_rack.str();
+  auto& known = assets_[id];
+  std::set<std::string> changed;
+  if (known.located != now.located) {
+    if (!known.located.empty()) located_[known.located].erase(id);
+    if (!now.located.empty()) located_[now.located].insert(id);
+    // The home rack's present / away split changes too when the asset leaves or comes home.
+    for (const auto* rack : {&known.located, &now.located, &known.home, &now.home})
+      if (!rack->empty()) changed.insert(*rack);
+  }
+  if (known.home != now.home) {
+    if (!known.home.empty()) expected_[known.home].erase(id);
+    if (!now.home.empty()) expected_[now.home].insert(id);
+    for (const auto* rack : {&known.home, &now.home})
+      if (!rack->empty()) changed.insert(*rack);
+  }
+  known = std::move(now);
+  return {changed.begin(), changed.end()};
+}
+
+void RackContents::clear() {
+  assets_.clear();
+  located_.clear();
+  expected_.clear();
+}
+
+RackTally RackContents::tally(const std::string& rack) const {
+  RackTally t;
+  if (auto it = located_.find(rack); it != located_.end())
+    t.located.assign(it->second.begin(), it->second.end());
+  if (auto it = expected_.find(rack); it != expected_.end()) {
+    t.expected = it->second.size();
+    for (const auto& id : it->second) {
+      const auto known = assets_.find(id);
+      if (known != assets_.end() && known->second.located == rack)
+        ++t.present;
+      else
+        t.away.push_back(id);
+    }
+  }
+  return t;
+}
+
+std::string rack_json(const core::RackDef& rack, const RackTally& tally, std::string_view seal_state) {
   json j;
   j["id"] = rack.id.str();
   j["name"] = rack.name;
   j["zone"] = rack.zone.str();
   j["tier"] = rack.tier;
   j["two_person"] = rack.two_person;
-  j["asset_count"] = assets;
-  j["assets"] = asset_ids;
+  j["asset_count"] = tally.located.size();
+  j["assets"] = tally.located;
+  j["expected_count"] = tally.expected;
+  j["present_count"] = tally.present;
+  j["away_count"] = tally.away.size();
+  j["away"] = tally.away;
   j["seal"] = seal_state;
   return j.dump();
 }

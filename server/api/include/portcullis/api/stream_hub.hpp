@@ -25,6 +25,10 @@
 #include "portcullis/http/websocket_endpoint.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
 
+namespace portcullis::json {
+class RackContents;
+}
+
 namespace portcullis::api {
 
 struct StreamLimits {
@@ -82,7 +86,8 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   // Assets and seals as the sequencer last reported them (issue 5), for the map's racks.
   std::map<std::string, core::AssetState> assets_;
   std::map<std::string, core::SealState> seals_;
-  std::map<std::string, std::set<std::string>> rack_assets_;  // rack id -> assets located in it
+  // Per rack: the assets located in it and the assets expected in it (home rack, in service).
+  std::unique_ptr<json::RackContents> rack_contents_;
   // Racks whose view changed since the last tick: published at most once per tick (a burst of RFID moves
   // into one rack is one rack delta, not one per asset).
   std::set<std::string> dirty_racks_;

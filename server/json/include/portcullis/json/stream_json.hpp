@@ -1,6 +1,7 @@
 #pragma once
 // Messages of the live stream (docs/operator-api.md).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "portcullis/core/alarms/alarm_book.hpp"
+#include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/live/facility_view.hpp"
 #include "portcullis/core/model/site_definition.hpp"
 
@@ -27,9 +29,42 @@ namespace portcullis::json {
                                            const std::map<std::string, std::string>& whereabouts,
                                            const std::vector<std::string>& racks_json = {},
                                            const std::vector<std::string>& assets_json = {});
-// A rack on the live map: its assets (by location) and the state of its seals.
-[[nodiscard]] std::string rack_json(const core::RackDef& rack, std::size_t assets,
-                                    const std::vector<std::string>& asset_ids, std::string_view seal_state);
+// What the live map says about a rack's assets. `located`: the assets the RFID reads place in it (whatever
+// their home). `expected`: the assets whose home rack it is and that are in service (the same rule that
+// raises asset_missing), so a guard sees "present / expected" before any tag has been read; `present` of
+// them are located in it, `away` (ids) are not.
+struct RackTally {
+  std::vector<std::string> located;
+  std::size_t expected = 0;
+  std::size_t present = 0;
+  std::vector<std::string> away;
+};
+
+// Keeps, for the stream, where each asset is and which rack expects it; fed with every asset state the
+// sequencer reports (start-up replay included). Not thread-safe: the stream hub holds its lock.
+class RackContents {
+ public:
+  // Records an asset's new state. Returns the racks whose tally changed (old and new location, old and new
+  // home), each once.
+  std::vector<std::string> update(const core::AssetState& asset);
+  void clear();
+  [[nodiscard]] RackTally tally(const std::string& rack) const;
+
+ private:
+  struct Known {
+    std::string located;  // rack id, empty when not in a rack
+    std::string home;     // rack id when expected there (home rack and in service), else empty
+  };
+  std::map<std::string, Known> assets_;
+  std::map<std::string, std::set<std::string>> located_;   // rack -> assets located in it
+  std::map<std::string, std::set<std::string>> expected_;  // rack -> assets expected in it
+};
+
+// A rack on the live map: its assets (by location and by home rack) and the state of its seals.
+// Fields: id, name, zone, tier, two_person, asset_count, assets (located ids), expected_count,
+// present_count, away_count, away (ids), seal.
+[[nodiscard]] std::string rack_json(const core::RackDef& rack, const RackTally& tally,
+                                    std::string_view seal_state);
 
 struct SubscribeRequest {
   std::set<std::string> topics;  // empty: all
