@@ -42,7 +42,9 @@ QString reportQuery(const ReportInfo& report, const QDateTime& from, const QDate
                     const QString& group) {
   QStringList parts{QStringLiteral("format=csv")};
   const auto add = [&parts](const char* key, const QString& value) {
-    parts << QLatin1String(key) + QLatin1Char('=') + QString::fromLatin1(QUrl::toPercentEncoding(value));
+    // ':' may stay as it is in a query; everything else outside the unreserved set is encoded ('+' too,
+    // which the server reads as a plus sign).
+    parts << QLatin1String(key) + QLatin1Char('=') + QString::fromLatin1(QUrl::toPercentEncoding(value, ":"));
   };
   // RFC 3339 in UTC ("Z"), so no '+' has to survive the query.
   if (report.takes("from") && from.isValid()) add("from", from.toUTC().toString(Qt::ISODate));

@@ -9,15 +9,21 @@
 #include <memory>
 
 #include <QApplication>
+#include <QDateTimeEdit>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include "api_client.hpp"
 #include "dialogs.hpp"
 #include "main_window.hpp"
+#include "reports.hpp"
 #include "test_tls.hpp"
 
 using namespace portcullis::console;
@@ -60,6 +66,12 @@ class FakeApi : public QObject {
           Request r{first.value(0), first.value(1), auth,
                     QJsonDocument::fromJson(buffer->mid(end + 4, length)).object()};
           requests << r;
+          if (const auto raw = rawRoute(r); !raw.isEmpty()) {
+            s->write(raw);
+            s->disconnectFromHost();
+            buffer->clear();
+            return;
+          }
           const auto [status, body] = route(r);
           const auto payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
           s->write("HTTP/1.1 " + QByteArray::number(status) +
@@ -85,10 +97,40 @@ class FakeApi : public QObject {
   }
   QUrl url() const { return QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server_.serverPort())); }
   QList<Request> requests;
+  // The CSV the fake report route streams, as portcullisd writes it (CRLF, quoting, formula neutralization).
+  static QByteArray reportCsv() {
+    return "site_seq,received_at,device_time,device_id,event_type,verdict,reason,needed,person,portal,"
+           "destination,rack,hash\r\n"
+           "12,2026-11-27T08:01:00.000000Z,,ctl-1,badge,deny,revoked,,p-ann,cage-door,,,ab12\r\n"
+           "15,2026-11-27T08:20:00.000000Z,,ctl-1,badge,deny,\"pin, wrong\",,p-bob,office-door,,,cd34\r\n"
+           "19,2026-11-27T08:45:00.000000Z,,ctl-2,badge,deny,\"'=cmd|' /C "
+           "calc'!A0\",,\"p-\"\"x\"\"\r\nline\","
+           "main-entrance,,,ef56\r\n";
+  }
 
  private:
   static QJsonObject error(const char* field, const char* message) {
     return {{"error", QJsonObject{{"field", field}, {"message", message}}}};
+  }
+  // Reports: portcullisd streams them with Transfer-Encoding: chunked. "alarms" fails midway: the
+  // connection closes without the last chunk, as the server does when a report fails after the start.
+  QByteArray rawRoute(const Request& r) const {
+    if (!r.path.startsWith("/api/v1/audit/reports/") || r.authorization != "Bearer tok-42") return {};
+    const QByteArray head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: "
+        "close\r\n\r\n";
+    const auto chunk = [](const QByteArray& data) {
+      return QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n";
+    };
+    if (r.path.startsWith("/api/v1/audit/reports/alarms?"))
+      return head + chunk("site_seq,received_at\r\n1,x\r\n");
+    if (r.path.contains("decision=")) return {};  // answered as a 400 by route()
+    const auto csv = reportCsv();
+    // Pieces that cut a quoted cell and a CRLF in two.
+    const auto cut1 = csv.indexOf("pin,") + 2;
+    const auto cut2 = csv.indexOf("line") - 1;
+    return head + chunk(csv.left(cut1)) + chunk(csv.mid(cut1, cut2 - cut1)) + chunk(csv.mid(cut2)) +
+           "0\r\n\r\n";
   }
   std::pair<int, QJsonObject> route(const Request& r) {
     if (r.path == "/api/v1/auth/login") {
@@ -129,6 +171,23 @@ class FakeApi : public QObject {
         return {400, error("command", "expected momentary_unlock, lock, unlock or lock_open")};
       return {403, error("command", "not allowed for this role")};
     }
+    if (r.path == "/api/v1/audit/reports")
+      return {200,
+              {{"reports",
+                QJsonArray{QJsonObject{{"name", "denied"},
+                                       {"columns", QJsonArray{"site_seq", "received_at", "verdict", "hash"}},
+                                       {"filters", QJsonArray{"person", "portal", "zone", "rack", "group",
+                                                              "decision", "from", "to"}}},
+                           QJsonObject{{"name", "presence"},
+                                       {"columns",
+                                        QJsonArray{"zone", "person", "since", "portal", "site_seq", "hash"}},
+                                       {"filters", QJsonArray{"person", "zone", "group", "to"}}},
+                           QJsonObject{{"name", "alarms"},
+                                       {"columns", QJsonArray{"site_seq", "received_at"}},
+                                       {"filters", QJsonArray{"from", "to"}}}}},
+               {"formats", QJsonArray{"csv", "jsonl", "pdf"}}}};
+    if (r.path.startsWith("/api/v1/audit/reports/"))
+      return {400, error("decision", "expected grant or deny")};
     if (r.path == "/api/v1/lockdown" || r.path == "/api/v1/lockdown/release")
       return {200, {{"outcome", QJsonObject{{"applied", true}}}}};
     return {404, error("path", "no such route")};
@@ -149,6 +208,9 @@ class ApiClientTest : public QObject {
   void commandsReportPendingApproval();
   void refusesServerFromAnotherCa();
   void consoleAsksReasonAndShowsPendingApproval();
+  void csvReaderHandlesQuotesAndPieces();
+  void reportsViewRunsReportAndShowsRows();
+  void reportsOnlyForAuditorsAndAdmins();
 
  private:
   ApiClient* client(FakeApi& api, const QString& ca = {});
@@ -353,6 +415,133 @@ void ApiClientTest::consoleAsksReasonAndShowsPendingApproval() {
   for (auto* label : window.findChildren<QLabel*>())
     pendingShown = pendingShown || label->text().contains(QStringLiteral("pending second approval"));
   QVERIFY(pendingShown);
+}
+
+void ApiClientTest::csvReaderHandlesQuotesAndPieces() {
+  const auto csv = FakeApi::reportCsv();
+  CsvReader whole;
+  whole.feed(csv);
+  whole.finish();
+  const auto rows = whole.takeRows();
+  QVERIFY(!whole.malformed());
+  QCOMPARE(rows.size(), 4);
+  QCOMPARE(rows[0].size(), 13);
+  QCOMPARE(rows[2][6], QStringLiteral("pin, wrong"));
+  QCOMPARE(rows[3][6], QStringLiteral("'=cmd|' /C calc'!A0"));  // neutralized by the server, shown as text
+  QCOMPARE(rows[3][8], QStringLiteral("p-\"x\"\r\nline"));
+  QCOMPARE(rows[3][12], QStringLiteral("ef56"));
+  // Byte by byte, as a slow stream would bring it: the same rows.
+  CsvReader pieces;
+  QVector<QStringList> got;
+  for (const char c : csv) {
+    pieces.feed(QByteArray(1, c));
+    got += pieces.takeRows();
+  }
+  pieces.finish();
+  got += pieces.takeRows();
+  QCOMPARE(got, rows);
+  // LF line ends, a last line without one, and a body cut inside quotes.
+  CsvReader lf;
+  lf.feed("a,b\n1,\"x\"\n2,y");
+  lf.finish();
+  QCOMPARE(lf.takeRows(), (QVector<QStringList>{{"a", "b"}, {"1", "x"}, {"2", "y"}}));
+  CsvReader cut;
+  cut.feed("a,b\r\n1,\"unfinished");
+  cut.finish();
+  QVERIFY(cut.malformed());
+}
+
+void ApiClientTest::reportsViewRunsReportAndShowsRows() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  c->setToken("tok-42");
+  ReportsDialog dialog(c);
+  QSignalSpy loaded(&dialog, &ReportsDialog::reportsLoaded);
+  dialog.loadReports();
+  QVERIFY(loaded.wait(10000));
+  QCOMPARE(dialog.reports().size(), 3);
+  QCOMPARE(api.requests.last().path, QByteArray("/api/v1/audit/reports"));
+  QCOMPARE(api.requests.last().authorization, QByteArray("Bearer tok-42"));
+
+  // denied, 08:00-09:00 UTC, group "contractors": the query in the server's names, percent-encoded.
+  dialog.selectReport(QStringLiteral("denied"));
+  dialog.setPeriod(QDateTime(QDate(2026, 11, 27), QTime(8, 0), Qt::UTC),
+                   QDateTime(QDate(2026, 11, 27), QTime(9, 0), Qt::UTC));
+  dialog.setGroup(QStringLiteral("contractors & co"));
+  QVERIFY(dialog.findChild<QLineEdit*>(QStringLiteral("group"))->isEnabled());
+  QSignalSpy finished(&dialog, &ReportsDialog::finished);
+  dialog.run();
+  QVERIFY(dialog.running());
+  QVERIFY(finished.wait(10000));
+  QVERIFY2(finished.first().at(0).toBool(), qPrintable(dialog.statusText()));
+  QCOMPARE(api.requests.last().path,
+           QByteArray("/api/v1/audit/reports/denied?format=csv&from=2026-11-27T08:00:00Z"
+                      "&to=2026-11-27T09:00:00Z&group=contractors%20%26%20co"));
+  QCOMPARE(api.requests.last().authorization, QByteArray("Bearer tok-42"));
+  auto* rows = dialog.rows();
+  QCOMPARE(rows->columnCount(), 13);
+  QCOMPARE(rows->headerData(12, Qt::Horizontal, Qt::DisplayRole).toString(), QStringLiteral("hash"));
+  QCOMPARE(rows->rowCount(), 3);
+  QCOMPARE(rows->index(0, 8).data().toString(), QStringLiteral("p-ann"));
+  QCOMPARE(rows->index(1, 6).data().toString(), QStringLiteral("pin, wrong"));
+  QCOMPARE(rows->index(2, 6).data().toString(), QStringLiteral("'=cmd|' /C calc'!A0"));
+  QVERIFY(dialog.statusText().contains(QStringLiteral("3 rows, complete")));
+  QVERIFY(dialog.findChild<QPushButton*>(QStringLiteral("save"))->isEnabled());
+  // Saved as the server sent it, byte for byte.
+  QTemporaryDir dir;
+  const auto path = dir.filePath(QStringLiteral("denied.csv"));
+  QString error;
+  QVERIFY2(dialog.saveCsv(path, &error), qPrintable(error));
+  QFile saved(path);
+  QVERIFY(saved.open(QIODevice::ReadOnly));
+  QCOMPARE(saved.readAll(), FakeApi::reportCsv());
+
+  // presence takes "to" but no "from" and the dialog sends none; no group given, none sent.
+  dialog.selectReport(QStringLiteral("presence"));
+  QVERIFY(!dialog.findChild<QDateTimeEdit*>(QStringLiteral("from"))->isEnabled());
+  dialog.setGroup(QString());
+  dialog.run();
+  QVERIFY(finished.wait(10000));
+  QCOMPARE(api.requests.last().path,
+           QByteArray("/api/v1/audit/reports/presence?format=csv&to=2026-11-27T09:00:00Z"));
+
+  // A report cut short by the server is an error, not a short report, and cannot be saved.
+  dialog.selectReport(QStringLiteral("alarms"));
+  QVERIFY(!dialog.findChild<QLineEdit*>(QStringLiteral("group"))->isEnabled());
+  dialog.run();
+  QVERIFY(finished.wait(10000));
+  QVERIFY(!finished.last().at(0).toBool());
+  QVERIFY2(dialog.statusText().contains(QStringLiteral("cut short")), qPrintable(dialog.statusText()));
+  QVERIFY(!dialog.findChild<QPushButton*>(QStringLiteral("save"))->isEnabled());
+  QVERIFY(!dialog.saveCsv(dir.filePath(QStringLiteral("alarms.csv")), &error));
+}
+
+void ApiClientTest::reportsOnlyForAuditorsAndAdmins() {
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  c->setToken("tok-42");
+  ConsoleState state;
+  MainWindow window(&state, c);
+  window.show();
+  window.setOperator(QStringLiteral("Kim Guard"), QStringLiteral("guard"));
+  QVERIFY(!window.reportsButton()->isVisible());
+  window.openReports();  // Ctrl+R for a guard: nothing
+  QVERIFY(window.reportsDialog() == nullptr);
+  window.setOperator(QStringLiteral("Sam Supervisor"), QStringLiteral("supervisor"));
+  QVERIFY(!window.reportsButton()->isVisible());
+  QVERIFY(!mayReadReports(QStringLiteral("guard (demo)")));
+  for (const auto* role : {"auditor", "admin"}) {
+    window.setOperator(QStringLiteral("Ann"), QLatin1String(role));
+    QVERIFY(window.reportsButton()->isVisible());
+  }
+  QTest::mouseClick(window.reportsButton(), Qt::LeftButton);
+  QVERIFY(window.reportsDialog() != nullptr);
+  QVERIFY(window.reportsDialog()->isVisible());
+  QTRY_COMPARE_WITH_TIMEOUT(window.reportsDialog()->reports().size(), 3, 10000);
+  // Signed in again as a guard: the window goes.
+  window.setOperator(QStringLiteral("Kim Guard"), QStringLiteral("guard"));
+  QVERIFY(window.reportsDialog() == nullptr);
+  QVERIFY(!window.reportsButton()->isVisible());
 }
 
 QTEST_MAIN(ApiClientTest)
