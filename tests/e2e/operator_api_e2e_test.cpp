@@ -280,6 +280,42 @@ TEST_F(OperatorE2E, SessionsSurviveARestartButSignOutsAndDisablingStay) {
   EXPECT_EQ(tx.exec1("SELECT count(*) FROM events WHERE type = 'operator.logout'")[0].as<int>(), 1);
 }
 
+TEST_F(OperatorE2E, AFollowerInstanceStreamsTheOwnersDecisionsAndSendsDevicesToTheOwner) {
+  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto token = testing::sign_in(*client, guard);  // at the owner
+  testing::ServerProcess follower{*db, testing::example_site_env({{"PORTCULLIS_ROLE", "follower"}})};
+  follower.start();
+  client::HttpsClient at_follower{"localhost", follower.port(),
+                                  client::ClientTls{testing::test_tls().ca, "", ""}};
+  // The session reaches the follower through the database (sessions are refreshed every 2 s).
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    status = at_follower.get("/api/v1/alarms", token).status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(status, 200) << "a session opened at the owner is accepted by the follower";
+
+  client::WssClient ws{"localhost", follower.port(), testing::test_tls().ca};
+  ws.connect("/api/v1/stream", token);
+  ASSERT_EQ(next_json(ws).at("type"), "snapshot");
+  ASSERT_EQ(client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token).status, 200);
+  bool saw_access = false;
+  for (int i = 0; i < 20 && !saw_access; ++i) {
+    const auto m = next_json(ws);
+    if (m.at("type") == "delta" && m.at("topic") == "access") {
+      saw_access = true;
+      EXPECT_EQ(m.at("data").at("person"), "alice-nguyen");
+      EXPECT_EQ(m.at("data").at("verdict"), "grant") << m.dump();
+    }
+  }
+  EXPECT_TRUE(saw_access) << "the owner's decision reaches a console connected to the follower";
+
+  const auto refused = at_follower.post_json("/api/v1/events", badge(2, "rdr-lobby-in", 10001), device_token);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_NE(refused.body.find("owns"), std::string::npos) << refused.body;
+  follower.stop();
+}
+
 TEST_F(OperatorE2E, SupervisorOverrideIsItsOwnRecordedDecision) {
   const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
   const auto token = testing::sign_in(*client, supervisor);

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -212,6 +214,61 @@ TEST_F(SequencerTest, AnAlarmNobodyAcknowledgesIsEscalatedOnceAndTheEscalationIs
 TEST_F(SequencerTest, OneInstanceOwnsASite) {
   auto s = make();
   EXPECT_THROW(make(std::chrono::milliseconds(300)), std::runtime_error);
+}
+
+// Collects what a follower publishes, from the sequencer thread.
+struct SeenUpdates : ingest::LiveObserver {
+  void on_update(const ingest::LiveUpdate& update, bool live) override {
+    std::lock_guard lock{mutex};
+    if (update.event) (live ? live_seqs : replayed_seqs).push_back(update.site_seq);
+  }
+  void on_reset() override {}
+  std::vector<std::int64_t> live() {
+    std::lock_guard lock{mutex};
+    return live_seqs;
+  }
+  std::mutex mutex;
+  std::vector<std::int64_t> live_seqs, replayed_seqs;
+};
+
+TEST_F(SequencerTest, AFollowerPublishesWhatTheOwnerCommitsAndWritesNothing) {
+  auto owner = make();
+  ASSERT_EQ(submit_and_wait(*owner, {heartbeat("ctl-1", 1)}).status, Status::Stored);
+
+  ingest::SequencerConfig config;
+  config.site_id = "main";
+  config.database = db->app();
+  config.follower = true;
+  config.follow_interval = std::chrono::milliseconds(20);
+  SeenUpdates seen;
+  ingest::Sequencer follower{config, std::make_shared<core::SiteModel>(), clock, metrics};
+  follower.set_observer(&seen);
+  follower.start();  // no ownership lock: starts while the owner runs
+  EXPECT_EQ(follower.replayed_events(), 1);
+  EXPECT_EQ(seen.replayed_seqs, std::vector<std::int64_t>{1});
+
+  ASSERT_EQ(submit_and_wait(*owner, {heartbeat("ctl-1", 2), heartbeat("ctl-2", 1)}).status, Status::Stored);
+  ASSERT_EQ(submit_and_wait(*owner, {heartbeat("ctl-1", 3)}).status, Status::Stored);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (seen.live().size() < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(seen.live(), (std::vector<std::int64_t>{2, 3, 4})) << "every committed record, once, in order";
+
+  // It refuses every write: only the owner extends the chain.
+  EXPECT_TRUE(follower.follower());
+  ingest::Submission refused;
+  refused.events = {heartbeat("ctl-9", 1)};
+  refused.done = [](ingest::SubmissionResult) { ADD_FAILURE() << "a follower must not take a submission"; };
+  EXPECT_FALSE(follower.submit(std::move(refused)));
+  std::promise<bool> recorded;
+  ingest::ServerFact fact;
+  fact.type = "test.fact";
+  fact.payload_json = "{}";
+  fact.done = [&recorded](bool stored, std::int64_t) { recorded.set_value(stored); };
+  follower.record(std::move(fact));
+  EXPECT_FALSE(recorded.get_future().get());
+  follower.stop();
+  EXPECT_EQ(stored_rows(), 4);
 }
 
 }  // namespace

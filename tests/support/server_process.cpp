@@ -82,7 +82,9 @@ ServerProcess::ServerProcess(const TestDatabase& db, std::map<std::string, std::
           {"PORTCULLIS_TLS_KEY", tls.server_key}, {"PORTCULLIS_DEVICE_CA", tls.device_ca},
           {"PORTCULLIS_SITE_ID", "main"}};
   for (auto& [k, v] : extra_env) env_[k] = v;
-  log_file_ = tls.dir + "/server-" + db.name() + ".log";
+  // One log per instance: a second instance on the same database (a follower) has its own.
+  const auto role = env_.find("PORTCULLIS_ROLE");
+  log_file_ = tls.dir + "/server-" + db.name() + (role == env_.end() ? "" : "-" + role->second) + ".log";
 }
 
 ServerProcess::~ServerProcess() {

@@ -7,6 +7,13 @@
 
 namespace portcullis::api {
 namespace {
+// A follower instance (role = follower) never writes the site's history: devices must post to the owner.
+http::HttpResponse follower_refusal() {
+  return http::json_error(
+      503, "server", "this instance follows the site read-only; devices post to the instance that owns it");
+}
+}  // namespace
+namespace {
 
 std::string answer_json(const ingest::EventAnswer& a) {
   return std::string("{\"status\":\"") +
@@ -124,6 +131,7 @@ void DeviceApi::post_events(const http::HttpRequest& request, const std::string&
   };
   if (!sequencer_.submit(std::move(submission))) {
     metrics_.requests_unavailable.add();
+    if (sequencer_.follower()) return respond(follower_refusal());
     auto r = http::json_error(503, "server", "too many events waiting to be stored; retry");
     r.headers.emplace_back("Retry-After", "1");
     respond(std::move(r));
@@ -156,6 +164,7 @@ void DeviceApi::post_rfid_reads(const http::HttpRequest& request, const std::str
                     ",\"unknown\":" + std::to_string(result.unknown) + "}"));
   };
   if (!sequencer_.submit(std::move(submission))) {
+    if (sequencer_.follower()) return respond(follower_refusal());
     auto r = http::json_error(503, "server", "too many reads waiting; retry");
     r.headers.emplace_back("Retry-After", "1");
     respond(std::move(r));

@@ -248,6 +248,7 @@ int serve_command(const Config& c) {
   ingest::SequencerConfig sequencer_config;
   sequencer_config.site_id = c.site_id;
   sequencer_config.database = c.database;
+  sequencer_config.follower = c.follower;
   ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
   sequencer.set_initial_site(site.definition, site.hash, site.text);
@@ -350,7 +351,8 @@ int serve_command(const Config& c) {
   });
 
   std::cerr << "portcullisd: site '" << c.site_id << "', " << sequencer.replayed_events()
-            << " events replayed, listening on https://" << server_config.address << ":" << port << std::endl;
+            << " events replayed" << (c.follower ? ", following its owner read-only" : "")
+            << ", listening on https://" << server_config.address << ":" << port << std::endl;
   server.run();
   stopping.store(true);
   device_refresh.join();
@@ -377,7 +379,7 @@ void print_help() {
          "  check-site FILE            validate a site file and list every problem with its JSON path\n"
          "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
          "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, "
-         "PORTCULLIS_THREADS,\n"
+         "PORTCULLIS_THREADS,\n  PORTCULLIS_ROLE (owner or follower),\n"
          "  PORTCULLIS_AUDIT_KEY, PORTCULLIS_AUDIT_EXPORT_DIR, PORTCULLIS_AUDIT_CHECKPOINTS, "
          "PORTCULLIS_AUDIT_PUBKEY\n";
 }

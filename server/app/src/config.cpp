@@ -46,6 +46,10 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
       c.threads = 0;
     }
     if (c.threads < 1 || c.threads > 64) throw std::runtime_error(where + ": threads must be 1 to 64");
+  } else if (key == "role") {
+    if (value != "owner" && value != "follower")
+      throw std::runtime_error(where + ": role must be 'owner' or 'follower'");
+    c.follower = value == "follower";
   } else {
     throw std::runtime_error(where + ": unknown setting '" + key + "'");
   }
@@ -80,6 +84,7 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_SITE_ID", "site_id"},
       {"PORTCULLIS_SITE_FILE", "site_file"},
       {"PORTCULLIS_THREADS", "threads"},
+      {"PORTCULLIS_ROLE", "role"},
       {"PORTCULLIS_AUDIT_KEY", "audit_key"},
       {"PORTCULLIS_AUDIT_EXPORT_DIR", "audit_export_dir"},
       {"PORTCULLIS_AUDIT_CHECKPOINTS", "audit_checkpoints"},

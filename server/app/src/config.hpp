@@ -16,6 +16,9 @@ struct Config {
   std::string site_id = "main";
   std::string site_file;
   int threads = 2;
+  // "owner" (default): takes the site's lock and writes its history. "follower": serves the site
+  // read-only from what its owner commits (live stream, operator reads), for consoles on other machines.
+  bool follower = false;
   // Auditor REST routes (docs/audit.md): evidence exports need the site's private audit key and a directory;
   // the chain status also checks signed checkpoints when both a directory and the public key are given.
   std::string audit_key;

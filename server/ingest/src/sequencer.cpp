@@ -107,7 +107,33 @@ Sequencer::~Sequencer() {
 
 void Sequencer::start() {
   connect_and_rebuild();
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] { config_.follower ? follow() : run(); });
+}
+
+void Sequencer::follow() {
+  for (;;) {
+    {
+      std::unique_lock lock{mutex_};
+      wake_.wait_for(lock, config_.follow_interval, [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    try {
+      const auto model_before = engine_->shared_model();
+      bool chain_reported = false;
+      storage::EventStore store{db_->connection};
+      store.for_each(config_.site_id, head_seq_,
+                     [&](const ledger::EventRecord& record) { apply_stored(record, true, chain_reported); });
+      if (engine_->shared_model() != model_before) publish_site();
+    } catch (const std::exception& e) {
+      std::cerr << "portcullisd: following site '" << config_.site_id << "' failed: " << e.what()
+                << "; reconnecting\n";
+      try {
+        connect_and_rebuild();  // views are reset and rebuilt from history
+      } catch (const std::exception& again) {
+        std::cerr << "portcullisd: reconnecting failed: " << again.what() << '\n';
+      }
+    }
+  }
 }
 
 void Sequencer::stop() {
@@ -120,6 +146,7 @@ void Sequencer::stop() {
 }
 
 bool Sequencer::submit(Submission submission) {
+  if (config_.follower) return false;  // only the owner writes the site's history
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
@@ -131,6 +158,7 @@ bool Sequencer::submit(Submission submission) {
 }
 
 bool Sequencer::submit(OperatorCommand command) {
+  if (config_.follower) return false;  // only the owner writes the site's history
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
@@ -141,6 +169,7 @@ bool Sequencer::submit(OperatorCommand command) {
 }
 
 bool Sequencer::submit(EpcisSubmission capture) {
+  if (config_.follower) return false;  // only the owner writes the site's history
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
@@ -151,6 +180,7 @@ bool Sequencer::submit(EpcisSubmission capture) {
 }
 
 bool Sequencer::submit(RfidSubmission reads) {
+  if (config_.follower) return false;  // only the owner writes the site's history
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
@@ -182,7 +212,7 @@ void Sequencer::sync_asset_model(core::Timestamp at) {
 void Sequencer::record(ServerFact fact) {
   {
     std::lock_guard lock{mutex_};
-    if (!stopping_ && queue_.size() < config_.max_queued_submissions) {
+    if (!config_.follower && !stopping_ && queue_.size() < config_.max_queued_submissions) {
       queue_.emplace_back(std::move(fact));
       fact.done = nullptr;
     }
@@ -193,8 +223,9 @@ void Sequencer::record(ServerFact fact) {
 
 void Sequencer::connect_and_rebuild() {
   db_ = std::make_unique<Database>(config_.database);
-  {
-    // One instance owns a site at a time; the lock lives as long as this connection.
+  if (!config_.follower) {
+    // One instance owns a site at a time; the lock lives as long as this connection. A follower only
+    // reads, so it takes no lock.
     // Waits a little: a previous owner that just exited takes a moment to release the lock.
     pqxx::nontransaction tx{db_->connection};
     tx.exec("SET lock_timeout = " + std::to_string(config_.ownership_wait.count()));
@@ -224,96 +255,8 @@ void Sequencer::connect_and_rebuild() {
   bool chain_reported = false;
 
   storage::EventStore store{db_->connection};
-  store.for_each(config_.site_id, 0, [&](const ledger::EventRecord& record) {
-    if (!chain_reported &&
-        (record.prev_hash != head_hash_ || ledger::chain_hash(head_hash_, record) != record.hash)) {
-      chain_reported = true;
-      std::cerr << "portcullisd: WARNING: hash chain broken at site_seq " << record.site_seq
-                << "; run portcullis-audit verify-chain\n";
-    }
-    LiveUpdate update;
-    update.site_seq = record.site_seq;
-    update.at = core::from_unix_micros(record.received_us);
-    update.type = record.type;
-    update.device_id = record.device_id.value_or("");
-    if (record.source == ledger::Source::Device && record.device_id && record.device_seq) {
-      auto payload = json::payload_from_stored_json(record.payload);
-      if (auto* p = std::get_if<core::DevicePayload>(&payload)) {
-        core::DeviceEvent event;
-        event.device = core::DeviceId{*record.device_id};
-        event.seq = *record.device_seq;
-        event.device_time = core::from_unix_micros(record.device_time_us.value_or(record.received_us));
-        event.received_at = core::from_unix_micros(record.received_us);
-        event.payload = std::move(*p);
-        auto outcome = engine_->apply(event, event.received_at);
-        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
-        update.event = std::move(event);
-        update.outcome = std::move(outcome);
-      }
-      auto& last = last_seq_by_device_[*record.device_id];
-      last = std::max(last, *record.device_seq);
-    } else if (record.source == ledger::Source::Operator && record.type.rfind("policy.", 0) == 0) {
-      if (auto stored = json::action_from_stored_json(record.payload)) {
-        const auto model_before = engine_->shared_model();
-        auto outcome = engine_->apply(stored->action, update.at, stored->actor);
-        sync_asset_model(update.at);
-        if (engine_->shared_model() != model_before) update.model = engine_->shared_model();
-        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
-      }
-    } else if (record.type == "alarm.acknowledged" || record.type == "alarm.resolved") {
-      if (auto change = json::parse_alarm_change_payload(record.payload)) {
-        if (record.type == "alarm.acknowledged") {
-          alarms_.acknowledge(change->alarm, change->operator_id, change->comment, update.at);
-        } else {
-          alarms_.resolve(change->alarm, change->operator_id, change->comment, update.at);
-        }
-        if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
-      }
-    } else if (record.type == kAssetRegistryOpened) {
-      if (!assets_) open_asset_book(json::registry_opened_from_json(record.payload).value_or(update.at));
-      registry_recorded_ = true;
-    } else if (record.type == kEpcisCaptured) {
-      if (auto captured = json::epcis_captured_from_json(record.payload)) {
-        epcis_events_[captured->event_id] = {captured->canonical_sha256, captured->result_json};
-      }
-    } else if (record.type == kAssetMovedRecord) {
-      if (!assets_) open_asset_book(update.at);
-      if (auto movement = json::movement_from_json(record.payload)) {
-        auto outcome = assets_->apply_movement(*movement, update.at);
-        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
-        if (const auto* a = assets_->asset(movement->asset)) update.assets.push_back(*a);
-      }
-    } else if (record.type == kAssetDeadlinesRecord) {
-      if (!assets_) open_asset_book(update.at);
-      auto outcome = assets_->tick(update.at);
-      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
-      collect_alarm_assets(*assets_, outcome.alarms, update);
-    } else if (record.type.rfind("asset.", 0) == 0) {  // asset actions, from operators or EPCIS devices
-      if (!assets_) open_asset_book(update.at);
-      if (auto stored = json::asset_action_from_stored_json(record.payload)) {
-        auto outcome = assets_->apply(stored->action, update.at, stored->actor);
-        raise_alarms(outcome.alarms, update.at, record.site_seq, update);
-        collect_asset_changes(*assets_, stored->action, update);
-      }
-    } else if (record.type == kDeadlinesRecord) {
-      auto outcome = engine_->tick(update.at);
-      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
-      update.outcome = std::move(outcome);
-    } else if (record.type == "alarm.escalated") {
-      if (auto change = json::parse_alarm_change_payload(record.payload)) {
-        alarms_.mark_escalated(change->alarm);
-        if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
-      }
-    }
-    if (record.type == "site.loaded") {
-      replay_site_load(record.payload, update);
-      sync_asset_model(update.at);
-    }
-    if (observer_) observer_->on_update(update, false);
-    head_seq_ = record.site_seq;
-    head_hash_ = record.hash;
-    ++replayed_;
-  });
+  store.for_each(config_.site_id, 0,
+                 [&](const ledger::EventRecord& record) { apply_stored(record, false, chain_reported); });
   // Nothing about assets stored yet: open the book now; the time is recorded with the first asset record.
   if (!assets_) open_asset_book(clock_.now());
   if (observer_) {
@@ -325,6 +268,99 @@ void Sequencer::connect_and_rebuild() {
     observer_->on_update(registry, false);
   }
   publish_site();
+}
+
+// Applies one stored record to the state, as at start-up (live = false: the views rebuild silently) or
+// as a follower tailing the owner's history (live = true: the views publish deltas).
+void Sequencer::apply_stored(const ledger::EventRecord& record, bool live, bool& chain_reported) {
+  if (!chain_reported &&
+      (record.prev_hash != head_hash_ || ledger::chain_hash(head_hash_, record) != record.hash)) {
+    chain_reported = true;
+    std::cerr << "portcullisd: WARNING: hash chain broken at site_seq " << record.site_seq
+              << "; run portcullis-audit verify-chain\n";
+  }
+  LiveUpdate update;
+  update.site_seq = record.site_seq;
+  update.at = core::from_unix_micros(record.received_us);
+  update.type = record.type;
+  update.device_id = record.device_id.value_or("");
+  if (record.source == ledger::Source::Device && record.device_id && record.device_seq) {
+    auto payload = json::payload_from_stored_json(record.payload);
+    if (auto* p = std::get_if<core::DevicePayload>(&payload)) {
+      core::DeviceEvent event;
+      event.device = core::DeviceId{*record.device_id};
+      event.seq = *record.device_seq;
+      event.device_time = core::from_unix_micros(record.device_time_us.value_or(record.received_us));
+      event.received_at = core::from_unix_micros(record.received_us);
+      event.payload = std::move(*p);
+      auto outcome = engine_->apply(event, event.received_at);
+      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
+      update.event = std::move(event);
+      update.outcome = std::move(outcome);
+    }
+    auto& last = last_seq_by_device_[*record.device_id];
+    last = std::max(last, *record.device_seq);
+  } else if (record.source == ledger::Source::Operator && record.type.rfind("policy.", 0) == 0) {
+    if (auto stored = json::action_from_stored_json(record.payload)) {
+      const auto model_before = engine_->shared_model();
+      auto outcome = engine_->apply(stored->action, update.at, stored->actor);
+      sync_asset_model(update.at);
+      if (engine_->shared_model() != model_before) update.model = engine_->shared_model();
+      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
+    }
+  } else if (record.type == "alarm.acknowledged" || record.type == "alarm.resolved") {
+    if (auto change = json::parse_alarm_change_payload(record.payload)) {
+      if (record.type == "alarm.acknowledged") {
+        alarms_.acknowledge(change->alarm, change->operator_id, change->comment, update.at);
+      } else {
+        alarms_.resolve(change->alarm, change->operator_id, change->comment, update.at);
+      }
+      if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
+    }
+  } else if (record.type == kAssetRegistryOpened) {
+    if (!assets_) open_asset_book(json::registry_opened_from_json(record.payload).value_or(update.at));
+    registry_recorded_ = true;
+  } else if (record.type == kEpcisCaptured) {
+    if (auto captured = json::epcis_captured_from_json(record.payload)) {
+      epcis_events_[captured->event_id] = {captured->canonical_sha256, captured->result_json};
+    }
+  } else if (record.type == kAssetMovedRecord) {
+    if (!assets_) open_asset_book(update.at);
+    if (auto movement = json::movement_from_json(record.payload)) {
+      auto outcome = assets_->apply_movement(*movement, update.at);
+      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
+      if (const auto* a = assets_->asset(movement->asset)) update.assets.push_back(*a);
+    }
+  } else if (record.type == kAssetDeadlinesRecord) {
+    if (!assets_) open_asset_book(update.at);
+    auto outcome = assets_->tick(update.at);
+    raise_alarms(outcome.alarms, update.at, record.site_seq, update);
+    collect_alarm_assets(*assets_, outcome.alarms, update);
+  } else if (record.type.rfind("asset.", 0) == 0) {  // asset actions, from operators or EPCIS devices
+    if (!assets_) open_asset_book(update.at);
+    if (auto stored = json::asset_action_from_stored_json(record.payload)) {
+      auto outcome = assets_->apply(stored->action, update.at, stored->actor);
+      raise_alarms(outcome.alarms, update.at, record.site_seq, update);
+      collect_asset_changes(*assets_, stored->action, update);
+    }
+  } else if (record.type == kDeadlinesRecord) {
+    auto outcome = engine_->tick(update.at);
+    raise_alarms(outcome.alarms, update.at, record.site_seq, update);
+    update.outcome = std::move(outcome);
+  } else if (record.type == "alarm.escalated") {
+    if (auto change = json::parse_alarm_change_payload(record.payload)) {
+      alarms_.mark_escalated(change->alarm);
+      if (const auto* a = alarms_.find(change->alarm)) update.alarms.push_back(*a);
+    }
+  }
+  if (record.type == "site.loaded") {
+    replay_site_load(record.payload, update);
+    sync_asset_model(update.at);
+  }
+  if (observer_) observer_->on_update(update, live);
+  head_seq_ = record.site_seq;
+  head_hash_ = record.hash;
+  ++replayed_;
 }
 
 void Sequencer::replay_site_load(const std::string& payload, LiveUpdate& update) {

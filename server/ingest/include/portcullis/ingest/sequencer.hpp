@@ -18,6 +18,7 @@
 #include "portcullis/core/engine.hpp"
 #include "portcullis/core/time.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
+#include "portcullis/ledger/event_record.hpp"
 #include "portcullis/metrics/metrics.hpp"
 
 namespace portcullis::ingest {
@@ -31,6 +32,11 @@ struct SequencerConfig {
   std::chrono::milliseconds ownership_wait{10'000};
   // An alarm nobody acknowledged for this long is escalated to supervisors (recorded, and streamed).
   std::chrono::seconds escalate_after{120};
+  // A follower serves another instance's site read-only (live views, operator reads): it takes no
+  // ownership lock, refuses every submission, and applies what the owner commits, read from the database
+  // every `follow_interval`. Several followers spread consoles over machines sharing one PostgreSQL.
+  bool follower = false;
+  std::chrono::milliseconds follow_interval{200};
 };
 
 class Sequencer {
@@ -60,6 +66,8 @@ class Sequencer {
   void set_observer(LiveObserver* observer) { observer_ = observer; }
 
   [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
+  // True when this instance follows the site's owner (SequencerConfig::follower): submissions are refused.
+  [[nodiscard]] bool follower() const noexcept { return config_.follower; }
 
   // Site versions (issue 3). Set before start(): the definition behind the initial model and its content
   // hash. The replay switches models at each site.loaded record (content from site_versions; this one when
@@ -88,7 +96,9 @@ class Sequencer {
   struct Database;  // the pqxx connection, kept out of this header
 
   void run();
+  void follow();  // the follower's loop instead of run()
   void connect_and_rebuild();
+  void apply_stored(const ledger::EventRecord& record, bool live, bool& chain_reported);
   void process(std::deque<Work>& batch);
   void escalate_overdue_alarms();
   void run_periodic_duties();
