@@ -363,12 +363,7 @@ void ReportsDialog::run() {
         if (!self) return;
         self->csv_ += bytes;
         self->reader_.feed(bytes);
-        auto rows = self->reader_.takeRows();
-        if (!self->headerSeen_ && !rows.isEmpty()) {
-          self->headerSeen_ = true;
-          self->model_->reset(rows.takeFirst());
-        }
-        self->model_->append(rows);
+        self->addRows(self->reader_.takeRows());
         self->setStatus(
             QStringLiteral("Receiving… %1 rows").arg(QLocale().toString(self->model_->rowCount())));
       },
@@ -377,12 +372,7 @@ void ReportsDialog::run() {
         self->reply_.clear();
         if (r.ok) {
           self->reader_.finish();
-          auto rows = self->reader_.takeRows();
-          if (!self->headerSeen_ && !rows.isEmpty()) {
-            self->headerSeen_ = true;
-            self->model_->reset(rows.takeFirst());
-          }
-          self->model_->append(rows);
+          self->addRows(self->reader_.takeRows());
           if (self->reader_.malformed()) {
             self->done(false, QStringLiteral("The report's CSV is malformed; not offered for saving."));
             return;
@@ -398,6 +388,16 @@ void ReportsDialog::run() {
       },
       120000, kMaxReportBytes);
   updateButtons();
+}
+
+void ReportsDialog::addRows(QVector<QStringList> rows) {
+  if (!headerSeen_ && !rows.isEmpty()) {  // the CSV's header names the columns
+    headerSeen_ = true;
+    model_->reset(rows.takeFirst());
+  }
+  const bool first = model_->rowCount() == 0 && !rows.isEmpty();
+  model_->append(rows);
+  if (first) table_->resizeColumnsToContents();  // once, from the first rows
 }
 
 void ReportsDialog::done(bool ok, const QString& message) {

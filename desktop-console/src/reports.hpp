@@ -115,6 +115,7 @@ class ReportsDialog : public QDialog {
   void reportChanged();
   void setStatus(const QString& text, bool bad = false);
   void updateButtons();
+  void addRows(QVector<QStringList> rows);
   void done(bool ok, const QString& message);
   void saveAs();
 

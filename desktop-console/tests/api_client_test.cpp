@@ -487,6 +487,11 @@ void ApiClientTest::reportsViewRunsReportAndShowsRows() {
   QCOMPARE(rows->index(2, 6).data().toString(), QStringLiteral("'=cmd|' /C calc'!A0"));
   QVERIFY(dialog.statusText().contains(QStringLiteral("3 rows, complete")));
   QVERIFY(dialog.findChild<QPushButton*>(QStringLiteral("save"))->isEnabled());
+  // PORTCULLIS_SHOT_DIR=DIR: a picture of the window with the rows, to look at (docs/console.md).
+  if (const auto shots = qEnvironmentVariable("PORTCULLIS_SHOT_DIR"); !shots.isEmpty()) {
+    dialog.resize(1400, 420);
+    dialog.grab().save(shots + QStringLiteral("/console-reports.png"));
+  }
   // Saved as the server sent it, byte for byte.
   QTemporaryDir dir;
   const auto path = dir.filePath(QStringLiteral("denied.csv"));
