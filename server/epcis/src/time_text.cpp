@@ -1,8 +1,5 @@
 #include "time_text.hpp"
 
-#include <chrono>
-#include <cstdint>
-
 namespace portcullis::epcis::detail {
 namespace {
 
@@ -18,56 +15,6 @@ bool digits(std::string_view s, std::size_t pos, std::size_t count, int& out) {
 }
 
 }  // namespace
-
-std::optional<core::Timestamp> parse_date_time(std::string_view s) {
-  if (s.size() < 20 || s.size() > 64) return std::nullopt;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
-      !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, hour) || s[13] != ':' ||
-      !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year{year},
-                                        std::chrono::month{static_cast<unsigned>(month)},
-                                        std::chrono::day{static_cast<unsigned>(day)}};
-  // A leap second (:60) is folded into the next second's start, like most systems do.
-  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  std::size_t pos = 19;
-  std::int64_t micros = 0;
-  if (pos < s.size() && s[pos] == '.') {
-    ++pos;
-    const std::size_t start = pos;
-    int scale = 0;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      if (scale < 6) {
-        micros = micros * 10 + (s[pos] - '0');
-        ++scale;
-      }
-      ++pos;
-    }
-    if (pos == start) return std::nullopt;
-    for (; scale < 6; ++scale) micros *= 10;
-  }
-  if (pos >= s.size()) return std::nullopt;  // EPCIS requires an offset
-  std::int64_t offset_minutes = 0;
-  if (s[pos] == 'Z' || s[pos] == 'z') {
-    ++pos;
-  } else if (s[pos] == '+' || s[pos] == '-') {
-    int oh = 0, om = 0;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
-        !digits(s, pos + 4, 2, om) || oh > 23 || om > 59) {
-      return std::nullopt;
-    }
-    offset_minutes = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
-    pos += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (pos != s.size()) return std::nullopt;
-  const auto local = std::chrono::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
-                     std::chrono::seconds{second} + std::chrono::microseconds{micros};
-  return std::chrono::time_point_cast<core::Duration>(local - std::chrono::minutes{offset_minutes});
-}
 
 bool valid_time_zone_offset(std::string_view s) {
   if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return false;

@@ -1,6 +1,7 @@
 #include "portcullis/json/rfc3339.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 
 namespace portcullis::json {
@@ -19,20 +20,22 @@ bool digits(std::string_view s, std::size_t pos, std::size_t count, int& out) {
 
 }  // namespace
 
-std::optional<core::Timestamp> parse_rfc3339(std::string_view s) {
+std::optional<core::Timestamp> parse_rfc3339(std::string_view s, const Rfc3339Grammar& grammar) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (s.size() < 20 || s.size() > 40) return std::nullopt;
+  if (s.size() < 20 || s.size() > grammar.max_length) return std::nullopt;
+  const bool separator = s[10] == 'T' || s[10] == 't' || (grammar.space_separator && s[10] == ' ');
   if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
-      !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hour) ||
-      s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
+      !digits(s, 8, 2, day) || !separator || !digits(s, 11, 2, hour) || s[13] != ':' ||
+      !digits(s, 14, 2, minute) || s[16] != ':' || !digits(s, 17, 2, second)) {
     return std::nullopt;
   }
   const std::chrono::year_month_day ymd{std::chrono::year{year},
                                         std::chrono::month{static_cast<unsigned>(month)},
                                         std::chrono::day{static_cast<unsigned>(day)}};
+  // A leap second (:60) is folded into the next minute's start, as most systems do.
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
   std::size_t pos = 19;
-  long long micros = 0;
+  std::int64_t micros = 0;
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
     int scale = 0;
@@ -47,7 +50,7 @@ std::optional<core::Timestamp> parse_rfc3339(std::string_view s) {
     if (pos == start) return std::nullopt;
     for (; scale < 6; ++scale) micros *= 10;
   }
-  if (pos >= s.size()) return std::nullopt;
+  if (pos >= s.size()) return std::nullopt;  // an offset is required
   int offset_minutes = 0;
   if (s[pos] == 'Z' || s[pos] == 'z') {
     ++pos;
@@ -63,11 +66,9 @@ std::optional<core::Timestamp> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  const auto days = std::chrono::sys_days{ymd};
-  const auto t = std::chrono::time_point_cast<core::Duration>(days) + std::chrono::hours{hour} +
-                 std::chrono::minutes{minute - offset_minutes} + std::chrono::seconds{second} +
-                 std::chrono::microseconds{micros};
-  return t;
+  const auto local = std::chrono::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+                     std::chrono::seconds{second} + std::chrono::microseconds{micros};
+  return std::chrono::time_point_cast<core::Duration>(local - std::chrono::minutes{offset_minutes});
 }
 
 std::string format_rfc3339(core::Timestamp t) {
