@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -228,6 +229,49 @@ TEST_F(AdminE2E, AGrantToATwoPersonZoneAndATierChangeWaitForASecondOperator) {
   const auto ok = client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", supervisor);
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(site_version(), "2026-11-27.5");
+}
+
+// Durability of approvals (docs/operator-api.md): changes held for a second operator are rebuilt from
+// their change.requested records after a restart, with the action they execute once approved.
+TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved) {
+  const auto held = client->post_json(
+      "/api/v1/grants", R"({"id":"g-bernard-cage","person":"bernard-okafor","zones":["weights-cage"]})",
+      admin);
+  ASSERT_EQ(held.status, 202) << held.body;
+  const std::string id = json::parse(held.body).at("id");
+  EXPECT_TRUE(std::regex_match(id, std::regex{"chg-[0-9a-f]{32}"})) << id;
+  auto changed =
+      json::parse(replace_once(example, "\"version\": \"2026-11-27.1\"", "\"version\": \"2026-11-27.7\""));
+  changed["tiers"][1]["clearance_required"] = !changed["tiers"][1].value("clearance_required", false);
+  const auto reload = client->request("PUT", "/api/v1/site", changed.dump(), admin);
+  ASSERT_EQ(reload.status, 202) << reload.body;
+  const std::string reload_id = json::parse(reload.body).at("id");
+
+  restart();
+  EXPECT_EQ(site_version(), "2026-11-27.1") << "a held reload took effect without approval";
+  const auto sue = testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor"));
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sue);
+  ASSERT_EQ(approved.status, 201) << approved.body;
+  EXPECT_EQ(json::parse(approved.body).at("outcome").at("decision").at("reason"), "applied");
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sue).status, 404);
+  const auto ok = client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", sue);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(site_version(), "2026-11-27.7");
+  // A change held after the restart gets a new id; approved ones do not come back after another restart.
+  const auto again = client->post_json(
+      "/api/v1/grants", R"({"id":"g-bernard-cage-2","person":"bernard-okafor","zones":["weights-cage"]})",
+      admin);
+  ASSERT_EQ(again.status, 202) << again.body;
+  const std::string again_id = json::parse(again.body).at("id");
+  EXPECT_NE(again_id, id);
+  EXPECT_NE(again_id, reload_id);
+  std::ofstream(site_path, std::ios::trunc) << changed.dump();  // deployed as the start-up site
+  restart();
+  EXPECT_EQ(site_version(), "2026-11-27.7");
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sue).status, 404);
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", sue).status, 404);
+  const auto sid = testing::sign_in(*client, testing::create_operator(*server, "sid", "supervisor"));
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + again_id + "/approve", "{}", sid).status, 201);
 }
 
 TEST_F(AdminE2E, TheLiveStreamGetsASnapshotOfTheReloadedSite) {

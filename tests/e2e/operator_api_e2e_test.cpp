@@ -7,9 +7,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
+#include <regex>
 #include <thread>
 
 #include "operator_support.hpp"
+#include "portcullis/api/command_desk.hpp"
 #include "portcullis/client/https_client.hpp"
 #include "portcullis/client/wss_client.hpp"
 #include "portcullis/operators/authorization_matrix.hpp"
@@ -389,6 +391,73 @@ TEST_F(OperatorE2E, SensitiveDoorCommandsNeedASecondOperatorAndReachTheDevice) {
   EXPECT_EQ(done.status, 200) << done.body;
 }
 
+// Durability of commands and approvals (docs/operator-api.md): a command waiting for a second operator and
+// a sent command not yet fetched are rebuilt from history after a restart; ids never repeat.
+TEST_F(OperatorE2E, DoorCommandsAndTheirApprovalsSurviveARestart) {
+  const auto mantrap_token = server->enrol_device("ctl-mantrap");
+  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
+  const auto hall = client->post_json(
+      "/api/v1/commands",
+      R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"stuck engineer"})", gil);
+  ASSERT_EQ(hall.status, 202) << hall.body;
+  ASSERT_EQ(json::parse(hall.body).at("status"), "pending_approval");
+  const std::string hall_id = json::parse(hall.body).at("id");
+  // Locking is never held: sent at once, and the door does not fetch it before the restart.
+  const auto lock = client->post_json("/api/v1/commands",
+                                      R"({"target":"mantrap-inner","command":"lock","reason":"night"})", gil);
+  ASSERT_EQ(lock.status, 202) << lock.body;
+  ASSERT_EQ(json::parse(lock.body).at("status"), "sent");
+  const std::string lock_id = json::parse(lock.body).at("id");
+  const std::regex random_id{"cmd-[0-9a-f]{32}"};
+  EXPECT_TRUE(std::regex_match(hall_id, random_id)) << hall_id;
+  EXPECT_TRUE(std::regex_match(lock_id, random_id)) << lock_id;
+
+  server->stop();
+  server->start();
+  client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                 client::ClientTls{testing::test_tls().ca, "", ""});
+  // (c) The sent command is still offered to the door; the held one is not.
+  const auto offered = client->get("/api/v1/devices/me/commands", mantrap_token);
+  ASSERT_EQ(offered.status, 200) << offered.body;
+  EXPECT_NE(offered.body.find(lock_id), std::string::npos) << offered.body;
+  EXPECT_EQ(offered.body.find(hall_id), std::string::npos) << "an unapproved command reached the door";
+  // (b) Ids after the restart are new ones.
+  const auto gus = testing::sign_in(*client, testing::create_operator(*server, "gus", "guard"));
+  const auto later = client->post_json(
+      "/api/v1/commands", R"({"target":"mantrap-inner","command":"lock","reason":"again"})", gus);
+  ASSERT_EQ(later.status, 202) << later.body;
+  const std::string later_id = json::parse(later.body).at("id");
+  EXPECT_TRUE(std::regex_match(later_id, random_id)) << later_id;
+  EXPECT_NE(later_id, hall_id);
+  EXPECT_NE(later_id, lock_id);
+  // (a) A second operator approves the held command after the restart: sent, and the door fetches it.
+  const auto sue = testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor"));
+  const auto approved = client->post_json("/api/v1/approvals/" + hall_id + "/approve", "{}", sue);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(json::parse(approved.body).at("status"), "sent");
+  const auto fetched = client->get("/api/v1/devices/me/commands", mantrap_token);
+  EXPECT_NE(fetched.body.find(hall_id), std::string::npos) << fetched.body;
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + hall_id + "/approve", "{}", sue).status, 409)
+      << "an approval is used once, also after a restart";
+  for (const auto& id : {hall_id, lock_id}) {
+    const auto done = client->post_json("/api/v1/devices/me/commands/" + id + "/result",
+                                        R"({"status":"done"})", mantrap_token);
+    EXPECT_EQ(done.status, 200) << done.body;
+  }
+  // Finished commands stay finished after another restart.
+  server->stop();
+  server->start();
+  client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                 client::ClientTls{testing::test_tls().ca, "", ""});
+  const auto after = client->get("/api/v1/devices/me/commands", mantrap_token);
+  EXPECT_EQ(after.body.find(hall_id), std::string::npos) << after.body;
+  EXPECT_EQ(after.body.find(lock_id), std::string::npos) << after.body;
+  EXPECT_NE(after.body.find(later_id), std::string::npos) << after.body;
+}
+
 TEST_F(OperatorE2E, AnEditedCommandVoidsItsApproval) {
   const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
   const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
@@ -429,6 +498,131 @@ TEST_F(OperatorE2E, DisablingAnOperatorEndsTheirSessionAndStream) {
   }
   EXPECT_TRUE(closed) << "the disabled guard's stream is still open";
   EXPECT_EQ(client->get("/api/v1/alarms", guard_token).status, 401);
+}
+
+// The command desk on its own, with a fake store (no server, no database): nothing is answered before its
+// record is stored, a record that could not be stored is a 503 that changes nothing, and the stored
+// records rebuild the same desk.
+struct FakeStore {
+  bool accept = true;
+  bool hold = false;  // keep the facts until release()
+  std::vector<ingest::ServerFact> held;
+  std::vector<api::StoredStep> stored;
+  void operator()(ingest::ServerFact fact) {
+    if (hold) return held.push_back(std::move(fact));
+    finish(std::move(fact));
+  }
+  void finish(ingest::ServerFact fact) {
+    if (accept)
+      stored.push_back({static_cast<std::int64_t>(stored.size() + 1), fact.type, 0, fact.payload_json});
+    if (fact.done) fact.done(accept, accept ? static_cast<std::int64_t>(stored.size()) : 0);
+  }
+  void release() {
+    auto facts = std::move(held);
+    held.clear();
+    for (auto& f : facts) finish(std::move(f));
+  }
+};
+
+TEST(OperatorCommandDesk, AnswersOnlyOnceStoredAndChangesNothingWhenTheStoreRefuses) {
+  core::ManualClock clock{core::from_unix_micros(1'800'000'000'000'000)};
+  FakeStore store;
+  const std::map<std::string, portcullis::json::PortalInfo> portals{{"vault", {"ctl-vault", 4}},
+                                                                    {"lobby", {"ctl-lobby", 1}}};
+  api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard);
+  const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor);
+  std::optional<api::DeskAnswer> answer;
+  auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
+
+  // Refused by the store: 503, no command.
+  store.accept = false;
+  desk.request({"vault", "momentary_unlock", "x"}, gil, reply);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 503);
+  EXPECT_EQ(desk.size(), 0u);
+
+  // Held by the store: no answer until it is stored.
+  store.accept = true;
+  store.hold = true;
+  answer.reset();
+  desk.request({"vault", "momentary_unlock", "x"}, gil, reply);
+  EXPECT_FALSE(answer) << "answered before the record was stored";
+  EXPECT_EQ(desk.size(), 0u);
+  store.release();
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->status, 202) << answer->message;
+  const auto id = nlohmann::json::parse(answer->body_json).at("id").get<std::string>();
+  EXPECT_EQ(nlohmann::json::parse(answer->body_json).at("status"), "pending_approval");
+
+  // The approval while its record is in flight: a second step waits; then the store refuses: 503, still
+  // pending, and the approval can be given again.
+  answer.reset();
+  desk.approve(id, sam, reply);
+  EXPECT_FALSE(answer);
+  std::optional<api::DeskAnswer> second;
+  desk.approve(id, sam, [&second](api::DeskAnswer a) { second = std::move(a); });
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 409);
+  store.accept = false;
+  store.release();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 503);
+  EXPECT_EQ(desk.commands_for_device("ctl-vault"), R"({"commands":[]})");
+  store.accept = true;
+  store.hold = false;
+  answer.reset();
+  desk.approve(id, sam, reply);
+  ASSERT_TRUE(answer);
+  ASSERT_EQ(answer->status, 200) << answer->message;
+  EXPECT_NE(desk.commands_for_device("ctl-vault").find(id), std::string::npos);
+
+  // A device result refused by the store leaves the command sent.
+  store.accept = false;
+  answer.reset();
+  desk.device_result("ctl-vault", id, {"done", ""}, reply);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 503);
+  EXPECT_NE(desk.commands_for_device("ctl-vault").find(id), std::string::npos);
+
+  // The stored records rebuild the same desk; the approval stays used.
+  store.accept = true;
+  api::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  for (const auto& step : store.stored) EXPECT_EQ(rebuilt.restore(step), "") << step.payload;
+  EXPECT_EQ(rebuilt.size(), 1u);
+  EXPECT_NE(rebuilt.commands_for_device("ctl-vault").find(id), std::string::npos);
+  answer.reset();
+  rebuilt.approve(id, sam, reply);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 409) << "an approval is used once, also after a rebuild";
+  // Records of before (no device, counter ids) are skipped, naming why.
+  EXPECT_NE(rebuilt.restore({1, "command.issued", 0,
+                             R"({"by":"gil","command":{"id":"cmd-1","target":"vault","command":"lock",)"
+                             R"("reason":"","status":"sent","requested_by":"gil"}})"}),
+            "");
+  EXPECT_EQ(rebuilt.size(), 1u);
+}
+
+TEST(OperatorCommandDesk, AHeldApprovalExpiresFromItsRecordedRequestTime) {
+  core::ManualClock clock{core::from_unix_micros(1'800'000'000'000'000)};
+  FakeStore store;
+  const std::map<std::string, portcullis::json::PortalInfo> portals{{"vault", {"ctl-vault", 4}}};
+  api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard);
+  const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor);
+  std::optional<api::DeskAnswer> answer;
+  auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
+  desk.request({"vault", "unlock", "x"}, gil, reply);
+  ASSERT_TRUE(answer);
+  const auto id = nlohmann::json::parse(answer->body_json).at("id").get<std::string>();
+  clock.advance(std::chrono::minutes(11));  // validity is 10 minutes
+  api::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  for (const auto& step : store.stored) EXPECT_EQ(rebuilt.restore(step), "");
+  answer.reset();
+  rebuilt.approve(id, sam, reply);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 409);
+  EXPECT_EQ(answer->message, "expired");
 }
 
 }  // namespace

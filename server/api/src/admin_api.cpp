@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "approval_record.hpp"
 #include "crypto/pin_hash.hpp"
 #include "portcullis/api/device_registry.hpp"
 #include "portcullis/json/admin_change_json.hpp"
+#include "portcullis/json/desk_record_json.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
@@ -135,67 +137,199 @@ AdminApi::AdminApi(ingest::Sequencer& sequencer, WorkerPool& workers, const core
                    AdminLimits limits)
     : sequencer_(sequencer), workers_(workers), clock_(clock), limits_(limits) {}
 
-void AdminApi::record_step(const std::string& type, const operators::PendingApproval& approval,
-                           const std::string& by) {
+void AdminApi::record_step(const std::string& type, const PendingChange& change, const std::string& by,
+                           bool with_change, std::function<void(bool stored)> done) {
+  json::ChangeRecord r;
+  r.id = change.approval.id.str();
+  r.requested_by = change.approval.requester.str();
+  r.requester_person = change.approval.requester_person.str();
+  if (change.requester.role) r.requester_role = std::string(operators::to_string(*change.requester.role));
+  r.approval = detail::approval_record(change.approval);
+  r.change = change.canonical;
+  r.site_text = change.site_text;
   ingest::ServerFact fact;
   fact.type = type;
   fact.by_operator = true;
-  fact.payload_json =
-      "{\"by\":\"" + http::json_escape(by) + "\",\"approval\":\"" + http::json_escape(approval.id.str()) +
-      "\",\"action\":\"" + http::json_escape(approval.action) + "\",\"requested_by\":\"" +
-      http::json_escape(approval.requester.str()) + "\",\"change_sha256\":\"" + approval.change_hash +
-      "\",\"status\":\"" + std::string(operators::to_string(approval.status)) + "\"}";
-  sequencer_.record(std::move(fact));
+  fact.payload_json = json::change_record_json(by, r, with_change);
+  fact.done = [done = std::move(done)](bool stored, std::int64_t) { done(stored); };
+  sequencer_.record(std::move(fact));  // never under pending_mutex_: a refused fact is answered at once
 }
 
 void AdminApi::hold_for_approval(const std::string& action, const std::string& canonical,
-                                 const operators::Principal& who, Execute execute, http::Responder respond) {
-  std::string id;
+                                 const std::string& site_text, const operators::Principal& who,
+                                 Execute execute, http::Responder respond) {
+  auto change = std::make_shared<PendingChange>();
   {
     std::lock_guard lock{pending_mutex_};
     const auto now = clock_.now();
     std::erase_if(pending_, [&](const auto& entry) { return entry.second.approval.expires_at <= now; });
     if (pending_.size() >= limits_.max_pending_changes)
       return respond(http::json_error(503, "server", "too many changes waiting for approval; retry later"));
-    id = "chg-" + std::to_string(next_change_++);
-    auto approval = operators::request_approval(operators::ApprovalId{id}, action, who, canonical,
-                                                hash_change, clock_.now(), limits_.approval_validity);
-    record_step("change.requested", approval, who.operator_id.str());
-    pending_[id] = PendingChange{std::move(approval), canonical, std::move(execute)};
   }
-  respond(ok("{\"id\":\"" + id + "\",\"status\":\"pending_approval\",\"action\":\"" + action + "\"}", 202));
+  const auto id = random_id("chg-");
+  change->approval = operators::request_approval(operators::ApprovalId{id}, action, who, canonical,
+                                                 hash_change, clock_.now(), limits_.approval_validity);
+  change->canonical = canonical;
+  change->site_text = site_text;
+  change->requester = who;
+  change->execute = std::move(execute);
+  record_step(
+      "change.requested", *change, who.operator_id.str(), true,
+      [this, change, id, action, respond](bool stored) {
+        if (!stored) {
+          return respond(http::json_error(503, "server",
+                                          "the change's record could not be stored; nothing is held; retry"));
+        }
+        {
+          std::lock_guard lock{pending_mutex_};
+          pending_[id] = std::move(*change);
+        }
+        respond(
+            ok("{\"id\":\"" + id + "\",\"status\":\"pending_approval\",\"action\":\"" + action + "\"}", 202));
+      });
 }
 
 bool AdminApi::approve(const std::string& id, const operators::Principal& who, http::Responder& respond) {
-  Execute execute;
+  std::shared_ptr<PendingChange> snapshot;
+  std::string type, by = who.operator_id.str();
+  http::HttpResponse refusal;
+  bool approved = false;
   {
     std::lock_guard lock{pending_mutex_};
     auto it = pending_.find(id);
     if (it == pending_.end()) return false;
     auto& change = it->second;
+    if (change.storing) {
+      respond(http::json_error(409, "approval", "the change is being approved; retry"));
+      return true;
+    }
     const auto now = clock_.now();
     auto step = operators::approve(change.approval, who, change.canonical, hash_change, now);
     if (!step) {
       const std::string why{operators::to_string(step.result)};
-      record_step("change.approval_refused", change.approval, who.operator_id.str() + " (" + why + ")");
       using Check = operators::ApprovalCheck;
       const bool forbidden = step.result == Check::SelfApproval || step.result == Check::RoleNotAllowed ||
                              step.result == Check::NotAnOperator;
-      respond(http::json_error(forbidden ? 403 : 409, "approval", why));
-      return true;
+      type = "change.approval_refused";
+      by += " (" + why + ")";
+      refusal = http::json_error(forbidden ? 403 : 409, "approval", why);
+      snapshot = std::make_shared<PendingChange>(change);
+    } else {
+      auto executed = operators::consume_for_execution(step.approval, change.canonical, hash_change, now);
+      if (!executed) {
+        change.approval = executed.approval;
+        respond(http::json_error(409, "approval", std::string(operators::to_string(executed.result))));
+        return true;
+      }
+      type = "change.approved";
+      approved = true;
+      snapshot = std::make_shared<PendingChange>(change);
+      snapshot->approval = executed.approval;
     }
-    auto executed = operators::consume_for_execution(step.approval, change.canonical, hash_change, now);
-    if (!executed) {
-      change.approval = executed.approval;
-      respond(http::json_error(409, "approval", std::string(operators::to_string(executed.result))));
-      return true;
-    }
-    record_step("change.approved", executed.approval, who.operator_id.str());
-    execute = std::move(change.execute);
-    pending_.erase(it);
+    change.storing = true;
   }
-  execute(respond);  // answered with the change's own result
+  snapshot->execute = nullptr;  // the one in pending_ runs, once
+  record_step(type, *snapshot, by, false, [this, id, approved, refusal, respond](bool stored) {
+    Execute execute;
+    {
+      std::lock_guard lock{pending_mutex_};
+      auto it = pending_.find(id);
+      if (it != pending_.end()) {
+        it->second.storing = false;
+        if (stored && approved) {
+          execute = std::move(it->second.execute);
+          pending_.erase(it);
+        }
+      }
+    }
+    if (!stored)
+      return respond(http::json_error(503, "server",
+                                      "the approval's record could not be stored; nothing changed; retry"));
+    if (!approved) return respond(refusal);
+    if (execute) return execute(respond);  // answered with the change's own result
+    respond(http::json_error(409, "approval", "the change is no longer held"));
+  });
   return true;
+}
+
+std::string AdminApi::restore(const StoredStep& step) {
+  const bool requested = step.type == "change.requested";
+  auto parsed = json::change_from_record(step.payload, requested);
+  if (auto* e = std::get_if<json::FieldError>(&parsed)) {
+    // An approved change was executed whatever its record's format: it no longer waits.
+    if (step.type == "change.approved") {
+      if (auto old = json::change_from_record(step.payload, false);
+          std::holds_alternative<json::ChangeRecord>(old)) {
+        std::lock_guard lock{pending_mutex_};
+        pending_.erase(std::get<json::ChangeRecord>(old).id);
+      }
+    }
+    return e->field + ": " + e->message;
+  }
+  auto& r = std::get<json::ChangeRecord>(parsed);
+  auto approval = detail::approval_from(r.approval, r.id, r.requested_by, r.requester_person);
+  if (!approval) return "status: unknown approval status \"" + r.approval.status + "\"";
+  std::lock_guard lock{pending_mutex_};
+  if (!requested) {
+    auto it = pending_.find(r.id);
+    if (it == pending_.end()) return "approval: no held change " + r.id;
+    if (step.type == "change.approved")
+      pending_.erase(it);
+    else
+      it->second.approval = *approval;
+    return {};
+  }
+  PendingChange change;
+  change.approval = *approval;
+  change.canonical = r.change;
+  change.site_text = r.site_text;
+  change.requester = operators::Principal::operator_with(
+      core::OperatorId{r.requested_by},
+      operators::parse_role(r.requester_role).value_or(operators::Role::Guard),
+      core::PersonId{r.requester_person});
+  if (hash_change(change.canonical) != change.approval.change_hash)
+    return "change: its bytes do not match change_sha256";
+  if (change.approval.action == "grant_two_person_place") {
+    auto stored = json::action_from_stored_json(change.canonical);
+    if (!stored) return "change: not a stored operator action";
+    change.execute = grant_executor(std::move(stored->action), change.requester);
+  } else if (change.approval.action == "site_tier_change") {
+    if (sha256_hex(change.site_text) != change.canonical) return "site_text: its hash is not the change";
+    auto site_parsed = site_file::parse_site_json(change.site_text);
+    if (!site_parsed.problems.empty()) return "site_text: the site file no longer parses";
+    change.execute =
+        site_loader(std::make_shared<const core::SiteDefinition>(std::move(site_parsed.definition)),
+                    change.site_text, change.canonical, change.requester);
+  } else {
+    return "action: unknown held change \"" + change.approval.action + "\"";
+  }
+  pending_[r.id] = std::move(change);
+  return {};
+}
+
+AdminApi::Execute AdminApi::grant_executor(core::OperatorAction action, const operators::Principal& who) {
+  return
+      [this, action = std::move(action), who](http::Responder r) { submit(action, who, 201, std::move(r)); };
+}
+
+AdminApi::Execute AdminApi::site_loader(std::shared_ptr<const core::SiteDefinition> site, std::string text,
+                                        std::string hash, const operators::Principal& who) {
+  return
+      [this, site = std::move(site), text = std::move(text), hash = std::move(hash), who](http::Responder r) {
+        ingest::OperatorCommand command;
+        command.kind = ingest::OperatorCommand::Kind::LoadSite;
+        command.operator_id = who.operator_id.str();
+        command.actor = actor_of(who);
+        command.site = site;
+        command.site_text = text;
+        command.site_hash = hash;
+        command.done = [this, r, text](ingest::CommandResult result) {
+          if (result.status != 200) return r(command_error(result));
+          r(ok("{\"loaded\":" + result.body_json + "}"));
+          if (on_site_loaded_) (void)workers_.post([this, text] { on_site_loaded_(text); });
+        };
+        if (!sequencer_.submit(std::move(command))) r(http::json_error(503, "server", "too busy; retry"));
+      };
 }
 
 std::string AdminApi::site_summary() {
@@ -236,26 +370,12 @@ void AdminApi::load_site(const http::HttpRequest& request, const operators::Prin
     if (!parsed.problems.empty()) return respond(problems_error(422, parsed.problems));
     auto site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
     const auto hash = sha256_hex(text);
-    Execute send = [this, site, text, hash, who](http::Responder r) {
-      ingest::OperatorCommand command;
-      command.kind = ingest::OperatorCommand::Kind::LoadSite;
-      command.operator_id = who.operator_id.str();
-      command.actor = actor_of(who);
-      command.site = site;
-      command.site_text = text;
-      command.site_hash = hash;
-      command.done = [this, r, text](ingest::CommandResult result) {
-        if (result.status != 200) return r(command_error(result));
-        r(ok("{\"loaded\":" + result.body_json + "}"));
-        if (on_site_loaded_) (void)workers_.post([this, text] { on_site_loaded_(text); });
-      };
-      if (!sequencer_.submit(std::move(command))) r(http::json_error(503, "server", "too busy; retry"));
-    };
+    Execute send = site_loader(site, text, hash, who);
     // A change of tier requirements (which factors a tier needs, clearance, two-person) waits for a second
     // operator, bound to the file's hash.
     const auto current = sequencer_.current_site();
     if (current && current->tiers != site->tiers)
-      return hold_for_approval("site_tier_change", hash, who, std::move(send), std::move(respond));
+      return hold_for_approval("site_tier_change", hash, text, who, std::move(send), std::move(respond));
     send(std::move(respond));
   });
   if (!posted) respond(http::json_error(503, "server", "busy; retry"));
@@ -374,10 +494,8 @@ void AdminApi::register_routes(SecuredRouter& router) {
           if (grants_two_person_place(*site, *grant.value)) {
             core::OperatorAction action = core::AddGrant{*grant.value};
             const auto canonical = json::stored_action_json(action, actor_of(who));
-            return hold_for_approval(
-                "grant_two_person_place", canonical, who,
-                [this, action, who](http::Responder r) { submit(action, who, 201, std::move(r)); },
-                std::move(respond));
+            return hold_for_approval("grant_two_person_place", canonical, {}, who,
+                                     grant_executor(action, who), std::move(respond));
           }
         }
         submit(core::AddGrant{*grant.value}, who, 201, std::move(respond));

@@ -1,7 +1,11 @@
 #include "portcullis/api/command_desk.hpp"
 
+#include "approval_record.hpp"
 #include "portcullis/http/http_types.hpp"
+#include "portcullis/json/desk_record_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
+#include "portcullis/operators/crypto/encoding.hpp"
+#include "portcullis/operators/crypto/random.hpp"
 
 namespace portcullis::api {
 namespace {
@@ -9,11 +13,29 @@ std::string hash_change(std::string_view bytes) {
   return operators::crypto::sha256_hex(bytes);
 }
 constexpr auto kApprovalValidity = std::chrono::minutes(10);
+
+DeskAnswer not_stored() {
+  return {503, "server", "the command's record could not be stored; nothing changed; retry", ""};
+}
 }  // namespace
+
+std::string random_id(const std::string& prefix) {
+  const auto bytes = operators::crypto::secure_random_bytes(16);
+  return prefix + operators::crypto::hex_encode(bytes);
+}
 
 CommandDesk::CommandDesk(std::map<std::string, json::PortalInfo> portals, ingest::Sequencer& history,
                          const core::Clock& clock, int sensitive_tier)
-    : portals_(std::move(portals)), history_(history), clock_(clock), sensitive_tier_(sensitive_tier) {}
+    : CommandDesk(
+          std::move(portals), [&history](ingest::ServerFact fact) { history.record(std::move(fact)); }, clock,
+          sensitive_tier) {}
+
+CommandDesk::CommandDesk(std::map<std::string, json::PortalInfo> portals, Recorder recorder,
+                         const core::Clock& clock, int sensitive_tier)
+    : portals_(std::move(portals)),
+      recorder_(std::move(recorder)),
+      clock_(clock),
+      sensitive_tier_(sensitive_tier) {}
 
 std::string CommandDesk::to_json(const DoorCommand& c) {
   return "{\"id\":\"" + http::json_escape(c.id) + "\",\"target\":\"" + http::json_escape(c.body.target) +
@@ -21,13 +43,43 @@ std::string CommandDesk::to_json(const DoorCommand& c) {
          "\",\"status\":\"" + c.status + "\",\"requested_by\":\"" + http::json_escape(c.requested_by) + "\"}";
 }
 
-void CommandDesk::record(const std::string& type, const DoorCommand& c, const std::string& by) {
+void CommandDesk::record(const std::string& type, const DoorCommand& c, const std::string& by,
+                         std::function<void(bool stored)> done) {
+  json::CommandRecord r;
+  r.id = c.id;
+  r.target = c.body.target;
+  r.command = c.body.command;
+  r.reason = c.body.reason;
+  r.status = c.status;
+  r.requested_by = c.requested_by;
+  r.requester_person = c.requester_person;
+  r.device = c.device;
+  if (c.approval) r.approval = detail::approval_record(*c.approval);
   ingest::ServerFact fact;
   fact.type = type;
   fact.by_operator = true;
   fact.device_id = c.device;
-  fact.payload_json = "{\"by\":\"" + http::json_escape(by) + "\",\"command\":" + to_json(c) + "}";
-  history_.record(std::move(fact));
+  fact.payload_json = json::command_record_json(by, r);
+  fact.done = [done = std::move(done)](bool stored, std::int64_t) { done(stored); };
+  recorder_(std::move(fact));  // never under mutex_: a refused fact is answered at once, on this thread
+}
+
+void CommandDesk::store_step(const std::string& type, DoorCommand next, const std::string& by,
+                             DeskAnswer answer, bool is_new, Reply reply) {
+  const auto id = next.id;
+  next.storing = false;
+  auto shared = std::make_shared<DoorCommand>(std::move(next));
+  record(type, *shared, by, [this, id, shared, is_new, answer = std::move(answer), reply](bool stored) {
+    {
+      std::lock_guard lock{mutex_};
+      if (stored) {
+        commands_[id] = std::move(*shared);
+      } else if (!is_new) {
+        if (auto it = commands_.find(id); it != commands_.end()) it->second.storing = false;
+      }
+    }
+    reply(stored ? answer : not_stored());
+  });
 }
 
 void CommandDesk::replace_portals(std::map<std::string, json::PortalInfo> portals) {
@@ -35,74 +87,101 @@ void CommandDesk::replace_portals(std::map<std::string, json::PortalInfo> portal
   portals_ = std::move(portals);
 }
 
-DeskAnswer CommandDesk::request(const json::DoorCommandBody& body, const operators::Principal& who) {
-  std::lock_guard lock{mutex_};
-  auto portal = portals_.find(body.target);
-  if (portal == portals_.end()) return {404, "target", "no such door", ""};
-  if (portal->second.device.empty()) return {409, "target", "no device drives this door", ""};
+void CommandDesk::request(const json::DoorCommandBody& body, const operators::Principal& who, Reply reply) {
   DoorCommand c;
-  c.id = "cmd-" + std::to_string(next_++);
-  c.body = body;
-  c.device = portal->second.device;
-  c.requested_by = who.operator_id.str();
-  // Opening a door into a high tier remotely needs a second operator; locking never does.
-  const bool opens = body.command != "lock";
-  if (opens && portal->second.tier >= sensitive_tier_) {
-    c.status = "pending_approval";
-    c.approval = operators::request_approval(operators::ApprovalId{c.id}, "remote_" + body.command, who,
-                                             json::canonical_door_command(body), hash_change, clock_.now(),
-                                             kApprovalValidity);
-    record("command.requested", c, c.requested_by);
-  } else {
-    c.status = "sent";
-    record("command.issued", c, c.requested_by);
-  }
-  auto& stored = commands_[c.id] = std::move(c);
-  return {202, "", "", to_json(stored)};
-}
-
-DeskAnswer CommandDesk::edit(const std::string& id, const json::DoorCommandBody& body,
-                             const operators::Principal& who) {
-  std::lock_guard lock{mutex_};
-  auto it = commands_.find(id);
-  if (it == commands_.end()) return {404, "id", "no such command", ""};
-  auto& c = it->second;
-  if (c.requested_by != who.operator_id.str())
-    return {403, "id", "only the requester may edit a command", ""};
-  if (c.status != "pending_approval") return {409, "id", "command is " + c.status, ""};
-  c.body = body;  // the approval keeps the hash of the old command: approving now finds it modified
-  record("command.edited", c, who.operator_id.str());
-  return {200, "", "", to_json(c)};
-}
-
-DeskAnswer CommandDesk::approve(const std::string& id, const operators::Principal& who) {
-  std::lock_guard lock{mutex_};
-  auto it = commands_.find(id);
-  if (it == commands_.end() || !it->second.approval) return {404, "id", "no such approval", ""};
-  auto& c = it->second;
-  const auto now = clock_.now();
-  const auto current = json::canonical_door_command(c.body);
-  auto step = operators::approve(*c.approval, who, current, hash_change, now);
-  if (!step) {
-    const std::string why{operators::to_string(step.result)};
-    record("command.approval_refused", c, who.operator_id.str() + " (" + why + ")");
-    if (step.result == operators::ApprovalCheck::ChangeModified) {
-      c.approval = step.approval;
-      c.status = "voided";
+  std::string type;
+  {
+    std::lock_guard lock{mutex_};
+    auto portal = portals_.find(body.target);
+    if (portal == portals_.end()) return reply({404, "target", "no such door", ""});
+    if (portal->second.device.empty()) return reply({409, "target", "no device drives this door", ""});
+    c.id = random_id("cmd-");
+    c.body = body;
+    c.device = portal->second.device;
+    c.requested_by = who.operator_id.str();
+    c.requester_person = who.person.str();
+    // Opening a door into a high tier remotely needs a second operator; locking never does.
+    const bool opens = body.command != "lock";
+    if (opens && portal->second.tier >= sensitive_tier_) {
+      c.status = "pending_approval";
+      c.approval = operators::request_approval(operators::ApprovalId{c.id}, "remote_" + body.command, who,
+                                               json::canonical_door_command(body), hash_change, clock_.now(),
+                                               kApprovalValidity);
+      type = "command.requested";
+    } else {
+      c.status = "sent";
+      type = "command.issued";
     }
-    const int status = step.result == operators::ApprovalCheck::SelfApproval ||
-                               step.result == operators::ApprovalCheck::RoleNotAllowed ||
-                               step.result == operators::ApprovalCheck::NotAnOperator
-                           ? 403
-                           : 409;
-    return {status, "approval", why, ""};
   }
-  auto executed = operators::consume_for_execution(step.approval, current, hash_change, now);
-  c.approval = executed.approval;
-  if (!executed) return {409, "approval", std::string(operators::to_string(executed.result)), ""};
-  c.status = "sent";
-  record("command.approved", c, who.operator_id.str());
-  return {200, "", "", to_json(c)};
+  DeskAnswer answer{202, "", "", to_json(c)};
+  const auto by = c.requested_by;
+  store_step(type, std::move(c), by, std::move(answer), true, std::move(reply));
+}
+
+void CommandDesk::edit(const std::string& id, const json::DoorCommandBody& body,
+                       const operators::Principal& who, Reply reply) {
+  DoorCommand next;
+  {
+    std::lock_guard lock{mutex_};
+    auto it = commands_.find(id);
+    if (it == commands_.end()) return reply({404, "id", "no such command", ""});
+    auto& c = it->second;
+    if (c.requested_by != who.operator_id.str())
+      return reply({403, "id", "only the requester may edit a command", ""});
+    if (c.storing) return reply({409, "id", "the command is being changed; retry", ""});
+    if (c.status != "pending_approval") return reply({409, "id", "command is " + c.status, ""});
+    next = c;
+    next.body = body;  // the approval keeps the hash of the old command: approving now finds it modified
+    c.storing = true;
+  }
+  DeskAnswer answer{200, "", "", to_json(next)};
+  store_step("command.edited", std::move(next), who.operator_id.str(), std::move(answer), false,
+             std::move(reply));
+}
+
+void CommandDesk::approve(const std::string& id, const operators::Principal& who, Reply reply) {
+  DoorCommand next;
+  std::string type, by = who.operator_id.str();
+  DeskAnswer answer;
+  {
+    std::lock_guard lock{mutex_};
+    auto it = commands_.find(id);
+    if (it == commands_.end() || !it->second.approval) return reply({404, "id", "no such approval", ""});
+    auto& c = it->second;
+    if (c.storing) return reply({409, "id", "the command is being changed; retry", ""});
+    next = c;
+    const auto now = clock_.now();
+    const auto current = json::canonical_door_command(c.body);
+    auto step = operators::approve(*c.approval, who, current, hash_change, now);
+    if (!step) {
+      const std::string why{operators::to_string(step.result)};
+      type = "command.approval_refused";
+      by += " (" + why + ")";
+      if (step.result == operators::ApprovalCheck::ChangeModified) {
+        next.approval = step.approval;
+        next.status = "voided";
+      }
+      const int status = step.result == operators::ApprovalCheck::SelfApproval ||
+                                 step.result == operators::ApprovalCheck::RoleNotAllowed ||
+                                 step.result == operators::ApprovalCheck::NotAnOperator
+                             ? 403
+                             : 409;
+      answer = {status, "approval", why, ""};
+    } else {
+      auto executed = operators::consume_for_execution(step.approval, current, hash_change, now);
+      next.approval = executed.approval;
+      if (!executed) {
+        // Not recorded before either: the approval's new state is kept in memory only, as it always was.
+        c.approval = executed.approval;
+        return reply({409, "approval", std::string(operators::to_string(executed.result)), ""});
+      }
+      next.status = "sent";
+      type = "command.approved";
+      answer = {200, "", "", to_json(next)};
+    }
+    c.storing = true;
+  }
+  store_step(type, std::move(next), by, std::move(answer), false, std::move(reply));
 }
 
 std::string CommandDesk::commands_for_device(const std::string& device) {
@@ -117,17 +196,49 @@ std::string CommandDesk::commands_for_device(const std::string& device) {
   return out + "]}";
 }
 
-DeskAnswer CommandDesk::device_result(const std::string& device, const std::string& id,
-                                      const json::CommandResultBody& result) {
+void CommandDesk::device_result(const std::string& device, const std::string& id,
+                                const json::CommandResultBody& result, Reply reply) {
+  DoorCommand next;
+  {
+    std::lock_guard lock{mutex_};
+    auto it = commands_.find(id);
+    if (it == commands_.end() || it->second.device != device)
+      return reply({404, "id", "no such command for this device", ""});
+    auto& c = it->second;
+    if (c.storing) return reply({409, "id", "the command is being changed; retry", ""});
+    if (c.status != "sent") return reply({409, "id", "command is " + c.status, ""});
+    next = c;
+    next.status = result.status;
+    c.storing = true;
+  }
+  DeskAnswer answer{200, "", "", to_json(next)};
+  store_step("command.result", std::move(next), device + (result.detail.empty() ? "" : ": " + result.detail),
+             std::move(answer), false, std::move(reply));
+}
+
+std::string CommandDesk::restore(const StoredStep& step) {
+  auto parsed = json::command_from_record(step.payload);
+  if (auto* e = std::get_if<json::FieldError>(&parsed)) return e->field + ": " + e->message;
+  auto& r = std::get<json::CommandRecord>(parsed);
+  DoorCommand c;
+  c.id = r.id;
+  c.body = {r.target, r.command, r.reason};
+  c.device = r.device;
+  c.status = r.status;
+  c.requested_by = r.requested_by;
+  c.requester_person = r.requester_person;
+  if (r.approval) {
+    c.approval = detail::approval_from(*r.approval, r.id, r.requested_by, r.requester_person);
+    if (!c.approval) return "approval: unknown status \"" + r.approval->status + "\"";
+  }
   std::lock_guard lock{mutex_};
-  auto it = commands_.find(id);
-  if (it == commands_.end() || it->second.device != device)
-    return {404, "id", "no such command for this device", ""};
-  auto& c = it->second;
-  if (c.status != "sent") return {409, "id", "command is " + c.status, ""};
-  c.status = result.status;
-  record("command.result", c, device + (result.detail.empty() ? "" : ": " + result.detail));
-  return {200, "", "", to_json(c)};
+  commands_[c.id] = std::move(c);  // each record holds the whole state after its step: the last one wins
+  return {};
+}
+
+std::size_t CommandDesk::size() {
+  std::lock_guard lock{mutex_};
+  return commands_.size();
 }
 
 }  // namespace portcullis::api

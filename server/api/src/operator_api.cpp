@@ -185,22 +185,24 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                auto body = json::parse_door_command(request.body);
                if (auto* e = std::get_if<json::FieldError>(&body))
                  return respond(http::json_error(400, e->field, e->message));
-               respond(desk_reply(commands_.request(std::get<json::DoorCommandBody>(body), who)));
+               commands_.request(std::get<json::DoorCommandBody>(body), who,
+                                 [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
              });
-  router.add(
-      "PUT", "/api/v1/commands/{id}",
-      [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
-                         const operators::Principal& who, http::Responder respond) {
-        auto body = json::parse_door_command(request.body);
-        if (auto* e = std::get_if<json::FieldError>(&body))
-          return respond(http::json_error(400, e->field, e->message));
-        respond(desk_reply(commands_.edit(params.at("id"), std::get<json::DoorCommandBody>(body), who)));
-      });
+  router.add("PUT", "/api/v1/commands/{id}",
+             [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
+                                const operators::Principal& who, http::Responder respond) {
+               auto body = json::parse_door_command(request.body);
+               if (auto* e = std::get_if<json::FieldError>(&body))
+                 return respond(http::json_error(400, e->field, e->message));
+               commands_.edit(params.at("id"), std::get<json::DoorCommandBody>(body), who,
+                              [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
+             });
   router.add("POST", "/api/v1/approvals/{id}/approve",
              [this, desk_reply](const http::HttpRequest&, const http::RouteParams& params,
                                 const operators::Principal& who, http::Responder respond) {
                if (change_approvals_ && change_approvals_(params.at("id"), who, respond)) return;
-               respond(desk_reply(commands_.approve(params.at("id"), who)));
+               commands_.approve(params.at("id"), who,
+                                 [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
              });
   router.add(
       "GET", "/api/v1/devices/me/commands",
@@ -212,8 +214,9 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                auto body = json::parse_command_result(request.body);
                if (auto* e = std::get_if<json::FieldError>(&body))
                  return respond(http::json_error(400, e->field, e->message));
-               respond(desk_reply(commands_.device_result(who.device_id.str(), params.at("id"),
-                                                          std::get<json::CommandResultBody>(body))));
+               commands_.device_result(
+                   who.device_id.str(), params.at("id"), std::get<json::CommandResultBody>(body),
+                   [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
              });
 
   // Every other route of the matrix: authorization first, then an honest "not built yet".

@@ -34,6 +34,7 @@
 #include "portcullis/operators/principal.hpp"
 #include "portcullis/site_file/site_file.hpp"
 #include "portcullis/storage/device_directory.hpp"
+#include "portcullis/storage/history_reader.hpp"
 #include "portcullis/storage/migrator.hpp"
 #include "portcullis/storage/operator_directory.hpp"
 #include "portcullis/storage/site_versions.hpp"
@@ -298,6 +299,19 @@ int serve_command(const Config& c) {
   api::AuditApi audit_api{audit_settings, sequencer};
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::AdminApi admin_api{sequencer, workers, clock};
+  {  // door commands and changes held for approval: rebuilt from their stored records, in seq order
+    pqxx::connection history{c.database};
+    auto replay = [&](const char* family, const std::function<std::string(const api::StoredStep&)>& restore) {
+      storage::for_each_record_of_family(history, c.site_id, family, [&](const storage::StoredRecord& r) {
+        const auto why = restore(api::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
+        if (!why.empty())
+          std::cerr << "portcullisd: record " << r.site_seq << " (" << r.type << ") not replayed: " << why
+                    << '\n';
+      });
+    };
+    replay("command.", [&](const api::StoredStep& s) { return command_desk.restore(s); });
+    replay("change.", [&](const api::StoredStep& s) { return admin_api.restore(s); });
+  }
   admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{accounts,
                                 sequencer,

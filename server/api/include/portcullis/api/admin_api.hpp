@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "portcullis/api/command_desk.hpp"
 #include "portcullis/api/secured_router.hpp"
 #include "portcullis/api/worker_pool.hpp"
 #include "portcullis/ingest/sequencer.hpp"
@@ -32,6 +33,10 @@ class AdminApi {
   // wait for a second operator (server/operators dual_approval, bound to the hash of the exact change):
   // POST /api/v1/approvals/{id}/approve reaches this first (OperatorApi::set_change_approvals).
   bool approve(const std::string& id, const operators::Principal& who, http::Responder& respond);
+  // Start-up, before any request: re-applies one stored "change.*" record (in seq order), rebuilding the
+  // changes still waiting for approval with their action. Returns an empty string when applied, else why
+  // it was skipped (records written before changes were replayable, or a change that cannot be rebuilt).
+  std::string restore(const StoredStep& step);
   // Called on a worker thread with the text of each site file loaded at run time (after it is in force).
   void set_on_site_loaded(std::function<void(const std::string& text)> hook) {
     on_site_loaded_ = std::move(hook);
@@ -45,25 +50,33 @@ class AdminApi {
               http::Responder respond);
   void load_site(const http::HttpRequest& request, const operators::Principal& who, http::Responder respond);
 
-  // Holds a sensitive change for approval: answers 202 with its id.
+  // Holds a sensitive change for approval: answers 202 with its id once change.requested is stored (with
+  // the canonical change, the requester and, for a site reload, the site text, so a restart rebuilds it).
   using Execute = std::function<void(http::Responder)>;
   void hold_for_approval(const std::string& action, const std::string& canonical,
-                         const operators::Principal& who, Execute execute, http::Responder respond);
-  void record_step(const std::string& type, const operators::PendingApproval& approval,
-                   const std::string& by);
-
+                         const std::string& site_text, const operators::Principal& who, Execute execute,
+                         http::Responder respond);
+  // The actions a held change executes once approved: built by the routes and, from the stored
+  // change.requested record, by restore().
+  Execute grant_executor(core::OperatorAction action, const operators::Principal& who);
+  Execute site_loader(std::shared_ptr<const core::SiteDefinition> site, std::string text, std::string hash,
+                      const operators::Principal& who);
   struct PendingChange {
     operators::PendingApproval approval;
     std::string canonical;
+    std::string site_text;
+    operators::Principal requester;
     Execute execute;
+    bool storing = false;  // its approval waits for its record to be stored
   };
+  void record_step(const std::string& type, const PendingChange& change, const std::string& by,
+                   bool with_change, std::function<void(bool stored)> done);
   ingest::Sequencer& sequencer_;
   WorkerPool& workers_;
   const core::Clock& clock_;
   AdminLimits limits_;
   std::mutex pending_mutex_;
   std::map<std::string, PendingChange> pending_;
-  std::size_t next_change_ = 1;
   std::function<void(const std::string& text)> on_site_loaded_;
   std::mutex summary_mutex_;
   std::shared_ptr<const core::SiteDefinition> summary_of_;

@@ -2,7 +2,12 @@
 // Guard commands to doors (momentary unlock, lock, unlock, lock open). Doors into tier 3 and above are
 // sensitive: their commands wait for a second operator's approval, bound to a hash of the exact command
 // (server/operators/dual_approval). Devices fetch their commands and report the result.
-// Pending commands live in memory (they expire within minutes); every step is recorded in history.
+// Every step is recorded in history, and answered only once its record is durably stored (503 and no
+// change when it could not be); each record carries the command's whole state, so a restart rebuilds the
+// desk from the stored "command.*" records (restore). Ids are random (cmd- + 128 bits in hex): they never
+// repeat across restarts or instances.
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -22,7 +27,9 @@ struct DoorCommand {
   std::string device;
   std::string status;  // pending_approval | sent | done | failed | voided | refused
   std::string requested_by;
+  std::string requester_person;
   std::optional<operators::PendingApproval> approval;
+  bool storing = false;  // a step of it waits for its record to be stored: other steps wait (409)
 };
 
 struct DeskAnswer {
@@ -31,32 +38,60 @@ struct DeskAnswer {
   std::string body_json;
 };
 
+// A stored record read back at start-up (storage::for_each_record_of_family).
+struct StoredStep {
+  std::int64_t site_seq = 0;
+  std::string type;
+  std::int64_t received_us = 0;
+  std::string payload;
+};
+
+// A random id: prefix + 128 bits from OpenSSL's DRBG in hex.
+[[nodiscard]] std::string random_id(const std::string& prefix);
+
 class CommandDesk {
  public:
+  // Stores a fact; calls fact.done(stored, site_seq) once it is durably stored or could not be.
+  using Recorder = std::function<void(ingest::ServerFact)>;
+  using Reply = std::function<void(DeskAnswer)>;
+
   CommandDesk(std::map<std::string, json::PortalInfo> portals, ingest::Sequencer& history,
               const core::Clock& clock, int sensitive_tier = 3);
+  CommandDesk(std::map<std::string, json::PortalInfo> portals, Recorder recorder, const core::Clock& clock,
+              int sensitive_tier = 3);
 
-  DeskAnswer request(const json::DoorCommandBody& body, const operators::Principal& who);
+  // Each answers through `reply` once the step's record is stored (on the sequencer thread), or at once
+  // when refused without a record.
+  void request(const json::DoorCommandBody& body, const operators::Principal& who, Reply reply);
   // A reloaded site (PUT /api/v1/site): the doors, their tiers and devices of the new file.
   void replace_portals(std::map<std::string, json::PortalInfo> portals);
   // The requester amends a command still waiting for approval: the approval bound to the old one is void.
-  DeskAnswer edit(const std::string& id, const json::DoorCommandBody& body, const operators::Principal& who);
-  DeskAnswer approve(const std::string& id, const operators::Principal& who);
+  void edit(const std::string& id, const json::DoorCommandBody& body, const operators::Principal& who,
+            Reply reply);
+  void approve(const std::string& id, const operators::Principal& who, Reply reply);
   [[nodiscard]] std::string commands_for_device(const std::string& device);
-  DeskAnswer device_result(const std::string& device, const std::string& id,
-                           const json::CommandResultBody& result);
+  void device_result(const std::string& device, const std::string& id, const json::CommandResultBody& result,
+                     Reply reply);
+
+  // Start-up, before any request: re-applies one stored "command.*" record (in seq order). Returns an
+  // empty string when applied, else why it was skipped (records written before commands were replayable).
+  std::string restore(const StoredStep& step);
+  [[nodiscard]] std::size_t size();
 
  private:
-  void record(const std::string& type, const DoorCommand& c, const std::string& by);
+  void record(const std::string& type, const DoorCommand& c, const std::string& by,
+              std::function<void(bool stored)> done);
+  // Stores `next` as the command's new state and answers `answer`; 503 and no change if not stored.
+  void store_step(const std::string& type, DoorCommand next, const std::string& by, DeskAnswer answer,
+                  bool is_new, Reply reply);
   static std::string to_json(const DoorCommand& c);
 
   std::map<std::string, json::PortalInfo> portals_;
-  ingest::Sequencer& history_;
+  Recorder recorder_;
   const core::Clock& clock_;
   int sensitive_tier_;
   std::mutex mutex_;
   std::map<std::string, DoorCommand> commands_;
-  std::size_t next_ = 1;
 };
 
 }  // namespace portcullis::api
