@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -272,6 +273,36 @@ TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved)
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", sue).status, 404);
   const auto sid = testing::sign_in(*client, testing::create_operator(*server, "sid", "supervisor"));
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + again_id + "/approve", "{}", sid).status, 201);
+}
+
+// A held change whose record could not be stored: 503, nothing held or executed (the store refuses one type
+// through a CHECK constraint added for the test).
+TEST_F(AdminE2E, AHeldChangeWhoseRecordIsNotStoredIsA503AndChangesNothing) {
+  pqxx::connection superuser{db->admin()};
+  auto refuse = [&superuser](const std::string& type) {
+    pqxx::nontransaction tx{superuser};
+    tx.exec("ALTER TABLE events ADD CONSTRAINT test_refuse CHECK (type <> " + tx.quote(type) + ") NOT VALID");
+  };
+  auto accept = [&superuser] {
+    pqxx::nontransaction tx{superuser};
+    tx.exec("ALTER TABLE events DROP CONSTRAINT test_refuse");
+  };
+  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const std::string grant = R"({"id":"g-bernard-cage","person":"bernard-okafor","zones":["weights-cage"]})";
+  refuse("change.requested");
+  const auto refused = client->post_json("/api/v1/grants", grant, admin);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  accept();
+  const auto held = client->post_json("/api/v1/grants", grant, admin);
+  ASSERT_EQ(held.status, 202) << held.body;
+  const std::string id = json::parse(held.body).at("id");
+  refuse("change.approved");
+  const auto not_stored = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", supervisor);
+  EXPECT_EQ(not_stored.status, 503) << not_stored.body;
+  accept();
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", supervisor);
+  ASSERT_EQ(approved.status, 201) << "still held after the refused approval: " << approved.body;
+  EXPECT_EQ(json::parse(approved.body).at("outcome").at("decision").at("reason"), "applied");
 }
 
 TEST_F(AdminE2E, TheLiveStreamGetsASnapshotOfTheReloadedSite) {

@@ -458,6 +458,49 @@ TEST_F(OperatorE2E, DoorCommandsAndTheirApprovalsSurviveARestart) {
   EXPECT_NE(after.body.find(later_id), std::string::npos) << after.body;
 }
 
+// When the store refuses a step's record, the answer is 503 and nothing changes. PostgreSQL refuses records
+// of one type through a CHECK constraint added for the test (NOT VALID: existing rows are not checked).
+TEST_F(OperatorE2E, ACommandStepWhoseRecordIsNotStoredIsA503AndChangesNothing) {
+  const auto mantrap_token = server->enrol_device("ctl-mantrap");
+  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  pqxx::connection admin{db->admin()};
+  auto refuse = [&admin](const std::string& type) {
+    pqxx::nontransaction tx{admin};
+    tx.exec("ALTER TABLE events ADD CONSTRAINT test_refuse CHECK (type <> " + tx.quote(type) + ") NOT VALID");
+  };
+  auto accept = [&admin] {
+    pqxx::nontransaction tx{admin};
+    tx.exec("ALTER TABLE events DROP CONSTRAINT test_refuse");
+  };
+  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
+  const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto no_commands = client->get("/api/v1/devices/me/commands", mantrap_token).body;
+
+  refuse("command.issued");
+  const auto lock = client->post_json("/api/v1/commands",
+                                      R"({"target":"mantrap-inner","command":"lock","reason":"night"})", gil);
+  EXPECT_EQ(lock.status, 503) << lock.body;
+  accept();
+  EXPECT_EQ(client->get("/api/v1/devices/me/commands", mantrap_token).body, no_commands)
+      << "a command whose record was not stored reached the door";
+
+  const auto hall = client->post_json(
+      "/api/v1/commands", R"({"target":"mantrap-inner","command":"unlock","reason":"disk swap"})", gil);
+  ASSERT_EQ(hall.status, 202) << hall.body;
+  const std::string id = json::parse(hall.body).at("id");
+  refuse("command.approved");
+  const auto refused = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sam);
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  accept();
+  EXPECT_EQ(client->get("/api/v1/devices/me/commands", mantrap_token).body, no_commands);
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sam);
+  ASSERT_EQ(approved.status, 200) << "the approval was used although its record was not stored: "
+                                  << approved.body;
+  EXPECT_NE(client->get("/api/v1/devices/me/commands", mantrap_token).body.find(id), std::string::npos);
+}
+
 TEST_F(OperatorE2E, AnEditedCommandVoidsItsApproval) {
   const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
   const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
