@@ -203,6 +203,94 @@ TEST_F(AuditApiE2E, SignedEvidenceExportDownloadsAndVerifiesOffline) {
   EXPECT_EQ(tx.exec("SELECT 1 FROM events WHERE type = 'audit.export_downloaded'").size(), 2U);
 }
 
+// GET /api/v1/audit/chain is incremental: a call verifies the rows appended since the last one; full=true
+// re-verifies everything. Rows are edited as superuser (bypassing the append-only triggers), as a forger with
+// database access would.
+TEST_F(AuditApiE2E, ChainStatusVerifiesOnlyNewRowsUnlessAFullVerificationIsAsked) {
+  seed();
+  auto chain = [&](const std::string& query = "") {
+    const auto r = client->get("/api/v1/audit/chain" + query, auditor_token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body);
+  };
+  auto head = [&] {
+    pqxx::connection c{db->app()};
+    pqxx::read_transaction tx{c};
+    return tx.exec("SELECT max(site_seq) FROM events")[0][0].as<std::int64_t>();
+  };
+  auto as_superuser = [&](const std::string& sql) {
+    pqxx::connection c{db->admin()};
+    pqxx::work tx{c};
+    tx.exec("SET session_replication_role = replica");
+    tx.exec(sql);
+    tx.commit();
+  };
+
+  const auto first = chain();
+  EXPECT_TRUE(first.at("intact").get<bool>()) << first;
+  const auto& v1 = first.at("verification");
+  EXPECT_EQ(v1.at("mode"), "full");
+  EXPECT_EQ(v1.at("full_because"), "no remembered point");
+  EXPECT_EQ(v1.at("from_seq"), 1);
+  const auto through1 = v1.at("through_seq").get<std::int64_t>();
+  EXPECT_EQ(v1.at("rows_checked").get<std::int64_t>(), through1);
+  EXPECT_EQ(v1.at("last_full").at("through_seq"), through1);
+  EXPECT_GE(through1, 5);
+
+  // (a) A second call verifies only what was appended since: two badges and its own audit record.
+  ASSERT_EQ(client->post_json("/api/v1/events", badge(3, "rdr-lobby-in", 10002), device_token).status, 200);
+  ASSERT_EQ(client->post_json("/api/v1/events", badge(4, "rdr-lobby-in", 10002), device_token).status, 200);
+  const auto second = chain();
+  EXPECT_TRUE(second.at("intact").get<bool>()) << second;
+  const auto& v2 = second.at("verification");
+  EXPECT_EQ(v2.at("mode"), "incremental");
+  EXPECT_EQ(v2.at("from_seq").get<std::int64_t>(), through1 + 1);
+  const auto through2 = v2.at("through_seq").get<std::int64_t>();
+  EXPECT_EQ(v2.at("rows_checked").get<std::int64_t>(), through2 - through1);
+  EXPECT_GE(through2 - through1, 3);
+  EXPECT_EQ(second.at("events").get<std::int64_t>(), through2);
+  EXPECT_EQ(v2.at("last_full"), v1.at("last_full"));  // no full verification since the first call
+
+  // (c) A broken link between the remembered row and the next one is found by an incremental call.
+  ASSERT_EQ(client->post_json("/api/v1/events", badge(5, "rdr-lobby-in", 10002), device_token).status, 200);
+  const auto cut = head();
+  ASSERT_GT(cut, through2);
+  as_superuser("UPDATE events SET prev_hash = sha256(prev_hash) WHERE site_seq = " + std::to_string(cut));
+  const auto third = chain();
+  EXPECT_EQ(third.at("verification").at("mode"), "incremental");
+  EXPECT_FALSE(third.at("intact").get<bool>()) << third;
+  EXPECT_FALSE(third.at("ok").get<bool>());
+  EXPECT_EQ(third.at("first_bad_seq").get<std::int64_t>(), cut);
+  EXPECT_NE(third.at("problem").get<std::string>().find("prev_hash"), std::string::npos) << third;
+
+  // (b) An edit of an early row is outside an incremental call's reach; full=true finds it.
+  as_superuser("UPDATE events SET payload = '{\"forged\":1}' WHERE site_seq = 2");
+  const auto full = chain("?full=true");
+  const auto& vf = full.at("verification");
+  EXPECT_EQ(vf.at("mode"), "full");
+  EXPECT_EQ(vf.at("full_because"), "requested");
+  EXPECT_EQ(vf.at("from_seq"), 1);
+  EXPECT_FALSE(full.at("intact").get<bool>()) << full;
+  EXPECT_EQ(full.at("first_bad_seq"), 2);
+  EXPECT_NE(full.at("problem").get<std::string>().find("content was changed"), std::string::npos) << full;
+  EXPECT_EQ(vf.at("last_full").at("intact"), false);
+  EXPECT_EQ(vf.at("last_full").at("through_seq"), 1);
+  // The point was reset to the last good row: the next incremental call reports the same break.
+  const auto after = chain();
+  EXPECT_EQ(after.at("verification").at("mode"), "incremental");
+  EXPECT_EQ(after.at("first_bad_seq"), 2);
+
+  const auto bad = client->get("/api/v1/audit/chain?full=maybe", auditor_token);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("\"full\""), std::string::npos) << bad.body;
+  pqxx::connection c{db->app()};
+  pqxx::read_transaction tx{c};
+  const auto recorded =
+      tx.exec("SELECT payload FROM events WHERE type = 'audit.chain_checked' ORDER BY site_seq");
+  ASSERT_EQ(recorded.size(), 5U);  // the refused request is not run, so not recorded
+  EXPECT_EQ(json::parse(recorded[3][0].as<std::string>()).at("full"), true);
+}
+
 // The query parsing of the report routes (pure: no server needed).
 TEST(AuditQuery, ParsesFiltersAndRefusesWhatItDoesNotKnow) {
   using api::QueryError;
@@ -235,6 +323,14 @@ TEST(AuditQuery, ParsesFiltersAndRefusesWhatItDoesNotKnow) {
   EXPECT_EQ(error("presence", "from=2026-11-27").status, 400);
   EXPECT_EQ(api::percent_decode("a%20b+c%2B"), "a b+c+");
   EXPECT_FALSE(api::percent_decode("%"));
+
+  EXPECT_FALSE(std::get<api::ChainQuery>(api::parse_chain_query("")).full);
+  EXPECT_TRUE(std::get<api::ChainQuery>(api::parse_chain_query("full=true")).full);
+  EXPECT_TRUE(std::get<api::ChainQuery>(api::parse_chain_query("full=1")).full);
+  EXPECT_FALSE(std::get<api::ChainQuery>(api::parse_chain_query("full=false")).full);
+  EXPECT_EQ(std::get<QueryError>(api::parse_chain_query("full=yes")).field, "full");
+  EXPECT_EQ(std::get<QueryError>(api::parse_chain_query("full=true&full=true")).field, "full");
+  EXPECT_EQ(std::get<QueryError>(api::parse_chain_query("from=1")).field, "from");
 }
 
 // The bounded channel between a report thread and its connection (pure: no server needed).

@@ -11,7 +11,6 @@
 #include <system_error>
 #include <thread>
 
-#include "portcullis/audit/chain_verifier.hpp"
 #include "portcullis/audit/checkpoints.hpp"
 #include "portcullis/audit/exporter.hpp"
 #include "portcullis/audit/signing.hpp"
@@ -418,42 +417,92 @@ void AuditApi::download(const http::HttpRequest& request, const std::string& nam
               });
 }
 
+std::variant<ChainQuery, QueryError> parse_chain_query(const std::string& query) {
+  ChainQuery q;
+  std::set<std::string> seen;
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    const auto end = std::min(query.find('&', pos), query.size());
+    const auto part = std::string_view{query}.substr(pos, end - pos);
+    pos = end + 1;
+    if (part.empty()) continue;
+    const auto eq = part.find('=');
+    const auto key = percent_decode(part.substr(0, eq));
+    const auto value =
+        percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
+    if (!key || !value) return QueryError{400, "query", "malformed percent-encoding"};
+    if (!seen.insert(*key).second) return QueryError{400, *key, "given more than once"};
+    if (*key == "full") {
+      if (*value == "true" || *value == "1") {
+        q.full = true;
+      } else if (*value == "false" || *value == "0") {
+        q.full = false;
+      } else {
+        return QueryError{400, "full", "expected true or false"};
+      }
+    } else {
+      return QueryError{400, *key, "unknown query parameter (the chain status takes only full=true)"};
+    }
+  }
+  return q;
+}
+
 void AuditApi::chain(const http::HttpRequest& request, const operators::Principal& who,
                      http::Responder respond) {
-  run_audited(request, who, "audit.chain_checked", request_details(request, who).dump(), std::move(respond),
-              [this](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
-                try {
-                  const auto report = audit::verify_chain(settings_.database, settings_.site_id);
-                  json body;
-                  body["site"] = settings_.site_id;
-                  body["intact"] = report.intact;
-                  body["events"] = report.rows;
-                  body["head_hash"] = report.head_hash;
-                  body["first_bad_seq"] = report.first_bad_seq ? json(*report.first_bad_seq) : json(nullptr);
-                  body["problem"] = report.problem;
-                  bool ok = report.intact;
-                  if (!settings_.checkpoint_dir.empty() && !settings_.public_key_path.empty()) {
-                    const auto cps =
-                        audit::check_checkpoints(settings_.database, settings_.site_id,
-                                                 settings_.checkpoint_dir, settings_.public_key_path);
-                    body["checkpoints"] = {{"ok", cps.ok},
-                                           {"checked", cps.checked},
-                                           {"newest_seq", cps.newest_seq},
-                                           {"newest_hash", cps.newest_hash},
-                                           {"database_head", cps.database_head},
-                                           {"problems", cps.problems}};
-                    ok = ok && cps.ok;
-                  } else {
-                    body["checkpoints"] = nullptr;
-                  }
-                  body["ok"] = ok;
-                  body["checked_at"] = audit::rfc3339_from_micros(now_us());
-                  reply(json_ok(body.dump()));
-                } catch (const std::exception& e) {
-                  std::cerr << "portcullisd: chain verification failed: " << e.what() << '\n';
-                  reply(http::json_error(500, "server", "the chain could not be verified"));
-                }
-              });
+  auto parsed = parse_chain_query(request.query);
+  if (auto* e = std::get_if<QueryError>(&parsed))
+    return respond(http::json_error(e->status, e->field, e->message));
+  const bool full = std::get<ChainQuery>(parsed).full;
+  auto details = request_details(request, who);
+  details["full"] = full;
+  run_audited(
+      request, who, "audit.chain_checked", details.dump(), std::move(respond),
+      [this, full](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
+        try {
+          const auto status = chain_monitor_.verify(settings_.database, settings_.site_id, full);
+          const auto& report = status.report;
+          json body;
+          body["site"] = settings_.site_id;
+          body["intact"] = report.intact;
+          body["events"] = status.through_seq;  // the chain is verified from 1 through this site_seq
+          body["head_hash"] = report.head_hash;
+          body["first_bad_seq"] = report.first_bad_seq ? json(*report.first_bad_seq) : json(nullptr);
+          body["problem"] = report.problem;
+          json verification;
+          verification["mode"] = status.incremental ? "incremental" : "full";
+          verification["incremental"] = status.incremental;
+          verification["from_seq"] = status.from_seq;
+          verification["through_seq"] = status.through_seq;
+          verification["rows_checked"] = status.rows_checked;
+          verification["full_because"] = status.incremental ? json(nullptr) : json(status.full_because);
+          verification["last_full"] = status.last_full_us
+                                          ? json{{"at", audit::rfc3339_from_micros(*status.last_full_us)},
+                                                 {"through_seq", status.last_full_through_seq},
+                                                 {"intact", status.last_full_intact}}
+                                          : json(nullptr);
+          body["verification"] = std::move(verification);
+          bool ok = report.intact;
+          if (!settings_.checkpoint_dir.empty() && !settings_.public_key_path.empty()) {
+            const auto cps = audit::check_checkpoints(settings_.database, settings_.site_id,
+                                                      settings_.checkpoint_dir, settings_.public_key_path);
+            body["checkpoints"] = {{"ok", cps.ok},
+                                   {"checked", cps.checked},
+                                   {"newest_seq", cps.newest_seq},
+                                   {"newest_hash", cps.newest_hash},
+                                   {"database_head", cps.database_head},
+                                   {"problems", cps.problems}};
+            ok = ok && cps.ok;
+          } else {
+            body["checkpoints"] = nullptr;
+          }
+          body["ok"] = ok;
+          body["checked_at"] = audit::rfc3339_from_micros(now_us());
+          reply(json_ok(body.dump()));
+        } catch (const std::exception& e) {
+          std::cerr << "portcullisd: chain verification failed: " << e.what() << '\n';
+          reply(http::json_error(500, "server", "the chain could not be verified"));
+        }
+      });
 }
 
 void AuditApi::register_routes(SecuredRouter& router) {

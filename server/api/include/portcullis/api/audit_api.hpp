@@ -6,7 +6,8 @@
 //   POST /api/v1/audit/exports/{report}?...    a signed evidence export written on the server; answers
 //                                              the signed manifest
 //   GET  /api/v1/audit/exports/{name}          downloads an export or its manifest (.sig.json)
-//   GET  /api/v1/audit/chain                   verifies the hash chain (and the checkpoints, if set up)
+//   GET  /api/v1/audit/chain[?full=true]       verifies the hash chain (and the checkpoints, if set up):
+//                                              the rows appended since the last call, or all of them
 //
 // Every request that reads history is itself recorded in the event log ("audit.report_requested",
 // "audit.export_requested", "audit.export_downloaded", "audit.chain_checked": operator, report, filters)
@@ -25,6 +26,7 @@
 #include <variant>
 
 #include "portcullis/api/secured_router.hpp"
+#include "portcullis/audit/chain_monitor.hpp"
 #include "portcullis/audit/report.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 
@@ -54,6 +56,11 @@ struct QueryError {
 // `report` is the path's name; `query` the raw query string (percent-encoded; '+' is a plus sign).
 [[nodiscard]] std::variant<ReportQuery, QueryError> parse_report_query(const std::string& report,
                                                                        const std::string& query);
+// GET /api/v1/audit/chain's query string: "full=true" asks for a full re-verification (pure; unit-tested).
+struct ChainQuery {
+  bool full = false;
+};
+[[nodiscard]] std::variant<ChainQuery, QueryError> parse_chain_query(const std::string& query);
 // RFC 3986 percent-decoding; nothing on a malformed escape.
 [[nodiscard]] std::optional<std::string> percent_decode(std::string_view text);
 
@@ -89,6 +96,7 @@ class AuditApi {
 
   AuditSettings settings_;
   ingest::Sequencer& sequencer_;
+  audit::ChainMonitor chain_monitor_;  // the last verified row per site: the chain status is incremental
   std::mutex mutex_;
   std::condition_variable idle_;
   int running_ = 0;
