@@ -166,9 +166,15 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
         fact.by_operator = true;
         fact.payload_json = "{\"by\":\"" + http::json_escape(who.operator_id.str()) + "\",\"operator\":\"" +
                             http::json_escape(id) + "\"}";
+        // Answered once the change is in the chain. Not stored: 503, and a retry (disabling is idempotent)
+        // records it again.
+        fact.done = [respond, id, disable](bool stored, std::int64_t) {
+          if (!stored)
+            return respond(http::json_error(503, "server", "the change could not be recorded; retry"));
+          respond(ok("{\"id\":\"" + http::json_escape(id) +
+                     "\",\"disabled\":" + (disable ? "true" : "false") + "}"));
+        };
         sequencer_.record(std::move(fact));
-        respond(ok("{\"id\":\"" + http::json_escape(id) + "\",\"disabled\":" + (disable ? "true" : "false") +
-                   "}"));
       });
       if (!posted) respond(http::json_error(503, "server", "busy; retry"));
     };
