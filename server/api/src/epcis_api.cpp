@@ -71,8 +71,11 @@ std::string capture_body(const ingest::EpcisResult& result) {
 
 }  // namespace
 
-EpcisApi::EpcisApi(ingest::Sequencer& sequencer, SiteSource site)
-    : sequencer_(sequencer), site_(std::move(site)) {}
+EpcisApi::EpcisApi(ingest::Sequencer& sequencer, SiteSource site, EpcisSettings settings)
+    : sequencer_(sequencer), site_(std::move(site)), settings_(std::move(settings)) {
+  // One limit, stated once: the parser's backstop is the HTTP limit of these routes.
+  settings_.limits.max_body_bytes = settings_.body_limit;
+}
 
 std::shared_ptr<const epcis::SiteDirectory> EpcisApi::directory() {
   auto site = site_ ? site_() : nullptr;
@@ -94,6 +97,8 @@ void EpcisApi::register_routes(SecuredRouter& router) {
       "POST", "/epcis/events",
       [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal& who,
              http::Responder respond) { capture(false, request, who.device_id.str(), std::move(respond)); });
+  router.set_body_limit("POST", "/epcis/capture", settings_.body_limit);
+  router.set_body_limit("POST", "/epcis/events", settings_.body_limit);
 }
 
 void EpcisApi::capture(bool document, const http::HttpRequest& request, const std::string& device,
@@ -106,7 +111,7 @@ void EpcisApi::capture(bool document, const http::HttpRequest& request, const st
   submission.device = device_id;
   const auto site = directory();
   if (document) {
-    auto parsed = epcis::parse_capture_document(request.body);
+    auto parsed = epcis::parse_capture_document(request.body, settings_.limits);
     if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
     auto mapped = epcis::map_document(*parsed, *site);
     if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));
@@ -114,7 +119,7 @@ void EpcisApi::capture(bool document, const http::HttpRequest& request, const st
       submission.events.push_back(to_captured(parsed->events[i], (*mapped)[i], device_id));
     }
   } else {
-    auto parsed = epcis::parse_capture_event(request.body);
+    auto parsed = epcis::parse_capture_event(request.body, settings_.limits);
     if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
     auto mapped = epcis::map_event(*parsed, *site);
     if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));

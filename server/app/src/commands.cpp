@@ -328,7 +328,9 @@ int serve_command(const Config& c) {
       });
   api::AssetApi asset_api{sequencer, clock};
   asset_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
-  api::EpcisApi epcis_api{sequencer, [&sequencer] { return sequencer.current_site(); }};
+  api::EpcisSettings epcis_settings;
+  epcis_settings.body_limit = c.epcis_body_limit;  // these routes only; the others keep 1 MiB
+  api::EpcisApi epcis_api{sequencer, [&sequencer] { return sequencer.current_site(); }, epcis_settings};
   epcis_api.register_routes(secured);
   operator_api.register_routes(secured, router);
 

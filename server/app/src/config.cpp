@@ -50,6 +50,26 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
     if (value != "owner" && value != "follower")
       throw std::runtime_error(where + ": role must be 'owner' or 'follower'");
     c.follower = value == "follower";
+  } else if (key == "epcis_body_limit") {
+    // Bytes, or with a MiB suffix ("32MiB"): 1 MiB to 256 MiB.
+    constexpr unsigned long long kMiB = 1024ULL * 1024ULL;
+    unsigned long long bytes = 0;
+    try {
+      std::size_t used = 0;
+      bytes = std::stoull(value, &used);
+      const auto suffix = trim(value.substr(used));
+      if (suffix == "MiB") {
+        bytes *= kMiB;
+      } else if (!suffix.empty()) {
+        bytes = 0;
+      }
+    } catch (const std::exception&) {
+      bytes = 0;
+    }
+    if (bytes < kMiB || bytes > 256 * kMiB)
+      throw std::runtime_error(where +
+                               ": epcis_body_limit must be 1MiB to 256MiB (bytes, or a number with MiB)");
+    c.epcis_body_limit = static_cast<std::size_t>(bytes);
   } else {
     throw std::runtime_error(where + ": unknown setting '" + key + "'");
   }
@@ -89,6 +109,7 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_AUDIT_EXPORT_DIR", "audit_export_dir"},
       {"PORTCULLIS_AUDIT_CHECKPOINTS", "audit_checkpoints"},
       {"PORTCULLIS_AUDIT_PUBKEY", "audit_pubkey"},
+      {"PORTCULLIS_EPCIS_BODY_LIMIT", "epcis_body_limit"},
   };
   for (const auto& [env, key] : env_keys) {
     if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);

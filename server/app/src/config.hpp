@@ -1,6 +1,7 @@
 #pragma once
 // portcullisd settings: a config file of "key = value" lines, overridden by PORTCULLIS_* environment
 // variables. Secrets (database passwords) belong in the environment or a file readable only by the service.
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,8 @@ struct Config {
   // "owner" (default): takes the site's lock and writes its history. "follower": serves the site
   // read-only from what its owner commits (live stream, operator reads), for consoles on other machines.
   bool follower = false;
+  // Request body limit of the EPCIS capture routes (docs/epcis.md); every other route keeps 1 MiB.
+  std::size_t epcis_body_limit = 16u * 1024u * 1024u;
   // Auditor REST routes (docs/audit.md): evidence exports need the site's private audit key and a directory;
   // the chain status also checks signed checkpoints when both a directory and the public key are given.
   std::string audit_key;

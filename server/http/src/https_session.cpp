@@ -3,6 +3,7 @@
 #include <boost/beast/version.hpp>
 
 #include <openssl/x509.h>
+#include <algorithm>
 #include <array>
 #include <iostream>
 
@@ -63,22 +64,50 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     return cn;
   }
 
+  // The header first: the route it names decides the body limit (Router::set_body_limit), so one route can
+  // take larger bodies without raising the limit for every other.
   void read_request(std::chrono::seconds timeout) {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->config.header_limit));
-    parser_->body_limit(shared_->config.body_limit);
+    // No limit while the header is read (Beast would judge a Content-Length against it before the route is
+    // known); on_header sets the route's limit before any of the body is read.
+    parser_->body_limit(boost::none);
+    body_limit_ = shared_->config.body_limit;
+    body_limit_route_.clear();
     beast::get_lowest_layer(stream_).expires_after(timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    // The whole request (header and body) must arrive within request_timeout of its first byte.
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
+    const auto& req = parser_->get();
+    const std::string_view target{req.target()};
+    const auto path = target.substr(0, target.find('?'));
+    if (const auto limit = shared_->router.body_limit(req.method_string(), path)) {
+      body_limit_ = *limit;
+      body_limit_route_ = std::string(req.method_string()) + " " + std::string(path);
+    }
+    if (const auto length = parser_->content_length(); length && *length > body_limit_) {
+      return on_read(http::error::body_limit);
+    }
+    parser_->body_limit(body_limit_);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+                     [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });
   }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == net::error::eof) return shutdown();
     if (ec == http::error::body_limit) {
       drain_before_close_ = true;
-      return send_error(413, "body",
-                        "request body exceeds " + std::to_string(shared_->config.body_limit) + " bytes",
-                        false);
+      return send_error(
+          413, "body",
+          "request body exceeds " + std::to_string(body_limit_) + " bytes" +
+              (body_limit_route_.empty() ? std::string{} : " (the limit of " + body_limit_route_ + ")"),
+          false);
     }
     if (ec == http::error::header_limit) {
       return send_error(431, "headers",
@@ -212,7 +241,8 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   // After refusing an oversized body, read and discard what the client is still sending (bounded in
   // bytes and time) so it can read our 413 instead of getting a connection reset.
   void drain() {
-    if (drained_ > kMaxDrainBytes) return shutdown();
+    // Up to twice the largest route limit: a client sending just over a large limit still reads its 413.
+    if (drained_ > std::max(kMaxDrainBytes, 2 * shared_->router.largest_body_limit())) return shutdown();
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
     stream_.async_read_some(net::buffer(scratch_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -235,6 +265,8 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   std::string remote_address_;
   bool keep_alive_ = true;
   bool drain_before_close_ = false;
+  std::size_t body_limit_ = 0;    // of the request being read: the route's own or the server's
+  std::string body_limit_route_;  // "POST /epcis/capture" when the route has a limit of its own
   std::shared_ptr<BodyChannel> body_stream_;
   static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
   std::size_t drained_ = 0;

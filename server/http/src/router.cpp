@@ -1,9 +1,11 @@
 #include "portcullis/http/router.hpp"
 
+#include <algorithm>
+
 namespace portcullis::http {
 namespace {
 
-std::vector<std::string> split_path(const std::string& path) {
+std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> parts;
   std::string current;
   for (char c : path) {
@@ -18,12 +20,16 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
+bool is_parameter(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
 bool match(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
            RouteParams& params) {
   if (pattern.size() != path.size()) return false;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const auto& p = pattern[i];
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+    if (is_parameter(p)) {
       params[p.substr(1, p.size() - 2)] = path[i];
     } else if (p != path[i]) {
       return false;
@@ -87,6 +93,42 @@ void Router::dispatch(const HttpRequest& request, Responder respond) const {
   } else {
     respond(json_error(404, "path", "no such resource: " + request.path));
   }
+}
+
+void Router::set_body_limit(const std::string& method, const std::string& pattern, std::size_t limit) {
+  for (auto& existing : body_limits_) {
+    if (existing.method == method && existing.pattern == pattern) {
+      existing.limit = limit;
+      return;
+    }
+  }
+  body_limits_.push_back(BodyLimit{method, pattern, split_path(pattern), limit});
+}
+
+std::optional<std::size_t> Router::body_limit(std::string_view method, std::string_view path) const {
+  if (body_limits_.empty()) return std::nullopt;
+  std::vector<std::string> parts;
+  bool split = false;
+  for (const auto& entry : body_limits_) {
+    if (entry.method != method) continue;
+    if (!split) {
+      parts = split_path(path);
+      split = true;
+    }
+    if (entry.segments.size() != parts.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < parts.size() && same; ++i) {
+      same = is_parameter(entry.segments[i]) || entry.segments[i] == parts[i];
+    }
+    if (same) return entry.limit;
+  }
+  return std::nullopt;
+}
+
+std::size_t Router::largest_body_limit() const noexcept {
+  std::size_t largest = 0;
+  for (const auto& entry : body_limits_) largest = std::max(largest, entry.limit);
+  return largest;
 }
 
 }  // namespace portcullis::http

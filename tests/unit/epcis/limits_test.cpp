@@ -33,7 +33,9 @@ json document_with(std::size_t events) {
 
 TEST(EpcisLimits, DefaultsAreDocumented) {
   const Limits l;
-  EXPECT_EQ(l.max_events, 10'000u);
+  // The EPCIS routes' HTTP body limit (16 MiB, api::EpcisSettings) and as many typical events as fit in it.
+  EXPECT_EQ(l.max_body_bytes, 16u * 1024u * 1024u);
+  EXPECT_EQ(l.max_events, 40'000u);
   EXPECT_EQ(l.max_epcs_per_event, 10'000u);
   EXPECT_EQ(l.max_string_bytes, 512u);
   EXPECT_EQ(l.max_depth, 32u);
@@ -50,11 +52,23 @@ TEST(EpcisLimits, EventsPerDocument) {
   EXPECT_EQ(over.error().text(), "epcisBody.eventList: more than 5 events in one document");
 }
 
-TEST(EpcisLimits, TenThousandEventsWithDefaultLimits) {
-  const auto doc = parse_capture_document(document_with(10'000).dump());
+TEST(EpcisLimits, FortyThousandEventsWithDefaultLimits) {
+  const auto text = document_with(40'000).dump();
+  EXPECT_LT(text.size(), Limits{}.max_body_bytes);
+  const auto doc = parse_capture_document(text);
   ASSERT_TRUE(doc.ok()) << doc.error().text();
-  EXPECT_EQ(doc->events.size(), 10'000u);
-  EXPECT_FALSE(parse_capture_document(document_with(10'001).dump()).ok());
+  EXPECT_EQ(doc->events.size(), 40'000u);
+  const auto over = parse_capture_document(document_with(40'001).dump());
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().text(), "epcisBody.eventList: more than 40000 events in one document");
+}
+
+TEST(EpcisLimits, BodyOverTheBackstopNamesTheLimit) {
+  Limits limits;
+  limits.max_body_bytes = 1000;
+  const auto over = parse_capture_document(std::string(1001, ' '), limits);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().text(), "$: body larger than 1000 bytes");
 }
 
 TEST(EpcisLimits, EpcsPerEvent) {

@@ -22,6 +22,10 @@ class SecuredRouter {
  public:
   SecuredRouter(http::Router& router, Identify identify, OnRefused on_refused = {});
   void add(const std::string& method, const std::string& pattern, SecuredHandler handler);
+  // A request body limit of the route's own (http::Router::set_body_limit).
+  void set_body_limit(const std::string& method, const std::string& pattern, std::size_t limit) {
+    router_.set_body_limit(method, pattern, limit);
+  }
 
  private:
   http::Router& router_;

@@ -21,11 +21,13 @@
 
 namespace portcullis::epcis {
 
-// Every bound the parser enforces. The HTTP layer bounds the body size first; max_body_bytes is the
-// library's own backstop so the parser is safe to call on anything.
+// Every bound the parser enforces. The HTTP layer bounds the body size first (16 MiB on the EPCIS routes,
+// api::EpcisSettings, which also sets max_body_bytes to that limit); max_body_bytes is the library's own
+// backstop so the parser is safe to call on anything. max_events follows the body limit: typical middleware
+// ObjectEvents take 350-500 bytes, so 16 MiB holds about 35,000-48,000 of them.
 struct Limits {
-  std::size_t max_body_bytes = 32u * 1024u * 1024u;
-  std::size_t max_events = 10'000;          // per document
+  std::size_t max_body_bytes = 16u * 1024u * 1024u;
+  std::size_t max_events = 40'000;          // per document
   std::size_t max_epcs_per_event = 10'000;  // epcList entries
   std::size_t max_string_bytes = 512;       // any identifier, URI, vocabulary value
   std::size_t max_depth = 32;               // JSON nesting (objects and arrays)

@@ -1,7 +1,10 @@
 #pragma once
 // Method + path pattern ("/api/v1/alarms/{id}/acknowledge") to handler. 404 and 405 are answered here.
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "portcullis/http/http_types.hpp"
@@ -16,6 +19,15 @@ class Router {
   void add(std::string method, std::string pattern, Handler handler);
   void dispatch(const HttpRequest& request, Responder respond) const;
 
+  // A request body limit of its own for one route (method and pattern as given to add()), instead of the
+  // server's ServerConfig::body_limit: e.g. 16 MiB for POST /epcis/capture while everything else keeps 1 MiB.
+  // Set before the server starts.
+  void set_body_limit(const std::string& method, const std::string& pattern, std::size_t limit);
+  // The limit of the route `method` `path` (without the query) has a limit of its own; nothing otherwise.
+  [[nodiscard]] std::optional<std::size_t> body_limit(std::string_view method, std::string_view path) const;
+  // The largest limit set with set_body_limit (0: none).
+  [[nodiscard]] std::size_t largest_body_limit() const noexcept;
+
   struct Route {
     std::string method;
     std::string pattern;
@@ -26,6 +38,13 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  struct BodyLimit {
+    std::string method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    std::size_t limit = 0;
+  };
+  std::vector<BodyLimit> body_limits_;
 };
 
 }  // namespace portcullis::http
