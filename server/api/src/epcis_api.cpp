@@ -1,5 +1,7 @@
 #include "portcullis/api/epcis_api.hpp"
 
+#include <system_error>
+#include <thread>
 #include <utility>
 
 #include "portcullis/api/device_registry.hpp"
@@ -101,17 +103,59 @@ void EpcisApi::register_routes(SecuredRouter& router) {
   router.set_body_limit("POST", "/epcis/events", settings_.body_limit);
 }
 
+EpcisApi::~EpcisApi() {
+  std::unique_lock lock{large_mutex_};
+  large_idle_.wait(lock, [&] { return large_running_ == 0; });
+}
+
 void EpcisApi::capture(bool document, const http::HttpRequest& request, const std::string& device,
                        http::Responder respond) {
   if (!is_json(request)) {
     return respond(http::json_error(415, "content-type", "expected application/json or application/ld+json"));
   }
+  if (request.body.size() <= settings_.inline_parse_bytes)
+    return process(document, request.body, device, respond);
+  // A large document takes up to about a second to parse: not on the network thread, whose other
+  // connections (door controllers) would wait that long.
+  {
+    std::lock_guard lock{large_mutex_};
+    if (large_running_ >= settings_.max_large_parses) {
+      auto r = http::json_error(503, "server", "too many large EPCIS documents being processed; retry");
+      r.headers.emplace_back("Retry-After", "1");
+      return respond(std::move(r));
+    }
+    ++large_running_;
+  }
+  auto done = [this] {
+    std::lock_guard lock{large_mutex_};
+    --large_running_;
+    large_idle_.notify_all();
+  };
+  try {
+    std::thread([this, document, body = request.body, device, respond, done] {
+      try {
+        process(document, body, device, respond);
+      } catch (const std::exception&) {
+        respond(http::json_error(500, "server", "the document could not be processed"));
+      }
+      done();
+    }).detach();
+  } catch (const std::system_error&) {
+    done();
+    auto r = http::json_error(503, "server", "too busy; retry");
+    r.headers.emplace_back("Retry-After", "1");
+    respond(std::move(r));
+  }
+}
+
+void EpcisApi::process(bool document, std::string_view body, const std::string& device,
+                       const http::Responder& respond) {
   const core::DeviceId device_id{device};
   ingest::EpcisSubmission submission;
   submission.device = device_id;
   const auto site = directory();
   if (document) {
-    auto parsed = epcis::parse_capture_document(request.body, settings_.limits);
+    auto parsed = epcis::parse_capture_document(body, settings_.limits);
     if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
     auto mapped = epcis::map_document(*parsed, *site);
     if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));
@@ -119,7 +163,7 @@ void EpcisApi::capture(bool document, const http::HttpRequest& request, const st
       submission.events.push_back(to_captured(parsed->events[i], (*mapped)[i], device_id));
     }
   } else {
-    auto parsed = epcis::parse_capture_event(request.body, settings_.limits);
+    auto parsed = epcis::parse_capture_event(body, settings_.limits);
     if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
     auto mapped = epcis::map_event(*parsed, *site);
     if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));
