@@ -15,6 +15,7 @@
 
 #include "operator_support.hpp"
 #include "portcullis/client/https_client.hpp"
+#include "portcullis/http/router.hpp"
 
 namespace portcullis {
 namespace {
@@ -173,6 +174,30 @@ TEST_F(EpcisLimitsE2E, PeakMemoryForASixteenMiBDocument) {
             << " events of 3 EPCs): " << ms << " ms; server peak RSS " << before / 1024 << " MiB before, "
             << after / 1024 << " MiB after\n";
   EXPECT_LT(after, 1024L * 1024L);  // KiB: under 1 GiB
+}
+
+// Per-route body limits in the router (pure: no server needed).
+TEST(RouterBodyLimit, OnlyTheRoutesGivenOneHaveIt) {
+  http::Router r;
+  auto nothing = [](const http::HttpRequest&, const http::RouteParams&, http::Responder) {};
+  r.add("POST", "/epcis/capture", nothing);
+  r.add("POST", "/api/v1/events", nothing);
+  r.add("PUT", "/api/v1/assets/{id}", nothing);
+  EXPECT_EQ(r.largest_body_limit(), 0U);
+  EXPECT_FALSE(r.body_limit("POST", "/epcis/capture"));
+  r.set_body_limit("POST", "/epcis/capture", 16 * kMiB);
+  r.set_body_limit("PUT", "/api/v1/assets/{id}", 2 * kMiB);
+  EXPECT_EQ(r.body_limit("POST", "/epcis/capture"), 16 * kMiB);
+  EXPECT_EQ(r.body_limit("POST", "/epcis/capture/"), 16 * kMiB);  // the same path to the router
+  EXPECT_FALSE(r.body_limit("GET", "/epcis/capture"));
+  EXPECT_FALSE(r.body_limit("POST", "/epcis/capture/more"));
+  EXPECT_FALSE(r.body_limit("POST", "/epcis"));
+  EXPECT_FALSE(r.body_limit("POST", "/api/v1/events"));
+  EXPECT_EQ(r.body_limit("PUT", "/api/v1/assets/srv-1"), 2 * kMiB);
+  EXPECT_EQ(r.largest_body_limit(), 16 * kMiB);
+  r.set_body_limit("POST", "/epcis/capture", 4 * kMiB);  // set again: replaced
+  EXPECT_EQ(r.body_limit("POST", "/epcis/capture"), 4 * kMiB);
+  EXPECT_EQ(r.largest_body_limit(), 4 * kMiB);
 }
 
 }  // namespace
