@@ -250,6 +250,7 @@ TEST_F(AuditApiE2E, ChainStatusVerifiesOnlyNewRowsUnlessAFullVerificationIsAsked
   EXPECT_GE(through2 - through1, 3);
   EXPECT_EQ(second.at("events").get<std::int64_t>(), through2);
   EXPECT_EQ(v2.at("last_full"), v1.at("last_full"));  // no full verification since the first call
+  EXPECT_TRUE(v2.at("history_contradiction").is_null());
 
   // (c) A broken link between the remembered row and the next one is found by an incremental call.
   ASSERT_EQ(client->post_json("/api/v1/events", badge(5, "rdr-lobby-in", 10002), device_token).status, 200);

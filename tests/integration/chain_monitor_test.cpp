@@ -80,6 +80,7 @@ TEST_F(ChainMonitorTest, ASecondCallVerifiesOnlyTheNewRows) {
   EXPECT_EQ(second.rows_checked, 5);
   EXPECT_EQ(second.last_full_us, first.last_full_us);  // no full verification since the first
   EXPECT_EQ(second.last_full_through_seq, 20);
+  EXPECT_TRUE(second.history_contradiction.empty());
 
   // Nothing new: nothing read but the remembered row.
   const auto third = verify();
@@ -159,6 +160,8 @@ TEST_F(ChainMonitorTest, AChangedRememberedRowMakesTheCallVerifyInFull) {
       << status.full_because;
   EXPECT_FALSE(status.report.intact);
   EXPECT_EQ(status.report.first_bad_seq, 20);
+  EXPECT_NE(status.history_contradiction.find("site_seq 20 changed since it was verified"), std::string::npos)
+      << status.history_contradiction;
 
   // A removed remembered row (and everything after it) likewise.
   audit::ChainMonitor other;
@@ -168,8 +171,18 @@ TEST_F(ChainMonitorTest, AChangedRememberedRowMakesTheCallVerifyInFull) {
   EXPECT_FALSE(removed.incremental);
   EXPECT_NE(removed.full_because.find("site_seq 19, verified before, is missing"), std::string::npos)
       << removed.full_because;
-  EXPECT_TRUE(removed.report.intact);  // what is left is a consistent chain (checkpoints catch truncation)
+  EXPECT_TRUE(removed.report.intact);  // what is left is a consistent chain...
   EXPECT_EQ(removed.through_seq, 18);
+  // ...but this process verified row 19 before: the truncation is reported, by later calls too, until an
+  // auditor asks for a full verification.
+  EXPECT_NE(removed.history_contradiction.find("site_seq 19, verified before, is missing"), std::string::npos)
+      << removed.history_contradiction;
+  const auto later = other.verify(db->app(), "main", false);
+  EXPECT_TRUE(later.incremental);
+  EXPECT_EQ(later.history_contradiction, removed.history_contradiction);
+  const auto full = other.verify(db->app(), "main", true);
+  EXPECT_TRUE(full.report.intact);
+  EXPECT_TRUE(full.history_contradiction.empty());
 }
 
 TEST_F(ChainMonitorTest, ConcurrentCallsRunOneAtATime) {

@@ -480,8 +480,12 @@ void AuditApi::chain(const http::HttpRequest& request, const operators::Principa
                                                  {"through_seq", status.last_full_through_seq},
                                                  {"intact", status.last_full_intact}}
                                           : json(nullptr);
+          verification["history_contradiction"] =
+              status.history_contradiction.empty() ? json(nullptr) : json(status.history_contradiction);
           body["verification"] = std::move(verification);
-          bool ok = report.intact;
+          // A row verified earlier that is now gone or different fails the status even when what is left
+          // is a consistent chain.
+          bool ok = report.intact && status.history_contradiction.empty();
           if (!settings_.checkpoint_dir.empty() && !settings_.public_key_path.empty()) {
             const auto cps = audit::check_checkpoints(settings_.database, settings_.site_id,
                                                       settings_.checkpoint_dir, settings_.public_key_path);

@@ -1,6 +1,8 @@
 #include "portcullis/audit/chain_monitor.hpp"
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 
 namespace portcullis::audit {
 namespace {
@@ -9,6 +11,16 @@ std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string ledger_hex(const std::array<std::uint8_t, 32>& hash) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (auto b : hash) {
+    out += kDigits[b >> 4U];
+    out += kDigits[b & 0x0FU];
+  }
+  return out;
 }
 
 // The last row found intact, as the next call's starting point (none for an empty or broken-at-1 chain).
@@ -45,6 +57,8 @@ ChainStatus ChainMonitor::verify(const std::string& database, const std::string&
   ChainStatus status;
   if (full) {
     status.full_because = "requested";
+    std::lock_guard lock{s->state};
+    s->contradiction.clear();  // the auditor asked for a full verification: its result is what counts now
   } else if (!point) {
     status.full_because = "no remembered point";
   } else {
@@ -60,6 +74,7 @@ ChainStatus ChainMonitor::verify(const std::string& database, const std::string&
       status.last_full_us = s->last_full_us;
       status.last_full_through_seq = s->last_full_through_seq;
       status.last_full_intact = s->last_full_intact;
+      status.history_contradiction = s->contradiction;
       status.report = std::move(report);
       return status;
     }
@@ -68,6 +83,8 @@ ChainStatus ChainMonitor::verify(const std::string& database, const std::string&
     status.full_because = "the remembered point no longer matches: " + report.problem;
     std::lock_guard lock{s->state};
     s->point.reset();
+    s->contradiction = report.problem + " (it had hash " + ledger_hex(point->hash) +
+                       "): rows were removed or rewritten after this server verified them";
   }
   auto report = verify_chain(database, site_id);
   status.incremental = false;
@@ -82,6 +99,7 @@ ChainStatus ChainMonitor::verify(const std::string& database, const std::string&
   status.last_full_us = s->last_full_us;
   status.last_full_through_seq = s->last_full_through_seq;
   status.last_full_intact = s->last_full_intact;
+  status.history_contradiction = s->contradiction;
   status.report = std::move(report);
   return status;
 }

@@ -9,8 +9,9 @@
 //
 // The remembered point is only an optimisation, held in this process: another instance of the server keeps
 // its own, a restart forgets it, and no answer depends on it being right (a point that does not match the
-// table makes the call verify in full). One verification runs at a time per site; a call that arrives while
-// one runs waits for it and then verifies only what was appended in the meantime.
+// table makes the call verify in full, and is reported: a row verified once should never change or vanish).
+// One verification runs at a time per site; a call that arrives while one runs waits for it and then verifies
+// only what was appended in the meantime.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -30,6 +31,11 @@ struct ChainStatus {
   std::int64_t rows_checked = 0;
   std::string full_because;  // why this call verified in full: "requested", "no remembered point", or the
                              // remembered row's problem
+  // Not empty when a row this process verified earlier (a remembered point) was later found missing or with
+  // another hash: the newest rows were removed, or history was rewritten with recomputed hashes, since. The
+  // chain left may still be consistent (report.intact), so this is the only trace of it besides signed
+  // checkpoints. It is reported by every call until a requested full verification (full=true) clears it.
+  std::string history_contradiction;
   // The last full verification of this site by this process (none yet: last_full_us is empty).
   std::optional<std::int64_t> last_full_us;
   std::int64_t last_full_through_seq = 0;
@@ -50,6 +56,7 @@ class ChainMonitor {
     std::mutex running;  // held for the whole of a verification: one at a time per site
     std::mutex state;    // guards the fields below (short holds only)
     std::optional<ChainAnchor> point;
+    std::string contradiction;  // see ChainStatus::history_contradiction
     std::optional<std::int64_t> last_full_us;
     std::int64_t last_full_through_seq = 0;
     bool last_full_intact = false;
