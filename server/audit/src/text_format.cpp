@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include "portcullis/json/rfc3339.hpp"
+
 namespace portcullis::audit {
 namespace {
 
@@ -170,50 +172,22 @@ std::string rfc3339_from_micros(std::int64_t micros) {
 }
 
 std::optional<std::int64_t> parse_time(std::string_view s) {
+  if (s.size() != 10) {
+    // A date-time: the server's one RFC 3339 parser (server/json rfc3339.hpp), in the audit grammar.
+    const auto t = json::parse_rfc3339(s, json::kAuditTime);
+    if (!t) return std::nullopt;
+    return core::to_unix_micros(*t);
+  }
+  // A date alone: midnight UTC.
   int year = 0, month = 0, day = 0;
-  if (!digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
+  if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
       !digits(s, 8, 2, day)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
   const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   if (civil_from_days(days).d != static_cast<unsigned>(day)) return std::nullopt;  // 2026-02-30
-  std::int64_t micros = days * 86'400'000'000;
-  if (s.size() == 10) return micros;
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
-  int hour = 0, minute = 0, second = 0;
-  if (!digits(s, 11, 2, hour) || s.size() < 19 || s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' ||
-      !digits(s, 17, 2, second)) {
-    return std::nullopt;
-  }
-  if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  micros += (static_cast<std::int64_t>(hour) * 3600 + minute * 60 + second) * 1'000'000;
-  std::size_t pos = 19;
-  if (pos < s.size() && s[pos] == '.') {
-    ++pos;
-    std::int64_t frac = 0;
-    int n = 0;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      if (n < 6) {
-        frac = frac * 10 + (s[pos] - '0');
-        ++n;
-      }
-      ++pos;
-    }
-    if (n == 0) return std::nullopt;
-    for (; n < 6; ++n) frac *= 10;
-    micros += frac;
-  }
-  if (pos == s.size()) return std::nullopt;  // a time needs its offset
-  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return micros;
-  if (s[pos] != '+' && s[pos] != '-') return std::nullopt;
-  int oh = 0, om = 0;
-  if (s.size() != pos + 6 || !digits(s, pos + 1, 2, oh) || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om) ||
-      oh > 23 || om > 59) {
-    return std::nullopt;
-  }
-  const std::int64_t offset = (static_cast<std::int64_t>(oh) * 3600 + om * 60) * 1'000'000;
-  return s[pos] == '+' ? micros - offset : micros + offset;
+  return days * 86'400'000'000;
 }
 
 std::string base64_encode(std::string_view bytes) {

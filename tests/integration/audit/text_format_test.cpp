@@ -61,6 +61,19 @@ TEST(Time, FormatsAndParsesRfc3339) {
   EXPECT_FALSE(parse_time("2023-02-30"));
   EXPECT_FALSE(parse_time("2023-11-14T22:13:20"));  // no offset
   EXPECT_FALSE(parse_time("yesterday"));
+  // The shared RFC 3339 parser in the audit grammar: 't'/'z', any fraction length (truncated), leap days and
+  // seconds, fields and offsets in range, nothing around it.
+  EXPECT_EQ(parse_time("2023-11-14t22:13:20z"), 1'700'000'000'000'000);
+  EXPECT_EQ(parse_time("2023-11-14T22:13:20." + std::string(40, '9') + "Z"), 1'700'000'000'999'999);
+  EXPECT_EQ(parse_time("2024-02-29"), parse_time("2024-02-29T00:00:00Z"));
+  EXPECT_FALSE(parse_time("2023-02-29T00:00:00Z"));
+  EXPECT_EQ(parse_time("2016-12-31T23:59:60Z"), parse_time("2017-01-01"));
+  EXPECT_EQ(parse_time("2023-11-14T12:13:20-10:00"), 1'700'000'000'000'000);
+  EXPECT_FALSE(parse_time("2023-11-14T22:13:20+24:00"));
+  EXPECT_FALSE(parse_time("2023-11-14T24:00:00Z"));
+  EXPECT_FALSE(parse_time("2023-11-14T22:13:20Z "));
+  EXPECT_FALSE(parse_time("2023-13-01"));
+  EXPECT_FALSE(parse_time("2023-11-1"));
   for (std::int64_t t : {0LL, 1LL, 951'782'400'123'456LL, 4'102'444'799'999'999LL}) {
     EXPECT_EQ(parse_time(rfc3339_from_micros(t)), t);
   }

@@ -1,8 +1,8 @@
 #pragma once
-// The server's one RFC 3339 date-time parser: device event times (POST /api/v1/events, server/json) and
-// EPCIS eventTime / creationDate (server/epcis). Standard library only: it is built as its own small target
-// (portcullis_rfc3339, linking nothing but the core's time header) so server/epcis uses it without depending
-// on the JSON mappings of the APIs.
+// The server's one RFC 3339 date-time parser: device event times (POST /api/v1/events, server/json),
+// EPCIS eventTime / creationDate (server/epcis) and the audit tools' times (server/audit parse_time).
+// Standard library only: it is built as its own small target (portcullis_rfc3339, linking nothing but the
+// core's time header) so server/epcis uses it without depending on the JSON mappings of the APIs.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -25,6 +25,8 @@ struct Rfc3339Grammar {
 inline constexpr Rfc3339Grammar kDeviceEventTime{true, 40};
 // EPCIS 2.0 (xsd:dateTime with an offset): 'T' or 't' only; at most 64 characters.
 inline constexpr Rfc3339Grammar kEpcisDateTime{false, 64};
+// Audit (server/audit parse_time: report filters, signed documents): 'T', 't' or ' '; no length bound.
+inline constexpr Rfc3339Grammar kAuditTime{true, static_cast<std::size_t>(-1)};
 
 // "2026-11-27T10:00:00.123456Z" or with a "+01:00" offset: the UTC instant, or nothing.
 [[nodiscard]] std::optional<core::Timestamp> parse_rfc3339(std::string_view text,
