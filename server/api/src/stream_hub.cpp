@@ -219,7 +219,7 @@ std::string StreamHub::rack_view(std::size_t rack) const {
     }
     seal = "intact";
   }
-  return json::rack_json(def, rack_contents_->tally(def.id.str()), seal);
+  return json::rack_json(def, *rack_contents_, seal);
 }
 
 void StreamHub::open(const std::shared_ptr<Client>& client) {

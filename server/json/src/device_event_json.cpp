@@ -5,6 +5,8 @@
 #include "card_json.hpp"
 #include "field_reader.hpp"
 #include "json_depth.hpp"
+#include "json_writer.hpp"
+#include "outcome_writer.hpp"
 #include "portcullis/json/rfc3339.hpp"
 
 namespace portcullis::json {
@@ -159,62 +161,10 @@ const char* verdict_name(core::PinVerdict v) {
   return "mismatch";
 }
 
-// The hot path writes stored JSON by hand, byte for byte what nlohmann's dump() gives for the same object
-// (keys in sorted order, no spaces, the same escapes): a badge read costs no DOM of maps and no allocations
-// beyond the output string. The stored bytes are hashed into the chain, so they must not change.
-void put_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static constexpr char hex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4U];
-          out += hex[c & 0x0FU];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
-void put_key(std::string& out, bool& first, std::string_view key) {
-  if (!first) out += ',';
-  first = false;
-  out += '"';
-  out += key;  // keys are plain ASCII names
-  out += "\":";
-}
-
-void put_decision(std::string& out, const core::Decision& d) {
-  // Sorted: credential, destination, needed, person, portal, rack, reason, verdict.
-  bool first = true;
-  auto field = [&](std::string_view key, std::string_view value) {
-    put_key(out, first, key);
-    put_string(out, value);
-  };
-  out += '{';
-  // The credential that identified the person: the auditors' revoked-credential cross-check needs it.
-  if (!d.credential.empty()) field("credential", d.credential.str());
-  if (!d.destination.empty()) field("destination", d.destination.str());
-  if (d.needed) field("needed", core::to_string(*d.needed));
-  if (!d.person.empty()) field("person", d.person.str());
-  if (!d.portal.empty()) field("portal", d.portal.str());
-  if (!d.rack.empty()) field("rack", d.rack.str());
-  field("reason", core::to_string(d.reason));
-  field("verdict", core::to_string(d.verdict));
-  out += '}';
-}
+// The hot path writes stored JSON by hand (json_writer.hpp): a badge read costs no DOM of maps and no
+// allocations beyond the output string. The stored bytes are hashed into the chain, so they must not change.
+using detail::put_key;
+using detail::put_string;
 
 // {"card":{["bits"],"facility","format","number"},"reader","type":"credential"}
 std::string credential_payload_json(const core::CardPresented& e) {
@@ -355,14 +305,32 @@ std::variant<core::DevicePayload, FieldError> payload_from_stored_json(std::stri
   return std::move(*payload);
 }
 
-std::string outcome_json(const core::Outcome& outcome) {
-  // Sorted: alarms, decision, first_person (a completed two-person entry: the first person's grant, which
-  // the two-person compliance report reads).
-  std::string out;
-  out.reserve(160 + 96 * outcome.alarms.size());
-  out += "{\"alarms\":[";
-  for (std::size_t i = 0; i < outcome.alarms.size(); ++i) {
-    const auto& a = outcome.alarms[i];
+namespace detail {
+
+void put_decision(std::string& out, const core::Decision& d) {
+  // Sorted: credential, destination, needed, person, portal, rack, reason, verdict.
+  bool first = true;
+  auto field = [&](std::string_view key, std::string_view value) {
+    put_key(out, first, key);
+    put_string(out, value);
+  };
+  out += '{';
+  // The credential that identified the person: the auditors' revoked-credential cross-check needs it.
+  if (!d.credential.empty()) field("credential", d.credential.str());
+  if (!d.destination.empty()) field("destination", d.destination.str());
+  if (d.needed) field("needed", core::to_string(*d.needed));
+  if (!d.person.empty()) field("person", d.person.str());
+  if (!d.portal.empty()) field("portal", d.portal.str());
+  if (!d.rack.empty()) field("rack", d.rack.str());
+  field("reason", core::to_string(d.reason));
+  field("verdict", core::to_string(d.verdict));
+  out += '}';
+}
+
+void put_alarms(std::string& out, const std::vector<core::Alarm>& alarms) {
+  out += '[';
+  for (std::size_t i = 0; i < alarms.size(); ++i) {
+    const auto& a = alarms[i];
     if (i) out += ',';
     // Sorted: detail, kind, severity, silent, subject.
     out += '{';
@@ -380,14 +348,26 @@ std::string outcome_json(const core::Outcome& outcome) {
     put_string(out, a.subject);
     out += '}';
   }
-  out += "],\"decision\":";
+  out += ']';
+}
+
+}  // namespace detail
+
+std::string outcome_json(const core::Outcome& outcome) {
+  // Sorted: alarms, decision, first_person (a completed two-person entry: the first person's grant, which
+  // the two-person compliance report reads).
+  std::string out;
+  out.reserve(160 + 96 * outcome.alarms.size());
+  out += "{\"alarms\":";
+  detail::put_alarms(out, outcome.alarms);
+  out += ",\"decision\":";
   if (outcome.decision)
-    put_decision(out, *outcome.decision);
+    detail::put_decision(out, *outcome.decision);
   else
     out += "null";
   if (outcome.first_person) {
     out += ",\"first_person\":";
-    put_decision(out, *outcome.first_person);
+    detail::put_decision(out, *outcome.first_person);
   }
   out += '}';
   return out;

@@ -44,26 +44,34 @@ struct RackTally {
 // sequencer reports (start-up replay included). Not thread-safe: the stream hub holds its lock.
 class RackContents {
  public:
-  // Records an asset's new state. Returns the racks whose tally changed (old and new location, old and new
-  // home), each once.
-  std::vector<std::string> update(const core::AssetState& asset);
-  void clear();
-  [[nodiscard]] RackTally tally(const std::string& rack) const;
-
- private:
   struct Known {
     std::string located;  // rack id, empty when not in a rack
     std::string home;     // rack id when expected there (home rack and in service), else empty
   };
+
+  // Records an asset's new state. Returns the racks whose tally changed (old and new location, old and new
+  // home), each once, sorted.
+  std::vector<std::string> update(const core::AssetState& asset);
+  void clear();
+  [[nodiscard]] RackTally tally(const std::string& rack) const;
+  // Ids located in / expected in a rack (nullptr: none), for writing a rack without copying them.
+  [[nodiscard]] const std::set<std::string>* located_in(const std::string& rack) const;
+  [[nodiscard]] const std::map<std::string, const Known*>* expected_in(const std::string& rack) const;
+
+ private:
   std::map<std::string, Known> assets_;
-  std::map<std::string, std::set<std::string>> located_;   // rack -> assets located in it
-  std::map<std::string, std::set<std::string>> expected_;  // rack -> assets expected in it
+  std::map<std::string, std::set<std::string>> located_;  // rack -> assets located in it
+  // rack -> assets expected in it, each with its entry in assets_ (map nodes do not move).
+  std::map<std::string, std::map<std::string, const Known*>> expected_;
 };
 
 // A rack on the live map: its assets (by location and by home rack) and the state of its seals.
 // Fields: id, name, zone, tier, two_person, asset_count, assets (located ids), expected_count,
 // present_count, away_count, away (ids), seal.
 [[nodiscard]] std::string rack_json(const core::RackDef& rack, const RackTally& tally,
+                                    std::string_view seal_state);
+// The same bytes, written straight from the contents (no RackTally copy of the id lists).
+[[nodiscard]] std::string rack_json(const core::RackDef& rack, const RackContents& contents,
                                     std::string_view seal_state);
 
 struct SubscribeRequest {

@@ -1,0 +1,65 @@
+#pragma once
+
+// Hand-written JSON for hot paths, byte for byte what nlohmann's dump() gives for the same object (keys in
+// sorted order, no spaces, the same escapes, ensure_ascii off): no DOM of maps and no allocations beyond the
+// output string. Stored payloads are hashed into the chain, so whatever a writer here produces must stay
+// equal to the nlohmann output it replaced (pinned by tests/unit/json/hand_written_json_test.cpp).
+// Callers write keys in sorted (byte) order themselves.
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace portcullis::json::detail {
+
+// A JSON string literal, escaped as nlohmann escapes it.
+inline void put_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static constexpr char hex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4U];
+          out += hex[c & 0x0FU];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+// `"key":`, preceded by a comma unless it is the object's first key.
+inline void put_key(std::string& out, bool& first, std::string_view key) {
+  if (!first) out += ',';
+  first = false;
+  out += '"';
+  out += key;  // keys are plain ASCII names
+  out += "\":";
+}
+
+// An integer without a temporary string (std::to_string allocates for long numbers).
+template <class Int>
+inline void put_int(std::string& out, Int value) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  (void)ec;  // 24 digits hold any 64-bit integer
+  out.append(buf, end);
+}
+
+inline void put_bool(std::string& out, bool value) {
+  out += value ? "true" : "false";
+}
+
+}  // namespace portcullis::json::detail
