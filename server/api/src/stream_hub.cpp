@@ -203,7 +203,14 @@ std::string StreamHub::snapshot() {
   std::vector<std::string> racks;
   for (std::size_t r = 0; r < model_->rack_count(); ++r) racks.push_back(rack_view(r));
   std::vector<std::string> assets;
-  for (const auto& [id, a] : assets_) assets.push_back(json::asset_json(a));
+  // By id, as they were listed when assets_ was an ordered map.
+  std::vector<const core::AssetState*> by_id;
+  by_id.reserve(assets_.size());
+  for (const auto& [id, a] : assets_) by_id.push_back(&a);
+  std::sort(by_id.begin(), by_id.end(),
+            [](const auto* a, const auto* b) { return a->def.id.str() < b->def.id.str(); });
+  assets.reserve(by_id.size());
+  for (const auto* a : by_id) assets.push_back(json::asset_json(*a));
   return json::snapshot_message(seq_, doors, view_.zones(), alarms, view_.whereabouts(), racks, assets);
 }
 

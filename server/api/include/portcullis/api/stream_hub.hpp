@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "portcullis/api/operator_accounts.hpp"
@@ -84,7 +85,8 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   core::FacilityView view_;
   std::map<std::string, core::AlarmRecord> open_alarms_;
   // Assets and seals as the sequencer last reported them (issue 5), for the map's racks.
-  std::map<std::string, core::AssetState> assets_;
+  // Hashed, not ordered: looked up once per moved asset (tens of thousands a second); the snapshot sorts.
+  std::unordered_map<std::string, core::AssetState> assets_;
   std::map<std::string, core::SealState> seals_;
   // Per rack: the assets located in it and the assets expected in it (home rack, in service).
   std::unique_ptr<json::RackContents> rack_contents_;

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "portcullis/core/alarms/alarm_book.hpp"
@@ -59,9 +60,10 @@ class RackContents {
   [[nodiscard]] const std::map<std::string, const Known*>* expected_in(const std::string& rack) const;
 
  private:
-  std::map<std::string, Known> assets_;
+  // Hashed (one lookup per moved asset); its nodes do not move on rehash, so expected_ may point into it.
+  std::unordered_map<std::string, Known> assets_;
   std::map<std::string, std::set<std::string>> located_;  // rack -> assets located in it
-  // rack -> assets expected in it, each with its entry in assets_ (map nodes do not move).
+  // rack -> assets expected in it, each with its entry in assets_.
   std::map<std::string, std::map<std::string, const Known*>> expected_;
 };
 
