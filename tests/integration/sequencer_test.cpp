@@ -271,5 +271,83 @@ TEST_F(SequencerTest, AFollowerPublishesWhatTheOwnerCommitsAndWritesNothing) {
   EXPECT_EQ(stored_rows(), 4);
 }
 
+ingest::CapturedEvent captured_event(std::size_t i) {
+  ingest::CapturedEvent e;
+  e.event_id = "urn:uuid:slice-test-" + std::to_string(i);
+  e.canonical_sha256 = "content-" + std::to_string(i);
+  e.path = "epcisBody.eventList[" + std::to_string(i) + "]";
+  e.effect = "not_applied";
+  e.not_applied_reason = "test";
+  return e;
+}
+
+TEST_F(SequencerTest, ALargeEpcisCaptureIsStoredInSlicesAndDoorsAreAnsweredBetweenThem) {
+  ingest::SequencerConfig config;
+  config.site_id = "main";
+  config.database = db->app();
+  config.max_epcis_events_per_commit = 500;
+  ingest::Sequencer s{config, std::make_shared<core::SiteModel>(), clock, metrics};
+  s.start();
+
+  std::mutex mutex;
+  std::vector<std::string> order;  // callbacks run on the sequencer thread, in the order of answers
+  std::promise<ingest::EpcisResult> big_answer, other_answer;
+  ingest::EpcisSubmission big;
+  big.device = core::DeviceId{"rfid-1"};
+  for (std::size_t i = 0; i < 2000; ++i) big.events.push_back(captured_event(i));
+  big.done = [&](ingest::EpcisResult r) {
+    std::lock_guard lock{mutex};
+    order.push_back("capture");
+    big_answer.set_value(std::move(r));
+  };
+  // Another capture naming one of the same eventIDs while the first is being stored: told to retry.
+  ingest::EpcisSubmission other;
+  other.device = core::DeviceId{"rfid-2"};
+  other.events = {captured_event(1999)};
+  other.done = [&](ingest::EpcisResult r) { other_answer.set_value(std::move(r)); };
+  // A door event queued behind the capture.
+  std::promise<ingest::SubmissionResult> door_answer;
+  ingest::Submission door;
+  door.events = {heartbeat("ctl-1", 1)};
+  door.done = [&](ingest::SubmissionResult r) {
+    std::lock_guard lock{mutex};
+    order.push_back("door");
+    door_answer.set_value(std::move(r));
+  };
+  ASSERT_TRUE(s.submit(std::move(big)));
+  ASSERT_TRUE(s.submit(std::move(other)));
+  ASSERT_TRUE(s.submit(std::move(door)));
+
+  const auto captured = big_answer.get_future().get();
+  ASSERT_EQ(captured.status, ingest::EpcisResult::Status::Stored);
+  ASSERT_EQ(captured.answers.size(), 2000U);
+  EXPECT_EQ(captured.answers.back().event_id, "urn:uuid:slice-test-1999");
+  EXPECT_EQ(door_answer.get_future().get().status, Status::Stored);
+  EXPECT_EQ(order, (std::vector<std::string>{"door", "capture"}))
+      << "the door must not wait for the whole capture";
+  const auto refused = other_answer.get_future().get();
+  EXPECT_EQ(refused.status, ingest::EpcisResult::Status::Unavailable);
+  EXPECT_EQ(refused.error_field, "epcisBody.eventList[1999].eventID");
+
+  // Once stored, the same event is a duplicate answered from history.
+  std::promise<ingest::EpcisResult> retry_answer;
+  ingest::EpcisSubmission retry;
+  retry.device = core::DeviceId{"rfid-2"};
+  retry.events = {captured_event(1999)};
+  retry.done = [&](ingest::EpcisResult r) { retry_answer.set_value(std::move(r)); };
+  ASSERT_TRUE(s.submit(std::move(retry)));
+  const auto again = retry_answer.get_future().get();
+  ASSERT_EQ(again.status, ingest::EpcisResult::Status::Stored);
+  ASSERT_EQ(again.answers.size(), 1U);
+  EXPECT_TRUE(again.answers[0].duplicate);
+  s.stop();
+  pqxx::connection c{db->admin()};
+  pqxx::read_transaction tx{c};
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM events WHERE type = 'epcis.captured'")[0].as<int>(), 2000);
+  const auto heartbeat_seq = tx.exec1("SELECT site_seq FROM events WHERE type = 'heartbeat'")[0].as<int>();
+  EXPECT_GT(heartbeat_seq, 1) << "stored after the first slice";
+  EXPECT_LT(heartbeat_seq, 2000) << "stored before the last slice";
+}
+
 }  // namespace
 }  // namespace portcullis

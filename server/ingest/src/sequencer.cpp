@@ -173,10 +173,17 @@ bool Sequencer::submit(EpcisSubmission capture) {
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
-    queue_.emplace_back(std::move(capture));
+    EpcisInProgress progress;
+    progress.capture = std::move(capture);
+    queue_.emplace_back(std::move(progress));
   }
   wake_.notify_one();
   return true;
+}
+
+void Sequencer::release(EpcisInProgress& capture) {
+  for (const auto& id : capture.reserved) epcis_in_flight_.erase(id);
+  capture.reserved.clear();
 }
 
 bool Sequencer::submit(RfidSubmission reads) {
@@ -247,6 +254,7 @@ void Sequencer::connect_and_rebuild() {
   assets_.reset();
   registry_recorded_ = false;
   epcis_events_.clear();
+  epcis_in_flight_.clear();
   if (observer_) observer_->on_reset();
   last_seq_by_device_.clear();
   head_seq_ = 0;
@@ -455,6 +463,8 @@ void Sequencer::run() {
           events += s->events.size();
         else if (auto* r = std::get_if<RfidSubmission>(&queue_.front()))
           events += 1 + r->reads.size() / 16;  // most reads store nothing
+        else if (auto* c = std::get_if<EpcisInProgress>(&queue_.front()))
+          events += std::min(c->capture.events.size() - c->next, config_.max_epcis_events_per_commit);
         else
           ++events;
         batch.push_back(std::move(queue_.front()));
@@ -489,7 +499,7 @@ void Sequencer::process(std::deque<Work>& batch) {
   std::vector<std::pair<OperatorCommand*, CommandResult>> commands_answered;
   std::vector<std::pair<ServerFact*, std::int64_t>> facts_stored;  // those that wait to hear
   std::vector<std::pair<RfidSubmission*, RfidResult>> rfid_answered;
-  std::vector<std::pair<EpcisSubmission*, EpcisResult>> epcis_answered;
+  std::vector<std::pair<EpcisInProgress*, EpcisResult>> epcis_answered;
   std::unordered_map<std::string, std::size_t> in_batch;  // device/seq -> index in records
   auto head_hash = head_hash_;
   auto head_seq = head_seq_;
@@ -694,33 +704,51 @@ void Sequencer::process(std::deque<Work>& batch) {
         rfid_answered.emplace_back(reads, std::move(result));
         continue;
       }
-      if (auto* capture = std::get_if<EpcisSubmission>(&work)) {
+      if (auto* progress = std::get_if<EpcisInProgress>(&work)) {
+        const auto* capture = &progress->capture;
         const auto at = core::from_unix_micros(received_us);
         EpcisResult result;
-        // All or nothing: an eventID seen before (or earlier in this capture) with other content refuses it.
-        std::unordered_map<std::string, std::string> in_capture;
-        for (const auto& e : capture->events) {
-          auto known = epcis_events_.find(e.event_id);
-          auto [it, fresh] = in_capture.emplace(e.event_id, e.canonical_sha256);
-          if ((known != epcis_events_.end() && known->second.first != e.canonical_sha256) ||
-              (!fresh && it->second != e.canonical_sha256)) {
-            result.status = EpcisResult::Status::Conflict;
-            result.error_field = e.path + ".eventID";
-            result.error_message = "eventID " + e.event_id + " was captured before with different content";
-            break;
+        if (!progress->checked) {
+          // All or nothing: an eventID seen before (or earlier in this capture) with other content refuses
+          // it.
+          std::unordered_map<std::string, std::string> in_capture;
+          for (const auto& e : capture->events) {
+            auto known = epcis_events_.find(e.event_id);
+            auto [it, fresh] = in_capture.emplace(e.event_id, e.canonical_sha256);
+            if ((known != epcis_events_.end() && known->second.first != e.canonical_sha256) ||
+                (!fresh && it->second != e.canonical_sha256)) {
+              result.status = EpcisResult::Status::Conflict;
+              result.error_field = e.path + ".eventID";
+              result.error_message = "eventID " + e.event_id + " was captured before with different content";
+              break;
+            }
+            if (epcis_in_flight_.contains(e.event_id)) {
+              result.status = EpcisResult::Status::Unavailable;
+              result.error_field = e.path + ".eventID";
+              result.error_message = "eventID " + e.event_id + " is being stored by another capture; retry";
+              break;
+            }
+          }
+          if (result.status != EpcisResult::Status::Stored) {
+            epcis_answered.emplace_back(progress, std::move(result));
+            continue;
+          }
+          progress->checked = true;
+          for (const auto& e : capture->events) {
+            if (!epcis_events_.contains(e.event_id) && epcis_in_flight_.insert(e.event_id).second)
+              progress->reserved.push_back(e.event_id);
           }
         }
-        if (result.status == EpcisResult::Status::Conflict) {
-          epcis_answered.emplace_back(capture, std::move(result));
-          continue;
-        }
         const core::Actor device_actor{core::OperatorId{"device:" + capture->device.str()}, {}, false};
-        for (const auto& e : capture->events) {
+        const auto slice_end =
+            std::min(capture->events.size(), progress->next + config_.max_epcis_events_per_commit);
+        for (std::size_t i = progress->next; i < slice_end; ++i) {
+          const auto& e = capture->events[i];
           CapturedAnswer answer{e.event_id, e.path, {}, false};
           if (auto known = epcis_events_.find(e.event_id); known != epcis_events_.end()) {
             answer.result_json = known->second.second;
             answer.duplicate = true;
-            result.answers.push_back(std::move(answer));
+            progress->answers.push_back(std::move(answer));
             continue;
           }
           json::EpcisEventResult r;
@@ -777,9 +805,10 @@ void Sequencer::process(std::deque<Work>& batch) {
           seal_next(record);
           records.push_back(std::move(record));
           epcis_events_[e.event_id] = {e.canonical_sha256, answer.result_json};
-          result.answers.push_back(std::move(answer));
+          progress->answers.push_back(std::move(answer));
         }
-        epcis_answered.emplace_back(capture, std::move(result));
+        progress->next = slice_end;
+        epcis_answered.emplace_back(progress, std::move(result));  // answers gathered after the last slice
         continue;
       }
       if (auto* command = std::get_if<OperatorCommand>(&work)) {
@@ -987,11 +1016,12 @@ void Sequencer::process(std::deque<Work>& batch) {
         if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", "", ""});
       } else if (auto* f = std::get_if<ServerFact>(&work)) {
         if (f->done) f->done(false, 0);
-      } else if (auto* capture = std::get_if<EpcisSubmission>(&work)) {
+      } else if (auto* progress = std::get_if<EpcisInProgress>(&work)) {
+        // Slices committed before stay stored: a retry finds them as duplicates and applies the rest.
         EpcisResult failed;
         failed.status = EpcisResult::Status::Unavailable;
         failed.error_message = "the event store is unavailable; retry";
-        if (capture->done) capture->done(std::move(failed));
+        if (progress->capture.done) progress->capture.done(std::move(failed));
       } else if (auto* r = std::get_if<RfidSubmission>(&work)) {
         RfidResult failed;
         failed.stored = false;
@@ -1027,9 +1057,21 @@ void Sequencer::process(std::deque<Work>& batch) {
   for (auto& [reads, result] : rfid_answered) {
     if (reads->done) reads->done(std::move(result));
   }
-  for (auto& [capture, result] : epcis_answered) {
-    if (capture->done) capture->done(std::move(result));
+  std::deque<Work> next_slices;
+  for (auto& [progress, result] : epcis_answered) {
+    if (result.status == EpcisResult::Status::Stored && progress->next < progress->capture.events.size()) {
+      next_slices.emplace_back(std::move(*progress));  // behind whatever else waits: doors go first
+      continue;
+    }
+    release(*progress);
+    if (result.status == EpcisResult::Status::Stored) result.answers = std::move(progress->answers);
+    if (progress->capture.done) progress->capture.done(std::move(result));
   }
+  if (!next_slices.empty()) {
+    std::lock_guard lock{mutex_};  // past the queue's bound on purpose: an accepted capture is never dropped
+    for (auto& slice : next_slices) queue_.push_back(std::move(slice));
+  }
+
   const double elapsed = seconds_since(started);
   for (auto& [submission, result] : answered) {
     for (const auto& a : result.answers) {

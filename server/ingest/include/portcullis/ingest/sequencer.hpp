@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include "portcullis/core/assets/asset_book.hpp"
@@ -28,6 +29,9 @@ struct SequencerConfig {
   std::string database;  // libpq connection string for the application role
   std::size_t max_queued_submissions = 4096;
   std::size_t max_events_per_commit = 2000;
+  // A large EPCIS capture (up to 40,000 events) is applied and committed this many events at a time, with
+  // other work (door decisions) between its slices, so a door never waits behind a whole document.
+  std::size_t max_epcis_events_per_commit = 1000;
   // How long start-up waits for the previous owner of the site to let go (milliseconds).
   std::chrono::milliseconds ownership_wait{10'000};
   // An alarm nobody acknowledged for this long is escalated to supervisors (recorded, and streamed).
@@ -91,8 +95,18 @@ class Sequencer {
   // stuck vestibules, silent devices, lone persons...). A tick that raised alarms is recorded, so a replay
   // raises them at the same point of the log.
   struct DeadlineTick {};
+  // An EPCIS capture while it is applied in slices. Its eventIDs are checked all at once before the first
+  // slice (all or nothing) and reserved until the last slice commits, so another capture of the same
+  // eventIDs meanwhile is told to retry rather than answered from events not yet stored.
+  struct EpcisInProgress {
+    EpcisSubmission capture;
+    std::size_t next = 0;  // first event of the next slice
+    bool checked = false;
+    std::vector<std::string> reserved;  // eventIDs held in epcis_in_flight_
+    std::vector<CapturedAnswer> answers;
+  };
   using Work =
-      std::variant<Submission, ServerFact, OperatorCommand, DeadlineTick, RfidSubmission, EpcisSubmission>;
+      std::variant<Submission, ServerFact, OperatorCommand, DeadlineTick, RfidSubmission, EpcisInProgress>;
   struct Database;  // the pqxx connection, kept out of this header
 
   void run();
@@ -136,6 +150,8 @@ class Sequencer {
   void sync_asset_model(core::Timestamp at);
   // EPCIS eventIDs already captured -> (canonical hash, the answer given), rebuilt from `epcis.captured`.
   std::unordered_map<std::string, std::pair<std::string, std::string>> epcis_events_;
+  std::unordered_set<std::string> epcis_in_flight_;  // eventIDs of captures still being applied
+  void release(EpcisInProgress& capture);
   LiveObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point last_periodic_{};
 
