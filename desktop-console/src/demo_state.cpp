@@ -32,7 +32,7 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
 
   // Racks and assets in portcullisd's stream shape. The story: rack W01's door seal reads broken and one of
   // its weight drives is missing (last read in the cage, not in the rack); the GPU server of C02 has not been
-  // read since the server started (away, location unknown, not yet missing).
+  // read since it was registered (not read yet: location unknown, not yet missing).
   struct DemoAsset {
     const char* id;
     const char* tag;
@@ -58,6 +58,7 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
   QHash<QString, int> expected;
   QHash<QString, int> present;
   QHash<QString, QVector<QString>> away;
+  QHash<QString, int> unseen;
   for (const auto& d : demoAssets) {
     const auto home = QString::fromLatin1(d.home);
     const auto* homeRack = site.rack(home);
@@ -79,6 +80,7 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
       ++present[home];
     else
       away[home].push_back(a.id);
+    if (a.rack != home && a.zone.isEmpty()) ++unseen[home];
     assets.append(toJson(a));
   }
   QJsonArray racks;
@@ -95,6 +97,7 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
     r.present = present.value(sr.id);
     r.awayIds = away.value(sr.id);
     r.away = static_cast<int>(r.awayIds.size());
+    r.unseen = unseen.value(sr.id);
     r.seal = sr.id == QLatin1String("rack-w01")          ? QStringLiteral("broken")
              : sr.id.startsWith(QLatin1String("rack-w")) ? QStringLiteral("intact")
                                                          : QStringLiteral("none");

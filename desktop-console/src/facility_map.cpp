@@ -247,7 +247,7 @@ class RackItem : public QGraphicsItem {
   // Missing assets (alarmed) beat assets away from home, which beat the lock state (only when reported).
   [[nodiscard]] QString lastLine() const {
     if (contents_.missing > 0) return QStringLiteral("%1 MISSING").arg(contents_.missing);
-    if (state_.away > 0) return QStringLiteral("%1 AWAY").arg(state_.away);
+    if (state_.away > 0) return rackAwayText(state_);
     if (state_.lockKnown)
       return state_.open ? QStringLiteral("DOOR OPEN")
                          : (state_.locked ? QStringLiteral("LOCKED") : QStringLiteral("UNLOCKED"));
@@ -268,7 +268,7 @@ class RackItem : public QGraphicsItem {
       edge = QColor(0xff, 0xd6, 0x0a);
     else if (state_.lockKnown && !state_.locked)
       edge = QColor(0x40, 0xc8, 0xff);
-    if (contents_.missing > 0 || state_.away > 0) edge = QColor(0xff, 0x95, 0x00);
+    if (contents_.missing > 0 || state_.awayElsewhere() > 0) edge = QColor(0xff, 0x95, 0x00);
     if (broken) edge = red;
     const QRectF r(0, 0, kRackW, kRackH);
     // A broken seal fills the whole rack red, so it reads from across the room, not only its text.
@@ -307,7 +307,7 @@ class RackItem : public QGraphicsItem {
                 elided(sealLine(), f, kRackW - 16));
     // Contents: "present / expected" when the server says what belongs here (orange while some are away),
     // else the asset count; then how many hold model weights (or the tier when none do).
-    p->setPen(state_.away > 0 ? QColor(0xff, 0x95, 0x00) : colors::text);
+    p->setPen(state_.awayElsewhere() > 0 ? QColor(0xff, 0x95, 0x00) : colors::text);
     p->drawText(QRectF(10, 64, kRackW - 16, 26), Qt::AlignLeft | Qt::AlignVCenter,
                 elided(rackContentsText(state_), f, kRackW - 16));
     p->setPen(contents_.weights > 0 ? QColor(0xff, 0xc8, 0x6b) : colors::dimText);
@@ -315,8 +315,10 @@ class RackItem : public QGraphicsItem {
                 elided(thirdLine(), f, kRackW - 16));
     // Last line: missing assets, then assets away from home, then the lock (only when the server reports it).
     const QString last = lastLine();
-    if (contents_.missing > 0 || state_.away > 0)
+    if (contents_.missing > 0 || state_.awayElsewhere() > 0)
       p->setPen(QColor(0xff, 0x95, 0x00));
+    else if (state_.unseen > 0)
+      p->setPen(colors::dimText);  // registered, not read yet: nothing to worry about
     else if (state_.lockKnown)
       p->setPen(state_.open ? QColor(0xff, 0xd6, 0x0a)
                             : (state_.locked ? QColor(0x34, 0xc7, 0x59) : QColor(0x40, 0xc8, 0xff)));

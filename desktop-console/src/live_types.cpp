@@ -75,6 +75,7 @@ RackState parseRack(const QJsonObject& o) {
     for (const auto& v : o.value(QLatin1String("away")).toArray())
       if (v.isString()) r.awayIds.push_back(v.toString());
     r.away = count(o, "away_count", std::max(0, r.expected - r.present));
+    r.unseen = std::min(r.away, count(o, "unseen_count", 0));
   }
   r.known = !r.id.isEmpty();
   return r;
@@ -113,6 +114,13 @@ QString rackContentsText(const RackState& r) {
   if (r.expectedKnown() && r.expected > 0)
     return QStringLiteral("%1 / %2 present").arg(r.present).arg(r.expected);
   return QStringLiteral("%1 asset%2").arg(r.assets).arg(r.assets == 1 ? QString() : QStringLiteral("s"));
+}
+
+QString rackAwayText(const RackState& r) {
+  QStringList parts;
+  if (r.awayElsewhere() > 0) parts << QStringLiteral("%1 AWAY").arg(r.awayElsewhere());
+  if (r.unseen > 0) parts << QStringLiteral("%1 NOT READ YET").arg(r.unseen);
+  return parts.join(QStringLiteral(" · "));
 }
 
 Severity parseSeverity(const QString& s) {
@@ -183,6 +191,7 @@ QJsonObject toJson(const RackState& r) {
     QJsonArray away;
     for (const auto& id : r.awayIds) away.append(id);
     o.insert(QStringLiteral("away"), away);
+    o.insert(QStringLiteral("unseen_count"), r.unseen);
   }
   if (!r.name.isEmpty()) o.insert(QStringLiteral("name"), r.name);
   if (!r.zone.isEmpty()) o.insert(QStringLiteral("zone"), r.zone);

@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 // Live state records as the stream carries them (docs/operator-api.md), parsed leniently: a missing field
 // takes a safe default (a door we know nothing about is shown offline, not closed).
 #include <QColor>
@@ -51,7 +52,10 @@ struct RackState {
   int present = 0;
   int away = 0;
   QVector<QString> awayIds;
+  // Of the away, those never read anywhere yet (unseen_count): "not read yet", not a reason to worry.
+  int unseen = 0;
   bool operator==(const RackState&) const = default;
+  [[nodiscard]] int awayElsewhere() const { return std::max(0, away - unseen); }
   [[nodiscard]] bool sealBroken() const { return seal == QLatin1String("broken"); }
   [[nodiscard]] bool expectedKnown() const { return expected >= 0; }
 };
@@ -125,6 +129,9 @@ QString sealText(const QString& seal);
 // is), else "N assets" from the RFID locations alone. Assets located here that do not belong here are not
 // in "present".
 QString rackContentsText(const RackState& r);
+// What is not here of what belongs here: "2 AWAY" (read elsewhere), "3 NOT READ YET" (never read since
+// registration), both, or empty.
+QString rackAwayText(const RackState& r);
 
 // What a guard needs to know about a door at a glance, worst first.
 enum class DoorLook { Offline, Forced, Held, LockedDown, Open, Unlocked, Locked };

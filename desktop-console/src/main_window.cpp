@@ -643,7 +643,7 @@ void MainWindow::refreshDetails() {
         // Present / expected from the registry (home rack, in service), so a rack whose tags were not read
         // yet does not look empty; strangers (located here, home elsewhere) are counted apart.
         QString contents = rackContentsText(*s);
-        if (s->away > 0) contents += QStringLiteral(" · %1 AWAY").arg(s->away);
+        if (s->away > 0) contents += QStringLiteral(" · ") + rackAwayText(*s);
         const int others = std::max(0, s->assets - s->present);
         if (others > 0)
           contents += QStringLiteral(" · %1 other%2 here").arg(others).arg(others == 1 ? "" : "s");

@@ -343,7 +343,7 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
         // "12 / 14 present" when the server says what belongs here; the bare RFID count otherwise.
         if (r.expectedKnown() && r.expected > 0) {
           QString text = rackContentsText(r);
-          if (r.away > 0) text += QStringLiteral(" · %1 AWAY").arg(r.away);
+          if (r.away > 0) text += QStringLiteral(" · ") + rackAwayText(r);
           return text;
         }
         return r.assets;
@@ -356,7 +356,8 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ForegroundRole) {
     if (index.column() == ColSeal && r.sealBroken()) return QBrush(QColor(0xff, 0x3b, 0x30));
-    if (index.column() == ColAssets && r.known && r.away > 0) return QBrush(QColor(0xff, 0x95, 0x00));
+    if (index.column() == ColAssets && r.known && r.awayElsewhere() > 0)
+      return QBrush(QColor(0xff, 0x95, 0x00));
     if (index.column() == ColLock && r.lockKnown && r.open) return QBrush(QColor(0xff, 0x95, 0x00));
     if (index.column() == ColLock && r.lockKnown && !r.locked) return QBrush(QColor(0xff, 0xd6, 0x0a));
     return {};

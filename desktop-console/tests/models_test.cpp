@@ -405,9 +405,11 @@ void ModelsTest::racksAndAssetsInPortcullisdShapeUnderTester() {
 void ModelsTest::racksShowPresentOverExpected() {
   // portcullisd's rack entry with the registry's expectation (stream_json.cpp rack_json): before any tag is
   // read a rack is "0 / 3 present", not "0 assets"; strangers located here are not "present".
-  const auto rackJson = [](const char* id, QJsonArray located, int expected, int present, QJsonArray away) {
+  const auto rackJson = [](const char* id, QJsonArray located, int expected, int present, QJsonArray away,
+                           int unseen = 0) {
     return QJsonDocument::fromJson(
                QJsonDocument(QJsonObject{{"id", id},
+                                         {"unseen_count", unseen},
                                          {"name", QStringLiteral("Rack ") + QLatin1String(id)},
                                          {"zone", "compute-hall"},
                                          {"tier", 3},
@@ -453,6 +455,18 @@ void ModelsTest::racksShowPresentOverExpected() {
   // Sorting puts the rack with the most assets away last in ascending order.
   QVERIFY(cell("rack-c01", RackGridModel::ColAssets, SortRole).toInt() >
           cell("rack-c02", RackGridModel::ColAssets, SortRole).toInt());
+
+  // Registered but never read anywhere (unseen_count): "not read yet", not highlighted as away.
+  state.queueDelta(QStringLiteral("racks"), rackJson("rack-c01", {}, 3, 0, {"gpu-1", "gpu-2", "tor-1"}, 3));
+  state.flush();
+  QCOMPARE(cell("rack-c01", RackGridModel::ColAssets).toString(),
+           QStringLiteral("0 / 3 present · 3 NOT READ YET"));
+  QVERIFY(!cell("rack-c01", RackGridModel::ColAssets, Qt::ForegroundRole).isValid());
+  state.queueDelta(QStringLiteral("racks"), rackJson("rack-c01", {}, 3, 0, {"gpu-1", "gpu-2", "tor-1"}, 2));
+  state.flush();
+  QCOMPARE(cell("rack-c01", RackGridModel::ColAssets).toString(),
+           QStringLiteral("0 / 3 present · 1 AWAY · 2 NOT READ YET"));
+  QVERIFY(cell("rack-c01", RackGridModel::ColAssets, Qt::ForegroundRole).isValid());
 
   // Tags read: a rack delta with two of three present and a stranger located there.
   QSignalSpy changed(state.racks(), &QAbstractItemModel::dataChanged);

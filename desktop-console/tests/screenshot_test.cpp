@@ -145,9 +145,10 @@ void ScreenshotTest::clickingTheMapShowsDetails() {
   QCOMPARE(map->rackTileLines(QStringLiteral("rack-w01")),
            (QStringList{QStringLiteral("⚠ SEAL BROKEN"), QStringLiteral("3 / 4 present"),
                         QStringLiteral("2 hold weights"), QStringLiteral("1 MISSING")}));
-  // C02's server has not been read yet: away, not (yet) missing; C01 is complete.
+  // C02's server has not been read since it was registered: not read yet (neither away nor missing); C01 is
+  // complete.
   QCOMPARE(map->rackTileLines(QStringLiteral("rack-c02")).value(1), QStringLiteral("0 / 1 present"));
-  QCOMPARE(map->rackTileLines(QStringLiteral("rack-c02")).value(3), QStringLiteral("1 AWAY"));
+  QCOMPARE(map->rackTileLines(QStringLiteral("rack-c02")).value(3), QStringLiteral("1 NOT READ YET"));
   QCOMPARE(map->rackTileLines(QStringLiteral("rack-c01")).value(1), QStringLiteral("3 / 3 present"));
   QCOMPARE(map->rackTileLines(QStringLiteral("rack-c01")).value(3), QString());
   const QPoint zone = map->viewPosOf(QStringLiteral("zone"), QStringLiteral("weights-cage"));

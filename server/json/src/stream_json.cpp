@@ -1,6 +1,7 @@
 #include "portcullis/json/stream_json.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -55,6 +56,7 @@ std::vector<std::string> RackContents::update(const core::AssetState& asset) {
   const auto& id = asset.def.id.str();
   Known now;
   now.located = asset.location.rack.str();
+  now.seen = asset.location.known();
   if (!asset.def.home_rack.empty() && asset.def.lifecycle == core::AssetLifecycle::InService)
     now.home = asset.def.home_rack.str();
   auto& known = assets_[id];
@@ -70,6 +72,7 @@ std::vector<std::string> RackContents::update(const core::AssetState& asset) {
     // The home rack's present / away split changes too when the asset leaves or comes home.
     for (const auto* rack : {&known.located, &now.located, &known.home, &now.home}) mark(*rack);
   }
+  if (known.seen != now.seen) mark(now.home);  // its home rack's "not read yet" count changes
   if (known.home != now.home) {
     if (!known.home.empty()) expected_[known.home].erase(id);
     // `known` is a node of assets_ (stable until clear()): tallies read where it is without a lookup.
@@ -93,10 +96,12 @@ RackTally RackContents::tally(const std::string& rack) const {
   if (const auto* expected = expected_in(rack)) {
     t.expected = expected->size();
     for (const auto& [id, known] : *expected) {
-      if (known->located == rack)
+      if (known->located == rack) {
         ++t.present;
-      else
+      } else {
         t.away.push_back(id);
+        if (!known->seen) ++t.unseen;
+      }
     }
   }
   return t;
@@ -118,7 +123,7 @@ namespace {
 // rack_json's bytes, keys in sorted order. A rack holds thousands of assets and is published up to four
 // times a second while tags move: its id lists are written straight from where they are kept, without a
 // copy into vectors and a DOM of one node per id. `write_away(out)` writes the away ids and returns how
-// many it wrote and how many were present.
+// many it wrote, how many were present and how many of the away were never read.
 template <class Located, class WriteAway>
 std::string put_rack(const core::RackDef& rack, const Located& located, std::size_t expected,
                      std::string_view seal_state, WriteAway write_away) {
@@ -137,7 +142,7 @@ std::string put_rack(const core::RackDef& rack, const Located& located, std::siz
     put_string(out, id);
   }
   out += "],\"away\":[";
-  const auto [away, present] = write_away(out);
+  const auto [away, present, unseen] = write_away(out);
   out += "],\"away_count\":";
   put_int(out, away);
   out += ",\"expected_count\":";
@@ -154,6 +159,8 @@ std::string put_rack(const core::RackDef& rack, const Located& located, std::siz
   put_int(out, rack.tier);
   out += ",\"two_person\":";
   put_bool(out, rack.two_person);
+  out += ",\"unseen_count\":";
+  put_int(out, unseen);
   out += ",\"zone\":";
   put_string(out, rack.zone.str());
   out += '}';
@@ -171,7 +178,7 @@ std::string rack_json(const core::RackDef& rack, const RackTally& tally, std::st
   return put_rack(rack, tally.located, tally.expected, seal_state, [&](std::string& out) {
     std::size_t away = 0;
     for (const auto& id : tally.away) put_id(out, away, id);
-    return std::pair{away, tally.present};
+    return std::tuple{away, tally.present, tally.unseen};
   });
 }
 
@@ -184,14 +191,17 @@ std::string rack_json(const core::RackDef& rack, const RackContents& contents, s
                   [&](std::string& out) {
                     std::size_t away = 0;
                     std::size_t present = 0;
-                    if (expected == nullptr) return std::pair{away, present};
+                    std::size_t unseen = 0;
+                    if (expected == nullptr) return std::tuple{away, present, unseen};
                     for (const auto& [id, known] : *expected) {
-                      if (known->located == rack_id)
+                      if (known->located == rack_id) {
                         ++present;
-                      else
+                      } else {
                         put_id(out, away, id);
+                        if (!known->seen) ++unseen;
+                      }
                     }
-                    return std::pair{away, present};
+                    return std::tuple{away, present, unseen};
                   });
 }
 

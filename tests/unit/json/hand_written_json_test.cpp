@@ -75,6 +75,7 @@ std::string reference_rack(const core::RackDef& rack, const RackTally& tally, st
   j["present_count"] = tally.present;
   j["away_count"] = tally.away.size();
   j["away"] = tally.away;
+  j["unseen_count"] = tally.unseen;
   j["seal"] = seal_state;
   return j.dump();
 }

@@ -56,6 +56,7 @@ TEST(StreamRackTest, ExpectedAssetsCountBeforeAnyRead) {
   EXPECT_EQ(j.at("present_count"), 0);
   EXPECT_EQ(j.at("away_count"), 2);
   EXPECT_EQ(j.at("away"), (nlohmann::json{"a1", "a2"}));
+  EXPECT_EQ(j.at("unseen_count"), 2) << "never read anywhere: not read yet rather than away";
   EXPECT_EQ(j.at("seal"), "intact");
   EXPECT_EQ(j.at("name"), "Rack r1");
   EXPECT_EQ(j.at("zone"), "hall");
@@ -113,6 +114,30 @@ TEST(StreamRackTest, OnlyInServiceAssetsAreExpectedAndHomeChangesMoveTheExpectat
   contents.clear();
   EXPECT_EQ(contents.tally("r2").expected, 0u);
   EXPECT_TRUE(contents.tally("r1").located.empty());
+}
+
+TEST(StreamRackTest, AnAssetReadElsewhereIsAwayAndNoLongerUnread) {
+  RackContents contents;
+  contents.update(asset("a1", "r1", ""));
+  contents.update(asset("a2", "r1", ""));
+  EXPECT_EQ(contents.tally("r1").unseen, 2u);
+  // a1 read in another rack: away (seen); a2 still never read.
+  EXPECT_EQ(contents.update(asset("a1", "r1", "r2")), (std::vector<std::string>{"r1", "r2"}));
+  auto t = contents.tally("r1");
+  EXPECT_EQ(t.away.size(), 2u);
+  EXPECT_EQ(t.unseen, 1u);
+  // Read at home: present. A zone read outside any rack still counts as seen.
+  contents.update(asset("a1", "r1", "r1"));
+  core::AssetState in_aisle = asset("a2", "r1", "");
+  in_aisle.location.zone = core::ZoneId{"hall"};
+  EXPECT_EQ(contents.update(in_aisle), std::vector<std::string>{"r1"}) << "its home's unread count changed";
+  t = contents.tally("r1");
+  EXPECT_EQ(t.present, 1u);
+  EXPECT_EQ(t.away, std::vector<std::string>{"a2"});
+  EXPECT_EQ(t.unseen, 0u);
+  const auto j = nlohmann::json::parse(rack_json(rack("r1"), contents, "none"));
+  EXPECT_EQ(j.at("unseen_count"), 0);
+  EXPECT_EQ(j.at("away_count"), 1);
 }
 
 }  // namespace

@@ -39,6 +39,7 @@ struct RackTally {
   std::size_t expected = 0;
   std::size_t present = 0;
   std::vector<std::string> away;
+  std::size_t unseen = 0;  // of the away: never read anywhere yet (registered, tag not read since)
 };
 
 // Keeps, for the stream, where each asset is and which rack expects it; fed with every asset state the
@@ -48,6 +49,7 @@ class RackContents {
   struct Known {
     std::string located;  // rack id, empty when not in a rack
     std::string home;     // rack id when expected there (home rack and in service), else empty
+    bool seen = false;    // located anywhere since registration (a tag read): away vs not read yet
   };
 
   // Records an asset's new state. Returns the racks whose tally changed (old and new location, old and new
@@ -69,7 +71,7 @@ class RackContents {
 
 // A rack on the live map: its assets (by location and by home rack) and the state of its seals.
 // Fields: id, name, zone, tier, two_person, asset_count, assets (located ids), expected_count,
-// present_count, away_count, away (ids), seal.
+// present_count, away_count, away (ids), unseen_count (of the away, those never read anywhere yet), seal.
 [[nodiscard]] std::string rack_json(const core::RackDef& rack, const RackTally& tally,
                                     std::string_view seal_state);
 // The same bytes, written straight from the contents (no RackTally copy of the id lists).
