@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <system_error>
@@ -162,13 +163,11 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
-std::variant<ReportQuery, QueryError> parse_report_query(const std::string& report,
-                                                         const std::string& query) {
-  ReportQuery q;
-  const auto kind = audit::report_from_string(report);
-  if (!kind)
-    return QueryError{404, "report", "no such report: " + report + " (GET /api/v1/audit/reports lists them)"};
-  q.kind = *kind;
+// Splits a query string into decoded key=value pairs and hands each to `take`, stopping at the first error
+// (malformed percent-encoding, a key given twice, or whatever `take` refuses).
+std::optional<QueryError> for_each_query_parameter(
+    const std::string& query,
+    const std::function<std::optional<QueryError>(const std::string&, const std::string&)>& take) {
   std::set<std::string> seen;
   std::size_t pos = 0;
   while (pos < query.size()) {
@@ -182,39 +181,56 @@ std::variant<ReportQuery, QueryError> parse_report_query(const std::string& repo
         percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
     if (!key || !value) return QueryError{400, "query", "malformed percent-encoding"};
     if (!seen.insert(*key).second) return QueryError{400, *key, "given more than once"};
-    auto& f = q.filter;
-    if (*key == "format") {
-      const auto format = audit::format_from_string(*value);
-      if (!format) return QueryError{400, "format", "expected csv, jsonl or pdf"};
-      q.format = *format;
-    } else if (*key == "person") {
-      f.person = *value;
-    } else if (*key == "portal") {
-      f.portal = *value;
-    } else if (*key == "zone") {
-      f.zone = *value;
-    } else if (*key == "rack") {
-      f.rack = *value;
-    } else if (*key == "group") {
-      f.group = *value;
-    } else if (*key == "asset") {
-      f.asset = *value;
-    } else if (*key == "decision") {
-      f.decision = *value;
-    } else if (*key == "from" || *key == "to") {
-      const auto micros = audit::parse_time(*value);
-      if (!micros) return QueryError{400, *key, "expected an RFC 3339 time or a date (percent-encode '+')"};
-      (*key == "from" ? f.from_us : f.to_us) = *micros;
-    } else if (*key == "hours") {
-      const auto w = audit::parse_window(*value);
-      if (!w) return QueryError{400, "hours", "expected HH:MM-HH:MM, e.g. 07:00-19:00"};
-      f.window = *w;
-    } else if (*key == "tz") {
-      f.time_zone = *value;
-    } else {
-      return QueryError{400, *key, "unknown query parameter"};
-    }
+    if (auto refused = take(*key, *value)) return refused;
   }
+  return std::nullopt;
+}
+
+std::variant<ReportQuery, QueryError> parse_report_query(const std::string& report,
+                                                         const std::string& query) {
+  ReportQuery q;
+  const auto kind = audit::report_from_string(report);
+  if (!kind)
+    return QueryError{404, "report", "no such report: " + report + " (GET /api/v1/audit/reports lists them)"};
+  q.kind = *kind;
+  const auto bad = for_each_query_parameter(
+      query, [&](const std::string& key, const std::string& value) -> std::optional<QueryError> {
+        auto& f = q.filter;
+        if (key == "format") {
+          const auto format = audit::format_from_string(value);
+          if (!format) return QueryError{400, "format", "expected csv, jsonl or pdf"};
+          q.format = *format;
+        } else if (key == "person") {
+          f.person = value;
+        } else if (key == "portal") {
+          f.portal = value;
+        } else if (key == "zone") {
+          f.zone = value;
+        } else if (key == "rack") {
+          f.rack = value;
+        } else if (key == "group") {
+          f.group = value;
+        } else if (key == "asset") {
+          f.asset = value;
+        } else if (key == "decision") {
+          f.decision = value;
+        } else if (key == "from" || key == "to") {
+          const auto micros = audit::parse_time(value);
+          if (!micros)
+            return QueryError{400, key, "expected an RFC 3339 time or a date (percent-encode '+')"};
+          (key == "from" ? f.from_us : f.to_us) = *micros;
+        } else if (key == "hours") {
+          const auto w = audit::parse_window(value);
+          if (!w) return QueryError{400, "hours", "expected HH:MM-HH:MM, e.g. 07:00-19:00"};
+          f.window = *w;
+        } else if (key == "tz") {
+          f.time_zone = value;
+        } else {
+          return QueryError{400, key, "unknown query parameter"};
+        }
+        return std::nullopt;
+      });
+  if (bad) return *bad;
   if (auto problem = audit::validate(q.kind, q.filter)) return QueryError{400, "query", *problem};
   return q;
 }
@@ -419,31 +435,22 @@ void AuditApi::download(const http::HttpRequest& request, const std::string& nam
 
 std::variant<ChainQuery, QueryError> parse_chain_query(const std::string& query) {
   ChainQuery q;
-  std::set<std::string> seen;
-  std::size_t pos = 0;
-  while (pos < query.size()) {
-    const auto end = std::min(query.find('&', pos), query.size());
-    const auto part = std::string_view{query}.substr(pos, end - pos);
-    pos = end + 1;
-    if (part.empty()) continue;
-    const auto eq = part.find('=');
-    const auto key = percent_decode(part.substr(0, eq));
-    const auto value =
-        percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
-    if (!key || !value) return QueryError{400, "query", "malformed percent-encoding"};
-    if (!seen.insert(*key).second) return QueryError{400, *key, "given more than once"};
-    if (*key == "full") {
-      if (*value == "true" || *value == "1") {
-        q.full = true;
-      } else if (*value == "false" || *value == "0") {
-        q.full = false;
-      } else {
-        return QueryError{400, "full", "expected true or false"};
-      }
-    } else {
-      return QueryError{400, *key, "unknown query parameter (the chain status takes only full=true)"};
-    }
-  }
+  const auto bad = for_each_query_parameter(
+      query, [&](const std::string& key, const std::string& value) -> std::optional<QueryError> {
+        if (key == "full") {
+          if (value == "true" || value == "1") {
+            q.full = true;
+          } else if (value == "false" || value == "0") {
+            q.full = false;
+          } else {
+            return QueryError{400, "full", "expected true or false"};
+          }
+        } else {
+          return QueryError{400, key, "unknown query parameter (the chain status takes only full=true)"};
+        }
+        return std::nullopt;
+      });
+  if (bad) return *bad;
   return q;
 }
 
