@@ -26,13 +26,6 @@ std::string badge(int seq, const std::string& reader, int number) {
          R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   if (at == std::string::npos) throw std::runtime_error("not found: " + from);
@@ -43,7 +36,7 @@ class AdminE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     PORTCULLIS_REQUIRE_DATABASE();
-    example = read_text(testing::source_dir() + "/examples/datacenter.site.json");
+    example = testing::example_site_text();  // the example, open to engineers at any hour
     // The server reads its own copy: a test "deploys" a new version by overwriting it.
     site_dir = std::filesystem::temp_directory_path() /
                ("portcullis-admin-e2e-" + std::to_string(::getpid()) + "-" +

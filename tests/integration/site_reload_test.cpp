@@ -133,7 +133,9 @@ class SiteReloadTest : public ::testing::Test {
   }
 
   std::unique_ptr<testing::TestDatabase> db;
-  core::SystemClock clock;
+  // Decisions follow the example site's schedules (Zoe's staff grant is business hours, Amsterdam time):
+  // a fixed weekday morning, so the test does not depend on when it runs.
+  core::ManualClock clock{core::from_unix_micros(1'795'600'800'000'000)};  // Wed 2026-11-25 10:00 UTC
   metrics::ServerMetrics metrics;
   Site v1, v2;
 };

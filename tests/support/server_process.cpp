@@ -40,8 +40,26 @@ int run_shell(const std::string& command, std::string& out) {
 
 }  // namespace
 
+std::string example_site_text() {
+  std::ifstream in(source_dir() + "/examples/datacenter.site.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto site = text.str();
+  const std::string extended = "\"start\": \"06:00\",\n          \"end\": \"23:00\"";
+  const auto at = site.find(extended);
+  if (at == std::string::npos) throw std::runtime_error("example site: extended hours not found");
+  site.replace(at, extended.size(), "\"start\": \"00:00\",\n          \"end\": \"24:00\"");
+  return site;
+}
+
 std::map<std::string, std::string> example_site_env(std::map<std::string, std::string> extra) {
-  extra.emplace("PORTCULLIS_SITE_FILE", source_dir() + "/examples/datacenter.site.json");
+  // Written once per test process, next to the test certificates.
+  static const std::string path = [] {
+    const auto file = test_tls().dir + "/datacenter-any-hour.site.json";
+    std::ofstream(file) << example_site_text();
+    return file;
+  }();
+  extra.emplace("PORTCULLIS_SITE_FILE", path);
   extra.emplace("PORTCULLIS_SITE_ID", "ams-dc1");
   return extra;
 }

@@ -43,8 +43,12 @@ class ServerProcess {
   unsigned short port_ = 0;
 };
 
-// Settings that load examples/datacenter.site.json (site "ams-dc1"), plus any extra ones.
+// Settings that load the example site (example_site_text(), site "ams-dc1"), plus any extra ones.
 std::map<std::string, std::string> example_site_env(std::map<std::string, std::string> extra = {});
+// examples/datacenter.site.json with the engineers' extended hours (06:00-23:00 Amsterdam) widened to the
+// whole day, so end-to-end tests that badge Alice (an engineer) pass at any hour: schedules are tested in
+// the core with an injected clock, the end-to-end tests run on the real clock. example_site_env() uses it.
+std::string example_site_text();
 
 std::string binary_dir();  // the build directory (PORTCULLIS_TEST_BIN or the compiled-in default)
 std::string source_dir();
