@@ -16,13 +16,6 @@
 namespace portcullis::api {
 namespace {
 
-http::HttpResponse ok(std::string body, int status = 200) {
-  http::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 // {"error": {"field", "message"}, "problems": [{"path", "message"}...]}: the first problem, then all of them.
 http::HttpResponse problems_error(int status, const core::Problems& problems) {
   auto r = http::json_error(status, problems.empty() ? "$" : problems.front().json_path,
@@ -184,8 +177,8 @@ void AdminApi::hold_for_approval(const std::string& action, const std::string& c
           std::lock_guard lock{pending_mutex_};
           pending_[id] = std::move(*change);
         }
-        respond(
-            ok("{\"id\":\"" + id + "\",\"status\":\"pending_approval\",\"action\":\"" + action + "\"}", 202));
+        respond(http::json_response(
+            "{\"id\":\"" + id + "\",\"status\":\"pending_approval\",\"action\":\"" + action + "\"}", 202));
       });
 }
 
@@ -325,7 +318,7 @@ AdminApi::Execute AdminApi::site_loader(std::shared_ptr<const core::SiteDefiniti
         command.site_hash = hash;
         command.done = [this, r, text](ingest::CommandResult result) {
           if (result.status != 200) return r(command_error(result));
-          r(ok("{\"loaded\":" + result.body_json + "}"));
+          r(http::json_response("{\"loaded\":" + result.body_json + "}"));
           if (on_site_loaded_) (void)workers_.post([this, text] { on_site_loaded_(text); });
         };
         if (!sequencer_.submit(std::move(command))) r(http::json_error(503, "server", "too busy; retry"));
@@ -353,7 +346,7 @@ void AdminApi::submit(core::OperatorAction action, const operators::Principal& w
     if (result.status != 200) return respond(command_error(result));
     std::string body = "{\"outcome\":" + result.body_json;
     if (!result.detail_json.empty()) body += ",\"change\":" + result.detail_json;
-    respond(ok(body + "}", status_when_done));
+    respond(http::json_response(body + "}", status_when_done));
   };
   if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
 }
@@ -389,14 +382,15 @@ void AdminApi::register_routes(SecuredRouter& router) {
              [this](const http::HttpRequest& request, const Params&, const Principal& who,
                     http::Responder respond) { load_site(request, who, std::move(respond)); });
 
-  router.add("GET", "/api/v1/people",
-             [this](const http::HttpRequest&, const Params&, const Principal&, http::Responder respond) {
-               const bool posted = workers_.post([this, respond] {
-                 const auto site = sequencer_.current_site();
-                 respond(ok(site ? json::people_json(*site) : R"({"people":[],"groups":[]})"));
-               });
-               if (!posted) respond(http::json_error(503, "server", "busy; retry"));
-             });
+  router.add(
+      "GET", "/api/v1/people",
+      [this](const http::HttpRequest&, const Params&, const Principal&, http::Responder respond) {
+        const bool posted = workers_.post([this, respond] {
+          const auto site = sequencer_.current_site();
+          respond(http::json_response(site ? json::people_json(*site) : R"({"people":[],"groups":[]})"));
+        });
+        if (!posted) respond(http::json_error(503, "server", "busy; retry"));
+      });
 
   router.add(
       "POST", "/api/v1/people",

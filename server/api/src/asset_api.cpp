@@ -8,13 +8,6 @@
 namespace portcullis::api {
 namespace {
 
-http::HttpResponse ok(std::string body, int status = 200) {
-  http::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 std::string param(const http::RouteParams& params, const char* name) {
   auto it = params.find(name);
   return it == params.end() ? std::string{} : it->second;
@@ -43,8 +36,10 @@ void AssetApi::change(const std::string& type, const http::HttpRequest& request,
   const bool named = type == "request_move_order";
   command.done = [respond, creates, named, new_id](ingest::CommandResult result) {
     if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
-    if (named) return respond(ok("{\"id\":\"" + new_id + "\",\"outcome\":" + result.body_json + "}", 201));
-    respond(ok("{\"outcome\":" + result.body_json + "}", creates ? 201 : 200));
+    if (named)
+      return respond(
+          http::json_response("{\"id\":\"" + new_id + "\",\"outcome\":" + result.body_json + "}", 201));
+    respond(http::json_response("{\"outcome\":" + result.body_json + "}", creates ? 201 : 200));
   };
   if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
 }
@@ -81,7 +76,7 @@ void AssetApi::register_routes(SecuredRouter& router) {
     command.asset_query = std::move(run);
     command.done = [respond](ingest::CommandResult result) {
       if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
-      respond(ok(std::move(result.body_json)));
+      respond(http::json_response(std::move(result.body_json)));
     };
     if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
   };

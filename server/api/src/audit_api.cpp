@@ -87,12 +87,6 @@ http::HttpResponse streamed(std::shared_ptr<http::BodyChannel> channel, std::str
   return r;
 }
 
-http::HttpResponse json_ok(const std::string& body) {
-  http::HttpResponse r;
-  r.body = body;
-  return r;
-}
-
 // An export or manifest name this API wrote: "<report>-<site>-<stamp>-<hex>.<ext>[.sig.json]".
 bool valid_export_name(const std::string& name) {
   if (name.empty() || name.size() > 200 || name.front() == '.' || name.find("..") != std::string::npos)
@@ -399,7 +393,7 @@ void AuditApi::export_evidence(const http::HttpRequest& request, const std::stri
                   body["manifest_file"] = file + ".sig.json";
                   body["download"] = "/api/v1/audit/exports/" + file;
                   body["manifest"] = json::parse(audit::read_file(result.manifest_path));
-                  reply(json_ok(body.dump()));
+                  reply(http::json_response(body.dump()));
                 } catch (const std::exception& e) {
                   std::cerr << "portcullisd: evidence export failed: " << e.what() << '\n';
                   reply(http::json_error(500, "server", "the export could not be written"));
@@ -508,7 +502,7 @@ void AuditApi::chain(const http::HttpRequest& request, const operators::Principa
           }
           body["ok"] = ok;
           body["checked_at"] = audit::rfc3339_from_micros(now_us());
-          reply(json_ok(body.dump()));
+          reply(http::json_response(body.dump()));
         } catch (const std::exception& e) {
           std::cerr << "portcullisd: chain verification failed: " << e.what() << '\n';
           reply(http::json_error(500, "server", "the chain could not be verified"));
@@ -517,39 +511,40 @@ void AuditApi::chain(const http::HttpRequest& request, const operators::Principa
 }
 
 void AuditApi::register_routes(SecuredRouter& router) {
-  router.add("GET", "/api/v1/audit/reports",
-             [](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
-                http::Responder respond) {
-               // Which filters each report takes, asked of the validator itself so the list cannot drift.
-               json list = json::array();
-               for (auto kind : audit::all_reports()) {
-                 json filters = json::array();
-                 const std::pair<const char*, void (*)(audit::ReportFilter&)> candidates[] = {
-                     {"person", [](audit::ReportFilter& f) { f.person = "x"; }},
-                     {"portal", [](audit::ReportFilter& f) { f.portal = "x"; }},
-                     {"zone", [](audit::ReportFilter& f) { f.zone = "x"; }},
-                     {"rack", [](audit::ReportFilter& f) { f.rack = "x"; }},
-                     {"group", [](audit::ReportFilter& f) { f.group = "x"; }},
-                     {"asset", [](audit::ReportFilter& f) { f.asset = "x"; }},
-                     {"decision", [](audit::ReportFilter& f) { f.decision = "deny"; }},
-                     {"from", [](audit::ReportFilter& f) { f.from_us = 0; }},
-                     {"to", [](audit::ReportFilter& f) { f.to_us = 1; }},
-                 };
-                 for (const auto& [filter_name, set] : candidates) {
-                   audit::ReportFilter f;
-                   set(f);
-                   if (!audit::validate(kind, f)) filters.push_back(filter_name);
-                 }
-                 if (kind == ReportKind::AfterHours) {
-                   filters.push_back("hours");
-                   filters.push_back("tz");
-                 }
-                 list.push_back({{"name", audit::to_string(kind)},
-                                 {"columns", audit::report_columns(kind)},
-                                 {"filters", filters}});
-               }
-               respond(json_ok(json{{"reports", list}, {"formats", {"csv", "jsonl", "pdf"}}}.dump()));
-             });
+  router.add(
+      "GET", "/api/v1/audit/reports",
+      [](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+         http::Responder respond) {
+        // Which filters each report takes, asked of the validator itself so the list cannot drift.
+        json list = json::array();
+        for (auto kind : audit::all_reports()) {
+          json filters = json::array();
+          const std::pair<const char*, void (*)(audit::ReportFilter&)> candidates[] = {
+              {"person", [](audit::ReportFilter& f) { f.person = "x"; }},
+              {"portal", [](audit::ReportFilter& f) { f.portal = "x"; }},
+              {"zone", [](audit::ReportFilter& f) { f.zone = "x"; }},
+              {"rack", [](audit::ReportFilter& f) { f.rack = "x"; }},
+              {"group", [](audit::ReportFilter& f) { f.group = "x"; }},
+              {"asset", [](audit::ReportFilter& f) { f.asset = "x"; }},
+              {"decision", [](audit::ReportFilter& f) { f.decision = "deny"; }},
+              {"from", [](audit::ReportFilter& f) { f.from_us = 0; }},
+              {"to", [](audit::ReportFilter& f) { f.to_us = 1; }},
+          };
+          for (const auto& [filter_name, set] : candidates) {
+            audit::ReportFilter f;
+            set(f);
+            if (!audit::validate(kind, f)) filters.push_back(filter_name);
+          }
+          if (kind == ReportKind::AfterHours) {
+            filters.push_back("hours");
+            filters.push_back("tz");
+          }
+          list.push_back({{"name", audit::to_string(kind)},
+                          {"columns", audit::report_columns(kind)},
+                          {"filters", filters}});
+        }
+        respond(http::json_response(json{{"reports", list}, {"formats", {"csv", "jsonl", "pdf"}}}.dump()));
+      });
   auto report_route = [this](const http::HttpRequest& request, const http::RouteParams& params,
                              const operators::Principal& who, http::Responder respond) {
     report(request, params.at("report"), who, std::move(respond));

@@ -22,12 +22,6 @@ std::string answer_json(const ingest::EventAnswer& a) {
          ",\"site_seq\":" + std::to_string(a.site_seq) + ",\"outcome\":" + a.outcome_json + "}";
 }
 
-http::HttpResponse ok_json(std::string body) {
-  http::HttpResponse r;
-  r.body = std::move(body);
-  return r;
-}
-
 bool is_json(const http::HttpRequest& request) {
   const auto* type = request.header("content-type");
   if (type == nullptr) return false;
@@ -51,8 +45,9 @@ void DeviceApi::register_routes(SecuredRouter& router) {
   router.add("GET", "/api/v1/health",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
-               respond(ok_json("{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
-                               ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
+               respond(http::json_response(
+                   "{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
+                   ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
              });
   router.add("GET", "/metrics",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
@@ -120,14 +115,14 @@ void DeviceApi::post_events(const http::HttpRequest& request, const std::string&
       r.headers.emplace_back("Retry-After", "1");
       return respond(std::move(r));
     }
-    if (!batch) return respond(ok_json(answer_json(result.answers.front())));
+    if (!batch) return respond(http::json_response(answer_json(result.answers.front())));
     std::string body = "{\"results\":[";
     for (std::size_t i = 0; i < result.answers.size(); ++i) {
       if (i) body += ',';
       body += answer_json(result.answers[i]);
     }
     body += "]}";
-    respond(ok_json(std::move(body)));
+    respond(http::json_response(std::move(body)));
   };
   if (!sequencer_.submit(std::move(submission))) {
     metrics_.requests_unavailable.add();
@@ -158,10 +153,10 @@ void DeviceApi::post_rfid_reads(const http::HttpRequest& request, const std::str
       r.headers.emplace_back("Retry-After", "1");
       return respond(std::move(r));
     }
-    respond(ok_json("{\"status\":\"stored\",\"reads\":" + std::to_string(result.reads) +
-                    ",\"movements\":" + std::to_string(result.movements) +
-                    ",\"duplicates\":" + std::to_string(result.duplicates) +
-                    ",\"unknown\":" + std::to_string(result.unknown) + "}"));
+    respond(http::json_response("{\"status\":\"stored\",\"reads\":" + std::to_string(result.reads) +
+                                ",\"movements\":" + std::to_string(result.movements) +
+                                ",\"duplicates\":" + std::to_string(result.duplicates) +
+                                ",\"unknown\":" + std::to_string(result.unknown) + "}"));
   };
   if (!sequencer_.submit(std::move(submission))) {
     if (sequencer_.follower()) return respond(follower_refusal());

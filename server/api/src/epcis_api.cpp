@@ -17,13 +17,6 @@ bool is_json(const http::HttpRequest& request) {
          (type->rfind("application/json", 0) == 0 || type->rfind("application/ld+json", 0) == 0);
 }
 
-http::HttpResponse response(int status, std::string body) {
-  http::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 // Percent-encodes an eventID for a Location header (they are URIs such as ni:///sha-256;...).
 std::string url_encode(const std::string& s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -156,17 +149,17 @@ void EpcisApi::process(bool document, std::string_view body, const std::string& 
   const auto site = directory();
   if (document) {
     auto parsed = epcis::parse_capture_document(body, settings_.limits);
-    if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
+    if (!parsed) return respond(http::json_response(epcis::errors_to_json(parsed.errors()), 400));
     auto mapped = epcis::map_document(*parsed, *site);
-    if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));
+    if (!mapped) return respond(http::json_response(epcis::errors_to_json(mapped.errors()), 400));
     for (std::size_t i = 0; i < mapped->size(); ++i) {
       submission.events.push_back(to_captured(parsed->events[i], (*mapped)[i], device_id));
     }
   } else {
     auto parsed = epcis::parse_capture_event(body, settings_.limits);
-    if (!parsed) return respond(response(400, epcis::errors_to_json(parsed.errors())));
+    if (!parsed) return respond(http::json_response(epcis::errors_to_json(parsed.errors()), 400));
     auto mapped = epcis::map_event(*parsed, *site);
-    if (!mapped) return respond(response(400, epcis::errors_to_json(mapped.errors())));
+    if (!mapped) return respond(http::json_response(epcis::errors_to_json(mapped.errors()), 400));
     submission.events.push_back(to_captured(*parsed, *mapped, device_id));
   }
   submission.done = [respond, document](ingest::EpcisResult result) {
@@ -181,12 +174,12 @@ void EpcisApi::process(bool document, std::string_view body, const std::string& 
     }
     if (document) {
       // EPCIS 2.0 answers a capture with 202 and the capture job's Location; this one is already done.
-      auto r = response(202, capture_body(result));
+      auto r = http::json_response(capture_body(result), 202);
       const auto first = result.answers.empty() ? std::string{"empty"} : result.answers.front().event_id;
       r.headers.emplace_back("Location", "/epcis/capture/" + url_encode(first));
       return respond(std::move(r));
     }
-    auto r = response(201, result.answers.front().result_json);
+    auto r = http::json_response(result.answers.front().result_json, 201);
     r.headers.emplace_back("Location", "/epcis/events/" + url_encode(result.answers.front().event_id));
     respond(std::move(r));
   };

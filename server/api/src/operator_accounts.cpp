@@ -233,12 +233,8 @@ void OperatorAccounts::refresh() {
   storage::SessionStore store{connection};
   const auto now = clock_.now();
   const auto now_us = core::to_unix_micros(now);
-  for (const auto& row : all) {
-    if (row.disabled)
-      store.end_all_for_operator(
-          row.operator_id, now_us,
-          std::string(operators::to_string(operators::SessionEndReason::OperatorDisabled)));
-  }
+  // Disabling stored the end of the operator's sessions (set_disabled); below, every instance also ends
+  // them in memory, which covers a session opened while the account was being disabled.
   const auto stored = store.unexpired(now_us);
   store.delete_expired(now_us);
   std::lock_guard lock{mutex_};

@@ -12,13 +12,6 @@
 namespace portcullis::api {
 namespace {
 
-http::HttpResponse ok(std::string body, int status = 200) {
-  http::HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 std::string bearer_hash(const http::HttpRequest& request) {
   const auto* auth = request.header("authorization");
   constexpr std::string_view prefix = "Bearer ";
@@ -52,7 +45,7 @@ void OperatorApi::alarm_change(bool acknowledge, const http::HttpRequest& reques
   command.comment = std::get<json::CommentBody>(body).comment;
   command.done = [respond](ingest::CommandResult result) {
     if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
-    respond(ok(result.body_json));
+    respond(http::json_response(result.body_json));
   };
   if (!sequencer_.submit(std::move(command))) {
     respond(http::json_error(503, "server", "too busy; retry"));
@@ -79,8 +72,9 @@ void OperatorApi::policy_action(const std::string& route, const http::HttpReques
   command.done = [respond, is_request, new_id](ingest::CommandResult result) {
     if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
     if (is_request)
-      return respond(ok("{\"id\":\"" + new_id + "\",\"outcome\":" + result.body_json + "}", 201));
-    respond(ok("{\"outcome\":" + result.body_json + "}"));
+      return respond(
+          http::json_response("{\"id\":\"" + new_id + "\",\"outcome\":" + result.body_json + "}", 201));
+    respond(http::json_response("{\"outcome\":" + result.body_json + "}"));
   };
   if (!sequencer_.submit(std::move(command))) respond(http::json_error(503, "server", "too busy; retry"));
 }
@@ -126,24 +120,27 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
               if (!outcome.ok) {
                 return respond(http::json_error(401, "credentials", "invalid username, password or code"));
               }
-              respond(ok("{\"token\":\"" + outcome.token + "\",\"expires_at\":\"" +
-                         json::format_rfc3339(outcome.expires_at) + "\",\"operator\":{\"id\":\"" +
-                         http::json_escape(outcome.operator_id) + "\",\"name\":\"" +
-                         http::json_escape(outcome.display_name) + "\",\"role\":\"" + outcome.role + "\"}}"));
+              respond(http::json_response(
+                  "{\"token\":\"" + outcome.token + "\",\"expires_at\":\"" +
+                  json::format_rfc3339(outcome.expires_at) + "\",\"operator\":{\"id\":\"" +
+                  http::json_escape(outcome.operator_id) + "\",\"name\":\"" +
+                  http::json_escape(outcome.display_name) + "\",\"role\":\"" + outcome.role + "\"}}"));
             });
       });
   router.add("POST", "/api/v1/auth/logout",
              [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
                accounts_.logout(bearer_hash(request),
-                                [respond] { respond(ok("{\"status\":\"logged_out\"}")); });
+                                [respond] { respond(http::json_response("{\"status\":\"logged_out\"}")); });
              });
   router.add("GET", "/api/v1/site",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
-                    http::Responder respond) { respond(ok(site_summary_json_())); });
+                    http::Responder respond) { respond(http::json_response(site_summary_json_())); });
   router.add("GET", "/api/v1/alarms",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
-                    http::Responder respond) { respond(ok("{\"alarms\":" + open_alarms_json_() + "}")); });
+                    http::Responder respond) {
+               respond(http::json_response("{\"alarms\":" + open_alarms_json_() + "}"));
+             });
   router.add("POST", "/api/v1/alarms/{id}/acknowledge",
              [this](const http::HttpRequest& request, const http::RouteParams& params,
                     const operators::Principal& who, http::Responder respond) {
@@ -171,8 +168,8 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
         fact.done = [respond, id, disable](bool stored, std::int64_t) {
           if (!stored)
             return respond(http::json_error(503, "server", "the change could not be recorded; retry"));
-          respond(ok("{\"id\":\"" + http::json_escape(id) +
-                     "\",\"disabled\":" + (disable ? "true" : "false") + "}"));
+          respond(http::json_response("{\"id\":\"" + http::json_escape(id) +
+                                      "\",\"disabled\":" + (disable ? "true" : "false") + "}"));
         };
         sequencer_.record(std::move(fact));
       });
@@ -183,7 +180,7 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
 
   auto desk_reply = [](const DeskAnswer& a) {
     if (!a.field.empty()) return http::json_error(a.status, a.field, a.message);
-    return ok(a.body_json, a.status);
+    return http::json_response(a.body_json, a.status);
   };
   router.add("POST", "/api/v1/commands",
              [this, desk_reply](const http::HttpRequest& request, const http::RouteParams&,
@@ -210,10 +207,11 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                commands_.approve(params.at("id"), who,
                                  [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
              });
-  router.add(
-      "GET", "/api/v1/devices/me/commands",
-      [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
-             http::Responder respond) { respond(ok(commands_.commands_for_device(who.device_id.str()))); });
+  router.add("GET", "/api/v1/devices/me/commands",
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
+                    http::Responder respond) {
+               respond(http::json_response(commands_.commands_for_device(who.device_id.str())));
+             });
   router.add("POST", "/api/v1/devices/me/commands/{id}/result",
              [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
                                 const operators::Principal& who, http::Responder respond) {

@@ -64,6 +64,13 @@ std::string json_escape(const std::string& text) {
   return out;
 }
 
+HttpResponse json_response(std::string body, int status) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 HttpResponse json_error(int status, const std::string& field, const std::string& message) {
   HttpResponse r;
   r.status = status;

@@ -145,56 +145,39 @@ void Sequencer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool Sequencer::submit(Submission submission) {
+bool Sequencer::enqueue(Work work) {
   if (config_.follower) return false;  // only the owner writes the site's history
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
-    queue_.emplace_back(std::move(submission));
+    queue_.push_back(std::move(work));
     metrics_.queue_depth.set(static_cast<std::int64_t>(queue_.size()));
   }
   wake_.notify_one();
   return true;
 }
 
+bool Sequencer::submit(Submission submission) {
+  return enqueue(std::move(submission));
+}
+
 bool Sequencer::submit(OperatorCommand command) {
-  if (config_.follower) return false;  // only the owner writes the site's history
-  {
-    std::lock_guard lock{mutex_};
-    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
-    queue_.emplace_back(std::move(command));
-  }
-  wake_.notify_one();
-  return true;
+  return enqueue(std::move(command));
 }
 
 bool Sequencer::submit(EpcisSubmission capture) {
-  if (config_.follower) return false;  // only the owner writes the site's history
-  {
-    std::lock_guard lock{mutex_};
-    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
-    EpcisInProgress progress;
-    progress.capture = std::move(capture);
-    queue_.emplace_back(std::move(progress));
-  }
-  wake_.notify_one();
-  return true;
+  EpcisInProgress progress;
+  progress.capture = std::move(capture);
+  return enqueue(std::move(progress));
+}
+
+bool Sequencer::submit(RfidSubmission reads) {
+  return enqueue(std::move(reads));
 }
 
 void Sequencer::release(EpcisInProgress& capture) {
   for (const auto& id : capture.reserved) epcis_in_flight_.erase(id);
   capture.reserved.clear();
-}
-
-bool Sequencer::submit(RfidSubmission reads) {
-  if (config_.follower) return false;  // only the owner writes the site's history
-  {
-    std::lock_guard lock{mutex_};
-    if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
-    queue_.emplace_back(std::move(reads));
-  }
-  wake_.notify_one();
-  return true;
 }
 
 void Sequencer::raise_alarms(const std::vector<core::Alarm>& raised, core::Timestamp at,

@@ -72,6 +72,8 @@ struct HttpResponse {
 // Called exactly once, from any thread; the connection takes it back to its own executor.
 using Responder = std::function<void(HttpResponse)>;
 
+// A JSON body (already serialized) with the given status, 200 unless told.
+[[nodiscard]] HttpResponse json_response(std::string body, int status = 200);
 // {"error": {"field": ..., "message": ...}} with the given status.
 [[nodiscard]] HttpResponse json_error(int status, const std::string& field, const std::string& message);
 [[nodiscard]] std::string json_escape(const std::string& text);

@@ -109,6 +109,8 @@ class Sequencer {
       std::variant<Submission, ServerFact, OperatorCommand, DeadlineTick, RfidSubmission, EpcisInProgress>;
   struct Database;  // the pqxx connection, kept out of this header
 
+  // Queues work for the sequencer thread: false when this instance is a follower, stopping, or full.
+  bool enqueue(Work work);
   void run();
   void follow();  // the follower's loop instead of run()
   void connect_and_rebuild();
