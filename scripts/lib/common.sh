@@ -5,22 +5,28 @@ set -euo pipefail
 PORTCULLIS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PORTCULLIS_ROOT
 
-# Debian 12 packages (see docs/development.md for why each is here).
+# The Debian 12 packages the scripts need, and why.
 PORTCULLIS_PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache git ca-certificates
-  libboost1.81-dev libssl-dev openssl libpqxx-dev postgresql-15 nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  qt6-base-dev qt6-websockets-dev libgl-dev xvfb xauth fonts-dejavu-core
-  clang libclang-rt-14-dev curl jq
+  build-essential cmake ninja-build pkg-config ccache # compile: C++20, CMake + Ninja, cached rebuilds
+  git ca-certificates curl jq                         # fetch and talk HTTPS; jq reads the site file in the demo
+  libboost1.81-dev libssl-dev openssl                 # Boost.Beast HTTPS/WebSocket server, TLS material
+  libpqxx-dev postgresql-15                           # the storage adapter and the private test/demo cluster
+  nlohmann-json3-dev                                  # JSON mapping
+  libgtest-dev libgmock-dev libbenchmark-dev          # unit/integration tests and benchmarks
+  qt6-base-dev qt6-websockets-dev libgl-dev           # the guard console
+  xvfb xauth fonts-dejavu-core                        # the console under a virtual display (live screenshots)
+  clang libclang-rt-14-dev                            # the codec fuzzers (libFuzzer) of scripts/fuzz-smoke
+  shellcheck                                          # .ci/run lints every script in scripts/ and tests/scripts/
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# ensure_packages PACKAGE...: installs those of the named Debian packages that are not installed yet.
 ensure_packages() {
-  local missing=()
   [[ -n "${PORTCULLIS_SKIP_INSTALL:-}" ]] && return 0
-  for p in "${PORTCULLIS_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   log "installing missing packages: ${missing[*]}"
@@ -37,7 +43,7 @@ ensure_packages() {
 # have Node from elsewhere: only install Debian's when there is none.
 ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null && return 0
-  PORTCULLIS_PACKAGES=(nodejs npm) ensure_packages
+  ensure_packages nodejs npm
 }
 
 # The EPCIS end-to-end client (tests/e2e/epcis: GS1's epcis2.js from npm). `npm ci` runs once per
