@@ -6,6 +6,7 @@ PORTCULLIS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PORTCULLIS_ROOT
 
 # The Debian 12 packages the scripts need, and why.
+# shellcheck disable=SC2034 # read by the scripts that source this file: ensure_packages "${PORTCULLIS_PACKAGES[@]}"
 PORTCULLIS_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache # compile: C++20, CMake + Ninja, cached rebuilds
   git ca-certificates curl jq                         # fetch and talk HTTPS; jq reads the site file in the demo
@@ -36,7 +37,8 @@ ensure_packages() {
     sudo=(sudo)
   fi
   "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Through env, not as a prefix: sudo resets the environment and would drop DEBIAN_FRONTEND.
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # Node.js runs the third-party clients of the end-to-end tests (GS1's epcis2.js). A machine may already
