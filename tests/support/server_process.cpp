@@ -160,6 +160,16 @@ void ServerProcess::start() {
   throw std::runtime_error("portcullisd did not start listening within 60 s:\n" + log());
 }
 
+bool ServerProcess::alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
 void ServerProcess::kill_hard() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);

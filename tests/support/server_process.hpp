@@ -26,6 +26,9 @@ class ServerProcess {
   void kill_hard();  // SIGKILL, as a crash would
   void stop();       // SIGTERM and wait
   [[nodiscard]] unsigned short port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  // True while the process runs; false once it has exited (or crashed), and from then on.
+  bool alive();
   [[nodiscard]] std::string log() const;
 
   // Runs "portcullisd add-device ID KIND" and returns the token it printed.

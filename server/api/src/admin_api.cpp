@@ -1,5 +1,7 @@
 #include "portcullis/api/admin_api.hpp"
 
+#include "portcullis/core/text/identifier.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -51,10 +53,18 @@ core::Actor actor_of(const operators::Principal& who) {
 
 // A person body: the site file's person shape, without credentials, PINs or status (they have their own
 // routes, so that each change is its own recorded action).
+// An id created over the API must be one the routes can address (/people/{id}/...): the one grammar.
+std::optional<http::HttpResponse> id_problem(const std::string& id, const std::string& field) {
+  if (core::text::is_valid_identifier(id)) return std::nullopt;
+  return http::json_error(400, field,
+                          "expected an identifier of " + std::string(core::text::kIdentifierGrammar));
+}
+
 std::variant<core::UpsertPerson, http::HttpResponse> person_from(const std::string& body) {
   auto parsed = site_file::parse_person_fragment(body);
   if (!parsed.value) return problems_error(400, parsed.problems);
   const auto& p = *parsed.value;
+  if (auto problem = id_problem(p.id.str(), "id")) return *problem;
   if (!p.cards.empty() || !p.biometrics.empty())
     return http::json_error(400, "cards", "add credentials with POST /api/v1/people/{id}/credentials");
   if (!p.pin_hash.empty() || !p.duress_pin_hash.empty())
@@ -435,10 +445,12 @@ void AdminApi::register_routes(SecuredRouter& router) {
         if (type == "card") {
           auto card = site_file::parse_card_fragment(rest);
           if (!card.value) return respond(problems_error(400, card.problems));
+          if (auto problem = id_problem(card.value->id.str(), "id")) return respond(*problem);
           return submit(core::AdminChange{core::AddCard{person, *card.value}}, who, 201, std::move(respond));
         }
         auto bio = site_file::parse_biometric_fragment(rest);
         if (!bio.value) return respond(problems_error(400, bio.problems));
+        if (auto problem = id_problem(bio.value->id.str(), "id")) return respond(*problem);
         submit(core::AdminChange{core::AddBiometric{person, *bio.value}}, who, 201, std::move(respond));
       });
 
@@ -482,6 +494,7 @@ void AdminApi::register_routes(SecuredRouter& router) {
       [this](const http::HttpRequest& request, const Params&, const Principal& who, http::Responder respond) {
         auto grant = site_file::parse_grant_fragment(request.body);
         if (!grant.value) return respond(problems_error(400, grant.problems));
+        if (auto problem = id_problem(grant.value->id.str(), "id")) return respond(*problem);
         if (const auto site = sequencer_.current_site()) {
           const auto unknown = unknown_references(*site, *grant.value);
           if (!unknown.empty()) return respond(problems_error(400, unknown));

@@ -1,5 +1,7 @@
 #include "portcullis/api/audit_api.hpp"
 
+#include "portcullis/http/request_checks.hpp"
+
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -133,28 +135,9 @@ json request_details(const http::HttpRequest& request, const operators::Principa
 
 }  // namespace
 
+// Decoded text must be valid UTF-8 without control characters: it is echoed in records and answers.
 std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int hi = hex(text[i + 1]);
-    const int lo = hex(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
+  return http::percent_decode_text(text, false);
 }
 
 // Splits a query string into decoded key=value pairs and hands each to `take`, stopping at the first error
@@ -173,7 +156,8 @@ std::optional<QueryError> for_each_query_parameter(
     const auto key = percent_decode(part.substr(0, eq));
     const auto value =
         percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
-    if (!key || !value) return QueryError{400, "query", "malformed percent-encoding"};
+    if (!key || !value)
+      return QueryError{400, "query", "malformed percent-encoding, or text that is not valid UTF-8"};
     if (!seen.insert(*key).second) return QueryError{400, *key, "given more than once"};
     if (auto refused = take(*key, *value)) return refused;
   }
@@ -319,7 +303,8 @@ void AuditApi::report(const http::HttpRequest& request, const std::string& name,
   details["format"] = audit::to_string(q.format);
   details["filters"] = json::parse(audit::filters_json(q.kind, q.filter));
   const std::string filename = name + "-" + safe_name(settings_.site_id) + "." + audit::to_string(q.format);
-  run_audited(request, who, "audit.report_requested", details.dump(), std::move(respond),
+  run_audited(request, who, "audit.report_requested",
+              details.dump(-1, ' ', false, json::error_handler_t::replace), std::move(respond),
               [this, q, filename](http::Responder reply, const std::shared_ptr<http::BodyChannel>& channel) {
                 bool started = false;
                 try {
@@ -375,7 +360,8 @@ void AuditApi::export_evidence(const http::HttpRequest& request, const std::stri
   details["format"] = audit::to_string(q.format);
   details["filters"] = json::parse(audit::filters_json(q.kind, q.filter));
   details["file"] = file;
-  run_audited(request, who, "audit.export_requested", details.dump(), std::move(respond),
+  run_audited(request, who, "audit.export_requested",
+              details.dump(-1, ' ', false, json::error_handler_t::replace), std::move(respond),
               [this, q, file](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
                 try {
                   std::filesystem::create_directories(settings_.export_dir);
@@ -411,7 +397,8 @@ void AuditApi::download(const http::HttpRequest& request, const std::string& nam
     return respond(http::json_error(404, "name", "no such export"));
   auto details = request_details(request, who);
   details["file"] = name;
-  run_audited(request, who, "audit.export_downloaded", details.dump(), std::move(respond),
+  run_audited(request, who, "audit.export_downloaded",
+              details.dump(-1, ' ', false, json::error_handler_t::replace), std::move(respond),
               [path, name](http::Responder reply, const std::shared_ptr<http::BodyChannel>& channel) {
                 std::ifstream in{path, std::ios::binary};
                 if (!in) return reply(http::json_error(404, "name", "no such export"));
@@ -457,8 +444,8 @@ void AuditApi::chain(const http::HttpRequest& request, const operators::Principa
   auto details = request_details(request, who);
   details["full"] = full;
   run_audited(
-      request, who, "audit.chain_checked", details.dump(), std::move(respond),
-      [this, full](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
+      request, who, "audit.chain_checked", details.dump(-1, ' ', false, json::error_handler_t::replace),
+      std::move(respond), [this, full](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
         try {
           const auto status = chain_monitor_.verify(settings_.database, settings_.site_id, full);
           const auto& report = status.report;

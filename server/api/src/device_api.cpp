@@ -1,5 +1,7 @@
 #include "portcullis/api/device_api.hpp"
 
+#include "portcullis/http/request_checks.hpp"
+
 #include <variant>
 
 #include "portcullis/json/asset_json.hpp"
@@ -23,9 +25,7 @@ std::string answer_json(const ingest::EventAnswer& a) {
 }
 
 bool is_json(const http::HttpRequest& request) {
-  const auto* type = request.header("content-type");
-  if (type == nullptr) return false;
-  return type->rfind("application/json", 0) == 0;
+  return http::has_media_type(request, "application/json");
 }
 
 }  // namespace
@@ -43,8 +43,10 @@ void DeviceApi::register_routes(SecuredRouter& router) {
       [this](const http::HttpRequest& req, const http::RouteParams&, const operators::Principal& who,
              http::Responder respond) { post_rfid_reads(req, who.device_id.str(), std::move(respond)); });
   router.add("GET", "/api/v1/health",
-             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
                     http::Responder respond) {
+               // Counts are reconnaissance material: only signed-in operators see them.
+               if (!who.is_operator()) return respond(http::json_response("{\"status\":\"ok\"}"));
                respond(http::json_response(
                    "{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
                    ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));

@@ -1,5 +1,7 @@
 #include "portcullis/api/epcis_api.hpp"
 
+#include "portcullis/http/request_checks.hpp"
+
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -12,9 +14,8 @@ namespace portcullis::api {
 namespace {
 
 bool is_json(const http::HttpRequest& request) {
-  const auto* type = request.header("content-type");
-  return type != nullptr &&
-         (type->rfind("application/json", 0) == 0 || type->rfind("application/ld+json", 0) == 0);
+  return http::has_media_type(request, "application/json") ||
+         http::has_media_type(request, "application/ld+json");
 }
 
 // Percent-encodes an eventID for a Location header (they are URIs such as ni:///sha-256;...).

@@ -86,9 +86,11 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
       detail = "unknown_operator";
     } else {
       const auto secret = operators::crypto::base32_decode(row->totp_secret);
+      bool password_checked = false;
       const auto result = operators::evaluate_login(
           state_of(*row), row->disabled,
           [&] {
+            password_checked = true;
             return operators::crypto::verify_password(request.password, row->password_hash) ==
                    operators::crypto::PasswordVerdict::Match;
           },
@@ -98,6 +100,9 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
                                           request.totp, now, s);
           },
           now);
+      // A locked or disabled account is refused without checking the password: spend the same time anyway,
+      // or the quicker answer tells an attacker which names exist and which are locked.
+      if (!password_checked) operators::crypto::spend_password_check_time(request.password);
       detail = std::string(operators::to_string(result.detail));
       // Compare-and-set: of two simultaneous logins with one code, only one stores its new state.
       const bool stored = directory.update_login_state(*row, with_state(*row, result.state));

@@ -1,5 +1,8 @@
 #include "portcullis/api/secured_router.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "portcullis/operators/authorization_matrix.hpp"
 
 namespace portcullis::api {
@@ -8,6 +11,17 @@ SecuredRouter::SecuredRouter(http::Router& router, Identify identify, OnRefused 
     : router_(router), identify_(std::move(identify)), on_refused_(std::move(on_refused)) {}
 
 void SecuredRouter::add(const std::string& method, const std::string& pattern, SecuredHandler handler) {
+  // The matrix is the list of routes the server serves (the OpenAPI document and the adversarial tests are
+  // checked against it): a route outside it would answer 404 to everyone, so it is a start-up error.
+  const auto parsed_method = operators::parse_method(method);
+  const bool listed =
+      parsed_method &&
+      std::any_of(operators::authorization_matrix().begin(), operators::authorization_matrix().end(),
+                  [&](const operators::RouteRule& rule) {
+                    return rule.method == *parsed_method && rule.pattern == pattern;
+                  });
+  if (!listed)
+    throw std::logic_error("route " + method + " " + pattern + " is not in the authorization matrix");
   router_.add(
       method, pattern,
       [this, method, pattern, handler = std::move(handler)](

@@ -1,6 +1,7 @@
 #include "portcullis/api/stream_hub.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <iterator>
 #include <set>
@@ -182,11 +183,13 @@ std::variant<std::shared_ptr<http::StreamClient>, http::HttpResponse> StreamHub:
   std::optional<std::int64_t> resume;
   const auto resume_text = query_value(upgrade.query, "resume_from");
   if (!resume_text.empty()) {
-    try {
-      resume = std::stoll(resume_text);
-    } catch (const std::exception&) {
-      return http::json_error(400, "resume_from", "expected an integer");
-    }
+    // The whole text is the number: "1278abc", "+1278" or "1278.9" are refused, not read as 1278.
+    std::int64_t value = 0;
+    const auto* end = resume_text.data() + resume_text.size();
+    const auto [stop, error] = std::from_chars(resume_text.data(), end, value);
+    if (error != std::errc{} || stop != end || value < 0)
+      return http::json_error(400, "resume_from", "expected a non-negative integer");
+    resume = value;
   }
   return std::make_shared<Client>(*this, token_hash, split_topics(query_value(upgrade.query, "topics")),
                                   resume);

@@ -222,7 +222,10 @@ int disable_device_command(const Config& c, const std::vector<std::string>& args
   require_database(c);
   if (args.size() != 1) throw std::runtime_error("usage: portcullisd disable-device DEVICE_ID");
   pqxx::connection connection{c.database};
-  storage::DeviceDirectory{connection}.set_enabled(args[0], false);
+  if (!storage::DeviceDirectory{connection}.set_enabled(args[0], false)) {
+    std::cerr << "portcullisd: no device '" << args[0] << "' is enrolled; nothing was disabled\n";
+    return 1;
+  }
   return 0;
 }
 

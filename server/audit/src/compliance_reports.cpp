@@ -1,4 +1,5 @@
 #include "compliance_reports.hpp"
+#include "stored_jsonb.hpp"
 
 namespace portcullis::audit::detail {
 namespace {
@@ -43,7 +44,9 @@ std::string two_person(const ReportFilter& f, const std::string& site_id, const 
          "r.first_person, r.portal, r.destination, r.rack, r.alarm, r.alarm_subject, r.alarm_detail, "
          "encode(e.hash, 'hex') "
          "FROM events e "
-         "CROSS JOIN LATERAL (SELECT e.outcome::jsonb AS j OFFSET 0) o "
+         "CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.outcome") +
+         " AS j OFFSET 0) o "
          "CROSS JOIN LATERAL ("
          " SELECT CASE WHEN o.j -> 'first_person' ->> 'verdict' = 'grant' THEN 'entry'"
          " WHEN o.j -> 'decision' ->> 'reason' = 'supervisor_override' THEN 'override' ELSE 'attempt' END"
@@ -97,7 +100,9 @@ std::string alarm_response(const ReportFilter& f, const std::string& site_id) {
          " SELECT c.site_seq, c.type, c.received_us, p.j ->> 'alarm' AS alarm, p.j ->> 'operator' AS "
          "operator_id,"
          " p.j ->> 'comment' AS comment"
-         " FROM events c CROSS JOIN LATERAL (SELECT c.payload::jsonb AS j OFFSET 0) p"
+         " FROM events c CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("c.payload") +
+         " AS j OFFSET 0) p"
          " WHERE c.site_id = " +
          site +
          " AND c.type IN ('alarm.acknowledged', 'alarm.resolved')"
@@ -106,7 +111,9 @@ std::string alarm_response(const ReportFilter& f, const std::string& site_id) {
          " x.a ->> 'subject' AS subject, o.j -> 'decision' AS d, e.hash,"
          " 'A' || e.site_seq || '.' || (x.n - 1) AS id"
          " FROM events e"
-         " CROSS JOIN LATERAL (SELECT e.outcome::jsonb AS j OFFSET 0) o"
+         " CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.outcome") +
+         " AS j OFFSET 0) o"
          " CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.j -> 'alarms') = 'array'"
          " THEN o.j -> 'alarms' ELSE '[]'::jsonb END) WITH ORDINALITY AS x(a, n)"
          " WHERE e.site_id = " +
@@ -163,12 +170,16 @@ std::string revoked_use(const ReportFilter& f, const std::string& site_id, const
          " p.j ->> 'credential' AS credential, p.j -> 'actor' ->> 'id' AS by_operator, p.j ->> 'reason' AS "
          "reason,"
          " e.hash"
-         " FROM events e CROSS JOIN LATERAL (SELECT e.payload::jsonb AS j OFFSET 0) p"
+         " FROM events e CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.payload") +
+         " AS j OFFSET 0) p"
          " WHERE " +
          where + " AND e.type IN ('policy.revoke_person', 'policy.revoke_credential') AND " + kApplied +
          "), restores AS MATERIALIZED ("
          " SELECT e.site_seq, p.j ->> 'person' AS person, p.j ->> 'credential' AS credential"
-         " FROM events e CROSS JOIN LATERAL (SELECT e.payload::jsonb AS j OFFSET 0) p"
+         " FROM events e CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.payload") +
+         " AS j OFFSET 0) p"
          " WHERE e.site_id = " +
          site + " AND e.type IN ('policy.restore_person', 'policy.restore_credential') AND " + kApplied +
          "), windows AS ("
@@ -179,7 +190,9 @@ std::string revoked_use(const ReportFilter& f, const std::string& site_id, const
          "d.credential,"
          " d.portal, e.hash"
          " FROM events e"
-         " CROSS JOIN LATERAL (SELECT e.outcome::jsonb -> 'decision' AS j OFFSET 0) o"
+         " CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.outcome") +
+         " -> 'decision' AS j OFFSET 0) o"
          " CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(o.j) = 'object' THEN o.j END)"
          " AS d(verdict text, reason text, person text, credential text, portal text)"
          " WHERE e.site_id = " +
@@ -212,7 +225,9 @@ std::string presence(const ReportFilter& f, const std::string& site_id, const st
   return "WITH moves AS ("
          " SELECT e.site_seq, e.received_us, m.person, m.destination, m.portal, e.hash"
          " FROM events e"
-         " CROSS JOIN LATERAL (SELECT e.outcome::jsonb AS j OFFSET 0) o"
+         " CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.outcome") +
+         " AS j OFFSET 0) o"
          " CROSS JOIN LATERAL (VALUES (o.j -> 'decision'), (o.j -> 'first_person')) AS v(d)"
          " CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(v.d) = 'object' THEN v.d END)"
          " AS m(verdict text, person text, portal text, destination text, rack text)"
@@ -222,7 +237,9 @@ std::string presence(const ReportFilter& f, const std::string& site_id, const st
          " AND m.person IS NOT NULL AND m.destination IS NOT NULL AND m.rack IS NULL"
          " UNION ALL"
          " SELECT e.site_seq, e.received_us, p.j ->> 'person', NULL, NULL, e.hash"
-         " FROM events e CROSS JOIN LATERAL (SELECT e.payload::jsonb AS j OFFSET 0) p"
+         " FROM events e CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.payload") +
+         " AS j OFFSET 0) p"
          " WHERE " +
          where + " AND e.type = 'policy.forgive_presence' AND " + kApplied +
          "), latest AS (SELECT DISTINCT ON (person) * FROM moves ORDER BY person, site_seq DESC) "
@@ -245,17 +262,19 @@ std::string custody(const ReportFilter& f, const std::string& site_id, const std
   } else {
     // All disposals: the whole trail of every asset that reached the end of its lifecycle (a refused
     // destruction or disposal, recorded too, does not count).
-    filters += " AND " + asset_of("p.j") + " IN (SELECT " + asset_of("d.payload::jsonb") +
+    filters += " AND " + asset_of("p.j") + " IN (SELECT " + asset_of(detail::stored_jsonb("d.payload")) +
                " FROM events d WHERE d.site_id = " + lit(site_id) +
                " AND d.type IN ('asset.disposed', 'asset.destroyed', 'asset.record_disposal', "
                "'asset.record_destruction') AND d.outcome NOT LIKE '%\"verdict\":\"deny\"%')";
   }
   const std::string actor = "coalesce(p.j ->> 'operator', p.j -> 'actor' ->> 'id')";
   if (f.person) filters += " AND " + actor + " = " + lit(*f.person);
-  return "SELECT e.site_seq, e.received_us, " + asset_of("p.j") +
-         ", substr(e.type, 7), e.outcome::jsonb -> 'decision' ->> 'reason', e.source, e.device_id, " + actor +
+  return "SELECT e.site_seq, e.received_us, " + asset_of("p.j") + ", substr(e.type, 7), " +
+         detail::stored_jsonb("e.outcome") + " -> 'decision' ->> 'reason', e.source, e.device_id, " + actor +
          ", p.j ->> 'from', p.j ->> 'to', e.payload, encode(e.hash, 'hex') "
-         "FROM events e CROSS JOIN LATERAL (SELECT e.payload::jsonb AS j OFFSET 0) p "
+         "FROM events e CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.payload") +
+         " AS j OFFSET 0) p "
          "WHERE " +
          where + " AND e.type LIKE 'asset.%'" + filters + " ORDER BY e.site_seq";
 }
@@ -353,7 +372,9 @@ std::string compliance_select(ReportKind kind, const ReportFilter& f, const std:
 
 std::string group_members(const std::string& group, const std::string& site_id) {
   return "(SELECT m.person FROM site_versions v "
-         "CROSS JOIN LATERAL (SELECT v.content::jsonb AS j OFFSET 0) c "
+         "CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("v.content") +
+         " AS j OFFSET 0) c "
          "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.j -> 'groups') = 'array' "
          "THEN c.j -> 'groups' ELSE '[]'::jsonb END) AS g(grp) "
          "CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(g.grp -> 'members') = 'array' "
@@ -361,11 +382,11 @@ std::string group_members(const std::string& group, const std::string& site_id) 
          "WHERE v.site_id = " +
          sql_literal(site_id) + " AND g.grp ->> 'id' = " + sql_literal(group) +
          // Members added at run time through the admin API (an applied policy.add_group_member record).
-         " UNION SELECT a.payload::jsonb ->> 'person' FROM events a WHERE a.site_id = " +
-         sql_literal(site_id) +
+         " UNION SELECT " + detail::stored_jsonb("a.payload") +
+         " ->> 'person' FROM events a WHERE a.site_id = " + sql_literal(site_id) +
          " AND a.type = 'policy.add_group_member' AND a.outcome LIKE '%\"reason\":\"applied\"%'"
-         " AND a.payload::jsonb ->> 'group' = " +
-         sql_literal(group) + ")";
+         " AND " +
+         detail::stored_jsonb("a.payload") + " ->> 'group' = " + sql_literal(group) + ")";
 }
 
 }  // namespace portcullis::audit::detail

@@ -57,10 +57,13 @@ ChainRange read_range(pqxx::transaction_base& tx, const std::string& site_id, co
 
 // The export file: written in large chunks, with writeback started as it grows (sync_file_range) so the
 // final fsync does not have to flush a whole multi-GB report at once.
+// Evidence is readable by its owner and group only (0640), and always written to a file this call creates:
+// whatever was left at the path (a stale partial file, a planted link) is removed first, then O_EXCL.
 class OutputFile {
  public:
   explicit OutputFile(const std::string& path) : path_(path) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ::unlink(path.c_str());
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd_ < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
   }
   ~OutputFile() { close(); }

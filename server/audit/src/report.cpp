@@ -1,4 +1,5 @@
 #include "portcullis/audit/report.hpp"
+#include "stored_jsonb.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -317,7 +318,9 @@ std::string report_select(ReportKind kind, const ReportFilter& f, const std::str
            "a.silent, o.j -> 'decision' ->> 'person', o.j -> 'decision' ->> 'portal', "
            "o.j -> 'decision' ->> 'verdict', encode(e.hash, 'hex') "
            "FROM events e "
-           "CROSS JOIN LATERAL (SELECT e.outcome::jsonb AS j OFFSET 0) o "
+           "CROSS JOIN LATERAL (SELECT " +
+           detail::stored_jsonb("e.outcome") +
+           " AS j OFFSET 0) o "
            "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(o.j -> 'alarms') = 'array' "
            "THEN o.j -> 'alarms' ELSE '[]'::jsonb END) WITH ORDINALITY AS x(alarm, n) "
            "CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(x.alarm) = 'object' THEN x.alarm END) "
@@ -351,7 +354,9 @@ std::string report_select(ReportKind kind, const ReportFilter& f, const std::str
   return "SELECT e.site_seq, e.received_us, e.device_time_us, e.device_id, e.type, d.verdict, d.reason, "
          "d.needed, d.person, d.portal, d.destination, d.rack, encode(e.hash, 'hex') "
          "FROM events e "
-         "CROSS JOIN LATERAL (SELECT e.outcome::jsonb -> 'decision' AS j OFFSET 0) o "
+         "CROSS JOIN LATERAL (SELECT " +
+         detail::stored_jsonb("e.outcome") +
+         " -> 'decision' AS j OFFSET 0) o "
          "CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(o.j) = 'object' THEN o.j END) "
          "AS d(verdict text, reason text, needed text, person text, portal text, destination text, rack "
          "text) "
@@ -473,7 +478,7 @@ std::string filters_json(ReportKind kind, const ReportFilter& f) {
     j["working_hours"] = hhmm(f.window.start_minute) + "-" + hhmm(f.window.end_minute);
     j["time_zone"] = f.time_zone;
   }
-  return j.dump();
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // never throws on bad bytes
 }
 
 }  // namespace portcullis::audit

@@ -235,6 +235,8 @@ class Parser {
       return json::parse(body.begin(), body.end());
     } catch (const json::parse_error& e) {
       fail("$", "not valid JSON (byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception&) {  // out_of_range: a number beyond a double (1e400)
+      fail("$", "a number is out of range");
     }
     return std::nullopt;
   }
@@ -763,16 +765,20 @@ Result<CaptureDocument> parse_capture_document(std::string_view body, const Limi
   // The parser only throws on allocation failure; it must still not escape the adapter.
   try {
     return parse_document_unguarded(body, limits);
-  } catch (const std::exception& e) {
-    return FieldError{"$", std::string("could not be processed: ") + e.what()};
+  } catch (const std::exception&) {
+    // The library's text (nlohmann's "[json.exception...]", allocation failures) tells a client about our
+    // internals and nothing it can fix: one message of our own.
+    return FieldError{"$", "the document could not be processed"};
   }
 }
 
 Result<CaptureEvent> parse_capture_event(std::string_view body, const Limits& limits) {
   try {
     return parse_event_unguarded(body, limits);
-  } catch (const std::exception& e) {
-    return FieldError{"$", std::string("could not be processed: ") + e.what()};
+  } catch (const std::exception&) {
+    // The library's text (nlohmann's "[json.exception...]", allocation failures) tells a client about our
+    // internals and nothing it can fix: one message of our own.
+    return FieldError{"$", "the document could not be processed"};
   }
 }
 

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "session_common.hpp"
 #include "websocket_upgrade.hpp"
@@ -85,6 +87,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     // The whole request (header and body) must arrive within request_timeout of its first byte.
     beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
     const auto& req = parser_->get();
+    if (auto problem = framing_problem(req)) return send_error(400, "framing", *problem, false);
     const std::string_view target{req.target()};
     const auto path = target.substr(0, target.find('?'));
     if (const auto limit = shared_->router.body_limit(req.method_string(), path)) {
@@ -113,6 +116,13 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
       return send_error(431, "headers",
                         "request headers exceed " + std::to_string(shared_->config.header_limit) + " bytes",
                         false);
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::partial_message) {
+      // A request Beast cannot parse (a malformed line, an invalid or repeated Content-Length, a bad chunk):
+      // RFC 9112 asks for a 400 and the end of the connection, since where the next request starts is
+      // unknown.
+      return send_error(400, "framing", "malformed request: " + ec.message(), false);
     }
     if (ec) return;  // timeout, reset, bad TLS: drop the connection
     beast::get_lowest_layer(stream_).expires_never();
@@ -143,10 +153,44 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
 
     // The handler may answer from another thread (after a durable commit): come back to our strand.
     beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
-    shared_->router.dispatch(request, [self = shared_from_this()](HttpResponse response) {
-      net::post(self->stream_.get_executor(),
-                [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
-    });
+    try {
+      shared_->router.dispatch(request, [self = shared_from_this()](HttpResponse response) {
+        net::post(self->stream_.get_executor(),
+                  [self, response = std::move(response)]() mutable { self->send(std::move(response)); });
+      });
+    } catch (const std::exception& e) {
+      // The router answers a handler's exception itself; this catches what it could not (e.g. bad_alloc
+      // building the answer) so an I/O thread never unwinds out of the session.
+      std::cerr << "portcullisd: dispatching " << request.method << " failed: " << e.what() << '\n';
+      send_error(500, "server", "the request could not be handled", false);
+    }
+  }
+
+  // RFC 9112 section 6: a message whose length is ambiguous is refused and the connection closed, or a
+  // second request could be smuggled in its body. Only "chunked", alone, is a transfer coding we accept.
+  static std::optional<std::string> framing_problem(const http::request_header<>& req) {
+    std::size_t encodings = 0;
+    std::size_t lengths = 0;
+    std::string encoding;
+    for (const auto& field : req) {
+      if (field.name() == http::field::transfer_encoding) {
+        ++encodings;
+        encoding = std::string(field.value());
+      } else if (field.name() == http::field::content_length) {
+        ++lengths;
+      }
+    }
+    if (encodings == 0) {
+      if (lengths > 1) return "more than one Content-Length";
+      return std::nullopt;
+    }
+    if (lengths > 0) return "both Transfer-Encoding and Content-Length";
+    if (encodings > 1) return "more than one Transfer-Encoding";
+    for (auto& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!encoding.empty() && (encoding.back() == ' ' || encoding.back() == '\t')) encoding.pop_back();
+    while (!encoding.empty() && (encoding.front() == ' ' || encoding.front() == '\t')) encoding.erase(0, 1);
+    if (encoding != "chunked") return "unsupported Transfer-Encoding (only chunked)";
+    return std::nullopt;
   }
 
   void send_error(int status, const std::string& field, const std::string& message, bool keep_alive) {

@@ -1,6 +1,14 @@
 #include "portcullis/http/router.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <iostream>
+#include <memory>
+
+#include "portcullis/core/text/identifier.hpp"
+#include "portcullis/core/text/utf8.hpp"
+#include "portcullis/http/request_checks.hpp"
 
 namespace portcullis::http {
 namespace {
@@ -43,7 +51,19 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
 std::string json_escape(const std::string& text) {
   std::string out;
   out.reserve(text.size() + 2);
-  for (unsigned char c : text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto length = core::text::utf8_sequence_length(text, i);
+    if (length == 0) {  // not UTF-8: the escaped text must stay valid JSON and storable
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    if (length > 1) {
+      out.append(text, i, length);
+      i += length;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(text[i++]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -85,6 +105,11 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
 }
 
 void Router::dispatch(const HttpRequest& request, Responder respond) const {
+  // The target is checked before any route sees it: a path that is not valid UTF-8 must never reach a
+  // handler, an authentication-failure record or an error message.
+  if (auto problem =
+          target_problem(request.query.empty() ? request.path : request.path + "?" + request.query))
+    return respond(json_error(400, "path", *problem));
   const auto path = split_path(request.path);
   bool path_known = false;
   for (const auto& route : routes_) {
@@ -92,13 +117,38 @@ void Router::dispatch(const HttpRequest& request, Responder respond) const {
     if (!match(route.segments, path, params)) continue;
     path_known = true;
     if (route.method != request.method) continue;
-    route.handler(request, params, std::move(respond));
-    return;
+    for (const auto& [name, value] : params) {
+      if (!core::text::is_valid_identifier(value))
+        return respond(json_error(
+            400, "path." + name, "expected an identifier of " + std::string(core::text::kIdentifierGrammar)));
+    }
+    return call_guarded(route, request, params, std::move(respond));
   }
   if (path_known) {
     respond(json_error(405, "method", "method " + request.method + " is not allowed on " + request.path));
   } else {
     respond(json_error(404, "path", "no such resource: " + request.path));
+  }
+}
+
+// No exception may escape a handler (it would end the process on an I/O thread): one that does is
+// answered 500 here, unless the handler had answered already, and logged.
+void Router::call_guarded(const Route& route, const HttpRequest& request, const RouteParams& params,
+                          Responder respond) const {
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Responder once = [answered, respond](HttpResponse response) {
+    if (!answered->exchange(true)) respond(std::move(response));
+  };
+  const auto fail = [&](const char* what) {
+    std::cerr << "portcullisd: " << route.method << ' ' << route.pattern << " failed: " << what << '\n';
+    if (!answered->exchange(true)) respond(json_error(500, "server", "the request could not be handled"));
+  };
+  try {
+    route.handler(request, params, std::move(once));
+  } catch (const std::exception& e) {
+    fail(e.what());
+  } catch (...) {
+    fail("unknown exception");
   }
 }
 

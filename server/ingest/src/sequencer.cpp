@@ -88,7 +88,9 @@ void deliver(Submission& submission, SubmissionResult result) {
 }  // namespace
 
 struct Sequencer::Database {
-  explicit Database(const std::string& conninfo) : connection(conninfo) {}
+  explicit Database(const std::string& conninfo) : connection(conninfo) {
+    storage::require_durable_commits(connection);
+  }
   pqxx::connection connection;
 };
 

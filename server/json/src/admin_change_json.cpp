@@ -8,6 +8,7 @@
 #include "json_depth.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
+#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -290,14 +291,7 @@ std::string site_change_summary_json(const core::SiteDefinition* before, const c
 
 namespace {
 std::variant<json, FieldError> parse_object(std::string_view body, std::size_t max_depth) {
-  if (detail::nesting_depth(body) > max_depth) return FieldError{"$", "JSON nested too deeply"};
-  try {
-    auto doc = json::parse(body);
-    if (!doc.is_object()) return FieldError{"$", "expected a JSON object"};
-    return doc;
-  } catch (const json::parse_error& e) {
-    return FieldError{"$", "malformed JSON at byte " + std::to_string(e.byte)};
-  }
+  return detail::parse_strict_object(body, max_depth);
 }
 }  // namespace
 

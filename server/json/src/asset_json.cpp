@@ -8,6 +8,7 @@
 #include "outcome_writer.hpp"
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -26,12 +27,9 @@ constexpr std::int64_t kMaxMissingAfterSeconds = 365LL * 24 * 3600;
 
 std::optional<FieldError> parse_error(std::string_view body, json& doc, std::size_t max_depth) {
   if (detail::nesting_depth(body) > max_depth) return FieldError{"$", "JSON nested too deeply"};
-  try {
-    doc = body.empty() ? json::object() : json::parse(body);
-  } catch (const json::parse_error& e) {
-    return FieldError{"$", "malformed JSON at byte " + std::to_string(e.byte)};
-  }
-  if (!doc.is_object()) return FieldError{"$", "expected a JSON object"};
+  auto parsed = detail::parse_strict_object(body, max_depth, true);
+  if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
+  doc = std::move(std::get<json>(parsed));
   return std::nullopt;
 }
 

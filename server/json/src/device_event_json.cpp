@@ -8,6 +8,7 @@
 #include "json_writer.hpp"
 #include "outcome_writer.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -195,12 +196,9 @@ std::variant<EventRequest, FieldError> parse_event_request(std::string_view body
   if (detail::nesting_depth(body) > limits.max_nesting_depth) {
     return FieldError{"$", "JSON nested deeper than " + std::to_string(limits.max_nesting_depth) + " levels"};
   }
-  json doc;
-  try {
-    doc = json::parse(body);
-  } catch (const json::parse_error& e) {
-    return FieldError{"$", "malformed JSON at byte " + std::to_string(e.byte)};
-  }
+  auto parsed = detail::parse_strict(body, limits.max_nesting_depth);
+  if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
+  json doc = std::move(std::get<json>(parsed));
   EventRequest request;
   const json* list = nullptr;
   std::string prefix;

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "portcullis/core/text/identifier.hpp"
 #include "portcullis/json/field_error.hpp"
 
 namespace portcullis::json::detail {
@@ -34,7 +35,8 @@ class FieldReader {
   // Identifiers: 1..64 characters of [A-Za-z0-9._:-].
   std::string id(const std::string& field) {
     auto s = string(field, 64);
-    if (ok() && !valid_id(s)) fail(field, "expected an identifier of 1-64 characters [A-Za-z0-9._:-]");
+    if (ok() && !valid_id(s))
+      fail(field, "expected an identifier of " + std::string(core::text::kIdentifierGrammar));
     return s;
   }
 
@@ -49,6 +51,11 @@ class FieldReader {
     const auto& s = v->get_ref<const std::string&>();
     if (s.empty() || s.size() > max_length) {
       fail(field, "expected 1 to " + std::to_string(max_length) + " characters");
+      return {};
+    }
+    // PostgreSQL's jsonb refuses \u0000: one stored NUL would break every report that casts the record.
+    if (s.find('\0') != std::string::npos) {
+      fail(field, "must not contain a NUL character (\\u0000)");
       return {};
     }
     return s;
@@ -112,15 +119,7 @@ class FieldReader {
     }
   }
 
-  static bool valid_id(const std::string& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s) {
-      const bool good = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == '_' || c == ':' || c == '-';
-      if (!good) return false;
-    }
-    return true;
-  }
+  static bool valid_id(const std::string& s) { return core::text::is_valid_identifier(s); }
 
  private:
   const nlohmann::json* find(const std::string& field) {

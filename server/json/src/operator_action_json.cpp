@@ -5,6 +5,7 @@
 #include "admin_fields.hpp"
 #include "field_reader.hpp"
 #include "json_depth.hpp"
+#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -25,13 +26,9 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
                                                                     std::string_view body,
                                                                     const std::string& new_id) {
   if (detail::nesting_depth(body) > 3) return FieldError{"$", "JSON nested too deeply"};
-  json doc;
-  try {
-    doc = body.empty() ? json::object() : json::parse(body);
-  } catch (const json::parse_error& e) {
-    return FieldError{"$", "malformed JSON at byte " + std::to_string(e.byte)};
-  }
-  if (!doc.is_object()) return FieldError{"$", "expected a JSON object"};
+  auto parsed = detail::parse_strict_object(body, 3, true);
+  if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
+  json doc = std::move(std::get<json>(parsed));
   detail::FieldReader r{doc, ""};
   if (!detail::FieldReader::valid_id(target) && !target.empty())
     return FieldError{"id", "not a valid identifier"};

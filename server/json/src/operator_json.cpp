@@ -4,6 +4,7 @@
 
 #include "field_reader.hpp"
 #include "json_depth.hpp"
+#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -11,13 +12,7 @@ using nlohmann::json;
 
 std::variant<json, FieldError> parse_object(std::string_view body) {
   if (detail::nesting_depth(body) > 4) return FieldError{"$", "JSON nested too deeply"};
-  try {
-    auto doc = json::parse(body);
-    if (!doc.is_object()) return FieldError{"$", "expected a JSON object"};
-    return doc;
-  } catch (const json::parse_error& e) {
-    return FieldError{"$", "malformed JSON at byte " + std::to_string(e.byte)};
-  }
+  return detail::parse_strict_object(body, 4);
 }
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "portcullis/ledger/event_record.hpp"
 
+#include "portcullis/core/text/utf8.hpp"
+
 #include <openssl/evp.h>
 
 #include <stdexcept>
@@ -76,7 +78,19 @@ Hash chain_hash(const Hash& prev_hash, const EventRecord& record) {
   return out;
 }
 
+void make_storable(EventRecord& record) {
+  const auto fix = [](std::string& text) {
+    if (!core::text::is_storable_text(text)) text = core::text::to_storable_text(text);
+  };
+  fix(record.site_id);
+  if (record.device_id) fix(*record.device_id);
+  fix(record.type);
+  fix(record.payload);
+  fix(record.outcome);
+}
+
 const Hash& seal(EventRecord& record, const Hash& prev_hash) {
+  make_storable(record);
   record.prev_hash = prev_hash;
   record.hash = chain_hash(prev_hash, record);
   return record.hash;

@@ -491,6 +491,9 @@ ParseResult parse_site_json(std::string_view text, const Limits& limits) {
   } catch (const Json::parse_error& e) {
     result.problems.push_back({"$", std::string{"invalid JSON: "} + e.what()});
     return result;
+  } catch (const Json::exception&) {  // out_of_range: a number beyond a double (1e400)
+    result.problems.push_back({"$", "invalid JSON: a number is out of range"});
+    return result;
   }
   Context ctx{result.problems, limits};
   SiteParser{ctx, result.definition}.parse(root);
@@ -517,6 +520,9 @@ Fragment<T> read_fragment(std::string_view text, const Limits& limits, Read read
     root = Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
     out.problems.push_back({"$", std::string{"invalid JSON: "} + e.what()});
+    return out;
+  } catch (const Json::exception&) {  // out_of_range: a number beyond a double (1e400)
+    out.problems.push_back({"$", "invalid JSON: a number is out of range"});
     return out;
   }
   if (!root.is_object()) {

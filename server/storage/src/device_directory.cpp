@@ -55,10 +55,13 @@ void DeviceDirectory::upsert(const DeviceRow& device, std::int64_t now_us) {
   tx.commit();
 }
 
-void DeviceDirectory::set_enabled(const std::string& device_id, bool enabled) {
+bool DeviceDirectory::set_enabled(const std::string& device_id, bool enabled) {
   pqxx::work tx{connection_};
-  tx.exec_params("UPDATE devices SET enabled = $2 WHERE device_id = $1", device_id, enabled);
+  const auto changed =
+      tx.exec_params("UPDATE devices SET enabled = $2 WHERE device_id = $1", device_id, enabled)
+          .affected_rows();
   tx.commit();
+  return changed == 1;
 }
 
 }  // namespace portcullis::storage

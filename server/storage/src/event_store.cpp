@@ -97,6 +97,11 @@ ledger::EventRecord record_from_row(const pqxx::row& row) {
   return r;
 }
 
+void require_durable_commits(pqxx::connection& connection) {
+  pqxx::nontransaction tx{connection};
+  tx.exec("SET synchronous_commit TO on");
+}
+
 EventStore::EventStore(pqxx::connection& connection) : connection_(connection) {}
 
 ChainHead EventStore::head(const std::string& site_id) {

@@ -2,6 +2,8 @@
 // badge use, presence now, asset custody, the group filter) on a seeded history, against the real PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -191,6 +193,31 @@ TEST_F(ComplianceReports, TwoPersonEntriesAttemptsAndLonePersonAlarms) {
   f = ReportFilter{};
   f.group = "cage-team";
   EXPECT_EQ(rows(ReportKind::TwoPerson, f).size(), 3U);
+}
+
+// A NUL escape stored in a comment or a reason (before NUL was refused at the API) made the jsonb casts of
+// alarm-response and revoked-use fail on every run from then on: the rows are read with U+FFFD instead.
+TEST_F(ComplianceReports, StoredNulEscapeDoesNotBreakAlarmResponseOrRevokedUse) {
+  const auto t = kDay + 9 * kHour;
+  testing::append_history(
+      db->app(), "main",
+      {operator_record(t, "alarm.acknowledged",
+                       {{"alarm", "A7.1"}, {"operator", "op-kim"}, {"comment", std::string("seen\0", 5)}}),
+       policy(t + kMinute, "revoke_person", {{"person", "gina"}, {"reason", std::string("left\0", 5)}}),
+       // Literal text "\\u0000" (an escaped backslash, then u0000) is not a NUL and is kept as it is.
+       operator_record(t + 2 * kMinute, "alarm.resolved",
+                       {{"alarm", "A7.1"}, {"operator", "op-kim"}, {"comment", "typed \\u0000"}})});
+  std::vector<json> alarms;
+  ASSERT_NO_THROW(alarms = rows(ReportKind::AlarmResponse));
+  const auto handled =
+      std::find_if(alarms.begin(), alarms.end(), [](const json& r) { return r["alarm_id"] == "A7.1"; });
+  ASSERT_NE(handled, alarms.end());
+  EXPECT_EQ((*handled)["acknowledge_comment"], "seen\xEF\xBF\xBD");
+  EXPECT_EQ((*handled)["resolve_comment"], "typed \\u0000");
+  std::vector<json> revoked;
+  ASSERT_NO_THROW(revoked = rows(ReportKind::RevokedUse));
+  EXPECT_TRUE(
+      std::any_of(revoked.begin(), revoked.end(), [](const json& r) { return r["person"] == "gina"; }));
 }
 
 TEST_F(ComplianceReports, AlarmResponseTimes) {

@@ -124,7 +124,7 @@ AssetOutcome AssetBook::apply_action(const AssetAction& action, Timestamp now, c
               return refuse(Reason::DuplicateId, "asset.id: \"" + d.id.str() + "\" exists");
             if (!is_valid_epc(d.epc))
               return refuse(Reason::InvalidValue, "asset.epc: not an EPC pure-identity URN");
-            if (by_epc_.contains(std::string_view{d.epc}))
+            if (by_epc_.contains(epc_key(d.epc)))
               return refuse(Reason::DuplicateId, "asset.epc: \"" + d.epc + "\" is another asset's");
             if (!d.home_rack.empty() && m.rack_index(d.home_rack) == kNoIndex)
               return refuse(Reason::UnknownSubject,
@@ -181,7 +181,7 @@ AssetOutcome AssetBook::apply_action(const AssetAction& action, Timestamp now, c
             if (act.epc && *act.epc != next.epc) {
               if (!is_valid_epc(*act.epc))
                 return refuse(Reason::InvalidValue, "epc: not an EPC pure-identity URN");
-              if (by_epc_.contains(std::string_view{*act.epc}))
+              if (by_epc_.contains(epc_key(*act.epc)))
                 return refuse(Reason::DuplicateId, "epc: \"" + *act.epc + "\" is another asset's");
               changes.push_back({"epc", next.epc, *act.epc});
               next.epc = *act.epc;
@@ -233,8 +233,8 @@ AssetOutcome AssetBook::apply_action(const AssetAction& action, Timestamp now, c
             if (changes.empty()) return refuse(Reason::InvalidValue, "nothing to change");
             AssetState& a = assets_[index];
             if (next.epc != a.def.epc) {
-              by_epc_.erase(by_epc_.find(std::string_view{a.def.epc}));
-              by_epc_.emplace(next.epc, index);
+              by_epc_.erase(by_epc_.find(epc_key(a.def.epc)));
+              by_epc_.emplace(epc_key(next.epc), index);
             }
             if (next.home_rack != a.def.home_rack) {
               a.missing_since_base = now;

@@ -1,5 +1,7 @@
 #include "portcullis/core/assets/asset_book.hpp"
 
+#include "portcullis/core/assets/asset_text.hpp"
+
 #include <algorithm>
 #include <type_traits>
 
@@ -93,7 +95,7 @@ AssetBook::AssetBook(std::shared_ptr<const SiteModel> model, Timestamp at) : mod
 void AssetBook::replace_model(std::shared_ptr<const SiteModel> model, Timestamp at) {
   model_ = model ? std::move(model) : std::make_shared<const SiteModel>();
   for (const auto& def : model_->assets()) {
-    if (index_of(def.id) == kNoAsset && !by_epc_.contains(std::string_view{def.epc})) add_asset(def, at);
+    if (index_of(def.id) == kNoAsset && !by_epc_.contains(epc_key(def.epc))) add_asset(def, at);
   }
   for (const auto& def : model_->seals()) {
     if (!seal_ids_.contains(def.id)) add_seal(def);
@@ -111,7 +113,7 @@ void AssetBook::add_asset(const AssetDef& def, Timestamp at) {
   assets_.push_back(std::move(state));
   trails_.emplace_back();
   by_id_.emplace(def.id, index);
-  by_epc_.emplace(def.epc, index);
+  by_epc_.emplace(epc_key(def.epc), index);
 }
 
 void AssetBook::add_seal(const SealDef& def) {
@@ -258,7 +260,7 @@ Observation AssetBook::observe(const RfidObservation& read, Timestamp now) {
     return obs;
   }
 
-  auto found = by_epc_.find(std::string_view{read.epc});
+  auto found = by_epc_.find(epc_key(read.epc));
   if (found == by_epc_.end()) {
     ++counters_.unknown_epc;
     obs.result = ReadResult::UnknownEpc;
@@ -449,7 +451,7 @@ const AssetState* AssetBook::asset(const AssetId& id) const {
 }
 
 const AssetState* AssetBook::asset_by_epc(std::string_view epc) const {
-  auto it = by_epc_.find(epc);
+  auto it = by_epc_.find(epc_key(epc));
   return it == by_epc_.end() ? nullptr : &assets_[it->second];
 }
 

@@ -1,5 +1,7 @@
 #pragma once
-// Method + path pattern ("/api/v1/alarms/{id}/acknowledge") to handler. 404 and 405 are answered here.
+// Method + path pattern ("/api/v1/alarms/{id}/acknowledge") to handler. 404 and 405 are answered here, and
+// 400 for a target that is not valid UTF-8 or a path parameter outside the identifier grammar; an exception
+// out of a handler is answered 500 (never escapes).
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -37,6 +39,9 @@ class Router {
   [[nodiscard]] const std::vector<Route>& routes() const noexcept { return routes_; }
 
  private:
+  void call_guarded(const Route& route, const HttpRequest& request, const RouteParams& params,
+                    Responder respond) const;
+
   std::vector<Route> routes_;
   struct BodyLimit {
     std::string method;

@@ -37,7 +37,13 @@ struct EventRecord {
 // SHA-256(prev_hash || canonical_bytes(record)).
 [[nodiscard]] Hash chain_hash(const Hash& prev_hash, const EventRecord& record);
 
-// Sets record.prev_hash and record.hash; returns the new head.
+// Makes every text column storable (valid UTF-8 without NUL: what PostgreSQL's text accepts), replacing each
+// offending byte with U+FFFD; a record that is already storable is left as it is. A record the database
+// would refuse would fail the whole group commit it is part of.
+void make_storable(EventRecord& record);
+
+// Makes the record storable (make_storable), then sets record.prev_hash and record.hash; returns the new
+// head.
 const Hash& seal(EventRecord& record, const Hash& prev_hash);
 
 [[nodiscard]] std::string to_hex(const Hash& hash);

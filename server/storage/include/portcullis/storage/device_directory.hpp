@@ -25,7 +25,8 @@ class DeviceDirectory {
   [[nodiscard]] std::vector<DeviceRow> load_site(const std::string& site_id);
   // Inserts or replaces the device's kind and token hash, enabling it.
   void upsert(const DeviceRow& device, std::int64_t now_us);
-  void set_enabled(const std::string& device_id, bool enabled);
+  // False when no device has that id (nothing changed).
+  [[nodiscard]] bool set_enabled(const std::string& device_id, bool enabled);
 
  private:
   pqxx::connection& connection_;

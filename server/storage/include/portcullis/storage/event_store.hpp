@@ -17,6 +17,10 @@ struct ChainHead {
   ledger::Hash hash{};        // all zeroes for the empty chain
 };
 
+// Makes `connection` wait for each commit to be flushed (synchronous_commit on), whatever the default of the
+// role, the database or postgresql.conf: an event is answered as stored only once it is durable.
+void require_durable_commits(pqxx::connection& connection);
+
 class EventStore {
  public:
   explicit EventStore(pqxx::connection& connection);

@@ -2,6 +2,7 @@
 // Stable strings of the asset enums (site file, JSON, stored records) and the shape checks shared by the
 // site validation and the asset book.
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "portcullis/core/model/site_definition.hpp"
@@ -20,6 +21,14 @@ namespace portcullis::core {
 // serials: 1..30 characters of the URN-safe GS1 set (letters, digits and - _ . ! ' ( ) * + , : ; = and %hh
 // escapes).
 [[nodiscard]] bool is_valid_epc(std::string_view epc) noexcept;
+// The key under which an asset is found by its EPC, the same for the pure-identity URN and the GS1 Digital
+// Link URI of one identifier (readers and EPCIS systems send either):
+//   urn:epc:id:giai:0614141.A1  and  https://id.gs1.org/8004/0614141A1               -> "8004/0614141A1"
+//   urn:epc:id:sgtin:0614141.812345.6789  and  https://id.gs1.org/01/80614141123458/21/6789
+//                                                                          -> "01/80614141123458/21/6789"
+// Any domain serves a Digital Link; %hh escapes in references and serials are decoded. Anything else is
+// its own key.
+[[nodiscard]] std::string epc_key(std::string_view epc);
 // 64 lowercase hex digits.
 [[nodiscard]] bool is_sha256_hex(std::string_view s) noexcept;
 
