@@ -42,13 +42,17 @@ void DeviceApi::register_routes(SecuredRouter& router) {
       "POST", "/api/v1/rfid/reads",
       [this](const http::HttpRequest& req, const http::RouteParams&, const operators::Principal& who,
              http::Responder respond) { post_rfid_reads(req, who.device_id.str(), std::move(respond)); });
-  router.add("GET", "/api/v1/health",
-             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
-                    http::Responder respond) {
-               respond(http::json_response(
-                   "{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
-                   ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
-             });
+  router.add(
+      "GET", "/api/v1/health",
+      [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+             http::Responder respond) {
+        // Degraded while a chain_tampered alarm is open (docs/event-store.md, "Tampering").
+        const bool tampered = sequencer_.history_tampered();
+        respond(http::json_response(std::string("{\"status\":\"") + (tampered ? "degraded" : "ok") +
+                                    "\",\"devices\":" + std::to_string(devices_.size()) +
+                                    ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) +
+                                    ",\"history\":\"" + (tampered ? "tampered" : "intact") + "\"}"));
+      });
   router.add("GET", "/metrics",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
