@@ -70,5 +70,30 @@ TEST_F(AppendOnly, SiteVersionsAreAppendOnlyToo) {
   EXPECT_TRUE(fails(db->app(), "DELETE FROM site_versions"));
 }
 
+// Auditors read history with a role that cannot write it: portcullis_app may INSERT into events, so an
+// auditor given that role could append a row.
+TEST_F(AppendOnly, AuditorsHaveARoleThatCanOnlyReadHistory) {
+  auto auditor = db->app();
+  auditor.replace(auditor.find("user=portcullis_app"), std::string("user=portcullis_app").size(),
+                  "user=portcullis_auditor");
+  {
+    pqxx::connection c{auditor};
+    pqxx::read_transaction tx{c};
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM events")[0][0].as<int>(), 1);
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM site_versions")[0][0].as<int>(), 0);
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM events_readable")[0][0].as<int>(), 1);
+  }
+  std::string second_row = kInsert;
+  second_row.replace(second_row.find("'main', 1,"), 10, "'main', 2,");
+  EXPECT_TRUE(fails(auditor, second_row));
+  EXPECT_TRUE(
+      fails(auditor,
+            "INSERT INTO site_versions (site_id, content_hash, version, content, loaded_us, loaded_by) "
+            "VALUES ('main', sha256('x'), 'v', 'x', 1, 'a')"));
+  EXPECT_TRUE(fails(auditor, "SELECT totp_secret FROM operators"));
+  EXPECT_TRUE(fails(auditor, "SELECT token_sha256 FROM devices"));
+  EXPECT_TRUE(fails(auditor, "SELECT token_hash FROM operator_sessions"));
+}
+
 }  // namespace
 }  // namespace portcullis

@@ -7,9 +7,11 @@
 #include <future>
 #include <pqxx/pqxx>
 #include <sstream>
+#include <thread>
 
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/site_file/site_file.hpp"
+#include "portcullis/storage/site_versions.hpp"
 #include "sequencer_support.hpp"
 #include "server_process.hpp"
 #include "test_database.hpp"
@@ -83,8 +85,9 @@ class SiteReloadTest : public ::testing::Test {
     auto text2 = replace_once(text1, "\"version\": \"2026-11-27.1\"", "\"version\": \"2026-11-27.2\"");
     text2 = replace_once(text2, "\"role\": \"site reliability engineer\",\n      \"status\": \"active\"",
                          "\"role\": \"site reliability engineer\",\n      \"status\": \"revoked\"");
-    v1 = site_of(text1, std::string(64, '1'));
-    v2 = site_of(text2, std::string(64, '2'));
+    // Versions are named by the SHA-256 of their content, as portcullisd names them (and checks on read).
+    v1 = site_of(text1, storage::site_content_hash_hex(text1));
+    v2 = site_of(text2, storage::site_content_hash_hex(text2));
   }
   std::unique_ptr<ingest::Sequencer> make(const Site& initial, ingest::LiveObserver* observer = nullptr) {
     ingest::SequencerConfig config;
@@ -181,6 +184,39 @@ TEST_F(SiteReloadTest, RestartReplaysEachPartOfHistoryWithItsOwnSiteVersion) {
     EXPECT_EQ(s->current_model()->version(), "2026-11-27.2");
     EXPECT_EQ(decide(*s, 10 + (start == &v1 ? 1 : 0), 10001), "person_revoked");
   }
+}
+
+// The application role may INSERT into site_versions: a row planted under the name (hash) of a version before
+// the server stores it would be what every restart and follower replays. Its content does not hash to its
+// name, so the replay refuses it, keeps the previous model and records the finding as tampering.
+TEST_F(SiteReloadTest, APlantedSiteVersionIsRefusedOnReplayAndRecordedAsTampering) {
+  auto planted =
+      replace_once(v2.text, "\"version\": \"2026-11-27.2\"", "\"version\": \"2026-11-27.planted\"");
+  {
+    pqxx::connection app{db->app()};
+    pqxx::work tx{app};
+    tx.exec_params(
+        "INSERT INTO site_versions (site_id, content_hash, version, content, loaded_us, loaded_by)"
+        " VALUES ('ams-dc1', decode($1, 'hex'), '2026-11-27.planted', $2, 1, 'mallory')",
+        v2.hash, planted);
+    tx.commit();
+  }
+  {
+    auto s = make(v1);
+    ASSERT_EQ(load(*s, v1).status, 200);
+    ASSERT_EQ(load(*s, v2).status, 200);  // stored ON CONFLICT DO NOTHING: the planted row stays
+  }
+  auto s = make(v1);
+  EXPECT_EQ(s->current_model()->version(), "2026-11-27.1") << "the planted content was replayed";
+  bool recorded = false;
+  for (int i = 0; i < 100 && !recorded; ++i) {
+    recorded =
+        stored("SELECT count(*) FROM events WHERE type = 'security.chain_tampered' AND payload LIKE '%" +
+               v2.hash + "%'") == 1;
+    if (!recorded) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(recorded) << "the refused version was not recorded as tampering";
+  EXPECT_TRUE(s->history_tampered());
 }
 
 TEST_F(SiteReloadTest, ABadReloadChangesNothingAndIsNotStored) {

@@ -42,15 +42,19 @@ void DeviceApi::register_routes(SecuredRouter& router) {
       "POST", "/api/v1/rfid/reads",
       [this](const http::HttpRequest& req, const http::RouteParams&, const operators::Principal& who,
              http::Responder respond) { post_rfid_reads(req, who.device_id.str(), std::move(respond)); });
-  router.add("GET", "/api/v1/health",
-             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
-                    http::Responder respond) {
-               // Counts are reconnaissance material: only signed-in operators see them.
-               if (!who.is_operator()) return respond(http::json_response("{\"status\":\"ok\"}"));
-               respond(http::json_response(
-                   "{\"status\":\"ok\",\"devices\":" + std::to_string(devices_.size()) +
-                   ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) + "}"));
-             });
+  router.add(
+      "GET", "/api/v1/health",
+      [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
+             http::Responder respond) {
+        // Degraded while a chain_tampered alarm is open (docs/event-store.md, "Tampering").
+        const bool tampered = sequencer_.history_tampered();
+        const std::string status = std::string("{\"status\":\"") + (tampered ? "degraded" : "ok") + "\"";
+        // Counts are reconnaissance material: only signed-in operators see them.
+        if (!who.is_operator()) return respond(http::json_response(status + "}"));
+        respond(http::json_response(status + ",\"devices\":" + std::to_string(devices_.size()) +
+                                    ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) +
+                                    ",\"history\":\"" + (tampered ? "tampered" : "intact") + "\"}"));
+      });
   router.add("GET", "/metrics",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {

@@ -24,6 +24,7 @@
 #include "portcullis/api/secured_router.hpp"
 #include "portcullis/api/stream_hub.hpp"
 #include "portcullis/api/worker_pool.hpp"
+#include "portcullis/audit/checkpoint_signer.hpp"
 #include "portcullis/http/https_server.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/json/operator_json.hpp"
@@ -37,6 +38,7 @@
 #include "portcullis/storage/history_reader.hpp"
 #include "portcullis/storage/migrator.hpp"
 #include "portcullis/storage/operator_directory.hpp"
+#include "portcullis/storage/secret_box.hpp"
 #include "portcullis/storage/site_versions.hpp"
 
 namespace portcullis::app {
@@ -146,6 +148,50 @@ void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest
   }
 }
 
+// The server's own signed checkpoints (docs/audit.md, "Automatic checkpoints"). Checked against the history
+// the start-up replay reached, before anything is appended; then signed periodically on a thread of its own.
+std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, ingest::Sequencer& sequencer) {
+  if (c.follower) return nullptr;  // the owner signs what it writes
+  if (c.checkpoint_dir.empty()) {
+    std::cerr << "portcullisd: WARNING: no checkpoint_dir (PORTCULLIS_CHECKPOINT_DIR): the server signs no "
+                 "checkpoints, so a truncated tail or rows appended by someone else go unnoticed\n";
+    return nullptr;
+  }
+  audit::CheckpointSignerConfig config;
+  config.database = c.database;
+  config.site_id = c.site_id;
+  config.dir = c.checkpoint_dir;
+  config.key_path = c.checkpoint_key;
+  config.sign_every = std::chrono::seconds(c.checkpoint_interval_seconds);
+  audit::CheckpointSigner::Sources sources;
+  sources.committed_head = [&sequencer] {
+    const auto head = sequencer.committed_head();
+    return audit::ChainAnchor{head.site_seq, head.hash};
+  };
+  sources.sealed_seq = [&sequencer] { return sequencer.sealed_seq(); };
+  sources.report = [&sequencer](std::string check, std::string detail, bool unattested) {
+    sequencer.report_tampering(std::move(check), std::move(detail), unattested);
+  };
+  auto signer = std::make_unique<audit::CheckpointSigner>(config, std::move(sources));
+  const auto replayed = sequencer.replayed_head();
+  signer->check_at_startup(audit::ChainAnchor{replayed.site_seq, replayed.hash});
+  signer->start();
+  std::cerr << "portcullisd: signing checkpoints into " << c.checkpoint_dir << " (public key "
+            << signer->public_key_path() << ")\n";
+  return signer;
+}
+
+// Operators' TOTP secrets are sealed with the server's key (made at first use) before they are stored.
+void use_totp_key(const Config& c) {
+  if (c.totp_key.empty()) {
+    std::cerr << "portcullisd: WARNING: no totp_key (PORTCULLIS_TOTP_KEY): operators' TOTP secrets are "
+                 "stored in clear\n";
+    return;
+  }
+  storage::use_totp_secret_box(
+      std::make_shared<const storage::SecretBox>(storage::SecretBox::load_or_create(c.totp_key)));
+}
+
 int check_site_command(const std::vector<std::string>& args) {
   if (args.size() != 1) throw std::runtime_error("usage: portcullisd check-site FILE");
   const auto report = site_file::check_site_file(args[0]);
@@ -202,6 +248,7 @@ int add_operator_command(const Config& c, const std::vector<std::string>& args) 
     else
       row.display_name = args[i];
   }
+  use_totp_key(c);
   const auto password = operators::crypto::random_token().substr(0, 24);
   row.password_hash = operators::crypto::hash_password(password);
   const auto enrolment = operators::crypto::new_totp_enrollment(row.operator_id);
@@ -247,12 +294,19 @@ int serve_command(const Config& c) {
   core::SystemClock clock;
   metrics::ServerMetrics metrics;
   const auto site = load_site(c);  // validate before touching anything
+  use_totp_key(c);
+  if (storage::totp_secret_box() && !c.follower) {
+    pqxx::connection connection{c.database};
+    if (const auto sealed = storage::seal_clear_totp_secrets(connection); sealed > 0)
+      std::cerr << "portcullisd: sealed " << sealed << " TOTP secret(s) stored in clear before the key\n";
+  }
   const auto& model = site.model;
 
   ingest::SequencerConfig sequencer_config;
   sequencer_config.site_id = c.site_id;
   sequencer_config.database = c.database;
   sequencer_config.follower = c.follower;
+  sequencer_config.refuse_devices_when_tampered = c.refuse_devices_when_tampered;
   ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
   sequencer.set_initial_site(site.definition, site.hash, site.text);
@@ -286,6 +340,7 @@ int serve_command(const Config& c) {
       }};
   sequencer.set_observer(hub.get());
   sequencer.start();
+  const auto checkpoints = start_checkpoints(c, sequencer);
   load_startup_site_into_log(c, site, sequencer);
   hub->start();
   device_api.register_routes(secured);
@@ -379,6 +434,13 @@ int serve_command(const Config& c) {
   workers.stop();
   audit_api.stop();  // its requests may wait for their audit record: before the sequencer stops
   sequencer.stop();
+  if (checkpoints) {
+    try {
+      checkpoints->stop();  // signs the final head and marks the stop clean
+    } catch (const std::exception& e) {
+      std::cerr << "portcullisd: signing the final checkpoint failed: " << e.what() << '\n';
+    }
+  }
   // The signal thread may still be waiting if the server stopped for another reason.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
@@ -400,7 +462,9 @@ void print_help() {
          "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, "
          "PORTCULLIS_THREADS,\n  PORTCULLIS_ROLE (owner or follower),\n"
          "  PORTCULLIS_AUDIT_KEY, PORTCULLIS_AUDIT_EXPORT_DIR, PORTCULLIS_AUDIT_CHECKPOINTS, "
-         "PORTCULLIS_AUDIT_PUBKEY\n";
+         "PORTCULLIS_AUDIT_PUBKEY,\n"
+         "  PORTCULLIS_CHECKPOINT_DIR, PORTCULLIS_CHECKPOINT_KEY, PORTCULLIS_CHECKPOINT_INTERVAL, "
+         "PORTCULLIS_ON_TAMPERING, PORTCULLIS_TOTP_KEY\n";
 }
 
 }  // namespace

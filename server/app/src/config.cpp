@@ -39,7 +39,25 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
     c.audit_checkpoints = value;
   else if (key == "audit_pubkey")
     c.audit_pubkey = value;
-  else if (key == "threads") {
+  else if (key == "checkpoint_dir")
+    c.checkpoint_dir = value;
+  else if (key == "checkpoint_key")
+    c.checkpoint_key = value;
+  else if (key == "totp_key")
+    c.totp_key = value;
+  else if (key == "checkpoint_interval") {
+    try {
+      c.checkpoint_interval_seconds = std::stoi(value);
+    } catch (const std::exception&) {
+      c.checkpoint_interval_seconds = 0;
+    }
+    if (c.checkpoint_interval_seconds < 1 || c.checkpoint_interval_seconds > 86400)
+      throw std::runtime_error(where + ": checkpoint_interval must be 1 to 86400 seconds");
+  } else if (key == "on_tampering") {
+    if (value != "serve" && value != "refuse_devices")
+      throw std::runtime_error(where + ": on_tampering must be 'serve' or 'refuse_devices'");
+    c.refuse_devices_when_tampered = value == "refuse_devices";
+  } else if (key == "threads") {
     try {
       c.threads = std::stoi(value);
     } catch (const std::exception&) {
@@ -110,6 +128,11 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_AUDIT_CHECKPOINTS", "audit_checkpoints"},
       {"PORTCULLIS_AUDIT_PUBKEY", "audit_pubkey"},
       {"PORTCULLIS_EPCIS_BODY_LIMIT", "epcis_body_limit"},
+      {"PORTCULLIS_CHECKPOINT_DIR", "checkpoint_dir"},
+      {"PORTCULLIS_CHECKPOINT_KEY", "checkpoint_key"},
+      {"PORTCULLIS_CHECKPOINT_INTERVAL", "checkpoint_interval"},
+      {"PORTCULLIS_ON_TAMPERING", "on_tampering"},
+      {"PORTCULLIS_TOTP_KEY", "totp_key"},
   };
   for (const auto& [env, key] : env_keys) {
     if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);

@@ -28,6 +28,18 @@ struct Config {
   std::string audit_export_dir;
   std::string audit_checkpoints;
   std::string audit_pubkey;
+  // The server's own signed checkpoints (docs/audit.md, "Automatic checkpoints"): a directory (empty: off,
+  // with a warning), the private key (empty: DIR/key/audit-key.pem, made at first start with mode 0600),
+  // and how often the head is signed when it moved.
+  std::string checkpoint_dir;
+  std::string checkpoint_key;
+  int checkpoint_interval_seconds = 60;
+  // While a chain_tampered alarm is open: "serve" keeps deciding doors (the default), "refuse_devices"
+  // answers device posts 503 so doors fall back to their offline rules (docs/event-store.md, "Tampering").
+  bool refuse_devices_when_tampered = false;
+  // The key that seals operators' TOTP secrets at rest (docs/operators.md, "TOTP secrets at rest"): a
+  // 32-byte file, mode 0600, made at first use. Empty: secrets are stored in clear, with a warning.
+  std::string totp_key;
 };
 
 // Throws std::runtime_error naming the file, line and key on a bad setting.

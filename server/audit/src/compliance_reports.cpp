@@ -381,6 +381,8 @@ std::string group_members(const std::string& group, const std::string& site_id) 
          "THEN g.grp -> 'members' ELSE '[]'::jsonb END) AS m(person) "
          "WHERE v.site_id = " +
          sql_literal(site_id) + " AND g.grp ->> 'id' = " + sql_literal(group) +
+         // A version whose content does not hash to its name was not written by the server: never read.
+         " AND sha256(convert_to(v.content, 'UTF8')) = v.content_hash" +
          // Members added at run time through the admin API (an applied policy.add_group_member record).
          " UNION SELECT " + detail::stored_jsonb("a.payload") +
          " ->> 'person' FROM events a WHERE a.site_id = " + sql_literal(site_id) +

@@ -11,8 +11,10 @@
 #include "portcullis/json/asset_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/json/operator_action_json.hpp"
+#include "portcullis/json/tamper_json.hpp"
 #include "portcullis/ledger/event_record.hpp"
 #include "portcullis/site_file/site_file.hpp"
+#include "portcullis/storage/epcis_lookup.hpp"
 #include "portcullis/storage/event_store.hpp"
 #include "portcullis/storage/site_versions.hpp"
 
@@ -26,6 +28,23 @@ constexpr const char* kAssetDeadlinesRecord = "asset.deadlines";
 constexpr const char* kAssetMovedRecord = "asset.moved";
 constexpr const char* kAssetRegistryOpened = "asset.registry_opened";
 constexpr const char* kEpcisCaptured = "epcis.captured";
+
+bool is_tamper_record(const std::string& type) {
+  return type == kChainTamperedRecord || type == kChainUnattestedRecord;
+}
+
+// The alarm a tamper record raises: critical (history was changed) or high (rows nobody signed).
+core::Alarm tamper_alarm(const std::string& type, const std::string& site_id,
+                         const json::TamperFinding& finding) {
+  const bool unattested = type == kChainUnattestedRecord;
+  return core::Alarm{unattested ? kChainUnattestedAlarm : kChainTamperedAlarm,
+                     unattested ? core::Severity::High : core::Severity::Critical, site_id,
+                     finding.check + ": " + finding.detail, false};
+}
+
+std::string hex_of(const std::array<std::uint8_t, 32>& hash) {
+  return ledger::to_hex(hash);
+}
 
 // The assets and seals an asset action changed, for the live view (their state after the action).
 void collect_asset_changes(const core::AssetBook& book, const core::AssetAction& action, LiveUpdate& update) {
@@ -126,6 +145,8 @@ void Sequencer::follow() {
       store.for_each(config_.site_id, head_seq_,
                      [&](const ledger::EventRecord& record) { apply_stored(record, true, chain_reported); });
       if (engine_->shared_model() != model_before) publish_site();
+      publish_heads();
+      tampered_.store(alarms_.has_open(kChainTamperedAlarm));
     } catch (const std::exception& e) {
       std::cerr << "portcullisd: following site '" << config_.site_id << "' failed: " << e.what()
                 << "; reconnecting\n";
@@ -160,7 +181,62 @@ bool Sequencer::enqueue(Work work) {
 }
 
 bool Sequencer::submit(Submission submission) {
+  if (config_.refuse_devices_when_tampered && tampered_.load()) {
+    // The operator chose to stop online decisions while history is known to be tampered with: doors fall
+    // back to their offline rules until the chain_tampered alarm is resolved.
+    metrics_.requests_unavailable.add();
+    deliver(submission, unavailable("history of this site was tampered with; an operator must resolve the "
+                                    "chain_tampered alarm"));
+    return true;
+  }
   return enqueue(std::move(submission));
+}
+
+void Sequencer::report_tampering(std::string check, std::string detail, bool unattested) {
+  std::cerr << "portcullisd: " << (unattested ? "UNATTESTED HISTORY" : "HISTORY TAMPERED") << " (site '"
+            << config_.site_id << "', " << check << "): " << detail << '\n';
+  if (config_.follower) return;  // the owner records it; a follower never writes the chain
+  ServerFact fact;
+  fact.type = unattested ? kChainUnattestedRecord : kChainTamperedRecord;
+  fact.payload_json = json::tamper_finding_json({std::move(check), std::move(detail)});
+  {
+    std::lock_guard lock{mutex_};
+    if (stopping_) return;
+    queue_.emplace_back(std::move(fact));  // past the queue's bound on purpose: a finding is never dropped
+  }
+  wake_.notify_one();
+}
+
+ChainHead Sequencer::committed_head() const {
+  std::lock_guard lock{heads_mutex_};
+  return committed_head_;
+}
+
+ChainHead Sequencer::replayed_head() const {
+  std::lock_guard lock{heads_mutex_};
+  return replayed_head_;
+}
+
+void Sequencer::publish_heads() {
+  std::lock_guard lock{heads_mutex_};
+  committed_head_ = ChainHead{head_seq_, head_hash_};
+  if (!started_) replayed_head_ = committed_head_;
+}
+
+void Sequencer::note_finding(std::string check, std::string detail) {
+  pending_findings_.emplace_back(std::move(check), std::move(detail));
+}
+
+void Sequencer::remember_unconfirmed(const std::vector<ledger::EventRecord>& records) {
+  for (const auto& record : records) unconfirmed_[record.site_seq] = record.hash;
+}
+
+void Sequencer::store_tamper_fact(const ledger::EventRecord& record, LiveUpdate& update) {
+  const auto finding = json::tamper_finding_from_json(record.payload);
+  if (!finding) return;
+  recorded_findings_.insert(finding->detail);
+  const auto alarm = tamper_alarm(record.type, config_.site_id, *finding);
+  raise_alarms({alarm}, update.at, record.site_seq, update);
 }
 
 bool Sequencer::submit(OperatorCommand command) {
@@ -175,6 +251,37 @@ bool Sequencer::submit(EpcisSubmission capture) {
 
 bool Sequencer::submit(RfidSubmission reads) {
   return enqueue(std::move(reads));
+}
+
+void Sequencer::remember_epcis(const std::string& event_id, std::string canonical_sha256,
+                               std::string result_json, core::Timestamp at) {
+  if (!epcis_events_.emplace(event_id, std::pair{std::move(canonical_sha256), std::move(result_json)}).second)
+    return;
+  epcis_order_.emplace_back(at, event_id);
+  // Forgotten at the time of a record, so a replay forgets at the same points as the live server.
+  while (!epcis_order_.empty() && (epcis_order_.size() > config_.max_epcis_ids_in_memory ||
+                                   at - epcis_order_.front().first >= config_.epcis_ids_in_memory_for)) {
+    epcis_events_.erase(epcis_order_.front().second);
+    epcis_order_.pop_front();
+    epcis_forgot_any_ = true;
+  }
+  epcis_ids_in_memory_.store(epcis_events_.size());
+}
+
+void Sequencer::recall_epcis(const std::vector<CapturedEvent>& events, core::Timestamp at) {
+  if (!epcis_forgot_any_) return;  // every eventID ever captured is still in memory
+  std::vector<std::string> unknown;
+  for (const auto& e : events) {
+    if (!epcis_events_.contains(e.event_id) && !epcis_in_flight_.contains(e.event_id))
+      unknown.push_back(e.event_id);
+  }
+  if (unknown.empty()) return;
+  const std::unordered_set<std::string> wanted(unknown.begin(), unknown.end());
+  for (const auto& payload : storage::find_epcis_captured(db_->connection, config_.site_id, unknown)) {
+    if (auto captured = json::epcis_captured_from_json(payload);
+        captured && wanted.contains(captured->event_id))
+      remember_epcis(captured->event_id, captured->canonical_sha256, captured->result_json, at);
+  }
 }
 
 void Sequencer::release(EpcisInProgress& capture) {
@@ -214,6 +321,11 @@ void Sequencer::record(ServerFact fact) {
 }
 
 void Sequencer::connect_and_rebuild() {
+  // After a failed commit, rows above the head committed before are this instance's own (if the commit did
+  // succeed) or someone else's: apply_stored tells them apart with unconfirmed_.
+  rebuild_confirmed_seq_ = started_ && !config_.follower ? head_seq_ : 0;
+  recorded_findings_.clear();
+  pending_findings_.clear();
   db_ = std::make_unique<Database>(config_.database);
   if (!config_.follower) {
     // One instance owns a site at a time; the lock lives as long as this connection. A follower only
@@ -240,6 +352,8 @@ void Sequencer::connect_and_rebuild() {
   registry_recorded_ = false;
   epcis_events_.clear();
   epcis_in_flight_.clear();
+  epcis_order_.clear();
+  epcis_forgot_any_ = false;
   if (observer_) observer_->on_reset();
   last_seq_by_device_.clear();
   head_seq_ = 0;
@@ -261,6 +375,18 @@ void Sequencer::connect_and_rebuild() {
     observer_->on_update(registry, false);
   }
   publish_site();
+  unconfirmed_.clear();
+  rebuild_confirmed_seq_ = 0;
+  sealed_seq_.store(std::max(sealed_seq_.load(), head_seq_));
+  publish_heads();
+  started_ = true;
+  tampered_.store(alarms_.has_open(kChainTamperedAlarm));
+  // Findings of the replay, unless the log already records them (a restart finds the same break again).
+  auto findings = std::move(pending_findings_);
+  pending_findings_.clear();
+  for (auto& [check, detail] : findings) {
+    if (!recorded_findings_.contains(detail)) report_tampering(std::move(check), std::move(detail));
+  }
 }
 
 // Applies one stored record to the state, as at start-up (live = false: the views rebuild silently) or
@@ -269,8 +395,20 @@ void Sequencer::apply_stored(const ledger::EventRecord& record, bool live, bool&
   if (!chain_reported &&
       (record.prev_hash != head_hash_ || ledger::chain_hash(head_hash_, record) != record.hash)) {
     chain_reported = true;
-    std::cerr << "portcullisd: WARNING: hash chain broken at site_seq " << record.site_seq
-              << "; run portcullis-audit verify-chain\n";
+    note_finding("chain",
+                 "hash chain broken at site_seq " + std::to_string(record.site_seq) +
+                     (record.prev_hash != head_hash_ ? ": its prev_hash is not the hash of the row before"
+                                                     : ": its stored hash is not the hash of its content") +
+                     "; run portcullis-audit verify-chain");
+  }
+  if (rebuild_confirmed_seq_ > 0 && record.site_seq > rebuild_confirmed_seq_) {
+    const auto own = unconfirmed_.find(record.site_seq);
+    if (own == unconfirmed_.end() || own->second != record.hash) {
+      note_finding("foreign_rows", "site_seq " + std::to_string(record.site_seq) + " (hash " +
+                                       hex_of(record.hash) +
+                                       ") was written by someone else while this server held the site");
+      rebuild_confirmed_seq_ = 0;  // one finding per rebuild: the rows after it follow from it
+    }
   }
   LiveUpdate update;
   update.site_seq = record.site_seq;
@@ -315,7 +453,7 @@ void Sequencer::apply_stored(const ledger::EventRecord& record, bool live, bool&
     registry_recorded_ = true;
   } else if (record.type == kEpcisCaptured) {
     if (auto captured = json::epcis_captured_from_json(record.payload)) {
-      epcis_events_[captured->event_id] = {captured->canonical_sha256, captured->result_json};
+      remember_epcis(captured->event_id, captured->canonical_sha256, captured->result_json, update.at);
     }
   } else if (record.type == kAssetMovedRecord) {
     if (!assets_) open_asset_book(update.at);
@@ -350,6 +488,7 @@ void Sequencer::apply_stored(const ledger::EventRecord& record, bool live, bool&
     replay_site_load(record.payload, update);
     sync_asset_model(update.at);
   }
+  if (is_tamper_record(record.type)) store_tamper_fact(record, update);
   if (observer_) observer_->on_update(update, live);
   head_seq_ = record.site_seq;
   head_hash_ = record.hash;
@@ -371,12 +510,20 @@ void Sequencer::replay_site_load(const std::string& payload, LiveUpdate& update)
   } else {
     // A separate connection: the replay's own one is busy streaming the log.
     pqxx::connection lookup{config_.database};
-    const auto content = storage::site_version_content(lookup, config_.site_id, *hash);
-    if (!content) {
-      std::cerr << "portcullisd: WARNING: site version " << *hash
-                << " named by the log is not in site_versions; replaying with the previous model\n";
+    const auto read = storage::read_site_version(lookup, config_.site_id, *hash);
+    if (read.status == storage::SiteVersionRead::Status::Missing) {
+      note_finding("site_version", "site version " + *hash +
+                                       " named by the log is not in site_versions; replayed with the "
+                                       "previous model");
       return;
     }
+    if (read.status == storage::SiteVersionRead::Status::ContentMismatch) {
+      // Not what the server stored: a row planted (the application role may INSERT) or edited. Never run it.
+      note_finding("site_version", "the site_versions row named " + *hash + " holds content hashing to " +
+                                       read.content_hash_hex + ": refused, replayed with the previous model");
+      return;
+    }
+    const auto* content = &read.content;
     auto parsed = site_file::parse_site_json(*content);
     if (!parsed.problems.empty()) {
       std::cerr << "portcullisd: WARNING: stored site version " << *hash << " no longer validates ("
@@ -694,6 +841,7 @@ void Sequencer::process(std::deque<Work>& batch) {
         const auto at = core::from_unix_micros(received_us);
         EpcisResult result;
         if (!progress->checked) {
+          recall_epcis(capture->events, at);  // eventIDs captured long ago are in the database only
           // All or nothing: an eventID seen before (or earlier in this capture) with other content refuses
           // it.
           std::unordered_map<std::string, std::string> in_capture;
@@ -789,7 +937,7 @@ void Sequencer::process(std::deque<Work>& batch) {
           record.outcome = "{}";
           seal_next(record);
           records.push_back(std::move(record));
-          epcis_events_[e.event_id] = {e.canonical_sha256, answer.result_json};
+          remember_epcis(e.event_id, e.canonical_sha256, answer.result_json, at);
           progress->answers.push_back(std::move(answer));
         }
         progress->next = slice_end;
@@ -856,6 +1004,10 @@ void Sequencer::process(std::deque<Work>& batch) {
         continue;
       }
       if (auto* fact = std::get_if<ServerFact>(&work)) {
+        if (is_tamper_record(fact->type)) {
+          const auto finding = json::tamper_finding_from_json(fact->payload_json);
+          if (!finding || recorded_findings_.contains(finding->detail)) continue;  // recorded once
+        }
         ledger::EventRecord record;
         record.source = fact->by_operator ? ledger::Source::Operator : ledger::Source::Server;
         if (!fact->device_id.empty()) record.device_id = fact->device_id;
@@ -864,6 +1016,13 @@ void Sequencer::process(std::deque<Work>& batch) {
         record.outcome = "{}";
         seal_next(record);
         if (fact->done) facts_stored.emplace_back(fact, record.site_seq);
+        if (is_tamper_record(record.type)) {
+          const auto finding = json::tamper_finding_from_json(record.payload);
+          core::Outcome outcome;
+          outcome.alarms.push_back(tamper_alarm(record.type, config_.site_id, *finding));
+          record.outcome = json::outcome_json(outcome);  // auditors' alarm reports list it
+          store_tamper_fact(record, updates.back());
+        }
         if (record.type == "alarm.escalated") {
           if (auto change = json::parse_alarm_change_payload(record.payload)) {
             if (const auto* a = alarms_.find(change->alarm)) updates.back().alarms.push_back(*a);
@@ -971,6 +1130,7 @@ void Sequencer::process(std::deque<Work>& batch) {
     }
 
     if (!records.empty()) {
+      sealed_seq_.store(head_seq);  // before the rows can be seen: a row above it is someone else's
       const auto commit_started = std::chrono::steady_clock::now();
       if (site_versions.empty()) {
         // The usual group: one COPY in autocommit is one transaction, durable when PostgreSQL reports it
@@ -993,6 +1153,7 @@ void Sequencer::process(std::deque<Work>& batch) {
     // did commit is answered from history) and rebuild state from what the database really holds.
     metrics_.commit_failures.add();
     std::cerr << "portcullisd: storing a batch failed: " << e.what() << '\n';
+    remember_unconfirmed(records);
     for (auto& work : batch) {
       if (auto* s = std::get_if<Submission>(&work)) {
         metrics_.requests_unavailable.add();
@@ -1031,6 +1192,10 @@ void Sequencer::process(std::deque<Work>& batch) {
 
   head_seq_ = head_seq;
   head_hash_ = head_hash;
+  if (!records.empty()) {
+    publish_heads();
+    tampered_.store(alarms_.has_open(kChainTamperedAlarm));
+  }
   if (site_changed) publish_site();
   if (observer_) {
     for (const auto& update : updates) observer_->on_update(update, true);

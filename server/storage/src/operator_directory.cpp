@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "portcullis/storage/secret_box.hpp"
+
 namespace portcullis::storage {
 namespace {
 
@@ -23,12 +25,24 @@ OperatorRow from_row(const pqxx::row& r) {
   o.person_id = r[3].as<std::string>();
   o.password_hash = r[4].as<std::string>();
   o.totp_secret = r[5].as<std::string>();
+  if (SecretBox::is_sealed(o.totp_secret)) {
+    // Opened with the server's key; without it, or if the row was tampered with, no code can match.
+    const auto box = totp_secret_box();
+    auto opened = box ? box->open(o.totp_secret, o.operator_id) : std::nullopt;
+    o.totp_secret = opened.value_or(std::string{});
+  }
   o.totp_last_step = optional_field<std::int64_t>(r[6]);
   o.failures = r[7].as<int>();
   o.retry_after_us = optional_field<std::int64_t>(r[8]);
   o.locked = r[9].as<bool>();
   o.disabled = r[10].as<bool>();
   return o;
+}
+
+// The TOTP secret as stored: sealed with the server's key when one is configured.
+std::string sealed_secret(const OperatorRow& o) {
+  const auto box = totp_secret_box();
+  return box ? box->seal(o.totp_secret, o.operator_id) : o.totp_secret;
 }
 
 }  // namespace
@@ -59,7 +73,7 @@ bool OperatorDirectory::insert(const OperatorRow& o, std::int64_t now_us) {
       "INSERT INTO operators (operator_id, display_name, role, person_id, password_hash, totp_secret, "
       "created_us)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1",
-      o.operator_id, o.display_name, o.role, person, o.password_hash, o.totp_secret, now_us);
+      o.operator_id, o.display_name, o.role, person, o.password_hash, sealed_secret(o), now_us);
   tx.commit();
   return !rows.empty();
 }

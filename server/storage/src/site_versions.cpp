@@ -1,8 +1,27 @@
 #include "portcullis/storage/site_versions.hpp"
 
+#include <openssl/evp.h>
 #include <pqxx/pqxx>
 
+#include <array>
+#include <stdexcept>
+
 namespace portcullis::storage {
+
+std::string site_content_hash_hex(std::string_view content) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(content.data(), content.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(std::size_t{length} * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kDigits[digest[i] >> 4U];
+    hex += kDigits[digest[i] & 0x0FU];
+  }
+  return hex;
+}
 
 std::optional<std::string> latest_site_hash(pqxx::connection& connection, const std::string& site_id) {
   pqxx::read_transaction tx{connection};
@@ -29,14 +48,25 @@ bool store_site_version(pqxx::connection& connection, const SiteVersion& v) {
   return stored;
 }
 
-std::optional<std::string> site_version_content(pqxx::connection& connection, const std::string& site_id,
-                                                const std::string& content_hash_hex) {
+SiteVersionRead read_site_version(pqxx::connection& connection, const std::string& site_id,
+                                  const std::string& content_hash_hex) {
   pqxx::read_transaction tx{connection};
   const auto rows = tx.exec_params(
       "SELECT content FROM site_versions WHERE site_id = $1 AND content_hash = decode($2, 'hex')", site_id,
       content_hash_hex);
-  if (rows.empty()) return std::nullopt;
-  return rows[0][0].as<std::string>();
+  SiteVersionRead read;
+  if (rows.empty()) return read;
+  auto content = rows[0][0].as<std::string>();
+  const auto actual = site_content_hash_hex(content);
+  if (actual != content_hash_hex) {
+    read.status = SiteVersionRead::Status::ContentMismatch;
+    read.content_hash_hex = actual;
+    return read;
+  }
+  read.status = SiteVersionRead::Status::Verified;
+  read.content = std::move(content);
+  read.content_hash_hex = actual;
+  return read;
 }
 
 }  // namespace portcullis::storage

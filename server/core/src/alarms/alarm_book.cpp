@@ -34,6 +34,7 @@ std::string_view to_string(AlarmChange c) noexcept {
 
 const AlarmRecord& AlarmBook::raise(const Alarm& alarm, Timestamp at, std::int64_t site_seq,
                                     std::size_t index) {
+  forget_resolved(at);
   const auto key = key_of(alarm.kind, alarm.subject);
   if (auto it = open_by_key_.find(key); it != open_by_key_.end()) {
     auto& existing = alarms_.at(it->second);
@@ -94,14 +95,27 @@ AlarmChange AlarmBook::resolve(const std::string& id, const std::string& by, con
   a.resolve_comment = comment;
   a.resolved_at = at;
   open_by_key_.erase(key_of(a.kind, a.subject));
+  forget_resolved(at);  // before adding it: the alarm just resolved stays findable for this answer
+  resolved_.emplace_back(at, id);
   return AlarmChange::Done;
 }
 
+void AlarmBook::forget_resolved(Timestamp now) {
+  while (!resolved_.empty() && (resolved_.size() >= retention_.max_resolved ||
+                                now - resolved_.front().first >= retention_.keep_resolved_for)) {
+    alarms_.erase(resolved_.front().second);
+    resolved_.pop_front();
+  }
+}
+
 std::vector<std::string> AlarmBook::due_for_escalation(Timestamp now, Duration after) const {
+  // Only alarms not yet resolved can be due: the scan costs the open alarms, not every alarm ever raised.
   std::vector<std::string> due;
-  for (const auto& [id, a] : alarms_) {
+  for (const auto& [key, id] : open_by_key_) {
+    const auto& a = alarms_.at(id);
     if (a.state == AlarmState::Raised && !a.escalated && now - a.raised_at >= after) due.push_back(id);
   }
+  std::sort(due.begin(), due.end());  // the order the whole-book scan gave: by id
   return due;
 }
 
@@ -112,6 +126,12 @@ void AlarmBook::mark_escalated(const std::string& id) {
 const AlarmRecord* AlarmBook::find(const std::string& id) const {
   auto it = alarms_.find(id);
   return it == alarms_.end() ? nullptr : &it->second;
+}
+
+bool AlarmBook::has_open(std::string_view kind) const {
+  const auto prefix = std::string(kind) + '\x1f';
+  const auto it = open_by_key_.lower_bound(prefix);
+  return it != open_by_key_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
 }
 
 std::vector<AlarmRecord> AlarmBook::open() const {

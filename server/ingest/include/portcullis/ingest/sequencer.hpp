@@ -4,9 +4,11 @@
 // chains the records, writes them with one COPY and one commit (group commit), and only then answers.
 // A storage failure answers 503 to everything in flight and rebuilds all state from history.
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,7 +43,28 @@ struct SequencerConfig {
   // every `follow_interval`. Several followers spread consoles over machines sharing one PostgreSQL.
   bool follower = false;
   std::chrono::milliseconds follow_interval{200};
+  // While a chain_tampered alarm is open: false (the default) keeps deciding doors, so nobody is locked in
+  // or out, and health reports the history as tampered; true answers device posts 503 instead, so doors
+  // fall back to their offline rules until an operator resolves the alarm (docs/event-store.md).
+  bool refuse_devices_when_tampered = false;
+  // EPCIS eventIDs answered from memory (docs/epcis.md, "Idempotency"): those captured (or asked about) in
+  // the last `epcis_ids_in_memory_for`, at most `max_epcis_ids_in_memory`. An older one is looked up in the
+  // database, so a retry gets its first answer however late it comes, and memory stays bounded.
+  std::chrono::hours epcis_ids_in_memory_for{24};
+  std::size_t max_epcis_ids_in_memory = 100'000;
 };
+
+// A point of the chain: a row's site_seq and hash (0 and zeroes: the empty chain).
+struct ChainHead {
+  std::int64_t site_seq = 0;
+  std::array<std::uint8_t, 32> hash{};
+};
+
+// Record types and alarm kinds of tampering found by the server (docs/event-store.md, "Tampering").
+inline constexpr const char* kChainTamperedRecord = "security.chain_tampered";
+inline constexpr const char* kChainUnattestedRecord = "security.chain_unattested";
+inline constexpr const char* kChainTamperedAlarm = "chain_tampered";
+inline constexpr const char* kChainUnattestedAlarm = "chain_unattested";
 
 class Sequencer {
  public:
@@ -70,6 +93,24 @@ class Sequencer {
   void set_observer(LiveObserver* observer) { observer_ = observer; }
 
   [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
+  // EPCIS eventIDs held in memory (bounded by SequencerConfig::max_epcis_ids_in_memory). Thread-safe.
+  [[nodiscard]] std::size_t epcis_ids_in_memory() const noexcept { return epcis_ids_in_memory_.load(); }
+
+  // Tampering found with the site's history (a broken chain, a site version that does not hash to its
+  // name, rows nobody signed, a checkpoint the database contradicts). Thread-safe. The owner records it as
+  // a `security.chain_tampered` server fact raising a critical `chain_tampered` alarm (`unattested`: a
+  // `security.chain_unattested` fact and a high `chain_unattested` alarm), once per distinct finding: one
+  // the log already holds is not recorded again. A follower only logs it (the owner records).
+  void report_tampering(std::string check, std::string detail, bool unattested = false);
+  // True while a chain_tampered alarm is open (not resolved): health answers "degraded".
+  [[nodiscard]] bool history_tampered() const noexcept { return tampered_.load(); }
+  // The last row this instance committed (owner) or applied (follower).
+  [[nodiscard]] ChainHead committed_head() const;
+  // The highest site_seq this instance has sealed for a commit, committed or not. A row above it in the
+  // database was not written by this instance, which holds the site's lock: someone else wrote it.
+  [[nodiscard]] std::int64_t sealed_seq() const noexcept { return sealed_seq_.load(); }
+  // The head the start-up replay reached, before this instance appended anything.
+  [[nodiscard]] ChainHead replayed_head() const;
   // True when this instance follows the site's owner (SequencerConfig::follower): submissions are refused.
   [[nodiscard]] bool follower() const noexcept { return config_.follower; }
 
@@ -115,6 +156,11 @@ class Sequencer {
   void follow();  // the follower's loop instead of run()
   void connect_and_rebuild();
   void apply_stored(const ledger::EventRecord& record, bool live, bool& chain_reported);
+  // Integrity of history (see report_tampering).
+  void note_finding(std::string check, std::string detail);  // found on the sequencer thread
+  void store_tamper_fact(const ledger::EventRecord& record, LiveUpdate& update);  // its alarm
+  void publish_heads();
+  void remember_unconfirmed(const std::vector<ledger::EventRecord>& records);
   void process(std::deque<Work>& batch);
   void escalate_overdue_alarms();
   void run_periodic_duties();
@@ -153,6 +199,13 @@ class Sequencer {
   // EPCIS eventIDs already captured -> (canonical hash, the answer given), rebuilt from `epcis.captured`.
   std::unordered_map<std::string, std::pair<std::string, std::string>> epcis_events_;
   std::unordered_set<std::string> epcis_in_flight_;  // eventIDs of captures still being applied
+  // When each eventID of epcis_events_ entered it, oldest first: what leaves memory first.
+  std::deque<std::pair<core::Timestamp, std::string>> epcis_order_;
+  bool epcis_forgot_any_ = false;  // some eventIDs are only in the database now
+  std::atomic<std::size_t> epcis_ids_in_memory_{0};
+  void remember_epcis(const std::string& event_id, std::string canonical_sha256, std::string result_json,
+                      core::Timestamp at);
+  void recall_epcis(const std::vector<CapturedEvent>& events, core::Timestamp at);
   void release(EpcisInProgress& capture);
   LiveObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point last_periodic_{};
@@ -165,6 +218,20 @@ class Sequencer {
   std::string initial_site_text_;
   std::string current_site_text_;  // guarded by site_mutex_
   mutable std::mutex site_mutex_;
+
+  // Integrity of history. Findings recorded in the log (by detail), so a restart does not record again.
+  std::unordered_set<std::string> recorded_findings_;
+  std::vector<std::pair<std::string, std::string>> pending_findings_;  // found while rebuilding
+  // A failed commit's records (site_seq -> hash): after the rebuild, a row above the committed head must be
+  // one of them (the commit may have succeeded), or someone else wrote it.
+  std::map<std::int64_t, std::array<std::uint8_t, 32>> unconfirmed_;
+  std::int64_t rebuild_confirmed_seq_ = 0;  // the committed head before a rebuild (0 at start-up)
+  std::atomic<bool> tampered_{false};
+  std::atomic<std::int64_t> sealed_seq_{0};
+  mutable std::mutex heads_mutex_;
+  ChainHead committed_head_;      // guarded by heads_mutex_
+  ChainHead replayed_head_;       // guarded by heads_mutex_
+  bool started_ = false;          // the start-up replay is done
   std::string loaded_site_hash_;  // guarded by site_mutex_
   std::shared_ptr<const core::SiteModel> current_model_;
   std::shared_ptr<const core::SiteDefinition> current_site_;

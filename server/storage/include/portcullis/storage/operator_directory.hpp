@@ -14,7 +14,7 @@ struct OperatorRow {
   std::string role;
   std::string person_id;
   std::string password_hash;
-  std::string totp_secret;  // base32
+  std::string totp_secret;  // base32, in clear here; stored sealed when a key is configured (secret_box.hpp)
   std::optional<std::int64_t> totp_last_step;
   int failures = 0;
   std::optional<std::int64_t> retry_after_us;

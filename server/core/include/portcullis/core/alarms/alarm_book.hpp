@@ -3,6 +3,7 @@
 // escalation when nobody acknowledges in time. Repeats of an open alarm (same kind and subject) are folded
 // into it with a count, so guards are not flooded. Derived from stored history like every other state.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,8 +39,20 @@ enum class AlarmChange { Done, UnknownAlarm, CommentRequired, AlreadyResolved, A
 [[nodiscard]] std::string_view to_string(AlarmState s) noexcept;
 [[nodiscard]] std::string_view to_string(AlarmChange c) noexcept;
 
+// How long a resolved alarm stays in memory (docs/operators.md, "Alarms"): it leaves when it has been
+// resolved for `keep_resolved_for`, or when more than `max_resolved` resolved alarms are kept (oldest
+// resolution first). Open and acknowledged alarms are never dropped. Forgetting happens when an alarm is
+// raised or resolved, at that record's time, so a replay forgets at the same points as the live server.
+// A forgotten alarm is history only: acknowledging or resolving it again answers unknown_alarm.
+struct AlarmRetention {
+  Duration keep_resolved_for = std::chrono::hours(24);
+  std::size_t max_resolved = 10'000;
+};
+
 class AlarmBook {
  public:
+  AlarmBook() = default;
+  explicit AlarmBook(AlarmRetention retention) : retention_(retention) {}
   // Returns the record now holding this alarm (new, or an open one it was folded into).
   const AlarmRecord& raise(const Alarm& alarm, Timestamp at, std::int64_t site_seq, std::size_t index);
   // Checks without changing anything: what acknowledge/resolve would answer.
@@ -55,10 +68,18 @@ class AlarmBook {
   [[nodiscard]] const AlarmRecord* find(const std::string& id) const;
   // Not resolved, most severe first, then oldest first.
   [[nodiscard]] std::vector<AlarmRecord> open() const;
+  // True when an alarm of this kind is not resolved.
+  [[nodiscard]] bool has_open(std::string_view kind) const;
+  // Alarms held in memory: open, acknowledged and the resolved ones still retained.
+  [[nodiscard]] std::size_t size() const noexcept { return alarms_.size(); }
 
  private:
+  void forget_resolved(Timestamp now);
+
+  AlarmRetention retention_;
   std::map<std::string, AlarmRecord> alarms_;
-  std::map<std::string, std::string> open_by_key_;  // kind + subject -> id, while not resolved
+  std::map<std::string, std::string> open_by_key_;          // kind + subject -> id, while not resolved
+  std::deque<std::pair<Timestamp, std::string>> resolved_;  // resolution time and id, oldest first
 };
 
 }  // namespace portcullis::core
