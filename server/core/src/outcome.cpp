@@ -56,6 +56,8 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::InvalidValue: return "invalid_value";
     case Reason::AlreadyDecided: return "already_decided";
     case Reason::ReaderCannotRead: return "reader_cannot_read";
+    case Reason::DeviceOutOfScope: return "device_out_of_scope";
+    case Reason::LateEvent: return "late_event";
   }
   return "decision_unavailable";
 }
@@ -78,6 +80,15 @@ std::string_view to_string(Severity s) noexcept {
     case Severity::Critical: return "critical";
   }
   return "medium";
+}
+
+std::string_view to_string(DoorAction a) noexcept {
+  switch (a) {
+    case DoorAction::None: return "none";
+    case DoorAction::Unlock: return "unlock";
+    case DoorAction::Lock: return "lock";
+  }
+  return "none";
 }
 
 }  // namespace portcullis::core

@@ -137,7 +137,10 @@ class SiteParser {
         static_cast<int>(obj.integer("pin_max_failures", false, s.pin_max_failures, 0, 1000));
     s.jit_request_ttl_s = obj.integer("jit_request_ttl_s", false, s.jit_request_ttl_s, 0, 100'000'000);
     s.jit_max_duration_s = obj.integer("jit_max_duration_s", false, s.jit_max_duration_s, 0, 100'000'000);
-    s.bind_readers_to_devices = obj.boolean("bind_readers_to_devices", false);
+    // Older files say whether readers are bound to devices. Binding is always on now (a device speaks only
+    // for what it lists): the key is still read so those files load, and its value changes nothing.
+    obj.boolean("bind_readers_to_devices", false);
+    s.device_time_skew_s = obj.integer("device_time_skew_s", false, s.device_time_skew_s, 1, 86'400);
     s.lone_person_policy =
         choice(ctx_, obj, "lone_person_policy", false, LonePersonPolicy::Alarm,
                std::array<std::pair<const char*, LonePersonPolicy>, 2>{
@@ -397,16 +400,20 @@ class SiteParser {
     ObjectReader obj{ctx_, j, path};
     DeviceDef d;
     d.id = DeviceId{obj.string("id", true)};
-    d.kind = choice(
-        ctx_, obj, "kind", true, DeviceKind::DoorController,
-        std::array<std::pair<const char*, DeviceKind>, 4>{{{"door_controller", DeviceKind::DoorController},
-                                                           {"rack_controller", DeviceKind::RackController},
-                                                           {"rfid_reader", DeviceKind::RfidReader},
-                                                           {"reader", DeviceKind::Reader}}});
+    d.kind = choice(ctx_, obj, "kind", true, DeviceKind::DoorController,
+                    std::array<std::pair<const char*, DeviceKind>, 6>{
+                        {{"door_controller", DeviceKind::DoorController},
+                         {"rack_controller", DeviceKind::RackController},
+                         {"rfid_reader", DeviceKind::RfidReader},
+                         {"reader", DeviceKind::Reader},
+                         {"fire_panel", DeviceKind::FirePanel},
+                         {"occupancy_sensor", DeviceKind::OccupancySensor}}});
     obj.string("name", false);
     d.readers = ids<ReaderId>(obj, "readers", false);
     d.portals = ids<PortalId>(obj, "portals", false);
     d.racks = ids<RackId>(obj, "racks", false);
+    d.mantraps = ids<MantrapId>(obj, "mantraps", false);
+    d.zones = ids<ZoneId>(obj, "zones", false);
     d.token_sha256 = obj.string("token_sha256", true);
     d.heartbeat_s = obj.integer("heartbeat_s", false, 0, 0, 24 * 3600);
     return d;

@@ -92,6 +92,8 @@ const char* device_kind(DeviceKind k) {
     case DeviceKind::RackController: return "rack_controller";
     case DeviceKind::RfidReader: return "rfid_reader";
     case DeviceKind::Reader: return "reader";
+    case DeviceKind::FirePanel: return "fire_panel";
+    case DeviceKind::OccupancySensor: return "occupancy_sensor";
   }
   return "reader";
 }
@@ -146,7 +148,7 @@ std::string write_site_json(const SiteDefinition& site) {
       {"pin_max_failures", s.pin_max_failures},
       {"jit_request_ttl_s", s.jit_request_ttl_s},
       {"jit_max_duration_s", s.jit_max_duration_s},
-      {"bind_readers_to_devices", s.bind_readers_to_devices},
+      {"device_time_skew_s", s.device_time_skew_s},
       {"lone_person_policy", s.lone_person_policy == LonePersonPolicy::DenyExit ? "deny_exit" : "alarm"},
       {"lone_person_grace_s", s.lone_person_grace_s},
       {"contact_debounce_ms", s.contact_debounce_ms},
@@ -274,13 +276,16 @@ std::string write_site_json(const SiteDefinition& site) {
   }
   j["devices"] = Json::array();
   for (const auto& d : site.devices) {
-    j["devices"].push_back({{"id", d.id.str()},
-                            {"kind", device_kind(d.kind)},
-                            {"readers", ids(d.readers)},
-                            {"portals", ids(d.portals)},
-                            {"racks", ids(d.racks)},
-                            {"token_sha256", d.token_sha256},
-                            {"heartbeat_s", d.heartbeat_s}});
+    Json device{{"id", d.id.str()},
+                {"kind", device_kind(d.kind)},
+                {"readers", ids(d.readers)},
+                {"portals", ids(d.portals)},
+                {"racks", ids(d.racks)},
+                {"token_sha256", d.token_sha256},
+                {"heartbeat_s", d.heartbeat_s}};
+    if (!d.mantraps.empty()) device["mantraps"] = ids(d.mantraps);
+    if (!d.zones.empty()) device["zones"] = ids(d.zones);
+    j["devices"].push_back(std::move(device));
   }
   // Issue 5: written only when present, so sites without assets keep their shape.
   if (!site.area_readers.empty()) {

@@ -126,21 +126,19 @@ TEST_F(Coverage, RevokedGrantInTheSiteFile) {
 }
 
 TEST(DeviceBinding, ReadersAnswerOnlyToTheirDevices) {
-  SiteDefinition site = test_site_definition();
-  site.settings.bind_readers_to_devices = true;  // ctl-1 serves front-in only
-  Engine engine{build_or_throw(site)};
+  Engine engine{build_or_throw(test_site_definition())};  // binding is always on
   DeviceEvent own = card("front-in", 1);
   EXPECT_EQ(summary(engine.apply(own, monday_10_local())), "grant/granted");
-  DeviceEvent foreign = card("office-in", 1);  // sent by ctl-1, which does not serve office-in
+  DeviceEvent foreign = card("office-in", 1);
+  foreign.device = DeviceId{"rack-ctl-1"};  // serves rack-1 only
+  const EngineState before = engine.state();
   const Outcome out = engine.apply(foreign, monday_10_local() + 1s);
-  EXPECT_EQ(summary(out), "deny/reader_not_on_device");
+  EXPECT_EQ(summary(out), "deny/device_out_of_scope");
+  EXPECT_EQ(out.refused_field, "reader");
   ASSERT_EQ(out.alarms.size(), 1U);
-  EXPECT_EQ(out.alarms[0].kind, "reader_device_mismatch");
-  EXPECT_EQ(out.alarms[0].subject, "ctl-1");
-  EXPECT_TRUE(engine.state().attempts.empty());
-  // Off (the default): any device may report any reader.
-  Engine unbound{build_or_throw(test_site_definition())};
-  EXPECT_EQ(summary(unbound.apply(foreign, monday_10_local())), "grant/granted");
+  EXPECT_EQ(out.alarms[0].kind, "device_out_of_scope");
+  EXPECT_EQ(out.alarms[0].subject, "rack-ctl-1");
+  EXPECT_EQ(engine.state(), before) << "a refused event changes nothing";
 }
 
 TEST(ReaderCapability, AFactorFromAReaderThatCannotReadItIsNeverAnAttempt) {
@@ -175,12 +173,13 @@ TEST(Engine, EmptyModelDeniesEverything) {
   Engine engine{nullptr};
   const auto out = engine.apply(card("front-in", 1), monday_10_local());
   ASSERT_TRUE(out.decision);
-  EXPECT_EQ(out.decision->reason, Reason::UnknownReader);
+  EXPECT_EQ(out.decision->reason, Reason::DeviceOutOfScope) << "no device is known either";
 }
 
 TEST(Engine, NonAccessEventsDecideNothing) {
   Engine engine{build_or_throw(test_site_definition())};
   DeviceEvent e;
+  e.device = DeviceId{"ctl-1"};
   e.payload = Heartbeat{};
   EXPECT_FALSE(engine.apply(e, monday_10_local()).decision);
 }

@@ -51,11 +51,19 @@ class Reference {
   }
 
  private:
+  struct Attempt {
+    std::string person, card, bio;
+    bool badge = false, pin = false, biometric = false;
+    Timestamp started;
+  };
   struct Pair {
     std::string first;
     Timestamp started, deadline;
     bool expired = false;
+    Attempt attempt;  // the first person's, decided again when the second completes
   };
+  static const std::string& used(const Attempt& a) { return a.card.empty() ? a.bio : a.card; }
+  static Alarm fraud() { return {"two_person_fraud", Severity::Critical, "", "", false}; }
   std::map<std::string, Pair> pairs_;  // two-person: the first person waiting at a portal side or rack
   std::map<std::string, std::pair<Timestamp, bool>> lone_;  // zone -> (alone since, alarmed)
 
@@ -96,6 +104,13 @@ class Reference {
     auto it = pairs_.find(k);
     return it != pairs_.end() && !it->second.expired && now_ < it->second.deadline &&
            it->second.first == person;
+  }
+  // The first person presenting again: another credential of their own is fraud, the same one is not.
+  Outcome same_person_twice(const std::string& k, const std::string& person, const std::string& credential) {
+    Outcome o = deny(Reason::SamePersonTwice, person);
+    const Attempt& first = pairs_.at(k).attempt;
+    if (credential != first.card && credential != first.bio) o.alarms.push_back(fraud());
+    return o;
   }
 
  public:
@@ -189,11 +204,6 @@ class Reference {
   }
 
  private:
-  struct Attempt {
-    std::string person, card, bio;
-    bool badge = false, pin = false, biometric = false;
-    Timestamp started;
-  };
   struct Jit {
     std::string by, by_person, person, zone;
     Duration duration;
@@ -213,7 +223,9 @@ class Reference {
     Decision d;
     d.verdict = r == Reason::Applied ? Verdict::Grant : Verdict::Deny;
     d.reason = r;
-    return Outcome{d, {}, std::nullopt, {}, std::nullopt};
+    Outcome out;
+    out.decision = d;
+    return out;
   }
   Outcome set(std::map<std::string, bool>& m, const std::string& id, bool exists, bool value) {
     if (!exists) return answer(Reason::UnknownSubject);
@@ -333,7 +345,9 @@ class Reference {
     d.verdict = Verdict::Deny;
     d.reason = r;
     d.person = PersonId{std::move(person)};
-    return Outcome{d, {}, std::nullopt, {}, std::nullopt};
+    Outcome out;
+    out.decision = d;
+    return out;
   }
 
   Outcome card(const CardPresented& c) {
@@ -343,7 +357,7 @@ class Reference {
       for (const auto& cd : p.cards) {
         if (cd.facility != c.card.facility || cd.number != c.card.number) continue;
         const std::string k = key(*w);
-        if (pair_live(k, p.id.str())) return deny(Reason::SamePersonTwice, p.id.str());
+        if (pair_live(k, p.id.str())) return same_person_twice(k, p.id.str(), cd.id.str());
         Attempt* a = live(k);
         if (!(a && a->person == p.id.str() && a->card.empty())) {
           attempts_[k] = Attempt{p.id.str(), "", "", false, false, false, now_};
@@ -365,7 +379,7 @@ class Reference {
       for (const auto& bd : p.biometrics) {
         if (bd.template_id != b.template_id) continue;
         const std::string k = key(*w);
-        if (pair_live(k, p.id.str())) return deny(Reason::SamePersonTwice, p.id.str());
+        if (pair_live(k, p.id.str())) return same_person_twice(k, p.id.str(), bd.id.str());
         Attempt* a = live(k);
         if (!(a && a->person == p.id.str() && a->bio.empty())) {
           attempts_[k] = Attempt{p.id.str(), "", "", false, false, false, now_};
@@ -467,6 +481,56 @@ class Reference {
     return false;
   }
 
+  // Every reason the policy refuses this person's attempt, factors aside (also the first person of a
+  // two-person entry, decided again when the second completes).
+  std::optional<Reason> refusal(const Where& w, const Attempt& a) const {
+    for (const std::string* c : {&a.card, &a.bio}) {
+      if (c->empty()) continue;
+      if (revoked(cred_rev_, *c, credential_flag(*c))) return Reason::CredentialRevoked;
+      if (locked_.count(*c)) return Reason::CredentialLocked;
+    }
+    const PersonDef* p = find_person(a.person);
+    if (revoked(person_rev_, a.person, p->revoked)) return Reason::PersonRevoked;
+    if (egress(w)) return std::nullopt;
+    if (site_lock_) return Reason::Lockdown;
+    for (const auto& z : locks_) {
+      if (within(w.destination, z)) return Reason::Lockdown;
+    }
+    const TierRequirementDef* tier = tier_of(w);
+    bool deny_active = false;
+    int best = 0;
+    auto consider = [&](const GrantDef& g) {
+      const bool mine = g.person.empty() ? in_group(a.person, g.group.str()) : g.person.str() == a.person;
+      if (!mine || !covers(g, w)) return;
+      const int st = grant_state(g);
+      if (g.effect == GrantEffect::Deny) {
+        deny_active = deny_active || st == 5;
+      } else {
+        best = std::max(best, st);
+      }
+    };
+    for (const auto& g : s_.grants) {
+      if (!removed_.count(g.id.str())) consider(g);
+    }
+    for (const auto& [id, g] : added_) consider(g);
+    if (deny_active) return Reason::ExplicitDeny;
+    if (tier->clearance_required) {
+      if (p->clearance.status != ClearanceStatus::Cleared) return Reason::ClearanceMissing;
+      if (p->clearance.expires && now_ >= *p->clearance.expires) return Reason::ClearanceExpired;
+    }
+    static constexpr Reason kMiss[] = {Reason::NoGrant, Reason::GrantRevoked, Reason::GrantExpired,
+                                       Reason::GrantNotYetValid, Reason::OutsideSchedule};
+    if (best != 5) return kMiss[best];
+    return std::nullopt;
+  }
+
+  const TierRequirementDef* tier_of(const Where& w) const {
+    for (const auto& t : s_.tiers) {
+      if (t.tier == w.tier) return &t;
+    }
+    return nullptr;
+  }
+
   Outcome finish(const Where& w, const std::string& k) {
     Attempt a = attempts_.at(k);
     Outcome o;
@@ -478,47 +542,10 @@ class Reference {
       o.decision->reason = r;
       return o;
     };
-    for (const std::string* c : {&a.card, &a.bio}) {
-      if (c->empty()) continue;
-      if (revoked(cred_rev_, *c, credential_flag(*c))) return done(Reason::CredentialRevoked);
-      if (locked_.count(*c)) return done(Reason::CredentialLocked);
-    }
-    const PersonDef* p = find_person(a.person);
-    if (revoked(person_rev_, a.person, p->revoked)) return done(Reason::PersonRevoked);
+    if (auto refused = refusal(w, a)) return done(*refused);
     const bool out = egress(w);
     if (!out) {
-      if (site_lock_) return done(Reason::Lockdown);
-      for (const auto& z : locks_) {
-        if (within(w.destination, z)) return done(Reason::Lockdown);
-      }
-      const TierRequirementDef* tier = nullptr;
-      for (const auto& t : s_.tiers) {
-        if (t.tier == w.tier) tier = &t;
-      }
-      bool deny_active = false;
-      int best = 0;
-      auto consider = [&](const GrantDef& g) {
-        const bool mine = g.person.empty() ? in_group(a.person, g.group.str()) : g.person.str() == a.person;
-        if (!mine || !covers(g, w)) return;
-        const int st = grant_state(g);
-        if (g.effect == GrantEffect::Deny) {
-          deny_active = deny_active || st == 5;
-        } else {
-          best = std::max(best, st);
-        }
-      };
-      for (const auto& g : s_.grants) {
-        if (!removed_.count(g.id.str())) consider(g);
-      }
-      for (const auto& [id, g] : added_) consider(g);
-      if (deny_active) return done(Reason::ExplicitDeny);
-      if (tier->clearance_required) {
-        if (p->clearance.status != ClearanceStatus::Cleared) return done(Reason::ClearanceMissing);
-        if (p->clearance.expires && now_ >= *p->clearance.expires) return done(Reason::ClearanceExpired);
-      }
-      static constexpr Reason kMiss[] = {Reason::NoGrant, Reason::GrantRevoked, Reason::GrantExpired,
-                                         Reason::GrantNotYetValid, Reason::OutsideSchedule};
-      if (best != 5) return done(kMiss[best]);
+      const TierRequirementDef* tier = tier_of(w);
       std::optional<Factor> needed;
       int fewest = 99;
       bool ok = false;
@@ -544,7 +571,7 @@ class Reference {
       }
       if (tier->two_person || w.two_person) {
         attempts_.erase(k);
-        return two_person(w, k, a.person, o);
+        return two_person(w, k, a, o);
       }
     }
     attempts_.erase(k);
@@ -556,43 +583,55 @@ class Reference {
     return o;
   }
 
-  // Two-person entry: the first waits (window 30 s, any order in these sites), a distinct second completes.
-  Outcome two_person(const Where& w, const std::string& k, const std::string& person, Outcome o) {
+  // Two-person entry: the first waits (window 30 s, any order in these sites), a distinct second completes
+  // (the first is decided again then). The first person's own second credential is a fraud alarm.
+  Outcome two_person(const Where& w, const std::string& k, const Attempt& a, Outcome o) {
+    const std::string& person = a.person;
     auto it = pairs_.find(k);
     if (it != pairs_.end()) {
       Pair pair = it->second;
       if (!pair.expired && now_ < pair.deadline) {
         if (pair.first == person) {
           o.decision->reason = Reason::SamePersonTwice;
+          if (used(a) != used(pair.attempt)) o.alarms.push_back(fraud());
           return o;
         }
-        o.decision->verdict = Verdict::Grant;
-        o.decision->reason = Reason::Granted;
-        if (!w.rack && !apb(w, person, o)) return o;
-        pairs_.erase(it);
-        if (!w.rack) {
-          presence_[pair.first] = {w.destination, now_};
-          presence_[person] = {w.destination, now_};
+        if (auto refused = refusal(w, pair.attempt)) {
+          o.first_person = Decision{};
+          o.first_person->verdict = Verdict::Deny;
+          o.first_person->reason = *refused;
+          o.first_person->person = PersonId{pair.first};
+          pairs_.erase(it);
+        } else {
+          o.decision->verdict = Verdict::Grant;
+          o.decision->reason = Reason::Granted;
+          if (!w.rack && !apb(w, person, o)) return o;
+          pairs_.erase(it);
+          if (!w.rack) {
+            presence_[pair.first] = {w.destination, now_};
+            presence_[person] = {w.destination, now_};
+          }
+          o.first_person = Decision{};
+          o.first_person->verdict = Verdict::Grant;
+          o.first_person->reason = Reason::Granted;
+          o.first_person->person = PersonId{pair.first};
+          return o;
         }
-        o.first_person = Decision{};
-        o.first_person->verdict = Verdict::Grant;
-        o.first_person->reason = Reason::Granted;
-        o.first_person->person = PersonId{pair.first};
-        return o;
-      }
-      const bool late =
-          pair.expired && now_ < pair.deadline + (pair.deadline - pair.started) && pair.first != person;
-      pairs_.erase(it);
-      if (late) {
-        o.decision->reason = Reason::WindowExpired;
-        return o;
+      } else {
+        const bool late =
+            pair.expired && now_ < pair.deadline + (pair.deadline - pair.started) && pair.first != person;
+        pairs_.erase(it);
+        if (late) {
+          o.decision->reason = Reason::WindowExpired;
+          return o;
+        }
       }
     }
     if (!w.rack) {
       o.decision->verdict = Verdict::Grant;
       if (!apb(w, person, o)) return o;
     }
-    pairs_[k] = Pair{person, now_, now_ + std::chrono::seconds{30}, false};
+    pairs_[k] = Pair{person, now_, now_ + std::chrono::seconds{30}, false, a};
     o.decision->verdict = Verdict::Pending;
     o.decision->reason = Reason::SecondPersonPending;
     o.decision->needed = Factor::SecondPerson;
@@ -814,6 +853,10 @@ class World {
     s.schedules.push_back(sched);
     const int grant_count = 4 + pick(10);
     for (int g = 0; g < grant_count; ++g) s.grants.push_back(random_grant("g" + std::to_string(g)));
+    // Device "d" serves every reader (device binding is always on; the scope rules have their own tests).
+    DeviceDef d{DeviceId{"d"}, DeviceKind::DoorController, {}, {}, {}, std::string(64, 'a'), 0, {}, {}};
+    for (const auto& r : readers) d.readers.push_back(ReaderId{r});
+    s.devices.push_back(d);
     return s;
   }
 

@@ -98,8 +98,26 @@ inline SiteDefinition scenario_site_definition() {
                ZoneId{"hall"},   ZoneId{"cage"},  ZoneId{"vault"}};
   all.racks = {RackId{"rk"}};
   s.grants = {all};
-  DeviceDef ctl{DeviceId{"ctl"}, DeviceKind::DoorController, {}, {}, {}, std::string(64, 'a'), 600};
-  s.devices = {ctl};
+  // "ctl" serves every door, reader, rack and the vestibule sensor; "panel" is the site's fire panel.
+  DeviceDef ctl{DeviceId{"ctl"}, DeviceKind::DoorController, {}, {}, {}, std::string(64, 'a'), 600, {}, {}};
+  for (const auto& p : s.portals) {
+    ctl.portals.push_back(p.id);
+    for (const auto& r : p.readers) ctl.readers.push_back(r.id);
+  }
+  ctl.readers.push_back(ReaderId{"rk-r"});
+  ctl.mantraps = {MantrapId{"mt"}};
+  DeviceDef rack_ctl{DeviceId{"rack-ctl"},
+                     DeviceKind::RackController,
+                     {ReaderId{"rk-r"}},
+                     {},
+                     {RackId{"rk"}},
+                     std::string(64, 'b'),
+                     0,
+                     {},
+                     {}};
+  DeviceDef panel{DeviceId{"panel"}, DeviceKind::FirePanel, {}, {}, {}, std::string(64, 'c'), 0, {},
+                  {ZoneId{"public"}}};
+  s.devices = {ctl, rack_ctl, panel};
   s.tiers = {
       {0, {{Factor::Badge}}, false, false},
       {1, {{Factor::Badge}}, false, false},
@@ -113,8 +131,15 @@ inline SiteDefinition scenario_site_definition() {
 // "verdict/reason[/needed]" (or "-" without a decision) followed by " !kind" for every alarm.
 class Scenario {
  public:
-  explicit Scenario(const SiteDefinition& site = scenario_site_definition())
-      : engine{build_or_throw(site), std::make_shared<FakePinVerifier>()} {}
+  // `doors_reported`: the controller reports the mantrap doors closed as it comes up (without a contact
+  // state the interlock fails closed); false to start with no contact state at all.
+  explicit Scenario(const SiteDefinition& site = scenario_site_definition(), bool doors_reported = true)
+      : engine{build_or_throw(site), std::make_shared<FakePinVerifier>()} {
+    if (!doors_reported) return;
+    for (const auto& m : site.mantraps) {
+      for (const auto& p : m.portals) contact(p.str().c_str(), false, 0);
+    }
+  }
 
   std::string badge(const char* reader, std::uint64_t card_no, double after_s = 1) {
     return event(CardPresented{ReaderId{reader}, Card{CardFormat::FacilityAndNumber, 10, card_no, ""}},
@@ -133,7 +158,7 @@ class Scenario {
   }
   std::string rack_contact(const char* rack, bool open, double after_s = 1) {
     return event(DoorContact{PortalId{}, RackId{rack}, open ? ContactState::Open : ContactState::Closed},
-                 after_s);
+                 after_s, "rack-ctl");
   }
   std::string rex(const char* portal, double after_s = 1) {
     return event(RequestToExit{PortalId{portal}}, after_s);
@@ -142,10 +167,14 @@ class Scenario {
     return event(OccupancyReport{MantrapId{"mt"}, count}, after_s);
   }
   std::string fire(bool active, const char* zone = "", double after_s = 1) {
-    return event(FireAlarm{ZoneId{zone}, active}, after_s);
+    return event(FireAlarm{ZoneId{zone}, active}, after_s, "panel");
   }
   std::string tamper(double after_s = 1) { return event(Tamper{"reader", true}, after_s); }
   std::string heartbeat(double after_s = 1) { return event(Heartbeat{}, after_s); }
+  // An event from another device than "ctl" (device binding tests).
+  std::string send(const char* device, DevicePayload payload, double after_s = 1) {
+    return event(std::move(payload), after_s, device);
+  }
   std::string tick(double after_s = 1) {
     advance(after_s);
     last = engine.tick(now);
@@ -210,10 +239,10 @@ class Scenario {
   void advance(double seconds) {
     now += std::chrono::duration_cast<Duration>(std::chrono::duration<double>{seconds});
   }
-  std::string event(DevicePayload payload, double after_s) {
+  std::string event(DevicePayload payload, double after_s, const char* device = "ctl") {
     advance(after_s);
     DeviceEvent e;
-    e.device = DeviceId{"ctl"};
+    e.device = DeviceId{device};
     e.payload = std::move(payload);
     last = engine.apply(e, now);
     if (auto* p = std::get_if<PinEntered>(&e.payload)) {

@@ -138,13 +138,25 @@ inline SiteDefinition test_site_definition() {
   GrantDef dan_lab_deny = grant("g-dan-no-lab", "dan", false, {ZoneId{"lab"}});
   dan_lab_deny.effect = GrantEffect::Deny;
   s.grants = {staff, ada_hall, carl_hall, bob_hall, fay_hall, dan_lab_deny};
-  s.devices = {DeviceDef{DeviceId{"ctl-1"},
-                         DeviceKind::DoorController,
-                         {ReaderId{"front-in"}},
-                         {PortalId{"front"}},
-                         {},
-                         std::string(64, 'a'),
-                         0}};
+  // One controller serves every door here (device binding: it must list them); rack-1 has its own; the fire
+  // panel covers the whole site.
+  DeviceDef ctl{DeviceId{"ctl-1"}, DeviceKind::DoorController, {}, {}, {}, std::string(64, 'a'), 0, {}, {}};
+  for (const auto& p : s.portals) {
+    ctl.portals.push_back(p.id);
+    for (const auto& r : p.readers) ctl.readers.push_back(r.id);
+  }
+  DeviceDef rack_ctl{DeviceId{"rack-ctl-1"},
+                     DeviceKind::RackController,
+                     {ReaderId{"rack-1-r"}},
+                     {},
+                     {RackId{"rack-1"}},
+                     std::string(64, 'b'),
+                     0,
+                     {},
+                     {}};
+  DeviceDef panel{DeviceId{"fire-1"}, DeviceKind::FirePanel, {}, {}, {}, std::string(64, 'c'), 0, {},
+                  {ZoneId{"public"}}};
+  s.devices = {ctl, rack_ctl, panel};
   s.tiers = {
       {0, {{Factor::Badge}}, false, false},
       {1, {{Factor::Badge}}, false, false},
@@ -165,21 +177,26 @@ inline std::shared_ptr<const SiteModel> build_or_throw(const SiteDefinition& def
   return built.model;
 }
 
+// The device that serves a reader of test_site_definition().
+inline DeviceId device_of(const char* reader_id) {
+  return DeviceId{std::string{reader_id}.starts_with("rack-") ? "rack-ctl-1" : "ctl-1"};
+}
+
 inline DeviceEvent card(const char* reader_id, std::uint64_t number, std::uint32_t facility = 10) {
   DeviceEvent e;
-  e.device = DeviceId{"ctl-1"};
+  e.device = device_of(reader_id);
   e.payload = CardPresented{ReaderId{reader_id}, Card{CardFormat::FacilityAndNumber, facility, number, ""}};
   return e;
 }
 inline DeviceEvent pin(const char* reader_id, const char* digits) {
   DeviceEvent e;
-  e.device = DeviceId{"ctl-1"};
+  e.device = device_of(reader_id);
   e.payload = PinEntered{ReaderId{reader_id}, digits, std::nullopt, PersonId{}};
   return e;
 }
 inline DeviceEvent finger(const char* reader_id, const char* template_id, bool matched = true) {
   DeviceEvent e;
-  e.device = DeviceId{"ctl-1"};
+  e.device = device_of(reader_id);
   e.payload = BiometricMatch{ReaderId{reader_id}, template_id, 90, matched};
   return e;
 }

@@ -1,6 +1,6 @@
 // Two-person scenarios: any order, ordered (a supervisor first), same person twice, a second person without
 // the biometric factor, window expiry, the lone person after one leaves (alarm, or deny the exit), racks,
-// supervisor override, lockdown, fire and threat levels.
+// supervisor override, lockdown, fire (which keeps them for entries) and threat levels.
 #include <gtest/gtest.h>
 
 #include "scenario_site.hpp"
@@ -118,14 +118,15 @@ TEST(TwoPerson, LockdownAtTheNextDecisionAndOverride) {
             "grant/supervisor_override !supervisor_override");
 }
 
-TEST(TwoPerson, FireAlarmSuspendsTwoPersonRules) {
+TEST(TwoPerson, FireAlarmKeepsTwoPersonRulesForEntries) {
   Scenario s;
   EXPECT_EQ(s.fire(true, "hall"), "- !fire_alarm");
   EXPECT_EQ(s.badge("cage-in", 1), "pending/missing_factor/biometric");
-  EXPECT_EQ(s.finger("cage-in", "ada"), "grant/granted");
-  EXPECT_EQ(s.tick(60), "-");  // no lone-person alarm during the fire
-  EXPECT_EQ(s.fire(false, "hall"), "-");
-  EXPECT_EQ(s.tick(1), "- !lone_person");  // still alone once it is cleared
+  EXPECT_EQ(s.finger("cage-in", "ada"), "pending/second_person_pending/second_person");
+  EXPECT_EQ(s.badge("cage-in", 2), "pending/missing_factor/biometric");
+  EXPECT_EQ(s.finger("cage-in", "bob"), "grant/granted");  // two persons: in, fire or not
+  EXPECT_EQ(s.badge("cage-out", 2), "grant/fire_alarm_release");
+  EXPECT_EQ(s.tick(31), "- !lone_person");  // one left behind during the fire is still an alarm
 }
 
 TEST(ThreatLevel, RaisesEveryTierAtTheNextDecision) {

@@ -2,6 +2,7 @@
 // JSON paths of its errors and yields no model.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -83,11 +84,34 @@ class ExampleDecisions : public ::testing::Test {
     auto loaded = load_site_file(PORTCULLIS_EXAMPLE_SITE);
     ASSERT_TRUE(loaded.model);
     engine = std::make_unique<core::Engine>(loaded.model, std::make_shared<crypto::Pbkdf2PinVerifier>());
+    // The mantrap controller reports its doors closed as it comes up: without a contact state the interlock
+    // fails closed.
+    report(core::DoorContact{core::PortalId{"mantrap-outer"}, core::RackId{}, core::ContactState::Closed});
+    report(core::DoorContact{core::PortalId{"mantrap-inner"}, core::RackId{}, core::ContactState::Closed});
+  }
+  // The device of the example site that lists the reader (device binding is always on).
+  core::DeviceId device_of(const core::ReaderId& reader) const {
+    const auto& model = engine->model();
+    const core::Index r = model.reader_index(reader);
+    for (std::size_t i = 0; i < model.device_count(); ++i) {
+      const auto& readers = model.device(static_cast<core::Index>(i)).readers;
+      if (std::find(readers.begin(), readers.end(), r) != readers.end())
+        return model.device(static_cast<core::Index>(i)).id;
+    }
+    return core::DeviceId{"ctl-mantrap"};
   }
   std::string at(core::DevicePayload payload) {
     t += 2s;
     core::DeviceEvent e;
-    e.device = core::DeviceId{"ctl-mantrap"};
+    e.device = std::visit(
+        [&](const auto& p) {
+          if constexpr (requires { p.reader; }) {
+            return device_of(p.reader);
+          } else {
+            return core::DeviceId{"ctl-mantrap"};
+          }
+        },
+        payload);
     e.payload = std::move(payload);
     last = engine->apply(e, t);
     std::string s{core::to_string(last.decision->verdict)};

@@ -214,9 +214,8 @@ Observation AssetBook::observe(const RfidObservation& read, Timestamp now) {
   // Where does this reader put what it reads?
   ReaderPlace place;
   const SiteModel& m = *model_;
-  const bool bind = m.settings().bind_readers_to_devices;
+  // A read counts only from a device that lists the reader (device binding is always on).
   const auto bound = [&](const std::vector<DeviceId>& devices) {
-    if (!bind) return true;
     for (const auto& d : devices) {
       if (d == read.device) return true;
     }

@@ -225,14 +225,38 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     if (!r.zone.empty()) m->zone_rule_[m->zone_index(r.zone)] = i;
     if (!r.rack.empty()) m->rack_rule_[m->rack_index(r.rack)] = i;
   }
+  m->portal_devices_.resize(m->portals_.size());
   for (const auto& d : def.devices) {
     if (d.heartbeat_s > 0) m->heartbeats_.emplace(d.id, d.heartbeat_s);
+    DeviceNode node;
+    node.id = d.id;
+    node.kind = d.kind;
+    auto resolve = [](std::vector<Index>& into, const auto& ids, auto&& index_of) {
+      for (const auto& id : ids) {
+        const Index i = index_of(id);
+        if (i != kNoIndex) into.push_back(i);
+      }
+      std::sort(into.begin(), into.end());
+      into.erase(std::unique(into.begin(), into.end()), into.end());
+    };
+    resolve(node.readers, d.readers, [&](const ReaderId& id) { return m->reader_index(id); });
+    resolve(node.portals, d.portals, [&](const PortalId& id) { return m->portal_index(id); });
+    resolve(node.racks, d.racks, [&](const RackId& id) { return m->rack_index(id); });
+    resolve(node.mantraps, d.mantraps, [&](const MantrapId& id) { return m->mantrap_index(id); });
+    resolve(node.zones, d.zones, [&](const ZoneId& id) { return m->zone_index(id); });
+    for (Index p : node.portals) m->portal_devices_[p].push_back(d.id);
+    m->device_ids_.emplace(d.id, static_cast<Index>(m->devices_.size()));
+    m->devices_.push_back(std::move(node));
   }
+  for (auto& list : m->portal_devices_) std::sort(list.begin(), list.end());
 
   result.model = std::move(m);
   return result;
 }
 
+Index SiteModel::device_index(const DeviceId& id) const {
+  return find_index(device_ids_, id);
+}
 Index SiteModel::zone_index(const ZoneId& id) const {
   return find_index(zone_ids_, id);
 }

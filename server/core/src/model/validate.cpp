@@ -1,5 +1,6 @@
 #include "portcullis/core/model/validate.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -104,9 +105,8 @@ class Checker {
     if (s.rfid_dedup_window_ms < 0 || s.rfid_dedup_window_ms > 60000)
       add("$.settings.rfid_dedup_window_ms", "must be 0..60000");
     if (s.asset_missing_after_s <= 0) add("$.settings.asset_missing_after_s", "must be positive");
-    if (s.bind_readers_to_devices && site_.devices.empty()) {
-      add("$.settings.bind_readers_to_devices", "readers are bound to devices but the site lists no devices");
-    }
+    if (s.device_time_skew_s < 1 || s.device_time_skew_s > 86400)
+      add("$.settings.device_time_skew_s", "must be 1..86400");
     const auto& tz = s.time_zone;
     if (tz.std_offset_minutes < -14 * 60 || tz.std_offset_minutes > 14 * 60) {
       add("$.time_zone.utc_offset", "must be within -14:00..+14:00");
@@ -412,6 +412,15 @@ class Checker {
       for (std::size_t r = 0; r < d.racks.size(); ++r) {
         if (!racks_.contains(d.racks[r]))
           add(at(path + ".racks", r), "unknown rack " + quoted(d.racks[r].str()));
+      }
+      for (std::size_t m = 0; m < d.mantraps.size(); ++m) {
+        const bool known = std::any_of(site_.mantraps.begin(), site_.mantraps.end(),
+                                       [&](const MantrapDef& def) { return def.id == d.mantraps[m]; });
+        if (!known) add(at(path + ".mantraps", m), "unknown mantrap " + quoted(d.mantraps[m].str()));
+      }
+      for (std::size_t z = 0; z < d.zones.size(); ++z) {
+        if (!zones_.contains(d.zones[z]))
+          add(at(path + ".zones", z), "unknown zone " + quoted(d.zones[z].str()));
       }
       bool hex = d.token_sha256.size() == 64;
       for (char c : d.token_sha256) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));

@@ -4,9 +4,11 @@
 #include <type_traits>
 
 #include "access_check.hpp"
+#include "device_time.hpp"
 #include "passage.hpp"
-#include "portcullis/core/antipassback/presence.hpp"
+#include "portcullis/core/policy/device_scope.hpp"
 #include "supervision.hpp"
+#include "two_person_rule.hpp"
 
 namespace portcullis::core {
 namespace {
@@ -15,20 +17,21 @@ namespace {
 class AccessRequests {
  public:
   AccessRequests(const SiteModel& model, const PinVerifier* pins, EngineState& state, const DeviceId& device,
-                 Timestamp now)
-      : model_(model), pins_(pins), state_(state), device_(device), now_(now) {}
+                 detail::EventTime time)
+      : model_(model), pins_(pins), state_(state), device_(device), now_(time.at), late_(time.late) {}
 
   Outcome card(const CardPresented& event) {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
-    if (!served_by_device(reader)) return reader_not_on_device(reader);
     if ((model_.reader(reader).def.reads & kReadsBadge) == 0) return cannot_read(reader, "badge");
     const detail::Passage passage = detail::passage_of(model_, reader);
+    if (late_) return late_event(passage);
     const Index credential = model_.card_credential(event.card.facility, event.card.number);
     if (fire_egress(passage)) return fire_release(passage, credential);
     if (credential == kNoIndex) return unknown_credential(passage);
     const CredentialNode& cred = model_.credential(credential);
-    if (auto twice = same_person_twice(passage, cred.person)) return *twice;
+    if (auto twice = detail::same_person_twice(model_, state_, passage, cred.person, cred.id, now_))
+      return *twice;
     PendingAttempt& attempt =
         join_attempt(passage, cred.person, [](const PendingAttempt& a) { return a.card.empty(); });
     attempt.card = cred.id;
@@ -40,9 +43,9 @@ class AccessRequests {
   Outcome biometric(const BiometricMatch& event) {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
-    if (!served_by_device(reader)) return reader_not_on_device(reader);
     if ((model_.reader(reader).def.reads & kReadsBiometric) == 0) return cannot_read(reader, "biometric");
     const detail::Passage passage = detail::passage_of(model_, reader);
+    if (late_) return late_event(passage);
     if (!event.matched && fire_egress(passage)) return fire_release(passage, kNoIndex);
     if (!event.matched) {
       // The attempt stays open: the person may try the finger again within the window.
@@ -55,7 +58,8 @@ class AccessRequests {
     if (fire_egress(passage)) return fire_release(passage, credential);
     if (credential == kNoIndex) return unknown_credential(passage);
     const CredentialNode& cred = model_.credential(credential);
-    if (auto twice = same_person_twice(passage, cred.person)) return *twice;
+    if (auto twice = detail::same_person_twice(model_, state_, passage, cred.person, cred.id, now_))
+      return *twice;
     PendingAttempt& attempt =
         join_attempt(passage, cred.person, [](const PendingAttempt& a) { return a.biometric.empty(); });
     attempt.biometric = cred.id;
@@ -67,9 +71,9 @@ class AccessRequests {
   Outcome pin(const PinEntered& event) {
     const Index reader = model_.reader_index(event.reader);
     if (reader == kNoIndex) return unknown_reader();
-    if (!served_by_device(reader)) return reader_not_on_device(reader);
     if ((model_.reader(reader).def.reads & kReadsPin) == 0) return cannot_read(reader, "PIN");
     const detail::Passage passage = detail::passage_of(model_, reader);
+    if (late_) return late_event(passage);
     key_ = detail::attempt_key(passage);
     PendingAttempt* attempt = live_attempt();
     if (fire_egress(passage)) {
@@ -153,21 +157,12 @@ class AccessRequests {
     return d;
   }
 
-  bool served_by_device(Index reader) const {
-    if (!model_.settings().bind_readers_to_devices) return true;
-    const auto& devices = model_.reader(reader).devices;
-    return std::find(devices.begin(), devices.end(), device_) != devices.end();
-  }
-
-  // A device reporting a reader it does not serve: misconfiguration or a spoofing attempt. Decided before any
-  // credential is looked at, and no attempt state changes.
-  Outcome reader_not_on_device(Index reader) const {
+  // An access request decided long after it happened: the moment at the door is gone, and it must never
+  // combine with factors presented since. Recorded with this reason; nothing changes.
+  Outcome late_event(const detail::Passage& passage) const {
     Outcome out;
-    out.decision = base_decision(detail::passage_of(model_, reader));
-    out.decision->reason = Reason::ReaderNotOnDevice;
-    out.alarms.push_back(
-        {"reader_device_mismatch", Severity::High, device_.str(),
-         "device reported reader " + model_.reader(reader).def.id.str() + " which it does not serve", false});
+    out.decision = base_decision(passage);
+    out.decision->reason = Reason::LateEvent;
     return out;
   }
 
@@ -221,10 +216,8 @@ class AccessRequests {
     return fresh;
   }
 
-  // Egress through a portal a fire alarm covers: never held locked, whoever asks.
   bool fire_egress(const detail::Passage& passage) const {
-    return !state_.fires.empty() && !passage.rack && passage.egress &&
-           detail::fire_covers_portal(model_, state_, passage.target);
+    return detail::fire_egress(model_, state_, passage);
   }
 
   Outcome fire_release(const detail::Passage& passage, Index credential) {
@@ -237,148 +230,12 @@ class AccessRequests {
       const CredentialNode& cred = model_.credential(credential);
       out.decision->credential = cred.id;
       out.decision->person = model_.person(cred.person).id;
-      detail::commit_passage(model_, state_, passage.target, passage.source, passage.destination,
-                             out.decision->person, now_);
+      detail::commit_passage(model_, state_, passage.target, passage.destination, out.decision->person, now_);
     } else {
       DoorState& door = state_.doors[model_.portal(passage.target).def.id];
       door.released_until = std::max(door.released_until,
                                      now_ + std::chrono::seconds{model_.portal(passage.target).def.unlock_s});
     }
-    return out;
-  }
-
-  // The first person of a pending two-person attempt presenting again: two credentials of one person never
-  // count as two persons. The first person keeps waiting.
-  std::optional<Outcome> same_person_twice(const detail::Passage& passage, Index person) {
-    auto it = state_.two_person.find(detail::attempt_key(passage));
-    if (it == state_.two_person.end() || it->second.expired || now_ >= it->second.deadline)
-      return std::nullopt;
-    if (it->second.first.person != model_.person(person).id) return std::nullopt;
-    Outcome out;
-    out.decision = base_decision(passage);
-    out.decision->person = model_.person(person).id;
-    out.decision->reason = Reason::SamePersonTwice;
-    return out;
-  }
-
-  const TwoPersonRuleDef& rule_of(const detail::Passage& passage) const {
-    return passage.rack ? model_.rack_two_person_rule(passage.target)
-                        : model_.zone_two_person_rule(passage.destination);
-  }
-
-  bool in_group(const PersonId& person, const GroupId& group) const {
-    const Index p = model_.person_index(person);
-    const Index g = model_.group_index(group);
-    if (p == kNoIndex || g == kNoIndex) return false;
-    const auto& groups = model_.person(p).groups;
-    return std::binary_search(groups.begin(), groups.end(), g);
-  }
-
-  // Anti-passback (unless suspended) and the mantrap for one person about to pass: the refusal, or nullopt.
-  std::optional<Reason> passage_checks(const detail::Passage& passage, const PersonId& person, bool suspended,
-                                       Outcome& out, std::vector<Alarm>& soft_alarms) {
-    if (passage.rack) return std::nullopt;
-    if (!suspended) {
-      const Index governing = passage.egress ? passage.source : passage.destination;
-      const ApbCheck apb = check_anti_passback(model_, state_, person, passage.source, governing, now_);
-      if (apb.violation && (apb.mode == ApbMode::Hard || apb.mode == ApbMode::Timed))
-        return Reason::AntiPassback;
-      if (apb.violation) {
-        soft_alarms.push_back({"anti_passback_violation", Severity::Low, person.str(),
-                               "entered " + model_.zone(passage.destination).def.id.str() + " through " +
-                                   model_.portal(passage.target).def.id.str() + " while recorded elsewhere",
-                               false});
-      }
-      if (auto refused = detail::mantrap_check(model_, state_, passage.target, passage.source, passage.egress,
-                                               person, now_, out.alarms)) {
-        return refused;
-      }
-    }
-    return std::nullopt;
-  }
-
-  void commit(const detail::Passage& passage, const PersonId& person) {
-    if (passage.rack) {  // rack openings do not move presence; they release the rack's door
-      detail::release_rack_door(model_, state_, passage.target, person, now_);
-      return;
-    }
-    detail::commit_passage(model_, state_, passage.target, passage.source, passage.destination, person, now_);
-  }
-
-  // Leaving a min-occupancy zone would leave one person alone and the site denies that: two must leave
-  // together.
-  bool pair_exit_needed(const detail::Passage& passage, const PersonId& person) const {
-    if (passage.rack || model_.settings().lone_person_policy != LonePersonPolicy::DenyExit) return false;
-    if (model_.zone(passage.source).def.min_occupancy < 2) return false;
-    const ZoneId& zone = model_.zone(passage.source).def.id;
-    auto occ = state_.occupancy.find(zone);
-    if (occ == state_.occupancy.end() || occ->second != 2) return false;
-    auto where = state_.presence.find(person);
-    return where != state_.presence.end() && where->second.zone == zone;
-  }
-
-  // Two-person entry (or a pair exit): the first person waits, the second completes both.
-  Outcome two_person(const detail::Passage& passage, Decision d, bool exit) {
-    Outcome out;
-    const PersonId person = d.person;
-    const std::uint64_t key = detail::attempt_key(passage);
-    const TwoPersonRuleDef& rule = rule_of(passage);
-    auto deny = [&](Reason r) {
-      d.verdict = Verdict::Deny;
-      d.reason = r;
-      out.decision = d;
-      return out;
-    };
-    if (auto it = state_.two_person.find(key); it != state_.two_person.end()) {
-      TwoPersonAttempt& tp = it->second;
-      if (!tp.expired && now_ < tp.deadline) {
-        if (tp.first.person == person) return deny(Reason::SamePersonTwice);
-        if (exit) {
-          auto where = state_.presence.find(person);
-          if (where == state_.presence.end() || where->second.zone != model_.zone(passage.source).def.id) {
-            return deny(Reason::SecondPersonPending);  // the second of a pair exit must be inside too
-          }
-        }
-        std::vector<Alarm> soft;
-        if (auto refused = passage_checks(passage, person, false, out, soft)) return deny(*refused);
-        out.alarms.insert(out.alarms.end(), soft.begin(), soft.end());
-        Decision first = tp.first;
-        state_.two_person.erase(it);
-        commit(passage, first.person);
-        commit(passage, person);
-        out.first_person = first;
-        out.decision = d;
-        return out;
-      }
-      const bool late =
-          tp.expired && now_ < tp.deadline + (tp.deadline - tp.started) && tp.first.person != person;
-      state_.two_person.erase(it);
-      if (late) return deny(Reason::WindowExpired);
-    }
-    if (!exit && rule.mode == TwoPersonMode::Ordered && !in_group(person, rule.first_group)) {
-      return deny(Reason::TwoPersonOrder);
-    }
-    if (!passage.rack) {
-      const Index governing = passage.egress ? passage.source : passage.destination;
-      const ApbCheck apb = check_anti_passback(model_, state_, person, passage.source, governing, now_);
-      if (apb.violation && (apb.mode == ApbMode::Hard || apb.mode == ApbMode::Timed))
-        return deny(Reason::AntiPassback);
-      if (apb.violation) {
-        out.alarms.push_back(
-            {"anti_passback_violation", Severity::Low, person.str(),
-             "at " + model_.portal(passage.target).def.id.str() + " while recorded elsewhere", false});
-      }
-    }
-    TwoPersonAttempt tp;
-    tp.first = d;
-    tp.started = now_;
-    tp.deadline = now_ + std::chrono::seconds{rule.window_s};
-    tp.exit = exit;
-    state_.two_person[key] = tp;
-    d.verdict = Verdict::Pending;
-    d.reason = Reason::SecondPersonPending;
-    d.needed = Factor::SecondPerson;
-    out.decision = d;
     return out;
   }
 
@@ -393,22 +250,25 @@ class AccessRequests {
       out.decision = std::move(d);
       return out;
     }
-    const PersonId person = attempt.person;
+    const PendingAttempt decided = attempt;
     state_.attempts.erase(key_);
     if (d.verdict != Verdict::Grant) {
       out.decision = std::move(d);
       return out;
     }
-    const bool suspended = detail::suspended_by_fire(model_, state_, passage);
-    if (!suspended && needs_two) return two_person(passage, std::move(d), false);
-    if (!suspended && pair_exit_needed(passage, person)) return two_person(passage, std::move(d), true);
+    // A fire changes nothing here: egress under fire was granted before any of this (fire_release).
+    if (needs_two)
+      return detail::two_person_step(model_, state_, passage, std::move(d), decided, false, now_);
+    if (detail::pair_exit_needed(model_, state_, passage, decided.person))
+      return detail::two_person_step(model_, state_, passage, std::move(d), decided, true, now_);
     std::vector<Alarm> soft;
-    if (auto refused = passage_checks(passage, person, suspended, out, soft)) {
+    if (auto refused =
+            detail::passage_checks(model_, state_, passage, decided.person, now_, out.alarms, soft)) {
       d.verdict = Verdict::Deny;
       d.reason = *refused;
     } else {
       out.alarms.insert(out.alarms.end(), soft.begin(), soft.end());
-      commit(passage, person);
+      detail::commit_access(model_, state_, passage, decided.person, now_);
     }
     out.decision = std::move(d);
     return out;
@@ -419,8 +279,20 @@ class AccessRequests {
   EngineState& state_;
   const DeviceId& device_;
   Timestamp now_;
+  bool late_ = false;
   std::uint64_t key_ = 0;
 };
+
+// Refused outright: nothing in the state changes, not even the device's liveness.
+Outcome out_of_scope(const DeviceEvent& event, const ScopeRefusal& refusal) {
+  Outcome out;
+  out.decision = Decision{};
+  out.decision->reason = Reason::DeviceOutOfScope;
+  out.refused_field = refusal.field;
+  out.alarms.push_back({"device_out_of_scope", refusal.severity, event.device.str(),
+                        std::string(type_name(event.payload)) + " refused: " + refusal.detail, false});
+  return out;
+}
 
 }  // namespace
 
@@ -437,10 +309,17 @@ void Engine::replace_model(std::shared_ptr<const SiteModel> model) {
 }
 
 Outcome Engine::apply(const DeviceEvent& event, Timestamp now) {
+  if (auto refusal = check_device_scope(*model_, event)) return out_of_scope(event, *refusal);
+  const detail::EventTime time = detail::event_time(*model_, state_, event, now);
+  // A door contact is judged at its own time before the deadlines run at the receive time: a door forced and
+  // shut while its controller was offline is forced, not held, when both reports arrive together.
+  std::vector<Alarm> contact_alarms;
+  const auto* contact = std::get_if<DoorContact>(&event.payload);
+  if (contact != nullptr) detail::door_contact(*model_, state_, *contact, time.at, contact_alarms);
   std::vector<Alarm> due;
-  detail::run_deadlines(*model_, state_, now, due);
+  detail::run_deadlines(*model_, state_, now, due, contact);
   detail::heard_from(*model_, state_, event.device, now);
-  AccessRequests requests{*model_, pins_.get(), state_, event.device, now};
+  AccessRequests requests{*model_, pins_.get(), state_, event.device, time};
   Outcome out = std::visit(
       [&](const auto& payload) -> Outcome {
         using T = std::decay_t<decltype(payload)>;
@@ -451,21 +330,21 @@ Outcome Engine::apply(const DeviceEvent& event, Timestamp now) {
           o = requests.pin(payload);
         } else if constexpr (std::is_same_v<T, BiometricMatch>) {
           o = requests.biometric(payload);
-        } else if constexpr (std::is_same_v<T, DoorContact>) {
-          detail::door_contact(*model_, state_, payload, now, o.alarms);
         } else if constexpr (std::is_same_v<T, RequestToExit>) {
-          detail::request_to_exit(*model_, state_, payload, now);
+          detail::request_to_exit(*model_, state_, payload, time.at, o.alarms);
         } else if constexpr (std::is_same_v<T, Tamper>) {
           detail::tamper(payload, event.device, o.alarms);
         } else if constexpr (std::is_same_v<T, FireAlarm>) {
-          detail::fire_alarm(*model_, state_, payload, o.alarms);
+          detail::fire_alarm(*model_, state_, payload, o.alarms);  // life safety: whenever it arrives
         } else if constexpr (std::is_same_v<T, OccupancyReport>) {
-          detail::occupancy_report(*model_, state_, payload, now, o.alarms);
+          detail::occupancy_report(*model_, state_, payload, time.at, o.alarms);
         }
         return o;
       },
       event.payload);
   detail::after_input(*model_, state_, now);
+  if (out.decision && !time.late) out.door_action = detail::door_action_for(*model_, state_, *out.decision);
+  out.alarms.insert(out.alarms.begin(), contact_alarms.begin(), contact_alarms.end());
   out.alarms.insert(out.alarms.begin(), due.begin(), due.end());
   return out;
 }

@@ -18,7 +18,9 @@ Outcome answer(Reason reason, PersonId person = {}, ZoneId zone = {}) {
   d.reason = reason;
   d.person = std::move(person);
   d.destination = std::move(zone);
-  return Outcome{std::move(d), {}, std::nullopt, {}, std::nullopt};
+  Outcome out;
+  out.decision = std::move(d);
+  return out;
 }
 
 class OperatorActions {
@@ -176,14 +178,11 @@ class OperatorActions {
     if (revoked) return refuse(Reason::PersonRevoked);
     if (portal != kNoIndex) {
       const PortalNode& p = model_.portal(portal);
-      const bool fire = detail::fire_covers_portal(model_, state_, portal);
-      if (!fire) {
-        if (auto busy =
-                detail::mantrap_check(model_, state_, portal, p.from, false, a.person, now_, out.alarms)) {
-          return refuse(*busy);
-        }
-      }
-      detail::commit_passage(model_, state_, portal, p.from, p.to, a.person, now_);
+      // An override is an entry: a fire does not lift the interlock for it.
+      if (auto busy =
+              detail::mantrap_check(model_, state_, portal, p.from, false, a.person, now_, out.alarms))
+        return refuse(*busy);
+      detail::commit_passage(model_, state_, portal, p.to, a.person, now_);
     } else {
       detail::release_rack_door(model_, state_, rack, a.person, now_);
     }

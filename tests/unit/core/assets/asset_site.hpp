@@ -59,6 +59,16 @@ inline SiteDefinition asset_site_definition() {
   s.racks.push_back(rack2);
   s.racks.push_back(cage_rack);
   s.area_readers = {AreaReaderDef{ReaderId{"handheld"}, ZoneId{"hall"}}};
+  // Device binding is always on: "rfid-dev" serves every RFID reader of this site.
+  DeviceDef rfid{DeviceId{"rfid-dev"}, DeviceKind::RfidReader, {}, {}, {}, std::string(64, 'f'), 0, {}, {}};
+  for (const auto& p : s.portals)
+    for (const auto& r : p.readers)
+      if ((r.reads & kReadsRfid) != 0) rfid.readers.push_back(r.id);
+  for (const auto& k : s.racks)
+    for (const auto& r : k.readers)
+      if ((r.reads & kReadsRfid) != 0) rfid.readers.push_back(r.id);
+  rfid.readers.push_back(ReaderId{"handheld"});
+  s.devices.push_back(rfid);
   AssetDef drive = asset_def("drive-1", kDriveEpc, "rack-c", AssetKind::StorageDrive, true);
   drive.missing_after_s = 100;
   s.assets = {drive, asset_def("gpu-1", kGpuEpc, "rack-1", AssetKind::GpuServer, false),

@@ -109,13 +109,21 @@ TEST(AssetValidation, ProblemsNameTheirJsonPath) {
 
 TEST(AssetModel, RfidReadersAreIndexedWhereTheyStand) {
   SiteDefinition def = asset_site_definition();
-  def.devices.push_back(DeviceDef{
-      DeviceId{"hh-1"}, DeviceKind::RfidReader, {ReaderId{"handheld"}}, {}, {}, std::string(64, 'b'), 0});
+  def.devices.push_back(DeviceDef{DeviceId{"hh-1"},
+                                  DeviceKind::RfidReader,
+                                  {ReaderId{"handheld"}},
+                                  {},
+                                  {},
+                                  std::string(64, 'b'),
+                                  0,
+                                  {},
+                                  {}});
   const auto model = build_or_throw(def);
   const Index handheld = model->area_reader_index(ReaderId{"handheld"});
   ASSERT_NE(handheld, kNoIndex);
   EXPECT_EQ(model->zone(model->area_reader(handheld).zone).def.id, ZoneId{"hall"});
-  EXPECT_EQ(model->area_reader(handheld).devices, std::vector<DeviceId>{DeviceId{"hh-1"}});
+  EXPECT_EQ(model->area_reader(handheld).devices,
+            (std::vector<DeviceId>{DeviceId{"rfid-dev"}, DeviceId{"hh-1"}}));
   EXPECT_EQ(model->reader_index(ReaderId{"handheld"}), kNoIndex);  // never an access reader
   const Index rack_reader = model->reader_index(ReaderId{"rfid-rack-c"});
   ASSERT_NE(rack_reader, kNoIndex);
@@ -126,14 +134,7 @@ TEST(AssetModel, RfidReadersAreIndexedWhereTheyStand) {
 
 TEST(AssetModel, BoundReadersOnlyCountFromTheirDevices) {
   SiteDefinition def = asset_site_definition();
-  def.settings.bind_readers_to_devices = true;
-  def.devices.push_back(DeviceDef{DeviceId{"rfid-dev"},
-                                  DeviceKind::RfidReader,
-                                  {ReaderId{"rfid-rack-1"}},
-                                  {},
-                                  {},
-                                  std::string(64, 'b'),
-                                  0});
+  std::erase(def.devices.back().readers, ReaderId{"rfid-rack-2"});  // no device lists it any more
   AssetScenario s{def};
   EXPECT_EQ(s.read("rfid-rack-1", kGpuEpc), "moved rack:rack-1");  // the scenario's device is "rfid-dev"
   EXPECT_EQ(s.read("rfid-rack-2", kGpuEpc), "unknown_reader");     // not listed by any device

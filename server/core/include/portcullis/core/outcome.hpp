@@ -63,6 +63,11 @@ enum class Reason {
   // A factor reported from a reader the site file says cannot read it (a badge from an RFID-only antenna, a
   // PIN from a badge-only reader): spoofing or a miswired controller, never an access attempt.
   ReaderCannotRead,
+  // A device speaking for a reader, portal, rack, mantrap or zone its site entry does not list, or in an
+  // event type its kind may not send (device_scope.hpp): refused, recorded, alarmed; nothing changes.
+  DeviceOutOfScope,
+  // A device event whose own clock is further behind its receive time than SiteSettings::device_time_skew_s.
+  LateEvent,
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };
@@ -90,6 +95,10 @@ struct Alarm {
   friend bool operator==(const Alarm&, const Alarm&) = default;
 };
 
+// What the decision implies for the door (or rack lock): open it for its unlock time, hold it locked, or
+// leave it as it is. Never Lock for a door a fire alarm releases for egress.
+enum class DoorAction { None, Unlock, Lock };
+
 struct Outcome {
   std::optional<Decision> decision;
   std::vector<Alarm> alarms;
@@ -100,6 +109,11 @@ struct Outcome {
   // A completed two-person entry: `decision` is the second person's grant, this the first person's (same
   // portal or rack, granted together).
   std::optional<Decision> first_person;
+  DoorAction door_action = DoorAction::None;
+  // Set when the engine refused the event outright (Reason::DeviceOutOfScope): the event's field that the
+  // device may not speak for ("reader", "portal", "rack", "mantrap", "zone", "type"). The device adapter
+  // answers with it. Derived on replay like the rest; not part of the stored outcome.
+  std::string refused_field;
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 
@@ -107,5 +121,6 @@ struct Outcome {
 [[nodiscard]] std::string_view to_string(Reason r) noexcept;
 [[nodiscard]] std::string_view to_string(Factor f) noexcept;
 [[nodiscard]] std::string_view to_string(Severity s) noexcept;
+[[nodiscard]] std::string_view to_string(DoorAction a) noexcept;
 
 }  // namespace portcullis::core

@@ -34,7 +34,7 @@ struct ReaderNode {
   ReaderDef def;
   bool on_rack = false;
   Index target = kNoIndex;        // portal index, or rack index when on_rack
-  std::vector<DeviceId> devices;  // the devices that list this reader (SiteSettings::bind_readers_to_devices)
+  std::vector<DeviceId> devices;  // the devices that list this reader
 };
 
 struct PortalNode {
@@ -109,6 +109,17 @@ struct AreaReaderNode {
   std::vector<DeviceId> devices;  // the devices that list this reader
 };
 
+// A device's scope resolved to sorted indexes (device_scope.hpp): what it may speak for.
+struct DeviceNode {
+  DeviceId id;
+  DeviceKind kind = DeviceKind::DoorController;
+  std::vector<Index> readers;  // portal and rack readers (area readers are the asset book's)
+  std::vector<Index> portals;
+  std::vector<Index> racks;
+  std::vector<Index> mantraps;
+  std::vector<Index> zones;
+};
+
 struct TierNode {
   TierRequirementDef def;
   std::vector<FactorMask> any_of;  // each acceptable factor set as a mask, in file order
@@ -156,6 +167,13 @@ class SiteModel {
   [[nodiscard]] const TwoPersonRuleDef& rack_two_person_rule(Index rack) const;
   // Zones with min_occupancy >= 2, in file order.
   [[nodiscard]] const std::vector<Index>& two_person_zones() const noexcept { return two_person_zones_; }
+  [[nodiscard]] Index device_index(const DeviceId& id) const;
+  [[nodiscard]] const DeviceNode& device(Index i) const { return devices_[i]; }
+  [[nodiscard]] std::size_t device_count() const noexcept { return devices_.size(); }
+  // The devices that list the portal (its door contact and request-to-exit), sorted by id.
+  [[nodiscard]] const std::vector<DeviceId>& portal_devices(Index portal) const {
+    return portal_devices_[portal];
+  }
   // The device's heartbeat interval in seconds (0: not supervised or unknown device).
   [[nodiscard]] std::int64_t heartbeat_s(const DeviceId& id) const;
 
@@ -211,6 +229,9 @@ class SiteModel {
   std::vector<TwoPersonRuleDef> two_person_rules_;
   std::vector<Index> zone_rule_, rack_rule_;  // index into two_person_rules_, or kNoIndex
   std::unordered_map<MantrapId, Index> mantrap_ids_;
+  std::vector<DeviceNode> devices_;
+  std::unordered_map<DeviceId, Index> device_ids_;
+  std::vector<std::vector<DeviceId>> portal_devices_;
   std::unordered_map<DeviceId, std::int64_t> heartbeats_;
   std::unordered_map<ZoneId, Index> zone_ids_;
   std::unordered_map<PortalId, Index> portal_ids_;

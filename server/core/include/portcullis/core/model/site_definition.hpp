@@ -171,16 +171,20 @@ struct GrantDef {
   friend bool operator==(const GrantDef&, const GrantDef&) = default;
 };
 
-enum class DeviceKind { DoorController, RackController, RfidReader, Reader };
+// What a device is decides which event types it may send (device_scope.hpp has the table); its lists decide
+// which readers, portals, racks, mantraps and zones it may speak for. Anything else is refused.
+enum class DeviceKind { DoorController, RackController, RfidReader, Reader, FirePanel, OccupancySensor };
 
 struct DeviceDef {
   DeviceId id;
   DeviceKind kind = DeviceKind::DoorController;
   std::vector<ReaderId> readers;
-  std::vector<PortalId> portals;
-  std::vector<RackId> racks;
+  std::vector<PortalId> portals;  // door contacts and requests to exit
+  std::vector<RackId> racks;      // rack door contacts
   std::string token_sha256;  // hex SHA-256 of the device's bearer token; the token is provisioned separately
   std::int64_t heartbeat_s = 0;  // device_silent alarm when nothing is heard for longer; 0 = not supervised
+  std::vector<MantrapId> mantraps;  // vestibule occupancy reports
+  std::vector<ZoneId> zones;        // fire alarms: these zones and every zone inside them
   friend bool operator==(const DeviceDef&, const DeviceDef&) = default;
 };
 
@@ -253,9 +257,10 @@ struct SiteSettings {
   int pin_max_failures = 5;           // consecutive wrong PINs that lock the credential
   std::int64_t jit_request_ttl_s = 24 * 3600;
   std::int64_t jit_max_duration_s = 12 * 3600;
-  // Accept a reader's events only from the devices that list it (a device reporting someone else's reader is
-  // denied and raises an alarm). Off by default until every deployment lists its devices' readers.
-  bool bind_readers_to_devices = false;
+  // Device time (docs/access-policy.md): a device event is decided at its own clock, clamped to the receive
+  // time and kept in order per device; one whose clock is further behind the receive time than this is
+  // late (never grants, never combines with other factors; supervision judges it at its own time).
+  std::int64_t device_time_skew_s = 120;
   LonePersonPolicy lone_person_policy = LonePersonPolicy::Alarm;
   std::int64_t lone_person_grace_s = 60;   // Alarm policy: lone_person alarm after this long alone
   std::int64_t contact_debounce_ms = 250;  // a door contact change counts once stable for this long

@@ -65,6 +65,7 @@ struct DoorState {
   bool shunted = false;        // the current opening was released (no forced alarm)
   bool forced = false;         // the current opening raised door_forced
   bool held_alarmed = false;   // the current opening raised door_held
+  bool contact_known = false;  // a contact state was reported: a mantrap door without one is taken as busy
   friend bool operator==(const DoorState&, const DoorState&) = default;
 };
 
@@ -80,6 +81,9 @@ struct MantrapState {
 // The first of two persons at a two-person portal side (or rack), waiting for the second.
 struct TwoPersonAttempt {
   Decision first;  // the first person's decision, granted when the second completes
+  // The first person's factors, decided again when the second completes (a revocation, expiry or edit in
+  // between refuses the first person). Indexes are resolved again by id at that point.
+  PendingAttempt first_attempt;
   Timestamp started{};
   Timestamp deadline{};
   bool exit = false;     // a pair leaving a min-occupancy zone (LonePersonPolicy::DenyExit)
@@ -98,6 +102,15 @@ struct LoneState {
   Timestamp since{};
   bool alarmed = false;
   friend bool operator==(const LoneState&, const LoneState&) = default;
+};
+
+// A supervisor asked to clear a fire state; a second operator confirms (operator_action.hpp, ClearFire).
+struct FireClearRequest {
+  OperatorId requested_by;
+  PersonId requested_by_person;
+  ZoneId zone;
+  Timestamp requested_at{};
+  friend bool operator==(const FireClearRequest&, const FireClearRequest&) = default;
 };
 
 struct EngineState {
@@ -129,6 +142,13 @@ struct EngineState {
   std::map<DeviceId, DeviceSeen> devices;
   std::set<std::pair<Timestamp, DeviceId>> silence_deadlines;  // last heard + heartbeat, per device
   std::map<ZoneId, LoneState> lone;
+  // Zones with min_occupancy >= 2 that someone may have left (or entered) without badging: a request to
+  // exit or an unbadged opening of one of their portals. Cleared when nobody is recorded inside.
+  std::set<ZoneId> occupancy_unknown;
+  // Per device: the time its last accepted event was decided at (device time kept in order, see
+  // SiteSettings::device_time_skew_s).
+  std::map<DeviceId, Timestamp> device_clocks;
+  std::map<std::string, FireClearRequest> fire_clear_requests;
 
   // Admin edits of people, credentials and membership in force (laid over the site definition, see
   // admin_change.hpp).

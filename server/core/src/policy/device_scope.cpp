@@ -1,0 +1,140 @@
+#include "portcullis/core/policy/device_scope.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+namespace portcullis::core {
+namespace {
+
+// Bit i: the DevicePayload alternative with index i. Tamper and heartbeat are every kind's own business.
+constexpr std::uint32_t bit(std::size_t index) {
+  return 1U << index;
+}
+template <class T>
+constexpr std::size_t index_of() {
+  return DevicePayload{T{}}.index();
+}
+constexpr std::uint32_t kAnyDevice = bit(index_of<Tamper>()) | bit(index_of<Heartbeat>());
+constexpr std::uint32_t kAccess =
+    bit(index_of<CardPresented>()) | bit(index_of<PinEntered>()) | bit(index_of<BiometricMatch>());
+
+// The table (docs/site-file.md, "Device kinds"): only a fire panel raises fire alarms.
+constexpr std::uint32_t allowed(DeviceKind kind) {
+  switch (kind) {
+    case DeviceKind::DoorController:
+      return kAnyDevice | kAccess | bit(index_of<DoorContact>()) | bit(index_of<RequestToExit>()) |
+             bit(index_of<OccupancyReport>());
+    case DeviceKind::RackController:
+      return kAnyDevice | kAccess | bit(index_of<DoorContact>()) | bit(index_of<RfidRead>());
+    case DeviceKind::RfidReader: return kAnyDevice | bit(index_of<RfidRead>());
+    case DeviceKind::Reader: return kAnyDevice | kAccess;
+    case DeviceKind::FirePanel: return kAnyDevice | bit(index_of<FireAlarm>());
+    case DeviceKind::OccupancySensor: return kAnyDevice | bit(index_of<OccupancyReport>());
+  }
+  return kAnyDevice;
+}
+
+bool lists(const std::vector<Index>& sorted, Index i) {
+  return i != kNoIndex && std::binary_search(sorted.begin(), sorted.end(), i);
+}
+
+std::optional<ScopeRefusal> refuse(std::string field, std::string detail,
+                                   Severity severity = Severity::High) {
+  return ScopeRefusal{std::move(field), std::move(detail), severity};
+}
+
+}  // namespace
+
+std::string_view to_string(DeviceKind kind) noexcept {
+  switch (kind) {
+    case DeviceKind::DoorController: return "door_controller";
+    case DeviceKind::RackController: return "rack_controller";
+    case DeviceKind::RfidReader: return "rfid_reader";
+    case DeviceKind::Reader: return "reader";
+    case DeviceKind::FirePanel: return "fire_panel";
+    case DeviceKind::OccupancySensor: return "occupancy_sensor";
+  }
+  return "door_controller";
+}
+
+bool kind_may_send(DeviceKind kind, const DevicePayload& payload) noexcept {
+  return (allowed(kind) & bit(payload.index())) != 0;
+}
+
+std::vector<std::string_view> event_types_of(DeviceKind kind) {
+  static const std::array<DevicePayload, std::variant_size_v<DevicePayload>> kSamples{
+      CardPresented{}, PinEntered{}, BiometricMatch{}, DoorContact{}, RequestToExit{},
+      Tamper{},        Heartbeat{},  RfidRead{},       FireAlarm{},   OccupancyReport{}};
+  std::vector<std::string_view> names;
+  for (const auto& sample : kSamples) {
+    if (kind_may_send(kind, sample)) names.emplace_back(type_name(sample));
+  }
+  return names;
+}
+
+std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const DeviceEvent& event) {
+  const Index d = model.device_index(event.device);
+  if (d == kNoIndex) return refuse("device_id", "device " + event.device.str() + " is not in the site file");
+  const DeviceNode& device = model.device(d);
+  if (!kind_may_send(device.kind, event.payload)) {
+    return refuse(
+        "type",
+        std::string("a ") + std::string(to_string(device.kind)) + " may not send " + type_name(event.payload),
+        std::holds_alternative<FireAlarm>(event.payload) ? Severity::Critical : Severity::High);
+  }
+  const auto reader_scope = [&](const ReaderId& reader) -> std::optional<ScopeRefusal> {
+    const Index r = model.reader_index(reader);
+    if (r == kNoIndex || lists(device.readers, r)) return std::nullopt;  // unknown: unknown_reader
+    return refuse("reader", "reader " + reader.str() + " is not one of this device's readers");
+  };
+  return std::visit(
+      [&](const auto& e) -> std::optional<ScopeRefusal> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, CardPresented> || std::is_same_v<T, PinEntered> ||
+                      std::is_same_v<T, BiometricMatch>) {
+          return reader_scope(e.reader);
+        } else if constexpr (std::is_same_v<T, DoorContact>) {
+          if (!e.rack.empty()) {
+            if (lists(device.racks, model.rack_index(e.rack))) return std::nullopt;
+            return refuse("rack", "rack " + e.rack.str() + " is not one of this device's racks");
+          }
+          if (lists(device.portals, model.portal_index(e.portal))) return std::nullopt;
+          return refuse("portal", "portal " + e.portal.str() + " is not one of this device's portals");
+        } else if constexpr (std::is_same_v<T, RequestToExit>) {
+          if (lists(device.portals, model.portal_index(e.portal))) return std::nullopt;
+          return refuse("portal", "portal " + e.portal.str() + " is not one of this device's portals");
+        } else if constexpr (std::is_same_v<T, OccupancyReport>) {
+          if (lists(device.mantraps, model.mantrap_index(e.mantrap))) return std::nullopt;
+          return refuse("mantrap", "mantrap " + e.mantrap.str() + " is not one of this device's mantraps");
+        } else if constexpr (std::is_same_v<T, FireAlarm>) {
+          // A panel covers the zones it lists and every zone inside them; the whole site only when it lists
+          // the root. An unknown zone is never taken as the whole site.
+          Index zone = kNoIndex;
+          if (e.zone.empty()) {
+            for (Index z = 0; z < model.zone_count() && zone == kNoIndex; ++z)
+              if (model.zone(z).parent == kNoIndex) zone = z;
+          } else {
+            zone = model.zone_index(e.zone);
+            if (zone == kNoIndex)
+              return refuse("zone", "zone " + e.zone.str() + " is not in the site", Severity::Critical);
+          }
+          const bool covered =
+              zone != kNoIndex && std::any_of(device.zones.begin(), device.zones.end(),
+                                              [&](Index z) { return model.is_within(zone, z); });
+          if (covered) return std::nullopt;
+          return refuse("zone",
+                        (e.zone.empty() ? std::string{"the whole site"} : "zone " + e.zone.str()) +
+                            " is not within this panel's zones",
+                        Severity::Critical);
+        } else if constexpr (std::is_same_v<T, RfidRead>) {
+          return std::nullopt;  // the asset book places a read only from a device that lists its reader
+        } else {
+          return std::nullopt;  // tamper, heartbeat: about the device itself
+        }
+      },
+      event.payload);
+}
+
+}  // namespace portcullis::core
