@@ -2,12 +2,16 @@
 
 #include <QJsonArray>
 
+#include "alarm_subjects.hpp"
+
 namespace portcullis::console {
 
 ConsoleState::ConsoleState(QObject* parent, int logCapacity) : QObject(parent), log_(nullptr, logCapacity) {
   timer_.setInterval(100);
   timer_.setSingleShot(true);
   connect(&timer_, &QTimer::timeout, this, &ConsoleState::flush);
+  alarms_.setSubjectNames([this](const Alarm& a) { return alarmSubjectShortName(a, site_, &assets_); },
+                          [this](const Alarm& a) { return alarmSubjectName(a, site_, &assets_); });
 }
 
 void ConsoleState::setSite(const Site& site) {

@@ -126,8 +126,10 @@ qint64 applyDemoState(ConsoleState& state, const QDateTime& now) {
         4, "raised", "");
   alarm("a-1038", "door_held", Severity::High, "office-door", "Held open 94 s (limit 30 s)", 6,
         "acknowledged", "guard.kim");
-  alarm("a-1036", "device_offline", Severity::Medium, "mantrap-inner", "Controller heartbeat lost", 11,
-        "raised", "");
+  alarm("a-1037", "lockdown", Severity::High, "weights-cage", "Lockdown after the forced cage door", 2,
+        "acknowledged", "guard.kim");
+  alarm("a-1036", "device_silent", Severity::Medium, "ctl-mantrap", "Controller heartbeat lost", 11, "raised",
+        "");
   alarm("a-1031", "pin_failures", Severity::Low, "rdr-rack-c02", "3 wrong PINs for one badge", 25,
         "acknowledged", "guard.kim");
 

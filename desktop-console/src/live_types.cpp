@@ -1,5 +1,6 @@
 #include "live_types.hpp"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <algorithm>
 
@@ -43,7 +44,9 @@ DoorState parseDoor(const QJsonObject& o) {
 }
 
 ZoneState parseZone(const QJsonObject& o) {
-  return ZoneState{str(o, "id"), count(o, "occupancy", 0), flag(o, "lockdown", false)};
+  // "fire" (portcullisd); "fire_alarm" accepted as well.
+  return ZoneState{str(o, "id"), count(o, "occupancy", 0), flag(o, "lockdown", false),
+                   flag(o, "fire", flag(o, "fire_alarm", false))};
 }
 
 RackState parseRack(const QJsonObject& o) {
@@ -104,22 +107,29 @@ AssetState parseAsset(const QJsonObject& o) {
 }
 
 QString sealText(const QString& seal) {
-  if (seal == QLatin1String("broken")) return QStringLiteral("SEAL BROKEN");
-  if (seal == QLatin1String("intact")) return QStringLiteral("seal intact");
-  if (seal == QLatin1String("none")) return QStringLiteral("no seal");
-  return QStringLiteral("seal ?");
+  if (seal == QLatin1String("broken")) return QCoreApplication::translate("Rack", "SEAL BROKEN");
+  if (seal == QLatin1String("intact")) return QCoreApplication::translate("Rack", "seal intact");
+  if (seal == QLatin1String("none")) return QCoreApplication::translate("Rack", "no seal");
+  return QCoreApplication::translate("Rack", "seal ?");
 }
 
-QString rackContentsText(const RackState& r) {
+int presentNotMissing(const RackState& r, int missingCountedPresent) {
+  return std::max(0, r.present - std::max(0, missingCountedPresent));
+}
+
+QString rackContentsText(const RackState& r, int missingCountedPresent) {
   if (r.expectedKnown() && r.expected > 0)
-    return QStringLiteral("%1 / %2 present").arg(r.present).arg(r.expected);
-  return QStringLiteral("%1 asset%2").arg(r.assets).arg(r.assets == 1 ? QString() : QStringLiteral("s"));
+    return QCoreApplication::translate("Rack", "%1 / %2 present")
+        .arg(presentNotMissing(r, missingCountedPresent))
+        .arg(r.expected);
+  return r.assets == 1 ? QCoreApplication::translate("Rack", "1 asset")
+                       : QCoreApplication::translate("Rack", "%1 assets").arg(r.assets);
 }
 
 QString rackAwayText(const RackState& r) {
   QStringList parts;
-  if (r.awayElsewhere() > 0) parts << QStringLiteral("%1 AWAY").arg(r.awayElsewhere());
-  if (r.unseen > 0) parts << QStringLiteral("%1 NOT READ YET").arg(r.unseen);
+  if (r.awayElsewhere() > 0) parts << QCoreApplication::translate("Rack", "%1 AWAY").arg(r.awayElsewhere());
+  if (r.unseen > 0) parts << QCoreApplication::translate("Rack", "%1 NOT READ YET").arg(r.unseen);
   return parts.join(QStringLiteral(" · "));
 }
 
@@ -176,7 +186,7 @@ QJsonObject toJson(const DoorState& d) {
           {"mode", d.mode}, {"alarm", d.alarm}, {"online", d.online}};
 }
 QJsonObject toJson(const ZoneState& z) {
-  return {{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", z.lockdown}};
+  return {{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", z.lockdown}, {"fire", z.fire}};
 }
 QJsonObject toJson(const RackState& r) {
   // The portcullisd shape; lock and door only when known (as a contract server would send them).
@@ -237,25 +247,33 @@ QJsonObject toJson(const AccessEvent& e) {
 }
 
 DoorLook doorLook(const DoorState& d) {
+  // Offline first: what an unreachable controller last said may no longer be true.
   if (!d.online) return DoorLook::Offline;
-  if (d.alarm == QLatin1String("forced")) return DoorLook::Forced;
-  if (d.alarm == QLatin1String("held")) return DoorLook::Held;
-  if (d.mode == QLatin1String("locked_down")) return DoorLook::LockedDown;
+  const auto& m = d.mode;
+  if (d.alarm == QLatin1String("forced") || m == QLatin1String("forced")) return DoorLook::Forced;
+  if (d.alarm == QLatin1String("held") || m == QLatin1String("held")) return DoorLook::Held;
+  if (m == QLatin1String("fire_release")) return DoorLook::FireRelease;
+  if (m == QLatin1String("lockdown") || m == QLatin1String("locked_down")) return DoorLook::LockedDown;
+  const bool known = m == QLatin1String("normal") || m == QLatin1String("locked") ||
+                     m == QLatin1String("unlocked") || m == QLatin1String("lock_open") || m.isEmpty();
+  if (!known) return DoorLook::Unknown;
   if (d.open) return DoorLook::Open;
-  if (!d.locked || d.mode == QLatin1String("unlocked") || d.mode == QLatin1String("lock_open"))
-    return DoorLook::Unlocked;
-  return DoorLook::Locked;
+  if (m == QLatin1String("unlocked") || m == QLatin1String("lock_open")) return DoorLook::Unlocked;
+  if (m == QLatin1String("locked")) return DoorLook::Locked;
+  return d.locked ? DoorLook::Locked : DoorLook::Unlocked;
 }
 
 QString doorLookName(DoorLook look) {
   switch (look) {
-    case DoorLook::Offline: return QStringLiteral("OFFLINE");
-    case DoorLook::Forced: return QStringLiteral("FORCED");
-    case DoorLook::Held: return QStringLiteral("HELD OPEN");
-    case DoorLook::LockedDown: return QStringLiteral("LOCKDOWN");
-    case DoorLook::Open: return QStringLiteral("Open");
-    case DoorLook::Unlocked: return QStringLiteral("Unlocked");
-    case DoorLook::Locked: return QStringLiteral("Closed, locked");
+    case DoorLook::Offline: return QCoreApplication::translate("DoorLook", "OFFLINE");
+    case DoorLook::Forced: return QCoreApplication::translate("DoorLook", "FORCED");
+    case DoorLook::Held: return QCoreApplication::translate("DoorLook", "HELD OPEN");
+    case DoorLook::FireRelease: return QCoreApplication::translate("DoorLook", "FIRE RELEASE");
+    case DoorLook::LockedDown: return QCoreApplication::translate("DoorLook", "LOCKDOWN");
+    case DoorLook::Unknown: return QCoreApplication::translate("DoorLook", "UNKNOWN MODE");
+    case DoorLook::Open: return QCoreApplication::translate("DoorLook", "Open");
+    case DoorLook::Unlocked: return QCoreApplication::translate("DoorLook", "Unlocked");
+    case DoorLook::Locked: return QCoreApplication::translate("DoorLook", "Locked");
   }
   return {};
 }
@@ -265,12 +283,90 @@ QColor doorLookColor(DoorLook look) {
     case DoorLook::Offline: return QColor(0x8a, 0x8f, 0x98);
     case DoorLook::Forced: return QColor(0xff, 0x3b, 0x30);
     case DoorLook::Held: return QColor(0xff, 0x95, 0x00);
+    case DoorLook::FireRelease: return QColor(0xff, 0x6a, 0x3d);
     case DoorLook::LockedDown: return QColor(0xd0, 0x4d, 0xff);
+    case DoorLook::Unknown: return QColor(0xf5, 0xf5, 0xf5);
     case DoorLook::Open: return QColor(0xff, 0xd6, 0x0a);
     case DoorLook::Unlocked: return QColor(0x40, 0xc8, 0xff);
     case DoorLook::Locked: return QColor(0x34, 0xc7, 0x59);
   }
   return Qt::gray;
+}
+
+QString doorLookGlyph(DoorLook look) {
+  // Drawn in the marker: one distinct shape per state (colour-blind guards read the shape).
+  switch (look) {
+    case DoorLook::Offline: return QStringLiteral("✕");
+    case DoorLook::Forced: return QStringLiteral("!");
+    case DoorLook::Held: return QStringLiteral("‖");
+    case DoorLook::FireRelease: return QStringLiteral("▲");
+    case DoorLook::LockedDown: return QStringLiteral("≡");
+    case DoorLook::Unknown: return QStringLiteral("?");
+    case DoorLook::Open: return QStringLiteral("/");
+    case DoorLook::Unlocked: return QStringLiteral("○");
+    case DoorLook::Locked: return QStringLiteral("—");
+  }
+  return QStringLiteral("?");
+}
+
+QVector<DoorLook> allDoorLooks() {
+  return {DoorLook::Locked,      DoorLook::Unlocked,   DoorLook::Open,    DoorLook::Held,   DoorLook::Forced,
+          DoorLook::FireRelease, DoorLook::LockedDown, DoorLook::Offline, DoorLook::Unknown};
+}
+
+QString severityText(Severity s) {
+  switch (s) {
+    case Severity::Critical: return QCoreApplication::translate("Severity", "CRITICAL");
+    case Severity::High: return QCoreApplication::translate("Severity", "HIGH");
+    case Severity::Medium: return QCoreApplication::translate("Severity", "MEDIUM");
+    case Severity::Low: return QCoreApplication::translate("Severity", "LOW");
+  }
+  return {};
+}
+
+QString alarmKindText(const QString& kind) {
+  static const QHash<QString, const char*> words{
+      {QStringLiteral("door_forced"), QT_TRANSLATE_NOOP("AlarmKind", "Door forced open")},
+      {QStringLiteral("door_held"), QT_TRANSLATE_NOOP("AlarmKind", "Door held open")},
+      {QStringLiteral("tailgating"), QT_TRANSLATE_NOOP("AlarmKind", "Tailgating in mantrap")},
+      {QStringLiteral("mantrap_stuck"), QT_TRANSLATE_NOOP("AlarmKind", "Person stuck in mantrap")},
+      {QStringLiteral("asset_missing"), QT_TRANSLATE_NOOP("AlarmKind", "Asset missing")},
+      {QStringLiteral("asset_wrong_rack"), QT_TRANSLATE_NOOP("AlarmKind", "Asset in wrong rack")},
+      {QStringLiteral("asset_unauthorized_movement"),
+       QT_TRANSLATE_NOOP("AlarmKind", "Asset moved without order")},
+      {QStringLiteral("seal_broken"), QT_TRANSLATE_NOOP("AlarmKind", "Seal broken")},
+      {QStringLiteral("rack_door_forced"), QT_TRANSLATE_NOOP("AlarmKind", "Rack door forced")},
+      {QStringLiteral("rack_door_held"), QT_TRANSLATE_NOOP("AlarmKind", "Rack door held open")},
+      {QStringLiteral("device_silent"), QT_TRANSLATE_NOOP("AlarmKind", "Controller offline")},
+      {QStringLiteral("tamper"), QT_TRANSLATE_NOOP("AlarmKind", "Device tampered with")},
+      {QStringLiteral("lockdown"), QT_TRANSLATE_NOOP("AlarmKind", "Lockdown in force")},
+      {QStringLiteral("fire_alarm"), QT_TRANSLATE_NOOP("AlarmKind", "Fire alarm")},
+      {QStringLiteral("duress"), QT_TRANSLATE_NOOP("AlarmKind", "Duress code used")},
+      {QStringLiteral("lone_person"), QT_TRANSLATE_NOOP("AlarmKind", "Person alone in two-person zone")},
+      {QStringLiteral("two_person_window_expired"),
+       QT_TRANSLATE_NOOP("AlarmKind", "Second person did not follow")},
+      {QStringLiteral("credential_locked"), QT_TRANSLATE_NOOP("AlarmKind", "Badge locked (wrong PINs)")},
+      {QStringLiteral("anti_passback_violation"), QT_TRANSLATE_NOOP("AlarmKind", "Anti-passback violation")},
+      {QStringLiteral("threat_level"), QT_TRANSLATE_NOOP("AlarmKind", "Threat level raised")},
+      {QStringLiteral("reader_device_mismatch"),
+       QT_TRANSLATE_NOOP("AlarmKind", "Reader on wrong controller")},
+      {QStringLiteral("reader_capability_mismatch"),
+       QT_TRANSLATE_NOOP("AlarmKind", "Reader sent what it cannot read")},
+  };
+  const auto it = words.constFind(kind);
+  if (it != words.cend()) return QCoreApplication::translate("AlarmKind", it.value());
+  QString spelled = kind;
+  spelled.replace(QLatin1Char('_'), QLatin1Char(' '));
+  if (!spelled.isEmpty()) spelled[0] = spelled[0].toUpper();
+  return spelled.isEmpty() ? QCoreApplication::translate("AlarmKind", "Alarm") : spelled;
+}
+
+QString alarmStateText(const QString& state) {
+  if (state == QLatin1String("raised")) return QCoreApplication::translate("AlarmState", "NEW");
+  if (state == QLatin1String("acknowledged"))
+    return QCoreApplication::translate("AlarmState", "acknowledged");
+  if (state == QLatin1String("resolved")) return QCoreApplication::translate("AlarmState", "resolved");
+  return state;
 }
 
 QColor severityColor(Severity s) {

@@ -15,8 +15,11 @@ struct DoorState {
   QString name;
   bool open = false;
   bool locked = false;
-  QString mode = QStringLiteral("normal");  // normal | locked_down | unlocked | lock_open
-  QString alarm = QStringLiteral("none");   // none | forced | held
+  // What the server says the door is doing: normal (follows `locked`), locked, unlocked | lock_open,
+  // lockdown | locked_down, fire_release, held, forced. Kept as sent; doorLook() maps it, unknown values
+  // included (drawn as their own "unknown mode" state, never as a normal door).
+  QString mode = QStringLiteral("normal");
+  QString alarm = QStringLiteral("none");  // none | forced | held
   bool online = false;
   bool operator==(const DoorState&) const = default;
 };
@@ -25,6 +28,7 @@ struct ZoneState {
   QString id;
   int occupancy = 0;
   bool lockdown = false;
+  bool fire = false;  // a fire alarm is active in the zone (its escape doors are released)
   bool operator==(const ZoneState&) const = default;
 };
 
@@ -128,16 +132,30 @@ QString sealText(const QString& seal);
 // A rack's contents for a guard: "12 / 14 present" when the server says what is expected there (and something
 // is), else "N assets" from the RFID locations alone. Assets located here that do not belong here are not
 // in "present".
-QString rackContentsText(const RackState& r);
+// `missingCountedPresent`: assets the server still locates here (so counts as present) but reports missing
+// (not read in their home rack for too long): they are taken out of "present", so a rack that lost a drive
+// never reads "4 / 4 present".
+QString rackContentsText(const RackState& r, int missingCountedPresent = 0);
+int presentNotMissing(const RackState& r, int missingCountedPresent);
 // What is not here of what belongs here: "2 AWAY" (read elsewhere), "3 NOT READ YET" (never read since
 // registration), both, or empty.
 QString rackAwayText(const RackState& r);
 
-// What a guard needs to know about a door at a glance, worst first.
-enum class DoorLook { Offline, Forced, Held, LockedDown, Open, Unlocked, Locked };
+// What a guard needs to know about a door at a glance, worst first. Every look has its own colour and its own
+// glyph (doorLookGlyph), so no state depends on colour alone.
+enum class DoorLook { Offline, Forced, Held, FireRelease, LockedDown, Unknown, Open, Unlocked, Locked };
 DoorLook doorLook(const DoorState& d);
 QString doorLookName(DoorLook look);
 QColor doorLookColor(DoorLook look);
+QString doorLookGlyph(DoorLook look);
+QVector<DoorLook> allDoorLooks();
 QColor severityColor(Severity s);
+// The severity a guard reads: "CRITICAL", "HIGH", ...
+QString severityText(Severity s);
+
+// An alarm kind in words ("door_forced" -> "Door forced open"); an unknown kind is spelled out from its id.
+QString alarmKindText(const QString& kind);
+// "raised" -> "NEW", "acknowledged" -> "acknowledged", ...
+QString alarmStateText(const QString& state);
 
 }  // namespace portcullis::console

@@ -42,12 +42,14 @@ QLabel* plainLabel(QWidget* parent, int px = 0, bool bold = false) {
 }
 
 QString commandLabel(const QString& command) {
-  if (command == QLatin1String("momentary_unlock")) return QStringLiteral("Momentary unlock");
-  if (command == QLatin1String("lock")) return QStringLiteral("Lock");
-  if (command == QLatin1String("unlock")) return QStringLiteral("Unlock");
-  if (command == QLatin1String("lock_open")) return QStringLiteral("Hold open");
-  if (command == QLatin1String("lockdown")) return QStringLiteral("Lockdown");
-  if (command == QLatin1String("release")) return QStringLiteral("Release lockdown");
+  if (command == QLatin1String("momentary_unlock"))
+    return QCoreApplication::translate("MainWindow", "Momentary unlock");
+  if (command == QLatin1String("lock")) return QCoreApplication::translate("MainWindow", "Lock");
+  if (command == QLatin1String("unlock")) return QCoreApplication::translate("MainWindow", "Unlock");
+  if (command == QLatin1String("lock_open")) return QCoreApplication::translate("MainWindow", "Hold open");
+  if (command == QLatin1String("lockdown")) return QCoreApplication::translate("MainWindow", "Lockdown");
+  if (command == QLatin1String("release"))
+    return QCoreApplication::translate("MainWindow", "Release lockdown");
   return command;
 }
 
@@ -55,12 +57,17 @@ QString commandLabel(const QString& command) {
 
 MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
     : QMainWindow(parent), state_(state), api_(api) {
-  setWindowTitle(QStringLiteral("Portcullis guard console"));
+  setWindowTitle(tr("Portcullis guard console"));
   auto* central = new QWidget(this);
   auto* outer = new QVBoxLayout(central);
   outer->setContentsMargins(0, 0, 0, 0);
   outer->setSpacing(0);
   outer->addWidget(buildBanner());
+  criticalBanner_ = plainLabel(central, 22, true);
+  criticalBanner_->setObjectName(QStringLiteral("criticalBanner"));
+  criticalBanner_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  criticalBanner_->hide();
+  outer->addWidget(criticalBanner_);
 
   auto* split = new QSplitter(Qt::Horizontal, central);
   split_ = split;
@@ -69,7 +76,7 @@ MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
   auto* side = new QSplitter(Qt::Vertical, split);
   side->addWidget(buildAlarmPanel());
   tabs_ = new QTabWidget(side);
-  tabs_->addTab(buildDetailsTab(), QStringLiteral("Details"));
+  tabs_->addTab(buildDetailsTab(), tr("Details"));
   auto* doorSort = new QSortFilterProxyModel(this);
   doorSort->setSourceModel(state_->doors());
   doorSort->setSortRole(SortRole);
@@ -90,7 +97,7 @@ MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
     if (auto* chosen = menu.exec(doorView->viewport()->mapToGlobal(pos)))
       requestCommand(id, chosen->data().toString());
   });
-  tabs_->addTab(doorView, QStringLiteral("Doors"));
+  tabs_->addTab(doorView, tr("Doors"));
   auto* rackSort = new QSortFilterProxyModel(this);
   rackSort->setSourceModel(state_->racks());
   rackSort->setSortRole(SortRole);
@@ -99,12 +106,12 @@ MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
   rackView->sortByColumn(-1, Qt::AscendingOrder);  // site order until the guard sorts
   connect(rackView, &QTableView::doubleClicked, this,
           [this](const QModelIndex& i) { showDetails(QStringLiteral("rack"), i.data(IdRole).toString()); });
-  tabs_->addTab(rackView, QStringLiteral("Racks"));
-  tabs_->addTab(buildLogTab(), QStringLiteral("Access log"));
-  tabs_->addTab(buildPeopleTab(), QStringLiteral("People"));
+  tabs_->addTab(rackView, tr("Racks"));
+  tabs_->addTab(buildLogTab(), tr("Access log"));
+  tabs_->addTab(buildPeopleTab(), tr("People"));
   side->addWidget(tabs_);
-  side->setStretchFactor(0, 1);
-  side->setStretchFactor(1, 1);
+  side->setStretchFactor(0, 5);  // the alarm queue gets the larger share: it is what a guard acts on
+  side->setStretchFactor(1, 4);
   split->addWidget(side);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 1);
@@ -117,11 +124,27 @@ MainWindow::MainWindow(ConsoleState* state, ApiClient* api, QWidget* parent)
 
   connect(map_, &FacilityMap::itemSelected, this, &MainWindow::showDetails);
   connect(map_, &FacilityMap::commandRequested, this, &MainWindow::requestCommand);
+  connect(map_, &FacilityMap::alarmSelected, this, &MainWindow::selectAlarm);
   connect(state_->alarms(), &AlarmQueueModel::severeAlarmRaised, this, &MainWindow::flashAlarms);
   for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
     connect(state_->alarms(), signal, this, &MainWindow::updateAlarmHeader);
   connect(state_->alarms(), &QAbstractItemModel::modelReset, this, &MainWindow::updateAlarmHeader);
   connect(state_->alarms(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateAlarmHeader);
+  for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+    connect(state_->alarms(), signal, this, [this] {
+      updateCriticalAlert();
+      fitAlarmColumns();
+    });
+  connect(state_->alarms(), &QAbstractItemModel::modelReset, this, [this] {
+    updateCriticalAlert();
+    fitAlarmColumns();
+  });
+  connect(state_->alarms(), &QAbstractItemModel::dataChanged, this, [this] {
+    updateCriticalAlert();
+    fitAlarmColumns();
+  });
+  alert_.setInterval(4000);
+  connect(&alert_, &QTimer::timeout, this, &MainWindow::soundCriticalAlert);
   connect(state_, &ConsoleState::batchApplied, this, [this] { refreshDetails(); });
   connect(state_, &ConsoleState::snapshotApplied, this, [this] { refreshDetails(); });
   connect(state_, &ConsoleState::siteChanged, this, [this] { updateBanner(); });
@@ -178,7 +201,7 @@ QWidget* MainWindow::buildBanner() {
   layout->addWidget(bannerState_);
   layout->addSpacing(16);
   layout->addWidget(bannerDetail_, 1);
-  signIn_ = new QPushButton(QStringLiteral("Sign in"), banner_);
+  signIn_ = new QPushButton(tr("Sign in"), banner_);
   signIn_->setObjectName(QStringLiteral("signIn"));
   signIn_->setStyleSheet(
       QStringLiteral("QPushButton { background: white; color: #5b0f7a; font-size: 20px; font-weight: bold; "
@@ -186,9 +209,9 @@ QWidget* MainWindow::buildBanner() {
   signIn_->hide();
   connect(signIn_, &QPushButton::clicked, this, &MainWindow::signInRequested);
   layout->addWidget(signIn_);
-  reportsButton_ = new QPushButton(QStringLiteral("Reports"), banner_);
+  reportsButton_ = new QPushButton(tr("Reports"), banner_);
   reportsButton_->setObjectName(QStringLiteral("reports"));
-  reportsButton_->setToolTip(QStringLiteral("Audit reports (Ctrl+R)"));
+  reportsButton_->setToolTip(tr("Audit reports (Ctrl+R)"));
   reportsButton_->setStyleSheet(QStringLiteral("QPushButton { font-size: 18px; padding: 4px 14px; }"));
   reportsButton_->hide();  // only for roles that may read reports (setOperator)
   connect(reportsButton_, &QPushButton::clicked, this, &MainWindow::openReports);
@@ -226,23 +249,35 @@ QWidget* MainWindow::buildAlarmPanel() {
   alarmHeader_ = plainLabel(panel, 22, true);
   layout->addWidget(alarmHeader_);
   alarmView_ = makeTable(state_->alarms());
-  auto* h = alarmView_->horizontalHeader();
-  h->resizeSection(AlarmQueueModel::ColSeverity, 104);
-  h->resizeSection(AlarmQueueModel::ColRaised, 92);
-  h->resizeSection(AlarmQueueModel::ColKind, 140);
-  h->resizeSection(AlarmQueueModel::ColSubject, 124);
-  h->resizeSection(AlarmQueueModel::ColState, 112);
-  h->resizeSection(AlarmQueueModel::ColCount, 30);
+  // Middle elision: should a column ever be too narrow, both ends of a name stay readable. fitAlarmColumns()
+  // sizes the alarm and subject columns to their texts, so two different subjects never read alike.
+  alarmView_->setTextElideMode(Qt::ElideMiddle);
+  alarmView_->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+  alarmView_->setColumnHidden(AlarmQueueModel::ColCount, true);  // in Details: "raised N times"
   layout->addWidget(alarmView_, 1);
   auto* buttons = new QHBoxLayout;
-  auto* ack = new QPushButton(QStringLiteral("Acknowledge (F6)"), panel);
-  auto* resolve = new QPushButton(QStringLiteral("Resolve (F7)"), panel);
+  auto* ack = new QPushButton(tr("Acknowledge (F6)"), panel);
+  auto* resolve = new QPushButton(tr("Resolve (F7)"), panel);
   buttons->addWidget(ack);
   buttons->addWidget(resolve);
   buttons->addStretch(1);
   layout->addLayout(buttons);
   connect(ack, &QPushButton::clicked, this, [this] { alarmAction(false); });
   connect(resolve, &QPushButton::clicked, this, [this] { alarmAction(true); });
+  connect(alarmView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) {
+            if (!current.isValid()) return;
+            const auto id = current.data(IdRole).toString();
+            map_->selectAlarm(id);
+            selectedKind_ = QStringLiteral("alarm");
+            selectedId_ = id;
+            while (auto* item = detailCommands_->takeAt(0)) {
+              delete item->widget();
+              delete item;
+            }
+            refreshDetails();
+            tabs_->setCurrentIndex(0);
+          });
   connect(alarmView_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
     const auto* a = state_->alarms()->alarm(i.data(IdRole).toString());
     if (a == nullptr) return;
@@ -268,7 +303,7 @@ QWidget* MainWindow::buildDetailsTab() {
   detailCommands_ = new QHBoxLayout;
   layout->addLayout(detailCommands_);
   auto* recent = plainLabel(panel, 16, true);
-  recent->setText(QStringLiteral("Recent access events"));
+  recent->setText(tr("Recent access events"));
   layout->addWidget(recent);
   detailFilter_ = new AccessLogFilter(this);
   detailFilter_->setSourceModel(state_->accessLog());
@@ -281,14 +316,14 @@ QWidget* MainWindow::buildLogTab() {
   auto* layout = new QVBoxLayout(panel);
   auto* filters = new QHBoxLayout;
   auto* person = new QLineEdit(panel);
-  person->setPlaceholderText(QStringLiteral("Person"));
+  person->setPlaceholderText(tr("Person"));
   person->setClearButtonEnabled(true);
   auto* zone = new QComboBox(panel);
   auto* door = new QComboBox(panel);
   auto* decision = new QComboBox(panel);
-  decision->addItem(QStringLiteral("Any decision"), QString());
-  decision->addItem(QStringLiteral("Granted"), QStringLiteral("grant"));
-  decision->addItem(QStringLiteral("Denied"), QStringLiteral("deny"));
+  decision->addItem(tr("Any decision"), QString());
+  decision->addItem(tr("Granted"), QStringLiteral("grant"));
+  decision->addItem(tr("Denied"), QStringLiteral("deny"));
   for (auto* combo : {zone, door, decision}) {
     // Long zone names must not widen the side panel: the map is the main view.
     combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -305,8 +340,8 @@ QWidget* MainWindow::buildLogTab() {
   auto fill = [this, zone, door] {
     zone->clear();
     door->clear();
-    zone->addItem(QStringLiteral("Any zone"), QString());
-    door->addItem(QStringLiteral("Any door or rack"), QString());
+    zone->addItem(tr("Any zone"), QString());
+    door->addItem(tr("Any door or rack"), QString());
     for (const auto& z : state_->site().zones) zone->addItem(z.name, z.id);  // QComboBox items are plain text
     for (const auto& p : state_->site().portals) door->addItem(p.name, p.id);
     for (const auto& r : state_->site().racks) door->addItem(r.name, r.id);
@@ -327,7 +362,7 @@ QWidget* MainWindow::buildPeopleTab() {
   auto* panel = new QWidget(this);
   auto* layout = new QVBoxLayout(panel);
   personSearch_ = new QLineEdit(panel);
-  personSearch_->setPlaceholderText(QStringLiteral("Where is… (name)   Ctrl+F"));
+  personSearch_->setPlaceholderText(tr("Where is… (name)   Ctrl+F"));
   personSearch_->setClearButtonEnabled(true);
   layout->addWidget(personSearch_);
   peopleFilter_ = new QSortFilterProxyModel(this);
@@ -425,43 +460,43 @@ void MainWindow::updateBanner() {
   if (sessionExpired_) {
     // The server ended the session (idle limit, logout elsewhere, operator disabled): the stream is closed
     // and will not come back by itself. Say it plainly, keep the last picture, and offer the way back.
-    stateText = QStringLiteral("⛔ SESSION EXPIRED — SIGN IN");
-    detail = QStringLiteral("live view stopped at %1 — what you see is NOT LIVE")
+    stateText = tr("⛔ SESSION EXPIRED — SIGN IN");
+    detail = tr("live view stopped at %1 — what you see is NOT LIVE")
                  .arg(expiredAt_.toString(QStringLiteral("HH:mm:ss")));
     bg = QStringLiteral("#6a1b9a");
   } else if (!offlineWhy_.isEmpty()) {
-    stateText = QStringLiteral("● OFFLINE VIEW");
+    stateText = tr("● OFFLINE VIEW");
     detail = offlineWhy_;
     bg = QStringLiteral("#3a4452");
   } else {
     const qint64 quiet = sinceMessage_.isValid() ? sinceMessage_.elapsed() / 1000 : -1;
     switch (health_) {
       case StreamHealth::Connected:
-        stateText = QStringLiteral("● LIVE");
-        detail = lastSeq_ >= 0 ? QStringLiteral("stream seq %1").arg(lastSeq_) : QString();
+        stateText = tr("● LIVE");
+        detail = lastSeq_ >= 0 ? tr("stream seq %1").arg(lastSeq_) : QString();
         bg = colors::live.name();
         break;
       case StreamHealth::Stale:
-        stateText = QStringLiteral("▲ STALE");
-        detail = QStringLiteral("no data for %1 s — what you see may be out of date").arg(quiet);
+        stateText = tr("▲ STALE");
+        detail = tr("no data for %1 s — what you see may be out of date").arg(quiet);
         bg = colors::stale.name();
         break;
       case StreamHealth::Connecting:
-        stateText = QStringLiteral("◌ CONNECTING");
-        detail = QStringLiteral("reconnecting to the server…");
+        stateText = tr("◌ CONNECTING");
+        detail = tr("reconnecting to the server…");
         bg = colors::stale.name();
         break;
       case StreamHealth::Disconnected:
-        stateText = QStringLiteral("✖ DISCONNECTED");
-        detail = quiet >= 0 ? QStringLiteral("last data %1 s ago — NOT LIVE, retrying").arg(quiet)
-                            : QStringLiteral("not connected — retrying");
+        stateText = tr("✖ DISCONNECTED");
+        detail = quiet >= 0 ? tr("last data %1 s ago — NOT LIVE, retrying").arg(quiet)
+                            : tr("not connected — retrying");
         bg = colors::down.name();
         break;
     }
   }
   if (!sessionExpired_ && sessionEnding_ && offlineWhy_.isEmpty()) {
     const qint64 s = std::max<qint64>(0, sessionRemainingMs_ / 1000);
-    detail = QStringLiteral("idle: session ends in %1:%2 — touch the console to stay signed in")
+    detail = tr("idle: session ends in %1:%2 — touch the console to stay signed in")
                  .arg(s / 60)
                  .arg(s % 60, 2, 10, QLatin1Char('0'));
     if (health_ == StreamHealth::Connected) bg = colors::stale.name();
@@ -482,13 +517,70 @@ void MainWindow::updateAlarmHeader() {
     if (a.severity >= Severity::High) ++severe;
   }
   const int open = state_->alarms()->rowCount();
-  alarmHeader_->setText(open == 0
-                            ? QStringLiteral("ALARMS · none open")
-                            : QStringLiteral("ALARMS · %1 open · %2 unacknowledged").arg(open).arg(raised));
+  alarmHeader_->setText(open == 0 ? tr("ALARMS · none open")
+                                  : tr("ALARMS · %1 open · %2 unacknowledged").arg(open).arg(raised));
   if (flash_.isActive()) return;
   alarmHeader_->setStyleSheet(severe > 0 && raised > 0
                                   ? QStringLiteral("background: #5a1a1a; color: #ffd0cc; padding: 8px;")
                                   : QStringLiteral("background: #1b222c; color: #e8ecf1; padding: 8px;"));
+}
+
+void MainWindow::fitAlarmColumns() {
+  if (alarmView_ == nullptr) return;
+  for (const int c : {AlarmQueueModel::ColSeverity, AlarmQueueModel::ColRaised, AlarmQueueModel::ColKind,
+                      AlarmQueueModel::ColSubject, AlarmQueueModel::ColState})
+    alarmView_->resizeColumnToContents(c);
+}
+
+void MainWindow::selectAlarm(const QString& alarmId) {
+  const auto* model = state_->alarms();
+  for (int row = 0; row < model->rowCount(); ++row) {
+    if (model->at(row).id != alarmId) continue;
+    alarmView_->selectRow(row);
+    alarmView_->setCurrentIndex(model->index(row, AlarmQueueModel::ColKind));
+    alarmView_->scrollTo(model->index(row, AlarmQueueModel::ColKind));
+    return;
+  }
+}
+
+QString MainWindow::selectedAlarm() const {
+  const auto rows = alarmView_->selectionModel()->selectedRows();
+  return rows.isEmpty() ? QString() : rows.first().data(IdRole).toString();
+}
+
+void MainWindow::updateCriticalAlert() {
+  QStringList unacknowledged;
+  for (int i = 0; i < state_->alarms()->rowCount(); ++i) {
+    const auto& a = state_->alarms()->at(i);
+    if (a.severity == Severity::Critical && a.state == QLatin1String("raised"))
+      unacknowledged << tr("%1: %2").arg(alarmKindText(a.kind), state_->alarms()->subjectText(a));
+  }
+  if (unacknowledged.isEmpty()) {
+    alert_.stop();
+    criticalBanner_->hide();
+    return;
+  }
+  criticalBanner_->setText(
+      unacknowledged.size() == 1
+          ? tr("⚠ CRITICAL — acknowledge (F6) to silence — %1").arg(unacknowledged.front())
+          : tr("⚠ %1 CRITICAL — acknowledge each (F6) to silence — %2")
+                .arg(unacknowledged.size())
+                .arg(unacknowledged.join(QStringLiteral(" · "))));
+  criticalBanner_->show();
+  if (!alert_.isActive()) {
+    alert_.start();
+    soundCriticalAlert();  // at once, then every few seconds until acknowledged
+  }
+}
+
+void MainWindow::soundCriticalAlert() {
+  ++alertCount_;
+  alertPhase_ = !alertPhase_;
+  QApplication::beep();
+  QApplication::alert(this);  // the taskbar / window manager flashes the window when it is not in front
+  criticalBanner_->setStyleSheet(
+      alertPhase_ ? QStringLiteral("background: #ff3b30; color: white; padding: 8px 18px;")
+                  : QStringLiteral("background: #7a0f0a; color: white; padding: 8px 18px;"));
 }
 
 void MainWindow::flashAlarms(const QString& alarmId) {
@@ -496,35 +588,34 @@ void MainWindow::flashAlarms(const QString& alarmId) {
   flash_.start();
   QApplication::beep();
   if (const auto* a = state_->alarms()->alarm(alarmId))
-    status(QStringLiteral("NEW %1 ALARM: %2 — %3")
-               .arg(severityName(a->severity).toUpper(), a->kind, a->subject));
+    status(tr("NEW %1 ALARM: %2 — %3").arg(severityName(a->severity).toUpper(), a->kind, a->subject));
 }
 
 void MainWindow::alarmAction(bool resolve) {
   const auto sel = alarmView_->selectionModel()->selectedRows();
   if (sel.isEmpty()) {
-    status(QStringLiteral("Select an alarm first."));
+    status(tr("Select an alarm first."));
     return;
   }
   const auto id = sel.first().data(IdRole).toString();
   const auto* a = state_->alarms()->alarm(id);
   if (a == nullptr) return;
   if (api_ == nullptr) {
-    status(QStringLiteral("Offline view: no server to send to."));
+    status(tr("Offline view: no server to send to."));
     return;
   }
-  ReasonDialog dialog(resolve ? QStringLiteral("Resolve alarm") : QStringLiteral("Acknowledge alarm"),
-                      QStringLiteral("%1 alarm %2 on %3.\nComment (required):")
+  ReasonDialog dialog(resolve ? tr("Resolve alarm") : tr("Acknowledge alarm"),
+                      tr("%1 alarm %2 on %3.\nComment (required):")
                           .arg(severityName(a->severity).toUpper(), a->kind, a->subject),
                       this);
   if (dialog.exec() != QDialog::Accepted) return;
   auto done = [this, resolve](const ApiResult& r) {
     if (!r.ok) {
-      status(QStringLiteral("Alarm not updated: ") + r.error);
+      status(tr("Alarm not updated: ") + r.error);
       return;
     }
     state_->alarms()->applyAlarms({parseAlarm(r.body)});
-    status(resolve ? QStringLiteral("Alarm resolved.") : QStringLiteral("Alarm acknowledged."));
+    status(resolve ? tr("Alarm resolved.") : tr("Alarm acknowledged."));
   };
   if (resolve)
     api_->resolveAlarm(id, dialog.text(), done);
@@ -537,34 +628,33 @@ void MainWindow::requestCommand(const QString& target, const QString& command) {
   if (const auto* p = state_->site().portal(target)) targetName = p->name;
   if (const auto* z = state_->site().zone(target)) targetName = z->name;
   if (api_ == nullptr) {
-    status(QStringLiteral("Offline view: commands need a server."));
+    status(tr("Offline view: commands need a server."));
     return;
   }
-  ReasonDialog dialog(commandLabel(command),
-                      QStringLiteral("%1: %2\nReason (required, recorded in the audit log):")
-                          .arg(commandLabel(command), targetName),
-                      this);
+  ReasonDialog dialog(
+      commandLabel(command),
+      tr("%1: %2\nReason (required, recorded in the audit log):").arg(commandLabel(command), targetName),
+      this);
   if (dialog.exec() != QDialog::Accepted) return;
   api_->sendCommand(
       target, command, dialog.text(),
       [this, command, targetName](std::optional<CommandOutcome> outcome, const QString& error) {
         if (!outcome) {
-          status(QStringLiteral("%1 refused: %2").arg(commandLabel(command), error));
+          status(tr("%1 refused: %2").arg(commandLabel(command), error));
           return;
         }
         if (outcome->pendingApproval()) {
           ++pendingApprovals_;
-          pendingLabel_->setText(
-              QStringLiteral("⏳ %1 command(s) pending second approval").arg(pendingApprovals_));
-          QMessageBox box(QMessageBox::Information, QStringLiteral("Pending approval"),
-                          QStringLiteral("%1 of %2 is PENDING APPROVAL by a second operator (command %3).")
+          pendingLabel_->setText(tr("⏳ %1 command(s) pending second approval").arg(pendingApprovals_));
+          QMessageBox box(QMessageBox::Information, tr("Pending approval"),
+                          tr("%1 of %2 is PENDING APPROVAL by a second operator (command %3).")
                               .arg(commandLabel(command), targetName, outcome->id),
                           QMessageBox::Ok, this);
           box.setTextFormat(Qt::PlainText);
           box.exec();
-          status(QStringLiteral("%1 of %2: pending approval").arg(commandLabel(command), targetName));
+          status(tr("%1 of %2: pending approval").arg(commandLabel(command), targetName));
         } else {
-          status(QStringLiteral("%1 of %2: sent").arg(commandLabel(command), targetName));
+          status(tr("%1 of %2: sent").arg(commandLabel(command), targetName));
         }
       });
 }
@@ -607,52 +697,82 @@ void MainWindow::refreshDetails() {
   };
   QString title;
   QStringList lines;
-  if (selectedKind_ == QLatin1String("door")) {
+  if (selectedKind_ == QLatin1String("alarm")) {
+    const auto* a = state_->alarms()->alarm(selectedId_);
+    if (a == nullptr) {
+      title = tr("Alarm closed");
+      lines << tr("This alarm has been resolved and left the queue.");
+    } else {
+      // In words, with what to do next from the site's response instructions.
+      title = tr("%1 — %2").arg(alarmKindText(a->kind), state_->alarms()->subjectText(*a));
+      lines << tr("%1 · raised %2 · %3")
+                   .arg(severityText(a->severity),
+                        a->raisedAt.isValid() ? a->raisedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"))
+                                              : tr("at an unknown time"),
+                        a->acknowledgedBy.isEmpty()
+                            ? alarmStateText(a->state)
+                            : tr("%1 by %2").arg(alarmStateText(a->state), a->acknowledgedBy));
+      lines << tr("Where: %1").arg(state_->alarms()->subjectFullText(*a));
+      if (!a->detail.isEmpty()) lines << a->detail;
+      if (a->count > 1) lines << tr("Raised %1 times").arg(a->count);
+      if (!a->comment.isEmpty()) lines << tr("Comment: %1").arg(a->comment);
+      lines << QString();
+      const auto response = site.alarmResponses.value(a->kind);
+      lines << tr("What to do:");
+      lines << (response.isEmpty() ? tr("No instructions for this kind of alarm in the site file: follow the "
+                                        "post orders and call the security lead.")
+                                   : response);
+      if (a->state == QLatin1String("raised")) lines << tr("Acknowledge (F6) once someone is on it.");
+    }
+  } else if (selectedKind_ == QLatin1String("door")) {
     const auto* p = site.portal(selectedId_);
     const auto* d = state_->doors()->door(selectedId_);
     title = p != nullptr ? p->name : selectedId_;
     if (p != nullptr) {
-      lines << QStringLiteral("%1 from %2 to %3").arg(p->kind, zoneName(p->from), zoneName(p->to));
-      if (!p->mantrap.isEmpty()) lines << QStringLiteral("Part of mantrap %1").arg(p->mantrap);
+      lines << tr("%1 from %2 to %3").arg(p->kind, zoneName(p->from), zoneName(p->to));
+      if (!p->mantrap.isEmpty()) lines << tr("Part of mantrap %1").arg(p->mantrap);
     }
     if (d != nullptr) {
-      lines << QStringLiteral("State: %1").arg(doorLookName(doorLook(*d)));
-      lines << QStringLiteral("Mode: %1 · %2 · %3 · %4")
-                   .arg(d->mode, d->open ? QStringLiteral("open") : QStringLiteral("closed"),
-                        d->locked ? QStringLiteral("locked") : QStringLiteral("unlocked"),
-                        d->online ? QStringLiteral("online") : QStringLiteral("OFFLINE"));
+      lines << tr("State: %1").arg(doorLookName(doorLook(*d)));
+      lines << tr("Mode: %1 · %2 · %3 · %4")
+                   .arg(d->mode, d->open ? tr("open") : tr("closed"),
+                        d->locked ? tr("locked") : tr("unlocked"), d->online ? tr("online") : tr("OFFLINE"));
     }
   } else if (selectedKind_ == QLatin1String("rack")) {
     const auto* r = site.rack(selectedId_);
     const auto* s = state_->racks()->rack(selectedId_);
     title = r != nullptr ? r->name : selectedId_;
     QStringList where;
-    if (r != nullptr)
-      where << QStringLiteral("In %1").arg(zoneName(r->zone)) << QStringLiteral("tier %1").arg(r->tier);
-    if ((r != nullptr && r->twoPerson) || (s != nullptr && s->twoPerson))
-      where << QStringLiteral("two-person rule");
+    if (r != nullptr) where << tr("In %1").arg(zoneName(r->zone)) << tr("tier %1").arg(r->tier);
+    if ((r != nullptr && r->twoPerson) || (s != nullptr && s->twoPerson)) where << tr("two-person rule");
     if (!where.isEmpty()) lines << where.join(QStringLiteral(" · "));
     if (s != nullptr && s->known) {
-      QString state = s->sealBroken() ? QStringLiteral("SEAL BROKEN") : sealText(s->seal);
+      QString state = s->sealBroken() ? tr("SEAL BROKEN") : sealText(s->seal);
       if (s->lockKnown)
-        state += QStringLiteral(" · %1 · door %2")
-                     .arg(s->locked ? QStringLiteral("locked") : QStringLiteral("UNLOCKED"),
-                          s->open ? QStringLiteral("OPEN") : QStringLiteral("closed"));
+        state += tr(" · %1 · door %2")
+                     .arg(s->locked ? tr("locked") : tr("UNLOCKED"), s->open ? tr("OPEN") : tr("closed"));
       lines << state;
       if (s->expectedKnown() && s->expected > 0) {
         // Present / expected from the registry (home rack, in service), so a rack whose tags were not read
         // yet does not look empty; strangers (located here, home elsewhere) are counted apart.
-        QString contents = rackContentsText(*s);
+        int missingHere = 0;
+        int missing = 0;
+        for (const auto* a : state_->assets()->inRack(selectedId_))
+          if (a->missing && a->homeRack == selectedId_) ++missingHere;
+        for (const auto* a : state_->assets()->awayFrom(selectedId_))
+          if (a->missing) ++missing;
+        missing += missingHere;
+        QString contents = rackContentsText(*s, missingHere);
         if (s->away > 0) contents += QStringLiteral(" · ") + rackAwayText(*s);
+        if (missing > 0) contents += tr(" · %1 MISSING").arg(missing);
         const int others = std::max(0, s->assets - s->present);
-        if (others > 0)
-          contents += QStringLiteral(" · %1 other%2 here").arg(others).arg(others == 1 ? "" : "s");
+        if (others > 0) contents += others == 1 ? tr(" · 1 other here") : tr(" · %1 others here").arg(others);
         lines << contents;
       } else {
-        lines << QStringLiteral("%1 assets").arg(s->assets);
+        lines << tr("%1 assets").arg(s->assets);
       }
     } else {
-      lines << QStringLiteral("No live state yet");
+      lines << tr("No live state yet");
     }
     // The assets in the rack (the server's list first, then any the asset records place there), then those
     // that belong here but are elsewhere.
@@ -661,28 +781,27 @@ void MainWindow::refreshDetails() {
     for (const auto* a : assets->inRack(selectedId_))
       if (!ids.contains(a->id)) ids.push_back(a->id);
     const auto assetLine = [&site](const QString& id, const AssetState* a) {
-      if (a == nullptr) return QStringLiteral("  %1").arg(id);
-      QString line =
-          QStringLiteral("  %1  %2  %3").arg(a->tag.isEmpty() ? a->id : a->tag, a->kind, a->lifecycle);
-      if (a->holdsModelWeights) line += QStringLiteral("  · MODEL WEIGHTS");
-      if (a->missing) line += QStringLiteral("  · MISSING");
+      if (a == nullptr) return tr("  %1").arg(id);
+      QString line = tr("  %1  %2  %3").arg(a->tag.isEmpty() ? a->id : a->tag, a->kind, a->lifecycle);
+      if (a->holdsModelWeights) line += tr("  · MODEL WEIGHTS");
+      if (a->missing) line += tr("  · MISSING");
       if (!a->rack.isEmpty() && a->rack != a->homeRack) {
         const auto* now = site.rack(a->rack);
-        line += QStringLiteral("  · in %1").arg(now != nullptr ? now->name : a->rack);
+        line += tr("  · in %1").arg(now != nullptr ? now->name : a->rack);
       }
       return line;
     };
-    if (!ids.isEmpty()) lines << QStringLiteral("Assets here:");
+    if (!ids.isEmpty()) lines << tr("Assets here:");
     for (const auto& id : ids) lines << assetLine(id, assets->asset(id));
     const auto away = assets->awayFrom(selectedId_);
     if (!away.isEmpty()) {
-      lines << QStringLiteral("Belong here, elsewhere:");
+      lines << tr("Belong here, elsewhere:");
       for (const auto* a : away) {
         QString line = assetLine(a->id, a);
         if (a->rack.isEmpty()) {
           const auto* z = site.zone(a->zone);
-          line += a->zone.isEmpty() ? QStringLiteral("  · location unknown")
-                                    : QStringLiteral("  · last in %1").arg(z != nullptr ? z->name : a->zone);
+          line += a->zone.isEmpty() ? tr("  · location unknown")
+                                    : tr("  · last in %1").arg(z != nullptr ? z->name : a->zone);
         }
         lines << line;
       }
@@ -692,18 +811,17 @@ void MainWindow::refreshDetails() {
     const auto* s = state_->zones()->zone(selectedId_);
     title = z != nullptr ? z->name : selectedId_;
     if (z != nullptr) {
-      lines << QStringLiteral("Tier %1").arg(z->tier) +
-                   (z->parent.isEmpty() ? QString()
-                                        : QStringLiteral(" · inside %1").arg(zoneName(z->parent)));
-      if (site.isMantrapVestibule(z->id)) lines << QStringLiteral("Mantrap vestibule");
+      lines << tr("Tier %1").arg(z->tier) +
+                   (z->parent.isEmpty() ? QString() : tr(" · inside %1").arg(zoneName(z->parent)));
+      if (site.isMantrapVestibule(z->id)) lines << tr("Mantrap vestibule");
     }
     if (s != nullptr) {
-      lines << QStringLiteral("%1 inside").arg(s->occupancy);
-      if (s->lockdown) lines << QStringLiteral("LOCKDOWN IN FORCE");
+      lines << tr("%1 inside").arg(s->occupancy);
+      if (s->lockdown) lines << tr("LOCKDOWN IN FORCE");
     }
   } else {
-    title = QStringLiteral("Select a zone, door or rack on the map");
-    lines << QStringLiteral("Right-click a door or zone for commands.");
+    title = tr("Select a zone, door or rack on the map");
+    lines << tr("Right-click a door or zone for commands.");
   }
   detailTitle_->setText(title);
   detailBody_->setText(lines.join(QLatin1Char('\n')));

@@ -49,6 +49,15 @@ class MainWindow : public QMainWindow {
   [[nodiscard]] QString bannerText() const;
   [[nodiscard]] QLabel* alarmHeader() const { return alarmHeader_; }
   [[nodiscard]] bool alarmFlashing() const { return flash_.isActive(); }
+  // Critical alarms that nobody has acknowledged: a visible banner, a beep and a window alert, repeated until
+  // each is acknowledged (acknowledging silences that alarm only).
+  [[nodiscard]] QLabel* criticalBanner() const { return criticalBanner_; }
+  [[nodiscard]] bool criticalAlerting() const { return alert_.isActive(); }
+  [[nodiscard]] int alertCount() const { return alertCount_; }
+  [[nodiscard]] QTableView* alarmView() const { return alarmView_; }
+  // Selects an alarm in the table, shows it on the map and in Details (what the map's markers call).
+  void selectAlarm(const QString& alarmId);
+  [[nodiscard]] QString selectedAlarm() const;
   void showStatus(const QString& message) { status(message); }
   [[nodiscard]] FacilityMap* map() const { return map_; }
   [[nodiscard]] QLabel* detailTitle() const { return detailTitle_; }
@@ -75,6 +84,9 @@ class MainWindow : public QMainWindow {
   void updateBanner();
   void updateAlarmHeader();
   void flashAlarms(const QString& alarmId);
+  void updateCriticalAlert();
+  void soundCriticalAlert();
+  void fitAlarmColumns();
   void alarmAction(bool resolve);
   void refreshDetails();
   void status(const QString& message);
@@ -112,6 +124,10 @@ class MainWindow : public QMainWindow {
   QTimer tick_;
   QTimer flash_;
   int flashCount_ = 0;
+  QLabel* criticalBanner_ = nullptr;
+  QTimer alert_;
+  int alertCount_ = 0;
+  bool alertPhase_ = false;
   QElapsedTimer sinceMessage_;
   QElapsedTimer bannerUpdated_;
   StreamHealth health_ = StreamHealth::Disconnected;

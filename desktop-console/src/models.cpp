@@ -41,6 +41,11 @@ QString timeText(const QDateTime& t) {
 }
 }  // namespace
 
+QString plainToolTip(const QString& text) {
+  if (text.isEmpty()) return {};
+  return QStringLiteral("<p style='white-space:pre'>") + text.toHtmlEscaped() + QStringLiteral("</p>");
+}
+
 // ---- doors ---------------------------------------------------------------------------------------------
 
 DoorTableModel::Row DoorTableModel::makeRow(const DoorState& d) const {
@@ -589,22 +594,45 @@ int AlarmQueueModel::columnCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : ColumnCount;
 }
 
+void AlarmQueueModel::setSubjectNames(std::function<QString(const Alarm&)> shortName,
+                                      std::function<QString(const Alarm&)> fullName) {
+  shortName_ = std::move(shortName);
+  fullName_ = std::move(fullName);
+  if (!rows_.isEmpty())
+    emit dataChanged(index(0, 0), index(static_cast<int>(rows_.size()) - 1, ColumnCount - 1));
+}
+
+QString AlarmQueueModel::subjectText(const Alarm& a) const {
+  return shortName_ ? shortName_(a) : a.subject;
+}
+
+QString AlarmQueueModel::subjectFullText(const Alarm& a) const {
+  return fullName_ ? fullName_(a) : a.subject;
+}
+
 QVariant AlarmQueueModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
   const auto& a = rows_[index.row()];
   switch (role) {
     case Qt::DisplayRole:
       switch (index.column()) {
-        case ColSeverity: return severityName(a.severity).toUpper();
-        case ColKind: return a.kind;
-        case ColSubject: return a.subject;
+        case ColSeverity: return severityText(a.severity);
+        case ColKind: return alarmKindText(a.kind);
+        case ColSubject: return subjectText(a);
         case ColDetail: return a.detail;
         case ColCount: return a.count;
         case ColRaised: return timeText(a.raisedAt);
         case ColState:
-          return a.acknowledgedBy.isEmpty() ? a.state : a.state + QStringLiteral(" by ") + a.acknowledgedBy;
+          return a.acknowledgedBy.isEmpty() ? alarmStateText(a.state)
+                                            : tr("%1 by %2").arg(alarmStateText(a.state), a.acknowledgedBy);
         default: return {};
       }
+    case Qt::ToolTipRole:
+      // Escaped: a tooltip would otherwise render a name that looks like markup.
+      if (index.column() == ColSubject) return plainToolTip(subjectFullText(a));
+      if (index.column() == ColKind) return plainToolTip(a.kind);
+      if (index.column() == ColDetail) return plainToolTip(a.detail);
+      return {};
     case Qt::ForegroundRole:
       if (index.column() == ColSeverity) return QBrush(severityColor(a.severity));
       return {};
@@ -626,8 +654,17 @@ QVariant AlarmQueueModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant AlarmQueueModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Severity", "Raised", "Alarm", "Subject", "State", "#", "Detail"};
-  return header(names, ColumnCount, section, o, role);
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  switch (section) {
+    case ColSeverity: return tr("Severity");
+    case ColRaised: return tr("Raised");
+    case ColKind: return tr("Alarm");
+    case ColSubject: return tr("Where");
+    case ColState: return tr("State");
+    case ColCount: return tr("#");
+    case ColDetail: return tr("Detail");
+    default: return {};
+  }
 }
 
 // ---- presence ------------------------------------------------------------------------------------------
@@ -691,6 +728,11 @@ void PresenceModel::resetPresence(const QHash<QString, QString>& zoneByPerson) {
     rows_.push_back(Row{it.key(), it.key(), it.value(), {}, {}});
   }
   endResetModel();
+}
+
+QString PresenceModel::zoneOf(const QString& person) const {
+  const int row = index_.value(person, -1);
+  return row < 0 ? QString() : rows_[row].zone;
 }
 
 int PresenceModel::rowCount(const QModelIndex& parent) const {

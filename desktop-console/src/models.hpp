@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QVector>
+#include <functional>
 
 #include "live_types.hpp"
 #include "site.hpp"
@@ -12,6 +13,10 @@
 namespace portcullis::console {
 
 enum ModelRole { IdRole = Qt::UserRole + 1, SortRole, SeverityRole };
+
+// A tooltip that shows `text` literally: escaped inside explicit rich text, since Qt would otherwise guess
+// and render a site name like "<b>x</b>" as markup.
+QString plainToolTip(const QString& text);
 
 // Emits dataChanged for each run of consecutive rows in `rows` (any order, duplicates allowed).
 void emitRowRuns(QAbstractItemModel* model, QVector<int> rows, int lastColumn);
@@ -129,6 +134,11 @@ class AlarmQueueModel : public QAbstractTableModel {
 
   void resetAlarms(const QVector<Alarm>& alarms);
   void applyAlarms(const QVector<Alarm>& alarms);
+  // How a subject is named in the table (short) and in its tooltip (full); the id when not set.
+  void setSubjectNames(std::function<QString(const Alarm&)> shortName,
+                       std::function<QString(const Alarm&)> fullName);
+  [[nodiscard]] QString subjectText(const Alarm& a) const;
+  [[nodiscard]] QString subjectFullText(const Alarm& a) const;
   [[nodiscard]] const Alarm* alarm(const QString& id) const;
   [[nodiscard]] const Alarm& at(int row) const { return rows_[row]; }
   [[nodiscard]] static bool before(const Alarm& a, const Alarm& b);
@@ -146,6 +156,8 @@ class AlarmQueueModel : public QAbstractTableModel {
   void removeAt(int row);
   void insertSorted(const Alarm& a);
   void reindex();
+  std::function<QString(const Alarm&)> shortName_;
+  std::function<QString(const Alarm&)> fullName_;
   QVector<Alarm> rows_;
   QHash<QString, int> index_;
 };
@@ -161,6 +173,8 @@ class PresenceModel : public QAbstractTableModel {
   void applyEvents(const QVector<AccessEvent>& events);  // oldest first
   // From a snapshot's "presence" object (person id → zone id); people not listed are "not seen".
   void resetPresence(const QHash<QString, QString>& zoneByPerson);
+  // The zone the person was last seen entering; empty when not seen.
+  [[nodiscard]] QString zoneOf(const QString& person) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

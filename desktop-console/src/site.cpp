@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <algorithm>
 
 namespace portcullis::console {
 
@@ -42,6 +43,98 @@ bool Site::isMantrapVestibule(const QString& zoneId) const {
   for (const auto& m : mantraps)
     if (m.vestibule == zoneId) return true;
   return false;
+}
+
+const SiteMantrap* Site::mantrap(const QString& id) const {
+  for (const auto& m : mantraps)
+    if (m.id == id) return &m;
+  return nullptr;
+}
+
+const SiteDevice* Site::device(const QString& id) const {
+  for (const auto& d : devices)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+const SiteSeal* Site::seal(const QString& id) const {
+  for (const auto& x : seals)
+    if (x.id == id) return &x;
+  return nullptr;
+}
+
+QString Site::rootZone() const {
+  for (const auto& z : zones)
+    if (z.parent.isEmpty()) return z.id;
+  return {};
+}
+
+QString Site::zoneName(const QString& id) const {
+  const auto* z = zone(id);
+  return z != nullptr && !z->name.isEmpty() ? z->name : id;
+}
+
+QString Site::portalName(const QString& id) const {
+  const auto* p = portal(id);
+  return p != nullptr && !p->name.isEmpty() ? p->name : id;
+}
+
+QString Site::rackName(const QString& id) const {
+  const auto* r = rack(id);
+  return r != nullptr && !r->name.isEmpty() ? r->name : id;
+}
+
+namespace {
+
+// Words of a name with the separators that follow them, so a prefix can be cut at a word boundary.
+QStringList wordsOf(const QString& name) {
+  QStringList out;
+  QString cur;
+  for (const auto c : name) {
+    cur += c;
+    if (c == QLatin1Char(' ')) {
+      out << cur;
+      cur.clear();
+    }
+  }
+  if (!cur.isEmpty()) out << cur;
+  return out;
+}
+
+}  // namespace
+
+QHash<QString, QString> shortNames(const QVector<std::pair<QString, QString>>& idAndName,
+                                   const QHash<QString, QString>& labels) {
+  QHash<QString, QString> out;
+  QVector<QStringList> words;
+  words.reserve(idAndName.size());
+  for (const auto& [id, name] : idAndName) words.push_back(wordsOf(name));
+  for (qsizetype i = 0; i < idAndName.size(); ++i) {
+    const auto& [id, name] = idAndName[i];
+    const auto label = labels.value(id);
+    if (!label.isEmpty()) {
+      out.insert(id, label);
+      continue;
+    }
+    // The longest run of leading words shared with any other name, leaving at least one word.
+    qsizetype shared = 0;
+    for (qsizetype j = 0; j < idAndName.size(); ++j) {
+      if (j == i) continue;
+      qsizetype k = 0;
+      while (k < words[i].size() - 1 && k < words[j].size() &&
+             words[i][k].trimmed().compare(words[j][k].trimmed(), Qt::CaseInsensitive) == 0)
+        ++k;
+      shared = std::max(shared, k);
+    }
+    if (shared == 0) {
+      out.insert(id, name);
+      continue;
+    }
+    QString rest;
+    for (qsizetype k = shared; k < words[i].size(); ++k) rest += words[i][k];
+    out.insert(id, QStringLiteral("…") + rest.trimmed());
+  }
+  return out;
 }
 
 namespace {
@@ -89,6 +182,7 @@ std::optional<Site> parseSite(const QByteArray& json, QString* error) {
     SiteZone z;
     if (!requireString(o, "id", path, &z.id, error)) return std::nullopt;
     z.name = o.value(QLatin1String("name")).toString(z.id);
+    z.label = o.value(QLatin1String("label")).toString();
     z.parent = o.value(QLatin1String("parent")).toString();
     z.tier = o.value(QLatin1String("tier")).toInt(0);
     site.zones.push_back(z);
@@ -122,6 +216,7 @@ std::optional<Site> parseSite(const QByteArray& json, QString* error) {
     SitePortal p;
     if (!requireString(o, "id", path, &p.id, error)) return std::nullopt;
     p.name = o.value(QLatin1String("name")).toString(p.id);
+    p.label = o.value(QLatin1String("label")).toString();
     p.from = o.value(QLatin1String("from")).toString();
     p.to = o.value(QLatin1String("to")).toString();
     p.kind = o.value(QLatin1String("kind")).toString(QStringLiteral("door"));
@@ -143,6 +238,7 @@ std::optional<Site> parseSite(const QByteArray& json, QString* error) {
     const auto o = mv.toObject();
     SiteMantrap m;
     m.id = o.value(QLatin1String("id")).toString();
+    m.label = o.value(QLatin1String("label")).toString();
     m.vestibule = o.value(QLatin1String("vestibule")).toString();
     for (const auto& pv : o.value(QLatin1String("portals")).toArray()) m.portals.push_back(pv.toString());
     for (auto& p : site.portals)
@@ -176,6 +272,7 @@ std::optional<Site> parseSite(const QByteArray& json, QString* error) {
     SiteRack r;
     if (!requireString(o, "id", path, &r.id, error)) return std::nullopt;
     r.name = o.value(QLatin1String("name")).toString(r.id);
+    r.label = o.value(QLatin1String("label")).toString();
     r.zone = o.value(QLatin1String("zone")).toString();
     r.tier = o.value(QLatin1String("tier")).toInt(0);
     r.twoPerson = o.value(QLatin1String("two_person")).toBool(false) ||
@@ -185,6 +282,40 @@ std::optional<Site> parseSite(const QByteArray& json, QString* error) {
       if (!rid.isEmpty()) site.readers.insert(rid, SiteReader{r.id, false});
     }
     site.racks.push_back(r);
+  }
+
+  const auto strings = [](const QJsonValue& v) {
+    QVector<QString> out;
+    for (const auto& x : v.toArray())
+      if (x.isString()) out.push_back(x.toString());
+    return out;
+  };
+  for (const auto& dv : root.value(QLatin1String("devices")).toArray()) {
+    const auto o = dv.toObject();
+    SiteDevice d;
+    d.id = o.value(QLatin1String("id")).toString();
+    d.name = o.value(QLatin1String("name")).toString();
+    d.portals = strings(o.value(QLatin1String("portals")));
+    d.racks = strings(o.value(QLatin1String("racks")));
+    d.readers = strings(o.value(QLatin1String("readers")));
+    if (!d.id.isEmpty()) site.devices.push_back(d);
+  }
+  for (const auto& sv : root.value(QLatin1String("seals")).toArray()) {
+    const auto o = sv.toObject();
+    SiteSeal x{o.value(QLatin1String("id")).toString(), o.value(QLatin1String("rack")).toString(),
+               o.value(QLatin1String("asset")).toString()};
+    if (!x.id.isEmpty()) site.seals.push_back(x);
+  }
+  for (const auto& rv : root.value(QLatin1String("area_readers")).toArray()) {
+    const auto o = rv.toObject();
+    const auto id = o.value(QLatin1String("id")).toString();
+    if (!id.isEmpty()) site.areaReaderZones.insert(id, o.value(QLatin1String("zone")).toString());
+  }
+  for (const auto& av : root.value(QLatin1String("alarm_responses")).toArray()) {
+    const auto o = av.toObject();
+    const auto kind = o.value(QLatin1String("kind")).toString();
+    const auto response = o.value(QLatin1String("response")).toString();
+    if (!kind.isEmpty() && !response.isEmpty()) site.alarmResponses.insert(kind, response);
   }
 
   for (const auto& pv : root.value(QLatin1String("people")).toArray()) {

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -60,6 +61,10 @@ class ModelsTest : public QObject {
   Q_OBJECT
  private slots:
   void siteParsesBothShapes();
+  void everyDoorModeIsDrawnDistinctly();
+  void alarmsReadInWords();
+  void shortNamesKeepWhatTellsThemApart();
+  void siteLabelsAndResponsesAreRead();
   void siteRejectsUnknownParentAndCycles();
   void doorsUnderTester();
   void alarmQueueOrderUnderTester();
@@ -583,6 +588,94 @@ void ModelsTest::sessionKeeperRefreshesOnlyForAPerson() {
   QVERIFY(!keeper.warning());
   keeper.signedIn();
   QVERIFY(!keeper.isExpired());
+}
+
+// The stream's door modes (normal, locked, unlocked, lockdown, fire_release, held, forced, offline) each get
+// their own look, name, colour and glyph; a mode this console does not know is drawn as "unknown", never as a
+// normal door.
+void ModelsTest::everyDoorModeIsDrawnDistinctly() {
+  const auto look = [](const char* mode, bool open = false, bool locked = true, const char* alarm = "none",
+                       bool online = true) {
+    return doorLook(DoorState{QStringLiteral("d"),
+                              {},
+                              open,
+                              locked,
+                              QString::fromLatin1(mode),
+                              QString::fromLatin1(alarm),
+                              online});
+  };
+  QCOMPARE(look("normal"), DoorLook::Locked);
+  QCOMPARE(look("normal", false, false), DoorLook::Unlocked);
+  QCOMPARE(look("normal", true), DoorLook::Open);
+  QCOMPARE(look("locked", false, false), DoorLook::Locked);
+  QCOMPARE(look("unlocked"), DoorLook::Unlocked);
+  QCOMPARE(look("lock_open"), DoorLook::Unlocked);
+  QCOMPARE(look("lockdown"), DoorLook::LockedDown);
+  QCOMPARE(look("locked_down"), DoorLook::LockedDown);
+  QCOMPARE(look("fire_release", true, false), DoorLook::FireRelease);
+  QCOMPARE(look("normal", true, true, "held"), DoorLook::Held);
+  QCOMPARE(look("normal", true, true, "forced"), DoorLook::Forced);
+  QCOMPARE(look("forced", true), DoorLook::Forced);
+  QCOMPARE(look("normal", false, true, "none", false), DoorLook::Offline);
+  QCOMPARE(look("maintenance"), DoorLook::Unknown);
+  QSet<QString> names, glyphs, colours;
+  for (const auto l : allDoorLooks()) {
+    names.insert(doorLookName(l));
+    glyphs.insert(doorLookGlyph(l));
+    colours.insert(doorLookColor(l).name());
+  }
+  QCOMPARE(names.size(), allDoorLooks().size());
+  QCOMPARE(glyphs.size(), allDoorLooks().size());
+  QCOMPARE(colours.size(), allDoorLooks().size());
+  // Zones carry lockdown and fire.
+  const auto z = parseZone(QJsonObject{{"id", "hall"}, {"occupancy", 3}, {"lockdown", true}, {"fire", true}});
+  QVERIFY(z.lockdown);
+  QVERIFY(z.fire);
+}
+
+void ModelsTest::alarmsReadInWords() {
+  QCOMPARE(alarmKindText(QStringLiteral("door_forced")), QStringLiteral("Door forced open"));
+  QCOMPARE(alarmKindText(QStringLiteral("asset_missing")), QStringLiteral("Asset missing"));
+  QCOMPARE(alarmKindText(QStringLiteral("device_silent")), QStringLiteral("Controller offline"));
+  QCOMPARE(alarmKindText(QStringLiteral("something_new")), QStringLiteral("Something new"));
+  QCOMPARE(alarmStateText(QStringLiteral("raised")), QStringLiteral("NEW"));
+  QCOMPARE(severityText(Severity::Critical), QStringLiteral("CRITICAL"));
+}
+
+// Both mantrap doors once read "Compute hall mantra…": without labels the shared words go, the rest stays.
+void ModelsTest::shortNamesKeepWhatTellsThemApart() {
+  const auto names =
+      shortNames({{QStringLiteral("outer"), QStringLiteral("Compute hall mantrap, outer door")},
+                  {QStringLiteral("inner"), QStringLiteral("Compute hall mantrap, inner door")},
+                  {QStringLiteral("office"), QStringLiteral("Office floor door")},
+                  {QStringLiteral("cage"), QStringLiteral("Model-weights cage door")}},
+                 {{QStringLiteral("cage"), QStringLiteral("Cage")}});
+  QCOMPARE(names.value(QStringLiteral("outer")), QStringLiteral("…outer door"));
+  QCOMPARE(names.value(QStringLiteral("inner")), QStringLiteral("…inner door"));
+  QCOMPARE(names.value(QStringLiteral("office")), QStringLiteral("Office floor door"));
+  QCOMPARE(names.value(QStringLiteral("cage")), QStringLiteral("Cage"));
+  const auto racks = shortNames({{QStringLiteral("a"), QStringLiteral("Model-weights storage W01")},
+                                 {QStringLiteral("b"), QStringLiteral("Model-weights storage W02")}},
+                                {});
+  QCOMPARE(racks.value(QStringLiteral("a")), QStringLiteral("…W01"));
+  QCOMPARE(racks.value(QStringLiteral("b")), QStringLiteral("…W02"));
+}
+
+void ModelsTest::siteLabelsAndResponsesAreRead() {
+  QFile f(QStringLiteral(PORTCULLIS_SOURCE_DIR "/examples/datacenter.site.json"));
+  QVERIFY(f.open(QIODevice::ReadOnly));
+  QString error;
+  const auto site = parseSite(f.readAll(), &error);
+  QVERIFY2(site, qPrintable(error));
+  QCOMPARE(site->portal(QStringLiteral("mantrap-outer"))->label, QStringLiteral("Mantrap outer"));
+  QCOMPARE(site->rack(QStringLiteral("rack-w01"))->label, QStringLiteral("W01"));
+  QCOMPARE(site->zone(QStringLiteral("hall-vestibule"))->label, QStringLiteral("Hall mantrap"));
+  QCOMPARE(site->mantrap(QStringLiteral("mt-hall"))->label, QStringLiteral("Hall mantrap"));
+  QVERIFY(site->alarmResponses.value(QStringLiteral("door_forced"))
+              .startsWith(QStringLiteral("Door forced open")));
+  QCOMPARE(site->device(QStringLiteral("ctl-mantrap"))->portals,
+           (QVector<QString>{QStringLiteral("mantrap-outer"), QStringLiteral("mantrap-inner")}));
+  QCOMPARE(site->seal(QStringLiteral("seal-w01-door"))->rack, QStringLiteral("rack-w01"));
 }
 
 QTEST_MAIN(ModelsTest)

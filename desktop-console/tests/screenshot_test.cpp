@@ -9,9 +9,12 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStyle>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "alarm_subjects.hpp"
 #include "console_app.hpp"
 #include "demo_state.hpp"
 #include "facility_map.hpp"
@@ -59,6 +62,13 @@ class ScreenshotTest : public QObject {
   void bannerShowsSessionEndingAndExpired();
   void severeAlarmFlashes();
   void windowKeepsUpWithTwoThousandEventsPerSecond();
+  void mapLabelsNeverOverlap_data();
+  void mapLabelsNeverOverlap();
+  void everyOpenAlarmIsMarkedOnItsSubject();
+  void alarmMarkerAndTableSelectEachOther();
+  void criticalAlarmAlertsUntilAcknowledged();
+  void rackWithMissingAssetNeverReadsAllPresent();
+  void alarmColumnsTellSubjectsApart();
 };
 
 void ScreenshotTest::executableRendersDemoSite() {
@@ -310,6 +320,209 @@ void ScreenshotTest::windowKeepsUpWithTwoThousandEventsPerSecond() {
   QVERIFY2(total.elapsed() < 3000,
            "three seconds of events must be applied and painted in under three seconds");
   QVERIFY2(worst < 250, "no single 100 ms batch may freeze the window");
+}
+
+void ScreenshotTest::mapLabelsNeverOverlap_data() {
+  QTest::addColumn<QSize>("size");
+  QTest::newRow("1366x768") << QSize(1366, 768);
+  QTest::newRow("1920x1080") << QSize(1920, 1080);
+}
+
+// Door labels once overlapped zone headers; titles were cut where the names differ. Every text and marker
+// rectangle the map places must be clear of every other, at a laptop's and a wall screen's size.
+void ScreenshotTest::mapLabelsNeverOverlap() {
+  QFETCH(QSize, size);
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  applyDemoState(state, QDateTime::currentDateTime());
+  renderWindow(window, size);
+  const auto rects = window.map()->labelRects();
+  QVERIFY(rects.size() > 40);
+  for (qsizetype i = 0; i < rects.size(); ++i)
+    for (qsizetype j = i + 1; j < rects.size(); ++j)
+      QVERIFY2(!rects[i].second.intersects(rects[j].second),
+               qPrintable(QStringLiteral("%1 overlaps %2").arg(rects[i].first, rects[j].first)));
+  // Both mantrap doors read differently, and every zone title is whole (the example site's labels).
+  const auto outer = window.map()->drawnName(QStringLiteral("door"), QStringLiteral("mantrap-outer"));
+  const auto inner = window.map()->drawnName(QStringLiteral("door"), QStringLiteral("mantrap-inner"));
+  QCOMPARE(outer, QStringLiteral("Mantrap outer"));
+  QCOMPARE(inner, QStringLiteral("Mantrap inner"));
+  for (const auto& z : state.site().zones)
+    QCOMPARE(window.map()->drawnName(QStringLiteral("zone"), z.id), z.label);
+}
+
+// On the demo, 19 open alarms left every door green and every rack "4 / 4 present": each open alarm must
+// carry a marker on its subject, flashing while unacknowledged and steady once acknowledged.
+void ScreenshotTest::everyOpenAlarmIsMarkedOnItsSubject() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  applyDemoState(state, QDateTime::currentDateTime());
+  renderWindow(window, QSize(1600, 900));
+  const auto& marks = window.map()->alarmMarks();
+  QVERIFY(state.alarms()->rowCount() >= 6);
+  for (int row = 0; row < state.alarms()->rowCount(); ++row) {
+    const auto& a = state.alarms()->at(row);
+    const auto targets = alarmTargets(a, state.site(), state.assets(), state.presence());
+    QVERIFY2(!targets.isEmpty(), qPrintable(a.id + QStringLiteral(" has no place on the map")));
+    for (const auto& t : targets) {
+      const auto key = t.kind + QLatin1Char(':') + t.id;
+      QVERIFY2(marks.contains(key), qPrintable(a.id + QStringLiteral(" not marked on ") + key));
+      QVERIFY(marks[key].severity >= a.severity);
+    }
+  }
+  // The subjects the demo's alarms are about: a door, a rack (seal), the missing drive's home rack, both
+  // mantrap doors (their controller is silent), a zone (lockdown), a reader's rack.
+  QCOMPARE(marks.value(QStringLiteral("door:cage-door")).severity, Severity::Critical);
+  QVERIFY(marks.value(QStringLiteral("door:cage-door")).unacknowledged);
+  QCOMPARE(marks.value(QStringLiteral("rack:rack-w01")).severity, Severity::Critical);
+  QVERIFY(marks.contains(QStringLiteral("door:mantrap-outer")));
+  QVERIFY(marks.contains(QStringLiteral("door:mantrap-inner")));
+  QVERIFY(marks.contains(QStringLiteral("rack:rack-c02")));
+  QVERIFY(!marks.value(QStringLiteral("zone:weights-cage")).unacknowledged);  // acknowledged: steady
+  QVERIFY(!marks.value(QStringLiteral("door:office-door")).unacknowledged);
+  // Flashing: the phase alternates while some alarm is unacknowledged.
+  const bool phase = window.map()->flashPhase();
+  QTRY_VERIFY_WITH_TIMEOUT(window.map()->flashPhase() != phase, 2000);
+  // Acknowledged, the forced door's marker stops flashing; resolved, it goes away.
+  auto forced = *state.alarms()->alarm(QStringLiteral("a-1041"));
+  forced.state = QStringLiteral("acknowledged");
+  state.alarms()->applyAlarms({forced});
+  QVERIFY(!window.map()->alarmMarks().value(QStringLiteral("door:cage-door")).unacknowledged);
+  forced.state = QStringLiteral("resolved");
+  state.alarms()->applyAlarms({forced});
+  QVERIFY(!window.map()->alarmMarks().contains(QStringLiteral("door:cage-door")));
+}
+
+void ScreenshotTest::alarmMarkerAndTableSelectEachOther() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  applyDemoState(state, QDateTime::currentDateTime());
+  renderWindow(window, QSize(1600, 900));
+  auto* map = window.map();
+  // Marker -> table: clicking the forced door's marker selects its alarm, and Details says it in words with
+  // the site's instructions.
+  const QPoint mark = map->alarmMarkPosOf(QStringLiteral("door"), QStringLiteral("cage-door"));
+  QVERIFY(map->viewport()->rect().contains(mark));
+  QTest::mouseClick(map->viewport(), Qt::LeftButton, {}, mark);
+  QCOMPARE(window.selectedAlarm(), QStringLiteral("a-1041"));
+  QCOMPARE(window.detailTitle()->text(), QStringLiteral("Door forced open — Cage door"));
+  QVERIFY(window.detailBody()->text().contains(QStringLiteral("What to do:")));
+  QVERIFY(
+      window.detailBody()->text().contains(state.site().alarmResponses.value(QStringLiteral("door_forced"))));
+  // Table -> map: selecting the missing drive's alarm selects its home rack on the map.
+  window.selectAlarm(QStringLiteral("a-1039"));
+  QCOMPARE(window.selectedAlarm(), QStringLiteral("a-1039"));
+  QCOMPARE(window.detailTitle()->text(), QStringLiteral("Asset missing — PC-00343 in W01"));
+  // The table speaks words, not ids.
+  for (int row = 0; row < state.alarms()->rowCount(); ++row) {
+    const auto kind = state.alarms()->index(row, AlarmQueueModel::ColKind).data().toString();
+    QVERIFY2(!kind.contains(QLatin1Char('_')), qPrintable(kind));
+  }
+}
+
+// A critical alarm is announced by a banner, a beep and a window alert, repeated until it is acknowledged;
+// acknowledging silences that alarm only.
+void ScreenshotTest::criticalAlarmAlertsUntilAcknowledged() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  applyDemoState(state, QDateTime::currentDateTime());
+  renderWindow(window, QSize(1600, 900));
+  QVERIFY(window.criticalAlerting());
+  QVERIFY(window.criticalBanner()->isVisible());
+  QVERIFY(window.criticalBanner()->text().contains(QStringLiteral("Door forced open")));
+  QVERIFY(window.criticalBanner()->text().contains(QStringLiteral("Seal broken")));
+  const int before = window.alertCount();
+  QVERIFY(before >= 1);
+  QTRY_VERIFY_WITH_TIMEOUT(window.alertCount() > before, 6000);  // repeats while unacknowledged
+  auto forced = *state.alarms()->alarm(QStringLiteral("a-1041"));
+  forced.state = QStringLiteral("acknowledged");
+  state.alarms()->applyAlarms({forced});
+  QVERIFY(window.criticalAlerting());  // the seal is still unacknowledged
+  QVERIFY(!window.criticalBanner()->text().contains(QStringLiteral("Door forced open")));
+  auto seal = *state.alarms()->alarm(QStringLiteral("a-1040"));
+  seal.state = QStringLiteral("acknowledged");
+  state.alarms()->applyAlarms({seal});
+  QVERIFY(!window.criticalAlerting());
+  QVERIFY(!window.criticalBanner()->isVisible());
+}
+
+// The server keeps locating a drive in its rack after it stopped being read (its last location), and raises
+// asset_missing: the rack read "4 / 4 present" in green. A missing asset is never counted present.
+void ScreenshotTest::rackWithMissingAssetNeverReadsAllPresent() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  renderWindow(window, QSize(1600, 900));
+  RackState rack;
+  rack.id = QStringLiteral("rack-w02");
+  rack.seal = QStringLiteral("intact");
+  rack.assetIds = {QStringLiteral("gpu-w02-01"), QStringLiteral("drv-w02-0001")};
+  rack.assets = 2;
+  rack.expected = 2;
+  rack.present = 2;
+  AssetState drive;
+  drive.id = QStringLiteral("drv-w02-0001");
+  drive.tag = QStringLiteral("PC-00411");
+  drive.homeRack = drive.rack = QStringLiteral("rack-w02");
+  drive.lifecycle = QStringLiteral("in_service");
+  drive.holdsModelWeights = true;
+  drive.missing = true;
+  AssetState gpu = drive;
+  gpu.id = QStringLiteral("gpu-w02-01");
+  gpu.tag = QStringLiteral("PC-00401");
+  gpu.missing = false;
+  Alarm missing;
+  missing.id = QStringLiteral("m-1");
+  missing.kind = QStringLiteral("asset_missing");
+  missing.severity = Severity::Critical;
+  missing.subject = drive.id;
+  state.applySnapshot(QJsonObject{{"racks", QJsonArray{toJson(rack)}},
+                                  {"assets", QJsonArray{toJson(gpu), toJson(drive)}},
+                                  {"alarms", QJsonArray{toJson(missing)}}});
+  const auto lines = window.map()->rackTileLines(QStringLiteral("rack-w02"));
+  QCOMPARE(lines.value(1), QStringLiteral("1 / 2 present"));
+  QCOMPARE(lines.value(3), QStringLiteral("1 MISSING"));
+  QVERIFY(window.map()->alarmMarks().contains(QStringLiteral("rack:rack-w02")));
+}
+
+// Two drives once read "drv-w01-0…" in the alarm table: the columns are sized so that different subjects
+// always read differently.
+void ScreenshotTest::alarmColumnsTellSubjectsApart() {
+  ConsoleState state;
+  state.setSite(exampleSite());
+  MainWindow window(&state, nullptr);
+  applyDemoState(state, QDateTime::currentDateTime());
+  QVector<Alarm> more;
+  for (const char* drive : {"drv-w01-0042", "drv-w01-0043", "drv-w02-0001", "stor-w01"}) {
+    Alarm a;
+    a.id = QStringLiteral("x-") + QString::fromLatin1(drive);
+    a.kind = QStringLiteral("asset_missing");
+    a.severity = Severity::High;
+    a.subject = QString::fromLatin1(drive);
+    more.push_back(a);
+  }
+  state.alarms()->applyAlarms(more);
+  renderWindow(window, QSize(1366, 768));
+  auto* view = window.alarmView();
+  const QFontMetrics fm(view->font());
+  QHash<QString, QString> shownBySubject;
+  for (int row = 0; row < state.alarms()->rowCount(); ++row) {
+    const auto& a = state.alarms()->at(row);
+    const auto text = state.alarms()->index(row, AlarmQueueModel::ColSubject).data().toString();
+    const int width = view->columnWidth(AlarmQueueModel::ColSubject) -
+                      2 * view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) - 4;
+    const auto shown = fm.elidedText(text, view->textElideMode(), width);
+    for (auto it = shownBySubject.cbegin(); it != shownBySubject.cend(); ++it)
+      if (it.key() != a.subject)
+        QVERIFY2(it.value() != shown,
+                 qPrintable(QStringLiteral("%1 and %2 both read %3").arg(it.key(), a.subject, shown)));
+    shownBySubject.insert(a.subject, shown);
+    QCOMPARE(shown, text);  // nothing cut at all
+  }
 }
 
 int main(int argc, char** argv) {

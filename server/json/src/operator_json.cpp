@@ -116,13 +116,18 @@ std::string site_summary_json(std::string_view text) {
       out[key].push_back(std::move(kept));
     }
   };
-  copy_list("zones", {"id", "name", "parent", "tier", "two_person", "anti_passback"});
-  copy_list("portals", {"id", "name", "from", "to", "kind", "mantrap", "readers", "held_open_seconds"});
-  copy_list("mantraps", {"id", "name", "portals", "vestibule"});
-  copy_list("racks", {"id", "name", "zone", "two_person", "readers"});
+  copy_list("zones", {"id", "name", "label", "parent", "tier", "two_person", "anti_passback"});
+  copy_list("portals",
+            {"id", "name", "label", "from", "to", "kind", "mantrap", "readers", "held_open_seconds"});
+  copy_list("mantraps", {"id", "name", "label", "portals", "vestibule"});
+  copy_list("racks", {"id", "name", "label", "zone", "tier", "two_person", "readers"});
   copy_list("people", {"id", "name", "role", "status"});
   copy_list("groups", {"id", "name"});
   copy_list("devices", {"id", "kind", "name", "readers", "portals", "racks"});
+  // For a console: what an alarm's subject is (a seal is on a rack or an asset), and what to do about it.
+  copy_list("seals", {"id", "rack", "asset"});
+  copy_list("area_readers", {"id", "zone", "name"});
+  copy_list("alarm_responses", {"kind", "response"});
   return out.dump();
 }
 

@@ -34,6 +34,8 @@ T choice(Context& ctx, ObjectReader& obj, const char* key, bool required, T fall
 constexpr std::array<std::pair<const char*, Factor>, 3> kFactors{
     {{"badge", Factor::Badge}, {"pin", Factor::Pin}, {"biometric", Factor::Biometric}}};
 
+constexpr std::size_t kMaxLabelBytes = 40;
+
 class SiteParser {
  public:
   SiteParser(Context& ctx, SiteDefinition& site) : ctx_(ctx), site_(site) {}
@@ -84,6 +86,9 @@ class SiteParser {
               [&](const Json& j, const std::string& p) { site_.assets.push_back(asset(j, p)); });
     obj.array("seals", false, l.max_people,
               [&](const Json& j, const std::string& p) { site_.seals.push_back(seal(j, p)); });
+    obj.array("alarm_responses", false, 1000, [&](const Json& j, const std::string& p) {
+      site_.alarm_responses.push_back(alarm_response(j, p));
+    });
   }
 
  public:  // person() and grant() also read the admin API's fragments (parse_*_fragment below)
@@ -199,6 +204,33 @@ class SiteParser {
     return t;
   }
 
+  // A short name for screens (a wall map has room for "Outer door", not "Compute hall mantrap, outer door").
+  std::string label(ObjectReader& obj) {
+    std::string text = obj.string("label", false);
+    if (text.size() > kMaxLabelBytes)
+      ctx_.problem(obj.path() + ".label",
+                   "expected at most " + std::to_string(kMaxLabelBytes) + " bytes, found " +
+                       std::to_string(text.size()));
+    return text;
+  }
+
+  AlarmResponseDef alarm_response(const Json& j, const std::string& path) {
+    ObjectReader obj{ctx_, j, path};
+    AlarmResponseDef r;
+    r.kind = obj.string("kind", true);
+    r.response = obj.string("response", true);
+    const bool word = !r.kind.empty() && std::all_of(r.kind.begin(), r.kind.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (!r.kind.empty() && !word)
+      ctx_.problem(path + ".kind", "expected an alarm kind like \"door_forced\" (a-z, 0-9, _)");
+    for (const auto& other : site_.alarm_responses) {
+      if (other.kind == r.kind && !r.kind.empty())
+        ctx_.problem(path + ".kind", "a second response for \"" + r.kind + "\"");
+    }
+    return r;
+  }
+
   ZoneDef zone(const Json& j, const std::string& path) {
     ObjectReader obj{ctx_, j, path};
     ZoneDef z;
@@ -213,6 +245,7 @@ class SiteParser {
                                                                    {"timed", ApbMode::Timed}}});
     z.apb_timeout_s = obj.integer("apb_timeout_s", false, 0, 0, 7 * 24 * 3600);
     z.min_occupancy = static_cast<int>(obj.integer("min_occupancy", false, 0, 0, 2));
+    z.label = label(obj);
     two_person_rule(obj, z.id, RackId{});
     return z;
   }
@@ -257,6 +290,7 @@ class SiteParser {
     p.unlock_s = obj.integer("unlock_s", false, p.unlock_s, 1, 300);
     p.fail_safe = obj.boolean("fail_safe", false);
     p.readers = readers(obj);
+    p.label = label(obj);
     return p;
   }
 
@@ -274,6 +308,7 @@ class SiteParser {
     r.unlock_s = obj.integer("unlock_s", false, 10, 1, 3600);
     two_person_rule(obj, ZoneId{}, r.id);
     r.readers = readers(obj);
+    r.label = label(obj);
     return r;
   }
 
@@ -284,6 +319,7 @@ class SiteParser {
     m.vestibule = ZoneId{obj.string("vestibule", true)};
     m.portals = ids<PortalId>(obj, "portals", true);
     m.max_dwell_s = obj.integer("max_dwell_s", false, 60, 1, 3600);
+    m.label = label(obj);
     return m;
   }
 

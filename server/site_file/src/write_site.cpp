@@ -176,6 +176,7 @@ std::string write_site_json(const SiteDefinition& site) {
                           {"anti_passback", apb(z.apb)},
                           {"apb_timeout_s", z.apb_timeout_s},
                           {"min_occupancy", z.min_occupancy}});
+    if (!z.label.empty()) j["zones"].back()["label"] = z.label;
     for (const auto& rule : site.two_person_rules) {
       if (rule.zone == z.id) j["zones"].back()["two_person_rule"] = two_person_rule(rule);
     }
@@ -190,6 +191,7 @@ std::string write_site_json(const SiteDefinition& site) {
                             {"unlock_s", p.unlock_s},
                             {"fail_safe", p.fail_safe},
                             {"readers", readers(p.readers)}});
+    if (!p.label.empty()) j["portals"].back()["label"] = p.label;
   }
   j["racks"] = Json::array();
   for (const auto& r : site.racks) {
@@ -203,6 +205,7 @@ std::string write_site_json(const SiteDefinition& site) {
                           {"lock_device", r.lock_device.str()},
                           {"contact_device", r.contact_device.str()},
                           {"readers", readers(r.readers)}});
+    if (!r.label.empty()) j["racks"].back()["label"] = r.label;
     for (const auto& rule : site.two_person_rules) {
       if (rule.rack == r.id) j["racks"].back()["two_person_rule"] = two_person_rule(rule);
     }
@@ -213,6 +216,7 @@ std::string write_site_json(const SiteDefinition& site) {
                              {"vestibule", m.vestibule.str()},
                              {"portals", ids(m.portals)},
                              {"max_dwell_s", m.max_dwell_s}});
+    if (!m.label.empty()) j["mantraps"].back()["label"] = m.label;
   }
   j["people"] = Json::array();
   for (const auto& p : site.people) {
@@ -320,6 +324,11 @@ std::string write_site_json(const SiteDefinition& site) {
       if (!sd.asset.empty()) seal["asset"] = sd.asset.str();
       j["seals"].push_back(seal);
     }
+  }
+  if (!site.alarm_responses.empty()) {
+    j["alarm_responses"] = Json::array();
+    for (const auto& r : site.alarm_responses)
+      j["alarm_responses"].push_back({{"kind", r.kind}, {"response", r.response}});
   }
   return j.dump(2) + "\n";
 }
