@@ -426,8 +426,8 @@ class Comparison {
     if (places_.empty()) return;
     const auto& sb = b_.site().settings;
     const auto& sa = a_.site().settings;
-    if (sb.bind_readers_to_devices && !sa.bind_readers_to_devices)
-      add("settings: readers are no longer bound to their devices");
+    if (sa.device_time_skew_s > sb.device_time_skew_s)
+      add("settings: older device events may still grant (a longer device time skew)");
     if (sa.pin_max_failures > sb.pin_max_failures || (sa.pin_max_failures <= 0 && sb.pin_max_failures > 0))
       add("settings: more wrong PINs are allowed before a lock");
     if (sb.lone_person_policy == LonePersonPolicy::DenyExit &&
