@@ -242,7 +242,8 @@ DoorLook doorLook(const DoorState& d) {
   if (d.alarm == QLatin1String("held")) return DoorLook::Held;
   if (d.mode == QLatin1String("locked_down")) return DoorLook::LockedDown;
   if (d.open) return DoorLook::Open;
-  if (!d.locked || d.mode == QLatin1String("unlocked") || d.mode == QLatin1String("lock_open"))
+  if (!d.locked || d.mode == QLatin1String("unlocked") || d.mode == QLatin1String("lock_open") ||
+      d.mode == QLatin1String("fire_release"))
     return DoorLook::Unlocked;
   return DoorLook::Locked;
 }

@@ -15,7 +15,7 @@ struct DoorState {
   QString name;
   bool open = false;
   bool locked = false;
-  QString mode = QStringLiteral("normal");  // normal | locked_down | unlocked | lock_open
+  QString mode = QStringLiteral("normal");  // normal | locked_down | fire_release | unlocked | lock_open
   QString alarm = QStringLiteral("none");   // none | forced | held
   bool online = false;
   bool operator==(const DoorState&) const = default;

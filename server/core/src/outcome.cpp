@@ -56,6 +56,7 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::InvalidValue: return "invalid_value";
     case Reason::AlreadyDecided: return "already_decided";
     case Reason::ReaderCannotRead: return "reader_cannot_read";
+    case Reason::SecondOperatorRequired: return "second_operator_required";
   }
   return "decision_unavailable";
 }

@@ -256,6 +256,8 @@ void Sequencer::connect_and_rebuild() {
     registry.type = "assets.registry";
     registry.assets = assets_->assets();
     registry.seals = assets_->seals();
+    registry.facts = std::make_shared<const core::LiveFacts>(
+        core::live_facts(engine_->model(), engine_->state(), clock_.now()));
     observer_->on_update(registry, false);
   }
   publish_site();
@@ -347,6 +349,10 @@ void Sequencer::apply_stored(const ledger::EventRecord& record, bool live, bool&
   if (record.type == "site.loaded") {
     replay_site_load(record.payload, update);
     sync_asset_model(update.at);
+  }
+  if (observer_ && live) {  // a follower: its views follow the owner's engine record by record
+    update.facts = std::make_shared<const core::LiveFacts>(
+        core::live_facts(engine_->model(), engine_->state(), update.at));
   }
   if (observer_) observer_->on_update(update, live);
   head_seq_ = record.site_seq;
@@ -854,6 +860,8 @@ void Sequencer::process(std::deque<Work>& batch) {
         continue;
       }
       if (auto* fact = std::get_if<ServerFact>(&work)) {
+        if (fact->decide)
+          fact->decide(engine_->model(), engine_->state(), core::from_unix_micros(received_us), *fact);
         ledger::EventRecord record;
         record.source = fact->by_operator ? ledger::Source::Operator : ledger::Source::Server;
         if (!fact->device_id.empty()) record.device_id = fact->device_id;
@@ -1031,6 +1039,10 @@ void Sequencer::process(std::deque<Work>& batch) {
   head_hash_ = head_hash;
   if (site_changed) publish_site();
   if (observer_) {
+    if (!updates.empty()) {
+      updates.back().facts = std::make_shared<const core::LiveFacts>(
+          core::live_facts(engine_->model(), engine_->state(), core::from_unix_micros(received_us)));
+    }
     for (const auto& update : updates) observer_->on_update(update, true);
   }
   for (auto& [command, result] : commands_answered) {

@@ -63,6 +63,9 @@ enum class Reason {
   // A factor reported from a reader the site file says cannot read it (a badge from an RFID-only antenna, a
   // PIN from a badge-only reader): spoofing or a miswired controller, never an access attempt.
   ReaderCannotRead,
+  // A supervisor override into a two-person place or through a lockdown waits for a second operator (another
+  // person) to confirm the same override.
+  SecondOperatorRequired,
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };

@@ -100,6 +100,14 @@ struct LoneState {
   friend bool operator==(const LoneState&, const LoneState&) = default;
 };
 
+// The first operator of a supervisor override that needs a second one (a two-person place, a lockdown).
+struct PendingOverride {
+  OperatorId by;
+  PersonId by_person;
+  Timestamp at{};
+  friend bool operator==(const PendingOverride&, const PendingOverride&) = default;
+};
+
 struct EngineState {
   // Operator overrides of the model's revoked flags: true = revoked, false = restored.
   std::unordered_map<PersonId, bool> person_revoked;
@@ -129,6 +137,8 @@ struct EngineState {
   std::map<DeviceId, DeviceSeen> devices;
   std::set<std::pair<Timestamp, DeviceId>> silence_deadlines;  // last heard + heartbeat, per device
   std::map<ZoneId, LoneState> lone;
+  // Key: "<person>|<portal or rack>" of the override waiting for its second operator.
+  std::map<std::string, PendingOverride> pending_overrides;
 
   // Admin edits of people, credentials and membership in force (laid over the site definition, see
   // admin_change.hpp).
