@@ -769,13 +769,22 @@ TEST_F(OperatorE2E, TheStreamShowsLockdownAndForgivenPresence) {
   auto ws = stream();
   ws.connect("/api/v1/stream?topics=doors,zones", sam);
   ASSERT_EQ(next_json(ws).at("type"), "snapshot");
+  // Deltas of one batch come in any order (doors before zones): every delta read is kept and searched.
+  std::vector<json> seen;
   auto wait_for = [&](const std::string& topic, const std::string& id, const std::string& key,
                       const json& value) {
-    for (int i = 0; i < 40; ++i) {
-      const auto m = next_message(ws, std::chrono::milliseconds(500));
-      if (!m || m->at("type") != "delta" || m->at("topic") != topic) continue;
-      const auto& data = m->at("data");
-      if (data.at("id") == id && data.at(key) == value) return true;
+    auto matches = [&](const json& m) {
+      return m.at("type") == "delta" && m.at("topic") == topic && m.at("data").at("id") == id &&
+             m.at("data").at(key) == value;
+    };
+    for (const auto& m : seen)
+      if (matches(m)) return true;
+    for (int i = 0; i < 20; ++i) {
+      // A read that times out ends the connection (WssClient): wait long, once.
+      auto m = next_message(ws, std::chrono::seconds(10));
+      if (!m) return false;
+      seen.push_back(*m);
+      if (matches(*m)) return true;
     }
     return false;
   };
