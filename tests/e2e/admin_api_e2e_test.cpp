@@ -50,7 +50,7 @@ class AdminE2E : public ::testing::Test {
     device_token = server->enrol_device("ctl-lobby");
     server->start();
     connect();
-    admin = testing::sign_in(*client, testing::create_operator(*server, "ada", "admin"));
+    admin = testing::sign_in(*client, testing::create_operator(*server, "ada", "admin", "julia-romero"));
   }
   void TearDown() override {
     server.reset();
@@ -66,7 +66,8 @@ class AdminE2E : public ::testing::Test {
     server->start();
     connect();
     admin = testing::sign_in(*client,
-                             testing::create_operator(*server, "ada" + std::to_string(++restarts), "admin"));
+                             testing::create_operator(*server, "ada" + std::to_string(++restarts), "admin",
+                                                                    "julia-romero"));
   }
   json decide(int seq, int number, const std::string& reader = "rdr-lobby-in") {
     const auto r = client->post_json("/api/v1/events", badge(seq, reader, number), device_token);
@@ -132,7 +133,16 @@ TEST_F(AdminE2E, ADuplicateBadgeOrAnUnknownZoneIsRefusedNamingTheFieldAndChanges
   EXPECT_NE(error.at("field").get<std::string>().find("cards"), std::string::npos) << duplicate.body;
   EXPECT_NE(error.at("message").get<std::string>().find("duplicate badge"), std::string::npos)
       << duplicate.body;
-  EXPECT_EQ(decide(1, 10001).at("person"), "alice-nguyen");
+  // The door hears no person (docs/api.md): the stored outcome names whom the badge identified.
+  const auto answer = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  {
+    pqxx::connection c{db->admin()};
+    pqxx::read_transaction tx{c};
+    const auto stored = tx.exec("SELECT outcome FROM events WHERE site_seq = " +
+                                std::to_string(json::parse(answer.body).at("site_seq").get<long>()))[0][0];
+    EXPECT_EQ(json::parse(stored.as<std::string>()).at("decision").at("person"), "alice-nguyen");
+  }
   // Shape problems come from the site file's own reader, by field.
   const auto bad_number =
       client->post_json("/api/v1/people/bernard-okafor/credentials",
@@ -191,7 +201,7 @@ TEST_F(AdminE2E, AGoodSiteReloadTakesEffectAtOnceAndSurvivesARestart) {
 }
 
 TEST_F(AdminE2E, AGrantToATwoPersonZoneAndATierChangeWaitForASecondOperator) {
-  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   const auto held = client->post_json(
       "/api/v1/grants", R"({"id":"g-bernard-cage","person":"bernard-okafor","zones":["weights-cage"]})",
       admin);
@@ -243,7 +253,7 @@ TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved)
 
   restart();
   EXPECT_EQ(site_version(), "2026-11-27.1") << "a held reload took effect without approval";
-  const auto sue = testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor"));
+  const auto sue = testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor", "dana-kowalski"));
   const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sue);
   ASSERT_EQ(approved.status, 201) << approved.body;
   EXPECT_EQ(json::parse(approved.body).at("outcome").at("decision").at("reason"), "applied");
@@ -264,7 +274,7 @@ TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved)
   EXPECT_EQ(site_version(), "2026-11-27.7");
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sue).status, 404);
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", sue).status, 404);
-  const auto sid = testing::sign_in(*client, testing::create_operator(*server, "sid", "supervisor"));
+  const auto sid = testing::sign_in(*client, testing::create_operator(*server, "sid", "supervisor", "hana-sato"));
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + again_id + "/approve", "{}", sid).status, 201);
 }
 
@@ -280,7 +290,7 @@ TEST_F(AdminE2E, AHeldChangeWhoseRecordIsNotStoredIsA503AndChangesNothing) {
     pqxx::nontransaction tx{superuser};
     tx.exec("ALTER TABLE events DROP CONSTRAINT test_refuse");
   };
-  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   const std::string grant = R"({"id":"g-bernard-cage","person":"bernard-okafor","zones":["weights-cage"]})";
   refuse("change.requested");
   const auto refused = client->post_json("/api/v1/grants", grant, admin);

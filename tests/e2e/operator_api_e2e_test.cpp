@@ -75,7 +75,7 @@ class OperatorE2E : public ::testing::Test {
 };
 
 TEST_F(OperatorE2E, SignInNeedsPasswordAndCodeAndRefusesAReplayedCode) {
-  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto admin = testing::create_operator(*server, "ada", "admin", "julia-romero");
   const auto code = testing::current_code(admin);
   const auto first = client->post_json("/api/v1/auth/login", testing::login_body(admin, code));
   ASSERT_EQ(first.status, 200) << first.body;
@@ -135,7 +135,7 @@ TEST_F(OperatorE2E, EveryRouteAnswersAsTheAuthorizationMatrixSays) {
 }
 
 TEST_F(OperatorE2E, AlarmNeedsACommentToBeAcknowledgedAndResolved) {
-  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto guard = testing::create_operator(*server, "gil", "guard", "farah-haddad");
   const auto token = testing::sign_in(*client, guard);
   // Alice enters reception, then the office twice without leaving: soft anti-passback raises an alarm.
   for (const auto& [seq, reader] : std::vector<std::pair<int, std::string>>{
@@ -161,7 +161,7 @@ TEST_F(OperatorE2E, AlarmNeedsACommentToBeAcknowledgedAndResolved) {
 }
 
 TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
-  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto admin = testing::create_operator(*server, "ada", "admin", "julia-romero");
   const auto token = testing::sign_in(*client, admin);
   auto ws = stream();
   ws.connect("/api/v1/stream", token);
@@ -198,7 +198,7 @@ TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
 }
 
 TEST_F(OperatorE2E, RevocationAppliesToTheVeryNextDecision) {
-  const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
+  const auto supervisor = testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi");
   const auto token = testing::sign_in(*client, supervisor);
   const auto before = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
   ASSERT_EQ(json::parse(before.body).at("outcome").at("decision").at("verdict"), "grant") << before.body;
@@ -219,7 +219,7 @@ TEST_F(OperatorE2E, RevocationAppliesToTheVeryNextDecision) {
 }
 
 TEST_F(OperatorE2E, ThreatLevelRaisesRequirementsUntilLiftedAndSurvivesARestart) {
-  const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
+  const auto supervisor = testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi");
   const auto token = testing::sign_in(*client, supervisor);
   const auto bad = client->post_json("/api/v1/threat-level", R"({"level":12,"reason":"x"})", token);
   EXPECT_EQ(bad.status, 400) << bad.body;
@@ -239,7 +239,7 @@ TEST_F(OperatorE2E, ThreatLevelRaisesRequirementsUntilLiftedAndSurvivesARestart)
       << "the threat level is rebuilt from history";
 
   // sam's code of this time step was used, so a second supervisor lifts it.
-  const auto sue = testing::create_operator(*server, "sue", "supervisor");
+  const auto sue = testing::create_operator(*server, "sue", "supervisor", "dana-kowalski");
   const auto again = testing::sign_in(fresh, sue);
   const auto lift = fresh.post_json("/api/v1/threat-level", R"({"level":0,"reason":"all clear"})", again);
   ASSERT_EQ(lift.status, 200) << lift.body;
@@ -248,10 +248,10 @@ TEST_F(OperatorE2E, ThreatLevelRaisesRequirementsUntilLiftedAndSurvivesARestart)
 }
 
 TEST_F(OperatorE2E, SessionsSurviveARestartButSignOutsAndDisablingStay) {
-  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto guard = testing::create_operator(*server, "gil", "guard", "farah-haddad");
   const auto leaver = testing::create_operator(*server, "lee", "guard");
-  const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
-  const auto admin = testing::create_operator(*server, "ada", "admin");
+  const auto supervisor = testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi");
+  const auto admin = testing::create_operator(*server, "ada", "admin", "julia-romero");
   const auto kept = testing::sign_in(*client, guard);
   const auto disabled = testing::sign_in(*client, leaver);
   const auto signed_out = testing::sign_in(*client, supervisor);
@@ -283,7 +283,7 @@ TEST_F(OperatorE2E, SessionsSurviveARestartButSignOutsAndDisablingStay) {
 }
 
 TEST_F(OperatorE2E, AFollowerInstanceStreamsTheOwnersDecisionsAndSendsDevicesToTheOwner) {
-  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto guard = testing::create_operator(*server, "gil", "guard", "farah-haddad");
   const auto token = testing::sign_in(*client, guard);  // at the owner
   testing::ServerProcess follower{*db, testing::example_site_env({{"PORTCULLIS_ROLE", "follower"}})};
   follower.start();
@@ -319,7 +319,7 @@ TEST_F(OperatorE2E, AFollowerInstanceStreamsTheOwnersDecisionsAndSendsDevicesToT
 }
 
 TEST_F(OperatorE2E, SupervisorOverrideIsItsOwnRecordedDecision) {
-  const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
+  const auto supervisor = testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi");
   const auto token = testing::sign_in(*client, supervisor);
   const auto neither =
       client->post_json("/api/v1/overrides", R"({"person":"alice-nguyen","reason":"escort"})", token);
@@ -339,8 +339,8 @@ TEST_F(OperatorE2E, SupervisorOverrideIsItsOwnRecordedDecision) {
 }
 
 TEST_F(OperatorE2E, NobodyApprovesTheirOwnJustInTimeRequest) {
-  const auto sam = testing::create_operator(*server, "sam", "supervisor");
-  const auto sue = testing::create_operator(*server, "sue", "supervisor");
+  const auto sam = testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi");
+  const auto sue = testing::create_operator(*server, "sue", "supervisor", "dana-kowalski");
   const auto sam_token = testing::sign_in(*client, sam);
   const auto sue_token = testing::sign_in(*client, sue);
   const auto request = client->post_json(
@@ -363,8 +363,10 @@ TEST_F(OperatorE2E, SensitiveDoorCommandsNeedASecondOperatorAndReachTheDevice) {
   for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
-  const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto gil =
+      testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
+  const auto sam =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   // A tier-2 office door: sent at once.
   const auto office = client->post_json(
       "/api/v1/commands", R"({"target":"office-door","command":"momentary_unlock","reason":"courier"})", gil);
@@ -398,7 +400,8 @@ TEST_F(OperatorE2E, DoorCommandsAndTheirApprovalsSurviveARestart) {
   for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
+  const auto gil =
+      testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
   const auto hall = client->post_json(
       "/api/v1/commands",
       R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"stuck engineer"})", gil);
@@ -425,7 +428,8 @@ TEST_F(OperatorE2E, DoorCommandsAndTheirApprovalsSurviveARestart) {
   EXPECT_NE(offered.body.find(lock_id), std::string::npos) << offered.body;
   EXPECT_EQ(offered.body.find(hall_id), std::string::npos) << "an unapproved command reached the door";
   // (b) Ids after the restart are new ones.
-  const auto gus = testing::sign_in(*client, testing::create_operator(*server, "gus", "guard"));
+  const auto gus =
+      testing::sign_in(*client, testing::create_operator(*server, "gus", "guard", "george-miller"));
   const auto later = client->post_json(
       "/api/v1/commands", R"({"target":"mantrap-inner","command":"lock","reason":"again"})", gus);
   ASSERT_EQ(later.status, 202) << later.body;
@@ -434,7 +438,8 @@ TEST_F(OperatorE2E, DoorCommandsAndTheirApprovalsSurviveARestart) {
   EXPECT_NE(later_id, hall_id);
   EXPECT_NE(later_id, lock_id);
   // (a) A second operator approves the held command after the restart: sent, and the door fetches it.
-  const auto sue = testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor"));
+  const auto sue =
+      testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor", "dana-kowalski"));
   const auto approved = client->post_json("/api/v1/approvals/" + hall_id + "/approve", "{}", sue);
   ASSERT_EQ(approved.status, 200) << approved.body;
   EXPECT_EQ(json::parse(approved.body).at("status"), "sent");
@@ -474,8 +479,10 @@ TEST_F(OperatorE2E, ACommandStepWhoseRecordIsNotStoredIsA503AndChangesNothing) {
     pqxx::nontransaction tx{admin};
     tx.exec("ALTER TABLE events DROP CONSTRAINT test_refuse");
   };
-  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
-  const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto gil =
+      testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
+  const auto sam =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   const auto no_commands = client->get("/api/v1/devices/me/commands", mantrap_token).body;
 
   refuse("command.issued");
@@ -502,8 +509,10 @@ TEST_F(OperatorE2E, ACommandStepWhoseRecordIsNotStoredIsA503AndChangesNothing) {
 }
 
 TEST_F(OperatorE2E, AnEditedCommandVoidsItsApproval) {
-  const auto gil = testing::sign_in(*client, testing::create_operator(*server, "gil", "guard"));
-  const auto sam = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  const auto gil =
+      testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
+  const auto sam =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   const auto request = client->post_json(
       "/api/v1/commands", R"({"target":"mantrap-inner","command":"momentary_unlock","reason":"swap a disk"})",
       gil);
@@ -523,8 +532,8 @@ TEST_F(OperatorE2E, StreamRefusesAConnectionWithoutASessionToken) {
 }
 
 TEST_F(OperatorE2E, DisablingAnOperatorEndsTheirSessionAndStream) {
-  const auto admin = testing::create_operator(*server, "ada", "admin");
-  const auto guard = testing::create_operator(*server, "gil", "guard");
+  const auto admin = testing::create_operator(*server, "ada", "admin", "julia-romero");
+  const auto guard = testing::create_operator(*server, "gil", "guard", "farah-haddad");
   const auto admin_token = testing::sign_in(*client, admin);
   const auto guard_token = testing::sign_in(*client, guard);
   auto ws = stream();
@@ -666,6 +675,131 @@ TEST(OperatorCommandDesk, AHeldApprovalExpiresFromItsRecordedRequestTime) {
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 409);
   EXPECT_EQ(answer->message, "expired");
+}
+
+// Remote door commands meet the rules a badge meets, judged with the engine's state where they are recorded:
+// a guard alone cannot hold a mantrap door open, nor unlock a door into a locked-down zone.
+TEST_F(OperatorE2E, RemoteDoorCommandsGoThroughTheEngineRules) {
+  const auto gil =
+      testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
+  const auto sam =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
+  const auto held = client->post_json(
+      "/api/v1/commands", R"({"target":"mantrap-outer","command":"lock_open","reason":"delivery"})", gil);
+  ASSERT_EQ(held.status, 202) << held.body;
+  EXPECT_EQ(json::parse(held.body).at("status"), "pending_approval")
+      << "a guard alone held a mantrap door open";
+  ASSERT_EQ(client->post_json("/api/v1/lockdown", R"({"zone":"office","reason":"incident"})", sam).status,
+            200);
+  const auto unlock = client->post_json(
+      "/api/v1/commands", R"({"target":"office-door","command":"unlock","reason":"let them in"})", gil);
+  EXPECT_EQ(unlock.status, 409) << "a door into a locked-down zone was unlocked: " << unlock.body;
+  EXPECT_NE(unlock.body.find("lockdown"), std::string::npos) << unlock.body;
+  pqxx::connection c{db->admin()};
+  pqxx::read_transaction tx{c};
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'command.refused'")[0][0].as<int>(), 1)
+      << "the refusal is recorded";
+}
+
+// A lock sent to an egress door during a fire would trap people: refused and recorded, never queued.
+TEST_F(OperatorE2E, RemoteLockOfAnEgressDoorDuringAFireIsRefused) {
+  const auto gil =
+      testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
+  // The fire alarm of the reception (main-entrance is fail-safe: released for egress).
+  const auto fire = client->post_json(
+      "/api/v1/events",
+      R"({"device_id":"ctl-lobby","seq":1,"time":"2026-11-27T10:00:00Z","type":"fire_alarm","zone":"reception","active":true})",
+      device_token);
+  ASSERT_EQ(fire.status, 200) << fire.body;
+  const auto lock = client->post_json(
+      "/api/v1/commands", R"({"target":"main-entrance","command":"lock","reason":"secure it"})", gil);
+  EXPECT_EQ(lock.status, 409) << "a lock of an egress door was accepted during a fire: " << lock.body;
+  EXPECT_NE(lock.body.find("fire_egress"), std::string::npos) << lock.body;
+  EXPECT_EQ(client->get("/api/v1/devices/me/commands", device_token).body, R"({"commands":[]})");
+}
+
+// A sent command the door did not fetch within its time to live is never delivered, and the expiry is
+// recorded.
+TEST_F(OperatorE2E, ASentCommandExpiresUndeliveredAfterItsTimeToLive) {
+  server->stop();
+  server = std::make_unique<testing::ServerProcess>(
+      *db, testing::example_site_env({{"PORTCULLIS_COMMAND_TTL_S", "1"}}));
+  server->start();
+  client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                 client::ClientTls{testing::test_tls().ca, "", ""});
+  const auto gil =
+      testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
+  const auto sent =
+      client->post_json("/api/v1/commands",
+                        R"({"target":"main-entrance","command":"momentary_unlock","reason":"courier"})", gil);
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  ASSERT_EQ(json::parse(sent.body).at("status"), "sent");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(client->get("/api/v1/devices/me/commands", device_token).body, R"({"commands":[]})")
+      << "a command past its time to live reached the door";
+  int expired = 0;
+  for (int i = 0; i < 50 && expired == 0; ++i) {
+    pqxx::connection c{db->admin()};
+    pqxx::read_transaction tx{c};
+    expired = tx.exec("SELECT count(*) FROM events WHERE type = 'command.expired'")[0][0].as<int>();
+    if (expired == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(expired, 1) << "the expiry is recorded";
+}
+
+// The door hears its verdict and what to do, never the person or any alarm (a silent duress alarm, other
+// places' alarms naming people).
+TEST_F(OperatorE2E, TheDeviceAnswerCarriesOnlyTheVerdictAndTheDoorAction) {
+  const auto r = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto outcome = json::parse(r.body).at("outcome");
+  EXPECT_FALSE(outcome.contains("alarms")) << r.body;
+  ASSERT_TRUE(outcome.at("decision").is_object()) << r.body;
+  EXPECT_FALSE(outcome.at("decision").contains("person")) << r.body;
+  EXPECT_EQ(outcome.at("decision").at("verdict"), "grant") << r.body;
+  EXPECT_EQ(outcome.at("door").at("action"), "unlock") << r.body;
+  EXPECT_EQ(outcome.at("door").at("portal"), "main-entrance") << r.body;
+  EXPECT_EQ(r.body.find("alice"), std::string::npos) << r.body;
+}
+
+// The live map shows a lockdown on its zone and door, and occupancy that follows a forgiven presence.
+TEST_F(OperatorE2E, TheStreamShowsLockdownAndForgivenPresence) {
+  const auto sam =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
+  auto ws = stream();
+  ws.connect("/api/v1/stream?topics=doors,zones", sam);
+  ASSERT_EQ(next_json(ws).at("type"), "snapshot");
+  // Deltas of one batch come in any order (doors before zones): every delta read is kept and searched.
+  std::vector<json> seen;
+  auto wait_for = [&](const std::string& topic, const std::string& id, const std::string& key,
+                      const json& value) {
+    auto matches = [&](const json& m) {
+      return m.at("type") == "delta" && m.at("topic") == topic && m.at("data").at("id") == id &&
+             m.at("data").at(key) == value;
+    };
+    for (const auto& m : seen)
+      if (matches(m)) return true;
+    for (int i = 0; i < 20; ++i) {
+      // A read that times out ends the connection (WssClient): wait long, once.
+      auto m = next_message(ws, std::chrono::seconds(10));
+      if (!m) return false;
+      seen.push_back(*m);
+      if (matches(*m)) return true;
+    }
+    return false;
+  };
+  ASSERT_EQ(client->post_json("/api/v1/lockdown", R"({"zone":"office","reason":"incident"})", sam).status,
+            200);
+  EXPECT_TRUE(wait_for("zones", "office", "lockdown", true))
+      << "the zone's lockdown never reached the stream";
+  EXPECT_TRUE(wait_for("doors", "office-door", "mode", "locked_down"))
+      << "the door into the locked-down zone still looks normal";
+  ASSERT_EQ(client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token).status, 200);
+  EXPECT_TRUE(wait_for("zones", "reception", "occupancy", 1));
+  ASSERT_EQ(client->post_json("/api/v1/presence/alice-nguyen/forgive", R"({"reason":"reset"})", sam).status,
+            200);
+  EXPECT_TRUE(wait_for("zones", "reception", "occupancy", 0))
+      << "the stream still counts a person whose presence was forgiven";
 }
 
 }  // namespace

@@ -24,12 +24,14 @@ inline std::string value_after(const std::string& text, const std::string& key) 
   return text.substr(start, text.find('\n', start) - start);
 }
 
-// `person`: the person of the site this operator is (two-person checks, self-approval), if any.
+// `person`: the person of the site this operator is (two-person checks, self-approval); without one the
+// account is a service account, which never approves or overrides.
 inline TestOperator create_operator(ServerProcess& server, const std::string& id, const std::string& role,
                                     const std::string& person = {}) {
   std::string out;
-  if (server.run_tool("add-operator " + id + " " + role + (person.empty() ? "" : " --person " + person),
-                      out) != 0)
+  if (server.run_tool(
+          "add-operator " + id + " " + role + (person.empty() ? " --service" : " --person " + person), out) !=
+      0)
     throw std::runtime_error("add-operator: " + out);
   return {id, value_after(out, "password"), value_after(out, "totp_secret")};
 }

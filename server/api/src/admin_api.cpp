@@ -212,7 +212,7 @@ bool AdminApi::approve(const std::string& id, const operators::Principal& who, h
       const std::string why{operators::to_string(step.result)};
       using Check = operators::ApprovalCheck;
       const bool forbidden = step.result == Check::SelfApproval || step.result == Check::RoleNotAllowed ||
-                             step.result == Check::NotAnOperator;
+                             step.result == Check::NotAnOperator || step.result == Check::NotAPerson;
       type = "change.approval_refused";
       by += " (" + why + ")";
       refusal = http::json_error(forbidden ? 403 : 409, "approval", why);

@@ -1,5 +1,7 @@
 #include "portcullis/api/command_desk.hpp"
 
+#include "portcullis/core/policy/remote_command_rules.hpp"
+
 #include "approval_record.hpp"
 #include "portcullis/http/http_types.hpp"
 #include "portcullis/json/desk_record_json.hpp"
@@ -43,8 +45,8 @@ std::string CommandDesk::to_json(const DoorCommand& c) {
          "\",\"status\":\"" + c.status + "\",\"requested_by\":\"" + http::json_escape(c.requested_by) + "\"}";
 }
 
-void CommandDesk::record(const std::string& type, const DoorCommand& c, const std::string& by,
-                         std::function<void(bool stored)> done) {
+namespace {
+std::string payload_of(const std::string& by, const DoorCommand& c) {
   json::CommandRecord r;
   r.id = c.id;
   r.target = c.body.target;
@@ -55,31 +57,89 @@ void CommandDesk::record(const std::string& type, const DoorCommand& c, const st
   r.requester_person = c.requester_person;
   r.device = c.device;
   if (c.approval) r.approval = detail::approval_record(*c.approval);
-  ingest::ServerFact fact;
-  fact.type = type;
-  fact.by_operator = true;
-  fact.device_id = c.device;
-  fact.payload_json = json::command_record_json(by, r);
-  fact.done = [done = std::move(done)](bool stored, std::int64_t) { done(stored); };
-  recorder_(std::move(fact));  // never under mutex_: a refused fact is answered at once, on this thread
+  return json::command_record_json(by, r);
 }
+}  // namespace
 
-void CommandDesk::store_step(const std::string& type, DoorCommand next, const std::string& by,
-                             DeskAnswer answer, bool is_new, Reply reply) {
-  const auto id = next.id;
-  next.storing = false;
-  auto shared = std::make_shared<DoorCommand>(std::move(next));
-  record(type, *shared, by, [this, id, shared, is_new, answer = std::move(answer), reply](bool stored) {
+void CommandDesk::store_step(Step step, Judge judge, bool is_new, Reply reply) {
+  const auto id = step.command.id;
+  step.command.storing = false;
+  auto shared = std::make_shared<Step>(std::move(step));
+  ingest::ServerFact fact;
+  fact.type = shared->type;
+  fact.by_operator = true;
+  fact.device_id = shared->command.device;
+  fact.payload_json = payload_of(shared->by, shared->command);
+  if (judge) {
+    fact.decide = [shared, judge = std::move(judge)](const core::SiteModel& model,
+                                                     const core::EngineState& state, core::Timestamp at,
+                                                     ingest::ServerFact& decided) {
+      judge(model, state, at, *shared);
+      decided.type = shared->type;
+      decided.payload_json = payload_of(shared->by, shared->command);
+    };
+  }
+  fact.done = [this, id, shared, is_new, reply](bool stored, std::int64_t) {
     {
       std::lock_guard lock{mutex_};
       if (stored) {
-        commands_[id] = std::move(*shared);
+        commands_[id] = shared->command;
       } else if (!is_new) {
         if (auto it = commands_.find(id); it != commands_.end()) it->second.storing = false;
       }
     }
-    reply(stored ? answer : not_stored());
-  });
+    reply(stored ? shared->answer : not_stored());
+  };
+  recorder_(std::move(fact));  // never under mutex_: a refused fact is answered at once, on this thread
+}
+
+void CommandDesk::judge_request(const core::SiteModel& model, const core::EngineState& state,
+                                core::Timestamp at, const operators::Principal& who, Step& step) const {
+  auto& c = step.command;
+  const auto kind = core::parse_door_command_kind(c.body.command).value_or(core::DoorCommandKind::Unlock);
+  const auto verdict =
+      core::judge_door_command(model, state, core::PortalId{c.body.target}, kind, at, sensitive_tier_);
+  c.approval.reset();
+  switch (verdict.ruling) {
+    case core::CommandRuling::Refused:
+      c.status = "refused";
+      step.type = "command.refused";
+      step.by += " (refused: " + verdict.reason + ")";
+      step.answer = {verdict.reason == "unknown_door" ? 404 : 409, "command",
+                     verdict.reason + ": " + verdict.detail, ""};
+      return;
+    case core::CommandRuling::NeedsSecondOperator:
+      c.status = "pending_approval";
+      c.approval = operators::request_approval(operators::ApprovalId{c.id}, "remote_" + c.body.command, who,
+                                               json::canonical_door_command(c.body), hash_change, at,
+                                               kApprovalValidity);
+      step.type = "command.requested";
+      break;
+    case core::CommandRuling::Allowed:
+      c.status = "sent";
+      c.sent_at = at;
+      step.type = "command.issued";
+      break;
+  }
+  step.answer = {202, "", "", to_json(c)};
+}
+
+void CommandDesk::judge_approved(const core::SiteModel& model, const core::EngineState& state,
+                                 core::Timestamp at, Step& step) const {
+  auto& c = step.command;
+  const auto kind = core::parse_door_command_kind(c.body.command).value_or(core::DoorCommandKind::Unlock);
+  const auto verdict =
+      core::judge_door_command(model, state, core::PortalId{c.body.target}, kind, at, sensitive_tier_);
+  if (verdict.ruling == core::CommandRuling::Refused) {
+    // The door's situation changed while the command waited (a fire, a lockdown, the other door opened).
+    c.status = "refused";
+    step.type = "command.refused";
+    step.by += " (refused: " + verdict.reason + ")";
+    step.answer = {409, "command", verdict.reason + ": " + verdict.detail, ""};
+    return;
+  }
+  c.sent_at = at;
+  step.answer = {200, "", "", to_json(c)};
 }
 
 void CommandDesk::replace_portals(std::map<std::string, json::PortalInfo> portals) {
@@ -88,8 +148,8 @@ void CommandDesk::replace_portals(std::map<std::string, json::PortalInfo> portal
 }
 
 void CommandDesk::request(const json::DoorCommandBody& body, const operators::Principal& who, Reply reply) {
-  DoorCommand c;
-  std::string type;
+  Step step;
+  auto& c = step.command;
   {
     std::lock_guard lock{mutex_};
     auto portal = portals_.find(body.target);
@@ -100,22 +160,26 @@ void CommandDesk::request(const json::DoorCommandBody& body, const operators::Pr
     c.device = portal->second.device;
     c.requested_by = who.operator_id.str();
     c.requester_person = who.person.str();
-    // Opening a door into a high tier remotely needs a second operator; locking never does.
+    // What the site file alone says (opening a door into a high tier needs a second operator); the
+    // engine's rules decide on the sequencer thread (judge_request) when the desk records through it.
     const bool opens = body.command != "lock";
     if (opens && portal->second.tier >= sensitive_tier_) {
       c.status = "pending_approval";
       c.approval = operators::request_approval(operators::ApprovalId{c.id}, "remote_" + body.command, who,
                                                json::canonical_door_command(body), hash_change, clock_.now(),
                                                kApprovalValidity);
-      type = "command.requested";
+      step.type = "command.requested";
     } else {
       c.status = "sent";
-      type = "command.issued";
+      c.sent_at = clock_.now();
+      step.type = "command.issued";
     }
   }
-  DeskAnswer answer{202, "", "", to_json(c)};
-  const auto by = c.requested_by;
-  store_step(type, std::move(c), by, std::move(answer), true, std::move(reply));
+  step.answer = {202, "", "", to_json(c)};
+  step.by = c.requested_by;
+  Judge judge = [this, who](const core::SiteModel& model, const core::EngineState& state, core::Timestamp at,
+                            Step& s) { judge_request(model, state, at, who, s); };
+  store_step(std::move(step), std::move(judge), true, std::move(reply));
 }
 
 void CommandDesk::edit(const std::string& id, const json::DoorCommandBody& body,
@@ -135,7 +199,7 @@ void CommandDesk::edit(const std::string& id, const json::DoorCommandBody& body,
     c.storing = true;
   }
   DeskAnswer answer{200, "", "", to_json(next)};
-  store_step("command.edited", std::move(next), who.operator_id.str(), std::move(answer), false,
+  store_step({"command.edited", std::move(next), who.operator_id.str(), std::move(answer)}, nullptr, false,
              std::move(reply));
 }
 
@@ -143,6 +207,7 @@ void CommandDesk::approve(const std::string& id, const operators::Principal& who
   DoorCommand next;
   std::string type, by = who.operator_id.str();
   DeskAnswer answer;
+  Judge judge;
   {
     std::lock_guard lock{mutex_};
     auto it = commands_.find(id);
@@ -163,7 +228,8 @@ void CommandDesk::approve(const std::string& id, const operators::Principal& who
       }
       const int status = step.result == operators::ApprovalCheck::SelfApproval ||
                                  step.result == operators::ApprovalCheck::RoleNotAllowed ||
-                                 step.result == operators::ApprovalCheck::NotAnOperator
+                                 step.result == operators::ApprovalCheck::NotAnOperator ||
+                                 step.result == operators::ApprovalCheck::NotAPerson
                              ? 403
                              : 409;
       answer = {status, "approval", why, ""};
@@ -176,23 +242,58 @@ void CommandDesk::approve(const std::string& id, const operators::Principal& who
         return reply({409, "approval", std::string(operators::to_string(executed.result)), ""});
       }
       next.status = "sent";
+      next.sent_at = now;
       type = "command.approved";
       answer = {200, "", "", to_json(next)};
+      judge = [this](const core::SiteModel& model, const core::EngineState& state, core::Timestamp at,
+                     Step& s) { judge_approved(model, state, at, s); };
     }
     c.storing = true;
   }
-  store_step(type, std::move(next), by, std::move(answer), false, std::move(reply));
+  store_step({type, std::move(next), by, std::move(answer)}, std::move(judge), false, std::move(reply));
+}
+
+std::vector<CommandDesk::Step> CommandDesk::take_overdue(const std::string& device, core::Timestamp now) {
+  std::vector<Step> overdue;
+  for (auto& [id, c] : commands_) {
+    if (c.status != "sent" || c.storing || (!device.empty() && c.device != device)) continue;
+    if (now < c.sent_at + ttl_) continue;
+    c.storing = true;
+    Step step{"command.expired",
+              c,
+              "server (time to live of " + std::to_string(ttl_.count()) + " s passed)",
+              {200, "", "", ""}};
+    step.command.status = "expired";
+    overdue.push_back(std::move(step));
+  }
+  return overdue;
+}
+
+void CommandDesk::expire_overdue() {
+  std::vector<Step> overdue;
+  {
+    std::lock_guard lock{mutex_};
+    overdue = take_overdue({}, clock_.now());
+  }
+  for (auto& step : overdue) store_step(std::move(step), nullptr, false, [](const DeskAnswer&) {});
 }
 
 std::string CommandDesk::commands_for_device(const std::string& device) {
-  std::lock_guard lock{mutex_};
   std::string out = "{\"commands\":[";
-  bool first = true;
-  for (const auto& [id, c] : commands_) {
-    if (c.device != device || c.status != "sent") continue;
-    out += (first ? "" : ",") + to_json(c);
-    first = false;
+  std::vector<Step> overdue;
+  {
+    std::lock_guard lock{mutex_};
+    const auto now = clock_.now();
+    overdue = take_overdue(device, now);
+    bool first = true;
+    for (const auto& [id, c] : commands_) {
+      // A command past its time to live is never handed out, whether or not its expiry is stored yet.
+      if (c.device != device || c.status != "sent" || now >= c.sent_at + ttl_) continue;
+      out += (first ? "" : ",") + to_json(c);
+      first = false;
+    }
   }
+  for (auto& step : overdue) store_step(std::move(step), nullptr, false, [](const DeskAnswer&) {});
   return out + "]}";
 }
 
@@ -212,8 +313,9 @@ void CommandDesk::device_result(const std::string& device, const std::string& id
     c.storing = true;
   }
   DeskAnswer answer{200, "", "", to_json(next)};
-  store_step("command.result", std::move(next), device + (result.detail.empty() ? "" : ": " + result.detail),
-             std::move(answer), false, std::move(reply));
+  store_step({"command.result", std::move(next), device + (result.detail.empty() ? "" : ": " + result.detail),
+              std::move(answer)},
+             nullptr, false, std::move(reply));
 }
 
 std::string CommandDesk::restore(const StoredStep& step) {
@@ -227,6 +329,8 @@ std::string CommandDesk::restore(const StoredStep& step) {
   c.status = r.status;
   c.requested_by = r.requested_by;
   c.requester_person = r.requester_person;
+  // Each record holds the state after its step: a sent one became sent when it was stored.
+  if (c.status == "sent") c.sent_at = core::from_unix_micros(step.received_us);
   if (r.approval) {
     c.approval = detail::approval_from(*r.approval, r.id, r.requested_by, r.requester_person);
     if (!c.approval) return "approval: unknown status \"" + r.approval->status + "\"";

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "portcullis/json/asset_json.hpp"
+#include "portcullis/json/device_answer_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
 
 namespace portcullis::api {
@@ -17,11 +18,14 @@ http::HttpResponse follower_refusal() {
 }  // namespace
 namespace {
 
-std::string answer_json(const ingest::EventAnswer& a) {
+// The device hears the verdict and the door action only: the stored outcome's person and alarms (a silent
+// duress alarm, deadline alarms of other places) stay with the operators.
+std::string answer_json(const ingest::EventAnswer& a, const core::SiteModel* model) {
   return std::string("{\"status\":\"") +
          (a.status == ingest::EventAnswer::Status::Stored ? "stored" : "duplicate") + "\",\"device_id\":\"" +
          http::json_escape(a.device_id) + "\",\"seq\":" + std::to_string(a.device_seq) +
-         ",\"site_seq\":" + std::to_string(a.site_seq) + ",\"outcome\":" + a.outcome_json + "}";
+         ",\"site_seq\":" + std::to_string(a.site_seq) +
+         ",\"outcome\":" + json::device_answer_outcome_json(a.outcome_json, model) + "}";
 }
 
 bool is_json(const http::HttpRequest& request) {
@@ -112,7 +116,7 @@ void DeviceApi::post_events(const http::HttpRequest& request, const std::string&
   ingest::Submission submission;
   submission.events = std::move(events.events);
   submission.batch = events.batch;
-  submission.done = [respond, batch = events.batch](ingest::SubmissionResult result) {
+  submission.done = [this, respond, batch = events.batch](ingest::SubmissionResult result) {
     using Status = ingest::SubmissionResult::Status;
     if (result.status == Status::Rejected)
       return respond(http::json_error(409, result.error_field, result.error_message));
@@ -121,11 +125,12 @@ void DeviceApi::post_events(const http::HttpRequest& request, const std::string&
       r.headers.emplace_back("Retry-After", "1");
       return respond(std::move(r));
     }
-    if (!batch) return respond(http::json_response(answer_json(result.answers.front())));
+    const auto model = sequencer_.current_model();
+    if (!batch) return respond(http::json_response(answer_json(result.answers.front(), model.get())));
     std::string body = "{\"results\":[";
     for (std::size_t i = 0; i < result.answers.size(); ++i) {
       if (i) body += ',';
-      body += answer_json(result.answers[i]);
+      body += answer_json(result.answers[i], model.get());
     }
     body += "]}";
     respond(http::json_response(std::move(body)));

@@ -66,8 +66,10 @@ void OperatorApi::policy_action(const std::string& route, const http::HttpReques
   command.action = std::get<core::OperatorAction>(parsed);
   command.actor.id = who.operator_id;
   command.actor.person = who.person;
-  // The matrix already let only approvers reach the approve routes; the engine re-checks on replay.
-  command.actor.may_approve = who.has_role_in({operators::Role::Supervisor, operators::Role::Admin});
+  // The matrix already let only approvers reach the approve routes; the engine re-checks on replay. A
+  // service account (no person) never approves or overrides: its second account could be anyone's.
+  command.actor.may_approve =
+      who.has_role_in({operators::Role::Supervisor, operators::Role::Admin}) && !who.is_service_account();
   const bool is_request = route == "request_jit";
   command.done = [respond, is_request, new_id](ingest::CommandResult result) {
     if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));

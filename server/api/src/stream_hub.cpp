@@ -321,6 +321,12 @@ void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
     for (const auto& z : changes.zones) deltas.emplace_back("zones", json::zone_json(z));
     if (changes.access) deltas.emplace_back("access", json::access_json(*changes.access));
   }
+  if (update.facts) {
+    // The engine's word on modes, controllers heard, occupancy, lockdown and fire (after the batch).
+    const auto changes = view_.apply_facts(*update.facts);
+    for (const auto& d : changes.doors) deltas.emplace_back("doors", json::door_json(d));
+    for (const auto& z : changes.zones) deltas.emplace_back("zones", json::zone_json(z));
+  }
   for (const auto& asset : update.assets) {
     const auto& id = asset.def.id.str();
     // Racks whose contents changed: old and new location, and old and new home rack (present / expected).

@@ -235,20 +235,27 @@ int add_device_command(const Config& c, const std::vector<std::string>& args) {
 int add_operator_command(const Config& c, const std::vector<std::string>& args) {
   require_database(c);
   if (args.size() < 2)
-    throw std::runtime_error("usage: portcullisd add-operator ID ROLE [DISPLAY NAME] [--person PERSON_ID]");
+    throw std::runtime_error(
+        "usage: portcullisd add-operator ID ROLE [DISPLAY NAME] (--person PERSON_ID | --service)");
   if (!operators::parse_role(args[1]))
     throw std::runtime_error("role must be guard, supervisor, auditor or admin");
   storage::OperatorRow row;
   row.operator_id = args[0];
   row.role = args[1];
   row.display_name = args[0];
+  bool service = false;
   for (std::size_t i = 2; i < args.size(); ++i) {
     if (args[i] == "--person" && i + 1 < args.size())
       row.person_id = args[++i];
+    else if (args[i] == "--service")
+      service = true;
     else
       row.display_name = args[i];
   }
   use_totp_key(c);
+  // Every account is a person's or an explicit service account (which never approves or overrides).
+  if (row.person_id.empty() == !service)
+    throw std::runtime_error("add-operator needs exactly one of --person PERSON_ID or --service");
   const auto password = operators::crypto::random_token().substr(0, 24);
   row.password_hash = operators::crypto::hash_password(password);
   const auto enrolment = operators::crypto::new_totp_enrollment(row.operator_id);
@@ -347,6 +354,7 @@ int serve_command(const Config& c) {
   api::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
                                                     : json::portal_info(read_file(c.site_file)),
                                 sequencer, clock};
+  command_desk.set_time_to_live(std::chrono::seconds{c.command_ttl_s});
   api::AuditSettings audit_settings;
   audit_settings.database = c.database;
   audit_settings.site_id = c.site_id;
@@ -411,7 +419,8 @@ int serve_command(const Config& c) {
       if (stopping.load()) break;
       try {
         devices.replace(load_devices(c.database, c.site_id));
-        accounts.refresh();  // disabled operators lose their sessions (and streams) within seconds
+        accounts.refresh();             // disabled operators lose their sessions (and streams) within seconds
+        command_desk.expire_overdue();  // door commands past their time to live are recorded as expired
       } catch (const std::exception& e) {
         std::cerr << "portcullisd: refreshing devices failed: " << e.what() << '\n';
       }
@@ -455,7 +464,8 @@ void print_help() {
          "  migrate                    apply db/migrations with the admin connection\n"
          "  add-device ID KIND         enrol a device; prints its token once\n"
          "  disable-device ID          refuse a device from now on\n"
-         "  add-operator ID ROLE [NAME] [--person P]  create an operator; prints a one-time password and "
+         "  add-operator ID ROLE [NAME] (--person P | --service)  create an operator; prints a one-time "
+         "password and "
          "TOTP enrolment\n"
          "  check-site FILE            validate a site file and list every problem with its JSON path\n"
          "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
@@ -464,7 +474,8 @@ void print_help() {
          "  PORTCULLIS_AUDIT_KEY, PORTCULLIS_AUDIT_EXPORT_DIR, PORTCULLIS_AUDIT_CHECKPOINTS, "
          "PORTCULLIS_AUDIT_PUBKEY,\n"
          "  PORTCULLIS_CHECKPOINT_DIR, PORTCULLIS_CHECKPOINT_KEY, PORTCULLIS_CHECKPOINT_INTERVAL, "
-         "PORTCULLIS_ON_TAMPERING, PORTCULLIS_TOTP_KEY\n";
+         "PORTCULLIS_ON_TAMPERING, PORTCULLIS_TOTP_KEY,\n"
+         "  PORTCULLIS_COMMAND_TTL_S (door commands expire undelivered after it, default 60)\n";
 }
 
 }  // namespace

@@ -64,6 +64,14 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
       c.threads = 0;
     }
     if (c.threads < 1 || c.threads > 64) throw std::runtime_error(where + ": threads must be 1 to 64");
+  } else if (key == "command_ttl_s") {
+    try {
+      c.command_ttl_s = std::stoi(value);
+    } catch (const std::exception&) {
+      c.command_ttl_s = 0;
+    }
+    if (c.command_ttl_s < 1 || c.command_ttl_s > 3600)
+      throw std::runtime_error(where + ": command_ttl_s must be 1 to 3600 (seconds)");
   } else if (key == "role") {
     if (value != "owner" && value != "follower")
       throw std::runtime_error(where + ": role must be 'owner' or 'follower'");
@@ -133,6 +141,7 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_CHECKPOINT_INTERVAL", "checkpoint_interval"},
       {"PORTCULLIS_ON_TAMPERING", "on_tampering"},
       {"PORTCULLIS_TOTP_KEY", "totp_key"},
+      {"PORTCULLIS_COMMAND_TTL_S", "command_ttl_s"},
   };
   for (const auto& [env, key] : env_keys) {
     if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);

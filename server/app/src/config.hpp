@@ -22,6 +22,8 @@ struct Config {
   bool follower = false;
   // Request body limit of the EPCIS capture routes (docs/epcis.md); every other route keeps 1 MiB.
   std::size_t epcis_body_limit = 16u * 1024u * 1024u;
+  // How long a sent door command may wait for its door before it expires undelivered (seconds, 1..3600).
+  int command_ttl_s = 60;
   // Auditor REST routes (docs/audit.md): evidence exports need the site's private audit key and a directory;
   // the chain status also checks signed checkpoints when both a directory and the public key are given.
   std::string audit_key;

@@ -58,6 +58,7 @@ std::string_view to_string(Reason r) noexcept {
     case Reason::ReaderCannotRead: return "reader_cannot_read";
     case Reason::DeviceOutOfScope: return "device_out_of_scope";
     case Reason::LateEvent: return "late_event";
+    case Reason::SecondOperatorRequired: return "second_operator_required";
   }
   return "decision_unavailable";
 }

@@ -372,6 +372,8 @@ void Sequencer::connect_and_rebuild() {
     registry.type = "assets.registry";
     registry.assets = assets_->assets();
     registry.seals = assets_->seals();
+    registry.facts = std::make_shared<const core::LiveFacts>(
+        core::live_facts(engine_->model(), engine_->state(), clock_.now()));
     observer_->on_update(registry, false);
   }
   publish_site();
@@ -489,6 +491,10 @@ void Sequencer::apply_stored(const ledger::EventRecord& record, bool live, bool&
     sync_asset_model(update.at);
   }
   if (is_tamper_record(record.type)) store_tamper_fact(record, update);
+  if (observer_ && live) {  // a follower: its views follow the owner's engine record by record
+    update.facts = std::make_shared<const core::LiveFacts>(
+        core::live_facts(engine_->model(), engine_->state(), update.at));
+  }
   if (observer_) observer_->on_update(update, live);
   head_seq_ = record.site_seq;
   head_hash_ = record.hash;
@@ -1008,6 +1014,8 @@ void Sequencer::process(std::deque<Work>& batch) {
           const auto finding = json::tamper_finding_from_json(fact->payload_json);
           if (!finding || recorded_findings_.contains(finding->detail)) continue;  // recorded once
         }
+        if (fact->decide)
+          fact->decide(engine_->model(), engine_->state(), core::from_unix_micros(received_us), *fact);
         ledger::EventRecord record;
         record.source = fact->by_operator ? ledger::Source::Operator : ledger::Source::Server;
         if (!fact->device_id.empty()) record.device_id = fact->device_id;
@@ -1198,6 +1206,10 @@ void Sequencer::process(std::deque<Work>& batch) {
   }
   if (site_changed) publish_site();
   if (observer_) {
+    if (!updates.empty()) {
+      updates.back().facts = std::make_shared<const core::LiveFacts>(
+          core::live_facts(engine_->model(), engine_->state(), core::from_unix_micros(received_us)));
+    }
     for (const auto& update : updates) observer_->on_update(update, true);
   }
   for (auto& [command, result] : commands_answered) {

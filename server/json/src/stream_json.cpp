@@ -16,11 +16,11 @@ namespace {
 using nlohmann::json;
 
 json door_value(const core::DoorView& d) {
-  return json{{"id", d.id},       {"name", d.name},     {"open", d.open},  {"locked", d.locked},
-              {"alarm", d.alarm}, {"online", d.online}, {"mode", "normal"}};
+  return json{{"id", d.id},       {"name", d.name},     {"open", d.open}, {"locked", d.locked},
+              {"alarm", d.alarm}, {"online", d.online}, {"mode", d.mode}};
 }
 json zone_value(const core::ZoneView& z) {
-  return json{{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", false}};
+  return json{{"id", z.id}, {"occupancy", z.occupancy}, {"lockdown", z.lockdown}, {"fire", z.fire}};
 }
 }  // namespace
 

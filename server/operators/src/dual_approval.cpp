@@ -51,6 +51,7 @@ std::string_view to_string(ApprovalCheck c) noexcept {
     case ApprovalCheck::Expired: return "expired";
     case ApprovalCheck::NotAnOperator: return "not_an_operator";
     case ApprovalCheck::SelfApproval: return "self_approval";
+    case ApprovalCheck::NotAPerson: return "not_a_person";
     case ApprovalCheck::RoleNotAllowed: return "role_not_allowed";
     case ApprovalCheck::ChangeModified: return "change_modified";
   }
@@ -83,6 +84,10 @@ ApprovalStep approve(const PendingApproval& approval, const Principal& approver,
     return refused(approval, ApprovalCheck::SelfApproval);
   }
   if (!approver.has_role_in(approval.approver_roles)) return refused(approval, ApprovalCheck::RoleNotAllowed);
+  // Two accounts count as two people only when each is linked to its person: a service account (or an
+  // account never linked) on either side could be the other's owner.
+  if (approver.person.empty() || approval.requester_person.empty())
+    return refused(approval, ApprovalCheck::NotAPerson);
   // The approver saw the change as it is now; if that is not what was requested, neither version
   // was approved by two people, so the request dies and must be made again.
   if (hash(current_change) != approval.change_hash) {

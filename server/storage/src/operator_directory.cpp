@@ -71,9 +71,9 @@ bool OperatorDirectory::insert(const OperatorRow& o, std::int64_t now_us) {
       o.person_id.empty() ? std::nullopt : std::optional<std::string>{o.person_id};
   const auto rows = tx.exec_params(
       "INSERT INTO operators (operator_id, display_name, role, person_id, password_hash, totp_secret, "
-      "created_us)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1",
-      o.operator_id, o.display_name, o.role, person, o.password_hash, sealed_secret(o), now_us);
+      "created_us, service_account)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1",
+      o.operator_id, o.display_name, o.role, person, o.password_hash, sealed_secret(o), now_us, !person);
   tx.commit();
   return !rows.empty();
 }

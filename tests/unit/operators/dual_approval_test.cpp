@@ -15,10 +15,14 @@ constexpr std::string_view kEditedChange = R"({"action":"remote_unlock","portal"
 
 const ChangeHasher kHash = [](std::string_view bytes) { return crypto::sha256_hex(bytes); };
 
-const Principal kRequester = Principal::operator_with(core::OperatorId{"op-alice"}, Role::Supervisor);
-const Principal kSupervisor = Principal::operator_with(core::OperatorId{"op-bob"}, Role::Supervisor);
-const Principal kAdmin = Principal::operator_with(core::OperatorId{"op-carol"}, Role::Admin);
-const Principal kGuard = Principal::operator_with(core::OperatorId{"op-dave"}, Role::Guard);
+const Principal kRequester =
+    Principal::operator_with(core::OperatorId{"op-alice"}, Role::Supervisor, core::PersonId{"p-alice"});
+const Principal kSupervisor =
+    Principal::operator_with(core::OperatorId{"op-bob"}, Role::Supervisor, core::PersonId{"p-bob"});
+const Principal kAdmin =
+    Principal::operator_with(core::OperatorId{"op-carol"}, Role::Admin, core::PersonId{"p-carol"});
+const Principal kGuard =
+    Principal::operator_with(core::OperatorId{"op-dave"}, Role::Guard, core::PersonId{"p-dave"});
 
 PendingApproval requested() {
   return request_approval(ApprovalId{"apr-1"}, "remote_unlock", kRequester, kChange, kHash, kNow, 10min);
@@ -56,11 +60,17 @@ TEST(DualApproval, ASecondAccountOfTheSamePersonCannotApprove) {
   EXPECT_EQ(approve(approval, bob_admin, kChange, kHash, kNow).result, ApprovalCheck::Ok);
 }
 
-TEST(DualApproval, UnlinkedAccountsAreNotTheSamePerson) {
-  // Two accounts without a linked person are compared by account only.
-  const auto approval = requested();
-  EXPECT_TRUE(kRequester.person.empty());
-  EXPECT_EQ(approve(approval, kSupervisor, kChange, kHash, kNow).result, ApprovalCheck::Ok);
+TEST(DualApproval, UnlinkedOperatorAccountsDefeatSamePersonChecks) {
+  // A service account (not linked to a person) could be anyone's second account: it never approves, and
+  // what it requests is never approved (by one person's other account, or anyone's).
+  const auto service = Principal::operator_with(core::OperatorId{"svc-night"}, Role::Supervisor);
+  EXPECT_TRUE(service.is_service_account());
+  EXPECT_EQ(approve(requested(), service, kChange, kHash, kNow).result, ApprovalCheck::NotAPerson);
+  const auto from_service =
+      request_approval(ApprovalId{"apr-9"}, "remote_unlock", service, kChange, kHash, kNow, 10min);
+  EXPECT_EQ(approve(from_service, kSupervisor, kChange, kHash, kNow).result, ApprovalCheck::NotAPerson);
+  EXPECT_EQ(approve(from_service, kSupervisor, kChange, kHash, kNow).approval.status,
+            ApprovalStatus::Pending);
 }
 
 TEST(DualApproval, ADifferentSupervisorApproves) {

@@ -31,6 +31,7 @@ void FacilityView::replace_model(std::shared_ptr<const SiteModel> model) {
     if (auto it = occupancy_.find(id); it != occupancy_.end()) count = it->second;
   }
   next.person_zone_ = std::move(person_zone_);
+  next.zone_facts_ = std::move(zone_facts_);
   *this = std::move(next);
 }
 
@@ -48,8 +49,51 @@ std::vector<DoorView> FacilityView::relock_expired(Timestamp now, Duration unloc
 
 std::vector<ZoneView> FacilityView::zones() const {
   std::vector<ZoneView> out;
-  for (const auto& [id, count] : occupancy_) out.push_back({id, count});
+  for (const auto& [id, count] : occupancy_) {
+    ZoneView z{id, count, false, false};
+    if (const auto it = zone_facts_.find(id); it != zone_facts_.end()) {
+      z.lockdown = it->second.lockdown;
+      z.fire = it->second.fire;
+    }
+    out.push_back(z);
+  }
   return out;
+}
+
+ViewChanges FacilityView::apply_facts(const LiveFacts& facts) {
+  ViewChanges changes;
+  for (auto& [id, d] : doors_) {
+    const auto it = facts.doors.find(id);
+    if (it == facts.doors.end()) continue;
+    const DoorFacts& f = it->second;
+    if (d.mode == f.mode && d.online == f.online && d.alarm == f.alarm) continue;
+    d.mode = f.mode;
+    d.online = f.online;
+    d.alarm = f.alarm;
+    changes.doors.push_back(d);
+  }
+  for (auto& [id, count] : occupancy_) {
+    const auto it = facts.zones.find(id);
+    if (it == facts.zones.end()) continue;
+    const ZoneFacts& f = it->second;
+    auto& known = zone_facts_[id];
+    if (count == f.occupancy && known.lockdown == f.lockdown && known.fire == f.fire) continue;
+    count = f.occupancy;
+    known = f;
+    changes.zones.push_back({id, count, f.lockdown, f.fire});
+  }
+  person_zone_ = facts.presence;
+  return changes;
+}
+
+ZoneView FacilityView::zone_view(const std::string& id) const {
+  ZoneView z{id, 0, false, false};
+  if (const auto it = occupancy_.find(id); it != occupancy_.end()) z.occupancy = it->second;
+  if (const auto it = zone_facts_.find(id); it != zone_facts_.end()) {
+    z.lockdown = it->second.lockdown;
+    z.fire = it->second.fire;
+  }
+  return z;
 }
 
 ViewChanges FacilityView::apply(const DeviceEvent& event, const Outcome& outcome, std::int64_t site_seq,
@@ -102,22 +146,8 @@ ViewChanges FacilityView::apply(const DeviceEvent& event, const Outcome& outcome
         d->unlocked_at = at;
         changes.doors.push_back(*d);
       }
-      // A completed two-person entry moves both persons.
-      std::vector<const Decision*> movers{&decision};
-      if (outcome.first_person && outcome.first_person->verdict == Verdict::Grant)
-        movers.push_back(&*outcome.first_person);
-      for (const Decision* mover : movers) {
-        if (mover->person.empty() || mover->destination.empty()) continue;
-        auto& where = person_zone_[mover->person.str()];
-        if (where == mover->destination.str()) continue;
-        if (!where.empty() && occupancy_[where] > 0) {
-          --occupancy_[where];
-          changes.zones.push_back({where, occupancy_[where]});
-        }
-        where = mover->destination.str();
-        ++occupancy_[where];
-        changes.zones.push_back({where, occupancy_[where]});
-      }
+      // Who is where and how many are in a zone come from the engine (apply_facts) after the batch: the
+      // engine also moves people on forgiven presence, exits and reloads, which single decisions never show.
     }
   }
   return changes;

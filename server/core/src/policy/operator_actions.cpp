@@ -176,6 +176,29 @@ class OperatorActions {
     if (auto it = state_.person_revoked.find(a.person); it != state_.person_revoked.end())
       revoked = it->second;
     if (revoked) return refuse(Reason::PersonRevoked);
+    std::string confirmed_by;
+    if (needs_second_operator(portal, rack)) {
+      // One supervisor alone must not put one person into a two-person place or through a lockdown: the
+      // same override from a second operator, another person, within the window completes it.
+      const std::string key = a.person.str() + "|" + (portal != kNoIndex ? a.portal.str() : a.rack.str());
+      auto pending = state_.pending_overrides.find(key);
+      if (pending != state_.pending_overrides.end() && now_ - pending->second.at > kOverrideConfirmWindow)
+        pending = state_.pending_overrides.erase(pending);
+      if (pending == state_.pending_overrides.end() || pending->second.by == who_.id) {
+        state_.pending_overrides.insert_or_assign(key, PendingOverride{who_.id, who_.person, now_});
+        d.verdict = Verdict::Pending;
+        d.reason = Reason::SecondOperatorRequired;
+        out.decision = d;
+        return out;
+      }
+      const PendingOverride& first = pending->second;
+      const bool same_person =
+          who_.person.empty() || first.by_person.empty() || first.by_person == who_.person;
+      if (same_person) return refuse(Reason::SelfApproval);
+      if (first.by_person == a.person) return refuse(Reason::SelfApproval);
+      confirmed_by = first.by.str();
+      state_.pending_overrides.erase(pending);
+    }
     if (portal != kNoIndex) {
       const PortalNode& p = model_.portal(portal);
       // An override is an entry: a fire does not lift the interlock for it.
@@ -191,11 +214,37 @@ class OperatorActions {
     out.decision = d;
     out.alarms.push_back({"supervisor_override", Severity::Medium,
                           a.portal.empty() ? a.rack.str() : a.portal.str(),
-                          who_.id.str() + " let " + a.person.str() + " through alone: " + a.reason, false});
+                          (confirmed_by.empty() ? who_.id.str() : confirmed_by + " and " + who_.id.str()) +
+                              " let " + a.person.str() + " through alone: " + a.reason,
+                          false});
     return out;
   }
 
  private:
+  bool locked_down(Index zone) const {
+    if (state_.site_lockdown) return true;
+    return std::any_of(state_.lockdowns.begin(), state_.lockdowns.end(), [&](const ZoneId& id) {
+      const Index locked = model_.zone_index(id);
+      return locked != kNoIndex && model_.is_within(zone, locked);
+    });
+  }
+  bool two_person_zone(Index zone) const {
+    const ZoneDef& def = model_.zone(zone).def;
+    const TierNode* tier = model_.tier(def.tier);
+    return def.min_occupancy >= 2 || (tier != nullptr && tier->def.two_person);
+  }
+  // An override into a two-person place (a zone, a two-person rack) or into a locked-down zone.
+  bool needs_second_operator(Index portal, Index rack) const {
+    if (portal != kNoIndex) {
+      const Index to = model_.portal(portal).to;
+      return two_person_zone(to) || locked_down(to);
+    }
+    const RackNode& r = model_.rack(rack);
+    const TierNode* tier = model_.tier(r.def.tier);
+    return r.def.two_person || (tier != nullptr && tier->def.two_person) || two_person_zone(r.zone) ||
+           locked_down(r.zone);
+  }
+
   bool grant_exists(const GrantId& id) const {
     return state_.added_grants.contains(id) ||
            (model_.grant_index(id) != kNoIndex && !state_.removed_grants.contains(id));

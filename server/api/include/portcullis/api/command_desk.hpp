@@ -1,11 +1,17 @@
 #pragma once
-// Guard commands to doors (momentary unlock, lock, unlock, lock open). Doors into tier 3 and above are
-// sensitive: their commands wait for a second operator's approval, bound to a hash of the exact command
-// (server/operators/dual_approval). Devices fetch their commands and report the result.
+// Guard commands to doors (momentary unlock, lock, unlock, lock open). Each is judged by the core's door
+// command rules (core/policy/remote_command_rules.hpp) on the sequencer thread, with the engine's state at
+// the point of the log where it is recorded, when it is requested and again when it is approved: refused (an
+// interlock, a lockdown, a lock of a fire egress door; recorded as command.refused), held for a second
+// operator's approval bound to a hash of the exact command (server/operators/dual_approval; mantrap doors,
+// two-person places, tier 3 and above), or sent. A sent command lives `time_to_live` (60 s by default): past
+// it, it is never delivered and is recorded as command.expired. Devices fetch their commands and report the
+// result.
 // Every step is recorded in history, and answered only once its record is durably stored (503 and no
 // change when it could not be); each record carries the command's whole state, so a restart rebuilds the
 // desk from the stored "command.*" records (restore). Ids are random (cmd- + 128 bits in hex): they never
 // repeat across restarts or instances.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -25,11 +31,12 @@ struct DoorCommand {
   std::string id;
   json::DoorCommandBody body;
   std::string device;
-  std::string status;  // pending_approval | sent | done | failed | voided | refused
+  std::string status;  // pending_approval | sent | done | failed | voided | refused | expired
   std::string requested_by;
   std::string requester_person;
   std::optional<operators::PendingApproval> approval;
-  bool storing = false;  // a step of it waits for its record to be stored: other steps wait (409)
+  bool storing = false;       // a step of it waits for its record to be stored: other steps wait (409)
+  core::Timestamp sent_at{};  // when it became sent: it expires time_to_live later
 };
 
 struct DeskAnswer {
@@ -63,6 +70,11 @@ class CommandDesk {
   // Each answers through `reply` once the step's record is stored (on the sequencer thread), or at once
   // when refused without a record.
   void request(const json::DoorCommandBody& body, const operators::Principal& who, Reply reply);
+  // How long a sent command may wait for its door (PORTCULLIS_COMMAND_TTL_S). Set before serving.
+  void set_time_to_live(std::chrono::seconds ttl) { ttl_ = ttl; }
+  // Records every sent command past its time to live as expired (the server calls it every few seconds;
+  // commands_for_device never hands one out anyway).
+  void expire_overdue();
   // A reloaded site (PUT /api/v1/site): the doors, their tiers and devices of the new file.
   void replace_portals(std::map<std::string, json::PortalInfo> portals);
   // The requester amends a command still waiting for approval: the approval bound to the old one is void.
@@ -79,17 +91,32 @@ class CommandDesk {
   [[nodiscard]] std::size_t size();
 
  private:
-  void record(const std::string& type, const DoorCommand& c, const std::string& by,
-              std::function<void(bool stored)> done);
-  // Stores `next` as the command's new state and answers `answer`; 503 and no change if not stored.
-  void store_step(const std::string& type, DoorCommand next, const std::string& by, DeskAnswer answer,
-                  bool is_new, Reply reply);
+  // One step of a command: its record's type, the command's state after it, who took it and the answer.
+  struct Step {
+    std::string type;
+    DoorCommand command;
+    std::string by;
+    DeskAnswer answer;
+  };
+  // Decides a step on the sequencer thread with the engine's model and state at its point of the log.
+  using Judge =
+      std::function<void(const core::SiteModel&, const core::EngineState&, core::Timestamp at, Step& step)>;
+  // Stores the step (judged first when `judge` is set) as the command's new state and answers its answer;
+  // 503 and no change if not stored.
+  void store_step(Step step, Judge judge, bool is_new, Reply reply);
+  void judge_request(const core::SiteModel& model, const core::EngineState& state, core::Timestamp at,
+                     const operators::Principal& who, Step& step) const;
+  void judge_approved(const core::SiteModel& model, const core::EngineState& state, core::Timestamp at,
+                      Step& step) const;
+  // Takes the overdue sent commands of `device` (all devices when empty) out of delivery, with mutex_ held.
+  std::vector<Step> take_overdue(const std::string& device, core::Timestamp now);
   static std::string to_json(const DoorCommand& c);
 
   std::map<std::string, json::PortalInfo> portals_;
   Recorder recorder_;
   const core::Clock& clock_;
   int sensitive_tier_;
+  std::chrono::seconds ttl_{60};
   std::mutex mutex_;
   std::map<std::string, DoorCommand> commands_;
 };

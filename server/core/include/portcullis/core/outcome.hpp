@@ -68,6 +68,9 @@ enum class Reason {
   DeviceOutOfScope,
   // A device event whose own clock is further behind its receive time than SiteSettings::device_time_skew_s.
   LateEvent,
+  // A supervisor override into a two-person place or through a lockdown waits for a second operator (another
+  // person) to confirm the same override.
+  SecondOperatorRequired,
 };
 
 enum class Factor { Badge, Pin, Biometric, SecondPerson };

@@ -9,7 +9,9 @@
 #include "portcullis/core/alarms/alarm_book.hpp"
 #include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/device_event.hpp"
+#include "portcullis/core/live/live_facts.hpp"
 #include "portcullis/core/outcome.hpp"
+#include "portcullis/core/policy/engine_state.hpp"
 #include "portcullis/core/policy/operator_action.hpp"
 
 namespace portcullis::ingest {
@@ -103,6 +105,11 @@ struct ServerFact {
   // Optional: called once the fact is durably stored (true, with its site_seq) or could not be (false:
   // the queue was full or the commit failed). Runs on the sequencer thread: keep it short.
   std::function<void(bool stored, std::int64_t site_seq)> done;
+  // Optional: decides the fact on the sequencer thread right before it is sealed, with the engine's model
+  // and state at that very point of the log (a door command is judged in order with every device event and
+  // operator action). It may rewrite `type` and `payload_json`. Keep it short; never block.
+  std::function<void(const core::SiteModel&, const core::EngineState&, core::Timestamp at, ServerFact&)>
+      decide;
 };
 
 // The answer to an operator command.
@@ -150,6 +157,9 @@ struct LiveUpdate {
   std::shared_ptr<const core::SiteModel> model;
   std::vector<core::AssetState> assets;  // assets this record changed (their state after it)
   std::vector<core::SealState> seals;    // seals this record changed
+  // The engine's doors and zones after this record and the ones committed with it (set on the last update of
+  // a batch, and on the last update of a start-up replay): live views show these, not their own guesses.
+  std::shared_ptr<const core::LiveFacts> facts;
 };
 
 class LiveObserver {

@@ -53,6 +53,7 @@ enum class ApprovalCheck : std::uint8_t {
   SelfApproval,   // the requester (same account or same person) cannot approve their own request
   RoleNotAllowed,
   ChangeModified,  // the change's hash differs from the one requested: the approval is void
+  NotAPerson,      // the approver or the requester is a service account (not linked to a site person)
 };
 
 [[nodiscard]] std::string_view to_string(ApprovalStatus s) noexcept;

@@ -49,8 +49,10 @@ struct Principal {
   PrincipalKind kind = PrincipalKind::Anonymous;
   core::OperatorId operator_id;  // set for operators
   std::optional<Role> role;      // set for operators only: a device is not a guard
-  // The site person an operator account belongs to, when linked: two accounts of one person must
-  // not count as two people under dual approval.
+  // The site person an operator account belongs to. Every account is either linked to its person or an
+  // explicit non-person service account (empty here): two accounts of one person must not count as two
+  // people, so a service account never approves, confirms an override or starts something a second
+  // operator approves (dual_approval refuses not_a_person).
   core::PersonId person;
   core::DeviceId device_id;  // set for devices
 
@@ -64,6 +66,7 @@ struct Principal {
 
   [[nodiscard]] bool is_operator() const noexcept { return kind == PrincipalKind::Operator; }
   [[nodiscard]] bool is_device() const noexcept { return kind == PrincipalKind::Device; }
+  [[nodiscard]] bool is_service_account() const noexcept { return is_operator() && person.empty(); }
   [[nodiscard]] bool has_role_in(RoleSet roles) const noexcept {
     return is_operator() && role.has_value() && roles.contains(*role);
   }

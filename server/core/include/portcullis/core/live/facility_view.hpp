@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "portcullis/core/device_event.hpp"
+#include "portcullis/core/live/live_facts.hpp"
 #include "portcullis/core/outcome.hpp"
 #include "portcullis/core/site_model.hpp"
 
@@ -20,12 +21,15 @@ struct DoorView {
   bool locked = true;
   std::string alarm = "none";  // none | forced | held
   bool online = true;
+  std::string mode = "normal";           // normal | locked_down | fire_release (LiveFacts)
   std::optional<Timestamp> unlocked_at;  // a granted passage unlocks the door for its unlock time
 };
 
 struct ZoneView {
   std::string id;
   std::uint32_t occupancy = 0;
+  bool lockdown = false;
+  bool fire = false;
 };
 
 struct AccessView {
@@ -50,6 +54,10 @@ class FacilityView {
 
   ViewChanges apply(const DeviceEvent& event, const Outcome& outcome, std::int64_t site_seq, Timestamp at);
 
+  // The engine's own view after a batch of records (mode, online, forced / held, occupancy, lockdown, fire,
+  // whereabouts): authoritative over what apply() derived from single events. Returns what changed.
+  ViewChanges apply_facts(const LiveFacts& facts);
+
   // Doors unlocked by a grant longer ago than `unlock_time` and closed again are shown locked: the
   // controller relocks them by itself, with or without telling us.
   std::vector<DoorView> relock_expired(Timestamp now, Duration unlock_time);
@@ -62,9 +70,11 @@ class FacilityView {
   }
 
  private:
+  [[nodiscard]] ZoneView zone_view(const std::string& id) const;
   std::shared_ptr<const SiteModel> model_;
   std::map<std::string, DoorView> doors_;
   std::map<std::string, std::uint32_t> occupancy_;
+  std::map<std::string, ZoneFacts> zone_facts_;
   std::map<std::string, std::string> person_zone_;
 };
 

@@ -113,6 +113,14 @@ struct FireClearRequest {
   friend bool operator==(const FireClearRequest&, const FireClearRequest&) = default;
 };
 
+// The first operator of a supervisor override that needs a second one (a two-person place, a lockdown).
+struct PendingOverride {
+  OperatorId by;
+  PersonId by_person;
+  Timestamp at{};
+  friend bool operator==(const PendingOverride&, const PendingOverride&) = default;
+};
+
 struct EngineState {
   // Operator overrides of the model's revoked flags: true = revoked, false = restored.
   std::unordered_map<PersonId, bool> person_revoked;
@@ -149,6 +157,8 @@ struct EngineState {
   // SiteSettings::device_time_skew_s).
   std::map<DeviceId, Timestamp> device_clocks;
   std::map<std::string, FireClearRequest> fire_clear_requests;
+  // Key: "<person>|<portal or rack>" of the override waiting for its second operator.
+  std::map<std::string, PendingOverride> pending_overrides;
 
   // Admin edits of people, credentials and membership in force (laid over the site definition, see
   // admin_change.hpp).

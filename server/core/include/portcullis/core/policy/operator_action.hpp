@@ -2,6 +2,7 @@
 // Changes operators make between site loads, as inputs of the engine like device events: they are stored in
 // the same ordered log and replayed, so a restart rebuilds revocations, added and just-in-time grants,
 // lockdowns and forgiven presence exactly. The HTTP layer authenticates the operator and passes an Actor.
+#include <chrono>
 #include <string>
 #include <variant>
 
@@ -90,7 +91,10 @@ struct SetThreatLevel {
 };
 // A supervisor (Actor::may_approve) lets one person through a portal (entry side) or open a rack alone:
 // bypasses two-person rules and lockdown, never the interlock. Its own decision, supervisor_override, with an
-// alarm for the audit trail. Exactly one of portal / rack.
+// alarm for the audit trail. Exactly one of portal / rack. Into a two-person place (or a rack) or through a
+// lockdown it needs two operators: the first is answered pending/second_operator_required, and the same
+// override by another operator of another person within kOverrideConfirmWindow lets the person through.
+inline constexpr std::chrono::seconds kOverrideConfirmWindow{120};
 struct SupervisorOverride {
   PersonId person;
   PortalId portal;
@@ -98,12 +102,12 @@ struct SupervisorOverride {
   std::string reason;
 };
 
-using OperatorAction = std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential,
-                                    RevokeGrant, RestoreGrant, AddGrant, RemoveGrant, RequestJitGrant,
-                                    ApproveJitGrant, ForgivePresence, SetLockdown, ClearLockdown,
-                                    SetThreatLevel, SupervisorOverride,
-                                    // Admin edits of people, credentials, membership (admin_change.hpp).
-                                    AdminChange>;
+using OperatorAction =
+    std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential, RevokeGrant, RestoreGrant,
+                 AddGrant, RemoveGrant, RequestJitGrant, ApproveJitGrant, ForgivePresence, SetLockdown,
+                 ClearLockdown, SetThreatLevel, SupervisorOverride,
+                 // Admin edits of people, credentials, membership (admin_change.hpp).
+                 AdminChange>;
 
 [[nodiscard]] const char* type_name(const OperatorAction& action) noexcept;
 
