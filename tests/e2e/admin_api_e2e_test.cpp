@@ -194,10 +194,17 @@ TEST_F(AdminE2E, AGoodSiteReloadTakesEffectAtOnceAndSurvivesARestart) {
   restart();
   EXPECT_EQ(site_version(), "2026-11-27.2");
   EXPECT_EQ(decide(3, 10001, "rdr-lobby-out").at("reason"), "person_revoked");
-  // Restarted with the old file again: that is a new load of version 1, recorded after the replay.
+  // Restarted with the old file again: it would give Alice back her access to the hall and the cage, which
+  // needs a second operator, and a restart has none: version 2 keeps serving.
   std::ofstream(site_path, std::ios::trunc) << example;
   restart();
-  EXPECT_EQ(site_version(), "2026-11-27.1");
+  EXPECT_EQ(site_version(), "2026-11-27.2");
+  EXPECT_EQ(decide(4, 10001, "rdr-lobby-out").at("reason"), "person_revoked");
+  // A restart with a file that only narrows access loads it as a new version.
+  auto v3 = replace_once(v2, "\"version\": \"2026-11-27.2\"", "\"version\": \"2026-11-27.3\"");
+  std::ofstream(site_path, std::ios::trunc) << v3;
+  restart();
+  EXPECT_EQ(site_version(), "2026-11-27.3");
 }
 
 TEST_F(AdminE2E, AGrantToATwoPersonZoneAndATierChangeWaitForASecondOperator) {
@@ -225,7 +232,7 @@ TEST_F(AdminE2E, AGrantToATwoPersonZoneAndATierChangeWaitForASecondOperator) {
   auto tiers = replace_once(example, "\"version\": \"2026-11-27.1\"", "\"version\": \"2026-11-27.5\"");
   const auto t = json::parse(tiers);
   auto changed = t;
-  changed["tiers"][1]["clearance_required"] = !t["tiers"][1].value("clearance_required", false);
+  changed["tiers"][3]["clearance_required"] = false;  // the compute hall without a background check
   const auto reload = client->request("PUT", "/api/v1/site", changed.dump(), admin);
   ASSERT_EQ(reload.status, 202) << reload.body;
   EXPECT_EQ(site_version(), "2026-11-27.1");
@@ -246,7 +253,7 @@ TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved)
   EXPECT_TRUE(std::regex_match(id, std::regex{"chg-[0-9a-f]{32}"})) << id;
   auto changed =
       json::parse(replace_once(example, "\"version\": \"2026-11-27.1\"", "\"version\": \"2026-11-27.7\""));
-  changed["tiers"][1]["clearance_required"] = !changed["tiers"][1].value("clearance_required", false);
+  changed["tiers"][3]["clearance_required"] = false;  // the compute hall without a background check
   const auto reload = client->request("PUT", "/api/v1/site", changed.dump(), admin);
   ASSERT_EQ(reload.status, 202) << reload.body;
   const std::string reload_id = json::parse(reload.body).at("id");
@@ -263,8 +270,7 @@ TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved)
   EXPECT_EQ(site_version(), "2026-11-27.7");
   // A change held after the restart gets a new id; approved ones do not come back after another restart.
   const auto again = client->post_json(
-      "/api/v1/grants", R"({"id":"g-bernard-cage-2","person":"bernard-okafor","zones":["weights-cage"]})",
-      admin);
+      "/api/v1/grants", R"({"id":"g-emeka-cage","person":"emeka-adeyemi","zones":["weights-cage"]})", admin);
   ASSERT_EQ(again.status, 202) << again.body;
   const std::string again_id = json::parse(again.body).at("id");
   EXPECT_NE(again_id, id);
@@ -306,6 +312,137 @@ TEST_F(AdminE2E, AHeldChangeWhoseRecordIsNotStoredIsA503AndChangesNothing) {
   const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", supervisor);
   ASSERT_EQ(approved.status, 201) << "still held after the refused approval: " << approved.body;
   EXPECT_EQ(json::parse(approved.body).at("outcome").at("decision").at("reason"), "applied");
+}
+
+// Separation of duties on the effective model (docs/operators.md): every route by which one admin could
+// reach the weights cage alone is held for a second operator; the same routes apply at once when they only
+// narrow access.
+class SeparationOfDutiesE2E : public AdminE2E {
+ protected:
+  void SetUp() override {
+    AdminE2E::SetUp();
+    if (!server) return;
+    supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+  }
+  // Asserts the answer is a held change and returns its id.
+  std::string held(const client::HttpReply& r) {
+    EXPECT_EQ(r.status, 202) << r.body;
+    if (r.status != 202) return {};
+    const auto body = json::parse(r.body);
+    EXPECT_EQ(body.at("status"), "pending_approval");
+    EXPECT_FALSE(body.at("reasons").empty()) << r.body;
+    return body.at("id");
+  }
+  client::HttpReply approve(const std::string& id, const std::string& who) {
+    return client->post_json("/api/v1/approvals/" + id + "/approve", "{}", who);
+  }
+  json person(const std::string& id) {
+    const auto people = json::parse(client->get("/api/v1/people", admin).body);
+    for (const auto& p : people.at("people")) {
+      if (p.at("id") == id) return p;
+    }
+    return {};
+  }
+  json group(const std::string& id) {
+    const auto people = json::parse(client->get("/api/v1/people", admin).body);
+    for (const auto& g : people.at("groups")) {
+      if (g.at("id") == id) return g;
+    }
+    return {};
+  }
+  std::string supervisor;
+};
+
+TEST_F(SeparationOfDutiesE2E, AddingAMemberToAGroupThatHoldsACageGrantWaitsForASecondOperator) {
+  const auto id = held(client->post_json("/api/v1/groups/weights-custodians/members",
+                                         R"({"person":"bernard-okafor"})", admin));
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(group("weights-custodians").at("members").size(), 3U) << "applied before approval";
+  EXPECT_EQ(approve(id, admin).status, 403);
+  const auto ok = approve(id, supervisor);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(group("weights-custodians").at("members").size(), 4U);
+  // Taking him out again only narrows: at once.
+  EXPECT_EQ(
+      client->request("DELETE", "/api/v1/groups/weights-custodians/members/bernard-okafor", "", admin).status,
+      200);
+}
+
+TEST_F(SeparationOfDutiesE2E, DeletingAnExplicitDenyWaitsForASecondOperator) {
+  // Adding the deny narrows: applied at once.
+  const auto deny = client->post_json(
+      "/api/v1/grants",
+      R"({"id":"g-alice-no-cage","person":"alice-nguyen","effect":"deny","zones":["weights-cage"]})", admin);
+  ASSERT_EQ(deny.status, 201) << deny.body;
+  const auto id = held(client->request("DELETE", "/api/v1/grants/g-alice-no-cage", "", admin));
+  ASSERT_FALSE(id.empty());
+  const auto ok = approve(id, supervisor);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json::parse(ok.body).at("outcome").at("decision").at("reason"), "applied");
+}
+
+TEST_F(SeparationOfDutiesE2E, RestoringARevokedCageGrantWaitsForASecondOperator) {
+  const auto revoked =
+      client->post_json("/api/v1/grants/g-custodians-cage/revoke", R"({"reason":"audit"})", admin);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  const auto id =
+      held(client->post_json("/api/v1/grants/g-custodians-cage/restore", R"({"reason":"done"})", admin));
+  ASSERT_FALSE(id.empty());
+  const auto ok = approve(id, supervisor);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+}
+
+TEST_F(SeparationOfDutiesE2E, AddingACredentialToAClearedPersonWithCageAccessWaitsForASecondOperator) {
+  const std::string card =
+      R"({"type":"card","id":"alice-spare","format":"H10301","facility":42,"number":20077})";
+  const auto id = held(client->post_json("/api/v1/people/alice-nguyen/credentials", card, admin));
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(person("alice-nguyen").at("cards").size(), 1U) << "applied before approval";
+  EXPECT_EQ(decide(1, 20077).at("reason"), "unknown_credential");
+  const auto ok = approve(id, supervisor);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(decide(2, 20077).at("verdict"), "grant");
+  // A card for someone with no sensitive access is added at once.
+  const auto other = client->post_json(
+      "/api/v1/people/hana-sato/credentials",
+      R"({"type":"card","id":"hana-spare","format":"H10301","facility":42,"number":20078})", admin);
+  EXPECT_EQ(other.status, 201) << other.body;
+}
+
+TEST_F(SeparationOfDutiesE2E, ASiteReloadThatLowersATierOrDropsATwoPersonRuleWaitsForASecondOperator) {
+  auto site = json::parse(example);
+  auto zone = [&](json& s, const std::string& id) -> json& {
+    for (auto& z : s["zones"]) {
+      if (z["id"] == id) return z;
+    }
+    throw std::runtime_error("no zone " + id);
+  };
+  auto lowered = site;
+  lowered["version"] = "2026-11-27.21";
+  zone(lowered, "weights-cage")["tier"] = 2;
+  const auto id = held(client->request("PUT", "/api/v1/site", lowered.dump(), admin));
+  EXPECT_EQ(site_version(), "2026-11-27.1");
+  auto alone = site;
+  alone["version"] = "2026-11-27.22";
+  zone(alone, "weights-cage").erase("min_occupancy");
+  held(client->request("PUT", "/api/v1/site", alone.dump(), admin));
+  auto rack = site;
+  rack["version"] = "2026-11-27.23";
+  for (auto& r : rack["racks"]) {
+    if (r["id"] == "rack-w01") r["two_person"] = false;
+  }
+  held(client->request("PUT", "/api/v1/site", rack.dump(), admin));
+  EXPECT_EQ(site_version(), "2026-11-27.1");
+  ASSERT_FALSE(id.empty());
+  const auto ok = approve(id, supervisor);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(site_version(), "2026-11-27.21");
+  // A reload that only narrows (the hall needs two factors and a biometric) applies at once.
+  auto stricter = json::parse(example);
+  stricter["version"] = "2026-11-27.24";
+  stricter["tiers"][3]["any_of"] = json::array({json::array({"badge", "pin", "biometric"})});
+  const auto r = client->request("PUT", "/api/v1/site", stricter.dump(), admin);
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 TEST_F(AdminE2E, TheLiveStreamGetsASnapshotOfTheReloadedSite) {

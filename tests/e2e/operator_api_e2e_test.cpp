@@ -74,6 +74,53 @@ class OperatorE2E : public ::testing::Test {
   std::map<const client::WssClient*, std::deque<json>> stream_backlog;
 };
 
+// Each sign-in costs a slow scrypt hash: one address may start 10 at once, then one every 6 s (docs/api.md);
+// beyond that it is answered 429 before any hashing, and door decisions never wait for sign-ins (they run on
+// a pool of their own).
+TEST_F(OperatorE2E, ASourceThatFloodsSignInsIsAnswered429WhileDoorsKeepDeciding) {
+  // Each refused sign-in takes a slow hash (about a second on a loaded test machine), so the bucket refills a
+  // little meanwhile: at least the first 10 are looked at, and a 429 comes before 10 more.
+  int refused = 0;
+  bool throttled = false;
+  for (int i = 0; i < 30 && !throttled; ++i) {
+    const auto r = client->post_json("/api/v1/auth/login",
+                                     R"({"username":"nobody","password":"guess","totp":"000000"})");
+    if (r.status == 429) {
+      throttled = true;
+      EXPECT_EQ(json::parse(r.body).at("error").at("field"), "source") << r.body;
+    } else {
+      ++refused;
+      EXPECT_EQ(r.status, 401) << r.body;
+    }
+  }
+  EXPECT_TRUE(throttled) << "no 429 after " << refused << " sign-ins from one address";
+  EXPECT_GE(refused, 10);
+  const auto door = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  EXPECT_EQ(door.status, 200) << door.body;
+}
+
+// A locked account was locked for good: POST /api/v1/operators/{id}/unlock answered 501.
+TEST_F(OperatorE2E, AnAdminUnlocksALockedOperatorOverTheApiAndTheUnlockIsRecorded) {
+  const auto admin = testing::sign_in(*client, testing::create_operator(*server, "ada", "admin"));
+  const auto gil = testing::create_operator(*server, "gil", "guard");
+  {
+    pqxx::connection superuser{db->admin()};
+    pqxx::nontransaction tx{superuser};
+    tx.exec("UPDATE operators SET locked = true, failures = 10 WHERE operator_id = 'gil'");
+  }
+  EXPECT_EQ(
+      client->post_json("/api/v1/auth/login", testing::login_body(gil, testing::current_code(gil))).status,
+      401);
+  EXPECT_EQ(client->post_json("/api/v1/operators/nobody/unlock", "{}", admin).status, 404);
+  const auto unlocked = client->post_json("/api/v1/operators/gil/unlock", "{}", admin);
+  ASSERT_EQ(unlocked.status, 200) << unlocked.body;
+  EXPECT_EQ(json::parse(unlocked.body).at("locked"), false);
+  EXPECT_FALSE(testing::sign_in(*client, gil).empty());
+  pqxx::connection superuser{db->admin()};
+  pqxx::nontransaction tx{superuser};
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'operator.unlocked'")[0][0].as<int>(), 1);
+}
+
 TEST_F(OperatorE2E, SignInNeedsPasswordAndCodeAndRefusesAReplayedCode) {
   const auto admin = testing::create_operator(*server, "ada", "admin", "julia-romero");
   const auto code = testing::current_code(admin);

@@ -69,10 +69,24 @@ std::optional<operators::Session> session_of(const storage::SessionRow& row) {
 }  // namespace
 
 OperatorAccounts::OperatorAccounts(std::string database, WorkerPool& workers, const core::Clock& clock,
-                                   ingest::Sequencer& history)
-    : database_(std::move(database)), workers_(workers), clock_(clock), history_(history) {}
+                                   ingest::Sequencer& history, LoginLimits limits)
+    : database_(std::move(database)),
+      workers_(workers),
+      clock_(clock),
+      history_(history),
+      sources_(limits.per_source),
+      hashing_(limits.hashing_threads, limits.max_queued_logins) {}
 
 void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutcome)> done) {
+  {
+    std::lock_guard lock{sources_mutex_};
+    const auto verdict = sources_.take(request.remote_address, clock_.now());
+    if (!verdict.allowed) {
+      LoginOutcome throttled;
+      throttled.retry_after = verdict.retry_after;
+      return done(std::move(throttled));
+    }
+  }
   auto job = [this, request = std::move(request), done]() {
     LoginOutcome outcome;
     std::optional<operators::Session> opened;
@@ -153,7 +167,7 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
     };
     history_.record(std::move(fact));
   };
-  if (!workers_.post(job)) {
+  if (!hashing_.post(job)) {
     LoginOutcome busy;
     busy.busy = true;
     done(busy);
@@ -254,6 +268,14 @@ void OperatorAccounts::refresh() {
     }
   }
   sessions_.purge(now);
+}
+
+bool OperatorAccounts::unlock(const std::string& operator_id) {
+  pqxx::connection connection{database_};
+  storage::OperatorDirectory directory{connection};
+  if (!directory.find(operator_id)) return false;
+  directory.unlock(operator_id);
+  return true;
 }
 
 bool OperatorAccounts::set_disabled(const std::string& operator_id, bool disabled) {

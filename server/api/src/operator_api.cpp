@@ -118,6 +118,13 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
             {login.username, login.password, login.totp, request.remote_address},
             [respond](LoginOutcome outcome) {
               if (outcome.busy) return respond(http::json_error(503, "server", "busy; retry"));
+              if (outcome.retry_after > core::Duration::zero()) {
+                const auto seconds = std::chrono::ceil<std::chrono::seconds>(outcome.retry_after).count();
+                auto r = http::json_error(429, "source",
+                                          "too many sign-in attempts from this address; retry later");
+                r.headers.emplace_back("Retry-After", std::to_string(seconds));
+                return respond(std::move(r));
+              }
               // One answer for every refusal: it tells an attacker nothing.
               if (!outcome.ok) {
                 return respond(http::json_error(401, "credentials", "invalid username, password or code"));
@@ -179,6 +186,28 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
     };
   };
   router.add("POST", "/api/v1/operators/{id}/disable", operator_switch(true));
+  // A locked account (too many failed sign-ins) is opened again by an admin; recorded in the chain.
+  router.add(
+      "POST", "/api/v1/operators/{id}/unlock",
+      [this](const http::HttpRequest&, const http::RouteParams& params, const operators::Principal& who,
+             http::Responder respond) {
+        const auto id = params.at("id");
+        const bool posted = workers_.post([this, id, respond, who] {
+          if (!accounts_.unlock(id)) return respond(http::json_error(404, "id", "no such operator"));
+          ingest::ServerFact fact;
+          fact.type = "operator.unlocked";
+          fact.by_operator = true;
+          fact.payload_json = "{\"by\":\"" + http::json_escape(who.operator_id.str()) + "\",\"operator\":\"" +
+                              http::json_escape(id) + "\"}";
+          fact.done = [respond, id](bool stored, std::int64_t) {
+            if (!stored)
+              return respond(http::json_error(503, "server", "the change could not be recorded; retry"));
+            respond(http::json_response("{\"id\":\"" + http::json_escape(id) + "\",\"locked\":false}"));
+          };
+          sequencer_.record(std::move(fact));
+        });
+        if (!posted) respond(http::json_error(503, "server", "busy; retry"));
+      });
 
   auto desk_reply = [](const DeskAnswer& a) {
     if (!a.field.empty()) return http::json_error(a.status, a.field, a.message);

@@ -127,7 +127,8 @@ StartupSite load_site(const Config& c) {
 
 // After the replay (which switched models at each site.loaded record of history): the start-up file, if it
 // differs from the last version the log loaded, is loaded as a new version at the end of the log (stored,
-// recorded as site.loaded with what changed, admin edits laid over it).
+// recorded as site.loaded with what changed, admin edits laid over it), unless it widens access to a
+// sensitive place (then it is not loaded: see docs/operators.md, "Separation of duties").
 void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest::Sequencer& sequencer) {
   if (!site.definition || sequencer.loaded_site_hash() == site.hash) return;
   std::promise<ingest::CommandResult> done;
@@ -141,6 +142,15 @@ void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest
   command.done = [&done](ingest::CommandResult r) { done.set_value(std::move(r)); };
   if (!sequencer.submit(std::move(command))) throw std::runtime_error("could not queue the site load");
   const auto result = answer.get();
+  if (result.status == 428) {
+    // Separation of duties: a file that widens access to a sensitive place needs a second operator, and a
+    // restart has none. The version in force keeps serving; the file is submitted with PUT /api/v1/site.
+    std::cerr << "portcullisd: WARNING: site file " << c.site_file << " was NOT loaded: it " << result.message
+              << " (all reasons: " << result.detail_json
+              << "). The site version in force keeps serving; submit the file with PUT /api/v1/site for a "
+                 "second operator's approval\n";
+    return;
+  }
   if (result.status != 200) {
     throw std::runtime_error("site file " + c.site_file +
                              " cannot be loaded over the admin changes in force: " + result.field + ": " +

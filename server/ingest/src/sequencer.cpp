@@ -6,6 +6,7 @@
 #include <iostream>
 #include <unordered_set>
 
+#include "portcullis/core/policy/access_widening.hpp"
 #include "portcullis/json/admin_change_json.hpp"
 #include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/asset_json.hpp"
@@ -44,6 +45,17 @@ core::Alarm tamper_alarm(const std::string& type, const std::string& site_id,
 
 std::string hex_of(const std::array<std::uint8_t, 32>& hash) {
   return ledger::to_hex(hash);
+}
+
+// The answer to a change that widens access to a sensitive place without a second approver: applied and
+// recorded only once another operator approves it (the API holds it, see AdminApi).
+CommandResult needs_second_approver(const core::Widening& widening) {
+  CommandResult result;
+  result.status = 428;
+  result.field = "approval";
+  result.message = "widens access to a sensitive place: " + widening.reasons.front();
+  result.detail_json = json::reasons_json(widening.reasons);
+  return result;
 }
 
 // The assets and seals an asset action changed, for the live view (their state after the action).
@@ -693,6 +705,13 @@ void Sequencer::process(std::deque<Work>& batch) {
           command != nullptr && command->kind == OperatorCommand::Kind::PolicyAction && command->action) {
         // Applied and refused actions alike are recorded: a refused self-approval is audit evidence too.
         const auto at = core::from_unix_micros(received_us);
+        if (!command->second_approver) {
+          // Decided here, at the change's point of the log, so nothing can slip in between check and apply.
+          if (auto held = core::widening_of(*engine_, *command->action, at, command->actor); held.widens()) {
+            commands_answered.emplace_back(command, needs_second_approver(held));
+            continue;
+          }
+        }
         const auto model_before = engine_->shared_model();
         const auto outcome = engine_->apply(*command->action, at, command->actor);
         sync_asset_model(at);
@@ -745,6 +764,12 @@ void Sequencer::process(std::deque<Work>& batch) {
         // does not validate with them changes nothing (and is not recorded).
         const auto before = engine_->effective_definition();
         const auto previous_hash = loaded_site_hash();
+        if (!command->second_approver && command->site) {
+          if (auto held = core::widening_of_site_load(*engine_, *command->site); held.widens()) {
+            commands_answered.emplace_back(command, needs_second_approver(held));
+            continue;
+          }
+        }
         CommandResult result;
         auto problems =
             command->site ? engine_->load_site(command->site) : core::Problems{{"$", "no site definition"}};

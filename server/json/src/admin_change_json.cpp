@@ -271,6 +271,10 @@ std::string problems_json(const core::Problems& problems) {
   return list.dump();
 }
 
+std::string reasons_json(const std::vector<std::string>& reasons) {
+  return json(reasons).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::string site_change_summary_json(const core::SiteDefinition* before, const core::SiteDefinition& after) {
   auto id = [](const auto& d) { return d.id.str(); };
   json j;

@@ -29,7 +29,8 @@ class AdminApi {
   AdminApi(ingest::Sequencer& sequencer, WorkerPool& workers, const core::Clock& clock,
            AdminLimits limits = {});
   void register_routes(SecuredRouter& router);
-  // Sensitive changes (a grant to a two-person zone or rack, a site reload that changes tier requirements)
+  // Changes that widen access to, or relax the rules of, a sensitive place (a two-person or tier >= 3 zone
+  // or rack: core/policy/access_widening.hpp), whatever route they come through, including a site reload,
   // wait for a second operator (server/operators dual_approval, bound to the hash of the exact change):
   // POST /api/v1/approvals/{id}/approve reaches this first (OperatorApi::set_change_approvals).
   bool approve(const std::string& id, const operators::Principal& who, http::Responder& respond);
@@ -46,21 +47,25 @@ class AdminApi {
   [[nodiscard]] std::string site_summary();
 
  private:
+  // `approved`: a second operator approved this action (held changes): the sequencer applies it even if it
+  // widens access. Otherwise a widening action is answered 428 by the sequencer and held here.
   void submit(core::OperatorAction action, const operators::Principal& who, int status_when_done,
-              http::Responder respond);
+              http::Responder respond, bool approved = false);
   void load_site(const http::HttpRequest& request, const operators::Principal& who, http::Responder respond);
 
   // Holds a sensitive change for approval: answers 202 with its id once change.requested is stored (with
   // the canonical change, the requester and, for a site reload, the site text, so a restart rebuilds it).
   using Execute = std::function<void(http::Responder)>;
   void hold_for_approval(const std::string& action, const std::string& canonical,
-                         const std::string& site_text, const operators::Principal& who, Execute execute,
-                         http::Responder respond);
+                         const std::string& site_text, const std::string& reasons_json,
+                         const operators::Principal& who, Execute execute, http::Responder respond);
   // The actions a held change executes once approved: built by the routes and, from the stored
   // change.requested record, by restore().
-  Execute grant_executor(core::OperatorAction action, const operators::Principal& who);
+  Execute action_executor(core::OperatorAction action, const operators::Principal& who, int status_when_done);
+  // `approved`: the load runs even if it widens access (a second operator approved it); otherwise a widening
+  // file is held for approval.
   Execute site_loader(std::shared_ptr<const core::SiteDefinition> site, std::string text, std::string hash,
-                      const operators::Principal& who);
+                      const operators::Principal& who, bool approved);
   struct PendingChange {
     operators::PendingApproval approval;
     std::string canonical;

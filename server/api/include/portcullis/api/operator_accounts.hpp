@@ -19,6 +19,7 @@
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/operators/principal.hpp"
 #include "portcullis/operators/session.hpp"
+#include "portcullis/operators/source_throttle.hpp"
 
 namespace portcullis::api {
 
@@ -31,18 +32,29 @@ struct LoginRequest {
 
 struct LoginOutcome {
   bool ok = false;
-  bool busy = false;  // the worker queue was full: 503
+  bool busy = false;              // the hashing queue was full: 503
+  core::Duration retry_after{0};  // non-zero: the source address made too many attempts: 429 Retry-After
   std::string token;
   core::Timestamp expires_at{};
   std::string operator_id, display_name, role;
 };
 
+// Sign-ins run on their own small pool, separate from the worker pool that serves every other blocking
+// request: each costs a deliberately slow scrypt hash, and a flood of them must not delay anything else.
+// Each source address may start SourceThrottlePolicy::burst attempts at once, then one per refill_every
+// (10, then one every 6 s; docs/api.md).
+struct LoginLimits {
+  int hashing_threads = 1;
+  std::size_t max_queued_logins = 32;  // beyond this: 503
+  operators::SourceThrottlePolicy per_source{};
+};
+
 class OperatorAccounts {
  public:
   OperatorAccounts(std::string database, WorkerPool& workers, const core::Clock& clock,
-                   ingest::Sequencer& history);
+                   ingest::Sequencer& history, LoginLimits limits = {});
 
-  // Runs on the worker pool; `done` is called from a worker thread.
+  // Runs on the sign-in pool; `done` is called from one of its threads (or here when throttled or full).
   void login(LoginRequest request, std::function<void(LoginOutcome)> done);
   // Ends the session here at once; `done` runs (on a worker thread, or here if the pool is full) once the
   // end is stored, or is left for refresh() to store.
@@ -57,6 +69,9 @@ class OperatorAccounts {
   void refresh();
   // Blocking, for the worker pool or the CLI.
   bool set_disabled(const std::string& operator_id, bool disabled);
+  // Blocking, for the worker pool: lifts a lockout (and the failure count and delay). False: no such
+  // operator.
+  bool unlock(const std::string& operator_id);
 
  private:
   std::string database_;
@@ -70,6 +85,9 @@ class OperatorAccounts {
   std::unordered_map<std::string, core::Timestamp> activity_;  // with mutex_: to store
   std::unordered_map<std::string, core::Timestamp> ends_;      // with mutex_: sign-outs to store
   std::mutex store_mutex_;  // one writer of pending activity and ends at a time
+  std::mutex sources_mutex_;
+  operators::SourceThrottle sources_;  // with sources_mutex_
+  WorkerPool hashing_;                 // last: stopped (joined) first, while the rest still exists
 };
 
 }  // namespace portcullis::api

@@ -114,7 +114,9 @@ struct ServerFact {
 
 // The answer to an operator command.
 struct CommandResult {
-  int status = 200;       // HTTP-like: 200 done, 404 unknown target, 409 not in a state for it, 503
+  // HTTP-like: 200 done, 404 unknown target, 409 not in a state for it, 428 held: the change widens access to
+  // a sensitive place and needs a second approver (detail_json: the reasons, a JSON array of strings), 503
+  int status = 200;
   std::string field;      // when refused
   std::string message;    // when refused
   std::string body_json;  // when done: the changed object
@@ -141,6 +143,10 @@ struct OperatorCommand {
   std::shared_ptr<const core::SiteDefinition> site;
   std::string site_text;
   std::string site_hash;
+  // PolicyAction and LoadSite: a second operator approved this exact change (server/operators
+  // dual_approval, recorded as change.approved). Without it, a change that widens access to a sensitive
+  // place (core/policy/access_widening.hpp) is not applied: answered 428, nothing recorded.
+  bool second_approver = false;
 };
 
 // What one stored record changed, for live views (the stream). Given in chain order, after the commit;

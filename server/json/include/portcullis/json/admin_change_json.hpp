@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <variant>
+#include <vector>
 #include "portcullis/core/model/site_definition.hpp"
 #include "portcullis/core/policy/admin_change.hpp"
 #include "portcullis/core/policy/operator_action.hpp"
@@ -23,6 +24,8 @@ namespace portcullis::json {
                                                   const core::SiteDefinition& site);
 // Problems as a JSON array [{"path", "message"}].
 [[nodiscard]] std::string problems_json(const core::Problems& problems);
+// Why a change is held for a second approver: a JSON array of sentences (invalid UTF-8 replaced).
+[[nodiscard]] std::string reasons_json(const std::vector<std::string>& reasons);
 // What changed between two definitions, by id: {"zones": {"added": [...], "removed": [...], "changed":
 // [...]}, "portals": ..., "racks", "people", "groups", "grants", "devices", "tiers", "mantraps",
 // "settings_changed": bool}. Lists are cut at 200 ids each ("truncated": true); `before` may be null.
