@@ -167,8 +167,10 @@ struct StoredRecord {
 // Records a refused request may leave: the refusal itself (an authentication failure, a failed sign-in, a
 // policy or admin action the engine denied: refusals are evidence too) and the audit of a read.
 bool is_refusal_record(const StoredRecord& r) {
+  // asset.registry_opened: bookkeeping the server writes before the first asset record of the log.
   return r.type == "security.device_auth_failed" || r.type == "operator.login_failed" ||
-         r.type.rfind("audit.", 0) == 0 || r.outcome.find("\"verdict\":\"deny\"") != std::string::npos;
+         r.type == "asset.registry_opened" || r.type.rfind("audit.", 0) == 0 ||
+         r.outcome.find("\"verdict\":\"deny\"") != std::string::npos;
 }
 
 class SteadyDevice {

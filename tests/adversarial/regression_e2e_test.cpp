@@ -243,5 +243,18 @@ TEST_F(HostileInputRegression, ThrottledAccountAnswersAsSlowlyAsAnUnknownName) {
       << "median " << throttled[2] << " ms against " << unknown[2] << " ms";
 }
 
+TEST_F(HostileInputRegression, InvalidUtf8InAnAdminBodyIsRefusedNotAServerError) {
+  // The site file parser's message quoted the bad bytes and the problem list's dump() threw on them: 500 on
+  // POST /people and /grants, and PUT /site (on the worker pool) never answered. Found by the adversarial
+  // tier.
+  const auto admin = sign_in_as("ada", "admin");
+  const auto person =
+      client->post_json("/api/v1/people", "{\"id\":\"p-x\",\"name\":\"a\xFF\",\"role\":\"engineer\"}", admin);
+  EXPECT_EQ(person.status, 400) << person.body;
+  const auto site = client->request("PUT", "/api/v1/site", "{\"site_id\":\"a\xFF\"}", admin);
+  EXPECT_EQ(site.status, 422) << site.body;
+  expect_same_process_alive();
+}
+
 }  // namespace
 }  // namespace portcullis::adversarial

@@ -3,6 +3,7 @@
 #include "portcullis/core/text/identifier.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <set>
 
 #include "approval_record.hpp"
@@ -384,13 +385,24 @@ void AdminApi::load_site(const http::HttpRequest& request, const operators::Prin
   }
   // Parsing and validating a site is CPU work: on the worker pool, never on a network thread.
   const bool posted = workers_.post([this, text = request.body, who, respond]() mutable {
-    auto parsed = site_file::parse_site_json(text);
-    if (!parsed.problems.empty()) return respond(problems_error(422, parsed.problems));
-    auto site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
-    // A file that widens access to a sensitive place is held by the sequencer's answer (site_loader).
-    site_loader(site, text, sha256_hex(text), who, false)(std::move(respond));
+    try {
+      load_parsed_site(text, who, respond);
+    } catch (const std::exception& e) {
+      // On the worker pool the router's guard does not reach: answer here (the responder answers once).
+      std::cerr << "portcullisd: loading a site failed: " << e.what() << '\n';
+      respond(http::json_error(500, "server", "the site could not be loaded"));
+    }
   });
   if (!posted) respond(http::json_error(503, "server", "busy; retry"));
+}
+
+void AdminApi::load_parsed_site(const std::string& text, const operators::Principal& who,
+                                http::Responder respond) {
+  auto parsed = site_file::parse_site_json(text);
+  if (!parsed.problems.empty()) return respond(problems_error(422, parsed.problems));
+  auto site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
+  // A file that widens access to a sensitive place is held by the sequencer's answer (site_loader).
+  site_loader(site, text, sha256_hex(text), who, false)(std::move(respond));
 }
 
 void AdminApi::register_routes(SecuredRouter& router) {

@@ -268,7 +268,8 @@ std::string site_summary_with_edits(std::string_view site_text, const core::Site
 std::string problems_json(const core::Problems& problems) {
   json list = json::array();
   for (const auto& p : problems) list.push_back({{"path", p.json_path}, {"message", p.message}});
-  return list.dump();
+  // Messages may quote what was sent: never throw on a byte that is not UTF-8.
+  return list.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string reasons_json(const std::vector<std::string>& reasons) {

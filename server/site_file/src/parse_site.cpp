@@ -532,7 +532,7 @@ ParseResult parse_site_json(std::string_view text, const Limits& limits) {
   try {
     root = Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
-    result.problems.push_back({"$", std::string{"invalid JSON: "} + e.what()});
+    result.problems.push_back({"$", "invalid JSON at byte " + std::to_string(e.byte)});
     return result;
   } catch (const Json::exception&) {  // out_of_range: a number beyond a double (1e400)
     result.problems.push_back({"$", "invalid JSON: a number is out of range"});
@@ -562,7 +562,7 @@ Fragment<T> read_fragment(std::string_view text, const Limits& limits, Read read
   try {
     root = Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
-    out.problems.push_back({"$", std::string{"invalid JSON: "} + e.what()});
+    out.problems.push_back({"$", "invalid JSON at byte " + std::to_string(e.byte)});
     return out;
   } catch (const Json::exception&) {  // out_of_range: a number beyond a double (1e400)
     out.problems.push_back({"$", "invalid JSON: a number is out of range"});

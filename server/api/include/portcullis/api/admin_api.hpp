@@ -52,6 +52,8 @@ class AdminApi {
   void submit(core::OperatorAction action, const operators::Principal& who, int status_when_done,
               http::Responder respond, bool approved = false);
   void load_site(const http::HttpRequest& request, const operators::Principal& who, http::Responder respond);
+  // The work of load_site on the worker pool: parse, validate, hold a tier change or load.
+  void load_parsed_site(const std::string& text, const operators::Principal& who, http::Responder respond);
 
   // Holds a sensitive change for approval: answers 202 with its id once change.requested is stored (with
   // the canonical change, the requester and, for a site reload, the site text, so a restart rebuilds it).
