@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <pqxx/pqxx>
@@ -15,6 +16,8 @@
 
 #include "portcullis/audit/checkpoint_signer.hpp"
 #include "portcullis/audit/checkpoints.hpp"
+#include "portcullis/audit/signed_document.hpp"
+#include "portcullis/audit/signing.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/ledger/event_record.hpp"
 #include "portcullis/storage/event_store.hpp"
@@ -229,6 +232,48 @@ TEST_F(HistoryIntegrity, ATruncatedTailIsCaughtByTheCheckpoint) {
   const auto finding = wait_for_finding("the newest rows were removed");
   EXPECT_NE(finding.find("the database ends at site_seq 4"), std::string::npos) << finding;
   EXPECT_TRUE(wait_until_tampered(*s));
+}
+
+TEST_F(HistoryIntegrity, ACheckpointEditedOnDiskIsReportedAndAnAuditorsOwnCheckpointIsLeftAlone) {
+  {
+    auto s = start_sequencer();
+    auto signer = start_signer(*s);
+    heartbeats(*s, 1, 3);
+    s->stop();
+    signer->stop();
+  }
+  // A checkpoint signed by another key (an auditor's own) in the same directory is not the server's to
+  // judge, even when it is the newest file.
+  const auto auditor_keys = audit::generate_key_files(dir + "/auditor-key");
+  auto foreign = audit::checkpoint_document(audit::Checkpoint{"main", 99, std::string(64, '0'), 1});
+  audit::sign_document(foreign, audit::AuditKey::load_private(auditor_keys.private_path));
+  const auto foreign_path = dir + "/" + audit::checkpoint_file_name("main", 99);
+  audit::write_file_atomically(foreign_path, audit::document_text(foreign), 0444);
+  {
+    auto s = start_sequencer();
+    auto signer = start_signer(*s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto findings = recorded_findings();
+    EXPECT_TRUE(findings.empty()) << findings.front();
+    s->stop();
+    signer->stop();
+  }
+  fs::remove(foreign_path);
+  // The server's newest checkpoint edited on disk (its signature no longer holds) is reported.
+  std::string newest;
+  for (const auto& entry : fs::directory_iterator{dir}) {
+    const auto name = entry.path().filename().string();
+    if (name.ends_with(".checkpoint.json") && name > newest) newest = name;
+  }
+  const auto path = dir + "/" + newest;
+  auto text = audit::read_file(path);
+  text.replace(text.find("\"site_seq\":"), 11, "\"site_seq\":9");
+  fs::permissions(path, fs::perms::owner_write, fs::perm_options::add);
+  std::ofstream{path, std::ios::trunc} << text;
+  auto s = start_sequencer();
+  auto signer = start_signer(*s);
+  const auto finding = wait_for_finding("does not hold this server's signature");
+  EXPECT_NE(finding.find(newest), std::string::npos) << finding;
 }
 
 TEST_F(HistoryIntegrity, ABrokenChainAtStartUpRaisesACriticalAlarmRecordedOnceAndDegradesUntilResolved) {

@@ -2,8 +2,10 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "portcullis/audit/signed_document.hpp"
 #include "portcullis/audit/text_format.hpp"
@@ -27,10 +29,10 @@ std::string hex_of(const ChainAnchor& head) {
   return ledger::to_hex(head.hash);
 }
 
-// The newest "<site>-<20 digits>.checkpoint.json" of the site in `dir` (names sort by sequence).
-std::optional<fs::path> newest_checkpoint_file(const std::string& dir, const std::string& site) {
-  std::optional<fs::path> newest;
-  if (!fs::is_directory(dir)) return newest;
+// The site's "<site>-<20 digits>.checkpoint.json" files in `dir`, newest first (names sort by sequence).
+std::vector<fs::path> checkpoint_files_newest_first(const std::string& dir, const std::string& site) {
+  std::vector<fs::path> files;
+  if (!fs::is_directory(dir)) return files;
   const auto prefix = site + "-";
   for (const auto& entry : fs::directory_iterator{dir}) {
     const auto name = entry.path().filename().string();
@@ -39,9 +41,18 @@ std::optional<fs::path> newest_checkpoint_file(const std::string& dir, const std
       continue;
     const auto digits = name.substr(prefix.size(), 20);
     if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (!newest || name > newest->filename().string()) newest = entry.path();
+    files.push_back(entry.path());
   }
-  return newest;
+  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a > b; });
+  return files;
+}
+
+// The key fingerprint a signed document names ("" if none can be read).
+std::string fingerprint_named_by(const std::string& text) {
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object()) return {};
+  const auto fp = doc.find("public_key_fingerprint");
+  return fp != doc.end() && fp->is_string() ? fp->get<std::string>() : std::string{};
 }
 
 // The stored hash (hex) of one row, if the row is there.
@@ -124,24 +135,30 @@ void CheckpointSigner::compare_checkpoint(const Signed& checkpoint, const std::s
 }
 
 void CheckpointSigner::check_at_startup(const ChainAnchor& replayed) {
+  // The newest checkpoint this server's key signed. Files naming another key (an auditor's own
+  // `portcullis-audit checkpoint` in the same directory) are not the server's to judge: they are skipped.
   std::optional<Signed> newest;
   std::string newest_name;
-  if (const auto file = newest_checkpoint_file(config_.dir, config_.site_id)) {
-    newest_name = file->filename().string();
+  for (const auto& file : checkpoint_files_newest_first(config_.dir, config_.site_id)) {
+    const auto name = file.filename().string();
     nlohmann::json doc;
     std::string problem;
     try {
-      problem = check_signed_document(read_file(file->string()), key_, doc);
+      const auto text = read_file(file.string());
+      if (const auto fp = fingerprint_named_by(text); !fp.empty() && fp != key_.fingerprint()) continue;
+      problem = check_signed_document(text, key_, doc);
     } catch (const std::exception& e) {
       problem = e.what();
     }
     const auto checkpoint = problem.empty() ? checkpoint_from_document(doc) : std::nullopt;
     if (!problem.empty() || !checkpoint || checkpoint->site != config_.site_id) {
-      report_once("checkpoint", "checkpoint " + newest_name + " is not one this server signed: " +
+      report_once("checkpoint", "checkpoint " + name + " does not hold this server's signature: " +
                                     (problem.empty() ? "not a checkpoint of this site" : problem));
-    } else {
-      newest = Signed{checkpoint->site_seq, checkpoint->hash, std::chrono::steady_clock::now()};
+      continue;  // an older one may still be good
     }
+    newest = Signed{checkpoint->site_seq, checkpoint->hash, std::chrono::steady_clock::now()};
+    newest_name = name;
+    break;
   }
   bool clean_stop = false;
   if (fs::exists(marker_path())) {
