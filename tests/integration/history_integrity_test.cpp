@@ -304,10 +304,9 @@ TEST_F(HistoryIntegrity, ABrokenChainAtStartUpRaisesACriticalAlarmRecordedOnceAn
   {
     pqxx::connection c{db->admin()};
     pqxx::read_transaction tx{c};
-    alarm_id = "A" +
-               tx.exec("SELECT site_seq FROM events WHERE type = 'security.chain_tampered'")[0][0]
-                   .as<std::string>() +
-               ".0";
+    const auto rows = tx.exec("SELECT site_seq FROM events WHERE type = 'security.chain_tampered'");
+    ASSERT_EQ(rows.size(), 1U);
+    alarm_id = "A" + rows[0][0].as<std::string>() + ".0";
   }
   std::promise<ingest::CommandResult> resolved;
   auto answer = resolved.get_future();
