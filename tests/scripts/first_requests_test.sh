@@ -65,6 +65,21 @@ check demo_first_request_is_granted_at_every_hour "the person has no schedule-fr
 check demo_second_request_is_a_revoked_badge "the second badge is not revoked" \
   "$revoked_badge" "$(access_at_lobby "$(card_of "${demo_people[1]:-}")")"
 
+# seq must grow per device and the examples take it from the clock: sent as a device the demo's simulator
+# also plays, they would race it and be refused ("seq goes backwards"). They use the demo's own device.
+scenario="$repo/simulators/scenarios/day-in-a-datacenter.json"
+example_devices() { grep -o '"device_id":"[^"]*"' "$@" | sed 's/.*:"\(.*\)"/\1/' | sort -u; }
+example_devices="$(example_devices "$repo/README.md" "$repo/scripts/demo" "$repo/docs/api.md" |
+  jq -Rsc 'split("\n") | map(select(. != ""))')"
+check first_requests_use_a_device_the_simulator_does_not_play "an example is sent as a simulated device" \
+  '(.devices | length > 0) and (.simulated | length == 0)' \
+  "$(jq -c --argjson played "$(jq -c '[.steps[].device] | unique' "$scenario")" \
+    '{devices: ., simulated: [.[] | select(. as $d | $played | index($d))]}' <<<"$example_devices")"
+check demo_enrols_the_example_device "scripts/demo does not enrol the examples' device" \
+  '.devices == [.enrolled]' \
+  "$(jq -c --arg enrolled "$(sed -n 's/^for device in .* \([a-z-]*\); do$/\1/p' "$repo/scripts/demo")" \
+    '{devices: ., enrolled: $enrolled}' <<<"$example_devices")"
+
 if [[ $failures -ne 0 ]]; then
   echo "$failures first-request test(s) failed"
   exit 1
