@@ -33,7 +33,9 @@ std::string raw_tls_exchange(unsigned short port, const std::string& ca_file, co
   net::write(stream, net::buffer(bytes));
   std::string out;
   std::array<char, 16 * 1024> buffer{};
-  for (;;) {
+  // A server that keeps talking (a WebSocket it should have refused) still ends the exchange.
+  const auto deadline = std::chrono::steady_clock::now() + 4 * quiet;
+  while (std::chrono::steady_clock::now() < deadline) {
     boost::system::error_code ec;
     const auto n = stream.read_some(net::buffer(buffer), ec);
     out.append(buffer.data(), n);

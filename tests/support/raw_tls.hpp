@@ -8,7 +8,7 @@
 namespace portcullis::testing {
 
 // Sends `bytes` to localhost:`port` (trusting `ca_file`) and returns everything the server sends back
-// until it closes the connection or `quiet` passes without a byte.
+// until it closes the connection, `quiet` passes without a byte, or four times `quiet` have passed.
 std::string raw_tls_exchange(unsigned short port, const std::string& ca_file, const std::string& bytes,
                              std::chrono::milliseconds quiet = std::chrono::milliseconds(1500));
 
