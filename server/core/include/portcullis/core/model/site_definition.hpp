@@ -56,7 +56,7 @@ struct ZoneDef {
   ApbMode apb = ApbMode::None;
   std::int64_t apb_timeout_s = 0;  // Timed only: presence in this zone is forgotten after this
   int min_occupancy = 0;           // two-person integrity: 2 = nobody may be alone inside
-  std::string label;  // optional short name for screens (the guard console's map); empty: use the name
+  std::string label{};  // optional short name for screens (the guard console's map); empty: use the name
   friend bool operator==(const ZoneDef&, const ZoneDef&) = default;
 };
 
@@ -76,7 +76,7 @@ struct PortalDef {
   std::int64_t held_open_s = 30;  // door held open alarm after this long open
   std::int64_t unlock_s = 5;      // a grant or request-to-exit releases (and shunts) the door for this long
   bool fail_safe = false;         // released by a fire alarm of its zones
-  std::string label;  // optional short name for screens (the guard console's map); empty: use the name
+  std::string label{};  // optional short name for screens (the guard console's map); empty: use the name
   friend bool operator==(const PortalDef&, const PortalDef&) = default;
 };
 
@@ -92,7 +92,7 @@ struct RackDef {
   bool two_person = false;         // opening needs two persons
   std::int64_t held_open_s = 120;  // rack_door_held alarm after this long open (racks are worked on open)
   std::int64_t unlock_s = 10;      // a grant releases (and shunts) the rack door for this long
-  std::string label;  // optional short name for screens (the guard console's map); empty: use the name
+  std::string label{};  // optional short name for screens (the guard console's map); empty: use the name
   friend bool operator==(const RackDef&, const RackDef&) = default;
 };
 
@@ -207,7 +207,7 @@ struct MantrapDef {
   ZoneId vestibule;
   std::vector<PortalId> portals;
   std::int64_t max_dwell_s = 60;
-  std::string label;  // optional short name for screens (the guard console's map); empty: use the name
+  std::string label{};  // optional short name for screens (the guard console's map); empty: use the name
   friend bool operator==(const MantrapDef&, const MantrapDef&) = default;
 };
 
