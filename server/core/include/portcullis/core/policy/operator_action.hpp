@@ -2,6 +2,7 @@
 // Changes operators make between site loads, as inputs of the engine like device events: they are stored in
 // the same ordered log and replayed, so a restart rebuilds revocations, added and just-in-time grants,
 // lockdowns and forgiven presence exactly. The HTTP layer authenticates the operator and passes an Actor.
+#include <chrono>
 #include <string>
 #include <variant>
 
@@ -98,12 +99,23 @@ struct SupervisorOverride {
   std::string reason;
 };
 
-using OperatorAction = std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential,
-                                    RevokeGrant, RestoreGrant, AddGrant, RemoveGrant, RequestJitGrant,
-                                    ApproveJitGrant, ForgivePresence, SetLockdown, ClearLockdown,
-                                    SetThreatLevel, SupervisorOverride,
-                                    // Admin edits of people, credentials, membership (admin_change.hpp).
-                                    AdminChange>;
+// Ends the fire state of a zone (empty: the site-wide one) that no panel clears: a panel gone or broken, a
+// zone a reload renamed. Two operators: a supervisor (Actor::may_approve) asks with a new request_id, a
+// second operator (another account and, when both are linked, another person) confirms with the same
+// request_id within kFireClearTtl. Both steps are recorded and raise an alarm.
+struct ClearFire {
+  std::string request_id;
+  ZoneId zone;
+  std::string reason;
+};
+inline constexpr std::chrono::seconds kFireClearTtl{600};
+
+using OperatorAction =
+    std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential, RevokeGrant, RestoreGrant,
+                 AddGrant, RemoveGrant, RequestJitGrant, ApproveJitGrant, ForgivePresence, SetLockdown,
+                 ClearLockdown, SetThreatLevel, SupervisorOverride, ClearFire,
+                 // Admin edits of people, credentials, membership (admin_change.hpp).
+                 AdminChange>;
 
 [[nodiscard]] const char* type_name(const OperatorAction& action) noexcept;
 
