@@ -127,6 +127,9 @@ std::string stored_action_json(const core::OperatorAction& action, const core::A
             j["person"] = a.person.str(), j["portal"] = a.portal.str(), j["rack"] = a.rack.str();
             j["reason"] = a.reason;
           },
+          [&](const core::ClearFire& a) {
+            j["request_id"] = a.request_id, j["zone"] = a.zone.str(), j["reason"] = a.reason;
+          },
       },
       action);
   return j.dump();
@@ -150,7 +153,8 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
         core::RevokeCredential{}, core::RestoreCredential{}, core::RevokeGrant{},
         core::RestoreGrant{},     core::RemoveGrant{},       core::RequestJitGrant{},
         core::ApproveJitGrant{},  core::ForgivePresence{},   core::SetLockdown{},
-        core::ClearLockdown{},    core::SetThreatLevel{},    core::SupervisorOverride{}};
+        core::ClearLockdown{},    core::SetThreatLevel{},    core::SupervisorOverride{},
+        core::ClearFire{}};
     for (const auto& candidate : candidates) {
       if (name != core::type_name(candidate)) continue;
       s.action = std::visit(
@@ -204,6 +208,9 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
               [&](const core::SupervisorOverride&) -> core::OperatorAction {
                 return core::SupervisorOverride{core::PersonId{str("person")}, core::PortalId{str("portal")},
                                                 core::RackId{str("rack")}, str("reason")};
+              },
+              [&](const core::ClearFire&) -> core::OperatorAction {
+                return core::ClearFire{str("request_id"), core::ZoneId{str("zone")}, str("reason")};
               },
           },
           candidate);

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "portcullis/core/policy/device_scope.hpp"
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::site_file {
@@ -62,6 +63,9 @@ SiteCheckReport check_site_file(const std::filesystem::path& path, const Limits&
   if (read_file(path, limits, text, report.problems)) {
     ParseResult parsed = parse_site_json(text, limits);
     report.problems = std::move(parsed.problems);
+    // A valid file whose devices leave a reader, door, vestibule or zone without anyone to speak for it:
+    // those events would always be refused, so the check says what to add.
+    if (report.problems.empty()) report.problems = core::device_scope_gaps(parsed.definition);
     report.site_id = parsed.definition.site_id;
     report.version = parsed.definition.version;
     const auto& d = parsed.definition;

@@ -124,6 +124,15 @@ SiteDefinition campus(std::mt19937_64& rng) {
       s.grants.push_back(std::move(grant));
     }
   }
+  // Device binding is always on: the controller the events come from lists every reader and door.
+  DeviceDef ctl;
+  ctl.id = DeviceId{"ctl"};
+  ctl.token_sha256 = std::string(64, 'a');
+  for (const auto& p : s.portals) {
+    ctl.portals.push_back(p.id);
+    for (const auto& r : p.readers) ctl.readers.push_back(r.id);
+  }
+  s.devices.push_back(std::move(ctl));
   return s;
 }
 

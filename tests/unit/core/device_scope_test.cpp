@@ -128,6 +128,26 @@ TEST(AnyDeviceCanSpeakForAnyDoor, AnUnknownDeviceSpeaksForNothing) {
   expect_refused(s, before, "device_id");
 }
 
+TEST(AnyDeviceCanSpeakForAnyDoor, OperatorsClearAStuckFireStateWithASupervisorAndASecondOperator) {
+  Scenario s;
+  EXPECT_EQ(s.fire(true), "- !fire_alarm");  // the panel then goes silent for good
+  const Actor guard{OperatorId{"guard"}, PersonId{"cy"}, false};
+  const Actor supervisor{OperatorId{"sup"}, PersonId{"ada"}, true};
+  const Actor supervisor_again{OperatorId{"sup-2"}, PersonId{"ada"}, true};  // ada's second account
+  const ClearFire clear{"cf-1", ZoneId{}, "panel replaced"};
+  const Timestamp t = s.now + 1s;
+  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, guard)), "deny/approver_role_required");
+  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, supervisor)), "grant/applied !fire_clear_requested");
+  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, supervisor)), "deny/self_approval");
+  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, supervisor_again)), "deny/self_approval");
+  EXPECT_FALSE(s.engine.state().fires.empty());
+  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t + 1s, guard)), "grant/applied !fire_cleared");
+  EXPECT_TRUE(s.engine.state().fires.empty());
+  EXPECT_EQ(Scenario::describe(s.engine.apply(ClearFire{"cf-2", ZoneId{}, ""}, t + 2s, supervisor)),
+            "deny/unknown_subject")
+      << "nothing left to clear";
+}
+
 TEST(DeviceKinds, TheTableSaysWhatEachKindMaySend) {
   using V = std::vector<std::string_view>;
   EXPECT_EQ(event_types_of(DeviceKind::FirePanel), (V{"tamper", "heartbeat", "fire_alarm"}));

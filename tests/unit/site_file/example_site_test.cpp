@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "crypto/pin_hash.hpp"
@@ -220,6 +222,85 @@ TEST(WriteSite, AnAdminChangeIsANewSiteVersion) {
   ASSERT_TRUE(loaded.model) << dump(loaded.problems);
   EXPECT_EQ(loaded.model->version(), "2026-11-27.2");
   EXPECT_NE(loaded.model->card_credential(42, 10013), core::kNoIndex);
+}
+
+}  // namespace
+}  // namespace portcullis::site_file
+
+namespace portcullis::site_file {
+namespace {
+
+// The demo PINs docs/site-file.md lists must open the example site's hashes (a reader follows the docs).
+TEST(ExamplePins, TheDemoPinsInTheDocsMatchTheExampleSite) {
+  const std::string site_path = PORTCULLIS_EXAMPLE_SITE;
+  std::ifstream docs_file(site_path.substr(0, site_path.rfind("/examples/")) + "/docs/site-file.md");
+  std::stringstream docs;
+  docs << docs_file.rdbuf();
+  const std::string text = docs.str();
+  const auto start = text.find("Example PINs (demo only):");
+  ASSERT_NE(start, std::string::npos);
+  const std::string line = text.substr(start, text.find("\n\n", start) - start);
+  auto loaded = load_site_file(site_path);
+  ASSERT_TRUE(loaded.model);
+  const crypto::Pbkdf2PinVerifier verifier;
+  int checked = 0;
+  const std::regex entry{R"(([A-Z][a-z]+) (\d{6})(\s+\(duress\s+(\d{6})\))?)"};
+  for (std::sregex_iterator it{line.begin(), line.end(), entry}, end; it != end; ++it) {
+    const std::string first_name = (*it)[1];
+    const core::PersonNode* person = nullptr;
+    for (std::size_t i = 0; i < loaded.model->person_count(); ++i) {
+      const auto& p = loaded.model->person(static_cast<core::Index>(i));
+      if (p.name.rfind(first_name + " ", 0) == 0) person = &p;
+    }
+    ASSERT_NE(person, nullptr) << first_name;
+    EXPECT_EQ(verifier.verify(person->pin_hash, (*it)[2].str()), core::PinMatch::Match) << first_name;
+    if ((*it)[4].matched) {
+      EXPECT_EQ(verifier.verify(person->duress_pin_hash, (*it)[4].str()), core::PinMatch::Match)
+          << first_name;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6);
+}
+
+}  // namespace
+}  // namespace portcullis::site_file
+
+namespace portcullis::site_file {
+namespace {
+
+// check-site explains what no device may speak for: the JSON path and what to add.
+TEST(CheckSite, ExplainsAVestibuleAReaderAndZonesNoDeviceSpeaksFor) {
+  auto j = nlohmann::json::parse(example_text());
+  for (auto& device : j["devices"]) {
+    if (device["id"] == "ctl-mantrap") {
+      device.erase("mantraps");
+      device["readers"].erase(0);  // rdr-mantrap-outer-in
+    }
+  }
+  j["devices"].erase(j["devices"].size() - 1);  // the fire panel
+  const auto path = std::filesystem::temp_directory_path() / "portcullis-unbound.site.json";
+  {
+    std::ofstream out(path);
+    out << j.dump(2);
+  }
+  const auto report = check_site_file(path);
+  std::filesystem::remove(path);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(
+      report.summary.find(": $.mantraps[0]: no device reports the occupancy of mantrap \"mt-hall\": add it "
+                          "to the \"mantraps\" of its door controller or occupancy sensor"),
+      std::string::npos)
+      << report.summary;
+  EXPECT_NE(report.summary.find("no device lists reader \"rdr-mantrap-outer-in\": add it to the \"readers\""),
+            std::string::npos)
+      << report.summary;
+  EXPECT_NE(
+      report.summary.find(": $.zones[0]: 7 zone(s) have no fire panel covering them: add a device of kind "
+                          "\"fire_panel\" with \"zones\": [\"public\"]"),
+      std::string::npos)
+      << report.summary;
+  EXPECT_TRUE(load_site_text(j.dump()).model) << "the server still loads it; those events are refused";
 }
 
 }  // namespace

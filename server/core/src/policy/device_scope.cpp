@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace portcullis::core {
 namespace {
@@ -74,7 +76,8 @@ std::vector<std::string_view> event_types_of(DeviceKind kind) {
   return names;
 }
 
-std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const DeviceEvent& event) {
+std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const DeviceEvent& event,
+                                               Index* reader_out) {
   const Index d = model.device_index(event.device);
   if (d == kNoIndex) return refuse("device_id", "device " + event.device.str() + " is not in the site file");
   const DeviceNode& device = model.device(d);
@@ -86,6 +89,7 @@ std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const Dev
   }
   const auto reader_scope = [&](const ReaderId& reader) -> std::optional<ScopeRefusal> {
     const Index r = model.reader_index(reader);
+    if (reader_out != nullptr) *reader_out = r;
     if (r == kNoIndex || lists(device.readers, r)) return std::nullopt;  // unknown: unknown_reader
     return refuse("reader", "reader " + reader.str() + " is not one of this device's readers");
   };
@@ -135,6 +139,88 @@ std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const Dev
         }
       },
       event.payload);
+}
+
+Problems device_scope_gaps(const SiteDefinition& site) {
+  Problems problems;
+  auto listed = [&](auto member, const auto& id) {
+    return std::any_of(site.devices.begin(), site.devices.end(), [&](const DeviceDef& d) {
+      const auto& list = d.*member;
+      return std::find(list.begin(), list.end(), id) != list.end();
+    });
+  };
+  auto at = [](const char* list, std::size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; };
+  auto quoted = [](const std::string& id) { return "\"" + id + "\""; };
+  for (std::size_t p = 0; p < site.portals.size(); ++p) {
+    const PortalDef& portal = site.portals[p];
+    for (std::size_t r = 0; r < portal.readers.size(); ++r) {
+      if (listed(&DeviceDef::readers, portal.readers[r].id)) continue;
+      problems.push_back(
+          {at("$.portals", p) + at(".readers", r),
+           "no device lists reader " + quoted(portal.readers[r].id.str()) + ": add it to the " +
+               "\"readers\" of the device that serves it (its events are refused until then)"});
+    }
+    if (!listed(&DeviceDef::portals, portal.id)) {
+      problems.push_back({at("$.portals", p), "no device reports the door contact of portal " +
+                                                  quoted(portal.id.str()) +
+                                                  ": add it to the \"portals\" of its door controller"});
+    }
+  }
+  for (std::size_t k = 0; k < site.racks.size(); ++k) {
+    const RackDef& rack = site.racks[k];
+    for (std::size_t r = 0; r < rack.readers.size(); ++r) {
+      if (listed(&DeviceDef::readers, rack.readers[r].id)) continue;
+      problems.push_back({at("$.racks", k) + at(".readers", r),
+                          "no device lists reader " + quoted(rack.readers[r].id.str()) +
+                              ": add it to the \"readers\" of the rack's controller"});
+    }
+    if (!listed(&DeviceDef::racks, rack.id)) {
+      problems.push_back({at("$.racks", k), "no device reports the door of rack " + quoted(rack.id.str()) +
+                                                ": add it to the \"racks\" of its rack controller"});
+    }
+  }
+  for (std::size_t a = 0; a < site.area_readers.size(); ++a) {
+    if (listed(&DeviceDef::readers, site.area_readers[a].id)) continue;
+    problems.push_back(
+        {at("$.area_readers", a), "no device lists reader " + quoted(site.area_readers[a].id.str()) +
+                                      ": add it to the \"readers\" of its RFID reader device"});
+  }
+  for (std::size_t m = 0; m < site.mantraps.size(); ++m) {
+    if (listed(&DeviceDef::mantraps, site.mantraps[m].id)) continue;
+    problems.push_back({at("$.mantraps", m),
+                        "no device reports the occupancy of mantrap " + quoted(site.mantraps[m].id.str()) +
+                            ": add it to the \"mantraps\" of its door controller or occupancy sensor"});
+  }
+  // Fire: every zone within a zone some fire panel lists. Any uncovered zone leaves the root uncovered too,
+  // so the root is where it is reported, with the count.
+  std::unordered_set<std::string> panel_zones;
+  for (const DeviceDef& d : site.devices) {
+    if (d.kind != DeviceKind::FirePanel) continue;
+    for (const ZoneId& z : d.zones) panel_zones.insert(z.str());
+  }
+  std::unordered_map<std::string, const ZoneDef*> zones;
+  for (const ZoneDef& z : site.zones) zones.emplace(z.id.str(), &z);
+  std::size_t uncovered = 0;
+  for (const ZoneDef& z : site.zones) {
+    bool covered = false;
+    const ZoneDef* at_zone = &z;
+    for (std::size_t depth = 0; at_zone != nullptr && depth <= site.zones.size() && !covered; ++depth) {
+      covered = panel_zones.contains(at_zone->id.str());
+      auto parent = zones.find(at_zone->parent.str());
+      at_zone = parent == zones.end() ? nullptr : parent->second;
+    }
+    if (!covered) ++uncovered;
+  }
+  for (std::size_t z = 0; z < site.zones.size() && uncovered > 0; ++z) {
+    if (!site.zones[z].parent.empty()) continue;
+    const std::string root = site.zones[z].id.str();
+    problems.push_back(
+        {at("$.zones", z), std::to_string(uncovered) +
+                               " zone(s) have no fire panel covering them: add a device of kind "
+                               "\"fire_panel\" with \"zones\": [" +
+                               quoted(root) + "] (or the zones it serves)"});
+  }
+  return problems;
 }
 
 }  // namespace portcullis::core

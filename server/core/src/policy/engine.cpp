@@ -20,8 +20,8 @@ class AccessRequests {
                  detail::EventTime time)
       : model_(model), pins_(pins), state_(state), device_(device), now_(time.at), late_(time.late) {}
 
-  Outcome card(const CardPresented& event) {
-    const Index reader = model_.reader_index(event.reader);
+  // `reader`: the model index of event.reader (looked up by the device scope check).
+  Outcome card(const CardPresented& event, Index reader) {
     if (reader == kNoIndex) return unknown_reader();
     if ((model_.reader(reader).def.reads & kReadsBadge) == 0) return cannot_read(reader, "badge");
     const detail::Passage passage = detail::passage_of(model_, reader);
@@ -40,8 +40,8 @@ class AccessRequests {
     return finish(passage);
   }
 
-  Outcome biometric(const BiometricMatch& event) {
-    const Index reader = model_.reader_index(event.reader);
+  // `reader`: the model index of event.reader (looked up by the device scope check).
+  Outcome biometric(const BiometricMatch& event, Index reader) {
     if (reader == kNoIndex) return unknown_reader();
     if ((model_.reader(reader).def.reads & kReadsBiometric) == 0) return cannot_read(reader, "biometric");
     const detail::Passage passage = detail::passage_of(model_, reader);
@@ -68,8 +68,8 @@ class AccessRequests {
     return finish(passage);
   }
 
-  Outcome pin(const PinEntered& event) {
-    const Index reader = model_.reader_index(event.reader);
+  // `reader`: the model index of event.reader (looked up by the device scope check).
+  Outcome pin(const PinEntered& event, Index reader) {
     if (reader == kNoIndex) return unknown_reader();
     if ((model_.reader(reader).def.reads & kReadsPin) == 0) return cannot_read(reader, "PIN");
     const detail::Passage passage = detail::passage_of(model_, reader);
@@ -250,25 +250,27 @@ class AccessRequests {
       out.decision = std::move(d);
       return out;
     }
-    const PendingAttempt decided = attempt;
-    state_.attempts.erase(key_);
     if (d.verdict != Verdict::Grant) {
+      state_.attempts.erase(key_);
       out.decision = std::move(d);
       return out;
     }
     // A fire changes nothing here: egress under fire was granted before any of this (fire_release).
-    if (needs_two)
-      return detail::two_person_step(model_, state_, passage, std::move(d), decided, false, now_);
-    if (detail::pair_exit_needed(model_, state_, passage, decided.person))
-      return detail::two_person_step(model_, state_, passage, std::move(d), decided, true, now_);
+    const bool pair_exit = !needs_two && detail::pair_exit_needed(model_, state_, passage, attempt.person);
+    if (needs_two || pair_exit) {
+      const PendingAttempt decided = attempt;  // kept to decide the first person again at completion
+      state_.attempts.erase(key_);
+      return detail::two_person_step(model_, state_, passage, std::move(d), decided, pair_exit, now_);
+    }
+    const PersonId person = std::move(attempt.person);
+    state_.attempts.erase(key_);
     std::vector<Alarm> soft;
-    if (auto refused =
-            detail::passage_checks(model_, state_, passage, decided.person, now_, out.alarms, soft)) {
+    if (auto refused = detail::passage_checks(model_, state_, passage, person, now_, out.alarms, soft)) {
       d.verdict = Verdict::Deny;
       d.reason = *refused;
     } else {
       out.alarms.insert(out.alarms.end(), soft.begin(), soft.end());
-      detail::commit_access(model_, state_, passage, decided.person, now_);
+      detail::commit_access(model_, state_, passage, person, now_);
     }
     out.decision = std::move(d);
     return out;
@@ -309,7 +311,8 @@ void Engine::replace_model(std::shared_ptr<const SiteModel> model) {
 }
 
 Outcome Engine::apply(const DeviceEvent& event, Timestamp now) {
-  if (auto refusal = check_device_scope(*model_, event)) return out_of_scope(event, *refusal);
+  Index reader = kNoIndex;
+  if (auto refusal = check_device_scope(*model_, event, &reader)) return out_of_scope(event, *refusal);
   const detail::EventTime time = detail::event_time(*model_, state_, event, now);
   // A door contact is judged at its own time before the deadlines run at the receive time: a door forced and
   // shut while its controller was offline is forced, not held, when both reports arrive together.
@@ -325,11 +328,11 @@ Outcome Engine::apply(const DeviceEvent& event, Timestamp now) {
         using T = std::decay_t<decltype(payload)>;
         Outcome o;
         if constexpr (std::is_same_v<T, CardPresented>) {
-          o = requests.card(payload);
+          o = requests.card(payload, reader);
         } else if constexpr (std::is_same_v<T, PinEntered>) {
-          o = requests.pin(payload);
+          o = requests.pin(payload, reader);
         } else if constexpr (std::is_same_v<T, BiometricMatch>) {
-          o = requests.biometric(payload);
+          o = requests.biometric(payload, reader);
         } else if constexpr (std::is_same_v<T, RequestToExit>) {
           detail::request_to_exit(*model_, state_, payload, time.at, o.alarms);
         } else if constexpr (std::is_same_v<T, Tamper>) {

@@ -129,6 +129,33 @@ class OperatorActions {
     return answer(Reason::Applied, {}, a.zone);
   }
 
+  Outcome operator()(const ClearFire& a) {
+    if (!state_.fires.contains(a.zone)) return answer(Reason::UnknownSubject, {}, a.zone);
+    auto it = state_.fire_clear_requests.find(a.request_id);
+    if (it == state_.fire_clear_requests.end()) {
+      if (a.request_id.empty()) return answer(Reason::InvalidValue, {}, a.zone);
+      if (!who_.may_approve) return answer(Reason::ApproverRoleRequired, {}, a.zone);
+      state_.fire_clear_requests[a.request_id] = FireClearRequest{who_.id, who_.person, a.zone, now_};
+      Outcome out = answer(Reason::Applied, {}, a.zone);
+      out.alarms.push_back({"fire_clear_requested", Severity::High, place(a.zone),
+                            who_.id.str() + " asks to clear the fire state: " + a.reason, false});
+      return out;
+    }
+    const FireClearRequest request = it->second;
+    if (request.zone != a.zone) return answer(Reason::DuplicateId, {}, a.zone);
+    const bool self = who_.id == request.requested_by ||
+                      (!who_.person.empty() && who_.person == request.requested_by_person);
+    if (self) return answer(Reason::SelfApproval, {}, a.zone);
+    state_.fire_clear_requests.erase(it);
+    if (now_ - request.requested_at > kFireClearTtl) return answer(Reason::RequestExpired, {}, a.zone);
+    state_.fires.erase(a.zone);
+    Outcome out = answer(Reason::Applied, {}, a.zone);
+    out.alarms.push_back(
+        {"fire_cleared", Severity::High, place(a.zone),
+         "cleared by " + request.requested_by.str() + " and " + who_.id.str() + ": " + a.reason, false});
+    return out;
+  }
+
   // Decided by Engine::apply_admin (it needs the site definition); never reaches this visitor.
   Outcome operator()(const AdminChange&) { return answer(Reason::DecisionUnavailable); }
 
@@ -244,6 +271,7 @@ class OperatorActions {
     return r.def.two_person || (tier != nullptr && tier->def.two_person) || two_person_zone(r.zone) ||
            locked_down(r.zone);
   }
+  static std::string place(const ZoneId& zone) { return zone.empty() ? std::string{"site"} : zone.str(); }
 
   bool grant_exists(const GrantId& id) const {
     return state_.added_grants.contains(id) ||
@@ -324,6 +352,7 @@ const char* type_name(const OperatorAction& action) noexcept {
                         [](const ClearLockdown&) { return "clear_lockdown"; },
                         [](const SetThreatLevel&) { return "set_threat_level"; },
                         [](const SupervisorOverride&) { return "supervisor_override"; },
+                        [](const ClearFire&) { return "clear_fire"; },
                         [](const AdminChange& a) { return type_name(a.edit); },
                     },
                     action);

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "portcullis/core/device_event.hpp"
+#include "portcullis/core/model/problem.hpp"
+#include "portcullis/core/model/site_definition.hpp"
 #include "portcullis/core/outcome.hpp"
 #include "portcullis/core/site_model.hpp"
 
@@ -30,7 +32,15 @@ struct ScopeRefusal {
 // nullopt when the device may send this event; otherwise what it overstepped. An unknown reader is left to
 // the access decision (unknown_reader); an unknown portal, rack, mantrap or zone is out of scope (no device
 // lists it).
-[[nodiscard]] std::optional<ScopeRefusal> check_device_scope(const SiteModel& model,
-                                                             const DeviceEvent& event);
+// `reader`, when given, receives the model index of a factor event's reader (kNoIndex when unknown), so the
+// decision that follows need not look it up again.
+[[nodiscard]] std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const DeviceEvent& event,
+                                                             Index* reader = nullptr);
+
+// What no device of a valid site may speak for, so its events would always be refused: a reader no device
+// lists, a door contact (portal) or rack door no device reports, a vestibule no device counts, a zone no fire
+// panel covers. Each problem names the JSON path and what to add. `portcullisd check-site` reports them; a
+// server still loads such a site (those events are refused and alarmed).
+[[nodiscard]] Problems device_scope_gaps(const SiteDefinition& site);
 
 }  // namespace portcullis::core

@@ -102,10 +102,21 @@ struct SupervisorOverride {
   std::string reason;
 };
 
+// Ends the fire state of a zone (empty: the site-wide one) that no panel clears: a panel gone or broken, a
+// zone a reload renamed. Two operators: a supervisor (Actor::may_approve) asks with a new request_id, a
+// second operator (another account and, when both are linked, another person) confirms with the same
+// request_id within kFireClearTtl. Both steps are recorded and raise an alarm.
+struct ClearFire {
+  std::string request_id;
+  ZoneId zone;
+  std::string reason;
+};
+inline constexpr std::chrono::seconds kFireClearTtl{600};
+
 using OperatorAction =
     std::variant<RevokePerson, RestorePerson, RevokeCredential, RestoreCredential, RevokeGrant, RestoreGrant,
                  AddGrant, RemoveGrant, RequestJitGrant, ApproveJitGrant, ForgivePresence, SetLockdown,
-                 ClearLockdown, SetThreatLevel, SupervisorOverride,
+                 ClearLockdown, SetThreatLevel, SupervisorOverride, ClearFire,
                  // Admin edits of people, credentials, membership (admin_change.hpp).
                  AdminChange>;
 
