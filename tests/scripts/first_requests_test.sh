@@ -75,10 +75,12 @@ check first_requests_use_a_device_the_simulator_does_not_play "an example is sen
   '(.devices | length > 0) and (.simulated | length == 0)' \
   "$(jq -c --argjson played "$(jq -c '[.steps[].device] | unique' "$scenario")" \
     '{devices: ., simulated: [.[] | select(. as $d | $played | index($d))]}' <<<"$example_devices")"
-check demo_enrols_the_example_device "scripts/demo does not enrol the examples' device" \
-  '.devices == [.enrolled]' \
-  "$(jq -c --arg enrolled "$(sed -n 's/^for device in .* \([a-z-]*\); do$/\1/p' "$repo/scripts/demo")" \
-    '{devices: ., enrolled: $enrolled}' <<<"$example_devices")"
+# Device binding is always on, and the demo enrols exactly the devices the site lists: the examples' device
+# must be one of them, with the lobby reader in its scope.
+check example_device_is_a_site_device_bound_to_the_reader "the examples' device is not a site device bound to $reader" \
+  '(.devices | length > 0) and (.devices - .bound | length == 0)' \
+  "$(jq -c --argjson bound "$(jq -c --arg r "$reader" '[.devices[] | select(.readers | index($r)) | .id]' "$site")" \
+    '{devices: ., bound: $bound}' <<<"$example_devices")"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures first-request test(s) failed"
