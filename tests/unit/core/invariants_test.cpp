@@ -51,6 +51,7 @@ TEST(Invariants, MantrapTwoPersonAndLockdownHoldOverRandomSequences) {
       const int what = pick(100);
       const double gap = pick(4) == 0 ? pick(40) : 0.2 * pick(10);
       std::string got;
+      std::vector<Alarm> step_alarms;  // every outcome of this step (a two-operator step has two)
       if (what < 45) {
         const char* reader = readers[static_cast<std::size_t>(pick(static_cast<int>(readers.size())))];
         const int person = pick(4);
@@ -98,9 +99,15 @@ TEST(Invariants, MantrapTwoPersonAndLockdownHoldOverRandomSequences) {
           got = s.act(ClearLockdown{ZoneId{zone}, ""}, true, gap);
         }
       } else if (what < 86) {
-        got = s.act(SupervisorOverride{PersonId{people[static_cast<std::size_t>(pick(4))]},
-                                       PortalId{portals[static_cast<std::size_t>(pick(5))]}, RackId{}, ""},
-                    pick(4) != 0, gap);
+        // An override into a two-person place or through a lockdown waits for a second operator, another
+        // person: half the time one confirms it.
+        const SupervisorOverride override{PersonId{people[static_cast<std::size_t>(pick(4))]},
+                                          PortalId{portals[static_cast<std::size_t>(pick(5))]}, RackId{}, ""};
+        got = s.act_by(Actor{OperatorId{"sup-a"}, PersonId{"sup-a"}, pick(4) != 0}, override, gap);
+        if (s.last.decision && s.last.decision->reason == Reason::SecondOperatorRequired && pick(2) == 0) {
+          step_alarms = s.last.alarms;
+          got += " / " + s.act_by(Actor{OperatorId{"sup-b"}, PersonId{"sup-b"}, true}, override, 0.5);
+        }
       } else if (what < 88) {
         got = s.act(SetThreatLevel{ZoneId{}, pick(3), ""}, true, gap);
       } else {
@@ -109,9 +116,11 @@ TEST(Invariants, MantrapTwoPersonAndLockdownHoldOverRandomSequences) {
       ++steps;
       history += "\n  " + got;
       const Outcome& out = s.last;
-      for (const auto& a : out.alarms)
+      step_alarms.insert(step_alarms.end(), out.alarms.begin(), out.alarms.end());
+      for (const auto& a : step_alarms) {
         lone_alarmed[a.subject] = lone_alarmed[a.subject] || a.kind == "lone_person";
-      for (const auto& a : out.alarms) lone_alarms += a.kind == "lone_person" ? 1 : 0;
+        lone_alarms += a.kind == "lone_person" ? 1 : 0;
+      }
       // Lockdown: a grant into a locked zone is only ever an override or fire-alarm egress.
       for (const Decision* d :
            {out.decision ? &*out.decision : nullptr, out.first_person ? &*out.first_person : nullptr}) {

@@ -183,8 +183,12 @@ class Scenario {
   }
   template <class Action>
   std::string act(const Action& action, bool may_approve = true, double after_s = 1) {
+    return act_by(Actor{OperatorId{"op"}, PersonId{}, may_approve}, action, after_s);
+  }
+  // The same, by a given operator: two-operator actions need two accounts of two persons.
+  template <class Action>
+  std::string act_by(const Actor& who, const Action& action, double after_s = 1) {
     advance(after_s);
-    const Actor who{OperatorId{"op"}, PersonId{}, may_approve};
     last = engine.apply(action, now, who);
     log.push_back({std::nullopt, now, LoggedAction{action}, who, describe(last)});
     return describe(last);
