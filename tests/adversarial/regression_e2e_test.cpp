@@ -232,15 +232,18 @@ TEST_F(HostileInputRegression, ThrottledAccountAnswersAsSlowlyAsAnUnknownName) {
   };
   for (int i = 0; i < 5; ++i)
     attempt("tim");  // the 5th failure starts a delay: no password check from now on
+  // Two samples each: with the five above, within the 10 attempts one address may make at once (the
+  // per-source throttle would answer 429 beyond them). The hash sets a floor under every answer that checks
+  // a password, so the fastest answer of each kind is what tells them apart.
   std::vector<double> throttled, unknown;
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 2; ++i) {
     throttled.push_back(attempt("tim"));
     unknown.push_back(attempt("nobody-by-that-name"));
   }
-  std::sort(throttled.begin(), throttled.end());
-  std::sort(unknown.begin(), unknown.end());
-  EXPECT_GT(throttled[2], 0.5 * unknown[2])
-      << "median " << throttled[2] << " ms against " << unknown[2] << " ms";
+  const double fastest_throttled = *std::min_element(throttled.begin(), throttled.end());
+  const double fastest_unknown = *std::min_element(unknown.begin(), unknown.end());
+  EXPECT_GT(fastest_throttled, 0.5 * fastest_unknown)
+      << "fastest " << fastest_throttled << " ms against " << fastest_unknown << " ms";
 }
 
 TEST_F(HostileInputRegression, InvalidUtf8InAnAdminBodyIsRefusedNotAServerError) {

@@ -21,8 +21,8 @@ namespace {
 using nlohmann::json;
 
 std::string badge(int seq, const std::string& reader, int number) {
-  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) +
-         R"(,"time":"2026-11-27T10:00:00Z","type":"credential","reader":")" + reader +
+  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) + R"(,"time":")" +
+         testing::device_time_now() + R"(","type":"credential","reader":")" + reader +
          R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
 }
 
@@ -65,9 +65,8 @@ class AdminE2E : public ::testing::Test {
     server->stop();
     server->start();
     connect();
-    admin = testing::sign_in(*client,
-                             testing::create_operator(*server, "ada" + std::to_string(++restarts), "admin",
-                                                                    "julia-romero"));
+    admin = testing::sign_in(*client, testing::create_operator(*server, "ada" + std::to_string(++restarts),
+                                                               "admin", "julia-romero"));
   }
   json decide(int seq, int number, const std::string& reader = "rdr-lobby-in") {
     const auto r = client->post_json("/api/v1/events", badge(seq, reader, number), device_token);
@@ -208,7 +207,8 @@ TEST_F(AdminE2E, AGoodSiteReloadTakesEffectAtOnceAndSurvivesARestart) {
 }
 
 TEST_F(AdminE2E, AGrantToATwoPersonZoneAndATierChangeWaitForASecondOperator) {
-  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
+  const auto supervisor =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   const auto held = client->post_json(
       "/api/v1/grants", R"({"id":"g-bernard-cage","person":"bernard-okafor","zones":["weights-cage"]})",
       admin);
@@ -260,7 +260,8 @@ TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved)
 
   restart();
   EXPECT_EQ(site_version(), "2026-11-27.1") << "a held reload took effect without approval";
-  const auto sue = testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor", "dana-kowalski"));
+  const auto sue =
+      testing::sign_in(*client, testing::create_operator(*server, "sue", "supervisor", "dana-kowalski"));
   const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sue);
   ASSERT_EQ(approved.status, 201) << approved.body;
   EXPECT_EQ(json::parse(approved.body).at("outcome").at("decision").at("reason"), "applied");
@@ -280,7 +281,8 @@ TEST_F(AdminE2E, ChangesHeldForApprovalSurviveARestartAndTakeEffectOnceApproved)
   EXPECT_EQ(site_version(), "2026-11-27.7");
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + id + "/approve", "{}", sue).status, 404);
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + reload_id + "/approve", "{}", sue).status, 404);
-  const auto sid = testing::sign_in(*client, testing::create_operator(*server, "sid", "supervisor", "hana-sato"));
+  const auto sid =
+      testing::sign_in(*client, testing::create_operator(*server, "sid", "supervisor", "hana-sato"));
   EXPECT_EQ(client->post_json("/api/v1/approvals/" + again_id + "/approve", "{}", sid).status, 201);
 }
 
@@ -296,7 +298,8 @@ TEST_F(AdminE2E, AHeldChangeWhoseRecordIsNotStoredIsA503AndChangesNothing) {
     pqxx::nontransaction tx{superuser};
     tx.exec("ALTER TABLE events DROP CONSTRAINT test_refuse");
   };
-  const auto supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
+  const auto supervisor =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   const std::string grant = R"({"id":"g-bernard-cage","person":"bernard-okafor","zones":["weights-cage"]})";
   refuse("change.requested");
   const auto refused = client->post_json("/api/v1/grants", grant, admin);
@@ -322,7 +325,8 @@ class SeparationOfDutiesE2E : public AdminE2E {
   void SetUp() override {
     AdminE2E::SetUp();
     if (!server) return;
-    supervisor = testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor"));
+    supervisor =
+        testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi"));
   }
   // Asserts the answer is a held change and returns its id.
   std::string held(const client::HttpReply& r) {

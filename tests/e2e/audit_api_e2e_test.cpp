@@ -27,8 +27,8 @@ namespace {
 using nlohmann::json;
 
 std::string badge(int seq, const std::string& reader, int number) {
-  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) +
-         R"(,"time":"2026-11-27T10:00:00Z","type":"credential","reader":")" + reader +
+  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) + R"(,"time":")" +
+         testing::device_time_now() + R"(","type":"credential","reader":")" + reader +
          R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
 }
 

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "operator_support.hpp"
 #include "portcullis/client/https_client.hpp"
 #include "portcullis/ledger/event_record.hpp"
 #include "portcullis/storage/event_store.hpp"
@@ -27,7 +28,7 @@ TEST(HistoryIntegrityE2E, TheServerSignsItsOwnCheckpointsAndAForgedRowDegradesHe
   testing::ServerProcess server{db, testing::example_site_env({{"PORTCULLIS_CHECKPOINT_DIR", dir},
                                                                {"PORTCULLIS_TOTP_KEY", dir + ".totp.key"}})};
   std::string out;
-  ASSERT_EQ(server.run_tool("add-operator ada guard", out), 0) << out;
+  ASSERT_EQ(server.run_tool("add-operator ada guard --person farah-haddad", out), 0) << out;
   server.start();
   server.stop();  // SIGTERM: a clean stop signs the final head
   ASSERT_TRUE(fs::exists(dir + "/key/audit-key.pem"));
@@ -71,7 +72,12 @@ TEST(HistoryIntegrityE2E, TheServerSignsItsOwnCheckpointsAndAForgedRowDegradesHe
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(health.at("status"), "degraded") << health.dump();
-  EXPECT_EQ(health.at("history"), "tampered") << health.dump();
+  // Anonymous health says only the status; an operator is told why.
+  EXPECT_FALSE(health.contains("history")) << health.dump();
+  const auto guard =
+      testing::sign_in(client, testing::create_operator(server, "gil", "guard", "george-miller"));
+  const auto detailed = json::parse(client.get("/api/v1/health", guard).body);
+  EXPECT_EQ(detailed.at("history"), "tampered") << detailed.dump();
   pqxx::connection admin{db.admin()};
   pqxx::read_transaction tx{admin};
   EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'security.chain_tampered' AND payload LIKE "

@@ -22,8 +22,8 @@ namespace {
 using nlohmann::json;
 
 std::string badge(int seq, const std::string& reader, int number) {
-  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) +
-         R"(,"time":"2026-11-27T10:00:00Z","type":"credential","reader":")" + reader +
+  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) + R"(,"time":")" +
+         testing::device_time_now() + R"(","type":"credential","reader":")" + reader +
          R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
 }
 
@@ -607,13 +607,15 @@ struct FakeStore {
   bool hold = false;  // keep the facts until release()
   std::vector<ingest::ServerFact> held;
   std::vector<api::StoredStep> stored;
+  const core::Clock* clock = nullptr;  // stamps stored steps with their receive time, as the log does
   void operator()(ingest::ServerFact fact) {
     if (hold) return held.push_back(std::move(fact));
     finish(std::move(fact));
   }
   void finish(ingest::ServerFact fact) {
     if (accept)
-      stored.push_back({static_cast<std::int64_t>(stored.size() + 1), fact.type, 0, fact.payload_json});
+      stored.push_back({static_cast<std::int64_t>(stored.size() + 1), fact.type,
+                        clock != nullptr ? core::to_unix_micros(clock->now()) : 0, fact.payload_json});
     if (fact.done) fact.done(accept, accept ? static_cast<std::int64_t>(stored.size()) : 0);
   }
   void release() {
@@ -626,11 +628,14 @@ struct FakeStore {
 TEST(OperatorCommandDesk, AnswersOnlyOnceStoredAndChangesNothingWhenTheStoreRefuses) {
   core::ManualClock clock{core::from_unix_micros(1'800'000'000'000'000)};
   FakeStore store;
+  store.clock = &clock;
   const std::map<std::string, portcullis::json::PortalInfo> portals{{"vault", {"ctl-vault", 4}},
                                                                     {"lobby", {"ctl-lobby", 1}}};
   api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
-  const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard);
-  const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor);
+  const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard,
+                                                       core::PersonId{"farah-haddad"});
+  const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor,
+                                                       core::PersonId{"emeka-adeyemi"});
   std::optional<api::DeskAnswer> answer;
   auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
 
@@ -707,8 +712,10 @@ TEST(OperatorCommandDesk, AHeldApprovalExpiresFromItsRecordedRequestTime) {
   FakeStore store;
   const std::map<std::string, portcullis::json::PortalInfo> portals{{"vault", {"ctl-vault", 4}}};
   api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
-  const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard);
-  const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor);
+  const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard,
+                                                       core::PersonId{"farah-haddad"});
+  const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor,
+                                                       core::PersonId{"emeka-adeyemi"});
   std::optional<api::DeskAnswer> answer;
   auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
   desk.request({"vault", "unlock", "x"}, gil, reply);
@@ -752,11 +759,17 @@ TEST_F(OperatorE2E, RemoteDoorCommandsGoThroughTheEngineRules) {
 TEST_F(OperatorE2E, RemoteLockOfAnEgressDoorDuringAFireIsRefused) {
   const auto gil =
       testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
-  // The fire alarm of the reception (main-entrance is fail-safe: released for egress).
-  const auto fire = client->post_json(
-      "/api/v1/events",
-      R"({"device_id":"ctl-lobby","seq":1,"time":"2026-11-27T10:00:00Z","type":"fire_alarm","zone":"reception","active":true})",
-      device_token);
+  // The fire panel's alarm for the reception (main-entrance is fail-safe: released for egress).
+  const auto panel_token = server->enrol_device("fire-panel", "fire-panel");
+  // Devices enrolled while the server runs are picked up within 2 s.
+  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", panel_token).status == 401; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto fire =
+      client->post_json("/api/v1/events",
+                        R"({"device_id":"fire-panel","seq":1,"time":")" + testing::device_time_now() +
+                            R"(","type":"fire_alarm","zone":"reception","active":true})",
+                        panel_token);
   ASSERT_EQ(fire.status, 200) << fire.body;
   const auto lock = client->post_json(
       "/api/v1/commands", R"({"target":"main-entrance","command":"lock","reason":"secure it"})", gil);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -50,6 +51,20 @@ std::string example_site_text() {
   if (at == std::string::npos) throw std::runtime_error("example site: extended hours not found");
   site.replace(at, extended.size(), "\"start\": \"00:00\",\n          \"end\": \"24:00\"");
   return site;
+}
+
+std::string device_time_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  ::gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms));
+  return std::string{text} + millis;
 }
 
 std::map<std::string, std::string> example_site_env(std::map<std::string, std::string> extra) {

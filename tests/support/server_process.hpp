@@ -53,6 +53,11 @@ std::map<std::string, std::string> example_site_env(std::map<std::string, std::s
 // the core with an injected clock, the end-to-end tests run on the real clock. example_site_env() uses it.
 std::string example_site_text();
 
+// The current UTC time as a device stamps its events ("2026-12-07T10:04:45.123Z"). The server decides on
+// device time and refuses to grant on an event older than the site's device_time_skew_s, so events that
+// must be decided now carry now.
+std::string device_time_now();
+
 std::string binary_dir();  // the build directory (PORTCULLIS_TEST_BIN or the compiled-in default)
 std::string source_dir();
 
