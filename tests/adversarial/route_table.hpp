@@ -62,6 +62,8 @@ inline constexpr RouteCase kRouteCases[] = {
     {"POST", "/api/v1/lockdown/release", R"({"reason":"test","zone":"z-nowhere"})"},
     {"POST", "/api/v1/threat-level", R"({"level":0,"zone":"z-nowhere","reason":"test"})"},
     {"POST", "/api/v1/overrides", R"({"person":"p-adv","portal":"door-x","reason":"test"})"},
+    {"POST", "/api/v1/fire/clear", R"({"zone":"z-nowhere","reason":"test"})"},
+    {"POST", "/api/v1/fire/clear/{id}/confirm", R"({"zone":"z-nowhere","reason":"test"})"},
     {"GET", "/api/v1/assets", ""},
     {"GET", "/api/v1/assets/{id}", ""},
     {"POST", "/api/v1/assets",

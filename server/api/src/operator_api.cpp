@@ -55,10 +55,18 @@ void OperatorApi::alarm_change(bool acknowledge, const http::HttpRequest& reques
 void OperatorApi::policy_action(const std::string& route, const http::HttpRequest& request,
                                 const std::string& target, const operators::Principal& who,
                                 http::Responder respond) {
-  const auto new_id = "jit-" + operators::crypto::random_token().substr(0, 12);
+  // A fire clear that a second operator must confirm is the other account's only way to complete it: it is
+  // not the caller's to choose.
+  const bool is_request = route == "request_jit" || route == "clear_fire";
+  const auto new_id =
+      (route == "clear_fire" ? "fire-clear-" : "jit-") + operators::crypto::random_token().substr(0, 12);
   auto parsed = json::parse_action_request(route, target, request.body, new_id);
   if (auto* error = std::get_if<json::FieldError>(&parsed)) {
     return respond(http::json_error(400, error->field, error->message));
+  }
+  if (route == "confirm_fire_clear" && who.is_service_account()) {
+    // The second of two operators is a person: a service account's second account could be anyone's.
+    return respond(http::json_error(403, "approval", "not_a_person"));
   }
   ingest::OperatorCommand command;
   command.kind = ingest::OperatorCommand::Kind::PolicyAction;
@@ -70,7 +78,6 @@ void OperatorApi::policy_action(const std::string& route, const http::HttpReques
   // service account (no person) never approves or overrides: its second account could be anyone's.
   command.actor.may_approve =
       who.has_role_in({operators::Role::Supervisor, operators::Role::Admin}) && !who.is_service_account();
-  const bool is_request = route == "request_jit";
   command.done = [respond, is_request, new_id](ingest::CommandResult result) {
     if (result.status != 200) return respond(http::json_error(result.status, result.field, result.message));
     if (is_request)
@@ -93,6 +100,8 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
       {"/api/v1/lockdown/release", "release"},
       {"/api/v1/threat-level", "threat_level"},
       {"/api/v1/overrides", "override"},
+      {"/api/v1/fire/clear", "clear_fire"},
+      {"/api/v1/fire/clear/{id}/confirm", "confirm_fire_clear"},
   };
   for (const auto& [pattern, route] : actions) {
     router.add(

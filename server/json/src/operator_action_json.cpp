@@ -82,6 +82,13 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
     if (r.ok() && override_entry.portal.empty() == override_entry.rack.empty())
       return FieldError{"portal", "give exactly one of portal or rack"};
     action = override_entry;
+  } else if (route == "clear_fire" || route == "confirm_fire_clear") {
+    // The zone whose fire state no panel clears (absent: the site-wide one); the confirmation names it again.
+    core::ClearFire clear;
+    clear.request_id = route == "clear_fire" ? new_id : target;
+    if (r.optional("zone")) clear.zone = core::ZoneId{r.id("zone")};
+    clear.reason = reason();
+    action = clear;
   } else {
     return FieldError{"path", "unknown action"};
   }

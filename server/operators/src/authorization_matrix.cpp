@@ -88,6 +88,10 @@ constexpr std::array kMatrix{
     operators(Post, "/api/v1/threat-level", kSupervisorAdmin),
     // A supervisor lets one person through a two-person door or a lockdown: its own audited decision.
     operators(Post, "/api/v1/overrides", kSupervisorAdmin),
+    // A fire state no panel clears: a supervisor asks, another person on the floor (a guard who has walked
+    // the zone will do) confirms.
+    operators(Post, "/api/v1/fire/clear", kSupervisorAdmin),
+    operators(Post, "/api/v1/fire/clear/{id}/confirm", kFloor),
 
     // Assets (issue 5): everyone on duty sees where assets are; the registry is the admin's; lifecycle and
     // disposal evidence need a supervisor; anyone on the floor requests a move or checks a seal, and
