@@ -731,6 +731,44 @@ TEST(OperatorCommandDesk, AHeldApprovalExpiresFromItsRecordedRequestTime) {
   EXPECT_EQ(answer->message, "expired");
 }
 
+// Memory grew without bound: every command ever sent stayed in the desk. A finished one (done, failed,
+// expired, refused, voided) is forgotten a day after it ended, live and when rebuilt from the records.
+TEST(OperatorCommandDesk, FinishedCommandsLeaveMemoryADayAfterTheyEnd) {
+  core::ManualClock clock{core::from_unix_micros(1'800'000'000'000'000)};
+  FakeStore store;
+  store.clock = &clock;
+  const std::map<std::string, portcullis::json::PortalInfo> portals{{"lobby", {"ctl-lobby", 1}}};
+  api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard,
+                                                       core::PersonId{"farah-haddad"});
+  std::optional<api::DeskAnswer> answer;
+  auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
+  std::size_t most = 0;
+  std::string last_id;
+  for (int i = 0; i < 200; ++i) {  // one an hour, each done at once
+    answer.reset();
+    desk.request({"lobby", "momentary_unlock", "courier"}, gil, reply);
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->status, 202) << answer->message;
+    last_id = nlohmann::json::parse(answer->body_json).at("id").get<std::string>();
+    answer.reset();
+    desk.device_result("ctl-lobby", last_id, {"done", ""}, reply);
+    ASSERT_TRUE(answer);
+    ASSERT_EQ(answer->status, 200) << answer->message;
+    most = std::max(most, desk.size());
+    clock.advance(std::chrono::hours(1));
+  }
+  EXPECT_LE(most, 26U) << "a day of finished commands, not every command ever sent";
+  // The last one is still known: its second result is refused as a repeat, not as unknown.
+  answer.reset();
+  desk.device_result("ctl-lobby", last_id, {"done", ""}, reply);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 409) << answer->message;
+  api::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  for (const auto& step : store.stored) EXPECT_EQ(rebuilt.restore(step), "");
+  EXPECT_LE(rebuilt.size(), 26U);
+}
+
 // Remote door commands meet the rules a badge meets, judged with the engine's state where they are recorded:
 // a guard alone cannot hold a mantrap door open, nor unlock a door into a locked-down zone.
 TEST_F(OperatorE2E, RemoteDoorCommandsGoThroughTheEngineRules) {

@@ -83,7 +83,7 @@ void CommandDesk::store_step(Step step, Judge judge, bool is_new, Reply reply) {
     {
       std::lock_guard lock{mutex_};
       if (stored) {
-        commands_[id] = shared->command;
+        keep(shared->command, clock_.now());
       } else if (!is_new) {
         if (auto it = commands_.find(id); it != commands_.end()) it->second.storing = false;
       }
@@ -336,8 +336,24 @@ std::string CommandDesk::restore(const StoredStep& step) {
     if (!c.approval) return "approval: unknown status \"" + r.approval->status + "\"";
   }
   std::lock_guard lock{mutex_};
-  commands_[c.id] = std::move(c);  // each record holds the whole state after its step: the last one wins
+  keep(std::move(c), core::from_unix_micros(step.received_us));
   return {};
+}
+
+namespace {
+bool finished(const std::string& status) {
+  return status == "done" || status == "failed" || status == "voided" || status == "refused" ||
+         status == "expired";
+}
+}  // namespace
+
+void CommandDesk::keep(DoorCommand c, core::Timestamp at) {
+  if (finished(c.status)) c.finished_at = at;
+  const auto id = c.id;
+  commands_[id] = std::move(c);  // each record holds the whole state after its step: the last one wins
+  std::erase_if(commands_, [&](const auto& entry) {
+    return finished(entry.second.status) && at - entry.second.finished_at > kFinishedCommandMemory;
+  });
 }
 
 std::size_t CommandDesk::size() {

@@ -86,6 +86,7 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
     // The zone whose fire state no panel clears (absent: the site-wide one); the confirmation names it again.
     core::ClearFire clear;
     clear.request_id = route == "clear_fire" ? new_id : target;
+    clear.confirm = route == "confirm_fire_clear";
     if (r.optional("zone")) clear.zone = core::ZoneId{r.id("zone")};
     clear.reason = reason();
     action = clear;
@@ -136,6 +137,7 @@ std::string stored_action_json(const core::OperatorAction& action, const core::A
           },
           [&](const core::ClearFire& a) {
             j["request_id"] = a.request_id, j["zone"] = a.zone.str(), j["reason"] = a.reason;
+            j["confirm"] = a.confirm;
           },
       },
       action);
@@ -217,7 +219,8 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
                                                 core::RackId{str("rack")}, str("reason")};
               },
               [&](const core::ClearFire&) -> core::OperatorAction {
-                return core::ClearFire{str("request_id"), core::ZoneId{str("zone")}, str("reason")};
+                return core::ClearFire{str("request_id"), core::ZoneId{str("zone")}, str("reason"),
+                                       j.at("confirm").get<bool>()};
               },
           },
           candidate);

@@ -135,17 +135,31 @@ TEST(AnyDeviceCanSpeakForAnyDoor, OperatorsClearAStuckFireStateWithASupervisorAn
   const Actor supervisor{OperatorId{"sup"}, PersonId{"ada"}, true};
   const Actor supervisor_again{OperatorId{"sup-2"}, PersonId{"ada"}, true};  // ada's second account
   const ClearFire clear{"cf-1", ZoneId{}, "panel replaced"};
+  const ClearFire confirm{"cf-1", ZoneId{}, "walked the floor", true};
   const Timestamp t = s.now + 1s;
   EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, guard)), "deny/approver_role_required");
   EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, supervisor)), "grant/applied !fire_clear_requested");
-  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, supervisor)), "deny/self_approval");
-  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, supervisor_again)), "deny/self_approval");
+  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t, supervisor)), "deny/duplicate_id");
+  EXPECT_EQ(Scenario::describe(s.engine.apply(confirm, t, supervisor)), "deny/self_approval");
+  EXPECT_EQ(Scenario::describe(s.engine.apply(confirm, t, supervisor_again)), "deny/self_approval");
   EXPECT_FALSE(s.engine.state().fires.empty());
-  EXPECT_EQ(Scenario::describe(s.engine.apply(clear, t + 1s, guard)), "grant/applied !fire_cleared");
+  EXPECT_EQ(Scenario::describe(s.engine.apply(confirm, t + 1s, guard)), "grant/applied !fire_cleared");
   EXPECT_TRUE(s.engine.state().fires.empty());
   EXPECT_EQ(Scenario::describe(s.engine.apply(ClearFire{"cf-2", ZoneId{}, ""}, t + 2s, supervisor)),
             "deny/unknown_subject")
       << "nothing left to clear";
+}
+
+// The confirmation route names a request id: an id nobody asked for must not become a request of the
+// confirming operator (who would then need only one more person).
+TEST(AnyDeviceCanSpeakForAnyDoor, AFireClearConfirmationNeverStartsARequest) {
+  Scenario s;
+  EXPECT_EQ(s.fire(true), "- !fire_alarm");
+  const Actor supervisor{OperatorId{"sup"}, PersonId{"ada"}, true};
+  EXPECT_EQ(Scenario::describe(s.engine.apply(ClearFire{"cf-9", ZoneId{}, "", true}, s.now + 1s, supervisor)),
+            "deny/unknown_subject");
+  EXPECT_TRUE(s.engine.state().fire_clear_requests.empty());
+  EXPECT_FALSE(s.engine.state().fires.empty());
 }
 
 TEST(DeviceKinds, TheTableSaysWhatEachKindMaySend) {

@@ -2,6 +2,7 @@
 #include <type_traits>
 
 #include "portcullis/core/engine.hpp"
+#include "request_retention.hpp"
 #include "supervision.hpp"
 
 namespace portcullis::core {
@@ -62,6 +63,7 @@ class OperatorActions {
   }
 
   Outcome operator()(const RequestJitGrant& a) {
+    detail::forget_finished_jit_requests(model_, state_, now_);
     if (a.request_id.empty() || state_.jit_requests.contains(a.request_id))
       return answer(Reason::DuplicateId);
     if (model_.person_index(a.person) == kNoIndex || model_.zone_index(a.zone) == kNoIndex) {
@@ -132,8 +134,13 @@ class OperatorActions {
   Outcome operator()(const ClearFire& a) {
     if (!state_.fires.contains(a.zone)) return answer(Reason::UnknownSubject, {}, a.zone);
     auto it = state_.fire_clear_requests.find(a.request_id);
+    // A confirmation never starts a request of its own, and a new request never reuses an id.
+    if (a.confirm && it == state_.fire_clear_requests.end())
+      return answer(Reason::UnknownSubject, {}, a.zone);
+    if (!a.confirm && it != state_.fire_clear_requests.end()) return answer(Reason::DuplicateId, {}, a.zone);
     if (it == state_.fire_clear_requests.end()) {
       if (a.request_id.empty()) return answer(Reason::InvalidValue, {}, a.zone);
+      detail::forget_lapsed_fire_clear_requests(state_, now_);
       if (!who_.may_approve) return answer(Reason::ApproverRoleRequired, {}, a.zone);
       state_.fire_clear_requests[a.request_id] = FireClearRequest{who_.id, who_.person, a.zone, now_};
       Outcome out = answer(Reason::Applied, {}, a.zone);
@@ -204,6 +211,7 @@ class OperatorActions {
       revoked = it->second;
     if (revoked) return refuse(Reason::PersonRevoked);
     std::string confirmed_by;
+    detail::forget_lapsed_overrides(state_, now_);
     if (needs_second_operator(portal, rack)) {
       // One supervisor alone must not put one person into a two-person place or through a lockdown: the
       // same override from a second operator, another person, within the window completes it.

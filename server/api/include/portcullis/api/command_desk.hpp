@@ -37,7 +37,12 @@ struct DoorCommand {
   std::optional<operators::PendingApproval> approval;
   bool storing = false;       // a step of it waits for its record to be stored: other steps wait (409)
   core::Timestamp sent_at{};  // when it became sent: it expires time_to_live later
+  core::Timestamp finished_at{};  // when it reached done, failed, voided, refused or expired
 };
+
+// A finished command stays in memory (GET, a late device result answered 409) this long after it ended,
+// then only in history.
+inline constexpr std::chrono::hours kFinishedCommandMemory{24};
 
 struct DeskAnswer {
   int status = 202;
@@ -111,6 +116,9 @@ class CommandDesk {
   // Takes the overdue sent commands of `device` (all devices when empty) out of delivery, with mutex_ held.
   std::vector<Step> take_overdue(const std::string& device, core::Timestamp now);
   static std::string to_json(const DoorCommand& c);
+  // Stores a command's state after a step at `at`, then forgets commands finished over a day before; with
+  // mutex_ held.
+  void keep(DoorCommand c, core::Timestamp at);
 
   std::map<std::string, json::PortalInfo> portals_;
   Recorder recorder_;

@@ -110,6 +110,7 @@ struct ClearFire {
   std::string request_id;
   ZoneId zone;
   std::string reason;
+  bool confirm = false;  // the second operator's step: refers to an existing request, never starts one
 };
 inline constexpr std::chrono::seconds kFireClearTtl{600};
 
