@@ -51,7 +51,7 @@ QVariant AccessLogModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
       case ColTime:
         return e.time.isValid() ? e.time.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QString();
-      case ColDecision: return e.granted() ? QStringLiteral("GRANT") : QStringLiteral("DENY");
+      case ColDecision: return e.granted() ? tr("GRANT") : tr("DENY");
       case ColPerson: return e.personName.isEmpty() ? e.person : e.personName;
       case ColDoor: {
         if (const auto* p = site_.portal(e.portal)) return p->name;
@@ -69,9 +69,10 @@ QVariant AccessLogModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant AccessLogModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Time", "Decision", "Person", "Door", "Reason"};
+  static const char* const names[] = {QT_TR_NOOP("Time"), QT_TR_NOOP("Decision"), QT_TR_NOOP("Person"),
+                                      QT_TR_NOOP("Door"), QT_TR_NOOP("Reason")};
   if (o != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount) return {};
-  return QString::fromLatin1(names[section]);
+  return tr(names[section]);
 }
 
 void AccessLogFilter::setPerson(const QString& text) {

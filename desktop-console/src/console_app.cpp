@@ -17,6 +17,7 @@
 #include "api_client.hpp"
 #include "demo_state.hpp"
 #include "dialogs.hpp"
+#include "live_wiring.hpp"
 #include "main_window.hpp"
 #include "session_keeper.hpp"
 #include "theme.hpp"
@@ -205,29 +206,7 @@ int runConsole(int argc, char** argv) {
   StreamClient stream;
   stream.setSslConfiguration(api.sslConfiguration());
   stream.setToken(api.token());
-  QObject::connect(&stream, &StreamClient::healthChanged, &window, &MainWindow::setStreamHealth);
-  bool hadSnapshot = false;
-  QObject::connect(
-      &stream, &StreamClient::snapshotReceived, &window, [&](const QJsonObject& snapshot, qint64 seq) {
-        window.noteMessage(seq);
-        state.applySnapshot(snapshot);
-        // A second snapshot means the server could not replay what we missed: state is right again, but
-        // access events from the gap are not in the log. Say so rather than let the log look complete.
-        if (hadSnapshot)
-          window.showStatus(
-              QStringLiteral("Resynchronized from a snapshot: access events during the interruption may be "
-                             "missing from the log."));
-        hadSnapshot = true;
-      });
-  QObject::connect(&stream, &StreamClient::deltaReceived, &window,
-                   [&](const QString& topic, const QJsonObject& data, qint64 seq) {
-                     window.noteMessage(seq);
-                     state.queueDelta(topic, data);
-                   });
-  QObject::connect(&stream, &StreamClient::errorText, &window, [&window](const QString& message) {
-    std::fprintf(stderr, "stream: %s\n", qPrintable(message));
-    window.showStatus(QStringLiteral("Stream: ") + message);
-  });
+  followStream(stream, state, window);
   auto startStream = [&] { stream.start(api.streamUrl()); };
 
   // The server's idle limit (docs/console.md, "Session and idle"): refresh the session only for a person who

@@ -10,6 +10,7 @@ ConsoleState::ConsoleState(QObject* parent, int logCapacity) : QObject(parent), 
   timer_.setInterval(100);
   timer_.setSingleShot(true);
   connect(&timer_, &QTimer::timeout, this, &ConsoleState::flush);
+  racks_.setAssets(&assets_);
   alarms_.setSubjectNames([this](const Alarm& a) { return alarmSubjectShortName(a, site_, &assets_); },
                           [this](const Alarm& a) { return alarmSubjectName(a, site_, &assets_); });
 }
@@ -62,8 +63,8 @@ void ConsoleState::applySnapshot(const QJsonObject& snapshot) {
   }
   doors_.resetDoors(doors);
   zones_.resetZones(zones);
+  assets_.resetAssets(assets);  // before the racks: their rows count the missing assets
   racks_.resetRacks(racks);
-  assets_.resetAssets(assets);
   alarms_.resetAlarms(alarms);
   emit snapshotApplied();
 }
@@ -100,9 +101,14 @@ void ConsoleState::flush() {
   const auto doorIds = doors_.applyDoors(QVector<DoorState>(pendingDoors_.cbegin(), pendingDoors_.cend()));
   const auto zoneIds = zones_.applyZones(QVector<ZoneState>(pendingZones_.cbegin(), pendingZones_.cend()));
   auto rackIds = racks_.applyRacks(QVector<RackState>(pendingRacks_.cbegin(), pendingRacks_.cend()));
-  for (const auto& id :
-       assets_.applyAssets(QVector<AssetState>(pendingAssets_.cbegin(), pendingAssets_.cend())))
-    if (!rackIds.contains(id)) rackIds.push_back(id);
+  const auto assetRacks =
+      assets_.applyAssets(QVector<AssetState>(pendingAssets_.cbegin(), pendingAssets_.cend()));
+  // A drive gone missing changes its rack's row without a rack delta: those rows are signalled here, once.
+  QVector<QString> racksByAssets;
+  for (const auto& id : assetRacks)
+    if (!rackIds.contains(id)) racksByAssets.push_back(id);
+  racks_.assetsChanged(racksByAssets);
+  rackIds += racksByAssets;
   alarms_.applyAlarms(pendingAlarms_);
   const auto access = std::move(pendingAccess_);
   pendingDoors_.clear();

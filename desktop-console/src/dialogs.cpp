@@ -25,16 +25,16 @@ QLabel* plainLabel(const QString& text, QWidget* parent) {
 
 LoginDialog::LoginDialog(ApiClient* api, const QString& serverLabel, QWidget* parent)
     : QDialog(parent), api_(api) {
-  setWindowTitle(QStringLiteral("Portcullis — guard sign-in"));
+  setWindowTitle(tr("Portcullis — guard sign-in"));
   setMinimumWidth(520);
   auto* layout = new QVBoxLayout(this);
-  auto* title = plainLabel(QStringLiteral("PORTCULLIS GUARD CONSOLE"), this);
+  auto* title = plainLabel(tr("PORTCULLIS GUARD CONSOLE"), this);
   QFont f = title->font();
   f.setPixelSize(26);
   f.setBold(true);
   title->setFont(f);
   layout->addWidget(title);
-  layout->addWidget(plainLabel(QStringLiteral("Server: ") + serverLabel, this));
+  layout->addWidget(plainLabel(tr("Server: %1").arg(serverLabel), this));
   auto* form = new QFormLayout;
   user_ = new QLineEdit(this);
   user_->setMaxLength(128);
@@ -45,16 +45,16 @@ LoginDialog::LoginDialog(ApiClient* api, const QString& serverLabel, QWidget* pa
   totp_->setMaxLength(8);
   totp_->setValidator(
       new QRegularExpressionValidator(QRegularExpression(QStringLiteral("[0-9]{0,8}")), totp_));
-  totp_->setPlaceholderText(QStringLiteral("6-digit code"));
-  form->addRow(plainLabel(QStringLiteral("Username"), this), user_);
-  form->addRow(plainLabel(QStringLiteral("Password"), this), password_);
-  form->addRow(plainLabel(QStringLiteral("Authenticator code"), this), totp_);
+  totp_->setPlaceholderText(tr("6-digit code"));
+  form->addRow(plainLabel(tr("Username"), this), user_);
+  form->addRow(plainLabel(tr("Password"), this), password_);
+  form->addRow(plainLabel(tr("Authenticator code"), this), totp_);
   layout->addLayout(form);
   error_ = plainLabel({}, this);
   error_->setStyleSheet(QStringLiteral("color: #ff6b60; font-weight: bold;"));
   layout->addWidget(error_);
   auto* buttons = new QDialogButtonBox(this);
-  signIn_ = buttons->addButton(QStringLiteral("Sign in"), QDialogButtonBox::AcceptRole);
+  signIn_ = buttons->addButton(tr("Sign in"), QDialogButtonBox::AcceptRole);
   buttons->addButton(QDialogButtonBox::Cancel);
   layout->addWidget(buttons);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -69,11 +69,11 @@ void LoginDialog::setUsername(const QString& user) {
 
 void LoginDialog::submit() {
   if (user_->text().isEmpty() || password_->text().isEmpty() || totp_->text().size() < 6) {
-    error_->setText(QStringLiteral("Enter username, password and the 6-digit code."));
+    error_->setText(tr("Enter username, password and the 6-digit code."));
     return;
   }
   signIn_->setEnabled(false);
-  error_->setText(QStringLiteral("Signing in…"));
+  error_->setText(tr("Signing in…"));
   api_->login(user_->text(), password_->text(), totp_->text(), [this](const ApiResult& r) {
     signIn_->setEnabled(true);
     password_->clear();
@@ -82,7 +82,7 @@ void LoginDialog::submit() {
       accept();
       return;
     }
-    error_->setText(r.error.isEmpty() ? QStringLiteral("Sign-in failed.") : r.error);
+    error_->setText(r.error.isEmpty() ? tr("Sign-in failed.") : r.error);
   });
 }
 
@@ -92,7 +92,7 @@ ReasonDialog::ReasonDialog(const QString& title, const QString& question, QWidge
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(plainLabel(question, this));
   edit_ = new QPlainTextEdit(this);
-  edit_->setPlaceholderText(QStringLiteral("Required"));
+  edit_->setPlaceholderText(tr("Required"));
   edit_->setTabChangesFocus(true);
   layout->addWidget(edit_);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

@@ -119,6 +119,7 @@ class ZoneItem : public QGraphicsItem {
     state_ = s;
     update();
   }
+  [[nodiscard]] const ZoneState& state() const { return state_; }
   void setSelectedLook(bool on) {
     selected_ = on;
     update();
@@ -554,7 +555,10 @@ void FacilityMap::rebuild() {
   placeDoors();
   addLegend(QRectF(0, kSceneHeight - kLegendH + 10, sceneWidth_, kLegendH - 10));
   placeLabels();
-  scene_.setSceneRect(QRectF(-10, -14, sceneWidth_ + 20, kSceneHeight + 20));
+  // The legend wraps onto more rows on a narrow map: the scene grows to hold it, so the view shows it whole.
+  qreal bottom = kSceneHeight;
+  for (const auto& [name, r] : legendRects_) bottom = std::max(bottom, r.bottom());
+  scene_.setSceneRect(QRectF(-10, -14, sceneWidth_ + 20, bottom + 20));
   for (auto* z : std::as_const(zones_)) z->setFlashPhase(&flashOn_);
   for (auto* d : std::as_const(doors_)) d->setFlashPhase(&flashOn_);
   for (auto* r : std::as_const(racks_)) r->setFlashPhase(&flashOn_);
@@ -899,15 +903,11 @@ void FacilityMap::refresh(const QVector<QString>& doorIds, const QVector<QString
   for (const auto& id : rackIds)
     if (auto* r = racks_.value(id)) {
       RackContents contents;
-      for (const auto* a : state_->assets()->inRack(id)) {
+      for (const auto* a : state_->assets()->inRack(id))
         if (a->holdsModelWeights) ++contents.weights;
-        if (a->missing && a->homeRack == id) {
-          ++contents.missing;
-          ++contents.missingCounted;
-        }
-      }
-      for (const auto* a : state_->assets()->awayFrom(id))
-        if (a->missing) ++contents.missing;
+      const auto missing = state_->assets()->missingFrom(id);
+      contents.missing = missing.missing;
+      contents.missingCounted = missing.locatedHere;
       r->setState(state_->racks()->rack(id), contents);
     }
   // An asset's home rack or a person's zone may have changed what an alarm is drawn on.
@@ -945,6 +945,12 @@ std::optional<DoorLook> FacilityMap::drawnDoorLook(const QString& id) const {
   const auto* d = doors_.value(id);
   if (d == nullptr) return std::nullopt;
   return d->look();
+}
+
+std::optional<ZoneState> FacilityMap::drawnZoneState(const QString& id) const {
+  const auto* z = zones_.value(id);
+  if (z == nullptr) return std::nullopt;
+  return z->state();
 }
 
 QString FacilityMap::drawnName(const QString& kind, const QString& id) const {

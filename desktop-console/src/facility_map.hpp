@@ -49,6 +49,8 @@ class FacilityMap : public QGraphicsView {
   [[nodiscard]] const QHash<QString, AlarmMark>& alarmMarks() const { return marks_; }
   // For tests: the state a door is drawn in, and the short name drawn on the map.
   [[nodiscard]] std::optional<DoorLook> drawnDoorLook(const QString& id) const;
+  // For tests: the lockdown, fire and occupancy a zone is drawn with.
+  [[nodiscard]] std::optional<ZoneState> drawnZoneState(const QString& id) const;
   [[nodiscard]] QString drawnName(const QString& kind, const QString& id) const;
   // For tests: every text or marker rectangle in scene coordinates, named ("door-label:cage-door", ...).
   // Placement guarantees that none intersects another.

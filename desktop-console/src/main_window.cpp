@@ -10,6 +10,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -254,6 +255,12 @@ QWidget* MainWindow::buildAlarmPanel() {
   alarmView_->setTextElideMode(Qt::ElideMiddle);
   alarmView_->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
   alarmView_->setColumnHidden(AlarmQueueModel::ColCount, true);  // in Details: "raised N times"
+  // What is wrong where comes first: on a laptop's screen the panel is narrow, and severity, alarm and
+  // subject must be readable without scrolling; its state and the time follow.
+  auto* columns = alarmView_->horizontalHeader();
+  columns->moveSection(columns->visualIndex(AlarmQueueModel::ColKind), 1);
+  columns->moveSection(columns->visualIndex(AlarmQueueModel::ColSubject), 2);
+  columns->moveSection(columns->visualIndex(AlarmQueueModel::ColState), 3);
   layout->addWidget(alarmView_, 1);
   auto* buttons = new QHBoxLayout;
   auto* ack = new QPushButton(tr("Acknowledge (F6)"), panel);
@@ -298,8 +305,15 @@ QWidget* MainWindow::buildDetailsTab() {
   detailBody_ = plainLabel(panel, 18);
   detailBody_->setWordWrap(true);
   detailBody_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  detailBody_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   layout->addWidget(detailTitle_);
-  layout->addWidget(detailBody_);
+  // The body scrolls when the pane is short (a laptop's screen), rather than cutting off what to do.
+  auto* bodyScroll = new QScrollArea(panel);
+  bodyScroll->setWidget(detailBody_);
+  bodyScroll->setWidgetResizable(true);
+  bodyScroll->setFrameShape(QFrame::NoFrame);
+  bodyScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  layout->addWidget(bodyScroll, 2);
   detailCommands_ = new QHBoxLayout;
   layout->addLayout(detailCommands_);
   auto* recent = plainLabel(panel, 16, true);
@@ -380,15 +394,27 @@ QWidget* MainWindow::buildPeopleTab() {
 
 void MainWindow::showEvent(QShowEvent* event) {
   QMainWindow::showEvent(event);
-  if (!sized_) {
-    // The map is the main view: about two thirds of the width, whatever the side panels would like.
-    // Deferred until the layout has given the splitter its real width.
-    sized_ = true;
-    QTimer::singleShot(0, this, [this] {
-      const int w = split_->width();
-      split_->setSizes({w * 61 / 100, w - w * 61 / 100});
-    });
-  }
+  fitSplit();
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event) {
+  QMainWindow::resizeEvent(event);
+  if (isVisible()) fitSplit();
+}
+
+void MainWindow::fitSplit() {
+  // The map is the main view: about two thirds of the width, whatever the side panels would like. On a
+  // laptop's screen a little more goes to the side, so that the alarm queue shows severity, alarm and subject
+  // without scrolling. Set again only when the window changes between the two (a guard's own drag of the
+  // splitter stays); deferred until the layout has given the splitter its real width.
+  QTimer::singleShot(0, this, [this] {
+    const int w = split_->width();
+    const bool narrow = w < 1600;
+    if (splitNarrow_ == narrow) return;
+    splitNarrow_ = narrow;
+    const int mapShare = narrow ? 53 : 61;
+    split_->setSizes({w * mapShare / 100, w - w * mapShare / 100});
+  });
 }
 
 void MainWindow::setStreamHealth(StreamHealth health) {
@@ -588,7 +614,8 @@ void MainWindow::flashAlarms(const QString& alarmId) {
   flash_.start();
   QApplication::beep();
   if (const auto* a = state_->alarms()->alarm(alarmId))
-    status(tr("NEW %1 ALARM: %2 — %3").arg(severityName(a->severity).toUpper(), a->kind, a->subject));
+    status(tr("NEW %1 ALARM: %2 — %3")
+               .arg(severityText(a->severity), alarmKindText(a->kind), state_->alarms()->subjectText(*a)));
 }
 
 void MainWindow::alarmAction(bool resolve) {
@@ -755,16 +782,10 @@ void MainWindow::refreshDetails() {
       if (s->expectedKnown() && s->expected > 0) {
         // Present / expected from the registry (home rack, in service), so a rack whose tags were not read
         // yet does not look empty; strangers (located here, home elsewhere) are counted apart.
-        int missingHere = 0;
-        int missing = 0;
-        for (const auto* a : state_->assets()->inRack(selectedId_))
-          if (a->missing && a->homeRack == selectedId_) ++missingHere;
-        for (const auto* a : state_->assets()->awayFrom(selectedId_))
-          if (a->missing) ++missing;
-        missing += missingHere;
-        QString contents = rackContentsText(*s, missingHere);
+        const auto missing = state_->assets()->missingFrom(selectedId_);
+        QString contents = rackContentsText(*s, missing.locatedHere);
         if (s->away > 0) contents += QStringLiteral(" · ") + rackAwayText(*s);
-        if (missing > 0) contents += tr(" · %1 MISSING").arg(missing);
+        if (missing.missing > 0) contents += tr(" · %1 MISSING").arg(missing.missing);
         const int others = std::max(0, s->assets - s->present);
         if (others > 0) contents += others == 1 ? tr(" · 1 other here") : tr(" · %1 others here").arg(others);
         lines << contents;

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
+#include <optional>
 
 #include "console_state.hpp"
 #include "stream_client.hpp"
@@ -73,6 +74,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void showEvent(QShowEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   QWidget* buildBanner();
@@ -81,6 +83,7 @@ class MainWindow : public QMainWindow {
   QWidget* buildLogTab();
   QWidget* buildPeopleTab();
   QTableView* makeTable(QAbstractItemModel* model);
+  void fitSplit();
   void updateBanner();
   void updateAlarmHeader();
   void flashAlarms(const QString& alarmId);
@@ -95,7 +98,7 @@ class MainWindow : public QMainWindow {
   ApiClient* api_;
   FacilityMap* map_ = nullptr;
   QSplitter* split_ = nullptr;
-  bool sized_ = false;
+  std::optional<bool> splitNarrow_;  // the split last set: for a narrow (laptop) window or a wide one
   QFrame* banner_ = nullptr;
   QLabel* bannerState_ = nullptr;
   QLabel* bannerDetail_ = nullptr;

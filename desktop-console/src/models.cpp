@@ -27,9 +27,11 @@ QString zoneName(const Site& site, const QString& id) {
   const auto* z = site.zone(id);
   return z != nullptr ? z->name : id;
 }
-QVariant header(const char* const* names, int count, int section, Qt::Orientation o, int role) {
-  if (o != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= count) return {};
-  return QString::fromLatin1(names[section]);
+// The untranslated name of a horizontal header section, or null; each model translates it in its own
+// context (the names are marked with QT_TR_NOOP where they are listed).
+const char* headerName(const char* const* names, int count, int section, Qt::Orientation o, int role) {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= count) return nullptr;
+  return names[section];
 }
 QBrush tint(const QColor& c) {
   QColor t = c;
@@ -170,8 +172,10 @@ QVariant DoorTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant DoorTableModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Door", "State", "Mode", "Between"};
-  return header(names, ColumnCount, section, o, role);
+  static const char* const names[] = {QT_TR_NOOP("Door"), QT_TR_NOOP("State"), QT_TR_NOOP("Mode"),
+                                      QT_TR_NOOP("Between")};
+  const char* name = headerName(names, ColumnCount, section, o, role);
+  return name != nullptr ? QVariant(tr(name)) : QVariant();
 }
 
 // ---- zones ---------------------------------------------------------------------------------------------
@@ -246,7 +250,7 @@ QVariant ZoneStateModel::data(const QModelIndex& index, int role) const {
       case ColName: return sz != nullptr ? sz->name : z.id;
       case ColTier: return sz != nullptr ? sz->tier : 0;
       case ColOccupancy: return z.occupancy;
-      case ColLockdown: return z.lockdown ? QStringLiteral("LOCKDOWN") : QString();
+      case ColLockdown: return z.lockdown ? tr("LOCKDOWN") : QString();
       default: return {};
     }
   }
@@ -256,8 +260,10 @@ QVariant ZoneStateModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant ZoneStateModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Zone", "Tier", "Inside", "Lockdown"};
-  return header(names, ColumnCount, section, o, role);
+  static const char* const names[] = {QT_TR_NOOP("Zone"), QT_TR_NOOP("Tier"), QT_TR_NOOP("Inside"),
+                                      QT_TR_NOOP("Lockdown")};
+  const char* name = headerName(names, ColumnCount, section, o, role);
+  return name != nullptr ? QVariant(tr(name)) : QVariant();
 }
 
 // ---- racks ---------------------------------------------------------------------------------------------
@@ -311,6 +317,17 @@ QVector<QString> RackGridModel::applyRacks(const QVector<RackState>& racks) {
   return ids;
 }
 
+void RackGridModel::assetsChanged(const QVector<QString>& rackIds) {
+  QVector<int> rows;
+  for (const auto& id : rackIds)
+    if (const int row = index_.value(id, -1); row >= 0) rows.push_back(row);
+  emitRowRuns(this, rows, ColumnCount - 1);
+}
+
+RackMissing RackGridModel::missingOf(const QString& rackId) const {
+  return assets_ != nullptr ? assets_->missingFrom(rackId) : RackMissing{};
+}
+
 const RackState* RackGridModel::rack(const QString& id) const {
   const int row = index_.value(id, -1);
   return row < 0 ? nullptr : &rows_[row];
@@ -336,31 +353,37 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::DisplayRole) {
     if (index.column() == ColName) return sr != nullptr ? sr->name : (r.name.isEmpty() ? r.id : r.name);
     if (index.column() == ColZone) return zoneName(site_, sr != nullptr ? sr->zone : r.zone);
-    if (index.column() == ColTwoPerson)
-      return twoPerson(r) ? QStringLiteral("Two-person") : QStringLiteral("—");
+    if (index.column() == ColTwoPerson) return twoPerson(r) ? tr("Two-person") : QStringLiteral("—");
     if (!r.known) return QStringLiteral("—");
     switch (index.column()) {
       case ColSeal:
-        if (r.sealBroken()) return QStringLiteral("BROKEN");
-        if (r.seal == QLatin1String("none")) return QStringLiteral("no seal");
+        if (r.sealBroken()) return tr("BROKEN");
+        if (r.seal == QLatin1String("none")) return tr("no seal");
         return r.seal;
-      case ColAssets:
-        // "12 / 14 present" when the server says what belongs here; the bare RFID count otherwise.
+      case ColAssets: {
+        // "12 / 14 present" when the server says what belongs here; the bare RFID count otherwise. A missing
+        // asset the server still locates here is not present, and every missing one is named.
+        const auto missing = missingOf(r.id);
         if (r.expectedKnown() && r.expected > 0) {
-          QString text = rackContentsText(r);
+          QString text = rackContentsText(r, missing.locatedHere);
           if (r.away > 0) text += QStringLiteral(" · ") + rackAwayText(r);
+          if (missing.missing > 0) text += QStringLiteral(" · ") + tr("%1 MISSING").arg(missing.missing);
           return text;
         }
+        if (missing.missing > 0)
+          return rackContentsText(r) + QStringLiteral(" · ") + tr("%1 MISSING").arg(missing.missing);
         return r.assets;
+      }
       case ColLock:
         if (!r.lockKnown) return QStringLiteral("—");
-        if (r.open) return QStringLiteral("DOOR OPEN");
-        return r.locked ? QStringLiteral("Locked") : QStringLiteral("UNLOCKED");
+        if (r.open) return tr("DOOR OPEN");
+        return r.locked ? tr("Locked") : tr("UNLOCKED");
       default: return {};
     }
   }
   if (role == Qt::ForegroundRole) {
     if (index.column() == ColSeal && r.sealBroken()) return QBrush(QColor(0xff, 0x3b, 0x30));
+    if (index.column() == ColAssets && missingOf(r.id).missing > 0) return QBrush(QColor(0xff, 0x3b, 0x30));
     if (index.column() == ColAssets && r.known && r.awayElsewhere() > 0)
       return QBrush(QColor(0xff, 0x95, 0x00));
     if (index.column() == ColLock && r.lockKnown && r.open) return QBrush(QColor(0xff, 0x95, 0x00));
@@ -368,23 +391,27 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
     return {};
   }
   if (role == Qt::BackgroundRole && r.sealBroken()) return tint(QColor(0xff, 0x3b, 0x30));
-  if (role == Qt::FontRole && r.sealBroken()) {
+  if (role == Qt::FontRole &&
+      (r.sealBroken() || (index.column() == ColAssets && missingOf(r.id).missing > 0))) {
     QFont f;
     f.setBold(true);
     return f;
   }
   if (role == IdRole) return r.id;
   if (role == SortRole) {
-    // Assets sort by how many are away, then by how many are here (not by the text).
-    if (index.column() == ColAssets) return r.away * 100000 + r.assets;
+    // Assets sort by how many are missing, then away, then by how many are here (not by the text).
+    if (index.column() == ColAssets)
+      return (static_cast<qint64>(missingOf(r.id).missing) * 100000 + r.away) * 100000 + r.assets;
     return data(index, Qt::DisplayRole);
   }
   return {};
 }
 
 QVariant RackGridModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Rack", "Zone", "Seal", "Assets", "Two-person", "Lock"};
-  return header(names, ColumnCount, section, o, role);
+  static const char* const names[] = {QT_TR_NOOP("Rack"),   QT_TR_NOOP("Zone"),       QT_TR_NOOP("Seal"),
+                                      QT_TR_NOOP("Assets"), QT_TR_NOOP("Two-person"), QT_TR_NOOP("Lock")};
+  const char* name = headerName(names, ColumnCount, section, o, role);
+  return name != nullptr ? QVariant(tr(name)) : QVariant();
 }
 
 // ---- assets --------------------------------------------------------------------------------------------
@@ -462,6 +489,16 @@ QVector<const AssetState*> AssetModel::awayFrom(const QString& rackId) const {
   return out;
 }
 
+RackMissing AssetModel::missingFrom(const QString& rackId) const {
+  RackMissing m;
+  for (const auto& a : rows_) {
+    if (!a.missing || a.homeRack != rackId) continue;
+    ++m.missing;
+    if (a.rack == rackId) ++m.locatedHere;
+  }
+  return m;
+}
+
 int AssetModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
@@ -481,11 +518,11 @@ QVariant AssetModel::data(const QModelIndex& index, int role) const {
           const auto* r = site_.rack(a.rack);
           return r != nullptr ? r->name : a.rack;
         }
-        return a.zone.isEmpty() ? QStringLiteral("unknown") : zoneName(site_, a.zone);
+        return a.zone.isEmpty() ? tr("unknown") : zoneName(site_, a.zone);
       }
       case ColLifecycle: return a.lifecycle;
-      case ColWeights: return a.holdsModelWeights ? QStringLiteral("MODEL WEIGHTS") : QString();
-      case ColMissing: return a.missing ? QStringLiteral("MISSING") : QString();
+      case ColWeights: return a.holdsModelWeights ? tr("MODEL WEIGHTS") : QString();
+      case ColMissing: return a.missing ? tr("MISSING") : QString();
       default: return {};
     }
   }
@@ -500,8 +537,10 @@ QVariant AssetModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant AssetModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Tag", "Kind", "Where", "Lifecycle", "Weights", "Missing"};
-  return header(names, ColumnCount, section, o, role);
+  static const char* const names[] = {QT_TR_NOOP("Tag"),       QT_TR_NOOP("Kind"),    QT_TR_NOOP("Where"),
+                                      QT_TR_NOOP("Lifecycle"), QT_TR_NOOP("Weights"), QT_TR_NOOP("Missing")};
+  const char* name = headerName(names, ColumnCount, section, o, role);
+  return name != nullptr ? QVariant(tr(name)) : QVariant();
 }
 
 // ---- alarms --------------------------------------------------------------------------------------------
@@ -748,7 +787,7 @@ QVariant PresenceModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::DisplayRole) {
     switch (index.column()) {
       case ColPerson: return r.name;
-      case ColZone: return r.zone.isEmpty() ? QStringLiteral("not seen") : zoneName(site_, r.zone);
+      case ColZone: return r.zone.isEmpty() ? tr("not seen") : zoneName(site_, r.zone);
       case ColSince: return timeText(r.since);
       case ColVia: {
         const auto* p = site_.portal(r.via);
@@ -763,8 +802,10 @@ QVariant PresenceModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant PresenceModel::headerData(int section, Qt::Orientation o, int role) const {
-  static const char* const names[] = {"Person", "Where", "Since", "Via"};
-  return header(names, ColumnCount, section, o, role);
+  static const char* const names[] = {QT_TR_NOOP("Person"), QT_TR_NOOP("Where"), QT_TR_NOOP("Since"),
+                                      QT_TR_NOOP("Via")};
+  const char* name = headerName(names, ColumnCount, section, o, role);
+  return name != nullptr ? QVariant(tr(name)) : QVariant();
 }
 
 }  // namespace portcullis::console

@@ -72,7 +72,17 @@ class ZoneStateModel : public QAbstractTableModel {
   QHash<QString, int> index_;
 };
 
-// One row per rack: name, zone, seal (a broken seal is red and shouted), assets, two-person rule, lock.
+class AssetModel;
+
+// Of the assets whose home is a rack, those the server reports missing: how many in all, and how many of them
+// it still locates in the rack (the rack entry counts those as present; the console does not).
+struct RackMissing {
+  int missing = 0;
+  int locatedHere = 0;
+};
+
+// One row per rack: name, zone, seal (a broken seal is red and shouted), assets (present of expected, away,
+// missing: a rack with a missing asset never reads "n / n present"), two-person rule, lock.
 class RackGridModel : public QAbstractTableModel {
   Q_OBJECT
  public:
@@ -80,8 +90,12 @@ class RackGridModel : public QAbstractTableModel {
   using QAbstractTableModel::QAbstractTableModel;
 
   void setSite(const Site& site);
+  // The assets the missing counts come from (ConsoleState's; may be null: nothing reported missing).
+  void setAssets(const AssetModel* assets) { assets_ = assets; }
   void resetRacks(const QVector<RackState>& racks);
   QVector<QString> applyRacks(const QVector<RackState>& racks);
+  // Assets of these racks changed (moved, went missing, were found): their contents are shown anew.
+  void assetsChanged(const QVector<QString>& rackIds);
   [[nodiscard]] const RackState* rack(const QString& id) const;
   [[nodiscard]] int rowOf(const QString& id) const { return index_.value(id, -1); }
 
@@ -92,7 +106,9 @@ class RackGridModel : public QAbstractTableModel {
 
  private:
   [[nodiscard]] bool twoPerson(const RackState& r) const;
+  [[nodiscard]] RackMissing missingOf(const QString& rackId) const;
   Site site_;
+  const AssetModel* assets_ = nullptr;
   QVector<RackState> rows_;
   QHash<QString, int> index_;
 };
@@ -113,6 +129,7 @@ class AssetModel : public QAbstractTableModel {
   // Assets located in the rack, then assets whose home is the rack but are elsewhere (away).
   [[nodiscard]] QVector<const AssetState*> inRack(const QString& rackId) const;
   [[nodiscard]] QVector<const AssetState*> awayFrom(const QString& rackId) const;
+  [[nodiscard]] RackMissing missingFrom(const QString& rackId) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

@@ -177,7 +177,7 @@ QDateTimeEdit* utcEdit(QWidget* parent) {
 }  // namespace
 
 ReportsDialog::ReportsDialog(ApiClient* api, QWidget* parent) : QDialog(parent), api_(api) {
-  setWindowTitle(QStringLiteral("Audit reports"));
+  setWindowTitle(tr("Audit reports"));
   setObjectName(QStringLiteral("reportsDialog"));
   auto* outer = new QVBoxLayout(this);
   auto* controls = new QHBoxLayout;
@@ -186,36 +186,36 @@ ReportsDialog::ReportsDialog(ApiClient* api, QWidget* parent) : QDialog(parent),
   report_->setMinimumContentsLength(14);
   period_ = new QComboBox(this);
   period_->setObjectName(QStringLiteral("period"));
-  period_->addItem(QStringLiteral("Last 24 hours"), 1);
-  period_->addItem(QStringLiteral("Last 7 days"), 7);
-  period_->addItem(QStringLiteral("Last 30 days"), 30);
-  period_->addItem(QStringLiteral("Custom"), 0);
+  period_->addItem(tr("Last 24 hours"), 1);
+  period_->addItem(tr("Last 7 days"), 7);
+  period_->addItem(tr("Last 30 days"), 30);
+  period_->addItem(tr("Custom"), 0);
   from_ = utcEdit(this);
   from_->setObjectName(QStringLiteral("from"));
   to_ = utcEdit(this);
   to_->setObjectName(QStringLiteral("to"));
   group_ = new QLineEdit(this);
   group_->setObjectName(QStringLiteral("group"));
-  group_->setPlaceholderText(QStringLiteral("group id (optional)"));
+  group_->setPlaceholderText(tr("group id (optional)"));
   group_->setMaxLength(200);
-  run_ = new QPushButton(QStringLiteral("Run"), this);
+  run_ = new QPushButton(tr("Run"), this);
   run_->setObjectName(QStringLiteral("run"));
   run_->setDefault(true);
-  cancel_ = new QPushButton(QStringLiteral("Cancel"), this);
+  cancel_ = new QPushButton(tr("Cancel"), this);
   cancel_->setObjectName(QStringLiteral("cancel"));
-  save_ = new QPushButton(QStringLiteral("Save CSV…"), this);
+  save_ = new QPushButton(tr("Save CSV…"), this);
   save_->setObjectName(QStringLiteral("save"));
-  controls->addWidget(plain(QStringLiteral("Report"), this));
+  controls->addWidget(plain(tr("Report"), this));
   controls->addWidget(report_);
   controls->addSpacing(12);
-  controls->addWidget(plain(QStringLiteral("Period"), this));
+  controls->addWidget(plain(tr("Period"), this));
   controls->addWidget(period_);
-  controls->addWidget(plain(QStringLiteral("from"), this));
+  controls->addWidget(plain(tr("from"), this));
   controls->addWidget(from_);
-  controls->addWidget(plain(QStringLiteral("to"), this));
+  controls->addWidget(plain(tr("to"), this));
   controls->addWidget(to_);
   controls->addSpacing(12);
-  controls->addWidget(plain(QStringLiteral("Group"), this));
+  controls->addWidget(plain(tr("Group"), this));
   controls->addWidget(group_, 1);
   controls->addWidget(run_);
   controls->addWidget(cancel_);
@@ -257,7 +257,7 @@ ReportsDialog::ReportsDialog(ApiClient* api, QWidget* parent) : QDialog(parent),
   connect(cancel_, &QPushButton::clicked, this, &ReportsDialog::cancel);
   connect(save_, &QPushButton::clicked, this, &ReportsDialog::saveAs);
   updateButtons();
-  setStatus(QStringLiteral("Loading the report list…"));
+  setStatus(tr("Loading the report list…"));
 }
 
 ReportsDialog::~ReportsDialog() {
@@ -274,7 +274,7 @@ void ReportsDialog::loadReports() {
   api_->getJson(QStringLiteral("/api/v1/audit/reports"), [self](const ApiResult& r) {
     if (!self) return;
     if (!r.ok) {
-      self->setStatus(QStringLiteral("The server did not list its reports: %1").arg(r.error), true);
+      self->setStatus(tr("The server did not list its reports: %1").arg(r.error), true);
       return;
     }
     const auto previous = self->report_->currentData().toString();
@@ -287,8 +287,7 @@ void ReportsDialog::loadReports() {
       if (again >= 0) self->report_->setCurrentIndex(again);
     }
     self->reportChanged();
-    self->setStatus(
-        QStringLiteral("%1 reports. Pick one and a period, then Run.").arg(self->reports_.size()));
+    self->setStatus(tr("%1 reports. Pick one and a period, then Run.").arg(self->reports_.size()));
     emit self->reportsLoaded();
   });
 }
@@ -339,7 +338,7 @@ void ReportsDialog::run() {
   if (running() || i < 0 || i >= reports_.size()) return;
   const auto& info = reports_[i];
   if (from_->isEnabled() && to_->isEnabled() && from_->dateTime() >= to_->dateTime()) {
-    setStatus(QStringLiteral("The period is empty: 'from' must be before 'to'."), true);
+    setStatus(tr("The period is empty: 'from' must be before 'to'."), true);
     return;
   }
   const auto path = QStringLiteral("/api/v1/audit/reports/%1?%2")
@@ -355,7 +354,7 @@ void ReportsDialog::run() {
     csvReport_ += QStringLiteral("-") + from_->dateTime().toString(QStringLiteral("yyyyMMdd-HHmm"));
   if (info.takes("to"))
     csvReport_ += QStringLiteral("-") + to_->dateTime().toString(QStringLiteral("yyyyMMdd-HHmm"));
-  setStatus(QStringLiteral("Running %1… (the server records this request in the audit log)").arg(info.name));
+  setStatus(tr("Running %1… (the server records this request in the audit log)").arg(info.name));
   QPointer<ReportsDialog> self(this);
   reply_ = api_->getStream(
       path, "text/csv",
@@ -364,8 +363,7 @@ void ReportsDialog::run() {
         self->csv_ += bytes;
         self->reader_.feed(bytes);
         self->addRows(self->reader_.takeRows());
-        self->setStatus(
-            QStringLiteral("Receiving… %1 rows").arg(QLocale().toString(self->model_->rowCount())));
+        self->setStatus(tr("Receiving… %1 rows").arg(QLocale().toString(self->model_->rowCount())));
       },
       [self](const ApiResult& r) {
         if (!self) return;
@@ -374,15 +372,15 @@ void ReportsDialog::run() {
           self->reader_.finish();
           self->addRows(self->reader_.takeRows());
           if (self->reader_.malformed()) {
-            self->done(false, QStringLiteral("The report's CSV is malformed; not offered for saving."));
+            self->done(false, tr("The report's CSV is malformed; not offered for saving."));
             return;
           }
           self->complete_ = true;
           const int n = self->model_->rowCount();
-          self->done(true, QStringLiteral("%1 row%2, complete.")
-                               .arg(QLocale().toString(n), n == 1 ? QString() : QStringLiteral("s")));
+          self->done(true,
+                     n == 1 ? tr("1 row, complete.") : tr("%1 rows, complete.").arg(QLocale().toString(n)));
         } else {
-          self->done(false, QStringLiteral("Report stopped: %1 (%2 rows received; not offered for saving)")
+          self->done(false, tr("Report stopped: %1 (%2 rows received; not offered for saving)")
                                 .arg(r.error, QLocale().toString(self->model_->rowCount())));
         }
       },
@@ -413,7 +411,7 @@ void ReportsDialog::cancel() {
 
 bool ReportsDialog::saveCsv(const QString& path, QString* error) const {
   if (!complete_) {
-    if (error != nullptr) *error = QStringLiteral("no complete report to save");
+    if (error != nullptr) *error = tr("no complete report to save");
     return false;
   }
   QSaveFile f(path);
@@ -425,15 +423,14 @@ bool ReportsDialog::saveCsv(const QString& path, QString* error) const {
 }
 
 void ReportsDialog::saveAs() {
-  const auto path =
-      QFileDialog::getSaveFileName(this, QStringLiteral("Save report as CSV"),
-                                   csvReport_ + QStringLiteral(".csv"), QStringLiteral("CSV (*.csv)"));
+  const auto path = QFileDialog::getSaveFileName(this, tr("Save report as CSV"),
+                                                 csvReport_ + QStringLiteral(".csv"), tr("CSV (*.csv)"));
   if (path.isEmpty()) return;
   QString error;
   if (saveCsv(path, &error))
-    setStatus(QStringLiteral("Saved %1").arg(path));
+    setStatus(tr("Saved %1").arg(path));
   else
-    setStatus(QStringLiteral("Could not save: %1").arg(error), true);
+    setStatus(tr("Could not save: %1").arg(error), true);
 }
 
 }  // namespace portcullis::console

@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -262,10 +263,14 @@ void ScreenshotTest::severeAlarmFlashes() {
   Alarm forced = low;
   forced.id = QStringLiteral("a2");
   forced.kind = QStringLiteral("door_forced");
+  forced.subject = QStringLiteral("cage-door");
   forced.severity = Severity::Critical;
   state.queueDelta(QStringLiteral("alarms"), toJson(forced));
   state.flush();
   QVERIFY(window.alarmFlashing());
+  // Named in the status bar in words, as in the queue: it once read "door_forced — cage-door".
+  QCOMPARE(window.statusBar()->currentMessage(),
+           QStringLiteral("NEW CRITICAL ALARM: Door forced open — Cage door"));
   QTRY_VERIFY_WITH_TIMEOUT(window.alarmHeader()->styleSheet().contains(QStringLiteral("#ff3b30")), 2000);
   QVERIFY(window.alarmHeader()->text().contains(QStringLiteral("2 open")));
 }
@@ -343,6 +348,11 @@ void ScreenshotTest::mapLabelsNeverOverlap() {
     for (qsizetype j = i + 1; j < rects.size(); ++j)
       QVERIFY2(!rects[i].second.intersects(rects[j].second),
                qPrintable(QStringLiteral("%1 overlaps %2").arg(rects[i].first, rects[j].first)));
+  // And none lies outside the map's scene, which the view always shows whole: the legend once wrapped onto a
+  // fourth row below it at 1366x768, cut off by the window's edge.
+  for (const auto& [name, rect] : rects)
+    QVERIFY2(window.map()->sceneRect().contains(rect),
+             qPrintable(name + QStringLiteral(" is outside the map")));
   // Both mantrap doors read differently, and every zone title is whole (the example site's labels).
   const auto outer = window.map()->drawnName(QStringLiteral("door"), QStringLiteral("mantrap-outer"));
   const auto inner = window.map()->drawnName(QStringLiteral("door"), QStringLiteral("mantrap-inner"));
