@@ -344,12 +344,16 @@ TEST_F(HostileRequests, EveryRouteFromEveryActorRefusesHostileInputAndTheServerK
       ASSERT_TRUE(server->alive()) << server->log();
     }
   }
-  // One oversized body per route (the EPCIS routes take 16 MiB: their limit has its own test).
+  // One oversized body per route (the EPCIS routes take 16 MiB: their limit has its own test), from the
+  // device: every operator actor has signed out above, and a body over 64 KiB without a valid credential is
+  // answered 401 and the connection closed unread, which a client still writing its body sees as a reset
+  // (connection_limits_test.cpp holds that case).
   const std::string oversized(1024 * 1024 + 1, ' ');
+  const auto& device_actor = actors.at(1);
   for (const auto& route : kRouteCases) {
     if (route.pattern.rfind("/epcis/", 0) == 0 || route.method == "GET" || route.method == "DELETE") continue;
     HostileRequest request{std::string(route.method), fill(route.pattern, "p1"), oversized, "1 MiB + 1 body"};
-    check(route, actors.back(), request);
+    check(route, device_actor, request);
   }
   steady.stop();
   const auto seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -416,8 +416,25 @@ int serve_command(const Config& c) {
   server_config.certificate_file = c.tls_cert;
   server_config.private_key_file = c.tls_key;
   server_config.device_ca_file = c.device_ca;
+  server_config.connections.max_connections = c.max_connections;
+  server_config.connections.max_per_address = c.max_connections_per_address;
+  server_config.connections.reserved_for_known = c.reserved_connections;
+  server_config.connections.new_per_second = c.new_connections_per_second;
+  server_config.header_timeout = std::chrono::seconds{c.header_timeout_s};
+  server_config.body_timeout = std::chrono::seconds{c.body_timeout_s};
   http::HttpsServer server{server_config, router};
   server.set_websocket("/api/v1/stream", hub);
+  // Before a large body is read, and to tell known clients' addresses at accept: from memory only (network
+  // threads), and without counting as session activity (only the request itself does, when it is served).
+  server.set_credential_check([&](const http::HttpRequest& request) {
+    const auto* auth = request.header("authorization");
+    std::string token_hash;
+    if (auth != nullptr && auth->rfind("Bearer ", 0) == 0) {
+      token_hash = operators::crypto::sha256_hex(auth->substr(7));
+      if (accounts.session_valid(token_hash)) return true;
+    }
+    return devices.identify(token_hash, request.client_certificate_cn).has_value();
+  });
   const auto port = server.bind();
 
   std::atomic<bool> stopping{false};
@@ -485,7 +502,11 @@ void print_help() {
          "PORTCULLIS_AUDIT_PUBKEY,\n"
          "  PORTCULLIS_CHECKPOINT_DIR, PORTCULLIS_CHECKPOINT_KEY, PORTCULLIS_CHECKPOINT_INTERVAL, "
          "PORTCULLIS_ON_TAMPERING, PORTCULLIS_TOTP_KEY,\n"
-         "  PORTCULLIS_COMMAND_TTL_S (door commands expire undelivered after it, default 60)\n";
+         "  PORTCULLIS_COMMAND_TTL_S (door commands expire undelivered after it, default 60),\n"
+         "  PORTCULLIS_MAX_CONNECTIONS, PORTCULLIS_MAX_CONNECTIONS_PER_ADDRESS, "
+         "PORTCULLIS_RESERVED_CONNECTIONS,\n"
+         "  PORTCULLIS_NEW_CONNECTIONS_PER_SECOND, PORTCULLIS_HEADER_TIMEOUT_S, PORTCULLIS_BODY_TIMEOUT_S "
+         "(docs/api.md, Limits)\n";
 }
 
 }  // namespace

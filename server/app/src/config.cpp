@@ -14,6 +14,24 @@ std::string trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
+// A whole number from `low` to `high`; anything else (text after the digits too) is refused naming the key.
+long long whole_number(const std::string& value, long long low, long long high, const std::string& where,
+                       const std::string& key, const std::string& unit) {
+  long long number = low - 1;
+  try {
+    std::size_t used = 0;
+    number = std::stoll(value, &used);
+    if (used != value.size()) number = low - 1;
+  } catch (const std::exception&) {
+    number = low - 1;
+  }
+  if (number < low || number > high) {
+    throw std::runtime_error(where + ": " + key + " must be " + std::to_string(low) + " to " +
+                             std::to_string(high) + (unit.empty() ? "" : " (" + unit + ")"));
+  }
+  return number;
+}
+
 void apply(Config& c, const std::string& key, const std::string& value, const std::string& where) {
   if (key == "database")
     c.database = value;
@@ -76,6 +94,21 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
     if (value != "owner" && value != "follower")
       throw std::runtime_error(where + ": role must be 'owner' or 'follower'");
     c.follower = value == "follower";
+  } else if (key == "max_connections") {
+    c.max_connections = static_cast<std::size_t>(whole_number(value, 4, 65536, where, key, "connections"));
+  } else if (key == "max_connections_per_address") {
+    c.max_connections_per_address =
+        static_cast<std::size_t>(whole_number(value, 1, 65536, where, key, "connections"));
+  } else if (key == "reserved_connections") {
+    c.reserved_connections =
+        static_cast<std::size_t>(whole_number(value, 0, 65535, where, key, "connections"));
+  } else if (key == "new_connections_per_second") {
+    c.new_connections_per_second =
+        static_cast<int>(whole_number(value, 1, 100000, where, key, "per address"));
+  } else if (key == "header_timeout_s") {
+    c.header_timeout_s = static_cast<int>(whole_number(value, 1, 60, where, key, "seconds"));
+  } else if (key == "body_timeout_s") {
+    c.body_timeout_s = static_cast<int>(whole_number(value, 1, 600, where, key, "seconds"));
   } else if (key == "epcis_body_limit") {
     // Bytes, or with a MiB suffix ("32MiB"): 1 MiB to 256 MiB.
     constexpr unsigned long long kMiB = 1024ULL * 1024ULL;
@@ -142,9 +175,21 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_ON_TAMPERING", "on_tampering"},
       {"PORTCULLIS_TOTP_KEY", "totp_key"},
       {"PORTCULLIS_COMMAND_TTL_S", "command_ttl_s"},
+      {"PORTCULLIS_MAX_CONNECTIONS", "max_connections"},
+      {"PORTCULLIS_MAX_CONNECTIONS_PER_ADDRESS", "max_connections_per_address"},
+      {"PORTCULLIS_RESERVED_CONNECTIONS", "reserved_connections"},
+      {"PORTCULLIS_NEW_CONNECTIONS_PER_SECOND", "new_connections_per_second"},
+      {"PORTCULLIS_HEADER_TIMEOUT_S", "header_timeout_s"},
+      {"PORTCULLIS_BODY_TIMEOUT_S", "body_timeout_s"},
   };
   for (const auto& [env, key] : env_keys) {
     if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);
+  }
+  // Known clients need some of the connections, and unknown ones at least one.
+  if (c.reserved_connections >= c.max_connections) {
+    throw std::runtime_error("reserved_connections (" + std::to_string(c.reserved_connections) +
+                             ") must be less than max_connections (" + std::to_string(c.max_connections) +
+                             ")");
   }
   return c;
 }

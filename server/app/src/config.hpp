@@ -42,6 +42,15 @@ struct Config {
   // The key that seals operators' TOTP secrets at rest (docs/operators.md, "TOTP secrets at rest"): a
   // 32-byte file, mode 0600, made at first use. Empty: secrets are stored in clear, with a warning.
   std::string totp_key;
+  // Connection limits and deadlines at the HTTPS edge (docs/api.md, "Limits"): all connections, per source
+  // address (an IPv6 address by its /64), the part of max_connections kept for addresses that have shown a
+  // credential, new connections per second from an address that has not, and the header and body deadlines.
+  std::size_t max_connections = 2048;
+  std::size_t max_connections_per_address = 64;
+  std::size_t reserved_connections = 512;
+  int new_connections_per_second = 50;
+  int header_timeout_s = 20;
+  int body_timeout_s = 30;
 };
 
 // Throws std::runtime_error naming the file, line and key on a bad setting.

@@ -2,6 +2,8 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
+#include <array>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -23,6 +25,11 @@ struct HttpsServer::Impl {
   std::shared_ptr<SharedContext> shared;
   std::string websocket_path;
   std::shared_ptr<WebSocketEndpoint> websocket;
+  CredentialCheck credential_check;
+  // Refused connections, reported at most once a minute (a flood must not flood the log too). Touched only by
+  // the accept loop, which runs one completion at a time.
+  std::array<std::size_t, 5> refused{};
+  ConnectionBook::Clock::time_point refusals_reported{};
 
   void configure_tls() {
     // TLS 1.2 is the floor; 1.3 is negotiated whenever the peer offers it.
@@ -67,10 +74,36 @@ struct HttpsServer::Impl {
         if (ec == net::error::operation_aborted) return;
         std::cerr << "portcullisd: accept: " << ec.message() << '\n';
       } else {
-        start_https_session(std::move(socket), shared);
+        admit(std::move(socket));
       }
       if (acceptor->is_open()) accept();
     });
+  }
+
+  // Counted in the book, or closed before a TLS handshake is spent on it.
+  void admit(tcp::socket socket) {
+    beast::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec) return;  // gone already
+    auto key = connection_key(remote.address());
+    const auto now = ConnectionBook::Clock::now();
+    const auto admission = shared->connections->admit(key, now);
+    if (admission == Admission::admitted) {
+      start_https_session(std::move(socket),
+                          std::make_unique<ConnectionSlot>(shared->connections, std::move(key)), shared);
+      return;
+    }
+    // A reset rather than an orderly close: nothing is owed to the client, and no TIME_WAIT is left here.
+    socket.set_option(net::socket_base::linger(true, 0), ec);
+    socket.close(ec);
+    ++refused[static_cast<std::size_t>(admission)];
+    if (now - refusals_reported < std::chrono::minutes(1)) return;
+    refusals_reported = now;
+    std::cerr << "portcullisd: refused connections (" << refused[1] << " over the per-address limit, "
+              << refused[2] << " over the per-address rate, " << refused[3]
+              << " over the share of unknown addresses, " << refused[4]
+              << " over the connection limit); the last from " << key << '\n';
+    refused = {};
   }
 };
 
@@ -86,11 +119,16 @@ void HttpsServer::set_websocket(std::string path, std::shared_ptr<WebSocketEndpo
   impl_->websocket = std::move(endpoint);
 }
 
+void HttpsServer::set_credential_check(CredentialCheck check) {
+  impl_->credential_check = std::move(check);
+}
+
 unsigned short HttpsServer::bind() {
   auto& im = *impl_;
   im.configure_tls();
   im.shared = std::shared_ptr<SharedContext>(
-      new SharedContext{im.config, im.router, im.tls, {}, im.websocket_path, im.websocket});
+      new SharedContext{im.config, im.router, im.tls, std::make_shared<ConnectionBook>(im.config.connections),
+                        im.websocket_path, im.websocket, im.credential_check});
   beast::error_code ec;
   const auto address = net::ip::make_address(im.config.address, ec);
   if (ec) throw std::runtime_error("listen address '" + im.config.address + "' is not an IP address");
@@ -124,5 +162,18 @@ void HttpsServer::stop() {
   });
   impl_->io.stop();
 }
+
+namespace detail {
+
+std::string connection_key(const net::ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  const auto v6 = address.to_v6();
+  if (v6.is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), static_cast<unsigned char>(0));
+  return net::ip::address_v6(bytes).to_string() + "/64";
+}
+
+}  // namespace detail
 
 }  // namespace portcullis::http

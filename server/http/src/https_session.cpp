@@ -1,5 +1,6 @@
-// One TLS connection serving HTTP/1.1 requests one at a time (no pipelining), with a timeout on
-// every step and explicit header and body limits (after Beast's advanced_server_flex example).
+// One TLS connection serving HTTP/1.1 requests one at a time (no pipelining), with a deadline on
+// every step and explicit header and body limits (after Beast's advanced_server_flex example). A body over
+// the small unauthenticated limit is read only when the header carries a valid credential.
 #include <boost/beast/version.hpp>
 
 #include <openssl/x509.h>
@@ -19,8 +20,9 @@ namespace http = beast::http;
 
 class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
  public:
-  HttpsSession(tcp::socket socket, std::shared_ptr<SharedContext> shared)
-      : stream_(std::move(socket), shared->tls), shared_(std::move(shared)) {
+  HttpsSession(tcp::socket socket, std::unique_ptr<ConnectionSlot> slot,
+               std::shared_ptr<SharedContext> shared)
+      : stream_(std::move(socket), shared->tls), shared_(std::move(shared)), slot_(std::move(slot)) {
     auto& sock = beast::get_lowest_layer(stream_).socket();
     beast::error_code ignored;
     // Answers are small and each one waits for the client: never hold one back for Nagle's algorithm.
@@ -32,7 +34,6 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
 
   ~HttpsSession() {
     if (body_stream_) body_stream_->cancel();
-    shared_->open_connections.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void start() {
@@ -41,7 +42,11 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
 
  private:
   void handshake() {
-    beast::get_lowest_layer(stream_).expires_after(shared_->config.handshake_timeout);
+    // The first header is due header_timeout after the accept, the handshake included.
+    const auto now = std::chrono::steady_clock::now();
+    header_deadline_ = now + shared_->config.header_timeout;
+    beast::get_lowest_layer(stream_).expires_at(
+        std::min(now + shared_->config.handshake_timeout, header_deadline_));
     stream_.async_handshake(ssl::stream_base::server,
                             [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
   }
@@ -49,7 +54,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   void on_handshake(beast::error_code ec) {
     if (ec) return;  // scanners and expired handshakes are not worth a log line each
     client_cn_ = verified_client_cn();
-    read_request(shared_->config.idle_timeout);
+    read_header(header_deadline_);
   }
 
   std::optional<std::string> verified_client_cn() {
@@ -66,9 +71,25 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     return cn;
   }
 
+  // Between requests: the connection may stay idle for idle_timeout; the next request's header is due
+  // header_timeout after its first byte.
+  void wait_for_request() {
+    if (buffer_.size() > 0)
+      return read_header(std::chrono::steady_clock::now() + shared_->config.header_timeout);
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(kFirstRead), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          if (ec == net::error::eof) return self->shutdown();
+          if (ec) return;  // idle too long, reset, bad TLS: drop the connection
+          self->buffer_.commit(n);
+          self->read_header(std::chrono::steady_clock::now() + self->shared_->config.header_timeout);
+        });
+  }
+
   // The header first: the route it names decides the body limit (Router::set_body_limit), so one route can
-  // take larger bodies without raising the limit for every other.
-  void read_request(std::chrono::seconds timeout) {
+  // take larger bodies without raising the limit for every other, and its credential decides whether a large
+  // body is read at all. `deadline` holds however slowly the header's bytes come.
+  void read_header(std::chrono::steady_clock::time_point deadline) {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_->config.header_limit));
     // No limit while the header is read (Beast would judge a Content-Length against it before the route is
@@ -76,7 +97,8 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     parser_->body_limit(boost::none);
     body_limit_ = shared_->config.body_limit;
     body_limit_route_.clear();
-    beast::get_lowest_layer(stream_).expires_after(timeout);
+    body_needs_credential_ = false;
+    beast::get_lowest_layer(stream_).expires_at(deadline);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -84,8 +106,8 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
 
   void on_header(beast::error_code ec) {
     if (ec) return on_read(ec);
-    // The whole request (header and body) must arrive within request_timeout of its first byte.
-    beast::get_lowest_layer(stream_).expires_after(shared_->config.request_timeout);
+    // The whole body must arrive within body_timeout of the end of the header.
+    beast::get_lowest_layer(stream_).expires_after(shared_->config.body_timeout);
     const auto& req = parser_->get();
     if (auto problem = framing_problem(req)) return send_error(400, "framing", *problem, false);
     const std::string_view target{req.target()};
@@ -94,16 +116,51 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
       body_limit_ = *limit;
       body_limit_route_ = std::string(req.method_string()) + " " + std::string(path);
     }
-    if (const auto length = parser_->content_length(); length && *length > body_limit_) {
-      return on_read(http::error::body_limit);
+    const bool credential = has_credential(req);
+    if (credential) slot_->mark_known();
+    const auto length = parser_->content_length();
+    const auto small = shared_->config.unauthenticated_body_limit;
+    if (!credential && length && *length > small) return refuse_body_without_credential();
+    if (!credential && !length && body_limit_ > small) {
+      body_limit_ = small;  // a chunked body of unknown size: read up to the small limit only
+      body_needs_credential_ = true;
     }
+    if (length && *length > body_limit_) return on_read(http::error::body_limit);
     parser_->body_limit(body_limit_);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });
   }
 
+  // The Authorization header and the client certificate, checked from memory
+  // (HttpsServer::set_credential_check).
+  bool has_credential(const http::request_header<>& req) const {
+    if (!shared_->has_credential) return false;
+    HttpRequest credentials;
+    credentials.remote_address = remote_address_;
+    credentials.client_certificate_cn = client_cn_;
+    if (const auto it = req.find(http::field::authorization); it != req.end())
+      credentials.headers["authorization"] = std::string(it->value());
+    if (credentials.headers.empty() && !client_cn_) return false;
+    return shared_->has_credential(credentials);
+  }
+
+  // Answered from the header alone and the connection closed: nothing of the body is read, so an anonymous
+  // client cannot make the server hold megabytes (EPCIS routes take 16 MiB) or spend the time to read them.
+  void refuse_body_without_credential() {
+    drain_before_close_ = false;
+    auto refusal =
+        json_error(401, "authorization",
+                   "a request body over " + std::to_string(shared_->config.unauthenticated_body_limit) +
+                       " bytes is read only with a valid credential (a device token or certificate, "
+                       "or an operator session)");
+    refusal.headers.emplace_back("WWW-Authenticate", "Bearer");
+    keep_alive_ = false;
+    send(std::move(refusal));
+  }
+
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == net::error::eof) return shutdown();
+    if (ec == http::error::body_limit && body_needs_credential_) return refuse_body_without_credential();
     if (ec == http::error::body_limit) {
       drain_before_close_ = true;
       return send_error(
@@ -131,7 +188,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     if (shared_->websocket && beast::websocket::is_upgrade(req) &&
         std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')) ==
             shared_->websocket_path) {
-      hand_over_to_websocket(std::move(stream_), parser_->release(), shared_);
+      hand_over_to_websocket(std::move(stream_), parser_->release(), std::move(slot_), shared_);
       return;
     }
 
@@ -216,7 +273,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
       if (ec) return;
       if (!self->keep_alive_) return self->drain_before_close_ ? self->drain() : self->shutdown();
-      self->read_request(self->shared_->config.idle_timeout);
+      self->wait_for_request();
     });
   }
 
@@ -262,7 +319,7 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
                          if (ec) return;
                          if (!self->keep_alive_) return self->shutdown();
-                         self->read_request(self->shared_->config.idle_timeout);
+                         self->wait_for_request();
                        });
       return;
     }
@@ -303,14 +360,18 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
 
   beast::ssl_stream<beast::tcp_stream> stream_;
   std::shared_ptr<SharedContext> shared_;
+  std::unique_ptr<ConnectionSlot> slot_;  // counted in the connection book until the connection ends
+  std::chrono::steady_clock::time_point header_deadline_{};
+  static constexpr std::size_t kFirstRead = 4096;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<std::string> client_cn_;
   std::string remote_address_;
   bool keep_alive_ = true;
   bool drain_before_close_ = false;
-  std::size_t body_limit_ = 0;    // of the request being read: the route's own or the server's
-  std::string body_limit_route_;  // "POST /epcis/capture" when the route has a limit of its own
+  std::size_t body_limit_ = 0;          // of the request being read: the route's own or the server's
+  std::string body_limit_route_;        // "POST /epcis/capture" when the route has a limit of its own
+  bool body_needs_credential_ = false;  // body_limit_ is the small one of a request without a credential
   std::shared_ptr<BodyChannel> body_stream_;
   static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
   std::size_t drained_ = 0;
@@ -319,14 +380,9 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
 
 }  // namespace
 
-void start_https_session(tcp::socket socket, std::shared_ptr<SharedContext> shared) {
-  if (shared->open_connections.fetch_add(1, std::memory_order_relaxed) >= shared->config.max_connections) {
-    shared->open_connections.fetch_sub(1, std::memory_order_relaxed);
-    beast::error_code ignored;
-    socket.close(ignored);  // over the connection limit: refuse before spending a TLS handshake on it
-    return;
-  }
-  std::make_shared<HttpsSession>(std::move(socket), std::move(shared))->start();
+void start_https_session(tcp::socket socket, std::unique_ptr<ConnectionSlot> slot,
+                         std::shared_ptr<SharedContext> shared) {
+  std::make_shared<HttpsSession>(std::move(socket), std::move(slot), std::move(shared))->start();
 }
 
 }  // namespace portcullis::http::detail

@@ -8,7 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <atomic>
 #include <memory>
 
 #include "portcullis/http/https_server.hpp"
@@ -24,12 +23,20 @@ struct SharedContext {
   ServerConfig config;
   const Router& router;
   ssl::context& tls;
-  std::atomic<std::size_t> open_connections{0};
+  std::shared_ptr<ConnectionBook> connections;
   std::string websocket_path;
   std::shared_ptr<WebSocketEndpoint> websocket;
+  CredentialCheck has_credential;
 };
 
-// Takes ownership of an accepted socket and serves HTTP/1.1 requests on it until it closes.
-void start_https_session(tcp::socket socket, std::shared_ptr<SharedContext> shared);
+// The key a peer is counted under in the ConnectionBook: an IPv4 address as it is (also when it comes
+// IPv4-mapped), an IPv6 address by its /64, since one host is usually given a whole /64 and counting single
+// IPv6 addresses would limit nothing.
+std::string connection_key(const net::ip::address& address);
+
+// Takes ownership of an accepted socket, admitted to the connection book as `slot`, and serves HTTP/1.1
+// requests on it until it closes.
+void start_https_session(tcp::socket socket, std::unique_ptr<ConnectionSlot> slot,
+                         std::shared_ptr<SharedContext> shared);
 
 }  // namespace portcullis::http::detail

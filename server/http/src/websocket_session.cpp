@@ -26,7 +26,8 @@ constexpr std::string_view kBatchClose = "]}";
 
 class WebSocketSession : public StreamConnection, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  explicit WebSocketSession(TlsStream stream) : ws_(std::move(stream)) {}
+  WebSocketSession(TlsStream stream, std::unique_ptr<ConnectionSlot> slot)
+      : ws_(std::move(stream)), slot_(std::move(slot)) {}
 
   void start(UpgradeRequest request, std::shared_ptr<SharedContext> shared) {
     HttpRequest plain;
@@ -184,10 +185,14 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
       active_ = false;
       queue_.clear();
     }
-    if (client_) client_->on_close();
+    // The client holds this connection until its hub lets it go: let go of the client too, or the two keep
+    // each other (and the connection's slot in the connection limits) alive for good.
+    const auto client = std::move(client_);
+    if (client) client->on_close();
   }
 
   websocket::stream<TlsStream> ws_;
+  std::unique_ptr<ConnectionSlot> slot_;  // given back when the stream ends
   beast::flat_buffer buffer_;
   std::shared_ptr<StreamClient> client_;
   struct Outgoing {
@@ -205,8 +210,10 @@ class WebSocketSession : public StreamConnection, public std::enable_shared_from
 
 }  // namespace
 
-void hand_over_to_websocket(TlsStream stream, UpgradeRequest request, std::shared_ptr<SharedContext> shared) {
-  std::make_shared<WebSocketSession>(std::move(stream))->start(std::move(request), std::move(shared));
+void hand_over_to_websocket(TlsStream stream, UpgradeRequest request, std::unique_ptr<ConnectionSlot> slot,
+                            std::shared_ptr<SharedContext> shared) {
+  std::make_shared<WebSocketSession>(std::move(stream), std::move(slot))
+      ->start(std::move(request), std::move(shared));
 }
 
 }  // namespace portcullis::http::detail

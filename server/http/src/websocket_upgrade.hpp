@@ -9,6 +9,8 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using UpgradeRequest = beast::http::request<beast::http::string_body>;
 
 // Defined in websocket_session.cpp: takes over a TLS stream whose HTTP request asked for an upgrade.
-void hand_over_to_websocket(TlsStream stream, UpgradeRequest request, std::shared_ptr<SharedContext> shared);
+// The connection's slot moves along: an open stream counts against the connection limits like any connection.
+void hand_over_to_websocket(TlsStream stream, UpgradeRequest request, std::unique_ptr<ConnectionSlot> slot,
+                            std::shared_ptr<SharedContext> shared);
 
 }  // namespace portcullis::http::detail

@@ -178,7 +178,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   portcullis::testing::TestDatabase db;
-  portcullis::testing::ServerProcess server{db, portcullis::testing::example_site_env()};
+  // Every console and device here comes from 127.0.0.1: more than one address may hold by default.
+  portcullis::testing::ServerProcess server{
+      db, portcullis::testing::example_site_env({{"PORTCULLIS_MAX_CONNECTIONS_PER_ADDRESS", "4096"}})};
   std::vector<std::string> device_tokens;
   for (int d = 0; d < 8; ++d) device_tokens.push_back(server.enrol_device("fan-" + std::to_string(d)));
   const auto admin = portcullis::testing::create_operator(server, "bench-admin", "admin");

@@ -414,6 +414,7 @@ int main(int argc, char** argv) {
   portcullis::testing::TestDatabase db;
   std::map<std::string, std::string> env;
   if (const char* threads = std::getenv("PORTCULLIS_THREADS")) env["PORTCULLIS_THREADS"] = threads;
+  env["PORTCULLIS_MAX_CONNECTIONS_PER_ADDRESS"] = "4096";  // every simulated device comes from 127.0.0.1
   portcullis::testing::ServerProcess server{db, portcullis::testing::example_site_env(env)};
   std::vector<std::string> tokens;
   for (int d = 0; d < devices; ++d) tokens.push_back(server.enrol_device("bench-" + std::to_string(d)));

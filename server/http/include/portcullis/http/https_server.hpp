@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "portcullis/http/connection_book.hpp"
 #include "portcullis/http/router.hpp"
 
 namespace portcullis::http {
@@ -19,13 +20,26 @@ struct ServerConfig {
   std::string certificate_file;  // PEM chain
   std::string private_key_file;  // PEM
   std::string device_ca_file;    // PEM; when set, devices may authenticate with client certificates
-  std::size_t max_connections = 2048;
+  ConnectionLimits connections;  // checked at accept, before a TLS handshake is spent on the connection
   std::size_t body_limit = 1024 * 1024;
+  // A body over this many bytes is read only when the request's header carries a valid credential (see
+  // HttpsServer::set_credential_check); without one it is answered 401 unread.
+  std::size_t unauthenticated_body_limit = 64 * 1024;
   std::size_t header_limit = 8 * 1024;
   std::chrono::seconds handshake_timeout{10};
-  std::chrono::seconds request_timeout{30};  // whole request, from first byte
-  std::chrono::seconds idle_timeout{60};     // keep-alive between requests
+  // The TLS handshake and the first request's header, from the accept; the header of every later request on
+  // the connection, from its first byte. Never reset by a byte arriving: a header trickled a byte at a time
+  // is cut off like a silent one.
+  std::chrono::seconds header_timeout{20};
+  std::chrono::seconds body_timeout{30};     // the whole body, from the end of its header
+  std::chrono::seconds request_timeout{30};  // each write of the answer
+  std::chrono::seconds idle_timeout{60};     // keep-alive between requests, until the next one's first byte
 };
+
+// Whether a request's header carries a valid credential: a device's bearer token or client certificate, or an
+// operator's session. Sees only the Authorization header, the client certificate's name and the address (no
+// body); runs on the network threads, so it must answer from memory, without blocking.
+using CredentialCheck = std::function<bool(const HttpRequest&)>;
 
 class HttpsServer {
  public:
@@ -42,6 +56,9 @@ class HttpsServer {
 
   // Upgrades on this path go to the WebSocket endpoint (the live stream). Set before bind().
   void set_websocket(std::string path, std::shared_ptr<WebSocketEndpoint> endpoint);
+  // How a request's credential is checked before its body is read, and its address becomes known to the
+  // connection limits. Without one no request carries a credential. Set before bind().
+  void set_credential_check(CredentialCheck check);
 
  private:
   struct Impl;
