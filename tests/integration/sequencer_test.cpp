@@ -104,6 +104,41 @@ TEST_F(SequencerTest, ConcurrentDevicesShareCommits) {
   EXPECT_TRUE(audit::verify_chain(db->admin(), "main").intact);
 }
 
+// One record PostgreSQL refused failed the whole group commit: every request that shared it was answered
+// 503 (and a hostile one, repeated, kept every door from an online answer). Now only its own request is.
+TEST_F(SequencerTest, OneRecordTheDatabaseRefusesFailsOnlyItsOwnRequest) {
+  {
+    pqxx::connection c{db->admin()};
+    pqxx::nontransaction tx{c};
+    tx.exec("ALTER TABLE events ADD CONSTRAINT test_refuse CHECK (device_id <> 'ctl-poison') NOT VALID");
+  }
+  ingest::SequencerConfig config;
+  config.site_id = "main";
+  config.database = db->app();
+  ingest::Sequencer s{config, std::make_shared<core::SiteModel>(), clock, metrics};
+  // Queued before the sequencer runs: it takes them all into one group commit.
+  std::vector<std::string> devices;
+  for (int d = 0; d < 8; ++d) devices.push_back("ctl-" + std::to_string(d));
+  devices.insert(devices.begin() + 4, "ctl-poison");
+  std::vector<std::promise<ingest::SubmissionResult>> promises(devices.size());
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    ingest::Submission one;
+    one.events = {heartbeat(devices[i], 1)};
+    one.done = [&promises, i](ingest::SubmissionResult r) { promises[i].set_value(std::move(r)); };
+    ASSERT_TRUE(s.submit(std::move(one)));
+  }
+  s.start();
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    const auto r = promises[i].get_future().get();
+    EXPECT_EQ(r.status, devices[i] == "ctl-poison" ? Status::Unavailable : Status::Stored) << devices[i];
+  }
+  EXPECT_EQ(stored_rows(), 8);
+  EXPECT_TRUE(audit::verify_chain(db->admin(), "main").intact);
+  // The refused device's retry is refused again, and nobody else's is disturbed.
+  EXPECT_EQ(submit_and_wait(s, {heartbeat("ctl-poison", 1)}).status, Status::Unavailable);
+  EXPECT_EQ(submit_and_wait(s, {heartbeat("ctl-1", 2)}).status, Status::Stored);
+}
+
 TEST_F(SequencerTest, RestartRebuildsStateFromHistory) {
   {
     auto s = make();

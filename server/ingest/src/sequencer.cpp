@@ -639,6 +639,32 @@ void Sequencer::run_periodic_duties() {
   escalate_overdue_alarms();
 }
 
+// Answers every piece of work whose records were not stored: 503 (devices retry; a retry of an event that did
+// commit is answered from history).
+void Sequencer::refuse_unstored(std::deque<Work>& works) {
+  for (auto& work : works) {
+    if (auto* s = std::get_if<Submission>(&work)) {
+      metrics_.requests_unavailable.add();
+      deliver(*s, unavailable("the event store is unavailable; retry"));
+    } else if (auto* c = std::get_if<OperatorCommand>(&work)) {
+      if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", "", ""});
+    } else if (auto* f = std::get_if<ServerFact>(&work)) {
+      if (f->done) f->done(false, 0);
+    } else if (auto* progress = std::get_if<EpcisInProgress>(&work)) {
+      // Slices committed before stay stored: a retry finds them as duplicates and applies the rest.
+      EpcisResult failed;
+      failed.status = EpcisResult::Status::Unavailable;
+      failed.error_message = "the event store is unavailable; retry";
+      if (progress->capture.done) progress->capture.done(std::move(failed));
+    } else if (auto* r = std::get_if<RfidSubmission>(&work)) {
+      RfidResult failed;
+      failed.stored = false;
+      failed.error_message = "the event store is unavailable; retry";
+      if (r->done) r->done(std::move(failed));
+    }
+  }
+}
+
 void Sequencer::process(std::deque<Work>& batch) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<ledger::EventRecord> records;
@@ -1187,40 +1213,41 @@ void Sequencer::process(std::deque<Work>& batch) {
     metrics_.commit_failures.add();
     std::cerr << "portcullisd: storing a batch failed: " << e.what() << '\n';
     remember_unconfirmed(records);
+    // One record PostgreSQL refuses (a value it cannot store) must not fail everyone else's commit: when the
+    // database answered with an SQL error and more than one request shared the commit, each is decided and
+    // committed again on its own once state is rebuilt, so only the one that fails again is refused. A lost
+    // connection fails them all at once instead (a quick 503: devices keep their events and retry). An
+    // EPCIS capture in progress is answered 503 as before: the client's retry resumes its slices.
+    const bool isolate = batch.size() > 1 && dynamic_cast<const pqxx::sql_error*>(&e) != nullptr;
+    std::deque<Work> alone;
+    std::deque<Work> refused;
     for (auto& work : batch) {
-      if (auto* s = std::get_if<Submission>(&work)) {
-        metrics_.requests_unavailable.add();
-        deliver(*s, unavailable("the event store is unavailable; retry"));
-      } else if (auto* c = std::get_if<OperatorCommand>(&work)) {
-        if (c->done) c->done(CommandResult{503, "server", "the event store is unavailable; retry", "", ""});
-      } else if (auto* f = std::get_if<ServerFact>(&work)) {
-        if (f->done) f->done(false, 0);
-      } else if (auto* progress = std::get_if<EpcisInProgress>(&work)) {
-        // Slices committed before stay stored: a retry finds them as duplicates and applies the rest.
-        EpcisResult failed;
-        failed.status = EpcisResult::Status::Unavailable;
-        failed.error_message = "the event store is unavailable; retry";
-        if (progress->capture.done) progress->capture.done(std::move(failed));
-      } else if (auto* r = std::get_if<RfidSubmission>(&work)) {
-        RfidResult failed;
-        failed.stored = false;
-        failed.error_message = "the event store is unavailable; retry";
-        if (r->done) r->done(std::move(failed));
-      }
+      (isolate && !std::holds_alternative<EpcisInProgress>(work) ? alone : refused)
+          .push_back(std::move(work));
     }
+    refuse_unstored(refused);
     for (int attempt = 0;; ++attempt) {
       try {
         connect_and_rebuild();
-        return;
+        break;
       } catch (const std::exception& again) {
         std::cerr << "portcullisd: reconnecting to the event store failed: " << again.what() << '\n';
         {
           std::lock_guard lock{mutex_};
-          if (stopping_) return;
+          if (stopping_) {
+            refuse_unstored(alone);
+            return;
+          }
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 * (attempt + 1), 2000)));
       }
     }
+    for (auto& work : alone) {
+      std::deque<Work> one;
+      one.push_back(std::move(work));
+      process(one);  // a single request: if it fails again, it alone is refused
+    }
+    return;
   }
 
   head_seq_ = head_seq;

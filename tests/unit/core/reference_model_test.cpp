@@ -143,6 +143,15 @@ class Reference {
       return answer(Reason::Applied);
     }
     if (const auto* x = std::get_if<RequestJitGrant>(&a)) {
+      // docs/operators.md, "Requests and commands in memory": a day after a request can no longer matter,
+      // it and the grant it added are forgotten, when the next request is decided.
+      const Duration useful = std::chrono::seconds{s_.settings.jit_request_ttl_s} +
+                              std::chrono::seconds{s_.settings.jit_max_duration_s};
+      std::erase_if(jit_, [&](const auto& e) { return now - e.second.at > useful + std::chrono::hours{24}; });
+      std::erase_if(added_, [&](const auto& e) {
+        return e.first.rfind("jit:", 0) == 0 && e.second.valid_until &&
+               now - *e.second.valid_until > std::chrono::hours{24};
+      });
       if (x->request_id.empty() || jit_.count(x->request_id)) return answer(Reason::DuplicateId);
       if (!find_person(x->person.str()) || !find_zone(x->zone.str())) return answer(Reason::UnknownSubject);
       if (x->duration <= Duration::zero() ||

@@ -66,6 +66,8 @@ constexpr Expected kExpected[] = {
     {".Y.Y..", "POST", "/api/v1/lockdown/release"},
     {".Y.Y..", "POST", "/api/v1/threat-level"},
     {".Y.Y..", "POST", "/api/v1/overrides"},
+    {".Y.Y..", "POST", "/api/v1/fire/clear"},
+    {"YY.Y..", "POST", "/api/v1/fire/clear/{id}/confirm"},
     {"YYYY..", "GET", "/api/v1/assets"},
     {"YYYY..", "GET", "/api/v1/assets/{id}"},
     {"...Y..", "POST", "/api/v1/assets"},

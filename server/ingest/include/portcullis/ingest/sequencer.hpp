@@ -162,6 +162,7 @@ class Sequencer {
   void publish_heads();
   void remember_unconfirmed(const std::vector<ledger::EventRecord>& records);
   void process(std::deque<Work>& batch);
+  void refuse_unstored(std::deque<Work>& works);
   void escalate_overdue_alarms();
   void run_periodic_duties();
   // Raises (or folds) a record's alarms in the alarm book and lists them in the record's live update.
