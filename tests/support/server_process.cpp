@@ -161,7 +161,8 @@ void ServerProcess::start() {
   while (std::chrono::steady_clock::now() < deadline) {
     const auto text = log();
     const auto at = text.find("listening on https://127.0.0.1:");
-    if (at != std::string::npos) {
+    // The whole line: the log may be read while the port's digits are still being written.
+    if (at != std::string::npos && text.find('\n', at) != std::string::npos) {
       port_ = static_cast<unsigned short>(std::stoi(text.substr(at + 31)));
       return;
     }
