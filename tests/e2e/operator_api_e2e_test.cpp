@@ -406,10 +406,7 @@ TEST_F(OperatorE2E, NobodyApprovesTheirOwnJustInTimeRequest) {
 
 TEST_F(OperatorE2E, SensitiveDoorCommandsNeedASecondOperatorAndReachTheDevice) {
   const auto mantrap_token = server->enrol_device("ctl-mantrap");
-  // Devices enrolled while the server runs are picked up within 2 s.
-  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  testing::wait_until_enrolled(*client, mantrap_token);
   const auto gil =
       testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
   const auto sam =
@@ -444,9 +441,7 @@ TEST_F(OperatorE2E, SensitiveDoorCommandsNeedASecondOperatorAndReachTheDevice) {
 // a sent command not yet fetched are rebuilt from history after a restart; ids never repeat.
 TEST_F(OperatorE2E, DoorCommandsAndTheirApprovalsSurviveARestart) {
   const auto mantrap_token = server->enrol_device("ctl-mantrap");
-  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  testing::wait_until_enrolled(*client, mantrap_token);
   const auto gil =
       testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
   const auto hall = client->post_json(
@@ -514,9 +509,7 @@ TEST_F(OperatorE2E, DoorCommandsAndTheirApprovalsSurviveARestart) {
 // of one type through a CHECK constraint added for the test (NOT VALID: existing rows are not checked).
 TEST_F(OperatorE2E, ACommandStepWhoseRecordIsNotStoredIsA503AndChangesNothing) {
   const auto mantrap_token = server->enrol_device("ctl-mantrap");
-  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", mantrap_token).status == 401; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  testing::wait_until_enrolled(*client, mantrap_token);
   pqxx::connection admin{db->admin()};
   auto refuse = [&admin](const std::string& type) {
     pqxx::nontransaction tx{admin};
@@ -799,10 +792,7 @@ TEST_F(OperatorE2E, RemoteLockOfAnEgressDoorDuringAFireIsRefused) {
       testing::sign_in(*client, testing::create_operator(*server, "gil", "guard", "farah-haddad"));
   // The fire panel's alarm for the reception (main-entrance is fail-safe: released for egress).
   const auto panel_token = server->enrol_device("fire-panel", "fire-panel");
-  // Devices enrolled while the server runs are picked up within 2 s.
-  for (int i = 0; i < 50 && client->get("/api/v1/devices/me/commands", panel_token).status == 401; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  testing::wait_until_enrolled(*client, panel_token);
   const auto fire =
       client->post_json("/api/v1/events",
                         R"({"device_id":"fire-panel","seq":1,"time":")" + testing::device_time_now() +

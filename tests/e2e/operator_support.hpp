@@ -2,7 +2,9 @@
 // Operators for end-to-end tests: created with the real CLI, signed in with a real TOTP code.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "portcullis/client/https_client.hpp"
 #include "portcullis/core/time.hpp"
@@ -43,6 +45,13 @@ inline std::string current_code(const TestOperator& op) {
 
 inline std::string login_body(const TestOperator& op, const std::string& code) {
   return nlohmann::json{{"username", op.id}, {"password", op.password}, {"totp", code}}.dump();
+}
+
+// Devices enrolled while the server runs are picked up within 2 s: waits until `device_token` is known.
+inline void wait_until_enrolled(client::HttpsClient& client, const std::string& device_token) {
+  for (int i = 0; i < 50 && client.get("/api/v1/devices/me/commands", device_token).status == 401; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 // Signs in and returns the session token (fails the test otherwise).
