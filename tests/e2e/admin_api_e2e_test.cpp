@@ -20,12 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string badge(int seq, const std::string& reader, int number) {
-  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) + R"(,"time":")" +
-         testing::device_time_now() + R"(","type":"credential","reader":")" + reader +
-         R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
-}
-
 std::string replace_once(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   if (at == std::string::npos) throw std::runtime_error("not found: " + from);
@@ -69,7 +63,8 @@ class AdminE2E : public ::testing::Test {
                                                                "admin", "julia-romero"));
   }
   json decide(int seq, int number, const std::string& reader = "rdr-lobby-in") {
-    const auto r = client->post_json("/api/v1/events", badge(seq, reader, number), device_token);
+    const auto r =
+        client->post_json("/api/v1/events", testing::lobby_badge(seq, reader, number), device_token);
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body).at("outcome").at("decision");
   }
@@ -133,7 +128,8 @@ TEST_F(AdminE2E, ADuplicateBadgeOrAnUnknownZoneIsRefusedNamingTheFieldAndChanges
   EXPECT_NE(error.at("message").get<std::string>().find("duplicate badge"), std::string::npos)
       << duplicate.body;
   // The door hears no person (docs/api.md): the stored outcome names whom the badge identified.
-  const auto answer = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  const auto answer =
+      client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token);
   ASSERT_EQ(answer.status, 200) << answer.body;
   {
     pqxx::connection c{db->admin()};

@@ -26,12 +26,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string badge(int seq, const std::string& reader, int number) {
-  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) + R"(,"time":")" +
-         testing::device_time_now() + R"(","type":"credential","reader":")" + reader +
-         R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
-}
-
 std::vector<std::string> lines(const std::string& text, const std::string& eol) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -71,10 +65,16 @@ class AuditApiE2E : public ::testing::Test {
   void seed() {
     const auto supervisor = testing::create_operator(*server, "sam", "supervisor");
     const auto token = testing::sign_in(*client, supervisor);
-    ASSERT_EQ(client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token).status, 200);
+    ASSERT_EQ(
+        client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token)
+            .status,
+        200);
     ASSERT_EQ(client->post_json("/api/v1/people/alice-nguyen/revoke", R"({"reason":"left"})", token).status,
               200);
-    ASSERT_EQ(client->post_json("/api/v1/events", badge(2, "rdr-lobby-in", 10001), device_token).status, 200);
+    ASSERT_EQ(
+        client->post_json("/api/v1/events", testing::lobby_badge(2, "rdr-lobby-in", 10001), device_token)
+            .status,
+        200);
   }
 
   std::filesystem::path dir;
@@ -239,8 +239,12 @@ TEST_F(AuditApiE2E, ChainStatusVerifiesOnlyNewRowsUnlessAFullVerificationIsAsked
   EXPECT_GE(through1, 5);
 
   // (a) A second call verifies only what was appended since: two badges and its own audit record.
-  ASSERT_EQ(client->post_json("/api/v1/events", badge(3, "rdr-lobby-in", 10002), device_token).status, 200);
-  ASSERT_EQ(client->post_json("/api/v1/events", badge(4, "rdr-lobby-in", 10002), device_token).status, 200);
+  ASSERT_EQ(client->post_json("/api/v1/events", testing::lobby_badge(3, "rdr-lobby-in", 10002), device_token)
+                .status,
+            200);
+  ASSERT_EQ(client->post_json("/api/v1/events", testing::lobby_badge(4, "rdr-lobby-in", 10002), device_token)
+                .status,
+            200);
   const auto second = chain();
   EXPECT_TRUE(second.at("intact").get<bool>()) << second;
   const auto& v2 = second.at("verification");
@@ -254,7 +258,9 @@ TEST_F(AuditApiE2E, ChainStatusVerifiesOnlyNewRowsUnlessAFullVerificationIsAsked
   EXPECT_TRUE(v2.at("history_contradiction").is_null());
 
   // (c) A broken link between the remembered row and the next one is found by an incremental call.
-  ASSERT_EQ(client->post_json("/api/v1/events", badge(5, "rdr-lobby-in", 10002), device_token).status, 200);
+  ASSERT_EQ(client->post_json("/api/v1/events", testing::lobby_badge(5, "rdr-lobby-in", 10002), device_token)
+                .status,
+            200);
   const auto cut = head();
   ASSERT_GT(cut, through2);
   as_superuser("UPDATE events SET prev_hash = sha256(prev_hash) WHERE site_seq = " + std::to_string(cut));

@@ -82,12 +82,14 @@ TEST_F(DeviceApiE2E, RawWiegandBitsAreParityCheckedDecodedAndKept) {
   // H10301, facility 42, card 10001 (Alice in the example site).
   const auto good = client->post_json(
       "/api/v1/events",
-      event("ctl-lobby", 1, "credential", R"(,"reader":"lobby-in","card":{"format":"H10301","bits":"00010101000100111000100010"})"),
+      event("ctl-lobby", 1, "credential",
+            R"(,"reader":"lobby-in","card":{"format":"H10301","bits":"00010101000100111000100010"})"),
       token);
   ASSERT_EQ(good.status, 200) << good.body;
   const auto bad_parity = client->post_json(
       "/api/v1/events",
-      event("ctl-lobby", 2, "credential", R"(,"reader":"lobby-in","card":{"format":"H10301","bits":"10010101000100111000100010"})"),
+      event("ctl-lobby", 2, "credential",
+            R"(,"reader":"lobby-in","card":{"format":"H10301","bits":"10010101000100111000100010"})"),
       token);
   EXPECT_EQ(bad_parity.status, 400);
   EXPECT_EQ(error_of(bad_parity).at("field"), "card.bits") << bad_parity.body;

@@ -21,12 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string badge(int seq, const std::string& reader, int number) {
-  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) + R"(,"time":")" +
-         testing::device_time_now() + R"(","type":"credential","reader":")" + reader +
-         R"(","card":{"facility":42,"number":)" + std::to_string(number) + "}}";
-}
-
 class OperatorE2E : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -95,7 +89,8 @@ TEST_F(OperatorE2E, ASourceThatFloodsSignInsIsAnswered429WhileDoorsKeepDeciding)
   }
   EXPECT_TRUE(throttled) << "no 429 after " << refused << " sign-ins from one address";
   EXPECT_GE(refused, 10);
-  const auto door = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  const auto door =
+      client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token);
   EXPECT_EQ(door.status, 200) << door.body;
 }
 
@@ -187,7 +182,8 @@ TEST_F(OperatorE2E, AlarmNeedsACommentToBeAcknowledgedAndResolved) {
   // Alice enters reception, then the office twice without leaving: soft anti-passback raises an alarm.
   for (const auto& [seq, reader] : std::vector<std::pair<int, std::string>>{
            {1, "rdr-lobby-in"}, {2, "rdr-office-in"}, {3, "rdr-office-in"}}) {
-    const auto r = client->post_json("/api/v1/events", badge(seq, reader, 10001), device_token);
+    const auto r =
+        client->post_json("/api/v1/events", testing::lobby_badge(seq, reader, 10001), device_token);
     ASSERT_EQ(r.status, 200) << r.body;
   }
   const auto list = json::parse(client->get("/api/v1/alarms", token).body).at("alarms");
@@ -216,7 +212,9 @@ TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
   ASSERT_EQ(snapshot.at("type"), "snapshot");
   EXPECT_FALSE(snapshot.at("doors").empty());
 
-  ASSERT_EQ(client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token).status, 200);
+  ASSERT_EQ(client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token)
+                .status,
+            200);
   std::int64_t last = snapshot.at("seq");
   bool saw_access = false;
   for (int i = 0; i < 10 && !saw_access; ++i) {
@@ -235,7 +233,9 @@ TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
     if (more->at("type") == "delta") last = more->at("seq");
   }
   ws.close();
-  ASSERT_EQ(client->post_json("/api/v1/events", badge(2, "rdr-lobby-out", 10001), device_token).status, 200);
+  ASSERT_EQ(client->post_json("/api/v1/events", testing::lobby_badge(2, "rdr-lobby-out", 10001), device_token)
+                .status,
+            200);
 
   auto again = stream();
   again.connect("/api/v1/stream?resume_from=" + std::to_string(last), token);
@@ -247,12 +247,14 @@ TEST_F(OperatorE2E, StreamSendsSnapshotThenDeltasAndResumesWithoutAGap) {
 TEST_F(OperatorE2E, RevocationAppliesToTheVeryNextDecision) {
   const auto supervisor = testing::create_operator(*server, "sam", "supervisor", "emeka-adeyemi");
   const auto token = testing::sign_in(*client, supervisor);
-  const auto before = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  const auto before =
+      client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token);
   ASSERT_EQ(json::parse(before.body).at("outcome").at("decision").at("verdict"), "grant") << before.body;
   const auto revoke =
       client->post_json("/api/v1/people/alice-nguyen/revoke", R"({"reason":"left the company"})", token);
   ASSERT_EQ(revoke.status, 200) << revoke.body;
-  const auto after = client->post_json("/api/v1/events", badge(2, "rdr-lobby-in", 10001), device_token);
+  const auto after =
+      client->post_json("/api/v1/events", testing::lobby_badge(2, "rdr-lobby-in", 10001), device_token);
   const auto decision = json::parse(after.body).at("outcome").at("decision");
   EXPECT_EQ(decision.at("verdict"), "deny");
   EXPECT_EQ(decision.at("reason"), "person_revoked");
@@ -260,7 +262,8 @@ TEST_F(OperatorE2E, RevocationAppliesToTheVeryNextDecision) {
   server->stop();
   server->start();
   client::HttpsClient fresh{"localhost", server->port(), client::ClientTls{testing::test_tls().ca, "", ""}};
-  const auto later = fresh.post_json("/api/v1/events", badge(3, "rdr-lobby-in", 10001), device_token);
+  const auto later =
+      fresh.post_json("/api/v1/events", testing::lobby_badge(3, "rdr-lobby-in", 10001), device_token);
   EXPECT_EQ(json::parse(later.body).at("outcome").at("decision").at("reason"), "person_revoked")
       << later.body;
 }
@@ -274,14 +277,16 @@ TEST_F(OperatorE2E, ThreatLevelRaisesRequirementsUntilLiftedAndSurvivesARestart)
   const auto raise =
       client->post_json("/api/v1/threat-level", R"({"level":9,"reason":"credible threat"})", token);
   ASSERT_EQ(raise.status, 200) << raise.body;
-  const auto raised = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  const auto raised =
+      client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token);
   const auto decision = json::parse(raised.body).at("outcome").at("decision");
   EXPECT_NE(decision.at("verdict"), "grant") << "a badge alone must not do at the highest threat level";
 
   server->stop();
   server->start();
   client::HttpsClient fresh{"localhost", server->port(), client::ClientTls{testing::test_tls().ca, "", ""}};
-  const auto after_restart = fresh.post_json("/api/v1/events", badge(2, "rdr-lobby-in", 10001), device_token);
+  const auto after_restart =
+      fresh.post_json("/api/v1/events", testing::lobby_badge(2, "rdr-lobby-in", 10001), device_token);
   EXPECT_NE(json::parse(after_restart.body).at("outcome").at("decision").at("verdict"), "grant")
       << "the threat level is rebuilt from history";
 
@@ -290,7 +295,8 @@ TEST_F(OperatorE2E, ThreatLevelRaisesRequirementsUntilLiftedAndSurvivesARestart)
   const auto again = testing::sign_in(fresh, sue);
   const auto lift = fresh.post_json("/api/v1/threat-level", R"({"level":0,"reason":"all clear"})", again);
   ASSERT_EQ(lift.status, 200) << lift.body;
-  const auto lifted = fresh.post_json("/api/v1/events", badge(3, "rdr-lobby-in", 10001), device_token);
+  const auto lifted =
+      fresh.post_json("/api/v1/events", testing::lobby_badge(3, "rdr-lobby-in", 10001), device_token);
   EXPECT_EQ(json::parse(lifted.body).at("outcome").at("decision").at("verdict"), "grant") << lifted.body;
 }
 
@@ -347,7 +353,9 @@ TEST_F(OperatorE2E, AFollowerInstanceStreamsTheOwnersDecisionsAndSendsDevicesToT
   client::WssClient ws{"localhost", follower.port(), testing::test_tls().ca};
   ws.connect("/api/v1/stream", token);
   ASSERT_EQ(next_json(ws).at("type"), "snapshot");
-  ASSERT_EQ(client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token).status, 200);
+  ASSERT_EQ(client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token)
+                .status,
+            200);
   bool saw_access = false;
   for (int i = 0; i < 20 && !saw_access; ++i) {
     const auto m = next_json(ws);
@@ -359,7 +367,8 @@ TEST_F(OperatorE2E, AFollowerInstanceStreamsTheOwnersDecisionsAndSendsDevicesToT
   }
   EXPECT_TRUE(saw_access) << "the owner's decision reaches a console connected to the follower";
 
-  const auto refused = at_follower.post_json("/api/v1/events", badge(2, "rdr-lobby-in", 10001), device_token);
+  const auto refused =
+      at_follower.post_json("/api/v1/events", testing::lobby_badge(2, "rdr-lobby-in", 10001), device_token);
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_NE(refused.body.find("owns"), std::string::npos) << refused.body;
   follower.stop();
@@ -838,7 +847,8 @@ TEST_F(OperatorE2E, ASentCommandExpiresUndeliveredAfterItsTimeToLive) {
 // The door hears its verdict and what to do, never the person or any alarm (a silent duress alarm, other
 // places' alarms naming people).
 TEST_F(OperatorE2E, TheDeviceAnswerCarriesOnlyTheVerdictAndTheDoorAction) {
-  const auto r = client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token);
+  const auto r =
+      client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token);
   ASSERT_EQ(r.status, 200) << r.body;
   const auto outcome = json::parse(r.body).at("outcome");
   EXPECT_FALSE(outcome.contains("alarms")) << r.body;
@@ -882,7 +892,9 @@ TEST_F(OperatorE2E, TheStreamShowsLockdownAndForgivenPresence) {
       << "the zone's lockdown never reached the stream";
   EXPECT_TRUE(wait_for("doors", "office-door", "mode", "locked_down"))
       << "the door into the locked-down zone still looks normal";
-  ASSERT_EQ(client->post_json("/api/v1/events", badge(1, "rdr-lobby-in", 10001), device_token).status, 200);
+  ASSERT_EQ(client->post_json("/api/v1/events", testing::lobby_badge(1, "rdr-lobby-in", 10001), device_token)
+                .status,
+            200);
   EXPECT_TRUE(wait_for("zones", "reception", "occupancy", 1));
   ASSERT_EQ(client->post_json("/api/v1/presence/alice-nguyen/forgive", R"({"reason":"reset"})", sam).status,
             200);

@@ -47,6 +47,14 @@ inline std::string login_body(const TestOperator& op, const std::string& code) {
   return nlohmann::json{{"username", op.id}, {"password", op.password}, {"totp", code}}.dump();
 }
 
+// A badge of facility 42 at a lobby reader, sent as ctl-lobby with the current time (decisions use device
+// time: an older event is late and never grants).
+inline std::string lobby_badge(int seq, const std::string& reader, int number) {
+  return R"({"device_id":"ctl-lobby","seq":)" + std::to_string(seq) + R"(,"time":")" + device_time_now() +
+         R"(","type":"credential","reader":")" + reader + R"(","card":{"facility":42,"number":)" +
+         std::to_string(number) + "}}";
+}
+
 // Devices enrolled while the server runs are picked up within 2 s: waits until `device_token` is known.
 inline void wait_until_enrolled(client::HttpsClient& client, const std::string& device_token) {
   for (int i = 0; i < 50 && client.get("/api/v1/devices/me/commands", device_token).status == 401; ++i) {
