@@ -52,7 +52,7 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     m->portals_.push_back({p, m->zone_index(p.from), m->zone_index(p.to)});
     for (const auto& r : p.readers) {
       m->reader_ids_.emplace(r.id, static_cast<Index>(m->readers_.size()));
-      m->readers_.push_back({r, false, index, {}});
+      m->readers_.push_back({r, false, index, {}, {}});
     }
   }
   for (const auto& r : def.racks) {
@@ -61,7 +61,7 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     m->racks_.push_back({r, m->zone_index(r.zone)});
     for (const auto& reader : r.readers) {
       m->reader_ids_.emplace(reader.id, static_cast<Index>(m->readers_.size()));
-      m->readers_.push_back({reader, true, index, {}});
+      m->readers_.push_back({reader, true, index, {}, {}});
     }
   }
 
@@ -245,6 +245,9 @@ BuildResult SiteModel::build(const SiteDefinition& def) {
     resolve(node.mantraps, d.mantraps, [&](const MantrapId& id) { return m->mantrap_index(id); });
     resolve(node.zones, d.zones, [&](const ZoneId& id) { return m->zone_index(id); });
     for (Index p : node.portals) m->portal_devices_[p].push_back(d.id);
+    for (Index r : node.readers)
+      m->readers_[r].device_indexes.push_back(static_cast<Index>(m->devices_.size()));
+    node.heartbeat_s = std::max<std::int64_t>(d.heartbeat_s, 0);
     m->device_ids_.emplace(d.id, static_cast<Index>(m->devices_.size()));
     m->devices_.push_back(std::move(node));
   }

@@ -77,8 +77,9 @@ std::vector<std::string_view> event_types_of(DeviceKind kind) {
 }
 
 std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const DeviceEvent& event,
-                                               Index* reader_out) {
+                                               ScopeIndexes* found) {
   const Index d = model.device_index(event.device);
+  if (found != nullptr) *found = ScopeIndexes{d, kNoIndex};
   if (d == kNoIndex) return refuse("device_id", "device " + event.device.str() + " is not in the site file");
   const DeviceNode& device = model.device(d);
   if (!kind_may_send(device.kind, event.payload)) {
@@ -89,8 +90,10 @@ std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const Dev
   }
   const auto reader_scope = [&](const ReaderId& reader) -> std::optional<ScopeRefusal> {
     const Index r = model.reader_index(reader);
-    if (reader_out != nullptr) *reader_out = r;
-    if (r == kNoIndex || lists(device.readers, r)) return std::nullopt;  // unknown: unknown_reader
+    if (found != nullptr) found->reader = r;
+    if (r == kNoIndex) return std::nullopt;  // unknown: unknown_reader
+    const std::vector<Index>& listed_by = model.reader(r).device_indexes;
+    if (std::find(listed_by.begin(), listed_by.end(), d) != listed_by.end()) return std::nullopt;
     return refuse("reader", "reader " + reader.str() + " is not one of this device's readers");
   };
   return std::visit(

@@ -1,7 +1,6 @@
 #include "portcullis/core/engine.hpp"
 
 #include <algorithm>
-#include <type_traits>
 
 #include "access_check.hpp"
 #include "device_time.hpp"
@@ -241,19 +240,15 @@ class AccessRequests {
 
   // Evaluates the attempt at key_: keeps it while pending; then two-person rules, anti-passback and the
   // mantrap; on grant presence moves and the door is released.
+  // Each return builds its outcome in place (one named result per function): this is every badge's path.
   Outcome finish(const detail::Passage& passage) {
-    Outcome out;
     PendingAttempt& attempt = state_.attempts.at(key_);
     bool needs_two = false;
     Decision d = detail::evaluate_attempt(model_, state_, passage, attempt, now_, needs_two);
-    if (d.verdict == Verdict::Pending) {
-      out.decision = std::move(d);
-      return out;
-    }
+    if (d.verdict == Verdict::Pending) return with_decision(std::move(d));
     if (d.verdict != Verdict::Grant) {
       state_.attempts.erase(key_);
-      out.decision = std::move(d);
-      return out;
+      return with_decision(std::move(d));
     }
     // A fire changes nothing here: egress under fire was granted before any of this (fire_release).
     const bool pair_exit = !needs_two && detail::pair_exit_needed(model_, state_, passage, attempt.person);
@@ -262,6 +257,19 @@ class AccessRequests {
       state_.attempts.erase(key_);
       return detail::two_person_step(model_, state_, passage, std::move(d), decided, pair_exit, now_);
     }
+    return pass(passage, std::move(d), attempt);
+  }
+
+  static Outcome with_decision(Decision d) {
+    Outcome out;
+    out.decision = std::move(d);
+    return out;
+  }
+
+  // A granted attempt that needs no second person: the passage checks (anti-passback, mantrap) have the last
+  // word; on success presence moves and the door is released.
+  Outcome pass(const detail::Passage& passage, Decision d, PendingAttempt& attempt) {
+    Outcome out;
     const PersonId person = std::move(attempt.person);
     state_.attempts.erase(key_);
     std::vector<Alarm> soft;
@@ -296,6 +304,50 @@ Outcome out_of_scope(const DeviceEvent& event, const ScopeRefusal& refusal) {
   return out;
 }
 
+// The event's own part of the decision. Each branch returns its outcome as a prvalue, so the outcome is
+// built in place (no moves of its strings on the path every badge takes).
+Outcome decide_event(const SiteModel& model, EngineState& state, AccessRequests& requests,
+                     const DeviceEvent& event, Index reader, Timestamp at) {
+  const DevicePayload& payload = event.payload;
+  if (const auto* card = std::get_if<CardPresented>(&payload)) return requests.card(*card, reader);
+  if (const auto* pin = std::get_if<PinEntered>(&payload)) return requests.pin(*pin, reader);
+  if (const auto* finger = std::get_if<BiometricMatch>(&payload)) return requests.biometric(*finger, reader);
+  Outcome out;
+  if (const auto* rex = std::get_if<RequestToExit>(&payload)) {
+    detail::request_to_exit(model, state, *rex, at, out.alarms);
+  } else if (const auto* tamper = std::get_if<Tamper>(&payload)) {
+    detail::tamper(*tamper, event.device, out.alarms);
+  } else if (const auto* fire = std::get_if<FireAlarm>(&payload)) {
+    detail::fire_alarm(model, state, *fire, out.alarms);  // life safety: whenever it arrives
+  } else if (const auto* occupancy = std::get_if<OccupancyReport>(&payload)) {
+    detail::occupancy_report(model, state, *occupancy, at, out.alarms);
+  }
+  return out;
+}
+
+// Everything after the scope check; one named result, built in place.
+Outcome apply_in_scope(const SiteModel& model, const PinVerifier* pins, EngineState& state,
+                       const DeviceEvent& event, Timestamp now, const ScopeIndexes& found) {
+  const detail::EventTime time = detail::event_time(model, state, event, now);
+  // A door contact is judged at its own time before the deadlines run at the receive time: a door forced and
+  // shut while its controller was offline is forced, not held, when both reports arrive together.
+  std::vector<Alarm> contact_alarms;
+  const auto* contact = std::get_if<DoorContact>(&event.payload);
+  if (contact != nullptr) detail::door_contact(model, state, *contact, time.at, contact_alarms);
+  std::vector<Alarm> due;
+  detail::run_deadlines(model, state, now, due, contact);
+  detail::heard_from(model, state, event.device, found.device, now);
+  AccessRequests requests{model, pins, state, event.device, time};
+  Outcome out = decide_event(model, state, requests, event, found.reader, time.at);
+  detail::after_input(model, state, now);
+  if (out.decision && !time.late) out.door_action = detail::door_action_for(model, state, *out.decision);
+  // Alarms in the order they arose: deadlines that fell due, the door contact's, then the event's own.
+  if (!contact_alarms.empty())
+    out.alarms.insert(out.alarms.begin(), contact_alarms.begin(), contact_alarms.end());
+  if (!due.empty()) out.alarms.insert(out.alarms.begin(), due.begin(), due.end());
+  return out;
+}
+
 }  // namespace
 
 Engine::Engine(std::shared_ptr<const SiteModel> model, std::shared_ptr<const PinVerifier> pins)
@@ -311,45 +363,9 @@ void Engine::replace_model(std::shared_ptr<const SiteModel> model) {
 }
 
 Outcome Engine::apply(const DeviceEvent& event, Timestamp now) {
-  Index reader = kNoIndex;
-  if (auto refusal = check_device_scope(*model_, event, &reader)) return out_of_scope(event, *refusal);
-  const detail::EventTime time = detail::event_time(*model_, state_, event, now);
-  // A door contact is judged at its own time before the deadlines run at the receive time: a door forced and
-  // shut while its controller was offline is forced, not held, when both reports arrive together.
-  std::vector<Alarm> contact_alarms;
-  const auto* contact = std::get_if<DoorContact>(&event.payload);
-  if (contact != nullptr) detail::door_contact(*model_, state_, *contact, time.at, contact_alarms);
-  std::vector<Alarm> due;
-  detail::run_deadlines(*model_, state_, now, due, contact);
-  detail::heard_from(*model_, state_, event.device, now);
-  AccessRequests requests{*model_, pins_.get(), state_, event.device, time};
-  Outcome out = std::visit(
-      [&](const auto& payload) -> Outcome {
-        using T = std::decay_t<decltype(payload)>;
-        Outcome o;
-        if constexpr (std::is_same_v<T, CardPresented>) {
-          o = requests.card(payload, reader);
-        } else if constexpr (std::is_same_v<T, PinEntered>) {
-          o = requests.pin(payload, reader);
-        } else if constexpr (std::is_same_v<T, BiometricMatch>) {
-          o = requests.biometric(payload, reader);
-        } else if constexpr (std::is_same_v<T, RequestToExit>) {
-          detail::request_to_exit(*model_, state_, payload, time.at, o.alarms);
-        } else if constexpr (std::is_same_v<T, Tamper>) {
-          detail::tamper(payload, event.device, o.alarms);
-        } else if constexpr (std::is_same_v<T, FireAlarm>) {
-          detail::fire_alarm(*model_, state_, payload, o.alarms);  // life safety: whenever it arrives
-        } else if constexpr (std::is_same_v<T, OccupancyReport>) {
-          detail::occupancy_report(*model_, state_, payload, time.at, o.alarms);
-        }
-        return o;
-      },
-      event.payload);
-  detail::after_input(*model_, state_, now);
-  if (out.decision && !time.late) out.door_action = detail::door_action_for(*model_, state_, *out.decision);
-  out.alarms.insert(out.alarms.begin(), contact_alarms.begin(), contact_alarms.end());
-  out.alarms.insert(out.alarms.begin(), due.begin(), due.end());
-  return out;
+  ScopeIndexes found;
+  if (auto refusal = check_device_scope(*model_, event, &found)) return out_of_scope(event, *refusal);
+  return apply_in_scope(*model_, pins_.get(), state_, event, now, found);
 }
 
 Outcome Engine::tick(Timestamp now) {

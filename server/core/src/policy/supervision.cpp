@@ -52,8 +52,10 @@ void commit_passage(const SiteModel& model, EngineState& state, Index portal, In
   mantrap_passage(model, state, portal, destination, person, now);
 }
 
-void heard_from(const SiteModel& model, EngineState& state, const DeviceId& device, Timestamp now) {
-  const std::int64_t interval = model.heartbeat_s(device);
+void heard_from(const SiteModel& model, EngineState& state, const DeviceId& device, Index device_index,
+                Timestamp now) {
+  if (device_index == kNoIndex) return;
+  const std::int64_t interval = model.device(device_index).heartbeat_s;
   if (interval <= 0) return;
   auto [it, fresh] = state.devices.try_emplace(device);
   DeviceSeen& seen = it->second;

@@ -25,8 +25,9 @@ void run_deadlines(const SiteModel& model, EngineState& state, Timestamp now, st
                    const DoorContact* judged = nullptr);
 // After every input: occupancy-driven state (vestibule occupied, lone person) follows the new presence.
 void after_input(const SiteModel& model, EngineState& state, Timestamp now);
-// Any device event: the device is alive.
-void heard_from(const SiteModel& model, EngineState& state, const DeviceId& device, Timestamp now);
+// Any device event: the device is alive. `device_index`: its model index (kNoIndex: not in the site).
+void heard_from(const SiteModel& model, EngineState& state, const DeviceId& device, Index device_index,
+                Timestamp now);
 
 void tamper(const Tamper& e, const DeviceId& device, std::vector<Alarm>& alarms);
 

@@ -35,6 +35,10 @@ struct ReaderNode {
   bool on_rack = false;
   Index target = kNoIndex;        // portal index, or rack index when on_rack
   std::vector<DeviceId> devices;  // the devices that list this reader
+  // The same devices as sorted model indexes: the scope check of every badge asks "does the sending device
+  // list this reader?", and a reader is listed by one or two devices, so a scan here beats a binary search
+  // through a controller's (possibly thousands of) readers.
+  std::vector<Index> device_indexes;
 };
 
 struct PortalNode {
@@ -113,7 +117,8 @@ struct AreaReaderNode {
 struct DeviceNode {
   DeviceId id;
   DeviceKind kind = DeviceKind::DoorController;
-  std::vector<Index> readers;  // portal and rack readers (area readers are the asset book's)
+  std::int64_t heartbeat_s = 0;  // 0: not supervised for silence
+  std::vector<Index> readers;    // portal and rack readers (area readers are the asset book's)
   std::vector<Index> portals;
   std::vector<Index> racks;
   std::vector<Index> mantraps;

@@ -29,13 +29,17 @@ struct ScopeRefusal {
   Severity severity = Severity::High;
 };
 
+// The model indexes the scope check looked up, so the decision that follows need not look them up again.
+struct ScopeIndexes {
+  Index device = kNoIndex;  // the sending device
+  Index reader = kNoIndex;  // a factor event's reader (kNoIndex when unknown or not a factor event)
+};
+
 // nullopt when the device may send this event; otherwise what it overstepped. An unknown reader is left to
 // the access decision (unknown_reader); an unknown portal, rack, mantrap or zone is out of scope (no device
-// lists it).
-// `reader`, when given, receives the model index of a factor event's reader (kNoIndex when unknown), so the
-// decision that follows need not look it up again.
+// lists it). `found`, when given, receives the indexes looked up on the way.
 [[nodiscard]] std::optional<ScopeRefusal> check_device_scope(const SiteModel& model, const DeviceEvent& event,
-                                                             Index* reader = nullptr);
+                                                             ScopeIndexes* found = nullptr);
 
 // What no device of a valid site may speak for, so its events would always be refused: a reader no device
 // lists, a door contact (portal) or rack door no device reports, a vestibule no device counts, a zone no fire
