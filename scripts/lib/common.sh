@@ -18,6 +18,7 @@ PORTCULLIS_PACKAGES=(
   xvfb xauth fonts-dejavu-core                        # the console under a virtual display (live screenshots)
   clang libclang-rt-14-dev                            # the codec fuzzers (libFuzzer) of scripts/fuzz-smoke
   shellcheck                                          # .ci/run lints every script in scripts/ and tests/scripts/
+  prometheus                                          # promtool checks /metrics as Prometheus reads it
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -182,6 +182,25 @@ TEST_F(ConnectionLimits, TheBodyMustArriveWithinTheBodyDeadline) {
   EXPECT_LT(seconds_since(started), 3.5);
 }
 
+// A client that sends its whole request at once (headers and a 100 kB body without a credential) must read
+// the 401, not a connection reset: the server used to close while the body was still arriving, and under load
+// the client's write failed with a broken pipe before it could read the answer.
+TEST_F(ConnectionLimits, AnAnonymousClientStillSendingItsBodyReadsTheRefusalInsteadOfAReset) {
+  start({});
+  const std::string body(100 * 1024, 'x');
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    testing::HeldConnection c{server->port(), "127.0.0.3"};
+    ASSERT_TRUE(c.handshake(testing::test_tls().ca));
+    const bool sent = c.send(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        "Content-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
+    EXPECT_TRUE(sent) << "attempt " << attempt << ": the server reset the connection during the body";
+    const auto replies = c.receive(3s);
+    EXPECT_EQ(testing::response_statuses(replies), std::vector<int>{401}) << "attempt " << attempt << replies;
+  }
+}
+
 TEST_F(ConnectionLimits, ALargeBodyWithoutCredentialsIsRefused401WithoutBeingRead) {
   // 16 MiB EPCIS documents used to be read (and held in memory) before anyone asked who sent them.
   start({});

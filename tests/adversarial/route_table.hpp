@@ -26,6 +26,8 @@ inline constexpr RouteCase kRouteCases[] = {
     {"POST", "/api/v1/devices/me/commands/{id}/result", R"({"status":"done","detail":"ok"})"},
     {"GET", "/api/v1/health", ""},
     {"POST", "/api/v1/auth/login", R"({"username":"nobody","password":"wrong-password","totp":"000000"})"},
+    {"GET", "/health/live", ""},
+    {"GET", "/health/ready", ""},
     {"GET", "/metrics", ""},
     {"GET", "/api/v1/stream", ""},
     {"GET", "/api/v1/site", ""},

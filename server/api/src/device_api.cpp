@@ -59,6 +59,20 @@ void DeviceApi::register_routes(SecuredRouter& router) {
                                     ",\"replayed_events\":" + std::to_string(sequencer_.replayed_events()) +
                                     ",\"history\":\"" + (tampered ? "tampered" : "intact") + "\"}"));
       });
+  // Liveness: the process answers HTTP at all (a stuck or dead one does not). For systemd and load balancers.
+  router.add("GET", "/health/live",
+             [](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+                http::Responder respond) { respond(http::json_response(R"({"status":"live"})")); });
+  // Readiness: send device events here. Only the site's owner, replayed and with its event store reachable
+  // (a follower serves consoles but refuses device events, so a load balancer must not send it doors).
+  router.add("GET", "/health/ready",
+             [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) {
+               if (sequencer_.ready()) return respond(http::json_response(R"({"status":"ready"})"));
+               const char* reason = sequencer_.follower() ? "follower" : "event_store_unreachable";
+               respond(http::json_response(
+                   std::string(R"({"status":"not_ready","reason":")") + reason + R"("})", 503));
+             });
   router.add("GET", "/metrics",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {

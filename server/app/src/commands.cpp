@@ -346,6 +346,13 @@ int serve_command(const Config& c) {
         if (auth != nullptr && auth->rfind("Bearer ", 0) == 0) {
           token_hash = operators::crypto::sha256_hex(auth->substr(7));
           if (auto principal = accounts.principal_for(token_hash)) return *principal;
+          if (!c.metrics_token_sha256.empty() &&
+              operators::crypto::equal_in_constant_time(
+                  {reinterpret_cast<const std::uint8_t*>(token_hash.data()), token_hash.size()},
+                  {reinterpret_cast<const std::uint8_t*>(c.metrics_token_sha256.data()),
+                   c.metrics_token_sha256.size()})) {
+            return operators::Principal::metrics_scraper();
+          }
         }
         if (auto device = devices.identify(token_hash, request.client_certificate_cn)) {
           return operators::Principal::device(core::DeviceId{*device});

@@ -90,6 +90,13 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
     }
     if (c.command_ttl_s < 1 || c.command_ttl_s > 3600)
       throw std::runtime_error(where + ": command_ttl_s must be 1 to 3600 (seconds)");
+  } else if (key == "metrics_token_sha256") {
+    // The hash, never the token: this file may be read by more people than the scraper's secret.
+    const bool hex64 = value.size() == 64 && value.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!hex64)
+      throw std::runtime_error(
+          where + ": metrics_token_sha256 must be 64 lowercase hex digits (sha256sum of the token)");
+    c.metrics_token_sha256 = value;
   } else if (key == "role") {
     if (value != "owner" && value != "follower")
       throw std::runtime_error(where + ": role must be 'owner' or 'follower'");
@@ -181,6 +188,7 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_NEW_CONNECTIONS_PER_SECOND", "new_connections_per_second"},
       {"PORTCULLIS_HEADER_TIMEOUT_S", "header_timeout_s"},
       {"PORTCULLIS_BODY_TIMEOUT_S", "body_timeout_s"},
+      {"PORTCULLIS_METRICS_TOKEN_SHA256", "metrics_token_sha256"},
   };
   for (const auto& [env, key] : env_keys) {
     if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);

@@ -51,6 +51,9 @@ struct Config {
   int new_connections_per_second = 50;
   int header_timeout_s = 20;
   int body_timeout_s = 30;
+  // SHA-256 (hex) of the bearer token Prometheus scrapes /metrics with (docs/operations.md). Empty: only
+  // admins' sessions read the metrics.
+  std::string metrics_token_sha256;
 };
 
 // Throws std::runtime_error naming the file, line and key on a bad setting.

@@ -147,7 +147,10 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   // Answered from the header alone and the connection closed: nothing of the body is read, so an anonymous
   // client cannot make the server hold megabytes (EPCIS routes take 16 MiB) or spend the time to read them.
   void refuse_body_without_credential() {
-    drain_before_close_ = false;
+    // The client may still be writing its body: read and discard a little of it (never keep it) so it gets
+    // to read this 401 instead of a connection reset, then close.
+    drain_before_close_ = true;
+    drain_cap_ = kAnonymousDrainBytes;
     auto refusal =
         json_error(401, "authorization",
                    "a request body over " + std::to_string(shared_->config.unauthenticated_body_limit) +
@@ -343,8 +346,14 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   // bytes and time) so it can read our 413 instead of getting a connection reset.
   void drain() {
     // Up to twice the largest route limit: a client sending just over a large limit still reads its 413.
-    if (drained_ > std::max(kMaxDrainBytes, 2 * shared_->router.largest_body_limit())) return shutdown();
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    // A client refused for want of a credential gets only drain_cap_: it has not earned more of our time.
+    const std::size_t cap =
+        drain_cap_ != 0 ? drain_cap_ : std::max(kMaxDrainBytes, 2 * shared_->router.largest_body_limit());
+    if (drained_ > cap) return shutdown();
+    // One deadline for the whole drain, so a client trickling bytes cannot stretch it.
+    if (drain_deadline_ == std::chrono::steady_clock::time_point{})
+      drain_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    beast::get_lowest_layer(stream_).expires_at(drain_deadline_);
     stream_.async_read_some(net::buffer(scratch_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               if (ec) return self->shutdown();
@@ -374,6 +383,9 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   bool body_needs_credential_ = false;  // body_limit_ is the small one of a request without a credential
   std::shared_ptr<BodyChannel> body_stream_;
   static constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
+  static constexpr std::size_t kAnonymousDrainBytes = 256 * 1024;
+  std::size_t drain_cap_ = 0;  // 0: kMaxDrainBytes or twice the largest route limit
+  std::chrono::steady_clock::time_point drain_deadline_{};
   std::size_t drained_ = 0;
   std::array<char, 16 * 1024> scratch_{};
 };

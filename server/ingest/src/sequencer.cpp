@@ -394,6 +394,7 @@ void Sequencer::connect_and_rebuild() {
   sealed_seq_.store(std::max(sealed_seq_.load(), head_seq_));
   publish_heads();
   started_ = true;
+  store_reachable_.store(true);
   tampered_.store(alarms_.has_open(kChainTamperedAlarm));
   // Findings of the replay, unless the log already records them (a restart finds the same break again).
   auto findings = std::move(pending_findings_);
@@ -1211,6 +1212,7 @@ void Sequencer::process(std::deque<Work>& batch) {
     // Nothing of this batch is known to be stored: answer 503 (devices retry; a retry of an event that
     // did commit is answered from history) and rebuild state from what the database really holds.
     metrics_.commit_failures.add();
+    store_reachable_.store(false);  // until connect_and_rebuild below succeeds
     std::cerr << "portcullisd: storing a batch failed: " << e.what() << '\n';
     remember_unconfirmed(records);
     // One record PostgreSQL refuses (a value it cannot store) must not fail everyone else's commit: when the

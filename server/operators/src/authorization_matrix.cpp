@@ -23,6 +23,9 @@ constexpr RouteRule device_only(Method m, std::string_view p) {
 constexpr RouteRule operators(Method m, std::string_view p, RoleSet r) {
   return {m, p, false, false, r};
 }
+constexpr RouteRule operators_and_scrapers(Method m, std::string_view p, RoleSet r) {
+  return {m, p, false, false, r, true};
+}
 
 using enum Method;
 
@@ -39,9 +42,13 @@ constexpr std::array kMatrix{
     // Without credentials: liveness and the login itself. Nothing that changes state.
     anyone(Get, "/api/v1/health"),
     anyone(Post, "/api/v1/auth/login"),
+    // For load balancers and systemd: alive, and ready to take device events (docs/operations.md).
+    anyone(Get, "/health/live"),
+    anyone(Get, "/health/ready"),
     // Metrics reveal event rates, connected consoles and alarm counts: reconnaissance material in a
-    // high-security site, so not public. Scrapers use a separate management listener (see docs).
-    operators(Get, "/metrics", kAdmin),
+    // high-security site, so not public. Prometheus scrapes with a token of its own that opens nothing else
+    // (config `metrics_token_sha256`, docs/operations.md); admins may read them too.
+    operators_and_scrapers(Get, "/metrics", kAdmin),
 
     operators(Post, "/api/v1/auth/logout", kEveryOperator),
     operators(Get, "/api/v1/stream", kEveryOperator),
@@ -184,6 +191,7 @@ std::string_view to_string(DenyReason r) noexcept {
     case DenyReason::RoleNotAllowed: return "role_not_allowed";
     case DenyReason::DevicesNotAllowed: return "devices_not_allowed";
     case DenyReason::OperatorsNotAllowed: return "operators_not_allowed";
+    case DenyReason::ScrapersNotAllowed: return "scrapers_not_allowed";
   }
   return "unknown";
 }
@@ -194,7 +202,8 @@ int http_status_for(DenyReason r) noexcept {
     case DenyReason::AuthenticationRequired: return 401;
     case DenyReason::RoleNotAllowed:
     case DenyReason::DevicesNotAllowed:
-    case DenyReason::OperatorsNotAllowed: return 403;
+    case DenyReason::OperatorsNotAllowed:
+    case DenyReason::ScrapersNotAllowed: return 403;
   }
   return 403;
 }
@@ -213,6 +222,9 @@ AuthorizationResult authorize(const Principal& principal, Method method,
     case PrincipalKind::Device:
       return rule->devices ? AuthorizationResult::allow()
                            : AuthorizationResult::deny(DenyReason::DevicesNotAllowed);
+    case PrincipalKind::MetricsScraper:
+      return rule->scrapers ? AuthorizationResult::allow()
+                            : AuthorizationResult::deny(DenyReason::ScrapersNotAllowed);
     case PrincipalKind::Operator:
       if (principal.has_role_in(rule->roles)) return AuthorizationResult::allow();
       return AuthorizationResult::deny(rule->roles.empty() ? DenyReason::OperatorsNotAllowed

@@ -30,6 +30,8 @@ constexpr Expected kExpected[] = {
     {"....Y.", "POST", "/api/v1/devices/me/commands/{id}/result"},
     {"YYYYYY", "GET", "/api/v1/health"},
     {"YYYYYY", "POST", "/api/v1/auth/login"},
+    {"YYYYYY", "GET", "/health/live"},
+    {"YYYYYY", "GET", "/health/ready"},
     {"...Y..", "GET", "/metrics"},
     {"YYYY..", "POST", "/api/v1/auth/logout"},
     {"YYYY..", "GET", "/api/v1/stream"},
@@ -179,6 +181,28 @@ TEST(AuthorizationMatrix, DenialsMapTo404Then401Then403) {
   EXPECT_EQ(http_status_for(DenyReason::RoleNotAllowed), 403);
   EXPECT_EQ(http_status_for(DenyReason::DevicesNotAllowed), 403);
   EXPECT_EQ(http_status_for(DenyReason::OperatorsNotAllowed), 403);
+}
+
+// A metrics scraper (Prometheus with its own token) reads /metrics and what is open to anyone; every other
+// route answers 403, so a leaked scrape token reveals rates and nothing else.
+TEST(AuthorizationMatrix, AScrapeCredentialReachesOnlyMetricsAndTheOpenRoutes) {
+  const Principal scraper = Principal::metrics_scraper();
+  int allowed = 0;
+  for (const RouteRule& rule : authorization_matrix()) {
+    const auto result = authorize(scraper, rule.method, rule.pattern);
+    if (rule.pattern == "/metrics" || rule.open_to_anyone) {
+      EXPECT_TRUE(result.allowed) << to_string(rule.method) << " " << rule.pattern;
+      ++allowed;
+    } else {
+      EXPECT_EQ(result.reason, DenyReason::ScrapersNotAllowed)
+          << to_string(rule.method) << " " << rule.pattern;
+      EXPECT_EQ(http_status_for(*result.reason), 403);
+    }
+  }
+  EXPECT_GE(allowed, 4);  // /metrics, health, liveness and readiness at least
+  EXPECT_FALSE(scraper.is_operator());
+  EXPECT_FALSE(scraper.is_device());
+  EXPECT_FALSE(scraper.has_role_in(RoleSet::all_operators()));
 }
 
 TEST(Principals, DevicesAndAnonymousCallersHaveNoRole) {

@@ -111,6 +111,10 @@ class Sequencer {
   [[nodiscard]] std::int64_t sealed_seq() const noexcept { return sealed_seq_.load(); }
   // The head the start-up replay reached, before this instance appended anything.
   [[nodiscard]] ChainHead replayed_head() const;
+  // Ready to take device events: this instance owns the site, its start-up replay is done, and its last
+  // contact with the event store succeeded (false from a failed commit until the reconnect and rebuild
+  // succeed). Thread-safe. GET /health/ready answers from it.
+  [[nodiscard]] bool ready() const noexcept { return !config_.follower && store_reachable_.load(); }
   // True when this instance follows the site's owner (SequencerConfig::follower): submissions are refused.
   [[nodiscard]] bool follower() const noexcept { return config_.follower; }
 
@@ -228,6 +232,7 @@ class Sequencer {
   std::map<std::int64_t, std::array<std::uint8_t, 32>> unconfirmed_;
   std::int64_t rebuild_confirmed_seq_ = 0;  // the committed head before a rebuild (0 at start-up)
   std::atomic<bool> tampered_{false};
+  std::atomic<bool> store_reachable_{false};
   std::atomic<std::int64_t> sealed_seq_{0};
   mutable std::mutex heads_mutex_;
   ChainHead committed_head_;      // guarded by heads_mutex_

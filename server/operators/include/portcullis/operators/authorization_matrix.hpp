@@ -27,6 +27,7 @@ struct RouteRule {
   bool open_to_anyone = false;
   bool devices = false;
   RoleSet roles;
+  bool scrapers = false;  // also open to a metrics scraper's token
 };
 
 [[nodiscard]] std::span<const RouteRule> authorization_matrix() noexcept;
@@ -37,6 +38,7 @@ enum class DenyReason : std::uint8_t {
   RoleNotAllowed,          // an operator whose role is not listed (403)
   DevicesNotAllowed,       // a device calling an operator route (403)
   OperatorsNotAllowed,     // an operator calling a device-only route (403)
+  ScrapersNotAllowed,      // a metrics scrape token on anything but /metrics (403)
 };
 
 [[nodiscard]] std::string_view to_string(DenyReason r) noexcept;

@@ -42,7 +42,9 @@ class RoleSet {
   std::uint8_t bits_ = 0;
 };
 
-enum class PrincipalKind : std::uint8_t { Anonymous, Operator, Device };
+// MetricsScraper: Prometheus (or another monitoring system) with the scrape token of the server's config;
+// it reads /metrics and the open routes, nothing else (authorization_matrix.hpp).
+enum class PrincipalKind : std::uint8_t { Anonymous, Operator, Device, MetricsScraper };
 
 // The authenticated caller as the HTTP layer resolved it from a session token or device token.
 struct Principal {
@@ -63,6 +65,7 @@ struct Principal {
   static Principal device(core::DeviceId id) {
     return {PrincipalKind::Device, {}, std::nullopt, {}, std::move(id)};
   }
+  static Principal metrics_scraper() { return {PrincipalKind::MetricsScraper, {}, std::nullopt, {}, {}}; }
 
   [[nodiscard]] bool is_operator() const noexcept { return kind == PrincipalKind::Operator; }
   [[nodiscard]] bool is_device() const noexcept { return kind == PrincipalKind::Device; }
