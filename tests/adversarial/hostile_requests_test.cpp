@@ -169,8 +169,8 @@ struct StoredRecord {
 bool is_refusal_record(const StoredRecord& r) {
   // asset.registry_opened: bookkeeping the server writes before the first asset record of the log.
   return r.type == "security.device_auth_failed" || r.type == "operator.login_failed" ||
-         r.type == "asset.registry_opened" || r.type.rfind("audit.", 0) == 0 ||
-         r.outcome.find("\"verdict\":\"deny\"") != std::string::npos;
+         r.type == "operator.password_change_failed" || r.type == "asset.registry_opened" ||
+         r.type.rfind("audit.", 0) == 0 || r.outcome.find("\"verdict\":\"deny\"") != std::string::npos;
 }
 
 class SteadyDevice {
