@@ -323,6 +323,33 @@ TEST_F(OperatorE2E, ChangesToAdminAccountsWaitForASecondAdminWhoIsNotTheRequeste
   EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'change.approved'")[0][0].as<int>(), 1);
 }
 
+// A held change to an admin account is rebuilt from its change.requested record after a restart, and still
+// only another admin approves it.
+TEST_F(OperatorE2E, AHeldOperatorChangeSurvivesARestart) {
+  const auto ada_op = testing::create_operator(*server, "ada", "admin", "julia-romero");
+  const auto bea_op = testing::create_operator(*server, "bea", "admin", "chen-li");
+  const auto ada = testing::sign_in(*client, ada_op);
+  const auto bea = testing::sign_in(*client, bea_op);
+  const auto held = client->post_json("/api/v1/operators/bea/password-reset", "{}", ada);
+  ASSERT_EQ(held.status, 202) << held.body;
+  const auto id = json::parse(held.body).at("id").get<std::string>();
+  server->stop();
+  server->start();
+  client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                 client::ClientTls{testing::test_tls().ca, "", ""});
+  // bea's own reset: bea is another admin than the requester, so bea may approve it; ada may not.
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + id + "/approve", "", ada).status, 403);
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "", bea);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(client->get("/api/v1/alarms", bea).status, 401) << "the reset left bea's session open";
+  // The one-time password ada was given when asking is bea's password now, a one-time one.
+  const auto reset = testing::operator_from_reply("bea", held.body, bea_op.totp_secret);
+  testing::wait_for_next_code(bea_op);
+  EXPECT_EQ(client->post_json("/api/v1/auth/login", testing::login_body(reset, testing::current_code(bea_op)))
+                .status,
+            403);
+}
+
 TEST_F(OperatorE2E, EveryRouteAnswersAsTheAuthorizationMatrixSays) {
   struct Caller {
     std::string name;
