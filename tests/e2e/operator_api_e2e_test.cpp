@@ -119,8 +119,11 @@ TEST_F(OperatorE2E, AnAdminUnlocksALockedOperatorOverTheApiAndTheUnlockIsRecorde
 TEST_F(OperatorE2E, SignInNeedsPasswordAndCodeAndRefusesAReplayedCode) {
   const auto admin = testing::create_operator(*server, "ada", "admin", "julia-romero");
   const auto code = testing::current_code(admin);
-  const auto first = client->post_json("/api/v1/auth/login", testing::login_body(admin, code));
+  // The first sign-in sets the account's own password (the printed one is a one-time password).
+  const auto first = client->post_json("/api/v1/auth/password",
+                                       testing::password_change_body(admin, code, admin.own_password()));
   ASSERT_EQ(first.status, 200) << first.body;
+  *admin.own_password_set = true;
   EXPECT_EQ(json::parse(first.body).at("operator").at("role"), "admin");
   const auto replay = client->post_json("/api/v1/auth/login", testing::login_body(admin, code));
   EXPECT_EQ(replay.status, 401) << "a TOTP code was accepted twice";
@@ -133,6 +136,218 @@ TEST_F(OperatorE2E, SignInNeedsPasswordAndCodeAndRefusesAReplayedCode) {
   const auto nobody =
       client->post_json("/api/v1/auth/login", R"({"username":"ghost","password":"x","totp":"123456"})");
   EXPECT_EQ(nobody.body, replay.body);
+}
+
+// The password add-operator prints was good for ever: nothing ever asked for it to be changed.
+TEST_F(OperatorE2E, APrintedOneTimePasswordNeverHasToChange) {
+  const auto gil = testing::create_operator(*server, "gil", "guard", "farah-haddad");
+  const auto printed =
+      client->post_json("/api/v1/auth/login", testing::login_body(gil, testing::current_code(gil)));
+  ASSERT_EQ(printed.status, 403) << "the one-time password opened a session: " << printed.body;
+  EXPECT_EQ(json::parse(printed.body).at("error").at("message"), "password_change_required") << printed.body;
+  EXPECT_EQ(json::parse(printed.body).count("token"), 0u);
+  testing::wait_for_next_code(gil);
+  const auto code = testing::current_code(gil);
+  const auto too_short =
+      client->post_json("/api/v1/auth/password", testing::password_change_body(gil, code, "short"));
+  EXPECT_EQ(too_short.status, 400) << too_short.body;
+  EXPECT_EQ(json::parse(too_short.body).at("error").at("field"), "new_password");
+  auto wrong = gil;
+  wrong.password = "not-the-one-time-password";
+  EXPECT_EQ(
+      client
+          ->post_json("/api/v1/auth/password", testing::password_change_body(wrong, code, gil.own_password()))
+          .status,
+      401);
+  // Refused only once the password and code are checked: the code is spent.
+  const auto same =
+      client->post_json("/api/v1/auth/password", testing::password_change_body(gil, code, gil.password));
+  EXPECT_EQ(same.status, 400) << same.body;
+  testing::wait_for_next_code(gil);
+  const auto changed =
+      client->post_json("/api/v1/auth/password",
+                        testing::password_change_body(gil, testing::current_code(gil), gil.own_password()));
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  *gil.own_password_set = true;
+  const auto token = json::parse(changed.body).at("token").get<std::string>();
+  EXPECT_EQ(client->get("/api/v1/alarms", token).status, 200);
+  testing::wait_for_next_code(gil);
+  EXPECT_EQ(
+      client->post_json("/api/v1/auth/login", testing::login_body(gil, testing::current_code(gil))).status,
+      200)
+      << "the operator's own password does not sign in";
+  pqxx::connection superuser{db->admin()};
+  pqxx::nontransaction tx{superuser};
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'operator.password_changed'")[0][0].as<int>(),
+            1);
+}
+
+// POST /api/v1/operators answered 501: operators could only be created on the server's machine.
+TEST_F(OperatorE2E, CreatingAnOperatorOverTheApiAnswered501) {
+  const auto admin = testing::sign_in(*client, testing::create_operator(*server, "ada", "admin"));
+  const auto body = R"({"id":"gil","role":"guard","name":"Gil on nights","person":"farah-haddad"})";
+  const auto created = client->post_json("/api/v1/operators", body, admin);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto reply = json::parse(created.body);
+  EXPECT_EQ(reply.at("id"), "gil");
+  EXPECT_EQ(reply.at("role"), "guard");
+  EXPECT_EQ(reply.at("password_change_required"), true);
+  EXPECT_FALSE(reply.at("otpauth_uri").get<std::string>().empty());
+  EXPECT_EQ(client->post_json("/api/v1/operators", body, admin).status, 409) << "created twice";
+  // Linked to a person of the site, or explicitly a service account: never neither, never both.
+  EXPECT_EQ(client->post_json("/api/v1/operators", R"({"id":"x1","role":"guard","name":"X"})", admin).status,
+            400);
+  EXPECT_EQ(client
+                ->post_json("/api/v1/operators",
+                            R"({"id":"x1","role":"guard","name":"X","person":"farah-haddad","service":true})",
+                            admin)
+                .status,
+            400);
+  const auto unknown = client->post_json("/api/v1/operators",
+                                         R"({"id":"x1","role":"guard","name":"X","person":"nobody"})", admin);
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(json::parse(unknown.body).at("error").at("field"), "person");
+  EXPECT_EQ(client
+                ->post_json("/api/v1/operators",
+                            R"({"id":"=1+2-X","role":"guard","name":"X","service":true})", admin)
+                .status,
+            400);
+  EXPECT_EQ(
+      client
+          ->post_json("/api/v1/operators", R"({"id":"x1","role":"janitor","name":"X","service":true})", admin)
+          .status,
+      400);
+  const auto gil = testing::operator_from_reply("gil", created.body);
+  EXPECT_FALSE(testing::sign_in(*client, gil).empty());
+  pqxx::connection superuser{db->admin()};
+  pqxx::nontransaction tx{superuser};
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'operator.created'")[0][0].as<int>(), 1);
+}
+
+// There was no way over the API to enable a disabled operator, reset a password or re-enrol a lost
+// authenticator: an operator who forgot a password was locked out for good.
+TEST_F(OperatorE2E, AnAdminDisablesEnablesResetsAndReenrolsAnOperatorOverTheApi) {
+  const auto admin = testing::sign_in(*client, testing::create_operator(*server, "ada", "admin"));
+  const auto gil = testing::create_operator(*server, "gil", "guard", "farah-haddad");
+  const auto first_session = testing::sign_in(*client, gil);
+
+  // A reset password is a one-time password too; the account's sessions end.
+  const auto reset = client->post_json("/api/v1/operators/gil/password-reset", "{}", admin);
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(json::parse(reset.body).at("password_change_required"), true);
+  EXPECT_EQ(client->get("/api/v1/alarms", first_session).status, 401)
+      << "a reset leaves the old sessions open";
+  EXPECT_EQ(client->post_json("/api/v1/operators/nobody/password-reset", "{}", admin).status, 404);
+  const auto after_reset = testing::operator_from_reply("gil", reset.body, gil.totp_secret);
+  testing::wait_for_next_code(gil);
+  const auto one_time =
+      client->post_json("/api/v1/auth/login", testing::login_body(after_reset, testing::current_code(gil)));
+  EXPECT_EQ(one_time.status, 403) << one_time.body;
+  testing::wait_for_next_code(gil);
+  const auto session = testing::sign_in(*client, after_reset);
+  ASSERT_FALSE(session.empty());
+
+  const auto disabled = client->post_json("/api/v1/operators/gil/disable", "{}", admin);
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_EQ(client->get("/api/v1/alarms", session).status, 401)
+      << "a disabled operator's session still works";
+  const auto enabled = client->post_json("/api/v1/operators/gil/enable", "{}", admin);
+  ASSERT_EQ(enabled.status, 200) << enabled.body;
+  EXPECT_EQ(json::parse(enabled.body).at("disabled"), false);
+  EXPECT_EQ(client->post_json("/api/v1/operators/nobody/enable", "{}", admin).status, 404);
+
+  // A lost authenticator: a new TOTP secret; the old one no longer signs in.
+  const auto reenrolled = client->post_json("/api/v1/operators/gil/totp-reset", "{}", admin);
+  ASSERT_EQ(reenrolled.status, 200) << reenrolled.body;
+  auto with_new_secret = after_reset;
+  with_new_secret.totp_secret = json::parse(reenrolled.body).at("totp_secret").get<std::string>();
+  EXPECT_NE(with_new_secret.totp_secret, gil.totp_secret);
+  testing::wait_for_next_code(gil);
+  EXPECT_EQ(
+      client->post_json("/api/v1/auth/login", testing::login_body(after_reset, testing::current_code(gil)))
+          .status,
+      401);
+  EXPECT_FALSE(testing::sign_in(*client, with_new_secret).empty());
+
+  pqxx::connection superuser{db->admin()};
+  pqxx::nontransaction tx{superuser};
+  for (const char* type : {"operator.disabled", "operator.enabled", "operator.password_reset",
+                           "operator.totp_reenrolled", "operator.password_changed"}) {
+    EXPECT_GE(tx.exec_params("SELECT count(*) FROM events WHERE type = $1", type)[0][0].as<int>(), 1) << type;
+  }
+}
+
+// One admin could create, reset or re-enrol an admin account alone, and so hold two admin accounts.
+TEST_F(OperatorE2E, ChangesToAdminAccountsWaitForASecondAdminWhoIsNotTheRequester) {
+  const auto ada =
+      testing::sign_in(*client, testing::create_operator(*server, "ada", "admin", "julia-romero"));
+  const auto bea = testing::sign_in(*client, testing::create_operator(*server, "bea", "admin", "chen-li"));
+  const auto sam =
+      testing::sign_in(*client, testing::create_operator(*server, "sam", "supervisor", "dana-kowalski"));
+  const auto held = client->post_json(
+      "/api/v1/operators", R"({"id":"cy","role":"admin","name":"Cy","person":"alice-nguyen"})", ada);
+  ASSERT_EQ(held.status, 202) << held.body;
+  EXPECT_EQ(json::parse(held.body).at("status"), "pending_approval");
+  const auto id = json::parse(held.body).at("id").get<std::string>();
+  const auto self = client->post_json("/api/v1/approvals/" + id + "/approve", "", ada);
+  EXPECT_EQ(self.status, 403) << self.body;
+  const auto supervisor = client->post_json("/api/v1/approvals/" + id + "/approve", "", sam);
+  EXPECT_EQ(supervisor.status, 403) << "a supervisor approved an admin account: " << supervisor.body;
+  {
+    pqxx::connection superuser{db->admin()};
+    pqxx::nontransaction tx{superuser};
+    EXPECT_EQ(tx.exec("SELECT count(*) FROM operators WHERE operator_id = 'cy'")[0][0].as<int>(), 0)
+        << "created before a second admin approved";
+  }
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "", bea);
+  ASSERT_EQ(approved.status, 201) << approved.body;
+  // Neither admin holds both factors: the requester was given the one-time password, the approver the TOTP.
+  EXPECT_EQ(json::parse(held.body).count("totp_secret"), 0u) << held.body;
+  EXPECT_EQ(json::parse(approved.body).count("password"), 0u) << approved.body;
+  const auto cy = testing::operator_from_reply(
+      "cy", held.body, json::parse(approved.body).at("totp_secret").get<std::string>());
+  EXPECT_FALSE(testing::sign_in(*client, cy).empty());
+
+  // Resetting, re-enrolling, disabling or enabling an admin account is held the same way.
+  for (const char* route : {"password-reset", "totp-reset", "disable", "enable"}) {
+    const auto r = client->post_json(std::string("/api/v1/operators/cy/") + route, "{}", ada);
+    EXPECT_EQ(r.status, 202) << route << ": " << r.body;
+  }
+  // A service account never starts a change a second admin approves.
+  const auto service = testing::sign_in(*client, testing::create_operator(*server, "svc", "admin"));
+  const auto refused = client->post_json("/api/v1/operators/cy/disable", "{}", service);
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  pqxx::connection superuser{db->admin()};
+  pqxx::nontransaction tx{superuser};
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'operator.created'")[0][0].as<int>(), 1);
+  EXPECT_EQ(tx.exec("SELECT count(*) FROM events WHERE type = 'change.approved'")[0][0].as<int>(), 1);
+}
+
+// A held change to an admin account is rebuilt from its change.requested record after a restart, and still
+// only another admin approves it.
+TEST_F(OperatorE2E, AHeldOperatorChangeSurvivesARestart) {
+  const auto ada_op = testing::create_operator(*server, "ada", "admin", "julia-romero");
+  const auto bea_op = testing::create_operator(*server, "bea", "admin", "chen-li");
+  const auto ada = testing::sign_in(*client, ada_op);
+  const auto bea = testing::sign_in(*client, bea_op);
+  const auto held = client->post_json("/api/v1/operators/bea/password-reset", "{}", ada);
+  ASSERT_EQ(held.status, 202) << held.body;
+  const auto id = json::parse(held.body).at("id").get<std::string>();
+  server->stop();
+  server->start();
+  client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                 client::ClientTls{testing::test_tls().ca, "", ""});
+  // bea's own reset: bea is another admin than the requester, so bea may approve it; ada may not.
+  EXPECT_EQ(client->post_json("/api/v1/approvals/" + id + "/approve", "", ada).status, 403);
+  const auto approved = client->post_json("/api/v1/approvals/" + id + "/approve", "", bea);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(client->get("/api/v1/alarms", bea).status, 401) << "the reset left bea's session open";
+  // The one-time password ada was given when asking is bea's password now, a one-time one.
+  const auto reset = testing::operator_from_reply("bea", held.body, bea_op.totp_secret);
+  testing::wait_for_next_code(bea_op);
+  EXPECT_EQ(client->post_json("/api/v1/auth/login", testing::login_body(reset, testing::current_code(bea_op)))
+                .status,
+            403);
 }
 
 TEST_F(OperatorE2E, EveryRouteAnswersAsTheAuthorizationMatrixSays) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -15,8 +16,14 @@
 
 namespace portcullis::testing {
 
+// The password printed by add-operator (or answered by a create or reset over the API) is a one-time
+// password: it only sets the operator's own password (POST /api/v1/auth/password). sign_in() does that the
+// first time, with own_password(); copies of a TestOperator share whether it was done.
 struct TestOperator {
   std::string id, password, totp_secret;
+  std::shared_ptr<bool> own_password_set = std::make_shared<bool>(false);
+  [[nodiscard]] std::string own_password() const { return password + "-own"; }
+  [[nodiscard]] std::string current_password() const { return *own_password_set ? own_password() : password; }
 };
 
 inline std::string value_after(const std::string& text, const std::string& key) {
@@ -38,13 +45,38 @@ inline TestOperator create_operator(ServerProcess& server, const std::string& id
   return {id, value_after(out, "password"), value_after(out, "totp_secret")};
 }
 
+// An operator created or reset over the API: the answer carries its one-time password (and, when created or
+// re-enrolled, its TOTP secret).
+inline TestOperator operator_from_reply(const std::string& id, const std::string& reply_body,
+                                        const std::string& totp_secret = {}) {
+  const auto reply = nlohmann::json::parse(reply_body);
+  return {id, reply.value("password", std::string{}),
+          totp_secret.empty() ? reply.value("totp_secret", std::string{}) : totp_secret};
+}
+
 inline std::string current_code(const TestOperator& op) {
   const auto secret = operators::crypto::base32_decode(op.totp_secret).value();
   return operators::totp_code(operators::crypto::totp_hmac(), secret, core::SystemClock{}.now());
 }
 
 inline std::string login_body(const TestOperator& op, const std::string& code) {
-  return nlohmann::json{{"username", op.id}, {"password", op.password}, {"totp", code}}.dump();
+  return nlohmann::json{{"username", op.id}, {"password", op.current_password()}, {"totp", code}}.dump();
+}
+
+// POST /api/v1/auth/password: the current password and a code, as for signing in, and the new password.
+inline std::string password_change_body(const TestOperator& op, const std::string& code,
+                                        const std::string& new_password) {
+  return nlohmann::json{{"username", op.id},
+                        {"password", op.current_password()},
+                        {"totp", code},
+                        {"new_password", new_password}}
+      .dump();
+}
+
+// A code is accepted once: waits until the authenticator shows the next one (at most 30 s).
+inline void wait_for_next_code(const TestOperator& op) {
+  const auto first = current_code(op);
+  while (current_code(op) == first) std::this_thread::sleep_for(std::chrono::milliseconds(200));
 }
 
 // A badge of facility 42 at a lobby reader, sent as ctl-lobby with the current time (decisions use device
@@ -62,8 +94,17 @@ inline void wait_until_enrolled(client::HttpsClient& client, const std::string& 
   }
 }
 
-// Signs in and returns the session token (fails the test otherwise).
+// Signs in and returns the session token (fails the test otherwise). The first time, the one-time password
+// is replaced by the operator's own (which also signs in: a code is accepted only once).
 inline std::string sign_in(client::HttpsClient& client, const TestOperator& op) {
+  if (!*op.own_password_set) {
+    const auto changed = client.post_json("/api/v1/auth/password",
+                                          password_change_body(op, current_code(op), op.own_password()));
+    EXPECT_EQ(changed.status, 200) << changed.body;
+    if (changed.status != 200) return {};
+    *op.own_password_set = true;
+    return nlohmann::json::parse(changed.body).at("token").get<std::string>();
+  }
   const auto r = client.post_json("/api/v1/auth/login", login_body(op, current_code(op)));
   EXPECT_EQ(r.status, 200) << r.body;
   if (r.status != 200) return {};

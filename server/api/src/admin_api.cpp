@@ -105,6 +105,9 @@ core::Problems unknown_references(const core::SiteDefinition& site, const core::
 // The names of held changes (PendingApproval::action), stored in change.requested records.
 constexpr const char* kHeldAction = "widen_access";
 constexpr const char* kHeldSiteLoad = "site_load_widening";
+constexpr const char* kHeldOperatorChange = "operator_account";
+// Who approves a change to an account that may approve: another admin, never a supervisor.
+constexpr operators::RoleSet kOperatorChangeApprovers{operators::Role::Admin};
 
 // The status a route answers once its action is applied (201 for what adds, 200 for the rest).
 int status_when_done(const core::OperatorAction& action) {
@@ -149,7 +152,8 @@ void AdminApi::record_step(const std::string& type, const PendingChange& change,
 
 void AdminApi::hold_for_approval(const std::string& action, const std::string& canonical,
                                  const std::string& site_text, const std::string& reasons_json,
-                                 const operators::Principal& who, Execute execute, http::Responder respond) {
+                                 const operators::Principal& who, Execute execute, http::Responder respond,
+                                 operators::RoleSet approver_roles, const std::string& reply_fields) {
   auto change = std::make_shared<PendingChange>();
   {
     std::lock_guard lock{pending_mutex_};
@@ -159,15 +163,16 @@ void AdminApi::hold_for_approval(const std::string& action, const std::string& c
       return respond(http::json_error(503, "server", "too many changes waiting for approval; retry later"));
   }
   const auto id = random_id("chg-");
-  change->approval = operators::request_approval(operators::ApprovalId{id}, action, who, canonical,
-                                                 hash_change, clock_.now(), limits_.approval_validity);
+  change->approval =
+      operators::request_approval(operators::ApprovalId{id}, action, who, canonical, hash_change,
+                                  clock_.now(), limits_.approval_validity, approver_roles);
   change->canonical = canonical;
   change->site_text = site_text;
   change->requester = who;
   change->execute = std::move(execute);
   record_step(
       "change.requested", *change, who.operator_id.str(), true,
-      [this, change, id, action, reasons_json, respond](bool stored) {
+      [this, change, id, action, reasons_json, reply_fields, respond](bool stored) {
         if (!stored) {
           return respond(http::json_error(503, "server",
                                           "the change's record could not be stored; nothing is held; retry"));
@@ -177,9 +182,26 @@ void AdminApi::hold_for_approval(const std::string& action, const std::string& c
           pending_[id] = std::move(*change);
         }
         respond(http::json_response("{\"id\":\"" + id + "\",\"status\":\"pending_approval\",\"action\":\"" +
-                                        action + "\",\"reasons\":" + reasons_json + "}",
+                                        action + "\",\"reasons\":" + reasons_json + reply_fields + "}",
                                     202));
       });
+}
+
+void AdminApi::hold_operator_change(const std::string& canonical, const std::string& reasons_json,
+                                    const std::string& reply_fields, const operators::Principal& who,
+                                    http::Responder respond) {
+  hold_for_approval(kHeldOperatorChange, canonical, {}, reasons_json, who,
+                    operator_change_executor(canonical, who), std::move(respond), kOperatorChangeApprovers,
+                    reply_fields);
+}
+
+AdminApi::Execute AdminApi::operator_change_executor(const std::string& canonical,
+                                                     const operators::Principal& requester) {
+  return [this, canonical, requester](http::Responder r) {
+    if (!operator_change_runner_)
+      return r(http::json_error(503, "server", "operator changes are not available"));
+    operator_change_runner_(canonical, requester, std::move(r));
+  };
 }
 
 bool AdminApi::approve(const std::string& id, const operators::Principal& who, http::Responder& respond) {
@@ -262,6 +284,7 @@ std::string AdminApi::restore(const StoredStep& step) {
   auto& r = std::get<json::ChangeRecord>(parsed);
   auto approval = detail::approval_from(r.approval, r.id, r.requested_by, r.requester_person);
   if (!approval) return "status: unknown approval status \"" + r.approval.status + "\"";
+  if (approval->action == kHeldOperatorChange) approval->approver_roles = kOperatorChangeApprovers;
   std::lock_guard lock{pending_mutex_};
   if (!requested) {
     auto it = pending_.find(r.id);
@@ -295,6 +318,8 @@ std::string AdminApi::restore(const StoredStep& step) {
     change.execute =
         site_loader(std::make_shared<const core::SiteDefinition>(std::move(site_parsed.definition)),
                     change.site_text, change.canonical, change.requester, true);
+  } else if (change.approval.action == kHeldOperatorChange) {
+    change.execute = operator_change_executor(change.canonical, change.requester);
   } else {
     return "action: unknown held change \"" + change.approval.action + "\"";
   }

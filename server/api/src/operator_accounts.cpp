@@ -78,6 +78,16 @@ OperatorAccounts::OperatorAccounts(std::string database, WorkerPool& workers, co
       hashing_(limits.hashing_threads, limits.max_queued_logins) {}
 
 void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutcome)> done) {
+  sign_in(std::move(request), {}, std::move(done));
+}
+
+void OperatorAccounts::change_password(LoginRequest request, std::string new_password,
+                                       std::function<void(LoginOutcome)> done) {
+  sign_in(std::move(request), std::move(new_password), std::move(done));
+}
+
+void OperatorAccounts::sign_in(LoginRequest request, std::string new_password,
+                               std::function<void(LoginOutcome)> done) {
   {
     std::lock_guard lock{sources_mutex_};
     const auto verdict = sources_.take(request.remote_address, clock_.now());
@@ -87,7 +97,8 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
       return done(std::move(throttled));
     }
   }
-  auto job = [this, request = std::move(request), done]() {
+  const bool changing = !new_password.empty();
+  auto job = [this, request = std::move(request), new_password = std::move(new_password), changing, done]() {
     LoginOutcome outcome;
     std::optional<operators::Session> opened;
     const auto now = clock_.now();
@@ -120,7 +131,25 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
       detail = std::string(operators::to_string(result.detail));
       // Compare-and-set: of two simultaneous logins with one code, only one stores its new state.
       const bool stored = directory.update_login_state(*row, with_state(*row, result.state));
-      if (stored && result.result == operators::LoginResult::Succeeded) {
+      bool open_session = stored && result.result == operators::LoginResult::Succeeded;
+      if (open_session && changing) {
+        if (operators::crypto::verify_password(new_password, row->password_hash) ==
+            operators::crypto::PasswordVerdict::Match) {
+          outcome.new_password_problem = "must differ from the current password";
+          detail = "new_password_refused";
+          open_session = false;
+        } else {
+          directory.set_password(row->operator_id, operators::crypto::hash_password(new_password), false);
+          // Whoever knew the old password may hold a session: a new password starts afresh.
+          end_sessions(connection, row->operator_id, operators::SessionEndReason::Revoked);
+        }
+      } else if (open_session && row->password_change_required) {
+        // A one-time password only sets a new password: no session, whatever route it would open.
+        outcome.password_change_required = true;
+        detail = "password_change_required";
+        open_session = false;
+      }
+      if (open_session) {
         const auto role = operators::parse_role(row->role).value_or(operators::Role::Guard);
         auto issued = operators::issue_session(
             operators::crypto::random_token,
@@ -136,13 +165,16 @@ void OperatorAccounts::login(LoginRequest request, std::function<void(LoginOutco
         outcome.operator_id = row->operator_id;
         outcome.display_name = row->display_name;
         outcome.role = row->role;
-        detail = "succeeded";
+        detail = changing ? "password_changed" : "succeeded";
       } else if (!stored) {
         detail = "concurrent_login";
       }
     }
     ingest::ServerFact fact;
-    fact.type = outcome.ok ? "operator.login" : "operator.login_failed";
+    if (changing)
+      fact.type = outcome.ok ? "operator.password_changed" : "operator.password_change_failed";
+    else
+      fact.type = outcome.ok ? "operator.login" : "operator.login_failed";
     fact.by_operator = true;
     fact.payload_json = "{\"detail\":\"" + http::json_escape(detail) + "\",\"operator\":\"" +
                         http::json_escape(request.username.substr(0, 64)) + "\",\"remote\":\"" +
@@ -278,19 +310,52 @@ bool OperatorAccounts::unlock(const std::string& operator_id) {
   return true;
 }
 
+void OperatorAccounts::end_sessions(pqxx::connection& connection, const std::string& operator_id,
+                                    operators::SessionEndReason reason) {
+  const auto now = clock_.now();
+  storage::SessionStore{connection}.end_all_for_operator(operator_id, core::to_unix_micros(now),
+                                                         std::string(operators::to_string(reason)));
+  std::lock_guard lock{mutex_};
+  sessions_.end_all_for_operator(core::OperatorId{operator_id}, now, reason);
+}
+
 bool OperatorAccounts::set_disabled(const std::string& operator_id, bool disabled) {
   pqxx::connection connection{database_};
   storage::OperatorDirectory directory{connection};
   if (!directory.find(operator_id)) return false;
   directory.set_disabled(operator_id, disabled);
-  if (disabled) {
-    storage::SessionStore{connection}.end_all_for_operator(
-        operator_id, core::to_unix_micros(clock_.now()),
-        std::string(operators::to_string(operators::SessionEndReason::OperatorDisabled)));
-    std::lock_guard lock{mutex_};
-    sessions_.end_all_for_operator(core::OperatorId{operator_id}, clock_.now(),
-                                   operators::SessionEndReason::OperatorDisabled);
-  }
+  if (disabled) end_sessions(connection, operator_id, operators::SessionEndReason::OperatorDisabled);
+  return true;
+}
+
+bool OperatorAccounts::post_hashing(std::function<void()> job) {
+  return hashing_.post(std::move(job));
+}
+
+std::optional<storage::OperatorRow> OperatorAccounts::find(const std::string& operator_id) {
+  pqxx::connection connection{database_};
+  return storage::OperatorDirectory{connection}.find(operator_id);
+}
+
+bool OperatorAccounts::create(const storage::OperatorRow& row) {
+  pqxx::connection connection{database_};
+  return storage::OperatorDirectory{connection}.insert(row, core::to_unix_micros(clock_.now()));
+}
+
+bool OperatorAccounts::set_password(const std::string& operator_id, const std::string& password_hash,
+                                    bool change_required) {
+  pqxx::connection connection{database_};
+  if (!storage::OperatorDirectory{connection}.set_password(operator_id, password_hash, change_required))
+    return false;
+  end_sessions(connection, operator_id, operators::SessionEndReason::Revoked);
+  return true;
+}
+
+bool OperatorAccounts::set_totp_secret(const std::string& operator_id,
+                                       const std::string& totp_secret_base32) {
+  pqxx::connection connection{database_};
+  if (!storage::OperatorDirectory{connection}.set_totp_secret(operator_id, totp_secret_base32)) return false;
+  end_sessions(connection, operator_id, operators::SessionEndReason::Revoked);
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include "portcullis/operators/authorization_matrix.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/random.hpp"
+#include "portcullis/operators/password_policy.hpp"
 
 namespace portcullis::api {
 namespace {
@@ -18,6 +19,27 @@ std::string bearer_hash(const http::HttpRequest& request) {
   if (auth == nullptr || auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0)
     return {};
   return operators::crypto::sha256_hex(auth->substr(prefix.size()));
+}
+
+// The answer to a sign-in or a password change.
+http::HttpResponse sign_in_reply(const LoginOutcome& outcome) {
+  if (outcome.busy) return http::json_error(503, "server", "busy; retry");
+  if (outcome.retry_after > core::Duration::zero()) {
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(outcome.retry_after).count();
+    auto r = http::json_error(429, "source", "too many sign-in attempts from this address; retry later");
+    r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return r;
+  }
+  // Told only to whoever gave the right password and code.
+  if (outcome.password_change_required) return http::json_error(403, "password", "password_change_required");
+  if (!outcome.new_password_problem.empty())
+    return http::json_error(400, "new_password", outcome.new_password_problem);
+  // One answer for every refusal: it tells an attacker nothing.
+  if (!outcome.ok) return http::json_error(401, "credentials", "invalid username, password or code");
+  return http::json_response(
+      "{\"token\":\"" + outcome.token + "\",\"expires_at\":\"" + json::format_rfc3339(outcome.expires_at) +
+      "\",\"operator\":{\"id\":\"" + http::json_escape(outcome.operator_id) + "\",\"name\":\"" +
+      http::json_escape(outcome.display_name) + "\",\"role\":\"" + outcome.role + "\"}}");
 }
 
 }  // namespace
@@ -114,36 +136,33 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
           policy_action(action, request, target, who, std::move(respond));
         });
   }
+  router.add("POST", "/api/v1/auth/login",
+             [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
+                    http::Responder respond) {
+               auto body = json::parse_login(request.body);
+               if (auto* error = std::get_if<json::FieldError>(&body)) {
+                 return respond(http::json_error(400, error->field, error->message));
+               }
+               auto& login = std::get<json::LoginBody>(body);
+               accounts_.login({login.username, login.password, login.totp, request.remote_address},
+                               [respond](LoginOutcome outcome) { respond(sign_in_reply(outcome)); });
+             });
+  // The one-time password's only use, and any operator's own password change: checked as a sign-in, and
+  // answered as one (the code it used is spent).
   router.add(
-      "POST", "/api/v1/auth/login",
+      "POST", "/api/v1/auth/password",
       [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
              http::Responder respond) {
-        auto body = json::parse_login(request.body);
+        auto body = json::parse_password_change(request.body);
         if (auto* error = std::get_if<json::FieldError>(&body)) {
           return respond(http::json_error(400, error->field, error->message));
         }
-        auto& login = std::get<json::LoginBody>(body);
-        accounts_.login(
-            {login.username, login.password, login.totp, request.remote_address},
-            [respond](LoginOutcome outcome) {
-              if (outcome.busy) return respond(http::json_error(503, "server", "busy; retry"));
-              if (outcome.retry_after > core::Duration::zero()) {
-                const auto seconds = std::chrono::ceil<std::chrono::seconds>(outcome.retry_after).count();
-                auto r = http::json_error(429, "source",
-                                          "too many sign-in attempts from this address; retry later");
-                r.headers.emplace_back("Retry-After", std::to_string(seconds));
-                return respond(std::move(r));
-              }
-              // One answer for every refusal: it tells an attacker nothing.
-              if (!outcome.ok) {
-                return respond(http::json_error(401, "credentials", "invalid username, password or code"));
-              }
-              respond(http::json_response(
-                  "{\"token\":\"" + outcome.token + "\",\"expires_at\":\"" +
-                  json::format_rfc3339(outcome.expires_at) + "\",\"operator\":{\"id\":\"" +
-                  http::json_escape(outcome.operator_id) + "\",\"name\":\"" +
-                  http::json_escape(outcome.display_name) + "\",\"role\":\"" + outcome.role + "\"}}"));
-            });
+        auto& change = std::get<json::PasswordChangeBody>(body);
+        if (const auto problem = operators::check_new_password(change.new_password, change.username))
+          return respond(http::json_error(400, "new_password", std::string(operators::to_string(*problem))));
+        accounts_.change_password({change.username, change.password, change.totp, request.remote_address},
+                                  std::move(change.new_password),
+                                  [respond](LoginOutcome outcome) { respond(sign_in_reply(outcome)); });
       });
   router.add("POST", "/api/v1/auth/logout",
              [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
@@ -169,32 +188,6 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                     const operators::Principal& who, http::Responder respond) {
                alarm_change(false, request, params.at("id"), who, std::move(respond));
              });
-  auto operator_switch = [this](bool disable) {
-    return [this, disable](const http::HttpRequest&, const http::RouteParams& params,
-                           const operators::Principal& who, http::Responder respond) {
-      const auto id = params.at("id");
-      const bool posted = workers_.post([this, id, disable, respond, who] {
-        if (!accounts_.set_disabled(id, disable))
-          return respond(http::json_error(404, "id", "no such operator"));
-        ingest::ServerFact fact;
-        fact.type = disable ? "operator.disabled" : "operator.enabled";
-        fact.by_operator = true;
-        fact.payload_json = "{\"by\":\"" + http::json_escape(who.operator_id.str()) + "\",\"operator\":\"" +
-                            http::json_escape(id) + "\"}";
-        // Answered once the change is in the chain. Not stored: 503, and a retry (disabling is idempotent)
-        // records it again.
-        fact.done = [respond, id, disable](bool stored, std::int64_t) {
-          if (!stored)
-            return respond(http::json_error(503, "server", "the change could not be recorded; retry"));
-          respond(http::json_response("{\"id\":\"" + http::json_escape(id) +
-                                      "\",\"disabled\":" + (disable ? "true" : "false") + "}"));
-        };
-        sequencer_.record(std::move(fact));
-      });
-      if (!posted) respond(http::json_error(503, "server", "busy; retry"));
-    };
-  };
-  router.add("POST", "/api/v1/operators/{id}/disable", operator_switch(true));
   // A locked account (too many failed sign-ins) is opened again by an admin; recorded in the chain.
   router.add(
       "POST", "/api/v1/operators/{id}/unlock",

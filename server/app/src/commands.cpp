@@ -21,6 +21,7 @@
 #include "portcullis/api/epcis_api.hpp"
 #include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/api/operator_api.hpp"
+#include "portcullis/api/operator_lifecycle.hpp"
 #include "portcullis/api/secured_router.hpp"
 #include "portcullis/api/stream_hub.hpp"
 #include "portcullis/api/worker_pool.hpp"
@@ -270,6 +271,7 @@ int add_operator_command(const Config& c, const std::vector<std::string>& args) 
   row.password_hash = operators::crypto::hash_password(password);
   const auto enrolment = operators::crypto::new_totp_enrollment(row.operator_id);
   row.totp_secret = enrolment.secret_base32;
+  row.password_change_required = true;  // the printed password only sets the operator's own
   pqxx::connection connection{c.database};
   if (!storage::OperatorDirectory{connection}.insert(row, core::to_unix_micros(core::SystemClock{}.now()))) {
     throw std::runtime_error("an operator '" + row.operator_id + "' already exists");
@@ -278,7 +280,8 @@ int add_operator_command(const Config& c, const std::vector<std::string>& args) 
             << "password: " << password << "\n"
             << "totp_secret: " << enrolment.secret_base32 << "\n"
             << "otpauth_uri: " << enrolment.uri << "\n"
-            << "Shown once. Add the secret or the URI to an authenticator app; keep the password safe.\n";
+            << "Shown once. Add the secret or the URI to an authenticator app. The password is a one-time "
+               "password: it only sets the operator's own (POST /api/v1/auth/password, docs/operators.md).\n";
   return 0;
 }
 
@@ -409,6 +412,8 @@ int serve_command(const Config& c) {
       [&admin_api](const std::string& id, const operators::Principal& who, http::Responder& respond) {
         return admin_api.approve(id, who, respond);
       });
+  api::OperatorLifecycle operator_lifecycle{accounts, sequencer, workers, admin_api};
+  operator_lifecycle.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::AssetApi asset_api{sequencer, clock};
   asset_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::EpcisSettings epcis_settings;

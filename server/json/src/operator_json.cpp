@@ -29,6 +29,75 @@ std::variant<LoginBody, FieldError> parse_login(std::string_view body) {
   return b;
 }
 
+std::variant<PasswordChangeBody, FieldError> parse_password_change(std::string_view body) {
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<FieldError>(&doc)) return *e;
+  detail::FieldReader r{std::get<json>(doc), ""};
+  PasswordChangeBody b;
+  b.username = r.string("username", 64);
+  b.password = r.string("password", 1024);
+  b.totp = r.string("totp", 8);
+  b.new_password = r.string("new_password", 1024);
+  r.reject_unknown_fields();
+  if (!r.ok()) return *r.error();
+  return b;
+}
+
+std::variant<NewOperatorBody, FieldError> parse_new_operator(std::string_view body) {
+  auto doc = parse_object(body);
+  if (auto* e = std::get_if<FieldError>(&doc)) return *e;
+  detail::FieldReader r{std::get<json>(doc), ""};
+  NewOperatorBody b;
+  b.id = r.id("id");
+  b.role = r.string("role", 16);
+  b.name = r.string("name", 200);
+  if (r.optional("person")) b.person = r.id("person");
+  if (r.optional("service")) b.service = r.boolean("service");
+  if (r.ok() && b.person.empty() == !b.service)
+    r.fail(b.service ? "service" : "person",
+           "give exactly one of person (the site person this account is) or \"service\": true");
+  r.reject_unknown_fields();
+  if (!r.ok()) return *r.error();
+  return b;
+}
+
+std::string canonical_operator_change(const OperatorChange& c) {
+  json out{{"change", c.change}, {"operator", c.operator_id}};
+  if (!c.password_hash.empty()) out["password_hash"] = c.password_hash;
+  if (c.change == "create") {
+    out["role"] = c.created.role;
+    out["name"] = c.created.name;
+    if (c.created.service)
+      out["service"] = true;
+    else
+      out["person"] = c.created.person;
+  }
+  return out.dump();  // keys sorted: one change, one byte string
+}
+
+std::optional<OperatorChange> parse_operator_change(std::string_view canonical) {
+  const auto doc = json::parse(canonical, nullptr, false);
+  if (!doc.is_object()) return std::nullopt;
+  auto text = [&](const char* key) {
+    const auto it = doc.find(key);
+    return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string{};
+  };
+  OperatorChange c;
+  c.change = text("change");
+  c.operator_id = text("operator");
+  c.password_hash = text("password_hash");
+  if (c.change.empty() || c.operator_id.empty()) return std::nullopt;
+  if (c.change == "create") {
+    c.created.id = c.operator_id;
+    c.created.role = text("role");
+    c.created.name = text("name");
+    c.created.person = text("person");
+    c.created.service = doc.contains("service");
+    if (c.password_hash.empty() || c.created.person.empty() == !c.created.service) return std::nullopt;
+  }
+  return c;
+}
+
 std::variant<CommentBody, FieldError> parse_comment(std::string_view body) {
   auto doc = parse_object(body);
   if (auto* e = std::get_if<FieldError>(&doc)) return *e;

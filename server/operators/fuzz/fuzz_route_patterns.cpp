@@ -23,7 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto anonymous = authorize(Principal::anonymous(), method, *pattern);
   if (anonymous) {
-    OPERATOR_FUZZ_CHECK(*pattern == "/api/v1/health" || *pattern == "/api/v1/auth/login");
+    OPERATOR_FUZZ_CHECK(*pattern == "/api/v1/health" || *pattern == "/health/live" ||
+                        *pattern == "/health/ready" || *pattern == "/api/v1/auth/login" ||
+                        *pattern == "/api/v1/auth/password");
   }
   return 0;
 }

@@ -45,6 +45,8 @@ constexpr std::array kMatrix{
     // For load balancers and systemd: alive, and ready to take device events (docs/operations.md).
     anyone(Get, "/health/live"),
     anyone(Get, "/health/ready"),
+    // A new password, checked like a sign-in (password and code): the only use of a one-time password.
+    anyone(Post, "/api/v1/auth/password"),
     // Metrics reveal event rates, connected consoles and alarm counts: reconnaissance material in a
     // high-security site, so not public. Prometheus scrapes with a token of its own that opens nothing else
     // (config `metrics_token_sha256`, docs/operations.md); admins may read them too.
@@ -125,8 +127,13 @@ constexpr std::array kMatrix{
     operators(Get, "/api/v1/audit/exports/{name}", kAuditAdmin),
     operators(Get, "/api/v1/audit/chain", kAuditAdmin),
 
+    // Operator lifecycle: a change to an account that approves waits for another admin
+    // (operator_lifecycle.hpp).
     operators(Post, "/api/v1/operators", kAdmin),
     operators(Post, "/api/v1/operators/{id}/disable", kAdmin),
+    operators(Post, "/api/v1/operators/{id}/enable", kAdmin),
+    operators(Post, "/api/v1/operators/{id}/password-reset", kAdmin),
+    operators(Post, "/api/v1/operators/{id}/totp-reset", kAdmin),
     // Lifts a lockout after repeated failed logins; nobody else can (see login_throttle.hpp).
     operators(Post, "/api/v1/operators/{id}/unlock", kAdmin),
 };

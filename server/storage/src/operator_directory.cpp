@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kColumns =
     "operator_id, display_name, role, coalesce(person_id, ''), password_hash, totp_secret, totp_last_step,"
-    " failures, retry_after_us, locked, disabled";
+    " failures, retry_after_us, locked, disabled, password_change_required";
 
 template <class T>
 std::optional<T> optional_field(const pqxx::field& f) {
@@ -36,13 +36,14 @@ OperatorRow from_row(const pqxx::row& r) {
   o.retry_after_us = optional_field<std::int64_t>(r[8]);
   o.locked = r[9].as<bool>();
   o.disabled = r[10].as<bool>();
+  o.password_change_required = r[11].as<bool>();
   return o;
 }
 
 // The TOTP secret as stored: sealed with the server's key when one is configured.
-std::string sealed_secret(const OperatorRow& o) {
+std::string sealed_secret(const std::string& secret, const std::string& operator_id) {
   const auto box = totp_secret_box();
-  return box ? box->seal(o.totp_secret, o.operator_id) : o.totp_secret;
+  return box ? box->seal(secret, operator_id) : secret;
 }
 
 }  // namespace
@@ -71,9 +72,10 @@ bool OperatorDirectory::insert(const OperatorRow& o, std::int64_t now_us) {
       o.person_id.empty() ? std::nullopt : std::optional<std::string>{o.person_id};
   const auto rows = tx.exec_params(
       "INSERT INTO operators (operator_id, display_name, role, person_id, password_hash, totp_secret, "
-      "created_us, service_account)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING 1",
-      o.operator_id, o.display_name, o.role, person, o.password_hash, sealed_secret(o), now_us, !person);
+      "created_us, service_account, password_change_required)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING 1",
+      o.operator_id, o.display_name, o.role, person, o.password_hash,
+      sealed_secret(o.totp_secret, o.operator_id), now_us, !person, o.password_change_required);
   tx.commit();
   return !rows.empty();
 }
@@ -94,6 +96,27 @@ void OperatorDirectory::set_disabled(const std::string& operator_id, bool disabl
   pqxx::work tx{connection_};
   tx.exec_params("UPDATE operators SET disabled = $2 WHERE operator_id = $1", operator_id, disabled);
   tx.commit();
+}
+
+bool OperatorDirectory::set_password(const std::string& operator_id, const std::string& password_hash,
+                                     bool change_required) {
+  pqxx::work tx{connection_};
+  const auto rows = tx.exec_params(
+      "UPDATE operators SET password_hash = $2, password_change_required = $3 WHERE operator_id = $1 "
+      "RETURNING 1",
+      operator_id, password_hash, change_required);
+  tx.commit();
+  return !rows.empty();
+}
+
+bool OperatorDirectory::set_totp_secret(const std::string& operator_id,
+                                        const std::string& totp_secret_base32) {
+  pqxx::work tx{connection_};
+  const auto rows = tx.exec_params(
+      "UPDATE operators SET totp_secret = $2, totp_last_step = NULL WHERE operator_id = $1 RETURNING 1",
+      operator_id, sealed_secret(totp_secret_base32, operator_id));
+  tx.commit();
+  return !rows.empty();
 }
 
 void OperatorDirectory::unlock(const std::string& operator_id) {

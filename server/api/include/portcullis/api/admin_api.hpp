@@ -38,6 +38,18 @@ class AdminApi {
   // changes still waiting for approval with their action. Returns an empty string when applied, else why
   // it was skipped (records written before changes were replayable, or a change that cannot be rebuilt).
   std::string restore(const StoredStep& step);
+  // Changes to operator accounts that may approve (operator_lifecycle.hpp) are held the same way, and only
+  // another admin approves them. `reply_fields`: more fields for the 202 answer (the requester's half of the
+  // new credentials). The runner executes an approved one, also one rebuilt from its record after a restart;
+  // set it before serving.
+  using OperatorChangeRunner = std::function<void(const std::string& canonical,
+                                                  const operators::Principal& requester, http::Responder)>;
+  void set_operator_change_runner(OperatorChangeRunner runner) {
+    operator_change_runner_ = std::move(runner);
+  }
+  void hold_operator_change(const std::string& canonical, const std::string& reasons_json,
+                            const std::string& reply_fields, const operators::Principal& who,
+                            http::Responder respond);
   // Called on a worker thread with the text of each site file loaded at run time (after it is in force).
   void set_on_site_loaded(std::function<void(const std::string& text)> hook) {
     on_site_loaded_ = std::move(hook);
@@ -60,7 +72,10 @@ class AdminApi {
   using Execute = std::function<void(http::Responder)>;
   void hold_for_approval(const std::string& action, const std::string& canonical,
                          const std::string& site_text, const std::string& reasons_json,
-                         const operators::Principal& who, Execute execute, http::Responder respond);
+                         const operators::Principal& who, Execute execute, http::Responder respond,
+                         operators::RoleSet approver_roles = operators::kDefaultApproverRoles,
+                         const std::string& reply_fields = {});
+  Execute operator_change_executor(const std::string& canonical, const operators::Principal& requester);
   // The actions a held change executes once approved: built by the routes and, from the stored
   // change.requested record, by restore().
   Execute action_executor(core::OperatorAction action, const operators::Principal& who, int status_when_done);
@@ -85,6 +100,7 @@ class AdminApi {
   std::mutex pending_mutex_;
   std::map<std::string, PendingChange> pending_;
   std::function<void(const std::string& text)> on_site_loaded_;
+  OperatorChangeRunner operator_change_runner_;
   std::mutex summary_mutex_;
   std::shared_ptr<const core::SiteDefinition> summary_of_;
   std::string summary_;

@@ -20,6 +20,7 @@
 #include "portcullis/operators/principal.hpp"
 #include "portcullis/operators/session.hpp"
 #include "portcullis/operators/source_throttle.hpp"
+#include "portcullis/storage/operator_directory.hpp"
 
 namespace portcullis::api {
 
@@ -32,8 +33,12 @@ struct LoginRequest {
 
 struct LoginOutcome {
   bool ok = false;
-  bool busy = false;              // the hashing queue was full: 503
-  core::Duration retry_after{0};  // non-zero: the source address made too many attempts: 429 Retry-After
+  // The credentials are right but the password is a one-time password: no session; 403
+  // password_change_required (it only sets a new password: change_password).
+  bool password_change_required = false;
+  std::string new_password_problem;  // non-empty: the new password is refused (400 new_password)
+  bool busy = false;                 // the hashing queue was full: 503
+  core::Duration retry_after{0};     // non-zero: the source address made too many attempts: 429 Retry-After
   std::string token;
   core::Timestamp expires_at{};
   std::string operator_id, display_name, role;
@@ -56,6 +61,11 @@ class OperatorAccounts {
 
   // Runs on the sign-in pool; `done` is called from one of its threads (or here when throttled or full).
   void login(LoginRequest request, std::function<void(LoginOutcome)> done);
+  // Checked like a sign-in (throttle, lockout, TOTP step), then the new password replaces the current one
+  // (one-time or not), the operator's other sessions end, and a session is opened as by login(): a code is
+  // accepted once, so the change is also the sign-in.
+  void change_password(LoginRequest request, std::string new_password,
+                       std::function<void(LoginOutcome)> done);
   // Ends the session here at once; `done` runs (on a worker thread, or here if the pool is full) once the
   // end is stored, or is left for refresh() to store.
   void logout(const std::string& token_hash, std::function<void()> done);
@@ -72,6 +82,16 @@ class OperatorAccounts {
   // Blocking, for the worker pool: lifts a lockout (and the failure count and delay). False: no such
   // operator.
   bool unlock(const std::string& operator_id);
+  // Password hashing for the lifecycle routes runs on the sign-in pool too. False: the pool is full.
+  bool post_hashing(std::function<void()> job);
+  // Blocking. Nullopt: no such operator.
+  [[nodiscard]] std::optional<storage::OperatorRow> find(const std::string& operator_id);
+  // Blocking. False: the id is taken.
+  bool create(const storage::OperatorRow& row);
+  // Blocking: a new password (a one-time one when `change_required`) or a new TOTP secret; either ends the
+  // operator's sessions. False: no such operator.
+  bool set_password(const std::string& operator_id, const std::string& password_hash, bool change_required);
+  bool set_totp_secret(const std::string& operator_id, const std::string& totp_secret_base32);
 
  private:
   std::string database_;
@@ -79,6 +99,11 @@ class OperatorAccounts {
   const core::Clock& clock_;
   ingest::Sequencer& history_;
   void store_pending();
+  // login() and change_password(): `new_password` empty for a sign-in.
+  void sign_in(LoginRequest request, std::string new_password, std::function<void(LoginOutcome)> done);
+  // Stored and here at once (the other instances follow at their next refresh()).
+  void end_sessions(pqxx::connection& connection, const std::string& operator_id,
+                    operators::SessionEndReason reason);
 
   mutable std::mutex mutex_;
   operators::SessionRegistry sessions_;                        // with mutex_

@@ -20,6 +20,9 @@ struct OperatorRow {
   std::optional<std::int64_t> retry_after_us;
   bool locked = false;
   bool disabled = false;
+  // The password is a one-time password (printed by add-operator or given by a reset): it only sets a new
+  // one.
+  bool password_change_required = true;
 };
 
 class OperatorDirectory {
@@ -33,6 +36,10 @@ class OperatorDirectory {
   // Compare-and-set of the login state: succeeds only if the state is still `before`.
   bool update_login_state(const OperatorRow& before, const OperatorRow& after);
   void set_disabled(const std::string& operator_id, bool disabled);
+  // False: no such operator.
+  bool set_password(const std::string& operator_id, const std::string& password_hash, bool change_required);
+  // A new TOTP secret (sealed like at insert) with no step used yet. False: no such operator.
+  bool set_totp_secret(const std::string& operator_id, const std::string& totp_secret_base32);
   void unlock(const std::string& operator_id);
 
  private:
