@@ -1,5 +1,6 @@
 #include "portcullis/audit/exporter.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include <chrono>
@@ -14,7 +15,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "portcullis/audit/pdf_writer.hpp"
+#include "portcullis/audit/pdf_report.hpp"
 #include "portcullis/audit/signing.hpp"
 
 namespace portcullis::audit {
@@ -102,37 +103,51 @@ class OutputFile {
   off_t started_ = 0;
 };
 
-// "YYYYMMDDHHMMSS" (UTC) for the PDF's CreationDate.
-std::string pdf_date(std::int64_t micros) {
-  const auto t = rfc3339_from_micros(micros);  // 2026-11-27T10:00:00.000000Z
+// The filters as a reader writes them: "from 2026-11-27T01:00:00.000000Z; person alice".
+std::string readable_filters(ReportKind kind, const ReportFilter& filter) {
+  const auto filters = nlohmann::json::parse(filters_json(kind, filter));
   std::string out;
-  for (char c : t.substr(0, 19)) {
-    if (c >= '0' && c <= '9') out += c;
+  for (const auto& [name, value] : filters.items()) {
+    if (!out.empty()) out += "; ";
+    out += name + " " + (value.is_string() ? value.get<std::string>() : value.dump());
   }
-  return out;
+  return out.empty() ? "none (every row)" : out;
 }
 
-std::vector<std::string> pdf_header(const std::string& site_id, ReportKind kind, const ReportFilter& filter,
-                                    const ChainRange& range, std::int64_t now) {
-  std::vector<std::string> lines;
-  lines.push_back(std::string{"Portcullis audit report: "} + to_string(kind));
-  lines.push_back("Site: " + site_id);
-  lines.push_back("Filters: " + filters_json(kind, filter));
+PdfReportHeading pdf_heading(const std::string& site_id, ReportKind kind, const ReportFilter& filter,
+                             const ChainRange& range, std::int64_t now) {
+  PdfReportHeading h;
+  h.title = std::string{"Portcullis audit report: "} + to_string(kind);
+  h.running_title = "Portcullis " + std::string{to_string(kind)} + " report, site " + site_id;
+  h.creation_date_rfc3339 = rfc3339_from_micros(now);
+  h.facts.push_back("Site: " + site_id);
+  h.facts.push_back("Filters: " + readable_filters(kind, filter));
   if (range.first_seq == 0) {
-    lines.push_back("Hash chain range: no events in the time range (chain head site_seq " +
-                    std::to_string(range.head_seq) + ")");
+    h.facts.push_back("Hash chain range: no events in the time range (chain head site_seq " +
+                      std::to_string(range.head_seq) + ")");
   } else {
-    lines.push_back("Hash chain range: site_seq " + std::to_string(range.first_seq) + " (" +
-                    range.first_hash + ") to " + std::to_string(range.last_seq) + " (" + range.last_hash +
-                    ")");
-    lines.push_back("Chain head at generation: site_seq " + std::to_string(range.head_seq) + " (" +
-                    range.head_hash + ")");
+    h.facts.push_back("Hash chain range: site_seq " + std::to_string(range.first_seq) + " (" +
+                      range.first_hash + ") to site_seq " + std::to_string(range.last_seq) + " (" +
+                      range.last_hash + ")");
+    h.facts.push_back("Chain head at generation: site_seq " + std::to_string(range.head_seq) + " (" +
+                      range.head_hash + ")");
   }
-  lines.push_back("Generated at: " + rfc3339_from_micros(now));
-  lines.push_back(
-      "One entry per row, as name=value pairs (empty values left out). Verify with the signed "
-      "manifest: portcullis-audit verify FILE --pubkey PUB");
-  return lines;
+  h.facts.push_back("Generated at: " + h.creation_date_rfc3339);
+  h.facts.push_back(
+      "Verify offline with the signed manifest: portcullis-audit verify FILE --pubkey PUB. The CSV and JSON "
+      "Lines exports hold the same rows with every cell in full.");
+  return h;
+}
+
+// Splits a Pdf row from format_row into its cells (views into `row`).
+void split_cells(std::string_view row, std::vector<std::string_view>& cells) {
+  cells.clear();
+  for (;;) {
+    const auto at = row.find(kPdfCellSeparator);
+    cells.push_back(row.substr(0, at));
+    if (at == std::string_view::npos) return;
+    row.remove_prefix(at + 1);
+  }
 }
 
 }  // namespace
@@ -156,12 +171,10 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
     result.bytes += static_cast<std::int64_t>(buffer.size());
     buffer.clear();
   };
-  std::optional<PdfWriter> pdf;
+  std::optional<PdfReport> pdf;
   if (format == OutputFormat::Pdf) {
-    const auto now = now_us();
     pdf.emplace([&](std::string_view bytes) { buffer.append(bytes); },
-                "Portcullis " + std::string{to_string(kind)} + " report, site " + site_id,
-                pdf_header(site_id, kind, filter, result.range, now), pdf_date(now));
+                pdf_heading(site_id, kind, filter, result.range, now_us()), report_columns(kind));
   } else {
     buffer += header(kind, format);
   }
@@ -184,12 +197,16 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   std::vector<CopyField> fields;
   std::string storage;
   std::string text;  // one PDF row
+  std::vector<std::string_view> cells;
   while (stream.get_raw_line(line)) {
     bool ok = decode_copy_row(line, fields, storage);
     if (ok && pdf) {
       text.clear();
       ok = format_row(kind, format, fields, text);
-      if (ok) pdf->add_line(text);
+      if (ok) {
+        split_cells(text, cells);
+        pdf->add_row(cells);
+      }
     } else if (ok) {
       ok = format_row(kind, format, fields, buffer);
     }
@@ -199,8 +216,7 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   }
   stream.complete();
   if (pdf) {
-    pdf->add_line("");
-    pdf->add_line("End of report: " + std::to_string(result.rows) + " rows.");
+    pdf->add_paragraph("End of report: " + std::to_string(result.rows) + " rows.");
     pdf->finish();
   }
   flush();
