@@ -229,9 +229,24 @@ ExportResult export_report(const ExportRequest& request) {
   const auto key = AuditKey::load_private(request.key_path);  // fail before any work
   if (auto problem = validate(request.kind, request.filter)) throw std::invalid_argument(*problem);
 
+  std::optional<PdfSigningIdentity> pdf_identity;  // loaded before any work, like the audit key
+  if (request.format == OutputFormat::Pdf) {
+    if (request.pdf_signing) {
+      pdf_identity = PdfSigningIdentity::load(*request.pdf_signing);
+    } else {
+      const auto next_to_key =
+          pdf_signing_files_in(std::filesystem::path{request.key_path}.parent_path().string());
+      if (std::filesystem::exists(next_to_key.key_path) &&
+          std::filesystem::exists(next_to_key.certificate_path))
+        pdf_identity = PdfSigningIdentity::load(next_to_key);
+    }
+  }
+
   const std::string partial = request.out_path + ".partial";
   OutputFile out{partial};
   Sha256 sha;
+  std::optional<PadesSigner> pades;
+  if (pdf_identity) pades.emplace(*pdf_identity);
   pqxx::connection connection{request.database};
   ExportResult result;
   try {
@@ -239,7 +254,16 @@ ExportResult export_report(const ExportRequest& request) {
                                   [&](std::string_view chunk) {
                                     sha.update(chunk);
                                     out.write(chunk);
+                                    if (pades) pades->update(chunk);
                                   });
+    if (pades) {
+      // The PAdES signature: an incremental update after the report's last byte (pdf_signature.hpp).
+      const auto signature = pades->signature_update(partial, result.stream.bytes, now_us());
+      sha.update(signature);
+      out.write(signature);
+      result.stream.bytes += static_cast<std::int64_t>(signature.size());
+      result.pdf_signer = pdf_identity->subject();
+    }
     out.finish();
   } catch (...) {
     out.close();

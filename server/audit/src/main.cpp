@@ -1,9 +1,12 @@
 // portcullis-audit: the auditor's offline tools.
 //   verify-chain   recomputes the hash chain (and, with --checkpoints, checks it against signed checkpoints)
-//   export         writes a report (CSV or JSON Lines) with a signed manifest naming the chain range
+//   export         writes a report (CSV, JSON Lines or PDF) with a signed manifest naming the chain range;
+//                  a PDF also carries a PAdES signature its reader shows
 //   verify         checks an export against its signed manifest, offline
 //   checkpoint     writes a signed checkpoint of the verified chain head to a directory
-//   keygen         makes the site's audit key pair
+//   keygen         makes the site's audit key pair and a PDF signing key with a self-issued certificate
+//   pdf-identity   makes a PDF signing key and self-issued certificate (for a key made before they existed)
+//   pdf-csr        writes a certificate signing request for the PDF signing key (the customer's CA)
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -14,6 +17,7 @@
 #include "portcullis/audit/chain_verifier.hpp"
 #include "portcullis/audit/checkpoints.hpp"
 #include "portcullis/audit/exporter.hpp"
+#include "portcullis/audit/pdf_signature.hpp"
 #include "portcullis/audit/signing.hpp"
 
 namespace {
@@ -34,7 +38,11 @@ int usage() {
          "         custody (docs/audit.md says which filters each one takes)\n"
          "  portcullis-audit verify FILE --pubkey PUB [--manifest FILE.sig.json]\n"
          "  portcullis-audit checkpoint --dir DIR --key KEY [--site SITE] [--database CONNINFO] [--full]\n"
-         "  portcullis-audit keygen --out DIR\n"
+         "         [--pdf-key KEY --pdf-cert CERT]   (PDF: the PAdES signing key and certificate; default:\n"
+         "          pdf-signing-key.pem and pdf-signing-cert.pem next to --key, if there)\n"
+         "  portcullis-audit keygen --out DIR [--name COMMON_NAME]\n"
+         "  portcullis-audit pdf-identity --dir DIR [--name COMMON_NAME]\n"
+         "  portcullis-audit pdf-csr --key PDF_KEY --name COMMON_NAME --out FILE.csr\n"
          "  the database defaults to PORTCULLIS_AUDIT_DATABASE, then PORTCULLIS_DATABASE;\n"
          "  TIME is RFC 3339 (2026-11-27T08:00:00Z, 2026-11-27T09:00:00+01:00) or a date (midnight UTC);\n"
          "  after-hours: outside --hours (default 07:00-19:00) in --tz (IANA name, default UTC).\n"
@@ -127,6 +135,11 @@ int export_command(const Args& a) {
   r.format = *format;
   r.out_path = *a.get("out");
   r.key_path = *a.get("key");
+  if (a.get("pdf-key").has_value() != a.get("pdf-cert").has_value()) {
+    std::cerr << "portcullis-audit: give --pdf-key and --pdf-cert together\n";
+    return 2;
+  }
+  if (a.get("pdf-key")) r.pdf_signing = audit::PdfSigningFiles{*a.get("pdf-key"), *a.get("pdf-cert")};
   auto& f = r.filter;
   f.person = a.get("person");
   f.portal = a.get("portal");
@@ -164,6 +177,7 @@ int export_command(const Args& a) {
             << r.out_path << "\nchain range site_seq " << range.first_seq << ".." << range.last_seq
             << " (head " << range.head_seq << "), sha256 " << result.sha256 << "\nsigned manifest "
             << result.manifest_path << '\n';
+  if (!result.pdf_signer.empty()) std::cout << "PDF signed (PAdES) by " << result.pdf_signer << '\n';
   return 0;
 }
 
@@ -194,12 +208,37 @@ int checkpoint_command(const Args& a) {
   return 0;
 }
 
+constexpr const char* kDefaultSignerName = "Portcullis audit evidence";
+
+void print_pdf_identity(const audit::PdfSigningFiles& pdf) {
+  std::cout << "PDF signing key " << pdf.key_path << " (mode 0600)\nPDF signing certificate "
+            << pdf.certificate_path << " (self-issued; to have your CA issue it: portcullis-audit pdf-csr)\n";
+}
+
 int keygen_command(const Args& a) {
   if (!a.get("out") || !a.positional.empty()) return usage();
   const auto files = audit::generate_key_files(*a.get("out"));
   std::cout << "private key " << files.private_path << " (mode 0600: keep it off version control and backups "
             << "anyone can read)\npublic key  " << files.public_path << "\nfingerprint " << files.fingerprint
             << '\n';
+  print_pdf_identity(
+      audit::generate_pdf_signing_identity(*a.get("out"), a.get("name").value_or(kDefaultSignerName)));
+  return 0;
+}
+
+int pdf_identity_command(const Args& a) {
+  if (!a.get("dir") || !a.positional.empty()) return usage();
+  print_pdf_identity(
+      audit::generate_pdf_signing_identity(*a.get("dir"), a.get("name").value_or(kDefaultSignerName)));
+  return 0;
+}
+
+int pdf_csr_command(const Args& a) {
+  if (!a.get("key") || !a.get("name") || !a.get("out") || !a.positional.empty()) return usage();
+  audit::write_file_atomically(*a.get("out"), audit::pdf_signing_request(*a.get("key"), *a.get("name")));
+  std::cout << "certificate signing request " << *a.get("out")
+            << ": have your CA issue the certificate, then put it (and its CA certificates after it) in "
+               "pdf-signing-cert.pem next to the key\n";
   return 0;
 }
 
@@ -215,8 +254,9 @@ int main(int argc, char** argv) {
       return a.ok ? verify_chain_command(a) : usage();
     }
     if (command == "export") {
-      const auto a = parse(args, {"site", "database", "report", "format", "out", "key", "person", "portal",
-                                  "zone", "rack", "decision", "from", "to", "hours", "tz", "group", "asset"});
+      const auto a = parse(
+          args, {"site", "database", "report", "format", "out", "key", "person", "portal", "zone", "rack",
+                 "decision", "from", "to", "hours", "tz", "group", "asset", "pdf-key", "pdf-cert"});
       return a.ok ? export_command(a) : usage();
     }
     if (command == "verify") {
@@ -228,8 +268,16 @@ int main(int argc, char** argv) {
       return a.ok ? checkpoint_command(a) : usage();
     }
     if (command == "keygen") {
-      const auto a = parse(args, {"out"});
+      const auto a = parse(args, {"out", "name"});
       return a.ok ? keygen_command(a) : usage();
+    }
+    if (command == "pdf-identity") {
+      const auto a = parse(args, {"dir", "name"});
+      return a.ok ? pdf_identity_command(a) : usage();
+    }
+    if (command == "pdf-csr") {
+      const auto a = parse(args, {"key", "name", "out"});
+      return a.ok ? pdf_csr_command(a) : usage();
     }
     return usage();
   } catch (const std::exception& e) {

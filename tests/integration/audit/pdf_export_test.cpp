@@ -73,6 +73,7 @@ class PdfExport : public ::testing::Test {
     }
     testing::append_history(db->app(), "main", h);
     keys = audit::generate_key_files(dir.file("keys"));
+    audit::generate_pdf_signing_identity(dir.file("keys"), "Portcullis audit, Zoë's site");
   }
 
   audit::ExportResult export_pdf(const std::string& out) {
@@ -132,6 +133,87 @@ TEST_F(PdfExport, NamesInEveryScriptComeBackExactlyWithEveryFontEmbedded) {
   expect_every_font_embedded(out);
   const auto text = pdftotext(out);
   for (const auto& name : kNames) EXPECT_NE(text.find(name), std::string::npos) << name;
+}
+
+std::string pdfsig(const std::string& pdf) {
+  return testing::run_command("pdfsig " + shell_quote(pdf)).output;
+}
+
+// The auditor's own PDF reader must show who signed and that nothing changed since: poppler's pdfsig checks
+// the PAdES signature (a CMS signature over the byte range), valid as exported and broken by any one byte.
+TEST_F(PdfExport, CarriesAPadesSignatureThatPdfsigValidatesAndFindsBrokenAfterOneByteChanges) {
+  const auto out = dir.file("access.pdf");
+  const auto result = export_pdf(out);
+  EXPECT_NE(result.pdf_signer.find("Zoë's site"), std::string::npos) << result.pdf_signer;
+  const auto valid = pdfsig(out);
+  EXPECT_NE(valid.find("Signature #1"), std::string::npos) << valid;
+  EXPECT_EQ(valid.find("Signature #2"), std::string::npos) << valid;
+  EXPECT_NE(valid.find("Signature Validation: Signature is Valid."), std::string::npos) << valid;
+  EXPECT_NE(valid.find("Total document signed"), std::string::npos) << valid;
+  EXPECT_NE(valid.find("Signer Certificate Common Name: Portcullis audit, Zoë's site"), std::string::npos)
+      << valid;
+  EXPECT_NE(valid.find("adbe.pkcs7.detached"), std::string::npos) << valid;
+  const auto qpdf = testing::run_command("qpdf --check " + shell_quote(out));
+  EXPECT_EQ(qpdf.status, 0) << qpdf.output;
+  EXPECT_TRUE(audit::verify_export(out, keys.public_path).ok);  // the Ed25519 manifest covers the signed file
+
+  const auto original = audit::read_file(out);
+  // In the report's pages, and in the signature's own dictionary (its date, after the signature value).
+  const auto date = original.rfind("/M (D:");
+  ASSERT_NE(date, std::string::npos);
+  for (std::size_t i : {original.size() / 3, date + 8}) {
+    auto changed = original;
+    changed[i] = static_cast<char>(changed[i] ^ 0x01);
+    std::ofstream{out, std::ios::binary | std::ios::trunc} << changed;
+    const auto broken = pdfsig(out);
+    EXPECT_NE(broken.find("Signature #1"), std::string::npos) << "byte " << i << ": " << broken;
+    EXPECT_EQ(broken.find("Signature is Valid."), std::string::npos) << "byte " << i << ": " << broken;
+  }
+}
+
+// What docs/audit.md tells a customer to do: a signing request for the PDF key, a certificate from their
+// CA (here a CA made with the openssl command), the certificate and the CA's in one PEM file.
+TEST_F(PdfExport, ACertificateIssuedByTheCustomersCaSignsThePdf) {
+  const auto ca = dir.file("ca");
+  std::filesystem::create_directories(ca);
+  const auto pdf_dir = dir.file("pdf");
+  auto r = testing::run_audit("pdf-identity --dir " + shell_quote(pdf_dir) + " --name 'Site AMS'");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto files = audit::pdf_signing_files_in(pdf_dir);
+  r = testing::run_audit("pdf-csr --key " + shell_quote(files.key_path) +
+                         " --name 'Portcullis evidence, Amsterdam campus' --out " +
+                         shell_quote(ca + "/site.csr"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = testing::run_command(
+      "cd " + shell_quote(ca) +
+      " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 30 -subj '/CN=Customer "
+      "Root CA' && openssl x509 -req -in site.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -out "
+      "site.pem && cat site.pem ca.pem > chain.pem");
+  ASSERT_EQ(r.status, 0) << r.output;
+
+  const auto out = dir.file("ca-signed.pdf");
+  r = testing::run_audit("export --report access --format pdf --out " + shell_quote(out) + " --key " +
+                         shell_quote(keys.private_path) + " --database " + shell_quote(db->app()) +
+                         " --pdf-key " + shell_quote(files.key_path) + " --pdf-cert " +
+                         shell_quote(ca + "/chain.pem"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("PDF signed (PAdES) by CN=Portcullis evidence\\, Amsterdam campus"),
+            std::string::npos)
+      << r.output;
+  const auto sig = pdfsig(out);
+  EXPECT_NE(sig.find("Signer Certificate Common Name: Portcullis evidence, Amsterdam campus"),
+            std::string::npos)
+      << sig;
+  EXPECT_NE(sig.find("Signature Validation: Signature is Valid."), std::string::npos) << sig;
+
+  // A certificate that is not the key's is refused before anything is written.
+  r = testing::run_audit("export --report access --format pdf --out " + shell_quote(dir.file("x.pdf")) +
+                         " --key " + shell_quote(keys.private_path) + " --database " +
+                         shell_quote(db->app()) + " --pdf-key " + shell_quote(files.key_path) +
+                         " --pdf-cert " + shell_quote(ca + "/ca.pem"));
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("is not the certificate of"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("x.pdf")));
 }
 
 TEST_F(PdfExport, OneByteChangeFails) {

@@ -7,9 +7,11 @@
 // in the manifest comes from the same snapshot as the rows.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "portcullis/audit/pdf_signature.hpp"
 #include "portcullis/audit/report.hpp"
 #include "portcullis/audit/signed_document.hpp"
 
@@ -39,12 +41,16 @@ struct ExportRequest {
   OutputFormat format = OutputFormat::Csv;
   std::string out_path;  // the report; the signed manifest goes to out_path + ".sig.json"
   std::string key_path;  // the site's private audit key (PEM)
+  // PDF only: the key and certificate of the PAdES signature inside the PDF. Unset: the ones keygen puts
+  // next to the audit key (pdf_signing_files_in(dir of key_path)) if both are there, else none.
+  std::optional<PdfSigningFiles> pdf_signing;
 };
 
 struct ExportResult {
   StreamResult stream;
   std::string manifest_path;
   std::string sha256;
+  std::string pdf_signer;  // the PAdES signing certificate's subject; empty when the PDF carries none
 };
 
 ExportResult export_report(const ExportRequest& request);
