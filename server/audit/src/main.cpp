@@ -38,6 +38,7 @@ int usage() {
          "         custody (docs/audit.md says which filters each one takes)\n"
          "  portcullis-audit verify FILE --pubkey PUB [--manifest FILE.sig.json]\n"
          "  portcullis-audit checkpoint --dir DIR --key KEY [--site SITE] [--database CONNINFO] [--full]\n"
+         "         [--response-target SECONDS]   (PDF of alarm-response: the site's target, default 120)\n"
          "         [--pdf-key KEY --pdf-cert CERT]   (PDF: the PAdES signing key and certificate; default:\n"
          "          pdf-signing-key.pem and pdf-signing-cert.pem next to --key, if there)\n"
          "  portcullis-audit keygen --out DIR [--name COMMON_NAME]\n"
@@ -140,6 +141,15 @@ int export_command(const Args& a) {
     return 2;
   }
   if (a.get("pdf-key")) r.pdf_signing = audit::PdfSigningFiles{*a.get("pdf-key"), *a.get("pdf-cert")};
+  if (auto target = a.get("response-target")) {
+    char* end = nullptr;
+    const double seconds = std::strtod(target->c_str(), &end);
+    if (target->empty() || *end != '\0' || !(seconds > 0) || seconds > 86400 * 30) {
+      std::cerr << "portcullis-audit: --response-target must be a number of seconds above 0\n";
+      return 2;
+    }
+    r.pdf_options.response_target_seconds = seconds;
+  }
   auto& f = r.filter;
   f.person = a.get("person");
   f.portal = a.get("portal");
@@ -254,9 +264,10 @@ int main(int argc, char** argv) {
       return a.ok ? verify_chain_command(a) : usage();
     }
     if (command == "export") {
-      const auto a = parse(
-          args, {"site", "database", "report", "format", "out", "key", "person", "portal", "zone", "rack",
-                 "decision", "from", "to", "hours", "tz", "group", "asset", "pdf-key", "pdf-cert"});
+      const auto a =
+          parse(args, {"site",  "database", "report",   "format",         "out", "key",   "person", "portal",
+                       "zone",  "rack",     "decision", "from",           "to",  "hours", "tz",     "group",
+                       "asset", "pdf-key",  "pdf-cert", "response-target"});
       return a.ok ? export_command(a) : usage();
     }
     if (command == "verify") {

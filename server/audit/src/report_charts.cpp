@@ -36,6 +36,21 @@ std::string chart_time_column(ReportKind kind) {
   return kind == ReportKind::AlarmResponse ? "raised_at" : "received_at";
 }
 
+std::string chart_select(ReportKind kind, const ReportFilter& filter, const std::string& site_id) {
+  const auto& columns = report_columns(kind);
+  std::string names;
+  std::size_t time = 0;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    names += (i == 0 ? "c" : ", c") + std::to_string(i);
+    if (columns[i] == chart_time_column(kind)) time = i;
+  }
+  const std::string local = "(to_timestamp(r.c" + std::to_string(time) + " / 1e6) AT TIME ZONE " +
+                            sql_literal(filter.time_zone) + ")";
+  return "SELECT r.*, EXTRACT(ISODOW FROM " + local + ")::int, EXTRACT(HOUR FROM " + local + ")::int, " +
+         local + "::date - DATE '1970-01-01' FROM (" + report_select(kind, filter, site_id) + ") AS r(" +
+         names + ")";
+}
+
 ChartBuilder::ChartBuilder(ReportKind kind, double response_target_seconds)
     : kind_(kind), columns_(report_columns(kind)) {
   if (is_decision_report(kind)) {

@@ -126,6 +126,19 @@ TEST_F(PdfExport, IsAWellFormedPdfWithTheEvidenceHeaderOnPageOne) {
   EXPECT_EQ(check.manifest.chain_range.first_seq, 11);
 }
 
+// The report opens with its charts, drawn from the same rows as the table (the same SELECT in the same
+// snapshot): the heat map and the per-day chart count all 140 rows, 46 of them denials.
+TEST_F(PdfExport, ChartsOpenTheReportFromTheSameRowsAsTheTable) {
+  const auto out = dir.file("access.pdf");
+  const auto result = export_pdf(out);
+  EXPECT_EQ(result.stream.chart_rows, result.stream.rows);
+  const auto first = pdftotext(out, 1);
+  EXPECT_NE(first.find("Charts of the 140 rows in the table below"), std::string::npos) << first;
+  EXPECT_NE(first.find("Access to z-hall by hour and weekday (UTC), 140 rows"), std::string::npos) << first;
+  EXPECT_NE(first.find("granted: 94"), std::string::npos) << first;
+  EXPECT_NE(first.find("denied: 46"), std::string::npos) << first;
+}
+
 // "Zoë Müller" used to be printed as "Zo? M?ller": the report must give back every script exactly.
 TEST_F(PdfExport, NamesInEveryScriptComeBackExactlyWithEveryFontEmbedded) {
   const auto out = dir.file("access.pdf");

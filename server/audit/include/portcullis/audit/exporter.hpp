@@ -23,15 +23,26 @@ namespace portcullis::audit {
 
 struct StreamResult {
   std::int64_t rows = 0;
+  std::int64_t chart_rows =
+      0;          // PDF: the rows the charts were drawn from (equal to `rows`: same SELECT, same snapshot)
+  int pages = 0;  // PDF
   std::int64_t bytes = 0;
   ChainRange range;
 };
 
+// How a PDF is drawn (not filters: they change no row).
+struct PdfOptions {
+  double response_target_seconds =
+      120;  // alarm-response chart: the site's target (the server's escalation time)
+};
+
 // Streams the report (header first for CSV) to `sink` in chunks of about 1 MiB. Throws on database or
-// validation errors.
+// validation errors. A PDF of a report with charts (report_charts.hpp) runs the report's SELECT twice in the
+// same snapshot: once for the charts on its first pages, once for the table.
 StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
                            const ReportFilter& filter, OutputFormat format,
-                           const std::function<void(std::string_view)>& sink);
+                           const std::function<void(std::string_view)>& sink,
+                           const PdfOptions& pdf_options = {});
 
 struct ExportRequest {
   std::string database;  // libpq connection string; any role that can SELECT events
@@ -44,6 +55,7 @@ struct ExportRequest {
   // PDF only: the key and certificate of the PAdES signature inside the PDF. Unset: the ones keygen puts
   // next to the audit key (pdf_signing_files_in(dir of key_path)) if both are there, else none.
   std::optional<PdfSigningFiles> pdf_signing;
+  PdfOptions pdf_options;
 };
 
 struct ExportResult {

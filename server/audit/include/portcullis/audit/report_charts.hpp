@@ -74,6 +74,11 @@ struct ReportCharts {
 // The column whose time places a row on the charts' time axes ("received_at", "raised_at", ...).
 [[nodiscard]] std::string chart_time_column(ReportKind kind);
 
+// The charts' query: the report's own SELECT as a subquery, each row followed by where its time falls in
+// the filter's time zone (ISO weekday, hour, local date as days since 1970-01-01), computed by PostgreSQL.
+[[nodiscard]] std::string chart_select(ReportKind kind, const ReportFilter& filter,
+                                       const std::string& site_id);
+
 class ChartBuilder {
  public:
   ChartBuilder(ReportKind kind, double response_target_seconds);
