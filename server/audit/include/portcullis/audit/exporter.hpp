@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "portcullis/audit/pdf_signature.hpp"
 #include "portcullis/audit/report.hpp"
@@ -44,6 +46,17 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
                            const std::function<void(std::string_view)>& sink,
                            const PdfOptions& pdf_options = {});
 
+// One output of a report streamed in several formats at once.
+struct FormatSink {
+  OutputFormat format;
+  std::function<void(std::string_view)> sink;
+};
+// The same rows in several formats from one pass over the database (one snapshot): what an evidence bundle
+// holds. `bytes` is the sum over the outputs.
+StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+                           const ReportFilter& filter, const std::vector<FormatSink>& outputs,
+                           const PdfOptions& pdf_options = {});
+
 struct ExportRequest {
   std::string database;  // libpq connection string; any role that can SELECT events
   std::string site_id = "main";
@@ -66,6 +79,11 @@ struct ExportResult {
 };
 
 ExportResult export_report(const ExportRequest& request);
+
+// The report in several formats (`files`: format and path; request.format and out_path are not used), from
+// one pass in one snapshot, each file with its signed manifest (and a PDF with its PAdES signature).
+std::vector<ExportResult> export_reports(const ExportRequest& request,
+                                         const std::vector<std::pair<OutputFormat, std::string>>& files);
 
 // What `portcullis-audit verify FILE` checks: FILE.sig.json is in canonical form and signed by
 // `public_key_path`, and FILE has the size and SHA-256 the manifest names. `problem` is empty when it all
