@@ -3,6 +3,9 @@
 //   export         writes a report (CSV, JSON Lines or PDF) with a signed manifest naming the chain range;
 //                  a PDF also carries a PAdES signature its reader shows
 //   verify         checks an export against its signed manifest, offline
+//   bundle         writes the evidence bundle: one zip with the report as CSV, JSON Lines and PDF, manifests,
+//                  chain range, covering checkpoint, keys and a README for offline verification
+//   verify-bundle  checks an evidence bundle offline
 //   checkpoint     writes a signed checkpoint of the verified chain head to a directory
 //   keygen         makes the site's audit key pair and a PDF signing key with a self-issued certificate
 //   pdf-identity   makes a PDF signing key and self-issued certificate (for a key made before they existed)
@@ -16,6 +19,7 @@
 
 #include "portcullis/audit/chain_verifier.hpp"
 #include "portcullis/audit/checkpoints.hpp"
+#include "portcullis/audit/evidence_bundle.hpp"
 #include "portcullis/audit/exporter.hpp"
 #include "portcullis/audit/pdf_signature.hpp"
 #include "portcullis/audit/signing.hpp"
@@ -41,6 +45,9 @@ int usage() {
          "         [--response-target SECONDS]   (PDF of alarm-response: the site's target, default 120)\n"
          "         [--pdf-key KEY --pdf-cert CERT]   (PDF: the PAdES signing key and certificate; default:\n"
          "          pdf-signing-key.pem and pdf-signing-cert.pem next to --key, if there)\n"
+         "  portcullis-audit bundle --report REPORT --out FILE.zip --key KEY [--checkpoints DIR]\n"
+         "         [the filters, PDF and signing options of export]\n"
+         "  portcullis-audit verify-bundle FILE.zip --pubkey PUB\n"
          "  portcullis-audit keygen --out DIR [--name COMMON_NAME]\n"
          "  portcullis-audit pdf-identity --dir DIR [--name COMMON_NAME]\n"
          "  portcullis-audit pdf-csr --key PDF_KEY --name COMMON_NAME --out FILE.csr\n"
@@ -123,18 +130,13 @@ int verify_chain_command(const Args& a) {
   return ok ? 0 : 1;
 }
 
-int export_command(const Args& a) {
-  audit::ExportRequest r;
+// The report, filters, keys and PDF options export and bundle share; 0 when they are all well formed.
+int report_request(const Args& a, audit::ExportRequest& r) {
   r.database = database_of(a);
   r.site_id = a.get("site").value_or("main");
   const auto kind = audit::report_from_string(a.get("report").value_or(""));
-  const auto format = audit::format_from_string(a.get("format").value_or(""));
-  if (!kind || !format || r.database.empty() || !a.get("out") || !a.get("key") || !a.positional.empty()) {
-    return usage();
-  }
+  if (!kind || r.database.empty() || !a.get("out") || !a.get("key") || !a.positional.empty()) return usage();
   r.kind = *kind;
-  r.format = *format;
-  r.out_path = *a.get("out");
   r.key_path = *a.get("key");
   if (a.get("pdf-key").has_value() != a.get("pdf-cert").has_value()) {
     std::cerr << "portcullis-audit: give --pdf-key and --pdf-cert together\n";
@@ -181,6 +183,16 @@ int export_command(const Args& a) {
     std::cerr << "portcullis-audit: " << *problem << '\n';
     return 2;
   }
+  return 0;
+}
+
+int export_command(const Args& a) {
+  audit::ExportRequest r;
+  const auto format = audit::format_from_string(a.get("format").value_or(""));
+  if (!format) return usage();
+  if (const int status = report_request(a, r); status != 0) return status;
+  r.format = *format;
+  r.out_path = *a.get("out");
   const auto result = audit::export_report(r);
   const auto& range = result.stream.range;
   std::cout << "exported " << result.stream.rows << " rows (" << result.stream.bytes << " bytes) to "
@@ -189,6 +201,31 @@ int export_command(const Args& a) {
             << result.manifest_path << '\n';
   if (!result.pdf_signer.empty()) std::cout << "PDF signed (PAdES) by " << result.pdf_signer << '\n';
   return 0;
+}
+
+int bundle_command(const Args& a) {
+  audit::BundleRequest b;
+  if (const int status = report_request(a, b.report); status != 0) return status;
+  b.out_path = *a.get("out");
+  b.checkpoints_dir = a.get("checkpoints");
+  const auto result = audit::export_bundle(b);
+  std::cout << "evidence bundle " << result.path << ": " << result.rows << " rows, chain range site_seq "
+            << result.range.first_seq << ".." << result.range.last_seq << " (head " << result.range.head_seq
+            << ")\n";
+  for (const auto& e : result.entries) std::cout << "  " << e << '\n';
+  if (b.checkpoints_dir && result.checkpoint.empty()) {
+    std::cout << "no checkpoint in " << *b.checkpoints_dir << " covers the range yet: the bundle has none\n";
+  }
+  return 0;
+}
+
+int verify_bundle_command(const Args& a) {
+  if (a.positional.size() != 1 || !a.get("pubkey")) return usage();
+  const auto check = audit::verify_bundle(a.positional[0], *a.get("pubkey"));
+  for (const auto& v : check.verified) std::cout << "verified: " << v << '\n';
+  for (const auto& p : check.problems) std::cout << "REJECTED: " << p << '\n';
+  std::cout << (check.ok ? "bundle verified: " : "bundle REJECTED: ") << a.positional[0] << '\n';
+  return check.ok ? 0 : 1;
 }
 
 int verify_command(const Args& a) {
@@ -269,6 +306,33 @@ int main(int argc, char** argv) {
                        "zone",  "rack",     "decision", "from",           "to",  "hours", "tz",     "group",
                        "asset", "pdf-key",  "pdf-cert", "response-target"});
       return a.ok ? export_command(a) : usage();
+    }
+    if (command == "bundle") {
+      const auto a = parse(args, {"site",
+                                  "database",
+                                  "report",
+                                  "out",
+                                  "key",
+                                  "person",
+                                  "portal",
+                                  "zone",
+                                  "rack",
+                                  "decision",
+                                  "from",
+                                  "to",
+                                  "hours",
+                                  "tz",
+                                  "group",
+                                  "asset",
+                                  "pdf-key",
+                                  "pdf-cert",
+                                  "response-target",
+                                  "checkpoints"});
+      return a.ok ? bundle_command(a) : usage();
+    }
+    if (command == "verify-bundle") {
+      const auto a = parse(args, {"pubkey"});
+      return a.ok ? verify_bundle_command(a) : usage();
     }
     if (command == "verify") {
       const auto a = parse(args, {"pubkey", "manifest"});
