@@ -199,6 +199,7 @@ int export_command(const Args& a) {
             << r.out_path << "\nchain range site_seq " << range.first_seq << ".." << range.last_seq
             << " (head " << range.head_seq << "), sha256 " << result.sha256 << "\nsigned manifest "
             << result.manifest_path << '\n';
+  if (r.format == audit::OutputFormat::Pdf) std::cout << "PDF: " << result.stream.pages << " pages\n";
   if (!result.pdf_signer.empty()) std::cout << "PDF signed (PAdES) by " << result.pdf_signer << '\n';
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace portcullis::audit {
 namespace {
@@ -15,9 +16,11 @@ namespace {
 constexpr double kWidth = 842;
 constexpr double kHeight = 595;
 constexpr double kMargin = 24;
-constexpr double kFooter = 14;     // the page number line
-constexpr double kCellPad = 1.6;   // inside each cell
-constexpr int kMaxCellLines = 40;  // a longer cell (a large payload) ends in "…"; the CSV holds it whole
+constexpr double kFooter = 14;    // the page number line
+constexpr double kCellPad = 1.6;  // inside each cell
+constexpr int kMaxCellLines = 40;
+constexpr std::size_t kCachedValuesPerColumn =
+    256;  // a longer cell (a large payload) ends in "…"; the CSV holds it whole
 constexpr const char* kBody = "DejaVu Sans 6";
 constexpr const char* kBold = "DejaVu Sans Bold 6";
 constexpr const char* kTitle = "DejaVu Sans Bold 13";
@@ -81,7 +84,16 @@ struct PdfReport::Impl {
   cairo_t* cr = nullptr;
   PangoContext* context = nullptr;
   std::vector<PangoLayout*> cells;  // one reused layout per column
-  PangoLayout* text = nullptr;      // headings, footers, paragraphs
+  // Laid-out cells by value, per column: most columns repeat a few values (device, event type, verdict,
+  // portal, zone, person), and shaping a cell costs far more than drawing a finished layout again. A
+  // column of unique values (times, hashes) fills its cache and then uses the reused layout.
+  struct CachedCell {
+    PangoLayout* layout;
+    double height;
+  };
+  std::vector<std::unordered_map<std::string, CachedCell>> cache;
+  std::vector<PangoLayout*> current;  // the layouts of the row measured last
+  PangoLayout* text = nullptr;        // headings, footers, paragraphs
   FontDescription body{kBody};
   FontDescription bold{kBold};
   FontDescription title_font{kTitle};
@@ -93,6 +105,9 @@ struct PdfReport::Impl {
 
   ~Impl() {
     for (auto* layout : cells) g_object_unref(layout);
+    for (auto& column : cache) {
+      for (auto& [value, cell] : column) g_object_unref(cell.layout);
+    }
     if (text != nullptr) g_object_unref(text);
     if (context != nullptr) g_object_unref(context);
     if (cr != nullptr) cairo_destroy(cr);
@@ -155,17 +170,48 @@ struct PdfReport::Impl {
 
   [[nodiscard]] double bottom() const { return kHeight - kMargin - kFooter; }
 
-  // Measures a row in the column layouts; returns its height with padding.
-  double measure(const std::vector<std::string_view>& row, const FontDescription& font) {
+  PangoLayout* cell_layout(double width) {
+    auto* layout = new_layout(body, width - 2 * kCellPad);
+    pango_layout_set_height(layout, -kMaxCellLines);
+    pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+    return layout;
+  }
+
+  static double height_of(PangoLayout* layout) {
+    int w = 0;
+    int h = 0;
+    pango_layout_get_size(layout, &w, &h);
+    return to_points(h);
+  }
+
+  // Lays a row out (in `font`: the column headers are bold and never cached); returns its height with
+  // padding. draw_measured draws it.
+  double measure(const std::vector<std::string_view>& row, const FontDescription& font, bool cached) {
     double height = 0;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       const std::string_view cell = i < row.size() ? row[i] : std::string_view{};
+      if (cached) {
+        auto& column = cache[i];
+        const auto it = column.find(std::string{cell});
+        if (it != column.end()) {
+          current[i] = it->second.layout;
+          height = std::max(height, it->second.height);
+          continue;
+        }
+        if (column.size() < kCachedValuesPerColumn) {
+          auto* layout = cell_layout(widths[i]);
+          pango_layout_set_text(layout, cell.data(), static_cast<int>(cell.size()));
+          const double h = height_of(layout);
+          column.emplace(std::string{cell}, CachedCell{layout, h});
+          current[i] = layout;
+          height = std::max(height, h);
+          continue;
+        }
+      }
       pango_layout_set_font_description(cells[i], font.value);
       pango_layout_set_text(cells[i], cell.data(), static_cast<int>(cell.size()));
-      int w = 0;
-      int h = 0;
-      pango_layout_get_size(cells[i], &w, &h);
-      height = std::max(height, to_points(h));
+      current[i] = cells[i];
+      height = std::max(height, height_of(cells[i]));
     }
     return height + 2 * kCellPad;
   }
@@ -181,7 +227,7 @@ struct PdfReport::Impl {
     double x = kMargin;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       cairo_move_to(cr, x + kCellPad, y + kCellPad);
-      pango_cairo_show_layout(cr, cells[i]);
+      pango_cairo_show_layout(cr, current[i]);
       x += widths[i];
     }
     cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
@@ -195,7 +241,7 @@ struct PdfReport::Impl {
 
   void column_headers() {
     std::vector<std::string_view> names(columns.begin(), columns.end());
-    draw_measured(measure(names, bold), true);
+    draw_measured(measure(names, bold, false), true);
   }
 
   void new_table_page() {
@@ -240,12 +286,9 @@ PdfReport::PdfReport(std::function<void(std::string_view)> emit, const PdfReport
   for (const auto& c : m.columns) total += nominal_chars(c);
   const double usable = kWidth - 2 * kMargin;
   for (const auto& c : m.columns) m.widths.push_back(usable * nominal_chars(c) / total);
-  for (double w : m.widths) {
-    auto* layout = m.new_layout(m.body, w - 2 * kCellPad);
-    pango_layout_set_height(layout, -kMaxCellLines);
-    pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
-    m.cells.push_back(layout);
-  }
+  for (double w : m.widths) m.cells.push_back(m.cell_layout(w));
+  m.cache.resize(m.cells.size());
+  m.current.resize(m.cells.size(), nullptr);
   m.text = m.new_layout(m.body, usable);
 
   m.begin_page();
@@ -283,10 +326,10 @@ void PdfReport::add_row(const std::vector<std::string_view>& row) {
     }
     m.column_headers();
   }
-  double height = m.measure(row, m.body);
+  double height = m.measure(row, m.body, true);
   if (m.y + height > m.bottom()) {
     m.new_table_page();
-    height = m.measure(row, m.body);  // the headers reused the layouts
+    height = m.measure(row, m.body, true);  // the headers reused the layouts
   }
   m.draw_measured(height, false);
   m.check();
