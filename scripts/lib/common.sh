@@ -16,6 +16,10 @@ PORTCULLIS_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev          # unit/integration tests and benchmarks
   qt6-base-dev qt6-websockets-dev libgl-dev           # the guard console
   xvfb xauth fonts-dejavu-core                        # the console under a virtual display (live screenshots)
+  libcairo2-dev libpango1.0-dev                       # the audit PDF report: drawn by cairo, text shaped by pango
+  fonts-wqy-microhei                                  # CJK glyphs for the PDF (5 MB; DejaVu has Latin/Greek/Cyrillic/Arabic)
+  qpdf poppler-utils                                  # the PDF tests check reports with qpdf, pdffonts, pdftotext, pdfsig
+  libzip-dev unzip                                    # the audit evidence bundle (a zip); its test unpacks with unzip
   clang libclang-rt-14-dev                            # the codec fuzzers (libFuzzer) of scripts/fuzz-smoke
   shellcheck                                          # .ci/run lints every script in scripts/ and tests/scripts/
   prometheus                                          # promtool checks /metrics as Prometheus reads it

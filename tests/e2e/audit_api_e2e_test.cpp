@@ -110,9 +110,9 @@ TEST_F(AuditApiE2E, AuditorGetsReportsAndAGuardIsRefused) {
 
   const auto pdf = client->get("/api/v1/audit/reports/denied?format=pdf", auditor_token);
   ASSERT_EQ(pdf.status, 200) << pdf.body;
-  EXPECT_EQ(pdf.body.rfind("%PDF-1.4", 0), 0U);
-  EXPECT_NE(pdf.body.find("(Site: ams-dc1) Tj"), std::string::npos);
-  EXPECT_EQ(pdf.body.substr(pdf.body.size() - 6), "%%EOF\n");
+  EXPECT_EQ(pdf.body.rfind("%PDF-1.", 0), 0U);
+  EXPECT_NE(pdf.body.find("portcullis-audit"), std::string::npos);  // the document's Creator
+  EXPECT_NE(pdf.body.rfind("%%EOF"), std::string::npos);
 
   // The older route name answers the same.
   EXPECT_EQ(client->get("/api/v1/reports/access?format=csv&person=alice-nguyen", auditor_token).body,

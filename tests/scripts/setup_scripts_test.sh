@@ -16,7 +16,9 @@ source "$repo/scripts/lib/common.sh"
 every_package="build-essential cmake ninja-build pkg-config ccache git ca-certificates curl jq \
 libboost1.81-dev libssl-dev openssl libpqxx-dev postgresql-15 nlohmann-json3-dev \
 libgtest-dev libgmock-dev libbenchmark-dev qt6-base-dev qt6-websockets-dev libgl-dev \
-xvfb xauth fonts-dejavu-core clang libclang-rt-14-dev shellcheck prometheus"
+xvfb xauth fonts-dejavu-core libcairo2-dev libpango1.0-dev fonts-wqy-microhei qpdf poppler-utils \
+libzip-dev unzip \
+clang libclang-rt-14-dev shellcheck prometheus"
 
 # --- stubs ------------------------------------------------------------------------------------------
 # Each stub appends what it was asked to $STUB_LOG. dpkg-query answers from $STUB_INSTALLED (one package

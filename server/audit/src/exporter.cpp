@@ -1,10 +1,14 @@
 #include "portcullis/audit/exporter.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -14,8 +18,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "portcullis/audit/pdf_writer.hpp"
+#include "portcullis/audit/pdf_report.hpp"
+#include "portcullis/audit/report_charts.hpp"
 #include "portcullis/audit/signing.hpp"
+#include "report_chart_drawing.hpp"
 
 namespace portcullis::audit {
 namespace {
@@ -102,68 +108,139 @@ class OutputFile {
   off_t started_ = 0;
 };
 
-// "YYYYMMDDHHMMSS" (UTC) for the PDF's CreationDate.
-std::string pdf_date(std::int64_t micros) {
-  const auto t = rfc3339_from_micros(micros);  // 2026-11-27T10:00:00.000000Z
+// The filters as a reader writes them: "from 2026-11-27T01:00:00.000000Z; person alice".
+std::string readable_filters(ReportKind kind, const ReportFilter& filter) {
+  const auto filters = nlohmann::json::parse(filters_json(kind, filter));
   std::string out;
-  for (char c : t.substr(0, 19)) {
-    if (c >= '0' && c <= '9') out += c;
+  for (const auto& [name, value] : filters.items()) {
+    if (!out.empty()) out += "; ";
+    out += name + " " + (value.is_string() ? value.get<std::string>() : value.dump());
   }
-  return out;
+  return out.empty() ? "none (every row)" : out;
 }
 
-std::vector<std::string> pdf_header(const std::string& site_id, ReportKind kind, const ReportFilter& filter,
-                                    const ChainRange& range, std::int64_t now) {
-  std::vector<std::string> lines;
-  lines.push_back(std::string{"Portcullis audit report: "} + to_string(kind));
-  lines.push_back("Site: " + site_id);
-  lines.push_back("Filters: " + filters_json(kind, filter));
+PdfReportHeading pdf_heading(const std::string& site_id, ReportKind kind, const ReportFilter& filter,
+                             const ChainRange& range, std::int64_t now) {
+  PdfReportHeading h;
+  h.title = std::string{"Portcullis audit report: "} + to_string(kind);
+  h.running_title = "Portcullis " + std::string{to_string(kind)} + " report, site " + site_id;
+  h.creation_date_rfc3339 = rfc3339_from_micros(now);
+  h.facts.push_back("Site: " + site_id);
+  h.facts.push_back("Filters: " + readable_filters(kind, filter));
   if (range.first_seq == 0) {
-    lines.push_back("Hash chain range: no events in the time range (chain head site_seq " +
-                    std::to_string(range.head_seq) + ")");
+    h.facts.push_back("Hash chain range: no events in the time range (chain head site_seq " +
+                      std::to_string(range.head_seq) + ")");
   } else {
-    lines.push_back("Hash chain range: site_seq " + std::to_string(range.first_seq) + " (" +
-                    range.first_hash + ") to " + std::to_string(range.last_seq) + " (" + range.last_hash +
-                    ")");
-    lines.push_back("Chain head at generation: site_seq " + std::to_string(range.head_seq) + " (" +
-                    range.head_hash + ")");
+    h.facts.push_back("Hash chain range: site_seq " + std::to_string(range.first_seq) + " (" +
+                      range.first_hash + ") to site_seq " + std::to_string(range.last_seq) + " (" +
+                      range.last_hash + ")");
+    h.facts.push_back("Chain head at generation: site_seq " + std::to_string(range.head_seq) + " (" +
+                      range.head_hash + ")");
   }
-  lines.push_back("Generated at: " + rfc3339_from_micros(now));
-  lines.push_back(
-      "One entry per row, as name=value pairs (empty values left out). Verify with the signed "
-      "manifest: portcullis-audit verify FILE --pubkey PUB");
-  return lines;
+  h.facts.push_back("Generated at: " + h.creation_date_rfc3339);
+  h.facts.push_back(
+      "Verify offline with the signed manifest: portcullis-audit verify FILE --pubkey PUB. The CSV and JSON "
+      "Lines exports hold the same rows with every cell in full.");
+  return h;
+}
+
+// The charts' pass: the report's rows (with their local times) counted by ChartBuilder. Memory is the
+// charts' bins, not the rows.
+ReportCharts chart_pass(pqxx::transaction_base& tx, ReportKind kind, const ReportFilter& filter,
+                        const std::string& site_id, const PdfOptions& options) {
+  ChartBuilder charts{kind, options.response_target_seconds};
+  pqxx::stream_from stream{tx, "(" + chart_select(kind, filter, site_id) + ")"};
+  std::string line;
+  std::vector<CopyField> fields;
+  std::string storage;
+  const auto columns = report_columns(kind).size();
+  auto integer = [](const CopyField& f, std::int64_t& value) {
+    const auto r = std::from_chars(f.text.data(), f.text.data() + f.text.size(), value);
+    return !f.null && r.ec == std::errc{} && r.ptr == f.text.data() + f.text.size();
+  };
+  while (stream.get_raw_line(line)) {
+    std::int64_t weekday = 0;
+    std::int64_t hour = 0;
+    LocalTime local;
+    bool ok = decode_copy_row(line, fields, storage) && fields.size() == columns + 3 &&
+              integer(fields[columns], weekday) && integer(fields[columns + 1], hour) &&
+              integer(fields[columns + 2], local.day);
+    if (ok) {
+      local.iso_weekday = static_cast<int>(weekday);
+      local.hour = static_cast<int>(hour);
+      fields.resize(columns);
+      ok = charts.add(fields, local);
+    }
+    if (!ok) throw std::runtime_error("unexpected row from the chart query: " + line.substr(0, 200));
+  }
+  stream.complete();
+  return charts.result();
+}
+
+// Splits a Pdf row from format_row into its cells (views into `row`).
+void split_cells(std::string_view row, std::vector<std::string_view>& cells) {
+  cells.clear();
+  for (;;) {
+    const auto at = row.find(kPdfCellSeparator);
+    cells.push_back(row.substr(0, at));
+    if (at == std::string_view::npos) return;
+    row.remove_prefix(at + 1);
+  }
 }
 
 }  // namespace
 
 StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
                            const ReportFilter& filter, OutputFormat format,
-                           const std::function<void(std::string_view)>& sink) {
+                           const std::function<void(std::string_view)>& sink, const PdfOptions& pdf_options) {
+  return stream_report(connection, site_id, kind, filter, {FormatSink{format, sink}}, pdf_options);
+}
+
+StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+                           const ReportFilter& filter, const std::vector<FormatSink>& outputs,
+                           const PdfOptions& pdf_options) {
   if (auto problem = validate(kind, filter)) throw std::invalid_argument(*problem);
   StreamResult result;
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{connection};
   tx.exec("SET LOCAL standard_conforming_strings = on");
   result.range = read_range(tx, site_id, filter);
 
-  std::string buffer;
-  buffer.reserve(kChunk + 64 * 1024);
+  // One buffer per output; a PDF draws into its buffer through cairo's write callback.
+  struct Output {
+    OutputFormat format;
+    const std::function<void(std::string_view)>* sink;
+    std::string buffer;
+    std::optional<PdfReport> pdf;
+  };
+  std::vector<Output> out(outputs.size());
   auto last_flush = std::chrono::steady_clock::now();
   auto flush = [&] {
     last_flush = std::chrono::steady_clock::now();
-    if (buffer.empty()) return;
-    sink(buffer);
-    result.bytes += static_cast<std::int64_t>(buffer.size());
-    buffer.clear();
+    for (auto& o : out) {
+      if (o.buffer.empty()) continue;
+      (*o.sink)(o.buffer);
+      result.bytes += static_cast<std::int64_t>(o.buffer.size());
+      o.buffer.clear();
+    }
   };
-  std::optional<PdfWriter> pdf;
-  if (format == OutputFormat::Pdf) {
-    const auto now = now_us();
-    pdf.emplace([&](std::string_view bytes) { buffer.append(bytes); },
-                "Portcullis " + std::string{to_string(kind)} + " report, site " + site_id,
-                pdf_header(site_id, kind, filter, result.range, now), pdf_date(now));
-  } else {
-    buffer += header(kind, format);
+  auto full = [&] {
+    for (const auto& o : out) {
+      if (o.buffer.size() >= kChunk) return true;
+    }
+    return false;
+  };
+  const auto now = now_us();
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    auto& o = out[i];
+    o.format = outputs[i].format;
+    o.sink = &outputs[i].sink;
+    o.buffer.reserve(kChunk + 64 * 1024);
+    if (o.format == OutputFormat::Pdf) {
+      o.pdf.emplace([&o](std::string_view bytes) { o.buffer.append(bytes); },
+                    pdf_heading(site_id, kind, filter, result.range, now), report_columns(kind));
+    } else {
+      o.buffer += header(kind, o.format);
+    }
   }
   flush();  // the header leaves at once, before the first row is found
 
@@ -176,6 +253,15 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
     bounded.first_seq = result.range.first_seq;
     bounded.last_seq = result.range.last_seq;
   }
+  const bool any_pdf = std::any_of(out.begin(), out.end(), [](const Output& o) { return o.pdf.has_value(); });
+  if (any_pdf && report_has_charts(kind)) {
+    const auto charts = chart_pass(tx, kind, bounded, site_id, pdf_options);
+    for (auto& o : out) {
+      if (o.pdf) detail::draw_charts(*o.pdf, charts, filter.time_zone);
+    }
+    result.chart_rows = charts.rows;
+    flush();
+  }
   // Chain order straight from the primary key rather than scan-then-sort, even for wide ranges: the first
   // rows leave at once, the server needs no sort memory, and it measured faster too (docs/audit.md).
   if (streams_in_chain_order(kind)) tx.exec("SET LOCAL enable_sort = off");
@@ -184,71 +270,148 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   std::vector<CopyField> fields;
   std::string storage;
   std::string text;  // one PDF row
+  std::vector<std::string_view> cells;
   while (stream.get_raw_line(line)) {
     bool ok = decode_copy_row(line, fields, storage);
-    if (ok && pdf) {
-      text.clear();
-      ok = format_row(kind, format, fields, text);
-      if (ok) pdf->add_line(text);
-    } else if (ok) {
-      ok = format_row(kind, format, fields, buffer);
+    for (auto& o : out) {
+      if (!ok) break;
+      if (o.pdf) {
+        text.clear();
+        ok = format_row(kind, OutputFormat::Pdf, fields, text);
+        if (ok) {
+          split_cells(text, cells);
+          o.pdf->add_row(cells);
+        }
+      } else {
+        ok = format_row(kind, o.format, fields, o.buffer);
+      }
     }
     if (!ok) throw std::runtime_error("unexpected row from the report query: " + line.substr(0, 200));
     ++result.rows;
-    if (buffer.size() >= kChunk || std::chrono::steady_clock::now() - last_flush >= kMaxHold) flush();
+    if (full() || std::chrono::steady_clock::now() - last_flush >= kMaxHold) flush();
   }
   stream.complete();
-  if (pdf) {
-    pdf->add_line("");
-    pdf->add_line("End of report: " + std::to_string(result.rows) + " rows.");
-    pdf->finish();
+  for (auto& o : out) {
+    if (!o.pdf) continue;
+    o.pdf->add_paragraph("End of report: " + std::to_string(result.rows) + " rows.");
+    o.pdf->finish();
+    result.pages = o.pdf->pages();
   }
   flush();
   tx.commit();
   return result;
 }
 
-ExportResult export_report(const ExportRequest& request) {
-  if (request.out_path.empty()) throw std::invalid_argument("no output file");
+namespace {
+
+// One file of an export being written: its partial file, digest and, for a PDF, its PAdES signer.
+struct ExportFile {
+  ExportFile(OutputFormat f, std::string final_path, const std::optional<PdfSigningIdentity>& identity)
+      : format(f), path(std::move(final_path)), partial(path + ".partial"), out(partial) {
+    if (f == OutputFormat::Pdf && identity) pades.emplace(*identity);
+  }
+  void write(std::string_view chunk) {
+    sha.update(chunk);
+    out.write(chunk);
+    if (pades) pades->update(chunk);
+    bytes += static_cast<std::int64_t>(chunk.size());
+  }
+  OutputFormat format;
+  std::string path;
+  std::string partial;
+  OutputFile out;
+  Sha256 sha;
+  std::optional<PadesSigner> pades;
+  std::int64_t bytes = 0;
+};
+
+std::optional<PdfSigningIdentity> pdf_identity_for(const ExportRequest& request) {
+  if (request.pdf_signing) return PdfSigningIdentity::load(*request.pdf_signing);
+  const auto next_to_key =
+      pdf_signing_files_in(std::filesystem::path{request.key_path}.parent_path().string());
+  if (std::filesystem::exists(next_to_key.key_path) && std::filesystem::exists(next_to_key.certificate_path))
+    return PdfSigningIdentity::load(next_to_key);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<ExportResult> export_reports(const ExportRequest& request,
+                                         const std::vector<std::pair<OutputFormat, std::string>>& files) {
+  if (files.empty()) throw std::invalid_argument("no output file");
+  for (const auto& [format, path] : files) {
+    if (path.empty()) throw std::invalid_argument("no output file");
+  }
   const auto key = AuditKey::load_private(request.key_path);  // fail before any work
   if (auto problem = validate(request.kind, request.filter)) throw std::invalid_argument(*problem);
+  std::optional<PdfSigningIdentity> pdf_identity;  // loaded before any work, like the audit key
+  if (std::any_of(files.begin(), files.end(), [](const auto& f) { return f.first == OutputFormat::Pdf; }))
+    pdf_identity = pdf_identity_for(request);
 
-  const std::string partial = request.out_path + ".partial";
-  OutputFile out{partial};
-  Sha256 sha;
-  pqxx::connection connection{request.database};
-  ExportResult result;
+  std::vector<std::unique_ptr<ExportFile>> open;
+  std::vector<FormatSink> sinks;
+  auto remove_partials = [&] {
+    for (auto& f : open) {
+      f->out.close();
+      std::filesystem::remove(f->partial);
+    }
+  };
+  StreamResult stream;
   try {
-    result.stream = stream_report(connection, request.site_id, request.kind, request.filter, request.format,
-                                  [&](std::string_view chunk) {
-                                    sha.update(chunk);
-                                    out.write(chunk);
-                                  });
-    out.finish();
+    for (const auto& [format, path] : files) {
+      open.push_back(std::make_unique<ExportFile>(format, path, pdf_identity));
+      ExportFile* file = open.back().get();
+      sinks.push_back(FormatSink{format, [file](std::string_view chunk) { file->write(chunk); }});
+    }
+    pqxx::connection connection{request.database};
+    stream =
+        stream_report(connection, request.site_id, request.kind, request.filter, sinks, request.pdf_options);
+    for (auto& f : open) {
+      if (f->pades) {
+        // The PAdES signature: an incremental update after the report's last byte (pdf_signature.hpp).
+        const auto signature = f->pades->signature_update(f->partial, f->bytes, now_us());
+        f->sha.update(signature);
+        f->out.write(signature);
+        f->bytes += static_cast<std::int64_t>(signature.size());
+      }
+      f->out.finish();
+    }
   } catch (...) {
-    out.close();
-    std::filesystem::remove(partial);
+    remove_partials();
     throw;
   }
-  std::filesystem::rename(partial, request.out_path);
-  result.sha256 = sha.hex_final();
 
-  ExportManifest m;
-  m.site = request.site_id;
-  m.report = to_string(request.kind);
-  m.filters_json = filters_json(request.kind, request.filter);
-  m.format = to_string(request.format);
-  m.file = std::filesystem::path{request.out_path}.filename().string();
-  m.file_sha256 = result.sha256;
-  m.file_bytes = result.stream.bytes;
-  m.rows = result.stream.rows;
-  m.chain_range = result.stream.range;
-  m.created_us = now_us();
-  auto doc = manifest_document(m);
-  sign_document(doc, key);
-  result.manifest_path = request.out_path + ".sig.json";
-  write_file_atomically(result.manifest_path, document_text(doc));
-  return result;
+  std::vector<ExportResult> results;
+  for (auto& f : open) {
+    std::filesystem::rename(f->partial, f->path);
+    ExportResult result;
+    result.stream = stream;
+    result.stream.bytes = f->bytes;
+    result.sha256 = f->sha.hex_final();
+    if (f->pades) result.pdf_signer = pdf_identity->subject();
+    ExportManifest m;
+    m.site = request.site_id;
+    m.report = to_string(request.kind);
+    m.filters_json = filters_json(request.kind, request.filter);
+    m.format = to_string(f->format);
+    m.file = std::filesystem::path{f->path}.filename().string();
+    m.file_sha256 = result.sha256;
+    m.file_bytes = f->bytes;
+    m.rows = stream.rows;
+    m.chain_range = stream.range;
+    m.created_us = now_us();
+    auto doc = manifest_document(m);
+    sign_document(doc, key);
+    result.manifest_path = f->path + ".sig.json";
+    write_file_atomically(result.manifest_path, document_text(doc));
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+ExportResult export_report(const ExportRequest& request) {
+  if (request.out_path.empty()) throw std::invalid_argument("no output file");
+  return export_reports(request, {{request.format, request.out_path}}).front();
 }
 
 EvidenceCheck verify_export(const std::string& file, const std::string& public_key_path,

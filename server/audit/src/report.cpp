@@ -84,10 +84,8 @@ struct RowWriter {
       out += '"';
       out += name;
       out += "\":";
-    } else {  // Pdf: "name=value" pairs, absent values left out (callers skip the key for them)
-      if (!first) out += "  ";
-      out += name;
-      out += '=';
+    } else if (!first) {  // Pdf: the cells, separated by kPdfCellSeparator (absent values empty)
+      out += kPdfCellSeparator;
     }
     first = false;
   }
@@ -97,9 +95,8 @@ struct RowWriter {
   }
   void text(const char* name, const CopyField& f) {
     if (format == OutputFormat::Pdf) {
-      if (f.null || f.text.empty()) return;
       key(name);
-      out.append(f.text);
+      for (char c : f.text) out += c == kPdfCellSeparator ? ' ' : c;  // a separator inside a value is data
       return;
     }
     key(name);
@@ -112,7 +109,6 @@ struct RowWriter {
     }
   }
   bool time(const char* name, const CopyField& f) {
-    if (format == OutputFormat::Pdf && f.null) return true;
     key(name);
     if (f.null) {
       if (format == OutputFormat::JsonLines) out += "null";
@@ -132,7 +128,6 @@ struct RowWriter {
   // A decimal number (JSON number, CSV cell as is), or absent.
   bool number(const char* name, const CopyField& f) {
     if (f.null) {
-      if (format == OutputFormat::Pdf) return true;
       key(name);
       if (format == OutputFormat::JsonLines) out += "null";
       return true;

@@ -14,11 +14,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "portcullis/audit/pdf_signature.hpp"
 #include "portcullis/audit/report.hpp"
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/ledger/event_record.hpp"
@@ -185,6 +187,8 @@ int main(int argc, char** argv) {
   }
 
   const auto keys = portcullis::audit::generate_key_files((work / "keys").string());
+  // The PDF export signs as PAdES too, as a site's exports do (keygen makes this pair).
+  portcullis::audit::generate_pdf_signing_identity((work / "keys").string(), "Portcullis export bench");
   const std::string select =
       portcullis::audit::report_select(portcullis::audit::ReportKind::Access, {}, "main");
   // psql's \copy takes the query on one line.
@@ -238,6 +242,20 @@ int main(int argc, char** argv) {
   }
   const auto jsonl =
       run(exporter_args("jsonl", (work / "export.jsonl").string()), (work / "export.log").string());
+  // The human-readable PDF (charts pass + table, PAdES-signed): pages per second and peak RSS.
+  const auto pdf = run(exporter_args("pdf", (work / "export.pdf").string()), (work / "pdf.log").string());
+  long pdf_pages = 0;
+  {
+    std::ifstream log{work / "pdf.log"};
+    std::string line;
+    while (std::getline(log, line)) {
+      if (line.rfind("PDF: ", 0) == 0) pdf_pages = std::atol(line.c_str() + 5);
+    }
+  }
+  auto pdf_tenth_args = exporter_args("pdf", (work / "tenth.pdf").string());
+  pdf_tenth_args.push_back("--to");
+  pdf_tenth_args.push_back(portcullis::audit::rfc3339_from_micros(1'795'737'600'000'000 + n / 10 * 8'640));
+  const auto pdf_tenth = run(pdf_tenth_args, (work / "pdf.log").string());
   // Flat memory: the same export over a tenth of the history.
   auto tenth_args = exporter_args("csv", (work / "tenth.csv").string());
   tenth_args.push_back("--to");
@@ -259,6 +277,15 @@ int main(int argc, char** argv) {
       "  export of a tenth of the history       %7.2f s  peak RSS %6ld KiB (flat memory: same as the "
       "whole)\n",
       tenth.seconds, tenth.peak_rss_kb);
+  std::printf(
+      "  portcullis-audit export --format pdf   %10.0f rows/s  %7.2f s  %ld pages, %.1f pages/s, %.0f MB, "
+      "CPU %.2f s, peak RSS %6ld KiB%s\n",
+      static_cast<double>(rows) / pdf.seconds, pdf.seconds, pdf_pages,
+      static_cast<double>(pdf_pages) / pdf.seconds,
+      fs::exists(work / "export.pdf") ? static_cast<double>(fs::file_size(work / "export.pdf")) / 1e6 : 0.0,
+      pdf.cpu_seconds, pdf.peak_rss_kb, pdf.status == 0 ? "" : "  FAILED");
+  std::printf("  PDF of a tenth of the history          %7.2f s  peak RSS %6ld KiB%s\n", pdf_tenth.seconds,
+              pdf_tenth.peak_rss_kb, pdf_tenth.status == 0 ? "" : "  FAILED");
   std::printf(
       "  file sizes: psql %.0f MB, export %.0f MB (quoted/neutralized cells, RFC 3339 times, header)\n",
       static_cast<double>(fs::file_size(work / "psql.csv")) / 1e6,

@@ -19,9 +19,10 @@ inline std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-inline CliResult run_audit(const std::string& args) {
+// Runs a shell command line (quote its arguments with shell_quote): stdout and stderr, exit status.
+inline CliResult run_command(const std::string& command_line) {
   CliResult r;
-  const std::string command = std::string{PORTCULLIS_AUDIT_BIN} + " " + args + " 2>&1";
+  const std::string command = command_line + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
   std::array<char, 4096> buf{};
@@ -30,6 +31,10 @@ inline CliResult run_audit(const std::string& args) {
   const int raw = ::pclose(pipe);
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   return r;
+}
+
+inline CliResult run_audit(const std::string& args) {
+  return run_command(std::string{PORTCULLIS_AUDIT_BIN} + " " + args);
 }
 
 }  // namespace portcullis::testing

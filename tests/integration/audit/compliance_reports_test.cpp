@@ -251,6 +251,22 @@ TEST_F(ComplianceReports, AlarmResponseTimes) {
   EXPECT_EQ(lobby[0]["occurrences"], 1);
 }
 
+// The PDFs of the compliance reports draw their charts from the same rows as their tables: every row of
+// alarm-response (against a 90 s target), two-person and alarms is counted once.
+TEST_F(ComplianceReports, PdfChartsCountEveryRowOfTheTable) {
+  for (auto kind : {ReportKind::AlarmResponse, ReportKind::TwoPerson, ReportKind::Alarms}) {
+    pqxx::connection c{db->app()};
+    std::string pdf;
+    audit::PdfOptions options;
+    options.response_target_seconds = 90;
+    const auto result = audit::stream_report(
+        c, "main", kind, {}, OutputFormat::Pdf, [&](std::string_view chunk) { pdf += chunk; }, options);
+    EXPECT_GT(result.rows, 0) << to_string(kind);
+    EXPECT_EQ(result.chart_rows, result.rows) << to_string(kind);
+    EXPECT_EQ(pdf.rfind("%PDF-", 0), 0U);
+  }
+}
+
 TEST_F(ComplianceReports, AlarmResponseFoldsRepeatsOfAnOpenAlarmLikeTheServer) {
   // Tailgating at the lobby again while A7.1 is still open: the server counts it on A7.1. The cage door
   // forced again after A7.0 was resolved: a new alarm, A23.1.

@@ -23,8 +23,11 @@ enum class ReportKind {
   Presence,       // who is in which zone, from the last granted passage of each person
   Custody,        // asset.* records: one asset's custody trail, or the trails of all disposed assets
 };
-// Pdf: a human-readable, paginated rendering of the same rows (pdf_writer.hpp).
+// Pdf: a human-readable, paginated table of the same rows (pdf_report.hpp).
 enum class OutputFormat { Csv, JsonLines, Pdf };
+// In format_row's Pdf output, the cells of one row are separated by this character (ASCII unit separator;
+// one inside a value is written as a space).
+inline constexpr char kPdfCellSeparator = '\x1f';
 
 [[nodiscard]] const char* to_string(ReportKind kind) noexcept;
 [[nodiscard]] std::optional<ReportKind> report_from_string(std::string_view s) noexcept;
@@ -86,8 +89,8 @@ struct ReportFilter {
 [[nodiscard]] std::string header(ReportKind kind, OutputFormat format);
 
 // Appends one exported row built from the SELECT's fields; false if the row does not have the shape
-// report_select gives. For Pdf, the row is one line of text ("name=value" pairs, empty values left out,
-// no line end): the PDF writer wraps and paginates it.
+// report_select gives. For Pdf, the row is its cells as text, in column order, separated by
+// kPdfCellSeparator (absent values empty, no line end): the PDF report draws them as a table row.
 bool format_row(ReportKind kind, OutputFormat format, const std::vector<CopyField>& fields, std::string& out);
 
 // The filters as they are named in the signed manifest: {"person":"...", "from":"...", ...} as canonical
