@@ -16,6 +16,7 @@ extern "C" int portcullis_fuzz_wiegand(const std::uint8_t* data, std::size_t siz
 extern "C" int portcullis_fuzz_osdp_frame(const std::uint8_t* data, std::size_t size);
 extern "C" int portcullis_fuzz_osdp_deframer(const std::uint8_t* data, std::size_t size);
 extern "C" int portcullis_fuzz_rfid_window(const std::uint8_t* data, std::size_t size);
+extern "C" int portcullis_fuzz_osdp_secure_channel(const std::uint8_t* data, std::size_t size);
 
 namespace {
 
@@ -52,4 +53,8 @@ TEST(FuzzCorpus, OsdpDeframerSeedsHoldTheirInvariants) {
 
 TEST(FuzzCorpus, RfidWindowSeedsHoldTheirInvariants) {
   EXPECT_GT(replay("fuzz_rfid_window", portcullis_fuzz_rfid_window), 0U);
+}
+
+TEST(FuzzCorpus, OsdpSecureChannelSeedsHoldTheirInvariants) {
+  EXPECT_GT(replay("fuzz_osdp_secure_channel", portcullis_fuzz_osdp_secure_channel), 0U);
 }
