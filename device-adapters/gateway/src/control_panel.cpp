@@ -105,8 +105,12 @@ void ControlPanel::drop_session(Pd& pd, SteadyTime now, std::chrono::millisecond
 void ControlPanel::raise(Output& out, Pd& pd, bool Pd::*flag, const char* kind, const std::string& why,
                          WallTime wall) {
   const auto name = config_.pd_name(pd.address);
+  if (pd.*flag) {
+    // Already alarmed: a plain notice, which the shell throttles (a PD retried every few seconds).
+    out.notices.push_back("still refused: " + describe(pd.address, name) + " " + why);
+    return;
+  }
   out.notices.push_back("ALARM: " + describe(pd.address, name) + " " + why);
-  if (pd.*flag) return;
   pd.*flag = true;
   out.events.push_back({{"type", "tamper"},
                         {"time", format_rfc3339(wall)},

@@ -191,6 +191,8 @@ void OutboundBuffer::on_answer(const Batch& batch, int status, std::string_view 
     }
     for (std::size_t i = 0; i < batch.seqs.size(); ++i) {
       if (remove(batch.seqs[i])) {
+        if ((*results)[i]["status"] == "stored" && outcome_listener_ && (*results)[i].contains("outcome"))
+          outcome_listener_(batch.seqs[i], (*results)[i]["outcome"]);
         if ((*results)[i]["status"] == "stored")
           ++counters_.stored;
         else

@@ -124,6 +124,11 @@ class OutboundBuffer {
   [[nodiscard]] SteadyTime retry_at() const noexcept { return retry_at_; }
   [[nodiscard]] const OutboundCounters& counters() const noexcept { return counters_; }
 
+  // Called for each event the server stored with an "outcome" (the verdict and door action), with its seq:
+  // the Control Panel turns it into door and LED commands. Runs inside on_answer; keep it short.
+  using OutcomeListener = std::function<void(std::int64_t seq, const nlohmann::json& outcome)>;
+  void set_outcome_listener(OutcomeListener listener) { outcome_listener_ = std::move(listener); }
+
  private:
   struct Pending {
     std::int64_t seq = 0;
@@ -151,6 +156,7 @@ class OutboundBuffer {
   SteadyTime retry_at_ = SteadyTime::min();
   bool down_ = false;
   std::int64_t isolate_until_ = 0;  // send one at a time up to this seq after an unattributed 4xx
+  OutcomeListener outcome_listener_;
 };
 
 }  // namespace portcullis::gateway
