@@ -31,6 +31,7 @@
 #include "portcullis/client/https_client.hpp"
 #include "portcullis/gateway/config.hpp"
 #include "portcullis/gateway/control_panel.hpp"
+#include "portcullis/gateway/event_journal.hpp"
 #include "portcullis/gateway/osdp_script.hpp"
 #include "portcullis/gateway/outbound_buffer.hpp"
 #include "portcullis/gateway/output.hpp"
@@ -377,6 +378,10 @@ int run(const Args& args) {
   gw::OutboundOptions options;
   options.capacity = args.buffer;
   gw::OutboundBuffer buffer{args.device_id, seq_store, options, fresh_seq, log_line};
+  // Write-ahead journal: events survive a crash of the gateway and are resent with their seqs at the next
+  // start (event_journal.hpp documents the fsync policy).
+  gw::FileEventJournal journal{args.state_dir + "/gateway-" + args.device_id + ".journal"};
+  buffer.attach_journal(journal);
   // Fail now, not at the first card read, when the state directory is not writable. Saving the next seq as
   // the mark is always safe: every seq issued so far is below it.
   seq_store.save(buffer.next_seq());
