@@ -29,7 +29,6 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::SequenceMismatch: return "sequence_mismatch";
     case ErrorCode::SessionClosed: return "session_closed";
     case ErrorCode::CryptoFailure: return "crypto_failure";
-    case ErrorCode::BadIdentifier: return "bad_identifier";
   }
   return "unknown";
 }

@@ -43,8 +43,6 @@ enum class ErrorCode {
   SequenceMismatch,          // a sequence number that is not the expected one (replay or lost message)
   SessionClosed,             // the session already failed; a new handshake is needed
   CryptoFailure,             // the AES implementation reported an error
-  // RFID
-  BadIdentifier,  // empty or over-long EPC / reader id
 };
 
 [[nodiscard]] std::string_view to_string(ErrorCode code) noexcept;
