@@ -21,7 +21,14 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::BadReplyData: return "bad_reply_data";
     case ErrorCode::EncryptedPayload: return "encrypted_payload";
     case ErrorCode::Garbage: return "garbage";
-    case ErrorCode::BadIdentifier: return "bad_identifier";
+    case ErrorCode::BadCryptogram: return "bad_cryptogram";
+    case ErrorCode::BadMac: return "bad_mac";
+    case ErrorCode::BadPadding: return "bad_padding";
+    case ErrorCode::PlaintextOnSecureChannel: return "plaintext_on_secure_channel";
+    case ErrorCode::UnexpectedMessage: return "unexpected_message";
+    case ErrorCode::SequenceMismatch: return "sequence_mismatch";
+    case ErrorCode::SessionClosed: return "session_closed";
+    case ErrorCode::CryptoFailure: return "crypto_failure";
   }
   return "unknown";
 }

@@ -36,6 +36,56 @@ std::int64_t integer(const json& root, const char* field, std::int64_t lo, std::
   return n;
 }
 
+ControlPanelConfig parse_control_panel(const json& cp) {
+  if (!cp.is_object()) throw std::invalid_argument("control_panel: expected an object");
+  for (const auto& [key, value] : cp.items()) {
+    if (key != "transport" && key != "baud" && key != "reply_timeout_ms" && key != "pds")
+      throw std::invalid_argument("control_panel: unknown field '" + key +
+                                  "' (expected transport, baud, reply_timeout_ms, pds)");
+  }
+  ControlPanelConfig c;
+  if (!cp.contains("transport") || !cp["transport"].is_string())
+    throw std::invalid_argument("control_panel.transport: expected \"serial:PATH\" or \"tcp:HOST:PORT\"");
+  c.transport = cp["transport"].get<std::string>();
+  if ((c.transport.rfind("serial:", 0) != 0 || c.transport.size() == 7) &&
+      (c.transport.rfind("tcp:", 0) != 0 || c.transport.size() == 4))
+    throw std::invalid_argument("control_panel.transport: expected \"serial:PATH\" or \"tcp:HOST:PORT\"");
+  if (cp.contains("baud")) c.baud = static_cast<unsigned>(integer(cp, "baud", 1200, 230400));
+  if (cp.contains("reply_timeout_ms"))
+    c.reply_timeout = std::chrono::milliseconds{integer(cp, "reply_timeout_ms", 20, 5000)};
+  if (!cp.contains("pds") || !cp["pds"].is_object() || cp["pds"].empty())
+    throw std::invalid_argument("control_panel.pds: expected an object of OSDP addresses to poll");
+  for (const auto& [key, pd] : cp["pds"].items()) {
+    const auto field = "control_panel.pds." + key;
+    if (key.empty() || key.size() > 3 || key.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(key) > 126)
+      throw std::invalid_argument(field + ": the key is an OSDP address 0-126");
+    if (!pd.is_object()) throw std::invalid_argument(field + ": expected an object with scbk");
+    for (const auto& [k, v] : pd.items()) {
+      if (k != "scbk" && k != "install_mode")
+        throw std::invalid_argument(field + ": unknown field '" + k + "' (expected scbk, install_mode)");
+    }
+    PeripheralKey entry;
+    // The key itself never appears in an error: only what is wrong with it.
+    if (!pd.contains("scbk") || !pd["scbk"].is_string())
+      throw std::invalid_argument(field + ".scbk: expected the PD's Secure Channel base key, 32 hex digits");
+    const auto key_bytes = adapters::osdp::sc::parse_key_hex(pd["scbk"].get<std::string>());
+    if (!key_bytes.ok()) throw std::invalid_argument(field + ".scbk: " + key_bytes.error().reason);
+    if (*key_bytes == adapters::osdp::sc::kDefaultScbk)
+      throw std::invalid_argument(field +
+                                  ".scbk: is the public default key SCBK-D; give the PD its own key "
+                                  "(install_mode sets it)");
+    entry.scbk = *key_bytes;
+    if (pd.contains("install_mode")) {
+      if (!pd["install_mode"].is_boolean())
+        throw std::invalid_argument(field + ".install_mode: expected true or false");
+      entry.install_mode = pd["install_mode"].get<bool>();
+    }
+    c.pds.emplace(static_cast<std::uint8_t>(std::stoi(key)), entry);
+  }
+  return c;
+}
+
 }  // namespace
 
 std::optional<std::string> GatewayConfig::reader_for(std::uint8_t address, std::uint8_t reader) const {
@@ -58,10 +108,10 @@ GatewayConfig parse_config(std::string_view json_text) {
   GatewayConfig c;
   for (const auto& [key, value] : root.items()) {
     if (key != "readers" && key != "pin_max_digits" && key != "pin_timeout_seconds" &&
-        key != "biometric_threshold" && key != "biometric_template_id")
+        key != "biometric_threshold" && key != "biometric_template_id" && key != "control_panel")
       throw std::invalid_argument("unknown field '" + key +
                                   "' (expected readers, pin_max_digits, pin_timeout_seconds, "
-                                  "biometric_threshold, biometric_template_id)");
+                                  "biometric_threshold, biometric_template_id, control_panel)");
   }
   if (!root.contains("readers") || !root["readers"].is_object() || root["readers"].empty())
     throw std::invalid_argument("readers: expected an object mapping OSDP addresses to reader ids");
@@ -87,6 +137,7 @@ GatewayConfig parse_config(std::string_view json_text) {
       throw std::invalid_argument("biometric_template_id: expected an identifier of 1-40 characters");
     c.biometric_template_id = v.get<std::string>();
   }
+  if (root.contains("control_panel")) c.control_panel = parse_control_panel(root["control_panel"]);
   return c;
 }
 

@@ -3,6 +3,7 @@
 // in batches to the device API over HTTPS. Two threads: this one reads the bus (it must never stall behind a
 // slow server, or a serial line's kernel buffer overflows); a sender thread drains the outbound buffer.
 #include <fcntl.h>
+#include <openssl/rand.h>
 #include <poll.h>
 #include <termios.h>
 #include <unistd.h>
@@ -18,15 +19,19 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "portcullis/adapters/osdp_deframer.hpp"
 #include "portcullis/client/https_client.hpp"
 #include "portcullis/gateway/config.hpp"
+#include "portcullis/gateway/control_panel.hpp"
+#include "portcullis/gateway/event_journal.hpp"
 #include "portcullis/gateway/osdp_script.hpp"
 #include "portcullis/gateway/outbound_buffer.hpp"
 #include "portcullis/gateway/output.hpp"
@@ -42,12 +47,13 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: portcullis-gateway --server https://HOST:PORT --ca FILE --token-file FILE --device-id ID\n"
-    "                          --map FILE (--tcp HOST:PORT | --input FILE|-)\n"
+    "                          --map FILE [--tcp HOST:PORT | --input FILE|-]\n"
     "                          [--commissioning-until RFC3339] [--state-dir DIR] [--baud N]\n"
     "                          [--buffer N] [--drain-seconds N] [--frame-timeout-ms N]\n"
     "                          [--heartbeat-seconds N] [--cert FILE --key FILE]\n"
     "       portcullis-gateway encode [SCRIPT|-]   (OSDP reply script -> wire bytes on stdout)\n"
-    "Reads OSDP replies from a reader bus and posts them as device-API events (docs/device-adapters.md).\n";
+    "Reads OSDP replies from a reader bus and posts them as device-API events (docs/device-adapters.md).\n"
+    "With \"control_panel\" in the map file it is the bus's Control Panel instead (no --tcp/--input).\n";
 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_signal(int) {
@@ -147,7 +153,8 @@ Args parse_args(int argc, char** argv) {
   }
   if (a.server.empty() || a.ca.empty() || a.token_file.empty() || a.device_id.empty() || a.map.empty())
     usage_error("--server, --ca, --token-file, --device-id and --map are required");
-  if (a.tcp.empty() == a.input.empty()) usage_error("give exactly one of --tcp HOST:PORT and --input FILE|-");
+  if (!a.tcp.empty() && !a.input.empty())
+    usage_error("give at most one of --tcp HOST:PORT and --input FILE|-");
   if (a.cert.empty() != a.key.empty()) usage_error("--cert and --key go together");
   return a;
 }
@@ -208,7 +215,8 @@ speed_t baud_constant(unsigned baud) {
 // One byte source: a file descriptor we can poll, reopened for TCP after a disconnect.
 class Source {
  public:
-  explicit Source(const Args& args) : args_(args) {}
+  // `writable`: the Control Panel also writes commands to the bus.
+  Source(const Args& args, bool writable = false) : args_(args), writable_(writable) {}
   ~Source() { close_fd(); }
 
   // Opens (or reconnects). Returns false when it failed (logged); TCP callers retry with backoff.
@@ -220,7 +228,7 @@ class Source {
         owned_ = false;
         return true;
       }
-      fd_ = ::open(args_.input.c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC);
+      fd_ = ::open(args_.input.c_str(), (writable_ ? O_RDWR : O_RDONLY) | O_NOCTTY | O_CLOEXEC);
       if (fd_ < 0) throw std::runtime_error("cannot open " + args_.input + ": " + std::strerror(errno));
       owned_ = true;
       if (::isatty(fd_)) configure_tty();
@@ -243,7 +251,8 @@ class Source {
     }
   }
   [[nodiscard]] int fd() const noexcept { return fd_; }
-  [[nodiscard]] bool reconnects() const noexcept { return !args_.tcp.empty(); }
+  // TCP, and the Control Panel's serial line (a USB adapter unplugged, a simulator restarted), are reopened.
+  [[nodiscard]] bool reconnects() const noexcept { return !args_.tcp.empty() || writable_; }
 
  private:
   void configure_tty() {
@@ -272,14 +281,75 @@ class Source {
   }
 
   const Args& args_;
+  bool writable_ = false;
   boost::asio::io_context io_;
   std::optional<boost::asio::ip::tcp::socket> socket_;
   int fd_ = -1;
   bool owned_ = false;
 };
 
+struct PendingRead {
+  std::uint8_t address = 0;
+  std::uint8_t reader = 0;
+  Steady::time_point at{};
+};
+
+// Verdicts arrive on the sender thread; the bus thread turns them into door commands.
+class VerdictQueue {
+ public:
+  void push(std::int64_t seq, nlohmann::json outcome) {
+    std::lock_guard lock{mutex_};
+    items_.emplace_back(seq, std::move(outcome));
+  }
+  std::vector<std::pair<std::int64_t, nlohmann::json>> take() {
+    std::lock_guard lock{mutex_};
+    return std::exchange(items_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::int64_t, nlohmann::json>> items_;
+};
+
+// A verdict this late is not acted on: the person has walked away, and opening the door now would let in
+// whoever stands there.
+constexpr auto kVerdictMaxAge = std::chrono::seconds{5};
+
+bool write_all(int fd, const std::vector<std::uint8_t>& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+osdp::sc::Random strong_random() {
+  osdp::sc::Random r{};
+  if (RAND_bytes(r.data(), static_cast<int>(r.size())) != 1)
+    throw std::runtime_error("no random numbers from OpenSSL for the Secure Channel challenge");
+  return r;
+}
+
 int run(const Args& args) {
   const auto config = gw::parse_config(read_file(args.map, "map file"));
+  const bool control_panel = config.control_panel.has_value();
+  if (control_panel && (!args.tcp.empty() || !args.input.empty()))
+    throw std::invalid_argument(
+        "the map file makes this gateway the Control Panel: the bus is its "
+        "control_panel.transport, so --tcp and --input are not used");
+  if (!control_panel && args.tcp.empty() && args.input.empty())
+    throw std::invalid_argument("give --tcp HOST:PORT or --input FILE|-, or a control_panel in the map file");
+  if (control_panel) {
+    std::error_code ec;
+    using P = std::filesystem::perms;
+    const auto perms = std::filesystem::status(args.map, ec).permissions();
+    if (!ec && (perms & (P::group_all | P::others_all)) != P::none)
+      log_line("warning: map file " + args.map +
+               " holds Secure Channel keys and is readable by others than its owner (chmod 600 it)");
+  }
   const auto token = trimmed(read_file(args.token_file, "token file"));
   {
     std::error_code ec;
@@ -308,6 +378,10 @@ int run(const Args& args) {
   gw::OutboundOptions options;
   options.capacity = args.buffer;
   gw::OutboundBuffer buffer{args.device_id, seq_store, options, fresh_seq, log_line};
+  // Write-ahead journal: events survive a crash of the gateway and are resent with their seqs at the next
+  // start (event_journal.hpp documents the fsync policy).
+  gw::FileEventJournal journal{args.state_dir + "/gateway-" + args.device_id + ".journal"};
+  buffer.attach_journal(journal);
   // Fail now, not at the first card read, when the state directory is not writable. Saving the next seq as
   // the mark is always safe: every seq issued so far is below it.
   seq_store.save(buffer.next_seq());
@@ -326,6 +400,10 @@ int run(const Args& args) {
                       return gw::PostAnswer{reply.status, std::move(reply.body)};
                     },
                     log_line};
+  VerdictQueue verdicts;
+  if (control_panel)
+    buffer.set_outcome_listener(
+        [&](std::int64_t seq, const nlohmann::json& outcome) { verdicts.push(seq, outcome); });
   std::thread sender_thread{[&] { sender.run(); }};
 
   gw::Translator translator{config};
@@ -353,14 +431,97 @@ int run(const Args& args) {
     }
   };
 
-  Source source{args};
+  Args bus_args = args;
+  std::optional<gw::ControlPanel> cp;
+  std::map<std::string, std::pair<std::uint8_t, std::uint8_t>>
+      reader_location;                                // site reader -> (PD, reader)
+  std::map<std::int64_t, PendingRead> pending_reads;  // seq -> where it was read
+  if (control_panel) {
+    const auto& transport = config.control_panel->transport;
+    if (transport.rfind("tcp:", 0) == 0)
+      bus_args.tcp = transport.substr(4);
+    else
+      bus_args.input = transport.substr(7);
+    if (config.control_panel->baud != 0) bus_args.baud = config.control_panel->baud;
+    cp.emplace(config, strong_random);
+    for (const auto& [where, id] : config.readers)
+      reader_location.emplace(id, std::pair{static_cast<std::uint8_t>(where.first),
+                                            static_cast<std::uint8_t>(std::max(where.second, 0))});
+    log_line("Control Panel for " + std::to_string(config.control_panel->pds.size()) + " PD(s) on " +
+             transport);
+  }
+  // Control Panel: an opened reply is translated; a credential, PIN or biometric event remembers where it
+  // was read so that the server's verdict can drive that door.
+  auto handle_cp = [&](std::vector<portcullis::adapters::Result<osdp::Frame>> results) {
+    for (const auto& r : results) {
+      const auto wall = gw::WallClock::now();
+      if (!r.ok()) {
+        ++framing_errors;
+        throttled("framing error on the reader bus: " + std::string(to_string(r.error().code)));
+        continue;
+      }
+      ++frames;
+      auto received = cp->on_reply(r.value(), wall, Steady::now());
+      for (const auto& reply : received.replies) received.output.append(translator.on_frame(reply, wall));
+      for (const auto& n : received.output.notices) throttled(n);
+      std::vector<std::int64_t> seqs;
+      const auto out_events = received.output.events;
+      events += sender.add(std::move(received.output.events), &seqs);
+      for (std::size_t i = 0; i < seqs.size() && i < out_events.size(); ++i) {
+        const auto& e = out_events[i];
+        const auto type = e.value("type", std::string{});
+        if (seqs[i] < 0 || (type != "credential" && type != "pin" && type != "biometric")) continue;
+        if (const auto it = reader_location.find(e.value("reader", std::string{}));
+            it != reader_location.end())
+          pending_reads[seqs[i]] = PendingRead{it->second.first, it->second.second, Steady::now()};
+      }
+    }
+  };
+  auto act_on_verdicts = [&] {
+    for (auto& [seq, outcome] : verdicts.take()) {
+      const auto it = pending_reads.find(seq);
+      if (it == pending_reads.end()) continue;
+      const auto read = it->second;
+      pending_reads.erase(it);
+      if (Steady::now() - read.at > kVerdictMaxAge) {
+        throttled("a verdict came too late to act on; the door stays as it is");
+        continue;
+      }
+      const auto decision = outcome.value("decision", nlohmann::json{});
+      const bool grant = decision.is_object() && decision.value("verdict", std::string{}) == "grant";
+      const auto door = outcome.value("door", nlohmann::json{});
+      if (grant && door.is_object() && door.value("action", std::string{}) == "unlock") {
+        const auto seconds = door.value("unlock_s", 5);
+        cp->queue(read.address, gw::door_strike_command(0, std::chrono::seconds{seconds}));
+        cp->queue(read.address, gw::led_command(read.reader, true));
+      } else {
+        cp->queue(read.address, gw::led_command(read.reader, false));
+        cp->queue(read.address, gw::buzzer_command(read.reader));
+      }
+    }
+    // Reads whose verdict never came (refused, or stored while the server was away) are forgotten.
+    std::erase_if(pending_reads,
+                  [](const auto& p) { return Steady::now() - p.second.at > 2 * kVerdictMaxAge; });
+  };
+
+  Source source{bus_args, control_panel};
   auto reconnect_delay = std::chrono::seconds{1};
   bool connected = source.open();
   std::vector<std::uint8_t> chunk(4096);
   auto last_byte = Steady::now();
   auto last_heartbeat = Steady::now();
   const auto frame_timeout = std::chrono::milliseconds{
-      args.frame_timeout_ms != 0 ? args.frame_timeout_ms : (args.tcp.empty() ? 50 : 250)};
+      args.frame_timeout_ms != 0 ? args.frame_timeout_ms : (bus_args.tcp.empty() ? 50 : 250)};
+  auto on_bytes = [&](std::vector<portcullis::adapters::Result<osdp::Frame>> results) {
+    if (control_panel)
+      handle_cp(std::move(results));
+    else
+      handle(std::move(results));
+  };
+  // The Control Panel paces its commands: a PD on a local pseudo-terminal answers at once, and a bus
+  // polled flat out would only burn CPU.
+  constexpr auto kCommandInterval = std::chrono::milliseconds{40};
+  auto next_command_at = Steady::now();
   while (g_stop == 0) {
     if (!connected) {
       for (auto waited = std::chrono::milliseconds{0}; waited < reconnect_delay && g_stop == 0;
@@ -372,15 +533,31 @@ int run(const Args& args) {
           connected ? std::chrono::seconds{1} : std::min(reconnect_delay * 2, std::chrono::seconds{30});
       continue;
     }
+    if (control_panel) {
+      const auto wall = gw::WallClock::now();
+      deliver(cp->on_tick(wall, Steady::now()));
+      act_on_verdicts();
+      if (Steady::now() >= next_command_at) {
+        if (auto command = cp->next_command(wall, Steady::now())) {
+          next_command_at = Steady::now() + kCommandInterval;
+          if (!write_all(source.fd(), *command)) {
+            log_line(std::string("reader bus write error: ") + std::strerror(errno) + "; reopening it");
+            deframer.reset();
+            connected = false;
+            continue;
+          }
+        }
+      }
+    }
     pollfd p{source.fd(), POLLIN, 0};
-    const int ready = ::poll(&p, 1, 50);
+    const int ready = ::poll(&p, 1, control_panel ? 10 : 50);
     const auto steady_now = Steady::now();
     if (ready < 0) {
       if (errno == EINTR) continue;
       throw std::runtime_error(std::string("poll: ") + std::strerror(errno));
     }
     if (ready == 0) {
-      if (deframer.buffered() > 0 && steady_now - last_byte >= frame_timeout) handle(deframer.flush());
+      if (deframer.buffered() > 0 && steady_now - last_byte >= frame_timeout) on_bytes(deframer.flush());
       deliver(translator.expire(gw::WallClock::now()));
       if (args.heartbeat_seconds > 0 &&
           steady_now - last_heartbeat >= std::chrono::seconds{args.heartbeat_seconds}) {
@@ -394,7 +571,7 @@ int run(const Args& args) {
     const auto n = ::read(source.fd(), chunk.data(), chunk.size());
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) {
-      handle(deframer.flush());
+      on_bytes(deframer.flush());
       if (n < 0) log_line(std::string("reader bus read error: ") + std::strerror(errno));
       if (!source.reconnects()) break;  // end of file / stdin: drain and exit
       log_line("reader bus connection closed; reconnecting");
@@ -403,9 +580,9 @@ int run(const Args& args) {
       continue;
     }
     last_byte = steady_now;
-    handle(deframer.push(std::span{chunk}.first(static_cast<std::size_t>(n))));
+    on_bytes(deframer.push(std::span{chunk}.first(static_cast<std::size_t>(n))));
   }
-  handle(deframer.flush());
+  on_bytes(deframer.flush());
 
   if (const auto waiting = sender.buffered(); waiting > 0)
     log_line("input ended; delivering " + std::to_string(waiting) + " buffered event(s) (at most " +

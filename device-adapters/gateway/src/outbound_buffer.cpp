@@ -87,6 +87,20 @@ OutboundBuffer::OutboundBuffer(std::string device_id, SeqStore& store, OutboundO
   reserved_until_ = next_seq_;  // nothing reserved yet in this run: the first enqueue saves a new mark
 }
 
+void OutboundBuffer::attach_journal(EventJournal& journal) {
+  if (!events_.empty()) throw std::logic_error("attach the journal before buffering events");
+  journal_ = &journal;
+  for (auto& [seq, body] : journal.load()) {
+    events_.push_back(Pending{seq, std::move(body), 0});
+    // Every journaled seq is below the saved mark already; this only guards a journal from a lost state file.
+    next_seq_ = std::max(next_seq_, seq + 1);
+  }
+  reserved_until_ = std::min(reserved_until_, next_seq_);
+  if (!events_.empty())
+    log(std::to_string(events_.size()) + " event(s) from the journal to deliver first (seqs " +
+        std::to_string(events_.front().seq) + " to " + std::to_string(events_.back().seq) + ")");
+}
+
 std::int64_t OutboundBuffer::enqueue(json event) {
   if (next_seq_ > kMaxSeq) throw std::runtime_error("device seq space exhausted (2^53-1)");
   if (next_seq_ >= reserved_until_) {
@@ -97,9 +111,13 @@ std::int64_t OutboundBuffer::enqueue(json event) {
   const auto seq = next_seq_++;
   event["device_id"] = device_id_;
   event["seq"] = seq;
+  const bool durable = journal_ != nullptr && event.value("type", std::string{}) != "pin";
+  std::string body = event.dump();
+  if (durable) journal_->append(seq, body);  // throws: not buffered, and the seq is simply skipped
   if (events_.size() >= options_.capacity) {
     const auto dropped = events_.front().seq;
     events_.pop_front();
+    if (journal_ != nullptr) journal_->settle(dropped);
     const auto n = ++counters_.dropped_overflow;
     if (power_of_two_or_thousand(n)) {
       log("outbound buffer full (" + std::to_string(options_.capacity) +
@@ -107,7 +125,7 @@ std::int64_t OutboundBuffer::enqueue(json event) {
           " dropped so far)");
     }
   }
-  events_.push_back(Pending{seq, event.dump(), 0});
+  events_.push_back(Pending{seq, std::move(body), 0});
   ++counters_.enqueued;
   return seq;
 }
@@ -134,6 +152,7 @@ bool OutboundBuffer::remove(std::int64_t seq) {
                                    [](const Pending& p, std::int64_t s) { return p.seq < s; });
   if (it == events_.end() || it->seq != seq) return false;
   events_.erase(it);
+  if (journal_ != nullptr) journal_->settle(seq);
   return true;
 }
 
@@ -191,6 +210,8 @@ void OutboundBuffer::on_answer(const Batch& batch, int status, std::string_view 
     }
     for (std::size_t i = 0; i < batch.seqs.size(); ++i) {
       if (remove(batch.seqs[i])) {
+        if ((*results)[i]["status"] == "stored" && outcome_listener_ && (*results)[i].contains("outcome"))
+          outcome_listener_(batch.seqs[i], (*results)[i]["outcome"]);
         if ((*results)[i]["status"] == "stored")
           ++counters_.stored;
         else

@@ -10,16 +10,18 @@ using Steady = std::chrono::steady_clock;
 Sender::Sender(OutboundBuffer& buffer, Post post, Log log)
     : buffer_(buffer), post_(std::move(post)), log_(std::move(log)) {}
 
-std::size_t Sender::add(std::vector<nlohmann::json> events) {
+std::size_t Sender::add(std::vector<nlohmann::json> events, std::vector<std::int64_t>* seqs) {
   if (events.empty()) return 0;
   std::size_t added = 0;
   {
     std::lock_guard lock{mutex_};
     for (auto& e : events) {
       try {
-        (void)buffer_.enqueue(std::move(e));
+        const auto seq = buffer_.enqueue(std::move(e));
+        if (seqs != nullptr) seqs->push_back(seq);
         ++added;
       } catch (const std::exception& ex) {
+        if (seqs != nullptr) seqs->push_back(-1);
         if (log_) log_(std::string("ALARM: event lost: ") + ex.what());
       }
     }

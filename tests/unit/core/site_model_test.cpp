@@ -68,6 +68,29 @@ TEST(Validate, ReportsEveryProblemWithItsPath) {
   EXPECT_FALSE(SiteModel::build(s).model);
 }
 
+// Raw bits on a badge are checked with the one Wiegand codec (device-adapters): parity, length, and that
+// they carry the badge's own numbers. H10301 facility 1 / card 1 is the published boundary vector.
+TEST(Validate, RawBitsMustDecodeToTheBadgesNumbers) {
+  SiteDefinition s = test_site_definition();
+  auto& card = s.people[1].cards[0];
+  card.format = CardFormat::H10301_26;
+  card.facility = 1;
+  card.number = 1;
+  card.raw_bits = "10000000100000000000000010";
+  EXPECT_FALSE(has(validate(s), "$.people[1].cards[0].raw_bits", "")) << dump(validate(s));
+  card.number = 2;
+  EXPECT_TRUE(has(validate(s), "$.people[1].cards[0].raw_bits", "decode to facility 1 number 1"))
+      << dump(validate(s));
+  card.number = 1;
+  card.raw_bits = "10000000100000000000000011";  // trailing odd parity wrong
+  EXPECT_TRUE(has(validate(s), "$.people[1].cards[0].raw_bits", "do not decode")) << dump(validate(s));
+  card.format = CardFormat::H10304_37;
+  card.facility = 40000;
+  card.number = 500000;
+  card.raw_bits = "1100111000100000011110100001001000001";
+  EXPECT_FALSE(has(validate(s), "$.people[1].cards[0].raw_bits", "")) << dump(validate(s));
+}
+
 TEST(Validate, ZoneTreeNeedsOneRoot) {
   SiteDefinition s = test_site_definition();
   s.zones[1].parent = ZoneId{};

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "portcullis/core/model/wiegand.hpp"
 #include "test_site.hpp"
 
 namespace portcullis::core {
@@ -31,35 +30,6 @@ TEST(TimeZone, FixedOffsetWithoutDst) {
   const LocalTime l = to_local(tokyo, utc(2026, 11, 29, 20, 30));  // Sunday 20:30 UTC = Monday 05:30 JST
   EXPECT_EQ(l.weekday_monday0, 0U);
   EXPECT_EQ(l.minute_of_day, 5 * 60 + 30);
-}
-
-TEST(Wiegand, H10301RoundTripsAndChecksParity) {
-  const auto bits = encode_wiegand(CardFormat::H10301_26, 123, 45678);
-  ASSERT_TRUE(bits);
-  ASSERT_EQ(bits->size(), 26U);
-  const auto card = decode_wiegand(CardFormat::H10301_26, *bits);
-  ASSERT_TRUE(card);
-  EXPECT_EQ(card->facility, 123U);
-  EXPECT_EQ(card->number, 45678U);
-  std::string broken = *bits;
-  broken[5] = broken[5] == '1' ? '0' : '1';
-  EXPECT_FALSE(decode_wiegand(CardFormat::H10301_26, broken));
-  EXPECT_FALSE(decode_wiegand(CardFormat::H10301_26, "0101"));
-}
-
-TEST(Wiegand, H10304RoundTrips) {
-  const auto bits = encode_wiegand(CardFormat::H10304_37, 40000, 500000);
-  ASSERT_TRUE(bits);
-  const auto card = decode_wiegand(CardFormat::H10304_37, *bits);
-  ASSERT_TRUE(card);
-  EXPECT_EQ(card->facility, 40000U);
-  EXPECT_EQ(card->number, 500000U);
-  EXPECT_FALSE(encode_wiegand(CardFormat::H10301_26, 256, 1));
-}
-
-TEST(Wiegand, KnownH10301Vector) {
-  // Facility 1, card 1: even parity over 00000001 0000 -> 1; odd parity over 000000000001 -> 0.
-  EXPECT_EQ(*encode_wiegand(CardFormat::H10301_26, 1, 1), "10000000100000000000000010");
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 extern "C" int portcullis_fuzz_wiegand(const std::uint8_t* data, std::size_t size);
 extern "C" int portcullis_fuzz_osdp_frame(const std::uint8_t* data, std::size_t size);
 extern "C" int portcullis_fuzz_osdp_deframer(const std::uint8_t* data, std::size_t size);
-extern "C" int portcullis_fuzz_rfid_window(const std::uint8_t* data, std::size_t size);
+extern "C" int portcullis_fuzz_osdp_secure_channel(const std::uint8_t* data, std::size_t size);
 
 namespace {
 
@@ -50,6 +50,6 @@ TEST(FuzzCorpus, OsdpDeframerSeedsHoldTheirInvariants) {
   EXPECT_GT(replay("fuzz_osdp_deframer", portcullis_fuzz_osdp_deframer), 0U);
 }
 
-TEST(FuzzCorpus, RfidWindowSeedsHoldTheirInvariants) {
-  EXPECT_GT(replay("fuzz_rfid_window", portcullis_fuzz_rfid_window), 0U);
+TEST(FuzzCorpus, OsdpSecureChannelSeedsHoldTheirInvariants) {
+  EXPECT_GT(replay("fuzz_osdp_secure_channel", portcullis_fuzz_osdp_secure_channel), 0U);
 }

@@ -19,8 +19,7 @@
 // is not part of the packet: the deframer skips it; parse_frame expects SOM at offset 0.
 //
 // Secure Channel payloads are not decrypted here (no AES): the frame reports which SCS block it
-// carries so a consumer can tell whether a session is secure, and whether the handshake uses the
-// public default key SCBK-D.
+// carries; osdp_secure_channel.hpp verifies MACs and decrypts.
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -34,8 +34,15 @@ enum class ErrorCode {
   BadReplyData,      // known reply whose data length or content is invalid
   EncryptedPayload,  // SCS_17/SCS_18: data is AES-encrypted and must be decrypted first
   Garbage,           // deframer discarded bytes that were not part of any frame
-  // RFID
-  BadIdentifier,  // empty or over-long EPC / reader id
+  // OSDP Secure Channel
+  BadCryptogram,             // handshake cryptogram or initial R-MAC does not match: wrong key or impostor
+  BadMac,                    // message MAC does not match the session's MAC chain
+  BadPadding,                // decrypted data block lacks the 0x80 end marker, or is not whole blocks
+  PlaintextOnSecureChannel,  // a message without MAC on a channel that was secure: a downgrade
+  UnexpectedMessage,         // a handshake step or security block type out of order or in the wrong direction
+  SequenceMismatch,          // a sequence number that is not the expected one (replay or lost message)
+  SessionClosed,             // the session already failed; a new handshake is needed
+  CryptoFailure,             // the AES implementation reported an error
 };
 
 [[nodiscard]] std::string_view to_string(ErrorCode code) noexcept;

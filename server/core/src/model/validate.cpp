@@ -7,8 +7,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "portcullis/adapters/wiegand.hpp"
 #include "portcullis/core/assets/asset_text.hpp"
-#include "portcullis/core/model/wiegand.hpp"
 
 namespace portcullis::core {
 namespace {
@@ -315,13 +315,16 @@ class Checker {
         if (card.number >= (1ULL << 40U)) add(cpath() + ".number", "card number too large (max 40 bits)");
         if (card.facility >= (1U << 24U)) add(cpath() + ".facility", "facility code too large (max 24 bits)");
         if (!card.raw_bits.empty()) {
-          const auto decoded = decode_wiegand(card.format, card.raw_bits);
+          // Corporate 1000 and FacilityAndNumber badges are taken as decoded numbers.
           if (card.format == CardFormat::H10301_26 || card.format == CardFormat::H10304_37) {
-            if (!decoded) {
+            const auto decoded = adapters::wiegand::decode(
+                card.raw_bits, card.format == CardFormat::H10301_26 ? adapters::wiegand::Format::H10301_26
+                                                                    : adapters::wiegand::Format::H10304_37);
+            if (!decoded.ok()) {
               add(cpath() + ".raw_bits", "raw bits do not decode for this format (length or parity)");
-            } else if (decoded->facility != card.facility || decoded->number != card.number) {
+            } else if (decoded->facility != card.facility || decoded->card_number != card.number) {
               add(cpath() + ".raw_bits", "raw bits decode to facility " + std::to_string(decoded->facility) +
-                                             " number " + std::to_string(decoded->number));
+                                             " number " + std::to_string(decoded->card_number));
             }
           }
         }

@@ -8,6 +8,17 @@
 //
 // Keys of "readers" are "ADDRESS" (0-126) or "ADDRESS:READER" (reader number inside the PD, 0-255); the
 // more specific key wins. Unknown keys are refused: a typo is an error, not a silent default.
+//
+// With "control_panel" the gateway is the bus's Control Panel (it polls the PDs over a Secure Channel and
+// drives their doors) instead of a passive tap:
+//
+//   "control_panel": {"transport": "serial:/dev/ttyUSB0" | "tcp:HOST:PORT", "baud": 9600,
+//                     "reply_timeout_ms": 200,
+//                     "pds": {"1": {"scbk": "<32 hex digits>", "install_mode": false}}}
+//
+// Every polled PD is listed under "pds" with its own Secure Channel base key. "install_mode": true lets
+// the gateway open the session on the public default key SCBK-D and set the PD's key to "scbk" with
+// osdp_KEYSET; without it SCBK-D is never used. Keys are never logged or echoed in errors.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +28,25 @@
 #include <string_view>
 #include <utility>
 
+#include "portcullis/adapters/osdp_secure_channel.hpp"
+
 namespace portcullis::gateway {
 
 // Site reader ids are limited to this length so that alarm components ("osdp-plaintext:" + id) stay within
 // the device API's 64-character identifiers.
 inline constexpr std::size_t kMaxReaderIdLength = 40;
+
+struct PeripheralKey {
+  adapters::osdp::sc::Key scbk{};
+  bool install_mode = false;
+};
+
+struct ControlPanelConfig {
+  std::string transport;  // "serial:PATH" (a serial device or pseudo-terminal) or "tcp:HOST:PORT"
+  unsigned baud = 0;      // 0: keep the line's setting
+  std::chrono::milliseconds reply_timeout{200};
+  std::map<std::uint8_t, PeripheralKey> pds;  // by OSDP address, polled in this order
+};
 
 struct GatewayConfig {
   // (address, reader number) -> site reader id; reader number -1 means "any reader of this PD".
@@ -31,6 +56,7 @@ struct GatewayConfig {
   std::chrono::seconds pin_timeout{10};    // unfinished PIN entries older than this are discarded
   std::uint8_t biometric_threshold = 128;  // BIOMATCHR success with score >= threshold => matched
   std::string biometric_template_id = "osdp-local";
+  std::optional<ControlPanelConfig> control_panel;  // set: the gateway is the Control Panel
 
   // The site reader id for a reply from `address` naming reader `reader` (nullopt when unmapped).
   [[nodiscard]] std::optional<std::string> reader_for(std::uint8_t address, std::uint8_t reader) const;

@@ -29,6 +29,8 @@
 #include <string_view>
 #include <vector>
 
+#include "portcullis/gateway/event_journal.hpp"
+
 namespace portcullis::gateway {
 
 inline constexpr std::int64_t kMaxSeq = (std::int64_t{1} << 53) - 1;  // the device API's limit
@@ -100,6 +102,12 @@ class OutboundBuffer {
   OutboundBuffer(std::string device_id, SeqStore& store, OutboundOptions options,
                  std::int64_t fresh_first_seq, Log log = {});
 
+  // Makes the buffer durable: loads the journal's pending events (resent first, with their seqs) and from
+  // then on journals every event before buffering it and settles it when acknowledged or dropped. PIN
+  // events are never written to disk: they stay in memory only, and a crash loses them. Call before any
+  // enqueue.
+  void attach_journal(EventJournal& journal);
+
   // Adds device_id and seq to `event` (an object with type, time and fields) and buffers it. Returns the seq.
   // Throws std::runtime_error when the seq mark cannot be saved (the event is not buffered).
   std::int64_t enqueue(nlohmann::json event);
@@ -123,6 +131,11 @@ class OutboundBuffer {
   // When the next attempt is due (SteadyTime::min() when not waiting).
   [[nodiscard]] SteadyTime retry_at() const noexcept { return retry_at_; }
   [[nodiscard]] const OutboundCounters& counters() const noexcept { return counters_; }
+
+  // Called for each event the server stored with an "outcome" (the verdict and door action), with its seq:
+  // the Control Panel turns it into door and LED commands. Runs inside on_answer; keep it short.
+  using OutcomeListener = std::function<void(std::int64_t seq, const nlohmann::json& outcome)>;
+  void set_outcome_listener(OutcomeListener listener) { outcome_listener_ = std::move(listener); }
 
  private:
   struct Pending {
@@ -151,6 +164,8 @@ class OutboundBuffer {
   SteadyTime retry_at_ = SteadyTime::min();
   bool down_ = false;
   std::int64_t isolate_until_ = 0;  // send one at a time up to this seq after an unattributed 4xx
+  OutcomeListener outcome_listener_;
+  EventJournal* journal_ = nullptr;
 };
 
 }  // namespace portcullis::gateway

@@ -30,7 +30,8 @@ class Sender {
 
   // From the reading thread. Returns how many were buffered (an event whose seq cannot be saved is logged
   // and lost: see OutboundBuffer::enqueue).
-  std::size_t add(std::vector<nlohmann::json> events);
+  // `seqs`, when given, receives each event's seq in order (-1 for a lost one).
+  std::size_t add(std::vector<nlohmann::json> events, std::vector<std::int64_t>* seqs = nullptr);
   // The sender thread's loop.
   void run();
   // No more input: run() delivers what is buffered for at most `drain` and returns.

@@ -1,6 +1,6 @@
 #pragma once
-// A small blocking HTTPS/1.1 client with keep-alive, used by simulated devices, the benchmark and the
-// end-to-end tests. It trusts exactly the given CA (never "ignore TLS errors").
+// A small blocking HTTPS/1.1 client with keep-alive, used by simulated devices, the edge gateway, the
+// benchmark and the end-to-end tests. It trusts exactly the given CA (never "ignore TLS errors").
 #include <memory>
 #include <optional>
 #include <string>
