@@ -79,11 +79,12 @@ inline std::string slurp(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-inline bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit) {
+inline bool wait_for(const std::function<bool()>& done, std::chrono::seconds limit,
+                     std::chrono::milliseconds poll = std::chrono::milliseconds(200)) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
     if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(poll);
   }
   return done();
 }

@@ -18,7 +18,9 @@ using testing::Child;
 using testing::slurp;
 using testing::wait_for;
 
-constexpr int kReads = 400;
+// Enough reads (30 batches of 100) that the server is killed with most of them still to deliver, also on an
+// idle machine that commits a batch in a few milliseconds.
+constexpr int kReads = 3000;
 constexpr int kFirstCard = 20000;
 
 std::set<int> card_numbers_in(const std::string& text) {
@@ -56,8 +58,16 @@ TEST(GatewayCrash, EveryReadIsStoredExactlyOnceAcrossKillsOfTheGatewayAndTheServ
   const auto journal = dir + "/gateway-ctl-lobby.journal";
 
   auto first = gateway(dir + "/bus.bin", dir + "/gateway-1.log");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  server.kill_hard();  // mid-traffic: some batches stored, perhaps one committed whose answer is lost
+  // Killed as soon as the first batch is stored: mid-traffic, perhaps with a commit whose answer is lost.
+  pqxx::connection watch{db.admin()};
+  ASSERT_TRUE(wait_for(
+      [&] {
+        pqxx::nontransaction tx{watch};
+        return tx.exec1("SELECT count(*) FROM events WHERE device_id = 'ctl-lobby'")[0].as<int>() > 0;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(2)))
+      << slurp(dir + "/gateway-1.log");
+  server.kill_hard();
   // Every read taken by the gateway is in its journal before it counts as buffered.
   ASSERT_TRUE(wait_for([&] { return card_numbers_in(slurp(journal)).count(kFirstCard + kReads - 1) == 1; },
                        std::chrono::seconds(30)))
