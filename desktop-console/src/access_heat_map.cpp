@@ -35,10 +35,10 @@ void AccessHeatMapGrid::paintEvent(QPaintEvent* /*event*/) {
     const QRectF label(left + hour * cellW, top + 7 * cellH + 2, cellW * 3, bottom);
     p.drawText(label, Qt::AlignLeft | Qt::AlignTop, QStringLiteral("%1").arg(hour, 2, 10, QLatin1Char('0')));
   }
-  // Empty cells stay dark; the busiest cell is bright amber, on one linear scale.
+  // Empty cells stay dark; one hue from dim to bright amber, on one linear scale up to the busiest cell.
   const QColor empty(0x1b, 0x22, 0x2c);
-  const QColor low(0x2f, 0x4f, 0x7a);
-  const QColor high(0xff, 0xb3, 0x3b);
+  const QColor low(0x4a, 0x36, 0x14);
+  const QColor high(0xff, 0xc2, 0x4a);
   for (int day = 0; day < 7; ++day) {
     for (int hour = 0; hour < 24; ++hour) {
       const qint64 n = cells_[static_cast<std::size_t>(day * 24 + hour)];

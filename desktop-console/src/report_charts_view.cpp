@@ -25,9 +25,30 @@ constexpr std::int64_t kMostDailyBars = 45;
 // The busiest places of a two-person chart; the title says how many more there are.
 constexpr std::size_t kMostPlaces = 12;
 
-QChartView* chartView(QChart* chart, QWidget* parent) {
+const QColor kGood(0x4c, 0xaf, 0x6e);
+const QColor kBad(0xe0, 0x55, 0x4a);
+const QColor kWarn(0xff, 0xb3, 0x3b);
+const QColor kBlue(0x4f, 0x8c, 0xd6);
+const QColor kNeutral(0x8a, 0x94, 0xa3);
+
+// 1, 2 or 5 times a power of ten: about five ticks up to max, at round numbers of rows.
+double tickStep(double max) {
+  const double rough = std::max(1.0, max / 5.0);
+  const double power = std::pow(10.0, std::floor(std::log10(rough)));
+  for (double m : {1.0, 2.0, 5.0})
+    if (m * power >= rough) return m * power;
+  return 10.0 * power;
+}
+
+// The theme first: setting a theme gives every series already in the chart the theme's colours.
+QChart* darkChart() {
+  auto* chart = new QChart;
   chart->setTheme(QChart::ChartThemeDark);
-  chart->setBackgroundBrush(QColor(0x14, 0x1a, 0x21));
+  return chart;
+}
+
+QChartView* chartView(QChart* chart, QWidget* parent) {
+  chart->setBackgroundBrush(QColor(0x18, 0x1e, 0x26));  // the console's panel colour
   chart->setAnimationOptions(QChart::NoAnimation);
   chart->legend()->setAlignment(Qt::AlignBottom);
   chart->setMargins(QMargins(4, 4, 4, 4));
@@ -43,12 +64,13 @@ QDate dayDate(std::int64_t day) {
 
 QValueAxis* countAxis(double max) {
   auto* axis = new QValueAxis;
-  axis->setRange(0, std::max(1.0, max));
+  const double step = tickStep(max);
+  axis->setRange(0, std::max(step, std::ceil(max / step) * step));
   axis->setLabelFormat(QStringLiteral("%d"));
-  // Whole numbers only: as many ticks as fit, never a fraction of a row.
+  // Whole, round numbers only: never a fraction of a row.
   axis->setTickType(QValueAxis::TicksDynamic);
   axis->setTickAnchor(0);
-  axis->setTickInterval(std::max(1.0, std::ceil(std::max(1.0, max) / 5.0)));
+  axis->setTickInterval(step);
   return axis;
 }
 
@@ -96,7 +118,7 @@ void ReportChartsView::addDaily(const audit::ReportCharts& charts, const QString
     first = last < first ? s.per_day.begin()->first : std::min(first, s.per_day.begin()->first);
     last = std::max(last, s.per_day.rbegin()->first);
   }
-  auto* chart = new QChart;
+  auto* chart = darkChart();
   const bool weeks = last >= first && last - first + 1 > kMostDailyBars;
   // A bar per day (or per week from Monday); days without rows are bars of zero, so the axis is time.
   const auto bucket = [&](std::int64_t day) { return weeks ? day - (dayDate(day).dayOfWeek() - 1) : day; };
@@ -125,12 +147,17 @@ void ReportChartsView::addDaily(const audit::ReportCharts& charts, const QString
       *set << v;
       max = std::max(max, v);
     }
-    if (s.name == "denied" || s.name == "assets missing") set->setColor(QColor(0xe0, 0x55, 0x4a));
-    if (s.name == "granted") set->setColor(QColor(0x4c, 0xaf, 0x6e));
-    if (s.name == "alarms") set->setColor(QColor(0xff, 0xb3, 0x3b));
     series->append(set);
   }
   chart->addSeries(series);
+  // After addSeries: adding a series to a chart gives its sets the theme's colours.
+  for (std::size_t i = 0; i < charts.over_time.size(); ++i) {
+    const auto& name = charts.over_time[i].name;
+    auto* set = series->barSets().at(static_cast<int>(i));
+    if (name == "denied" || name == "assets missing") set->setColor(kBad);
+    if (name == "granted") set->setColor(kGood);
+    if (name == "alarms") set->setColor(kWarn);
+  }
   chart->setTitle(weeks ? title + tr(", by week") : title);
   auto* x = new QBarCategoryAxis;
   x->append(categories);
@@ -149,9 +176,6 @@ void ReportChartsView::addResponse(const audit::ResponseHistogram& h) {
   auto* within = new QBarSet(tr("within target (%1)").arg(QLocale().toString(h.within_target)));
   auto* over = new QBarSet(tr("over target (%1)").arg(QLocale().toString(h.over_target)));
   auto* never = new QBarSet(tr("not acknowledged (%1)").arg(QLocale().toString(h.unacknowledged)));
-  within->setColor(QColor(0x4c, 0xaf, 0x6e));
-  over->setColor(QColor(0xe0, 0x55, 0x4a));
-  never->setColor(QColor(0x8a, 0x94, 0xa3));
   QStringList categories;
   double max = 0;
   for (std::size_t i = 0; i < h.counts.size(); ++i) {
@@ -173,8 +197,11 @@ void ReportChartsView::addResponse(const audit::ResponseHistogram& h) {
   series->append(within);
   series->append(over);
   series->append(never);
-  auto* chart = new QChart;
+  auto* chart = darkChart();
   chart->addSeries(series);
+  within->setColor(kGood);
+  over->setColor(kBad);
+  never->setColor(kNeutral);
   chart->setTitle(tr("Time to acknowledge (target %1 s)").arg(QLocale().toString(h.target_seconds)));
   auto* x = new QBarCategoryAxis;
   x->append(categories);
@@ -192,10 +219,6 @@ void ReportChartsView::addTwoPerson(const std::vector<audit::PlaceCompliance>& p
   auto* incomplete = new QBarSet(tr("incomplete attempts"));
   auto* overrides = new QBarSet(tr("supervisor overrides"));
   auto* alarms = new QBarSet(tr("lone-person / window alarms"));
-  entries->setColor(QColor(0x4c, 0xaf, 0x6e));
-  incomplete->setColor(QColor(0xff, 0xb3, 0x3b));
-  overrides->setColor(QColor(0x4f, 0x8c, 0xd6));
-  alarms->setColor(QColor(0xe0, 0x55, 0x4a));
   QStringList categories;
   double max = 0;
   // Busiest at the top: a horizontal bar chart draws its first category at the bottom.
@@ -210,8 +233,12 @@ void ReportChartsView::addTwoPerson(const std::vector<audit::PlaceCompliance>& p
   }
   auto* series = new QHorizontalStackedBarSeries;
   for (auto* set : {entries, incomplete, overrides, alarms}) series->append(set);
-  auto* chart = new QChart;
+  auto* chart = darkChart();
   chart->addSeries(series);
+  entries->setColor(kGood);
+  incomplete->setColor(kWarn);
+  overrides->setColor(kBlue);
+  alarms->setColor(kBad);
   chart->setTitle(shown < places.size()
                       ? tr("Two-person compliance per place (busiest %1 of %2)").arg(shown).arg(places.size())
                       : tr("Two-person compliance per place"));

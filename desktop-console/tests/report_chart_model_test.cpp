@@ -59,6 +59,7 @@ class ReportChartModelTest : public QObject {
   void twoPersonCompliancePerPlaceAddsUpToTheRows();
   void reportsWithoutChartsCountNothing();
   void viewDrawsTheModelsNumbers();
+  void responseAndTwoPersonChartsDrawEveryRow();
 };
 
 void ReportChartModelTest::utcTimesFallOnTheirWeekdayHourAndDay() {
@@ -284,6 +285,72 @@ void ReportChartModelTest::viewDrawsTheModelsNumbers() {
   view.clear();
   QVERIFY(view.heatMap() == nullptr);
   QVERIFY(view.chartViews().isEmpty());
+}
+
+void ReportChartModelTest::responseAndTwoPersonChartsDrawEveryRow() {
+  const auto columnsOf = [](audit::ReportKind kind) {
+    QStringList c;
+    for (const auto& name : audit::report_columns(kind)) c << QString::fromStdString(name);
+    return c;
+  };
+  const auto emptyRow = [](const QStringList& columns) {
+    QStringList r;
+    for (int i = 0; i < columns.size(); ++i) r << QString();
+    return r;
+  };
+  const auto barTotal = [](QChartView* view) {
+    double total = 0;
+    for (auto* series : view->chart()->series())
+      for (auto* set : qobject_cast<QAbstractBarSeries*>(series)->barSets()) total += setSum(set);
+    return total;
+  };
+  const auto shots = qEnvironmentVariable("PORTCULLIS_SHOT_DIR");
+
+  const auto response = columnsOf(audit::ReportKind::AlarmResponse);
+  QVector<QStringList> alarms;
+  for (int i = 0; i < 60; ++i) {
+    auto r = emptyRow(response);
+    r[static_cast<int>(response.indexOf("raised_at"))] = QStringLiteral("2026-11-27T08:00:00Z");
+    r[static_cast<int>(response.indexOf("seconds_to_acknowledge"))] =
+        i % 13 == 0 ? QString() : QString::number((i * 37) % 400 + 5);
+    alarms << r;
+  }
+  ReportChartModel responseModel;
+  responseModel.reset(QStringLiteral("alarm-response"), response, 120);
+  responseModel.add(alarms);
+  ReportChartsView responseView;
+  responseView.setCharts(responseModel.kind(), responseModel.charts());
+  QCOMPARE(responseView.chartViews().size(), 1);
+  QCOMPARE(barTotal(responseView.chartViews()[0]), static_cast<double>(alarms.size()));
+
+  const auto twoPerson = columnsOf(audit::ReportKind::TwoPerson);
+  QVector<QStringList> rows;
+  const char* kinds[] = {"entry", "entry", "entry", "incomplete", "override", "alarm"};
+  for (int i = 0; i < 50; ++i) {
+    auto r = emptyRow(twoPerson);
+    r[static_cast<int>(twoPerson.indexOf("received_at"))] = QStringLiteral("2026-11-27T08:00:00Z");
+    r[static_cast<int>(twoPerson.indexOf("row_kind"))] = QString::fromLatin1(kinds[i % 6]);
+    r[static_cast<int>(twoPerson.indexOf("portal"))] = QStringLiteral("door-%1").arg(i % 15);
+    rows << r;
+  }
+  ReportChartModel twoPersonModel;
+  twoPersonModel.reset(QStringLiteral("two-person"), twoPerson);
+  twoPersonModel.add(rows);
+  ReportChartsView twoPersonView;
+  twoPersonView.setCharts(twoPersonModel.kind(), twoPersonModel.charts());
+  QCOMPARE(twoPersonView.chartViews().size(), 1);
+  // Fifteen places, the busiest twelve drawn: the bars add up to those twelve places' rows.
+  double busiest = 0;
+  for (std::size_t i = 0; i < 12; ++i)
+    busiest += static_cast<double>(twoPersonModel.charts().two_person[i].total());
+  QCOMPARE(barTotal(twoPersonView.chartViews()[0]), busiest);
+  QVERIFY(twoPersonView.chartViews()[0]->chart()->title().contains(QStringLiteral("12")));
+  if (!shots.isEmpty()) {
+    responseView.resize(900, 320);
+    responseView.grab().save(shots + QStringLiteral("/console-chart-response.png"));
+    twoPersonView.resize(900, 420);
+    twoPersonView.grab().save(shots + QStringLiteral("/console-chart-two-person.png"));
+  }
 }
 
 QTEST_MAIN(ReportChartModelTest)
