@@ -1,8 +1,9 @@
 #pragma once
 // The auditor reports (docs/audit.md, "REST API for auditors") in the console: the report list
 // (GET /api/v1/audit/reports), one report streamed as CSV (GET /api/v1/audit/reports/{report}?format=csv&...)
-// into a table, and the server's CSV saved as it came (formula neutralization included). Only for the roles
-// the server lets read them (auditor, admin); the main window shows the entry to no one else.
+// into a table with the report's charts above it (counted from the same rows: report_chart_model.hpp), and
+// the server's CSV saved as it came (formula neutralization included). Only for the roles the server lets
+// read them (auditor, admin); the main window shows the entry to no one else.
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QDialog>
