@@ -12,11 +12,13 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSplitter>
 #include <QTableView>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include "api_client.hpp"
+#include "report_charts_view.hpp"
 
 namespace portcullis::console {
 
@@ -225,14 +227,23 @@ ReportsDialog::ReportsDialog(ApiClient* api, QWidget* parent) : QDialog(parent),
   status_->setObjectName(QStringLiteral("reportStatus"));
   outer->addWidget(status_);
   model_ = new ReportTableModel(this);
-  table_ = new QTableView(this);
+  // Charts above the table, from the same rows; the splitter lets the table have the room when needed.
+  split_ = new QSplitter(Qt::Vertical, this);
+  charts_ = new ReportChartsView(split_);
+  charts_->hide();
+  table_ = new QTableView(split_);
   table_->setModel(model_);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setWordWrap(false);
   table_->horizontalHeader()->setDefaultSectionSize(150);
   table_->verticalHeader()->setDefaultSectionSize(24);
-  outer->addWidget(table_, 1);
+  split_->addWidget(charts_);
+  split_->addWidget(table_);
+  split_->setStretchFactor(0, 2);
+  split_->setStretchFactor(1, 3);
+  split_->setChildrenCollapsible(false);
+  outer->addWidget(split_, 1);
   resize(1400, 800);
 
   const auto applyPeriod = [this] {
@@ -349,6 +360,10 @@ void ReportsDialog::run() {
   csv_.clear();
   complete_ = false;
   model_->reset(info.columns);
+  runReport_ = info.name;
+  chartModel_.reset(info.name, info.columns);
+  charts_->clear();
+  charts_->hide();
   csvReport_ = info.name;
   if (info.takes("from"))
     csvReport_ += QStringLiteral("-") + from_->dateTime().toString(QStringLiteral("yyyyMMdd-HHmm"));
@@ -392,7 +407,9 @@ void ReportsDialog::addRows(QVector<QStringList> rows) {
   if (!headerSeen_ && !rows.isEmpty()) {  // the CSV's header names the columns
     headerSeen_ = true;
     model_->reset(rows.takeFirst());
+    chartModel_.reset(runReport_, model_->columns());
   }
+  chartModel_.add(rows);
   const bool first = model_->rowCount() == 0 && !rows.isEmpty();
   model_->append(rows);
   if (first) table_->resizeColumnsToContents();  // once, from the first rows
@@ -400,6 +417,11 @@ void ReportsDialog::addRows(QVector<QStringList> rows) {
 
 void ReportsDialog::done(bool ok, const QString& message) {
   if (!ok) complete_ = false;
+  // Charts only of a complete report: a part of the rows would draw a picture the report does not say.
+  if (ok && chartModel_.hasCharts() && model_->rowCount() > 0) {
+    charts_->setCharts(chartModel_.kind(), chartModel_.charts());
+    charts_->show();
+  }
   setStatus(message, !ok);
   updateButtons();
   emit finished(ok);

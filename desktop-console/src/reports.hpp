@@ -1,8 +1,9 @@
 #pragma once
 // The auditor reports (docs/audit.md, "REST API for auditors") in the console: the report list
 // (GET /api/v1/audit/reports), one report streamed as CSV (GET /api/v1/audit/reports/{report}?format=csv&...)
-// into a table, and the server's CSV saved as it came (formula neutralization included). Only for the roles
-// the server lets read them (auditor, admin); the main window shows the entry to no one else.
+// into a table with the report's charts above it (counted from the same rows: report_chart_model.hpp), and
+// the server's CSV saved as it came (formula neutralization included). Only for the roles the server lets
+// read them (auditor, admin); the main window shows the entry to no one else.
 #include <QAbstractTableModel>
 #include <QDateTime>
 #include <QDialog>
@@ -11,17 +12,21 @@
 #include <QStringList>
 #include <QVector>
 
+#include "report_chart_model.hpp"
+
 class QComboBox;
 class QDateTimeEdit;
 class QLabel;
 class QLineEdit;
 class QNetworkReply;
 class QPushButton;
+class QSplitter;
 class QTableView;
 
 namespace portcullis::console {
 
 class ApiClient;
+class ReportChartsView;
 
 struct ReportInfo {
   QString name;
@@ -101,6 +106,9 @@ class ReportsDialog : public QDialog {
   bool saveCsv(const QString& path, QString* error) const;
 
   [[nodiscard]] ReportTableModel* rows() const { return model_; }
+  // The charts above the table, counted from the same rows (after a complete run of a report that has some).
+  [[nodiscard]] const ReportChartModel& chartModel() const { return chartModel_; }
+  [[nodiscard]] ReportChartsView* chartsView() const { return charts_; }
   [[nodiscard]] QString statusText() const;
   [[nodiscard]] bool running() const { return !reply_.isNull(); }
   [[nodiscard]] const QVector<ReportInfo>& reports() const { return reports_; }
@@ -130,8 +138,12 @@ class ReportsDialog : public QDialog {
   QPushButton* cancel_ = nullptr;
   QPushButton* save_ = nullptr;
   QLabel* status_ = nullptr;
+  QSplitter* split_ = nullptr;
+  ReportChartsView* charts_ = nullptr;
   QTableView* table_ = nullptr;
   ReportTableModel* model_ = nullptr;
+  ReportChartModel chartModel_;
+  QString runReport_;  // the report of the current run
   QPointer<QNetworkReply> reply_;
   CsvReader reader_;
   bool headerSeen_ = false;

@@ -8,7 +8,10 @@
 #include <QTest>
 #include <memory>
 
+#include <QAbstractBarSeries>
 #include <QApplication>
+#include <QBarSet>
+#include <QChartView>
 #include <QDateTimeEdit>
 #include <QFile>
 #include <QLabel>
@@ -20,11 +23,14 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include "access_heat_map.hpp"
 #include "api_client.hpp"
 #include "dialogs.hpp"
 #include "main_window.hpp"
+#include "report_charts_view.hpp"
 #include "reports.hpp"
 #include "test_tls.hpp"
+#include "theme.hpp"
 
 using namespace portcullis::console;
 
@@ -98,6 +104,33 @@ class FakeApi : public QObject {
   QUrl url() const { return QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server_.serverPort())); }
   QList<Request> requests;
   // The CSV the fake report route streams, as portcullisd writes it (CRLF, quoting, formula neutralization).
+  // A week of access decisions over four zones, busiest in working hours, a denial now and then: enough rows
+  // for charts that look like a site's (a fixed pseudo-random sequence, so the picture is the same each run).
+  static QByteArray accessCsv() {
+    QByteArray csv =
+        "site_seq,received_at,device_time,device_id,event_type,verdict,reason,needed,person,portal,"
+        "destination,rack,hash\r\n";
+    const char* zones[] = {"main-hall", "main-hall", "main-hall", "office", "office", "mantrap", "cage"};
+    quint32 state = 12345;
+    const auto next = [&state](quint32 n) {
+      state = state * 1103515245u + 12345u;
+      return (state >> 16) % n;
+    };
+    for (int seq = 1; seq <= 400; ++seq) {
+      const int day = static_cast<int>(next(7));  // 2026-11-23 is a Monday
+      const bool weekend = day >= 5;
+      int hour = static_cast<int>(7 + next(11));
+      if (next(10) == 0) hour = static_cast<int>(next(24));  // now and then at night
+      if (weekend && next(3) != 0) continue;                 // few people at the weekend
+      const bool deny = next(9) == 0 || (hour < 6 && next(2) == 0);
+      csv += QByteArray::number(seq) + ",2026-11-" + QByteArray::number(23 + day) + "T" +
+             QByteArray::number(hour).rightJustified(2, '0') + ":" +
+             QByteArray::number(next(60)).rightJustified(2, '0') + ":00.000000Z,,ctl-1,badge," +
+             (deny ? "deny,revoked" : "grant,") + ",,p-" + QByteArray::number(next(30)) + ",door," +
+             zones[next(7)] + ",,ab\r\n";
+    }
+    return csv;
+  }
   static QByteArray reportCsv() {
     return "site_seq,received_at,device_time,device_id,event_type,verdict,reason,needed,person,portal,"
            "destination,rack,hash\r\n"
@@ -125,6 +158,7 @@ class FakeApi : public QObject {
     if (r.path.startsWith("/api/v1/audit/reports/alarms?"))
       return head + chunk("site_seq,received_at\r\n1,x\r\n");
     if (r.path.contains("decision=")) return {};  // answered as a 400 by route()
+    if (r.path.startsWith("/api/v1/audit/reports/access?")) return head + chunk(accessCsv()) + "0\r\n\r\n";
     const auto csv = reportCsv();
     // Pieces that cut a quoted cell and a CRLF in two.
     const auto cut1 = csv.indexOf("pin,") + 2;
@@ -182,6 +216,9 @@ class FakeApi : public QObject {
                                        {"columns",
                                         QJsonArray{"zone", "person", "since", "portal", "site_seq", "hash"}},
                                        {"filters", QJsonArray{"person", "zone", "group", "to"}}},
+                           QJsonObject{{"name", "access"},
+                                       {"columns", QJsonArray{"site_seq", "received_at", "verdict", "hash"}},
+                                       {"filters", QJsonArray{"from", "to"}}},
                            QJsonObject{{"name", "alarms"},
                                        {"columns", QJsonArray{"site_seq", "received_at"}},
                                        {"filters", QJsonArray{"from", "to"}}}}},
@@ -211,6 +248,7 @@ class ApiClientTest : public QObject {
   void csvReaderHandlesQuotesAndPieces();
   void reportsViewRunsReportAndShowsRows();
   void reportsOnlyForAuditorsAndAdmins();
+  void reportsWindowChartsTheRowsOfItsTable();
 
  private:
   ApiClient* client(FakeApi& api, const QString& ca = {});
@@ -459,7 +497,7 @@ void ApiClientTest::reportsViewRunsReportAndShowsRows() {
   QSignalSpy loaded(&dialog, &ReportsDialog::reportsLoaded);
   dialog.loadReports();
   QVERIFY(loaded.wait(10000));
-  QCOMPARE(dialog.reports().size(), 3);
+  QCOMPARE(dialog.reports().size(), 4);
   QCOMPARE(api.requests.last().path, QByteArray("/api/v1/audit/reports"));
   QCOMPARE(api.requests.last().authorization, QByteArray("Bearer tok-42"));
 
@@ -542,11 +580,73 @@ void ApiClientTest::reportsOnlyForAuditorsAndAdmins() {
   QTest::mouseClick(window.reportsButton(), Qt::LeftButton);
   QVERIFY(window.reportsDialog() != nullptr);
   QVERIFY(window.reportsDialog()->isVisible());
-  QTRY_COMPARE_WITH_TIMEOUT(window.reportsDialog()->reports().size(), 3, 10000);
+  QTRY_COMPARE_WITH_TIMEOUT(window.reportsDialog()->reports().size(), 4, 10000);
   // Signed in again as a guard: the window goes.
   window.setOperator(QStringLiteral("Kim Guard"), QStringLiteral("guard"));
   QVERIFY(window.reportsDialog() == nullptr);
   QVERIFY(!window.reportsButton()->isVisible());
+}
+
+void ApiClientTest::reportsWindowChartsTheRowsOfItsTable() {
+  const auto shots = qEnvironmentVariable("PORTCULLIS_SHOT_DIR");
+  // The picture in the console's look (the last test: nothing after it sees the theme).
+  if (!shots.isEmpty()) applyWallTheme(*qApp);
+  FakeApi api(pki_.serverConfiguration());
+  auto* c = client(api);
+  c->setToken("tok-42");
+  ReportsDialog dialog(c);
+  QSignalSpy loaded(&dialog, &ReportsDialog::reportsLoaded);
+  dialog.loadReports();
+  QVERIFY(loaded.wait(10000));
+  dialog.selectReport(QStringLiteral("access"));
+  dialog.setPeriod(QDateTime(QDate(2026, 11, 23), QTime(0, 0), Qt::UTC),
+                   QDateTime(QDate(2026, 11, 30), QTime(0, 0), Qt::UTC));
+  QSignalSpy finished(&dialog, &ReportsDialog::finished);
+  dialog.run();
+  QVERIFY(finished.wait(10000));
+  QVERIFY2(finished.first().at(0).toBool(), qPrintable(dialog.statusText()));
+  const auto* rows = dialog.rows();
+  QVERIFY(rows->rowCount() > 100);
+  qint64 grants = 0;
+  qint64 denials = 0;
+  for (int r = 0; r < rows->rowCount(); ++r) {
+    const auto verdict = rows->index(r, 5).data().toString();
+    grants += verdict == QLatin1String("grant") ? 1 : 0;
+    denials += verdict == QLatin1String("deny") ? 1 : 0;
+  }
+  // The model counted exactly the table's rows; the heat map and the bars draw those counts.
+  QCOMPARE(dialog.chartModel().skipped(), 0);
+  const auto charts = dialog.chartModel().charts();
+  QCOMPARE(charts.rows, rows->rowCount());
+  QCOMPARE(charts.over_time.at(0).total, grants);
+  QCOMPARE(charts.over_time.at(1).total, denials);
+  auto* view = dialog.chartsView();
+  QVERIFY(!view->isHidden());
+  qint64 cells = 0;
+  for (auto n : view->heatMap()->grid()->cells()) cells += n;
+  QCOMPARE(cells, rows->rowCount());
+  QCOMPARE(view->chartViews().size(), 1);
+  auto* daily = qobject_cast<QAbstractBarSeries*>(view->chartViews()[0]->chart()->series().at(0));
+  QVERIFY(daily != nullptr);
+  QCOMPARE(daily->barSets().size(), 2);
+  const auto sum = [](const QBarSet* set) {
+    double total = 0;
+    for (int i = 0; i < set->count(); ++i) total += set->at(i);
+    return total;
+  };
+  QCOMPARE(sum(daily->barSets()[0]), static_cast<double>(grants));
+  QCOMPARE(sum(daily->barSets()[1]), static_cast<double>(denials));
+  QCOMPARE(daily->barSets()[0]->count(), 7);  // one bar a day of the week
+  if (!shots.isEmpty()) {
+    dialog.resize(1400, 800);
+    dialog.grab().save(shots + QStringLiteral("/console-reports-charts.png"));
+  }
+  // A report without charts hides them again.
+  dialog.selectReport(QStringLiteral("presence"));
+  QSignalSpy again(&dialog, &ReportsDialog::finished);
+  dialog.run();
+  QVERIFY(again.wait(10000));
+  QVERIFY(view->isHidden());
 }
 
 QTEST_MAIN(ApiClientTest)

@@ -15,6 +15,7 @@ PORTCULLIS_PACKAGES=(
   nlohmann-json3-dev                                  # JSON mapping
   libgtest-dev libgmock-dev libbenchmark-dev          # unit/integration tests and benchmarks
   qt6-base-dev qt6-websockets-dev libgl-dev           # the guard console
+  qt6-charts-dev libqt6opengl6-dev                    # the console's report charts (Qt Charts; its CMake package needs Qt6OpenGL, which Debian's qt6-charts-dev does not pull in)
   xvfb xauth fonts-dejavu-core                        # the console under a virtual display (live screenshots)
   libcairo2-dev libpango1.0-dev                       # the audit PDF report: drawn by cairo, text shaped by pango
   fonts-wqy-microhei                                  # CJK glyphs for the PDF (5 MB; DejaVu has Latin/Greek/Cyrillic/Arabic)
