@@ -204,9 +204,12 @@ std::vector<json> run_epcis_client(const std::string& base, const std::string& t
                                    const std::string& steps) {
   const char* script = std::getenv("PORTCULLIS_TEST_EPCIS_CLIENT");
   std::string path = script != nullptr ? script : testing::source_dir() + "/tests/e2e/epcis/capture.mjs";
+  // The server listens on 127.0.0.1. Debian 12's Node 18 resolves "localhost" to ::1 first and does not fall
+  // back to IPv4 (Node 20 does), so without the flag its fetch was refused on a fresh machine.
   const std::string command = "PORTCULLIS_CA=" + testing::test_tls().ca +
-                              " PORTCULLIS_DEVICE_TOKEN=" + token + " PORTCULLIS_EPCIS_RUN=e2e node " + path +
-                              " " + base + " " + steps + " 2>&1";
+                              " PORTCULLIS_DEVICE_TOKEN=" + token +
+                              " PORTCULLIS_EPCIS_RUN=e2e node --dns-result-order=ipv4first " + path + " " +
+                              base + " " + steps + " 2>&1";
   std::vector<json> lines;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return lines;
