@@ -21,6 +21,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "key_file.hpp"
 #include "portcullis/audit/text_format.hpp"
 
 namespace portcullis::audit {
@@ -47,30 +48,9 @@ std::string openssl_error() {
   return buf;
 }
 
-struct FileCloser {
-  void operator()(FILE* f) const noexcept {
-    if (f != nullptr) std::fclose(f);
-  }
-};
-using File = std::unique_ptr<FILE, FileCloser>;
-
-File open_read(const std::string& path) {
-  File f{std::fopen(path.c_str(), "rb")};
-  if (!f) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-  return f;
-}
-
-File create_exclusive(const std::string& path, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
-  ::fchmod(fd, mode);  // whatever the umask
-  File f{::fdopen(fd, "wb")};
-  if (!f) {
-    ::close(fd);
-    throw std::runtime_error("cannot open " + path);
-  }
-  return f;
-}
+using detail::create_exclusive;
+using detail::File;
+using detail::open_read;
 
 using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "key_file.hpp"
 #include "portcullis/audit/signed_document.hpp"
 #include "portcullis/audit/text_format.hpp"
 
@@ -51,31 +52,9 @@ std::string fingerprint_of(EVP_PKEY* pkey) {
   return "sha256:" + sha256_hex(std::string_view{reinterpret_cast<const char*>(raw), len});
 }
 
-struct FileCloser {
-  void operator()(FILE* f) const noexcept {
-    if (f != nullptr) std::fclose(f);
-  }
-};
-using File = std::unique_ptr<FILE, FileCloser>;
-
-File open_read(const std::string& path) {
-  File f{std::fopen(path.c_str(), "rb")};
-  if (!f) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
-  return f;
-}
-
-// Creates `path` with `mode`, failing if it exists.
-File create_exclusive(const std::string& path, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) throw std::runtime_error("cannot create " + path + ": " + std::strerror(errno));
-  ::fchmod(fd, mode);  // whatever the umask
-  File f{::fdopen(fd, "wb")};
-  if (!f) {
-    ::close(fd);
-    throw std::runtime_error("cannot open " + path);
-  }
-  return f;
-}
+using detail::create_exclusive;
+using detail::File;
+using detail::open_read;
 
 }  // namespace
 
