@@ -1,4 +1,4 @@
-// The compliance reports of issue 8 (two-person compliance, alarm response times, revocations versus later
+// The compliance reports (two-person compliance, alarm response times, revocations versus later
 // badge use, presence now, asset custody, the group filter) on a seeded history, against the real PostgreSQL.
 #include <gtest/gtest.h>
 
@@ -124,7 +124,7 @@ class ComplianceReports : public ::testing::Test {
         device(t(20), {{"decision", decision("grant", "granted", "alice", "p-cage-out", "z-hall")}}));  // 17
     h.push_back(
         policy(t(21), "forgive_presence", {{"person", "dave"}, {"reason", "left by fire exit"}}));  // 18
-    // Custody (records of issue 5): srv-1 moved, wiped and disposed; srv-2 only moved.
+    // Custody records: srv-1 moved, wiped and disposed; srv-2 only moved.
     h.push_back(operator_record(t(22), "asset.moved", {{"asset", "srv-1"}, {"from", "r-1"}, {"to", "dock"}}));
     h.push_back(operator_record(t(23), "asset.moved", {{"asset", "srv-2"}, {"from", "r-1"}, {"to", "r-2"}}));
     h.push_back(operator_record(t(24), "asset.wiped", {{"asset", "srv-1"}, {"operator", "op-kim"}}));

@@ -1,5 +1,5 @@
 #pragma once
-// Admin routes of issue 3: people, credentials, PINs, group membership and grants as operator actions
+// Admin routes: people, credentials, PINs, group membership and grants as operator actions
 // (recorded and replayed through the sequencer like revocations), and the runtime site reload
 // (PUT /api/v1/site). Bodies use the site file's own shapes and are read by the site file's code; the model
 // checks (duplicate badge, unknown zone...) happen in the engine at their point of the log. Register before

@@ -84,7 +84,7 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   mutable std::mutex mutex_;
   core::FacilityView view_;
   std::map<std::string, core::AlarmRecord> open_alarms_;
-  // Assets and seals as the sequencer last reported them (issue 5), for the map's racks.
+  // Assets and seals as the sequencer last reported them, for the map's racks.
   // Hashed, not ordered: looked up once per moved asset (tens of thousands a second); the snapshot sorts.
   std::unordered_map<std::string, core::AssetState> assets_;
   std::map<std::string, core::SealState> seals_;

@@ -118,7 +118,7 @@ class Sequencer {
   // True when this instance follows the site's owner (SequencerConfig::follower): submissions are refused.
   [[nodiscard]] bool follower() const noexcept { return config_.follower; }
 
-  // Site versions (issue 3). Set before start(): the definition behind the initial model and its content
+  // Site versions. Set before start(): the definition behind the initial model and its content
   // hash. The replay switches models at each site.loaded record (content from site_versions; this one when
   // the hash matches); admin edits need the definition.
   void set_initial_site(std::shared_ptr<const core::SiteDefinition> definition, std::string content_hash,
@@ -193,7 +193,7 @@ class Sequencer {
   std::array<std::uint8_t, 32> head_hash_{};
   std::int64_t replayed_ = 0;
   core::AlarmBook alarms_;
-  // Assets, seals and move orders (issue 5): opened at start-up, or at the stored time of the
+  // Assets, seals and move orders: opened at start-up, or at the stored time of the
   // `asset.registry_opened` record that precedes the first asset record, so a replay starts the
   // missing-asset clocks at the same instant.
   std::unique_ptr<core::AssetBook> assets_;
@@ -215,7 +215,7 @@ class Sequencer {
   LiveObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point last_periodic_{};
 
-  // Site versions (issue 3), see set_initial_site().
+  // Site versions, see set_initial_site().
   void publish_site();  // after a model change: what current_model()/current_site() return
   void replay_site_load(const std::string& payload, LiveUpdate& update);
   std::shared_ptr<const core::SiteDefinition> initial_site_;
