@@ -1,7 +1,5 @@
 #include "commands.hpp"
 
-#include <pqxx/pqxx>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -35,10 +33,7 @@
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/operators/principal.hpp"
 #include "portcullis/site_file/site_file.hpp"
-#include "portcullis/storage/device_directory.hpp"
-#include "portcullis/storage/history_reader.hpp"
-#include "portcullis/storage/migrator.hpp"
-#include "portcullis/storage/operator_directory.hpp"
+#include "portcullis/storage/daemon_queries.hpp"
 #include "portcullis/storage/secret_box.hpp"
 #include "portcullis/storage/site_versions.hpp"
 
@@ -68,10 +63,8 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
 }
 
 std::vector<api::KnownDevice> load_devices(const std::string& database, const std::string& site) {
-  pqxx::connection connection{database};
-  storage::DeviceDirectory directory{connection};
   std::vector<api::KnownDevice> out;
-  for (auto& row : directory.load_site(site)) {
+  for (auto& row : storage::load_site_devices(database, site)) {
     api::KnownDevice d;
     d.device_id = row.device_id;
     d.kind = row.kind;
@@ -214,8 +207,7 @@ int check_site_command(const std::vector<std::string>& args) {
 int migrate_command(const Config& c) {
   const auto& target = c.admin_database.empty() ? c.database : c.admin_database;
   if (target.empty()) throw std::runtime_error("no database configured: set PORTCULLIS_ADMIN_DATABASE");
-  pqxx::connection admin{target};
-  const auto report = storage::migrate(admin);
+  const auto report = storage::migrate_database(target);
   for (const auto& name : report.applied) std::cout << "applied " << name << '\n';
   std::cout << "schema version " << report.database_version_after << '\n';
   return 0;
@@ -234,8 +226,7 @@ int add_device_command(const Config& c, const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < 32; ++i)
     hash[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
   row.token_sha256 = hash;
-  pqxx::connection connection{c.database};
-  storage::DeviceDirectory{connection}.upsert(row, core::to_unix_micros(core::SystemClock{}.now()));
+  storage::enrol_device(c.database, row, core::to_unix_micros(core::SystemClock{}.now()));
   // The token is shown once and stored only as its hash.
   std::cout << token << '\n';
   return 0;
@@ -272,8 +263,7 @@ int add_operator_command(const Config& c, const std::vector<std::string>& args) 
   const auto enrolment = operators::crypto::new_totp_enrollment(row.operator_id);
   row.totp_secret = enrolment.secret_base32;
   row.password_change_required = true;  // the printed password only sets the operator's own
-  pqxx::connection connection{c.database};
-  if (!storage::OperatorDirectory{connection}.insert(row, core::to_unix_micros(core::SystemClock{}.now()))) {
+  if (!storage::add_operator(c.database, row, core::to_unix_micros(core::SystemClock{}.now()))) {
     throw std::runtime_error("an operator '" + row.operator_id + "' already exists");
   }
   std::cout << "operator: " << row.operator_id << " (" << row.role << ")\n"
@@ -288,8 +278,7 @@ int add_operator_command(const Config& c, const std::vector<std::string>& args) 
 int disable_device_command(const Config& c, const std::vector<std::string>& args) {
   require_database(c);
   if (args.size() != 1) throw std::runtime_error("usage: portcullisd disable-device DEVICE_ID");
-  pqxx::connection connection{c.database};
-  if (!storage::DeviceDirectory{connection}.set_enabled(args[0], false)) {
+  if (!storage::set_device_enabled(c.database, args[0], false)) {
     std::cerr << "portcullisd: no device '" << args[0] << "' is enrolled; nothing was disabled\n";
     return 1;
   }
@@ -306,8 +295,7 @@ int serve_command(const Config& c) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   if (!c.admin_database.empty()) {
-    pqxx::connection admin{c.admin_database};
-    for (const auto& name : storage::migrate(admin).applied)
+    for (const auto& name : storage::migrate_database(c.admin_database).applied)
       std::cerr << "portcullisd: applied " << name << '\n';
   }
 
@@ -316,8 +304,7 @@ int serve_command(const Config& c) {
   const auto site = load_site(c);  // validate before touching anything
   use_totp_key(c);
   if (storage::totp_secret_box() && !c.follower) {
-    pqxx::connection connection{c.database};
-    if (const auto sealed = storage::seal_clear_totp_secrets(connection); sealed > 0)
+    if (const auto sealed = storage::seal_clear_totp_secrets_in(c.database); sealed > 0)
       std::cerr << "portcullisd: sealed " << sealed << " TOTP secret(s) stored in clear before the key\n";
   }
   const auto& model = site.model;
@@ -386,17 +373,19 @@ int serve_command(const Config& c) {
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::AdminApi admin_api{sequencer, workers, clock};
   {  // door commands and changes held for approval: rebuilt from their stored records, in seq order
-    pqxx::connection history{c.database};
-    auto replay = [&](const char* family, const std::function<std::string(const api::StoredStep&)>& restore) {
-      storage::for_each_record_of_family(history, c.site_id, family, [&](const storage::StoredRecord& r) {
-        const auto why = restore(api::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
-        if (!why.empty())
-          std::cerr << "portcullisd: record " << r.site_seq << " (" << r.type << ") not replayed: " << why
-                    << '\n';
-      });
+    auto replay = [](const char* family, std::function<std::string(const api::StoredStep&)> restore) {
+      return storage::RecordFamilyVisit{
+          family, [restore = std::move(restore)](const storage::StoredRecord& r) {
+            const auto why = restore(api::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
+            if (!why.empty())
+              std::cerr << "portcullisd: record " << r.site_seq << " (" << r.type << ") not replayed: " << why
+                        << '\n';
+          }};
     };
-    replay("command.", [&](const api::StoredStep& s) { return command_desk.restore(s); });
-    replay("change.", [&](const api::StoredStep& s) { return admin_api.restore(s); });
+    storage::for_each_record_of_families(
+        c.database, c.site_id,
+        {replay("command.", [&](const api::StoredStep& s) { return command_desk.restore(s); }),
+         replay("change.", [&](const api::StoredStep& s) { return admin_api.restore(s); })});
   }
   admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{accounts,
