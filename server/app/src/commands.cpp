@@ -15,14 +15,10 @@
 #include "portcullis/api/asset_api.hpp"
 #include "portcullis/api/audit_api.hpp"
 #include "portcullis/api/device_api.hpp"
-#include "portcullis/api/device_registry.hpp"
 #include "portcullis/api/epcis_api.hpp"
-#include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/api/operator_api.hpp"
 #include "portcullis/api/operator_lifecycle.hpp"
 #include "portcullis/api/secured_router.hpp"
-#include "portcullis/api/stream_hub.hpp"
-#include "portcullis/api/worker_pool.hpp"
 #include "portcullis/audit/checkpoint_signer.hpp"
 #include "portcullis/http/https_server.hpp"
 #include "portcullis/ingest/sequencer.hpp"
@@ -32,6 +28,10 @@
 #include "portcullis/operators/crypto/password_hash.hpp"
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/operators/principal.hpp"
+#include "portcullis/services/device_registry.hpp"
+#include "portcullis/services/operator_accounts.hpp"
+#include "portcullis/services/stream_hub.hpp"
+#include "portcullis/services/worker_pool.hpp"
 #include "portcullis/site_file/site_file.hpp"
 #include "portcullis/storage/daemon_queries.hpp"
 #include "portcullis/storage/secret_box.hpp"
@@ -62,10 +62,10 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   return {listen.substr(0, colon), static_cast<unsigned short>(port)};
 }
 
-std::vector<api::KnownDevice> load_devices(const std::string& database, const std::string& site) {
-  std::vector<api::KnownDevice> out;
+std::vector<services::KnownDevice> load_devices(const std::string& database, const std::string& site) {
+  std::vector<services::KnownDevice> out;
   for (auto& row : storage::load_site_devices(database, site)) {
-    api::KnownDevice d;
+    services::KnownDevice d;
     d.device_id = row.device_id;
     d.kind = row.kind;
     if (row.token_sha256) {
@@ -115,7 +115,7 @@ StartupSite load_site(const Config& c) {
   }
   site.definition = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
   site.model = std::move(built.model);
-  site.hash = api::sha256_hex(site.text);
+  site.hash = services::sha256_hex(site.text);
   return site;
 }
 
@@ -216,12 +216,12 @@ int migrate_command(const Config& c) {
 int add_device_command(const Config& c, const std::vector<std::string>& args) {
   require_database(c);
   if (args.size() != 2) throw std::runtime_error("usage: portcullisd add-device DEVICE_ID KIND");
-  const auto token = api::new_device_token();
+  const auto token = services::new_device_token();
   storage::DeviceRow row;
   row.device_id = args[0];
   row.site_id = c.site_id;
   row.kind = args[1];
-  const auto hex = api::sha256_hex(token);
+  const auto hex = services::sha256_hex(token);
   std::array<std::uint8_t, 32> hash{};
   for (std::size_t i = 0; i < 32; ++i)
     hash[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
@@ -318,13 +318,13 @@ int serve_command(const Config& c) {
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
   sequencer.set_initial_site(site.definition, site.hash, site.text);
 
-  api::DeviceRegistry devices;
+  services::DeviceRegistry devices;
   devices.replace(load_devices(c.database, c.site_id));
 
-  api::WorkerPool workers{2, 256};
-  api::OperatorAccounts accounts{c.database, workers, clock, sequencer};
+  services::WorkerPool workers{2, 256};
+  services::OperatorAccounts accounts{c.database, workers, clock, sequencer};
   accounts.refresh();  // sessions stored before a restart (or by other instances) are valid again
-  auto hub = std::make_shared<api::StreamHub>(model, accounts, std::vector<std::string>{});
+  auto hub = std::make_shared<services::StreamHub>(model, accounts, std::vector<std::string>{});
 
   http::Router router;
   api::DeviceApi device_api{devices, sequencer, metrics, clock};
@@ -350,7 +350,8 @@ int serve_command(const Config& c) {
         return operators::Principal::anonymous();
       },
       [&](const http::HttpRequest& request, int status, const std::string& reason) {
-        if (status == 401) device_api.record_auth_failure(request, api::DeviceAuthFailure{401, reason, ""});
+        if (status == 401)
+          device_api.record_auth_failure(request, services::DeviceAuthFailure{401, reason, ""});
       }};
   sequencer.set_observer(hub.get());
   sequencer.start();
@@ -358,9 +359,9 @@ int serve_command(const Config& c) {
   load_startup_site_into_log(c, site, sequencer);
   hub->start();
   device_api.register_routes(secured);
-  api::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
-                                                    : json::portal_info(read_file(c.site_file)),
-                                sequencer, clock};
+  services::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
+                                                         : json::portal_info(read_file(c.site_file)),
+                                     sequencer, clock};
   command_desk.set_time_to_live(std::chrono::seconds{c.command_ttl_s});
   api::AuditSettings audit_settings;
   audit_settings.database = c.database;
@@ -373,10 +374,10 @@ int serve_command(const Config& c) {
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::AdminApi admin_api{sequencer, workers, clock};
   {  // door commands and changes held for approval: rebuilt from their stored records, in seq order
-    auto replay = [](const char* family, std::function<std::string(const api::StoredStep&)> restore) {
+    auto replay = [](const char* family, std::function<std::string(const services::StoredStep&)> restore) {
       return storage::RecordFamilyVisit{
           family, [restore = std::move(restore)](const storage::StoredRecord& r) {
-            const auto why = restore(api::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
+            const auto why = restore(services::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
             if (!why.empty())
               std::cerr << "portcullisd: record " << r.site_seq << " (" << r.type << ") not replayed: " << why
                         << '\n';
@@ -384,8 +385,8 @@ int serve_command(const Config& c) {
     };
     storage::for_each_record_of_families(
         c.database, c.site_id,
-        {replay("command.", [&](const api::StoredStep& s) { return command_desk.restore(s); }),
-         replay("change.", [&](const api::StoredStep& s) { return admin_api.restore(s); })});
+        {replay("command.", [&](const services::StoredStep& s) { return command_desk.restore(s); }),
+         replay("change.", [&](const services::StoredStep& s) { return admin_api.restore(s); })});
   }
   admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{accounts,

@@ -1,4 +1,4 @@
-#include "portcullis/api/operator_accounts.hpp"
+#include "portcullis/services/operator_accounts.hpp"
 
 #include <iostream>
 
@@ -11,7 +11,7 @@
 #include "portcullis/operators/login_attempt.hpp"
 #include "portcullis/storage/operator_account_store.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 namespace {
 
 operators::OperatorLoginState state_of(const storage::OperatorRow& row) {
@@ -350,4 +350,4 @@ bool OperatorAccounts::set_totp_secret(const std::string& operator_id,
   return true;
 }
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

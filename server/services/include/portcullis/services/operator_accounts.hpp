@@ -14,15 +14,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "portcullis/api/worker_pool.hpp"
 #include "portcullis/core/time.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/operators/principal.hpp"
 #include "portcullis/operators/session.hpp"
 #include "portcullis/operators/source_throttle.hpp"
+#include "portcullis/services/worker_pool.hpp"
 #include "portcullis/storage/operator_account_store.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 struct LoginRequest {
   std::string username;
@@ -115,4 +115,4 @@ class OperatorAccounts {
   WorkerPool hashing_;                 // last: stopped (joined) first, while the rest still exists
 };
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services
