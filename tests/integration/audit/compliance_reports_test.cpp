@@ -9,6 +9,7 @@
 
 #include "audit_history.hpp"
 #include "portcullis/audit/exporter.hpp"
+#include "portcullis/storage/report_snapshot.hpp"
 #include "test_database.hpp"
 
 // GCC 12 reports std::optional<std::string> members of a reassigned ReportFilter as "maybe uninitialized"
@@ -145,7 +146,7 @@ class ComplianceReports : public ::testing::Test {
   }
 
   std::vector<json> rows(ReportKind kind, const ReportFilter& filter = {}) {
-    pqxx::connection c{db->app()};
+    storage::ReportConnection c{db->app()};
     std::string out;
     audit::stream_report(c, "main", kind, filter, OutputFormat::JsonLines,
                          [&](std::string_view chunk) { out += chunk; });
@@ -155,7 +156,7 @@ class ComplianceReports : public ::testing::Test {
   }
 
   std::string csv(ReportKind kind, const ReportFilter& filter = {}) {
-    pqxx::connection c{db->app()};
+    storage::ReportConnection c{db->app()};
     std::string out;
     audit::stream_report(c, "main", kind, filter, OutputFormat::Csv,
                          [&](std::string_view chunk) { out += chunk; });
@@ -255,7 +256,7 @@ TEST_F(ComplianceReports, AlarmResponseTimes) {
 // alarm-response (against a 90 s target), two-person and alarms is counted once.
 TEST_F(ComplianceReports, PdfChartsCountEveryRowOfTheTable) {
   for (auto kind : {ReportKind::AlarmResponse, ReportKind::TwoPerson, ReportKind::Alarms}) {
-    pqxx::connection c{db->app()};
+    storage::ReportConnection c{db->app()};
     std::string pdf;
     audit::PdfOptions options;
     options.response_target_seconds = 90;

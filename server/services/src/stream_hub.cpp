@@ -1,4 +1,4 @@
-#include "portcullis/api/stream_hub.hpp"
+#include "portcullis/services/stream_hub.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -12,7 +12,7 @@
 #include "portcullis/json/stream_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 namespace {
 
 std::string query_value(const std::string& query, const std::string& key) {
@@ -415,4 +415,4 @@ void StreamHub::tick() {
   }
 }
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

@@ -20,17 +20,17 @@
 #include <unordered_map>
 #include <vector>
 
-#include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/live/facility_view.hpp"
 #include "portcullis/http/websocket_endpoint.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
+#include "portcullis/services/operator_accounts.hpp"
 
 namespace portcullis::json {
 class RackContents;
 }
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 struct StreamLimits {
   std::size_t replay_window = 10'000;     // deltas kept for resuming clients
@@ -104,4 +104,4 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   std::thread fan_out_thread_;
 };
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services
