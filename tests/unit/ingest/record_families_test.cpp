@@ -359,5 +359,19 @@ TEST_F(RecordFamiliesTest, ServerFactsTamperFindingsAndEscalationsReplayToTheSam
   expect_replay_matches();
 }
 
+// A tamper fact's outcome (its alarm, which the auditors' alarm report lists) was set after the record was
+// sealed: the stored row did not hash to its stored hash, so every recorded finding broke the chain and the
+// next restart reported the history as tampered with.
+TEST_F(RecordFamiliesTest, ATamperFactIsSealedOverTheOutcomeItIsStoredWith) {
+  ServerFact finding;
+  finding.type = kChainUnattestedRecord;
+  finding.payload_json = json::tamper_finding_json({"checkpoint", "rows 1-3 were never signed"});
+  auto& recorded = run(std::move(finding));
+  ASSERT_EQ(recorded.records.size(), 1U);
+  const auto& record = recorded.records.front();
+  EXPECT_NE(record.outcome.find("chain_unattested"), std::string::npos) << record.outcome;
+  EXPECT_EQ(ledger::chain_hash(record.prev_hash, record), record.hash);
+}
+
 }  // namespace
 }  // namespace portcullis::ingest

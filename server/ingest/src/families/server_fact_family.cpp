@@ -61,18 +61,18 @@ class ServerFactFamily final : public RecordFamily {
     record.type = fact->type;
     record.payload = fact->payload_json;
     record.outcome = "{}";
-    auto& update = ctx.seal(std::move(record));
-    auto& sealed = ctx.last_record();
-    if (fact->done) ctx.batch.facts_stored.emplace_back(fact, sealed.site_seq);
-    if (is_tamper_record(sealed.type)) {
-      const auto finding = json::tamper_finding_from_json(sealed.payload);
+    if (is_tamper_record(record.type)) {
+      // Its alarm is part of the stored row (the auditors' alarm report lists it), so it is set before the
+      // row is sealed: the stored hash covers the row as stored.
+      const auto finding = json::tamper_finding_from_json(record.payload);
       core::Outcome outcome;
-      outcome.alarms.push_back(tamper_alarm(sealed.type, ctx.config.site_id, *finding));
-      // Auditors' alarm reports list it. Set after sealing, as every stored tamper fact has it: the stored
-      // hash was computed over "{}" (histories hold such rows; changing it changes what is stored).
-      sealed.outcome = json::outcome_json(outcome);
-      apply_tamper_fact(sealed, ctx, update);
+      outcome.alarms.push_back(tamper_alarm(record.type, ctx.config.site_id, *finding));
+      record.outcome = json::outcome_json(outcome);
     }
+    auto& update = ctx.seal(std::move(record));
+    const auto& sealed = ctx.last_record();
+    if (fact->done) ctx.batch.facts_stored.emplace_back(fact, sealed.site_seq);
+    if (is_tamper_record(sealed.type)) apply_tamper_fact(sealed, ctx, update);
     if (sealed.type == kAlarmEscalatedRecord) list_escalated(sealed, ctx, update, false);
     return true;
   }
