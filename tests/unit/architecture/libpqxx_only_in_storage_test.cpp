@@ -28,19 +28,12 @@ constexpr std::array<std::string_view, 5> production_roots{"server", "device-ada
 // The one folder allowed to include libpqxx.
 constexpr std::string_view storage_folder = "server/storage/";
 
-// Files still allowed to include libpqxx while their SQL is being moved by other work.
-// removed when the sequencer's SQL moves to storage
-constexpr std::array<std::string_view, 1> allowance{"server/ingest/src/sequencer.cpp"};
-
 bool is_source(const fs::path& path) {
   const auto ext = path.extension();
   return ext == ".hpp" || ext == ".cpp" || ext == ".h" || ext == ".cc" || ext == ".hh";
 }
 
-bool allowed(const std::string& relative) {
-  if (relative.rfind(storage_folder, 0) == 0) return true;
-  return std::find(allowance.begin(), allowance.end(), relative) != allowance.end();
-}
+bool allowed(const std::string& relative) { return relative.rfind(storage_folder, 0) == 0; }
 
 TEST(LibpqxxOnlyInStorage, NoProductionFileOutsideStorageIncludesPqxx) {
   const fs::path root{PORTCULLIS_SOURCE_ROOT};
@@ -67,20 +60,6 @@ TEST(LibpqxxOnlyInStorage, NoProductionFileOutsideStorageIncludesPqxx) {
   }
   EXPECT_GT(files, 100) << "the production sources were not found under " << root;
   for (const auto& offender : offenders) ADD_FAILURE() << offender;
-}
-
-TEST(LibpqxxOnlyInStorage, AllowanceNamesExistingFilesThatStillNeedIt) {
-  // A stale allowance would let a new include slip in unnoticed, so each entry must still be needed.
-  const fs::path root{PORTCULLIS_SOURCE_ROOT};
-  const std::regex pqxx_include{R"(^\s*#\s*include\s*[<"]pqxx)"};
-  for (const auto relative : allowance) {
-    std::ifstream in(root / relative);
-    ASSERT_TRUE(in) << relative << " is in the allowance but does not exist";
-    std::string line;
-    bool includes = false;
-    while (std::getline(in, line)) includes = includes || std::regex_search(line, pqxx_include);
-    EXPECT_TRUE(includes) << relative << " no longer includes libpqxx: remove it from the allowance";
-  }
 }
 
 }  // namespace
