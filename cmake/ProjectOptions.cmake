@@ -1,5 +1,6 @@
 # Warnings, sanitizers and hardening as one interface target every project target links.
 add_library(portcullis_options INTERFACE)
+add_library(portcullis::options ALIAS portcullis_options)
 target_compile_options(portcullis_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
   -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual)
@@ -9,15 +10,15 @@ target_compile_options(portcullis_options INTERFACE
 if(PORTCULLIS_WARNINGS_AS_ERRORS AND NOT PORTCULLIS_SANITIZE AND NOT PORTCULLIS_SANITIZE_THREAD)
   target_compile_options(portcullis_options INTERFACE -Werror)
 endif()
-# Hardening for release-like builds: checked libc calls where sizes are known (_FORTIFY_SOURCE needs the
-# optimizer, so not in Debug), stack canaries, position-independent executables (ASLR for the binary itself)
-# and a read-only relocation table resolved at start-up (full RELRO: no writable GOT to overwrite).
-include(CheckPIESupported)
-check_pie_supported(LANGUAGES CXX)
-set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+# Hardening: checked libc calls where sizes are known (_FORTIFY_SOURCE needs the optimizer, so not in
+# Debug), stack canaries, a read-only relocation table resolved at start-up (full RELRO: no writable GOT to
+# overwrite) and, in Release (the build to deploy, `cmake --preset release`), position-independent
+# executables asked for explicitly, so the binary is loaded at a random address whatever the compiler's
+# default (Debian's GCC already defaults to PIE, so the other builds are PIE too).
 target_compile_definitions(portcullis_options INTERFACE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
-target_compile_options(portcullis_options INTERFACE -fstack-protector-strong)
-target_link_options(portcullis_options INTERFACE $<$<NOT:$<CONFIG:Debug>>:LINKER:-z,relro,-z,now>)
+target_compile_options(portcullis_options INTERFACE -fstack-protector-strong $<$<CONFIG:Release>:-fPIE>)
+target_link_options(portcullis_options INTERFACE $<$<NOT:$<CONFIG:Debug>>:LINKER:-z,relro,-z,now>
+                    $<$<CONFIG:Release>:-pie>)
 if(PORTCULLIS_SANITIZE AND PORTCULLIS_SANITIZE_THREAD)
   message(FATAL_ERROR "PORTCULLIS_SANITIZE (ASan+UBSan) and PORTCULLIS_SANITIZE_THREAD cannot be combined")
 endif()
@@ -33,3 +34,11 @@ endif()
 
 # Third-party headers are compiled without our warning set: mark them SYSTEM where we import them.
 find_package(Threads REQUIRED)
+
+# portcullis_unit_test(TARGET): a GoogleTest executable of pure tests (label "unit": no database, no server).
+# Each is also a dependency of the `unit_tests` target, so a build can make just these (the sanitizer tier
+# of scripts/test builds and runs only them).
+function(portcullis_unit_test target)
+  gtest_discover_tests(${target} PROPERTIES LABELS unit)
+  set_property(GLOBAL APPEND PROPERTY PORTCULLIS_UNIT_TEST_TARGETS ${target})
+endfunction()
