@@ -71,10 +71,10 @@ ensure_epcis_client() {
 
 # configure_and_build BUILD_DIR [--target TARGET --] [extra cmake args...]: everything, or only TARGET.
 configure_and_build() {
-  local dir="$1" target=()
+  local dir="$1" build_target=()
   shift
   if [[ "${1:-}" == --target ]]; then
-    target=(--target "$2")
+    build_target=(--target "$2")
     shift 3
   fi
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
@@ -85,5 +85,5 @@ configure_and_build() {
     cmake -S "$PORTCULLIS_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   fi
   log "building $dir"
-  cmake --build "$dir" "${target[@]}" -- -j"${PORTCULLIS_JOBS:-$(nproc)}"
+  cmake --build "$dir" "${build_target[@]}" -- -j"${PORTCULLIS_JOBS:-$(nproc)}"
 }
