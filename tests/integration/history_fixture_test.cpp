@@ -175,11 +175,7 @@ class HistoryFixture : public ::testing::Test {
     return s;
   }
   static ingest::CommandResult command(ingest::Sequencer& s, ingest::OperatorCommand c) {
-    std::promise<ingest::CommandResult> p;
-    auto f = p.get_future();
-    c.done = [&p](ingest::CommandResult r) { p.set_value(std::move(r)); };
-    if (!s.submit(std::move(c))) throw std::runtime_error("queue full");
-    return f.get();
+    return testing::run_command(s, std::move(c));
   }
   // The rows of `table` for this site, as COPY text (what the fixture holds).
   std::string copy_out(const std::string& table, const std::string& order) {
