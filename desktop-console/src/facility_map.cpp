@@ -222,8 +222,8 @@ class ZoneItem : public QGraphicsItem {
       paintAlarmMark(p, mark_, mark_state_->severity, !mark_state_->unacknowledged || *flashOn_);
 
     const auto occ = state_.occupancy == 1
-                         ? QCoreApplication::translate("FacilityMap", "1 person")
-                         : QCoreApplication::translate("FacilityMap", "%1 people").arg(state_.occupancy);
+                         ? QCoreApplication::translate("FacilityMap", "%n person", nullptr, state_.occupancy)
+                         : QCoreApplication::translate("FacilityMap", "%n people", nullptr, state_.occupancy);
     const auto occFont = mapFont(14, true);
     p->setFont(occFont);
     p->setPen(state_.occupancy > 0 ? colors::text : colors::dimText);
@@ -380,14 +380,14 @@ class RackItem : public QGraphicsItem {
   }
   [[nodiscard]] QString thirdLine() const {
     if (contents_.weights > 0)
-      return QCoreApplication::translate("FacilityMap", "%1 hold weights").arg(contents_.weights);
+      return QCoreApplication::translate("FacilityMap", "%n hold weights", nullptr, contents_.weights);
     return QCoreApplication::translate("FacilityMap", "tier %1")
         .arg(state_.tier >= 0 ? state_.tier : rack_.tier);
   }
   // Missing assets (alarmed) beat assets away from home, which beat the lock state (only when reported).
   [[nodiscard]] QString lastLine() const {
     if (contents_.missing > 0)
-      return QCoreApplication::translate("FacilityMap", "%1 MISSING").arg(contents_.missing);
+      return QCoreApplication::translate("FacilityMap", "%n MISSING", nullptr, contents_.missing);
     if (state_.away > 0) return rackAwayText(state_);
     return lockLine();
   }
@@ -574,7 +574,7 @@ void FacilityMap::layoutZone(const QString& id, const QRectF& rect, int depth) {
   QString title = zone->label.isEmpty() ? zone->name : zone->label;
   if (title.isEmpty()) title = id;
   if (vestibule && zone->label.isEmpty())
-    title = QCoreApplication::translate("FacilityMap", "MANTRAP · ") + title;
+    title = QCoreApplication::translate("FacilityMap", "MANTRAP · %1").arg(title);
   auto* item = new ZoneItem(*zone, title, rect, vestibule);
   item->setZValue(depth);
   scene_.addItem(item);
