@@ -196,7 +196,7 @@ class ZoneItem : public QGraphicsItem {
     p->drawRoundedRect(badge_, 4, 4);
     p->setFont(mapFont(14, true));
     p->setPen(QColor(0x10, 0x14, 0x1a));
-    p->drawText(badge_, Qt::AlignCenter, QStringLiteral("T%1").arg(zone_.tier));
+    p->drawText(badge_, Qt::AlignCenter, QCoreApplication::translate("FacilityMap", "T%1").arg(zone_.tier));
 
     p->setFont(titleFont());
     p->setPen(colors::text);
@@ -443,7 +443,8 @@ class RackItem : public QGraphicsItem {
       p->drawRoundedRect(badge, 4, 4);
       p->setPen(Qt::white);
       p->setFont(mapFont(16, true));
-      p->drawText(badge, Qt::AlignCenter, QStringLiteral("2P"));
+      // The abbreviation the legend explains ("2P two-person"): translated with it.
+      p->drawText(badge, Qt::AlignCenter, QCoreApplication::translate("FacilityMap", "2P"));
     }
     if (mark_state_)
       paintAlarmMark(p, markRect(), mark_state_->severity, !mark_state_->unacknowledged || *flashOn_);
