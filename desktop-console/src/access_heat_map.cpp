@@ -20,12 +20,16 @@ void AccessHeatMapGrid::paintEvent(QPaintEvent* /*event*/) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing, false);
   const QFontMetrics fm(font());
-  const int left = fm.horizontalAdvance(QStringLiteral("Wed")) + 10;
+  const QLocale locale;
+  // Room for the widest short day name of the person's language, not of English.
+  int widestDay = 0;
+  for (int day = 1; day <= 7; ++day)
+    widestDay = std::max(widestDay, fm.horizontalAdvance(locale.dayName(day, QLocale::ShortFormat)));
+  const int left = widestDay + 10;
   const int top = 4;
   const int bottom = fm.height() + 6;
   const double cellW = std::max(1.0, (width() - left - 4) / 24.0);
   const double cellH = std::max(1.0, (height() - top - bottom) / 7.0);
-  const QLocale locale;
   p.setPen(palette().color(QPalette::WindowText));
   for (int day = 0; day < 7; ++day) {
     const QRectF label(0, top + day * cellH, left - 6, cellH);

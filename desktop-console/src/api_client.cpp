@@ -1,5 +1,6 @@
 #include "api_client.hpp"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,12 +14,14 @@ std::optional<QSslConfiguration> pinnedSslConfiguration(const QString& caPemFile
   QFile f(caPemFile);
   if (!f.open(QIODevice::ReadOnly)) {
     if (error != nullptr)
-      *error = QStringLiteral("cannot read CA file %1: %2").arg(caPemFile, f.errorString());
+      *error = QCoreApplication::translate("ApiClient", "cannot read CA file %1: %2")
+                   .arg(caPemFile, f.errorString());
     return std::nullopt;
   }
   const auto certs = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
   if (certs.isEmpty()) {
-    if (error != nullptr) *error = QStringLiteral("no PEM certificate in %1").arg(caPemFile);
+    if (error != nullptr)
+      *error = QCoreApplication::translate("ApiClient", "no PEM certificate in %1").arg(caPemFile);
     return std::nullopt;
   }
   auto config = QSslConfiguration::defaultConfiguration();
@@ -75,7 +78,7 @@ void ApiClient::request(const QByteArray& verb, const QString& path, const QJson
     } else {
       const auto err = r.body.value(QLatin1String("error")).toObject();
       r.error = err.value(QLatin1String("message")).toString();
-      if (r.error.isEmpty()) r.error = QStringLiteral("HTTP %1").arg(r.status);
+      if (r.error.isEmpty()) r.error = tr("HTTP %1").arg(r.status);
     }
     // Each authenticated request the server accepts counts as session activity there; a 401 to one means
     // the session is gone. The console's SessionKeeper follows both.
@@ -98,7 +101,7 @@ void ApiClient::login(const QString& username, const QString& password, const QS
               operatorRole_ = op.value(QLatin1String("role")).toString();
               if (token_.isEmpty()) {
                 out.ok = false;
-                out.error = QStringLiteral("the server answered without a token");
+                out.error = tr("the server answered without a token");
               }
             }
             done(out);
@@ -160,18 +163,18 @@ QNetworkReply* ApiClient::getStream(const QString& pathAndQuery, const QByteArra
             ApiResult r;
             r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             if (*tooLarge) {
-              r.error = QStringLiteral("more than %1 MiB: narrow the period or the filters")
-                            .arg(maxBytes / (1024 * 1024));
+              r.error =
+                  tr("more than %1 MiB: narrow the period or the filters").arg(maxBytes / (1024 * 1024));
             } else if (r.status >= 200 && r.status < 300) {
               // The status came, but the body may have been cut short (no final chunk) or cancelled.
               if (reply->error() == QNetworkReply::NoError)
                 r.ok = true;
               else if (reply->error() == QNetworkReply::OperationCanceledError)
-                r.error = QStringLiteral("cancelled");
+                r.error = tr("cancelled");
               else
-                r.error = QStringLiteral("the answer was cut short (%1)").arg(reply->errorString());
+                r.error = tr("the answer was cut short (%1)").arg(reply->errorString());
             } else if (r.status == 0) {
-              r.error = reply->error() == QNetworkReply::OperationCanceledError ? QStringLiteral("cancelled")
+              r.error = reply->error() == QNetworkReply::OperationCanceledError ? tr("cancelled")
                                                                                 : reply->errorString();
             } else {
               errorBody->append(reply->readAll());
@@ -179,7 +182,7 @@ QNetworkReply* ApiClient::getStream(const QString& pathAndQuery, const QByteArra
               if (doc.isObject()) r.body = doc.object();
               r.error =
                   r.body.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString();
-              if (r.error.isEmpty()) r.error = QStringLiteral("HTTP %1").arg(r.status);
+              if (r.error.isEmpty()) r.error = tr("HTTP %1").arg(r.status);
             }
             if (authenticated && r.status >= 200 && r.status < 300) emit sessionTouched();
             if (authenticated && r.status == 401) emit sessionRefused();
@@ -210,7 +213,7 @@ void ApiClient::fetchOpenAlarms(std::function<void(QVector<Alarm>, QString)> don
 void ApiClient::alarmAction(const QString& alarmId, const char* action, const QString& comment, Done done) {
   if (comment.trimmed().isEmpty()) {
     ApiResult r;
-    r.error = QStringLiteral("a comment is required");
+    r.error = tr("a comment is required");
     done(r);
     return;
   }
@@ -230,7 +233,7 @@ void ApiClient::resolveAlarm(const QString& alarmId, const QString& comment, Don
 
 void ApiClient::sendCommand(const QString& target, const QString& command, const QString& reason,
                             std::function<void(std::optional<CommandOutcome>, QString)> done) {
-  if (reason.trimmed().isEmpty()) return done(std::nullopt, QStringLiteral("a reason is required"));
+  if (reason.trimmed().isEmpty()) return done(std::nullopt, tr("a reason is required"));
   // Door commands go to /api/v1/commands. Zone lockdown and release: the contract lists them there too, but
   // portcullisd serves them as policy actions at /api/v1/lockdown and /api/v1/lockdown/release with
   // {"zone", "reason"} (server/api/src/operator_api.cpp), so that is where they go.

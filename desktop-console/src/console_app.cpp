@@ -22,10 +22,16 @@
 #include "session_keeper.hpp"
 #include "theme.hpp"
 #include "totp.hpp"
+#include "translations.hpp"
 
 namespace portcullis::console {
 
 namespace {
+
+// The context of the console's own texts outside any window (command-line help, start-up errors, status).
+class Console {
+  Q_DECLARE_TR_FUNCTIONS(Console)
+};
 
 void settle(int ms) {
   QEventLoop loop;
@@ -77,40 +83,43 @@ int runConsole(int argc, char** argv) {
   QApplication::setApplicationName(QStringLiteral("portcullis-console"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
   applyWallTheme(app);
+  // Before the first text is made: the command-line help below is translated too.
+  const auto translations = installTranslations(app, QLocale(), consoleTranslationDirectories());
+  if (!translations.console.isEmpty())
+    std::fprintf(stderr, "portcullis-console: translation %s\n", qPrintable(translations.console));
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Portcullis guard console"));
+  parser.setApplicationDescription(Console::tr("Portcullis guard console"));
   parser.addHelpOption();
   parser.addVersionOption();
   const QCommandLineOption serverOpt(QStringLiteral("server"),
-                                     QStringLiteral("Server base URL, e.g. https://localhost:8443"),
+                                     Console::tr("Server base URL, e.g. https://localhost:8443"),
                                      QStringLiteral("url"));
   const QCommandLineOption caOpt(QStringLiteral("ca"),
-                                 QStringLiteral("PEM file with the site's CA (the only CA trusted)"),
+                                 Console::tr("PEM file with the site's CA (the only CA trusted)"),
                                  QStringLiteral("file"));
-  const QCommandLineOption userOpt(QStringLiteral("user"), QStringLiteral("Prefill the sign-in username"),
+  const QCommandLineOption userOpt(QStringLiteral("user"), Console::tr("Prefill the sign-in username"),
                                    QStringLiteral("name"));
   const QCommandLineOption siteOpt(
       QStringLiteral("site-file"),
-      QStringLiteral("Read zones, portals and racks from a site file (offline view, or "
-                     "instead of GET /api/v1/site)"),
+      Console::tr("Read zones, portals and racks from a site file (offline view, or "
+                  "instead of GET /api/v1/site)"),
       QStringLiteral("file"));
   const QCommandLineOption shotOpt(QStringLiteral("screenshot"),
-                                   QStringLiteral("Render the main window to a PNG and exit"),
+                                   Console::tr("Render the main window to a PNG and exit"),
                                    QStringLiteral("file"));
-  const QCommandLineOption sizeOpt(QStringLiteral("size"),
-                                   QStringLiteral("Screenshot size (default 1920x1080)"),
+  const QCommandLineOption sizeOpt(QStringLiteral("size"), Console::tr("Screenshot size (default 1920x1080)"),
                                    QStringLiteral("WxH"), QStringLiteral("1920x1080"));
   const QCommandLineOption demoOpt(QStringLiteral("demo-state"),
-                                   QStringLiteral("Show a plausible live state (offline)"));
+                                   Console::tr("Show a plausible live state (offline)"));
   const QCommandLineOption loginFileOpt(
       QStringLiteral("login-file"),
-      QStringLiteral("Unattended demo sign-in: JSON {\"username\", \"password\", \"totp_secret\" (base32)}. "
-                     "For demos and screenshots only: a real console never holds a TOTP secret"),
+      Console::tr("Unattended demo sign-in: JSON {\"username\", \"password\", \"totp_secret\" (base32)}. "
+                  "For demos and screenshots only: a real console never holds a TOTP secret"),
       QStringLiteral("file"));
   const QCommandLineOption waitOpt(
       QStringLiteral("wait"),
-      QStringLiteral("With --server and --screenshot: seconds to wait for live data (default 20)"),
+      Console::tr("With --server and --screenshot: seconds to wait for live data (default 20)"),
       QStringLiteral("seconds"), QStringLiteral("20"));
   parser.addOptions({serverOpt, caOpt, userOpt, siteOpt, shotOpt, sizeOpt, demoOpt, loginFileOpt, waitOpt});
   parser.process(app);
@@ -118,7 +127,7 @@ int runConsole(int argc, char** argv) {
   ConsoleState state;
   if (parser.isSet(siteOpt)) {
     QFile f(parser.value(siteOpt));
-    if (!f.open(QIODevice::ReadOnly)) return fail(QStringLiteral("cannot read %1").arg(f.fileName()));
+    if (!f.open(QIODevice::ReadOnly)) return fail(Console::tr("cannot read %1").arg(f.fileName()));
     QString error;
     auto site = parseSite(f.read(64 * 1024 * 1024), &error);
     if (!site) return fail(QStringLiteral("%1: %2").arg(f.fileName(), error));
@@ -131,7 +140,7 @@ int runConsole(int argc, char** argv) {
     if (parts.size() == 2) shotSize = QSize(parts[0].toInt(), parts[1].toInt());
     if (shotSize.width() < 640 || shotSize.height() < 400 || shotSize.width() > 8192 ||
         shotSize.height() > 8192)
-      return fail(QStringLiteral("--size must be between 640x400 and 8192x8192"));
+      return fail(Console::tr("--size must be between 640x400 and 8192x8192"));
   }
 
   if (!parser.isSet(serverOpt)) {
@@ -146,12 +155,12 @@ int runConsole(int argc, char** argv) {
       window.setOperator(QStringLiteral("guard.kim"), QStringLiteral("guard (demo)"));
       window.showDetails(QStringLiteral("rack"), QStringLiteral("rack-w01"));
     } else {
-      window.setOfflineView(QStringLiteral("site file only — no server, no live state"));
+      window.setOfflineView(Console::tr("site file only — no server, no live state"));
     }
     if (parser.isSet(shotOpt)) {
       const auto image = renderWindow(window, shotSize);
       if (!image.save(parser.value(shotOpt), "PNG"))
-        return fail(QStringLiteral("cannot write %1").arg(parser.value(shotOpt)));
+        return fail(Console::tr("cannot write %1").arg(parser.value(shotOpt)));
       std::printf("wrote %s (%dx%d)\n", qPrintable(parser.value(shotOpt)), image.width(), image.height());
       return 0;
     }
@@ -162,12 +171,12 @@ int runConsole(int argc, char** argv) {
   // Live: sign in, load the site, follow the stream.
   const QUrl base(parser.value(serverOpt));
   if (!base.isValid() || (base.scheme() != QLatin1String("https") && base.scheme() != QLatin1String("http")))
-    return fail(QStringLiteral("--server must be an https:// URL"));
+    return fail(Console::tr("--server must be an https:// URL"));
   ApiClient api;
   api.setBaseUrl(base);
   if (base.scheme() == QLatin1String("https")) {
     if (!parser.isSet(caOpt))
-      return fail(QStringLiteral("--ca is required with an https server (the site's CA)"));
+      return fail(Console::tr("--ca is required with an https server (the site's CA)"));
     QString error;
     const auto ssl = pinnedSslConfiguration(parser.value(caOpt), &error);
     if (!ssl) return fail(error);
@@ -178,11 +187,11 @@ int runConsole(int argc, char** argv) {
 
   if (parser.isSet(loginFileOpt)) {
     QFile f(parser.value(loginFileOpt));
-    if (!f.open(QIODevice::ReadOnly)) return fail(QStringLiteral("cannot read %1").arg(f.fileName()));
+    if (!f.open(QIODevice::ReadOnly)) return fail(Console::tr("cannot read %1").arg(f.fileName()));
     const auto creds = QJsonDocument::fromJson(f.read(64 * 1024)).object();
     const auto secret = base32Decode(creds.value(QLatin1String("totp_secret")).toString());
     if (!secret || secret->isEmpty())
-      return fail(QStringLiteral("%1: totp_secret must be base32").arg(f.fileName()));
+      return fail(Console::tr("%1: totp_secret must be base32").arg(f.fileName()));
     std::optional<ApiResult> result;
     api.login(
         creds.value(QLatin1String("username")).toString(), creds.value(QLatin1String("password")).toString(),
@@ -194,7 +203,7 @@ int runConsole(int argc, char** argv) {
     });
     poll.start(50);
     wait.exec();
-    if (!result->ok) return fail(QStringLiteral("sign-in failed: %1").arg(result->error));
+    if (!result->ok) return fail(Console::tr("sign-in failed: %1").arg(result->error));
   } else {
     LoginDialog login(&api, base.toString());
     if (parser.isSet(userOpt)) login.setUsername(parser.value(userOpt));
@@ -222,7 +231,7 @@ int runConsole(int argc, char** argv) {
     keeper.expired();
     stream.stop();
     window.setSessionExpired(true);
-    window.showStatus(QStringLiteral("Session ended or expired: sign in again to resume the live view."));
+    window.showStatus(Console::tr("Session ended or expired: sign in again to resume the live view."));
   };
   auto signInAgain = [&] {
     if (parser.isSet(shotOpt) || signingIn) return;  // unattended: no one to ask
@@ -260,7 +269,7 @@ int runConsole(int argc, char** argv) {
   } else {
     api.fetchSite([&](std::optional<Site> site, const QString& error) {
       if (!site) {
-        window.setOfflineView(QStringLiteral("cannot load the site: ") + error);
+        window.setOfflineView(Console::tr("cannot load the site: %1").arg(error));
         return;
       }
       state.setSite(*site);
@@ -283,7 +292,7 @@ int runConsole(int argc, char** argv) {
     api.logout();
     settle(300);
     if (!image.save(parser.value(shotOpt), "PNG"))
-      return fail(QStringLiteral("cannot write %1").arg(parser.value(shotOpt)));
+      return fail(Console::tr("cannot write %1").arg(parser.value(shotOpt)));
     std::printf("wrote %s (%dx%d)%s\n", qPrintable(parser.value(shotOpt)), image.width(), image.height(),
                 live ? "" : " WITHOUT live data");
     return live ? 0 : 3;

@@ -196,7 +196,7 @@ class ZoneItem : public QGraphicsItem {
     p->drawRoundedRect(badge_, 4, 4);
     p->setFont(mapFont(14, true));
     p->setPen(QColor(0x10, 0x14, 0x1a));
-    p->drawText(badge_, Qt::AlignCenter, QStringLiteral("T%1").arg(zone_.tier));
+    p->drawText(badge_, Qt::AlignCenter, QCoreApplication::translate("FacilityMap", "T%1").arg(zone_.tier));
 
     p->setFont(titleFont());
     p->setPen(colors::text);
@@ -222,8 +222,8 @@ class ZoneItem : public QGraphicsItem {
       paintAlarmMark(p, mark_, mark_state_->severity, !mark_state_->unacknowledged || *flashOn_);
 
     const auto occ = state_.occupancy == 1
-                         ? QCoreApplication::translate("FacilityMap", "1 person")
-                         : QCoreApplication::translate("FacilityMap", "%1 people").arg(state_.occupancy);
+                         ? QCoreApplication::translate("FacilityMap", "%n person", nullptr, state_.occupancy)
+                         : QCoreApplication::translate("FacilityMap", "%n people", nullptr, state_.occupancy);
     const auto occFont = mapFont(14, true);
     p->setFont(occFont);
     p->setPen(state_.occupancy > 0 ? colors::text : colors::dimText);
@@ -380,14 +380,14 @@ class RackItem : public QGraphicsItem {
   }
   [[nodiscard]] QString thirdLine() const {
     if (contents_.weights > 0)
-      return QCoreApplication::translate("FacilityMap", "%1 hold weights").arg(contents_.weights);
+      return QCoreApplication::translate("FacilityMap", "%n hold weights", nullptr, contents_.weights);
     return QCoreApplication::translate("FacilityMap", "tier %1")
         .arg(state_.tier >= 0 ? state_.tier : rack_.tier);
   }
   // Missing assets (alarmed) beat assets away from home, which beat the lock state (only when reported).
   [[nodiscard]] QString lastLine() const {
     if (contents_.missing > 0)
-      return QCoreApplication::translate("FacilityMap", "%1 MISSING").arg(contents_.missing);
+      return QCoreApplication::translate("FacilityMap", "%n MISSING", nullptr, contents_.missing);
     if (state_.away > 0) return rackAwayText(state_);
     return lockLine();
   }
@@ -443,7 +443,8 @@ class RackItem : public QGraphicsItem {
       p->drawRoundedRect(badge, 4, 4);
       p->setPen(Qt::white);
       p->setFont(mapFont(16, true));
-      p->drawText(badge, Qt::AlignCenter, QStringLiteral("2P"));
+      // The abbreviation the legend explains ("2P two-person"): translated with it.
+      p->drawText(badge, Qt::AlignCenter, QCoreApplication::translate("FacilityMap", "2P"));
     }
     if (mark_state_)
       paintAlarmMark(p, markRect(), mark_state_->severity, !mark_state_->unacknowledged || *flashOn_);
@@ -574,7 +575,7 @@ void FacilityMap::layoutZone(const QString& id, const QRectF& rect, int depth) {
   QString title = zone->label.isEmpty() ? zone->name : zone->label;
   if (title.isEmpty()) title = id;
   if (vestibule && zone->label.isEmpty())
-    title = QCoreApplication::translate("FacilityMap", "MANTRAP · ") + title;
+    title = QCoreApplication::translate("FacilityMap", "MANTRAP · %1").arg(title);
   auto* item = new ZoneItem(*zone, title, rect, vestibule);
   item->setZValue(depth);
   scene_.addItem(item);

@@ -122,14 +122,17 @@ QString rackContentsText(const RackState& r, int missingCountedPresent) {
     return QCoreApplication::translate("Rack", "%1 / %2 present")
         .arg(presentNotMissing(r, missingCountedPresent))
         .arg(r.expected);
-  return r.assets == 1 ? QCoreApplication::translate("Rack", "1 asset")
-                       : QCoreApplication::translate("Rack", "%1 assets").arg(r.assets);
+  // English reads right with no translation loaded; each text is a plural form of its own for the languages
+  // that have more of them.
+  return r.assets == 1 ? QCoreApplication::translate("Rack", "%n asset", nullptr, r.assets)
+                       : QCoreApplication::translate("Rack", "%n assets", nullptr, r.assets);
 }
 
 QString rackAwayText(const RackState& r) {
   QStringList parts;
-  if (r.awayElsewhere() > 0) parts << QCoreApplication::translate("Rack", "%1 AWAY").arg(r.awayElsewhere());
-  if (r.unseen > 0) parts << QCoreApplication::translate("Rack", "%1 NOT READ YET").arg(r.unseen);
+  if (r.awayElsewhere() > 0)
+    parts << QCoreApplication::translate("Rack", "%n AWAY", nullptr, r.awayElsewhere());
+  if (r.unseen > 0) parts << QCoreApplication::translate("Rack", "%n NOT READ YET", nullptr, r.unseen);
   return parts.join(QStringLiteral(" · "));
 }
 

@@ -32,7 +32,7 @@ void followStream(StreamClient& stream, ConsoleState& state, MainWindow& window)
                    });
   QObject::connect(&stream, &StreamClient::errorText, &window, [&window](const QString& message) {
     std::fprintf(stderr, "stream: %s\n", qPrintable(message));
-    window.showStatus(QCoreApplication::translate("Console", "Stream: ") + message);
+    window.showStatus(QCoreApplication::translate("Console", "Stream: %1").arg(message));
   });
 }
 

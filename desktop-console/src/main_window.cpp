@@ -638,7 +638,7 @@ void MainWindow::alarmAction(bool resolve) {
   if (dialog.exec() != QDialog::Accepted) return;
   auto done = [this, resolve](const ApiResult& r) {
     if (!r.ok) {
-      status(tr("Alarm not updated: ") + r.error);
+      status(tr("Alarm not updated: %1").arg(r.error));
       return;
     }
     state_->alarms()->applyAlarms({parseAlarm(r.body)});
@@ -663,27 +663,29 @@ void MainWindow::requestCommand(const QString& target, const QString& command) {
       tr("%1: %2\nReason (required, recorded in the audit log):").arg(commandLabel(command), targetName),
       this);
   if (dialog.exec() != QDialog::Accepted) return;
-  api_->sendCommand(
-      target, command, dialog.text(),
-      [this, command, targetName](std::optional<CommandOutcome> outcome, const QString& error) {
-        if (!outcome) {
-          status(tr("%1 refused: %2").arg(commandLabel(command), error));
-          return;
-        }
-        if (outcome->pendingApproval()) {
-          ++pendingApprovals_;
-          pendingLabel_->setText(tr("⏳ %1 command(s) pending second approval").arg(pendingApprovals_));
-          QMessageBox box(QMessageBox::Information, tr("Pending approval"),
-                          tr("%1 of %2 is PENDING APPROVAL by a second operator (command %3).")
-                              .arg(commandLabel(command), targetName, outcome->id),
-                          QMessageBox::Ok, this);
-          box.setTextFormat(Qt::PlainText);
-          box.exec();
-          status(tr("%1 of %2: pending approval").arg(commandLabel(command), targetName));
-        } else {
-          status(tr("%1 of %2: sent").arg(commandLabel(command), targetName));
-        }
-      });
+  api_->sendCommand(target, command, dialog.text(),
+                    [this, command, targetName](std::optional<CommandOutcome> outcome, const QString& error) {
+                      if (!outcome) {
+                        status(tr("%1 refused: %2").arg(commandLabel(command), error));
+                        return;
+                      }
+                      if (outcome->pendingApproval()) {
+                        ++pendingApprovals_;
+                        pendingLabel_->setText(
+                            pendingApprovals_ == 1
+                                ? tr("⏳ %n command pending second approval", nullptr, pendingApprovals_)
+                                : tr("⏳ %n commands pending second approval", nullptr, pendingApprovals_));
+                        QMessageBox box(QMessageBox::Information, tr("Pending approval"),
+                                        tr("%1 of %2 is PENDING APPROVAL by a second operator (command %3).")
+                                            .arg(commandLabel(command), targetName, outcome->id),
+                                        QMessageBox::Ok, this);
+                        box.setTextFormat(Qt::PlainText);
+                        box.exec();
+                        status(tr("%1 of %2: pending approval").arg(commandLabel(command), targetName));
+                      } else {
+                        status(tr("%1 of %2: sent").arg(commandLabel(command), targetName));
+                      }
+                    });
 }
 
 void MainWindow::showDetails(const QString& kind, const QString& id) {
@@ -741,7 +743,7 @@ void MainWindow::refreshDetails() {
                             : tr("%1 by %2").arg(alarmStateText(a->state), a->acknowledgedBy));
       lines << tr("Where: %1").arg(state_->alarms()->subjectFullText(*a));
       if (!a->detail.isEmpty()) lines << a->detail;
-      if (a->count > 1) lines << tr("Raised %1 times").arg(a->count);
+      if (a->count > 1) lines << tr("Raised %n times", nullptr, a->count);
       if (!a->comment.isEmpty()) lines << tr("Comment: %1").arg(a->comment);
       lines << QString();
       const auto response = site.alarmResponses.value(a->kind);
@@ -776,21 +778,26 @@ void MainWindow::refreshDetails() {
     if (s != nullptr && s->known) {
       QString state = s->sealBroken() ? tr("SEAL BROKEN") : sealText(s->seal);
       if (s->lockKnown)
-        state += tr(" · %1 · door %2")
-                     .arg(s->locked ? tr("locked") : tr("UNLOCKED"), s->open ? tr("OPEN") : tr("closed"));
+        state =
+            tr("%1 · %2 · door %3")
+                .arg(state, s->locked ? tr("locked") : tr("UNLOCKED"), s->open ? tr("OPEN") : tr("closed"));
       lines << state;
       if (s->expectedKnown() && s->expected > 0) {
         // Present / expected from the registry (home rack, in service), so a rack whose tags were not read
         // yet does not look empty; strangers (located here, home elsewhere) are counted apart.
         const auto missing = state_->assets()->missingFrom(selectedId_);
-        QString contents = rackContentsText(*s, missing.locatedHere);
-        if (s->away > 0) contents += QStringLiteral(" · ") + rackAwayText(*s);
-        if (missing.missing > 0) contents += tr(" · %1 MISSING").arg(missing.missing);
+        QStringList contents{rackContentsText(*s, missing.locatedHere)};
+        if (s->away > 0) contents << rackAwayText(*s);
+        if (missing.missing > 0) contents << tr("%n MISSING", nullptr, missing.missing);
+        // English reads right with no translation loaded; each text is a plural form of its own for the
+        // languages that have more of them.
         const int others = std::max(0, s->assets - s->present);
-        if (others > 0) contents += others == 1 ? tr(" · 1 other here") : tr(" · %1 others here").arg(others);
-        lines << contents;
+        if (others > 0)
+          contents << (others == 1 ? tr("%n other here", nullptr, others)
+                                   : tr("%n others here", nullptr, others));
+        lines << contents.join(QStringLiteral(" · "));
       } else {
-        lines << tr("%1 assets").arg(s->assets);
+        lines << rackContentsText(*s);
       }
     } else {
       lines << tr("No live state yet");
@@ -801,30 +808,34 @@ void MainWindow::refreshDetails() {
     QVector<QString> ids = s != nullptr ? s->assetIds : QVector<QString>{};
     for (const auto* a : assets->inRack(selectedId_))
       if (!ids.contains(a->id)) ids.push_back(a->id);
-    const auto assetLine = [&site](const QString& id, const AssetState* a) {
-      if (a == nullptr) return tr("  %1").arg(id);
-      QString line = tr("  %1  %2  %3").arg(a->tag.isEmpty() ? a->id : a->tag, a->kind, a->lifecycle);
-      if (a->holdsModelWeights) line += tr("  · MODEL WEIGHTS");
-      if (a->missing) line += tr("  · MISSING");
+    // One asset per line, indented under its heading; its facts apart, joined by " · ".
+    const auto assetFacts = [&site](const QString& id, const AssetState* a) {
+      if (a == nullptr) return QStringList{id};
+      QStringList facts{tr("%1  %2  %3").arg(a->tag.isEmpty() ? a->id : a->tag, a->kind, a->lifecycle)};
+      if (a->holdsModelWeights) facts << tr("MODEL WEIGHTS");
+      if (a->missing) facts << tr("MISSING");
       if (!a->rack.isEmpty() && a->rack != a->homeRack) {
         const auto* now = site.rack(a->rack);
-        line += tr("  · in %1").arg(now != nullptr ? now->name : a->rack);
+        facts << tr("in %1").arg(now != nullptr ? now->name : a->rack);
       }
-      return line;
+      return facts;
+    };
+    const auto assetLine = [](const QStringList& facts) {
+      return QStringLiteral("  ") + facts.join(QStringLiteral("  · "));
     };
     if (!ids.isEmpty()) lines << tr("Assets here:");
-    for (const auto& id : ids) lines << assetLine(id, assets->asset(id));
+    for (const auto& id : ids) lines << assetLine(assetFacts(id, assets->asset(id)));
     const auto away = assets->awayFrom(selectedId_);
     if (!away.isEmpty()) {
       lines << tr("Belong here, elsewhere:");
       for (const auto* a : away) {
-        QString line = assetLine(a->id, a);
+        QStringList facts = assetFacts(a->id, a);
         if (a->rack.isEmpty()) {
           const auto* z = site.zone(a->zone);
-          line += a->zone.isEmpty() ? tr("  · location unknown")
-                                    : tr("  · last in %1").arg(z != nullptr ? z->name : a->zone);
+          facts << (a->zone.isEmpty() ? tr("location unknown")
+                                      : tr("last in %1").arg(z != nullptr ? z->name : a->zone));
         }
-        lines << line;
+        lines << assetLine(facts);
       }
     }
   } else if (!selectedId_.isEmpty()) {
@@ -832,12 +843,12 @@ void MainWindow::refreshDetails() {
     const auto* s = state_->zones()->zone(selectedId_);
     title = z != nullptr ? z->name : selectedId_;
     if (z != nullptr) {
-      lines << tr("Tier %1").arg(z->tier) +
-                   (z->parent.isEmpty() ? QString() : tr(" · inside %1").arg(zoneName(z->parent)));
+      lines << (z->parent.isEmpty() ? tr("Tier %1").arg(z->tier)
+                                    : tr("Tier %1 · inside %2").arg(z->tier).arg(zoneName(z->parent)));
       if (site.isMantrapVestibule(z->id)) lines << tr("Mantrap vestibule");
     }
     if (s != nullptr) {
-      lines << tr("%1 inside").arg(s->occupancy);
+      lines << tr("%n inside", nullptr, s->occupancy);
       if (s->lockdown) lines << tr("LOCKDOWN IN FORCE");
     }
   } else {

@@ -367,11 +367,11 @@ QVariant RackGridModel::data(const QModelIndex& index, int role) const {
         if (r.expectedKnown() && r.expected > 0) {
           QString text = rackContentsText(r, missing.locatedHere);
           if (r.away > 0) text += QStringLiteral(" · ") + rackAwayText(r);
-          if (missing.missing > 0) text += QStringLiteral(" · ") + tr("%1 MISSING").arg(missing.missing);
+          if (missing.missing > 0) text += QStringLiteral(" · ") + tr("%n MISSING", nullptr, missing.missing);
           return text;
         }
         if (missing.missing > 0)
-          return rackContentsText(r) + QStringLiteral(" · ") + tr("%1 MISSING").arg(missing.missing);
+          return rackContentsText(r) + QStringLiteral(" · ") + tr("%n MISSING", nullptr, missing.missing);
         return r.assets;
       }
       case ColLock:

@@ -158,7 +158,7 @@ void ReportChartsView::addDaily(const audit::ReportCharts& charts, const QString
     if (name == "granted") set->setColor(kGood);
     if (name == "alarms") set->setColor(kWarn);
   }
-  chart->setTitle(weeks ? title + tr(", by week") : title);
+  chart->setTitle(weeks ? tr("%1, by week").arg(title) : title);
   auto* x = new QBarCategoryAxis;
   x->append(categories);
   if (categories.size() > 10) x->setLabelsAngle(-90);

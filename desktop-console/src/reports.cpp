@@ -298,7 +298,8 @@ void ReportsDialog::loadReports() {
       if (again >= 0) self->report_->setCurrentIndex(again);
     }
     self->reportChanged();
-    self->setStatus(tr("%1 reports. Pick one and a period, then Run.").arg(self->reports_.size()));
+    self->setStatus(
+        tr("%n reports. Pick one and a period, then Run.", nullptr, static_cast<int>(self->reports_.size())));
     emit self->reportsLoaded();
   });
 }
@@ -378,7 +379,7 @@ void ReportsDialog::run() {
         self->csv_ += bytes;
         self->reader_.feed(bytes);
         self->addRows(self->reader_.takeRows());
-        self->setStatus(tr("Receiving… %1 rows").arg(QLocale().toString(self->model_->rowCount())));
+        self->setStatus(tr("Receiving… %Ln rows", nullptr, self->model_->rowCount()));
       },
       [self](const ApiResult& r) {
         if (!self) return;
@@ -393,10 +394,11 @@ void ReportsDialog::run() {
           self->complete_ = true;
           const int n = self->model_->rowCount();
           self->done(true,
-                     n == 1 ? tr("1 row, complete.") : tr("%1 rows, complete.").arg(QLocale().toString(n)));
+                     n == 1 ? tr("%Ln row, complete.", nullptr, n) : tr("%Ln rows, complete.", nullptr, n));
         } else {
-          self->done(false, tr("Report stopped: %1 (%2 rows received; not offered for saving)")
-                                .arg(r.error, QLocale().toString(self->model_->rowCount())));
+          self->done(false, tr("Report stopped: %1 (%Ln rows received; not offered for saving)", nullptr,
+                               self->model_->rowCount())
+                                .arg(r.error));
         }
       },
       120000, kMaxReportBytes);

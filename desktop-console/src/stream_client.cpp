@@ -104,7 +104,7 @@ void StreamClient::openSocket() {
     // Never ignored: the handshake fails and we retry later (the CA may be fixed meanwhile).
     QStringList parts;
     for (const auto& e : errors) parts << e.errorString();
-    emit errorText(QStringLiteral("TLS: ") + parts.join(QStringLiteral("; ")));
+    emit errorText(tr("TLS: %1").arg(parts.join(QStringLiteral("; "))));
   });
   QUrl url = url_;
   if (lastSeq_) {
@@ -180,7 +180,7 @@ void StreamClient::onMessage(const QString& text) {
 
   const auto doc = QJsonDocument::fromJson(text.toUtf8());
   if (!doc.isObject()) {
-    emit errorText(QStringLiteral("stream: a message that is not a JSON object"));
+    emit errorText(tr("stream: a message that is not a JSON object"));
     return;
   }
   const auto msg = doc.object();
@@ -193,18 +193,18 @@ void StreamClient::onMessage(const QString& text) {
   // replaced and the replay brings them again, in order).
   const auto inner = msg.value(QLatin1String("messages"));
   if (!inner.isArray()) {
-    emit errorText(QStringLiteral("stream: batch without a messages array"));
+    emit errorText(tr("stream: batch without a messages array"));
     return;
   }
   const auto messages = inner.toArray();
   for (const auto& v : messages) {
     if (!v.isObject()) {
-      emit errorText(QStringLiteral("stream: a batch message that is not a JSON object"));
+      emit errorText(tr("stream: a batch message that is not a JSON object"));
       continue;
     }
     const auto one = v.toObject();
     if (one.value(QLatin1String("type")).toString() == QLatin1String("batch")) {
-      emit errorText(QStringLiteral("stream: nested batch ignored"));
+      emit errorText(tr("stream: nested batch ignored"));
       continue;
     }
     handleMessage(one);
@@ -216,7 +216,7 @@ void StreamClient::handleMessage(const QJsonObject& msg) {
   const auto type = msg.value(QLatin1String("type")).toString();
   const auto seqValue = msg.value(QLatin1String("seq"));
   if (!seqValue.isDouble()) {
-    emit errorText(QStringLiteral("stream: message without seq"));
+    emit errorText(tr("stream: message without seq"));
     return;
   }
   const qint64 seq = seqValue.toInteger();

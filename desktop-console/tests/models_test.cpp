@@ -13,6 +13,7 @@
 #include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTranslator>
 
@@ -22,6 +23,7 @@
 #include "reports.hpp"
 #include "session_keeper.hpp"
 #include "totp.hpp"
+#include "translations.hpp"
 
 using namespace portcullis::console;
 
@@ -125,6 +127,7 @@ class ModelsTest : public QObject {
   void racksShowPresentOverExpected();
   void racksTabNeverCountsAMissingAssetPresent();
   void headersDialogsAndReportsGoThroughTranslation();
+  void missingOrBrokenTranslationLeavesEnglish();
   void coalescesTwoThousandEventsPerSecond();
   void namesStayPlainText();
   void totpMatchesRfc6238();
@@ -658,6 +661,25 @@ void ModelsTest::headersDialogsAndReportsGoThroughTranslation() {
   QCOMPARE(unmarkedTexts(reason), QStringList{});
   ReportsDialog reports(&api);
   QCOMPARE(unmarkedTexts(reports), QStringList{});
+}
+
+// A site without a translation for its language, or with a broken file, still gets a console: the English
+// source texts, and no translator of the console's installed.
+void ModelsTest::missingOrBrokenTranslationLeavesEnglish() {
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  const QLocale german(QLocale::German, QLocale::Germany);
+  auto& app = *QCoreApplication::instance();
+  QCOMPARE(installTranslations(app, german, {dir.path(), dir.filePath(QStringLiteral("absent"))}).console,
+           QString());
+  QFile broken(dir.filePath(QStringLiteral("portcullis-console_de.qm")));
+  QVERIFY(broken.open(QIODevice::WriteOnly));
+  broken.write("not a Qt translation file");
+  broken.close();
+  QCOMPARE(installTranslations(app, german, {dir.path()}).console, QString());
+  QCOMPARE(sealText(QStringLiteral("none")), QStringLiteral("no seal"));
+  QVERIFY(!consoleTranslationDirectories().isEmpty());
+  QVERIFY(consoleTranslationDirectories().front().startsWith(QCoreApplication::applicationDirPath()));
 }
 
 void ModelsTest::coalescesTwoThousandEventsPerSecond() {
