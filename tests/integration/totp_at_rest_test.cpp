@@ -9,6 +9,7 @@
 
 #include "portcullis/storage/operator_directory.hpp"
 #include "portcullis/storage/secret_box.hpp"
+#include "portcullis/storage/totp_secret_sealing.hpp"
 #include "test_database.hpp"
 
 namespace portcullis {

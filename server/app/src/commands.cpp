@@ -35,7 +35,6 @@
 #include "portcullis/site_file/site_file.hpp"
 #include "portcullis/storage/daemon_queries.hpp"
 #include "portcullis/storage/secret_box.hpp"
-#include "portcullis/storage/site_versions.hpp"
 
 namespace portcullis::app {
 namespace {

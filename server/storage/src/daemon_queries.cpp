@@ -7,6 +7,7 @@
 #include "portcullis/storage/migrator.hpp"
 #include "portcullis/storage/operator_directory.hpp"
 #include "portcullis/storage/secret_box.hpp"
+#include "portcullis/storage/totp_secret_sealing.hpp"
 
 namespace portcullis::storage {
 

@@ -1,4 +1,5 @@
 #include "portcullis/storage/secret_box.hpp"
+#include "portcullis/storage/totp_secret_sealing.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>

@@ -3,10 +3,8 @@
 // server in a file of its own (mode 0600), never in the database. A copy of the operators table then opens
 // no authenticator. Stored form: "aesgcm1:" + hex(12-byte random nonce) + ":" + hex(ciphertext + 16-byte
 // tag), authenticated together with the row's operator id, so a sealed secret copied into another row does
-// not open. Rows written before the key existed are in clear; seal_clear_totp_secrets() seals them at
-// start-up.
-#include <pqxx/connection>
-
+// not open. Rows written before the key existed are in clear; seal_clear_totp_secrets()
+// (totp_secret_sealing.hpp) seals them at start-up. No libpqxx here: the daemon's start-up holds the box.
 #include <array>
 #include <memory>
 #include <optional>
@@ -35,8 +33,5 @@ class SecretBox {
 // secrets are written in clear, and a sealed one read without it is unusable).
 void use_totp_secret_box(std::shared_ptr<const SecretBox> box);
 [[nodiscard]] std::shared_ptr<const SecretBox> totp_secret_box();
-
-// Seals every operator's TOTP secret still stored in clear; returns how many. Needs use_totp_secret_box().
-std::size_t seal_clear_totp_secrets(pqxx::connection& connection);
 
 }  // namespace portcullis::storage
