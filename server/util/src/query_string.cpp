@@ -28,6 +28,22 @@ std::optional<std::string> percent_decode(std::string_view text, PlusSign plus) 
   return out;
 }
 
+std::string percent_encode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else {
+      out += '%';
+      append_hex_byte(out, static_cast<std::uint8_t>(c), HexCase::Upper);
+    }
+  }
+  return out;
+}
+
 const std::string* QueryParameters::find(std::string_view key) const {
   const auto at = std::find_if(parameters_.begin(), parameters_.end(),
                                [&](const Parameter& p) { return p.first == key; });

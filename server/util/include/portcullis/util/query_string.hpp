@@ -19,6 +19,10 @@ enum class PlusSign : bool { Literal, Space };
 [[nodiscard]] std::optional<std::string> percent_decode(std::string_view text,
                                                         PlusSign plus = PlusSign::Literal);
 
+// Every byte but the RFC 3986 unreserved characters (ALPHA DIGIT - . _ ~) as %XX, uppercase: a value safe
+// in any part of a URI (otpauth labels, Location headers).
+[[nodiscard]] std::string percent_encode(std::string_view text);
+
 struct QueryLimits {
   std::size_t max_length = 8192;    // characters of the raw query
   std::size_t max_parameters = 64;  // key=value pairs
