@@ -69,10 +69,14 @@ ensure_epcis_client() {
   echo "$want" >"$dir/node_modules/.portcullis-lock-sha256"
 }
 
-# configure_and_build BUILD_DIR [extra cmake args...]
+# configure_and_build BUILD_DIR [--target TARGET --] [extra cmake args...]: everything, or only TARGET.
 configure_and_build() {
-  local dir="$1"
+  local dir="$1" build_target=()
   shift
+  if [[ "${1:-}" == --target ]]; then
+    build_target=(--target "$2")
+    shift 3
+  fi
   export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
   # Relative paths in the cache key: a fresh clone elsewhere (CI) still hits the cache.
   export CCACHE_BASEDIR="$PORTCULLIS_ROOT" CCACHE_NOHASHDIR=1
@@ -81,5 +85,5 @@ configure_and_build() {
     cmake -S "$PORTCULLIS_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
   fi
   log "building $dir"
-  cmake --build "$dir" -- -j"${PORTCULLIS_JOBS:-$(nproc)}"
+  cmake --build "$dir" "${build_target[@]}" -- -j"${PORTCULLIS_JOBS:-$(nproc)}"
 }

@@ -1,4 +1,4 @@
-// Admin changes end to end over HTTPS (issue 3): people, badges and membership through REST take effect at
+// Admin changes end to end over HTTPS: people, badges and membership through REST take effect at
 // the next decision and survive a restart; refusals name the field; a site reload with a bad file changes
 // nothing, a good one takes effect and survives a restart.
 #include <gtest/gtest.h>

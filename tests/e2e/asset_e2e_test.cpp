@@ -1,4 +1,4 @@
-// Assets end to end (issue 5) over HTTPS against the example data center: RFID reads stored only as
+// Assets end to end over HTTPS against the example data center: RFID reads stored only as
 // changes of location, an asset carried toward an exit without and with an approved move order, a broken
 // seal, fitting a seal with two persons, the whole disposal custody trail surviving a restart, and EPCIS
 // 2.0 capture with GS1's epcis2.js as the client.

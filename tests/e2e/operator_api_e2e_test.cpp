@@ -11,10 +11,10 @@
 #include <thread>
 
 #include "operator_support.hpp"
-#include "portcullis/api/command_desk.hpp"
 #include "portcullis/client/https_client.hpp"
 #include "portcullis/client/wss_client.hpp"
 #include "portcullis/operators/authorization_matrix.hpp"
+#include "portcullis/services/command_desk.hpp"
 
 namespace portcullis {
 namespace {
@@ -823,7 +823,7 @@ struct FakeStore {
   bool accept = true;
   bool hold = false;  // keep the facts until release()
   std::vector<ingest::ServerFact> held;
-  std::vector<api::StoredStep> stored;
+  std::vector<services::StoredStep> stored;
   const core::Clock* clock = nullptr;  // stamps stored steps with their receive time, as the log does
   void operator()(ingest::ServerFact fact) {
     if (hold) return held.push_back(std::move(fact));
@@ -848,13 +848,13 @@ TEST(OperatorCommandDesk, AnswersOnlyOnceStoredAndChangesNothingWhenTheStoreRefu
   store.clock = &clock;
   const std::map<std::string, portcullis::json::PortalInfo> portals{{"vault", {"ctl-vault", 4}},
                                                                     {"lobby", {"ctl-lobby", 1}}};
-  api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  services::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
   const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard,
                                                        core::PersonId{"farah-haddad"});
   const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor,
                                                        core::PersonId{"emeka-adeyemi"});
-  std::optional<api::DeskAnswer> answer;
-  auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
+  std::optional<services::DeskAnswer> answer;
+  auto reply = [&answer](services::DeskAnswer a) { answer = std::move(a); };
 
   // Refused by the store: 503, no command.
   store.accept = false;
@@ -881,8 +881,8 @@ TEST(OperatorCommandDesk, AnswersOnlyOnceStoredAndChangesNothingWhenTheStoreRefu
   answer.reset();
   desk.approve(id, sam, reply);
   EXPECT_FALSE(answer);
-  std::optional<api::DeskAnswer> second;
-  desk.approve(id, sam, [&second](api::DeskAnswer a) { second = std::move(a); });
+  std::optional<services::DeskAnswer> second;
+  desk.approve(id, sam, [&second](services::DeskAnswer a) { second = std::move(a); });
   ASSERT_TRUE(second);
   EXPECT_EQ(second->status, 409);
   store.accept = false;
@@ -908,7 +908,7 @@ TEST(OperatorCommandDesk, AnswersOnlyOnceStoredAndChangesNothingWhenTheStoreRefu
 
   // The stored records rebuild the same desk; the approval stays used.
   store.accept = true;
-  api::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  services::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
   for (const auto& step : store.stored) EXPECT_EQ(rebuilt.restore(step), "") << step.payload;
   EXPECT_EQ(rebuilt.size(), 1u);
   EXPECT_NE(rebuilt.commands_for_device("ctl-vault").find(id), std::string::npos);
@@ -928,18 +928,18 @@ TEST(OperatorCommandDesk, AHeldApprovalExpiresFromItsRecordedRequestTime) {
   core::ManualClock clock{core::from_unix_micros(1'800'000'000'000'000)};
   FakeStore store;
   const std::map<std::string, portcullis::json::PortalInfo> portals{{"vault", {"ctl-vault", 4}}};
-  api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  services::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
   const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard,
                                                        core::PersonId{"farah-haddad"});
   const auto sam = operators::Principal::operator_with(core::OperatorId{"sam"}, operators::Role::Supervisor,
                                                        core::PersonId{"emeka-adeyemi"});
-  std::optional<api::DeskAnswer> answer;
-  auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
+  std::optional<services::DeskAnswer> answer;
+  auto reply = [&answer](services::DeskAnswer a) { answer = std::move(a); };
   desk.request({"vault", "unlock", "x"}, gil, reply);
   ASSERT_TRUE(answer);
   const auto id = nlohmann::json::parse(answer->body_json).at("id").get<std::string>();
   clock.advance(std::chrono::minutes(11));  // validity is 10 minutes
-  api::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  services::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
   for (const auto& step : store.stored) EXPECT_EQ(rebuilt.restore(step), "");
   answer.reset();
   rebuilt.approve(id, sam, reply);
@@ -955,11 +955,11 @@ TEST(OperatorCommandDesk, FinishedCommandsLeaveMemoryADayAfterTheyEnd) {
   FakeStore store;
   store.clock = &clock;
   const std::map<std::string, portcullis::json::PortalInfo> portals{{"lobby", {"ctl-lobby", 1}}};
-  api::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  services::CommandDesk desk{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
   const auto gil = operators::Principal::operator_with(core::OperatorId{"gil"}, operators::Role::Guard,
                                                        core::PersonId{"farah-haddad"});
-  std::optional<api::DeskAnswer> answer;
-  auto reply = [&answer](api::DeskAnswer a) { answer = std::move(a); };
+  std::optional<services::DeskAnswer> answer;
+  auto reply = [&answer](services::DeskAnswer a) { answer = std::move(a); };
   std::size_t most = 0;
   std::string last_id;
   for (int i = 0; i < 200; ++i) {  // one an hour, each done at once
@@ -981,7 +981,7 @@ TEST(OperatorCommandDesk, FinishedCommandsLeaveMemoryADayAfterTheyEnd) {
   desk.device_result("ctl-lobby", last_id, {"done", ""}, reply);
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 409) << answer->message;
-  api::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
+  services::CommandDesk rebuilt{portals, [&store](ingest::ServerFact f) { store(std::move(f)); }, clock};
   for (const auto& step : store.stored) EXPECT_EQ(rebuilt.restore(step), "");
   EXPECT_LE(rebuilt.size(), 26U);
 }

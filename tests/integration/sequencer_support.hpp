@@ -26,4 +26,13 @@ inline ingest::SubmissionResult submit_and_wait(ingest::Sequencer& sequencer,
   return future.get();
 }
 
+// Submits an operator command and waits for its answer (given after the durable commit).
+inline ingest::CommandResult run_command(ingest::Sequencer& sequencer, ingest::OperatorCommand command) {
+  std::promise<ingest::CommandResult> answer;
+  auto result = answer.get_future();
+  command.done = [&answer](ingest::CommandResult r) { answer.set_value(std::move(r)); };
+  if (!sequencer.submit(std::move(command))) throw std::runtime_error("queue full");
+  return result.get();
+}
+
 }  // namespace portcullis::testing

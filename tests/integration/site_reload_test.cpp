@@ -100,11 +100,7 @@ class SiteReloadTest : public ::testing::Test {
     return s;
   }
   static ingest::CommandResult command(ingest::Sequencer& s, ingest::OperatorCommand c) {
-    std::promise<ingest::CommandResult> p;
-    auto f = p.get_future();
-    c.done = [&p](ingest::CommandResult r) { p.set_value(std::move(r)); };
-    if (!s.submit(std::move(c))) throw std::runtime_error("queue full");
-    return f.get();
+    return testing::run_command(s, std::move(c));
   }
   static ingest::CommandResult load(ingest::Sequencer& s, const Site& site) {
     ingest::OperatorCommand c;

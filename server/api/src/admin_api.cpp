@@ -6,14 +6,14 @@
 #include <iostream>
 #include <set>
 
-#include "approval_record.hpp"
 #include "crypto/pin_hash.hpp"
-#include "portcullis/api/device_registry.hpp"
 #include "portcullis/json/admin_change_json.hpp"
 #include "portcullis/json/desk_record_json.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
+#include "portcullis/services/approval_record.hpp"
+#include "portcullis/services/device_registry.hpp"
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::api {
@@ -128,7 +128,7 @@ std::string hash_change(std::string_view bytes) {
 
 }  // namespace
 
-AdminApi::AdminApi(ingest::Sequencer& sequencer, WorkerPool& workers, const core::Clock& clock,
+AdminApi::AdminApi(ingest::Sequencer& sequencer, services::WorkerPool& workers, const core::Clock& clock,
                    AdminLimits limits)
     : sequencer_(sequencer), workers_(workers), clock_(clock), limits_(limits) {}
 
@@ -139,7 +139,7 @@ void AdminApi::record_step(const std::string& type, const PendingChange& change,
   r.requested_by = change.approval.requester.str();
   r.requester_person = change.approval.requester_person.str();
   if (change.requester.role) r.requester_role = std::string(operators::to_string(*change.requester.role));
-  r.approval = detail::approval_record(change.approval);
+  r.approval = services::detail::approval_record(change.approval);
   r.change = change.canonical;
   r.site_text = change.site_text;
   ingest::ServerFact fact;
@@ -162,7 +162,7 @@ void AdminApi::hold_for_approval(const std::string& action, const std::string& c
     if (pending_.size() >= limits_.max_pending_changes)
       return respond(http::json_error(503, "server", "too many changes waiting for approval; retry later"));
   }
-  const auto id = random_id("chg-");
+  const auto id = services::random_id("chg-");
   change->approval =
       operators::request_approval(operators::ApprovalId{id}, action, who, canonical, hash_change,
                                   clock_.now(), limits_.approval_validity, approver_roles);
@@ -267,7 +267,7 @@ bool AdminApi::approve(const std::string& id, const operators::Principal& who, h
   return true;
 }
 
-std::string AdminApi::restore(const StoredStep& step) {
+std::string AdminApi::restore(const services::StoredStep& step) {
   const bool requested = step.type == "change.requested";
   auto parsed = json::change_from_record(step.payload, requested);
   if (auto* e = std::get_if<json::FieldError>(&parsed)) {
@@ -282,7 +282,7 @@ std::string AdminApi::restore(const StoredStep& step) {
     return e->field + ": " + e->message;
   }
   auto& r = std::get<json::ChangeRecord>(parsed);
-  auto approval = detail::approval_from(r.approval, r.id, r.requested_by, r.requester_person);
+  auto approval = services::detail::approval_from(r.approval, r.id, r.requested_by, r.requester_person);
   if (!approval) return "status: unknown approval status \"" + r.approval.status + "\"";
   if (approval->action == kHeldOperatorChange) approval->approver_roles = kOperatorChangeApprovers;
   std::lock_guard lock{pending_mutex_};
@@ -312,7 +312,8 @@ std::string AdminApi::restore(const StoredStep& step) {
     if (!stored) return "change: not a stored operator action";
     change.execute = action_executor(stored->action, change.requester, status_when_done(stored->action));
   } else if (change.approval.action == kHeldSiteLoad || change.approval.action == "site_tier_change") {
-    if (sha256_hex(change.site_text) != change.canonical) return "site_text: its hash is not the change";
+    if (services::sha256_hex(change.site_text) != change.canonical)
+      return "site_text: its hash is not the change";
     auto site_parsed = site_file::parse_site_json(change.site_text);
     if (!site_parsed.problems.empty()) return "site_text: the site file no longer parses";
     change.execute =
@@ -427,7 +428,7 @@ void AdminApi::load_parsed_site(const std::string& text, const operators::Princi
   if (!parsed.problems.empty()) return respond(problems_error(422, parsed.problems));
   auto site = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
   // A file that widens access to a sensitive place is held by the sequencer's answer (site_loader).
-  site_loader(site, text, sha256_hex(text), who, false)(std::move(respond));
+  site_loader(site, text, services::sha256_hex(text), who, false)(std::move(respond));
 }
 
 void AdminApi::register_routes(SecuredRouter& router) {

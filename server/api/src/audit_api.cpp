@@ -3,7 +3,6 @@
 #include "portcullis/http/request_checks.hpp"
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include <chrono>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include "portcullis/audit/exporter.hpp"
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/audit/text_format.hpp"
+#include "portcullis/storage/report_snapshot.hpp"
 #include "portcullis/util/query_string.hpp"
 #include "portcullis/util/random_token.hpp"
 
@@ -289,7 +289,7 @@ void AuditApi::report(const http::HttpRequest& request, const std::string& name,
               [this, q, filename](http::Responder reply, const std::shared_ptr<http::BodyChannel>& channel) {
                 bool started = false;
                 try {
-                  pqxx::connection connection{settings_.database};
+                  storage::ReportConnection connection{settings_.database};
                   audit::stream_report(connection, settings_.site_id, q.kind, q.filter, q.format,
                                        [&](std::string_view chunk) {
                                          if (!started) {

@@ -34,8 +34,8 @@ bool is_json(const http::HttpRequest& request) {
 
 }  // namespace
 
-DeviceApi::DeviceApi(DeviceRegistry& devices, ingest::Sequencer& sequencer, metrics::ServerMetrics& metrics,
-                     const core::Clock& clock)
+DeviceApi::DeviceApi(services::DeviceRegistry& devices, ingest::Sequencer& sequencer,
+                     metrics::ServerMetrics& metrics, const core::Clock& clock)
     : devices_(devices), sequencer_(sequencer), metrics_(metrics), clock_(clock) {}
 
 void DeviceApi::register_routes(SecuredRouter& router) {
@@ -83,7 +83,8 @@ void DeviceApi::register_routes(SecuredRouter& router) {
              });
 }
 
-void DeviceApi::record_auth_failure(const http::HttpRequest& request, const DeviceAuthFailure& failure) {
+void DeviceApi::record_auth_failure(const http::HttpRequest& request,
+                                    const services::DeviceAuthFailure& failure) {
   metrics_.auth_failures.add();
   const auto second = core::to_unix_micros(clock_.now()) / 1'000'000;
   {

@@ -6,9 +6,9 @@
 #include <thread>
 #include <utility>
 
-#include "portcullis/api/device_registry.hpp"
 #include "portcullis/epcis/capture.hpp"
 #include "portcullis/epcis/to_core.hpp"
+#include "portcullis/services/device_registry.hpp"
 #include "portcullis/util/query_string.hpp"
 
 namespace portcullis::api {
@@ -23,7 +23,7 @@ ingest::CapturedEvent to_captured(const epcis::CaptureEvent& event, const epcis:
                                   const core::DeviceId& device) {
   ingest::CapturedEvent c;
   c.event_id = mapped.event_id;
-  c.canonical_sha256 = sha256_hex(epcis::canonical_form(event));
+  c.canonical_sha256 = services::sha256_hex(epcis::canonical_form(event));
   c.path = mapped.path;
   c.effect = std::string(epcis::to_string(mapped.effect));
   c.not_applied_reason = mapped.not_applied_reason;

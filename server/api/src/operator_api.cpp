@@ -21,7 +21,7 @@ std::string bearer_hash(const http::HttpRequest& request) {
 }
 
 // The answer to a sign-in or a password change.
-http::HttpResponse sign_in_reply(const LoginOutcome& outcome) {
+http::HttpResponse sign_in_reply(const services::LoginOutcome& outcome) {
   if (outcome.busy) return http::json_error(503, "server", "busy; retry");
   if (outcome.retry_after > core::Duration::zero()) {
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(outcome.retry_after).count();
@@ -43,9 +43,9 @@ http::HttpResponse sign_in_reply(const LoginOutcome& outcome) {
 
 }  // namespace
 
-OperatorApi::OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-                         std::function<std::string()> site_summary_json,
-                         std::function<std::string()> open_alarms_json, CommandDesk& commands)
+OperatorApi::OperatorApi(services::OperatorAccounts& accounts, ingest::Sequencer& sequencer,
+                         services::WorkerPool& workers, std::function<std::string()> site_summary_json,
+                         std::function<std::string()> open_alarms_json, services::CommandDesk& commands)
     : accounts_(accounts),
       sequencer_(sequencer),
       workers_(workers),
@@ -143,8 +143,9 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                  return respond(http::json_error(400, error->field, error->message));
                }
                auto& login = std::get<json::LoginBody>(body);
-               accounts_.login({login.username, login.password, login.totp, request.remote_address},
-                               [respond](LoginOutcome outcome) { respond(sign_in_reply(outcome)); });
+               accounts_.login(
+                   {login.username, login.password, login.totp, request.remote_address},
+                   [respond](services::LoginOutcome outcome) { respond(sign_in_reply(outcome)); });
              });
   // The one-time password's only use, and any operator's own password change: checked as a sign-in, and
   // answered as one (the code it used is spent).
@@ -160,8 +161,9 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
         if (const auto problem = operators::check_new_password(change.new_password, change.username))
           return respond(http::json_error(400, "new_password", std::string(operators::to_string(*problem))));
         accounts_.change_password({change.username, change.password, change.totp, request.remote_address},
-                                  std::move(change.new_password),
-                                  [respond](LoginOutcome outcome) { respond(sign_in_reply(outcome)); });
+                                  std::move(change.new_password), [respond](services::LoginOutcome outcome) {
+                                    respond(sign_in_reply(outcome));
+                                  });
       });
   router.add("POST", "/api/v1/auth/logout",
              [this](const http::HttpRequest& request, const http::RouteParams&, const operators::Principal&,
@@ -210,7 +212,7 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
         if (!posted) respond(http::json_error(503, "server", "busy; retry"));
       });
 
-  auto desk_reply = [](const DeskAnswer& a) {
+  auto desk_reply = [](const services::DeskAnswer& a) {
     if (!a.field.empty()) return http::json_error(a.status, a.field, a.message);
     return http::json_response(a.body_json, a.status);
   };
@@ -220,8 +222,9 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                auto body = json::parse_door_command(request.body);
                if (auto* e = std::get_if<json::FieldError>(&body))
                  return respond(http::json_error(400, e->field, e->message));
-               commands_.request(std::get<json::DoorCommandBody>(body), who,
-                                 [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
+               commands_.request(
+                   std::get<json::DoorCommandBody>(body), who,
+                   [respond, desk_reply](const services::DeskAnswer& a) { respond(desk_reply(a)); });
              });
   router.add("PUT", "/api/v1/commands/{id}",
              [this, desk_reply](const http::HttpRequest& request, const http::RouteParams& params,
@@ -229,15 +232,17 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                auto body = json::parse_door_command(request.body);
                if (auto* e = std::get_if<json::FieldError>(&body))
                  return respond(http::json_error(400, e->field, e->message));
-               commands_.edit(params.at("id"), std::get<json::DoorCommandBody>(body), who,
-                              [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
+               commands_.edit(
+                   params.at("id"), std::get<json::DoorCommandBody>(body), who,
+                   [respond, desk_reply](const services::DeskAnswer& a) { respond(desk_reply(a)); });
              });
   router.add("POST", "/api/v1/approvals/{id}/approve",
              [this, desk_reply](const http::HttpRequest&, const http::RouteParams& params,
                                 const operators::Principal& who, http::Responder respond) {
                if (change_approvals_ && change_approvals_(params.at("id"), who, respond)) return;
-               commands_.approve(params.at("id"), who,
-                                 [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
+               commands_.approve(params.at("id"), who, [respond, desk_reply](const services::DeskAnswer& a) {
+                 respond(desk_reply(a));
+               });
              });
   router.add("GET", "/api/v1/devices/me/commands",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal& who,
@@ -252,7 +257,7 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
                  return respond(http::json_error(400, e->field, e->message));
                commands_.device_result(
                    who.device_id.str(), params.at("id"), std::get<json::CommandResultBody>(body),
-                   [respond, desk_reply](const DeskAnswer& a) { respond(desk_reply(a)); });
+                   [respond, desk_reply](const services::DeskAnswer& a) { respond(desk_reply(a)); });
              });
 
   // Every other route of the matrix: authorization first, then an honest "not built yet".

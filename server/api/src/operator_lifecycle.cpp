@@ -44,8 +44,8 @@ std::string by_fields(const operators::Principal& who, const std::string& operat
 
 }  // namespace
 
-OperatorLifecycle::OperatorLifecycle(OperatorAccounts& accounts, ingest::Sequencer& sequencer,
-                                     WorkerPool& workers, AdminApi& held_changes)
+OperatorLifecycle::OperatorLifecycle(services::OperatorAccounts& accounts, ingest::Sequencer& sequencer,
+                                     services::WorkerPool& workers, AdminApi& held_changes)
     : accounts_(accounts), sequencer_(sequencer), workers_(workers), held_changes_(held_changes) {
   held_changes_.set_operator_change_runner(
       [this](const std::string& canonical, const operators::Principal& requester, http::Responder respond) {

@@ -1,7 +1,5 @@
 #include "commands.hpp"
 
-#include <pqxx/pqxx>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -17,14 +15,10 @@
 #include "portcullis/api/asset_api.hpp"
 #include "portcullis/api/audit_api.hpp"
 #include "portcullis/api/device_api.hpp"
-#include "portcullis/api/device_registry.hpp"
 #include "portcullis/api/epcis_api.hpp"
-#include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/api/operator_api.hpp"
 #include "portcullis/api/operator_lifecycle.hpp"
 #include "portcullis/api/secured_router.hpp"
-#include "portcullis/api/stream_hub.hpp"
-#include "portcullis/api/worker_pool.hpp"
 #include "portcullis/audit/checkpoint_signer.hpp"
 #include "portcullis/http/https_server.hpp"
 #include "portcullis/ingest/sequencer.hpp"
@@ -34,11 +28,12 @@
 #include "portcullis/operators/crypto/password_hash.hpp"
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/operators/principal.hpp"
+#include "portcullis/services/device_registry.hpp"
+#include "portcullis/services/operator_accounts.hpp"
+#include "portcullis/services/stream_hub.hpp"
+#include "portcullis/services/worker_pool.hpp"
 #include "portcullis/site_file/site_file.hpp"
-#include "portcullis/storage/device_directory.hpp"
-#include "portcullis/storage/history_reader.hpp"
-#include "portcullis/storage/migrator.hpp"
-#include "portcullis/storage/operator_directory.hpp"
+#include "portcullis/storage/daemon_queries.hpp"
 #include "portcullis/storage/secret_box.hpp"
 #include "portcullis/storage/site_versions.hpp"
 #include "portcullis/util/bearer.hpp"
@@ -69,12 +64,10 @@ std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
   return {listen.substr(0, colon), static_cast<unsigned short>(port)};
 }
 
-std::vector<api::KnownDevice> load_devices(const std::string& database, const std::string& site) {
-  pqxx::connection connection{database};
-  storage::DeviceDirectory directory{connection};
-  std::vector<api::KnownDevice> out;
-  for (auto& row : directory.load_site(site)) {
-    api::KnownDevice d;
+std::vector<services::KnownDevice> load_devices(const std::string& database, const std::string& site) {
+  std::vector<services::KnownDevice> out;
+  for (auto& row : storage::load_site_devices(database, site)) {
+    services::KnownDevice d;
     d.device_id = row.device_id;
     d.kind = row.kind;
     if (row.token_sha256) d.token_sha256_hex = util::hex_encode(*row.token_sha256);
@@ -118,7 +111,7 @@ StartupSite load_site(const Config& c) {
   }
   site.definition = std::make_shared<const core::SiteDefinition>(std::move(parsed.definition));
   site.model = std::move(built.model);
-  site.hash = api::sha256_hex(site.text);
+  site.hash = services::sha256_hex(site.text);
   return site;
 }
 
@@ -210,8 +203,7 @@ int check_site_command(const std::vector<std::string>& args) {
 int migrate_command(const Config& c) {
   const auto& target = c.admin_database.empty() ? c.database : c.admin_database;
   if (target.empty()) throw std::runtime_error("no database configured: set PORTCULLIS_ADMIN_DATABASE");
-  pqxx::connection admin{target};
-  const auto report = storage::migrate(admin);
+  const auto report = storage::migrate_database(target);
   for (const auto& name : report.applied) std::cout << "applied " << name << '\n';
   std::cout << "schema version " << report.database_version_after << '\n';
   return 0;
@@ -220,18 +212,17 @@ int migrate_command(const Config& c) {
 int add_device_command(const Config& c, const std::vector<std::string>& args) {
   require_database(c);
   if (args.size() != 2) throw std::runtime_error("usage: portcullisd add-device DEVICE_ID KIND");
-  const auto token = api::new_device_token();
+  const auto token = services::new_device_token();
   storage::DeviceRow row;
   row.device_id = args[0];
   row.site_id = c.site_id;
   row.kind = args[1];
-  const auto hex = api::sha256_hex(token);
+  const auto hex = services::sha256_hex(token);
   std::array<std::uint8_t, 32> hash{};
   for (std::size_t i = 0; i < 32; ++i)
     hash[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
   row.token_sha256 = hash;
-  pqxx::connection connection{c.database};
-  storage::DeviceDirectory{connection}.upsert(row, core::to_unix_micros(core::SystemClock{}.now()));
+  storage::enrol_device(c.database, row, core::to_unix_micros(core::SystemClock{}.now()));
   // The token is shown once and stored only as its hash.
   std::cout << token << '\n';
   return 0;
@@ -268,8 +259,7 @@ int add_operator_command(const Config& c, const std::vector<std::string>& args) 
   const auto enrolment = operators::crypto::new_totp_enrollment(row.operator_id);
   row.totp_secret = enrolment.secret_base32;
   row.password_change_required = true;  // the printed password only sets the operator's own
-  pqxx::connection connection{c.database};
-  if (!storage::OperatorDirectory{connection}.insert(row, core::to_unix_micros(core::SystemClock{}.now()))) {
+  if (!storage::add_operator(c.database, row, core::to_unix_micros(core::SystemClock{}.now()))) {
     throw std::runtime_error("an operator '" + row.operator_id + "' already exists");
   }
   std::cout << "operator: " << row.operator_id << " (" << row.role << ")\n"
@@ -284,8 +274,7 @@ int add_operator_command(const Config& c, const std::vector<std::string>& args) 
 int disable_device_command(const Config& c, const std::vector<std::string>& args) {
   require_database(c);
   if (args.size() != 1) throw std::runtime_error("usage: portcullisd disable-device DEVICE_ID");
-  pqxx::connection connection{c.database};
-  if (!storage::DeviceDirectory{connection}.set_enabled(args[0], false)) {
+  if (!storage::set_device_enabled(c.database, args[0], false)) {
     std::cerr << "portcullisd: no device '" << args[0] << "' is enrolled; nothing was disabled\n";
     return 1;
   }
@@ -302,8 +291,7 @@ int serve_command(const Config& c) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   if (!c.admin_database.empty()) {
-    pqxx::connection admin{c.admin_database};
-    for (const auto& name : storage::migrate(admin).applied)
+    for (const auto& name : storage::migrate_database(c.admin_database).applied)
       std::cerr << "portcullisd: applied " << name << '\n';
   }
 
@@ -312,8 +300,7 @@ int serve_command(const Config& c) {
   const auto site = load_site(c);  // validate before touching anything
   use_totp_key(c);
   if (storage::totp_secret_box() && !c.follower) {
-    pqxx::connection connection{c.database};
-    if (const auto sealed = storage::seal_clear_totp_secrets(connection); sealed > 0)
+    if (const auto sealed = storage::seal_clear_totp_secrets_in(c.database); sealed > 0)
       std::cerr << "portcullisd: sealed " << sealed << " TOTP secret(s) stored in clear before the key\n";
   }
   const auto& model = site.model;
@@ -327,13 +314,13 @@ int serve_command(const Config& c) {
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
   sequencer.set_initial_site(site.definition, site.hash, site.text);
 
-  api::DeviceRegistry devices;
+  services::DeviceRegistry devices;
   devices.replace(load_devices(c.database, c.site_id));
 
-  api::WorkerPool workers{2, 256};
-  api::OperatorAccounts accounts{c.database, workers, clock, sequencer};
+  services::WorkerPool workers{2, 256};
+  services::OperatorAccounts accounts{c.database, workers, clock, sequencer};
   accounts.refresh();  // sessions stored before a restart (or by other instances) are valid again
-  auto hub = std::make_shared<api::StreamHub>(model, accounts, std::vector<std::string>{});
+  auto hub = std::make_shared<services::StreamHub>(model, accounts, std::vector<std::string>{});
 
   http::Router router;
   api::DeviceApi device_api{devices, sequencer, metrics, clock};
@@ -359,7 +346,8 @@ int serve_command(const Config& c) {
         return operators::Principal::anonymous();
       },
       [&](const http::HttpRequest& request, int status, const std::string& reason) {
-        if (status == 401) device_api.record_auth_failure(request, api::DeviceAuthFailure{401, reason, ""});
+        if (status == 401)
+          device_api.record_auth_failure(request, services::DeviceAuthFailure{401, reason, ""});
       }};
   sequencer.set_observer(hub.get());
   sequencer.start();
@@ -367,9 +355,9 @@ int serve_command(const Config& c) {
   load_startup_site_into_log(c, site, sequencer);
   hub->start();
   device_api.register_routes(secured);
-  api::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
-                                                    : json::portal_info(read_file(c.site_file)),
-                                sequencer, clock};
+  services::CommandDesk command_desk{c.site_file.empty() ? std::map<std::string, json::PortalInfo>{}
+                                                         : json::portal_info(read_file(c.site_file)),
+                                     sequencer, clock};
   command_desk.set_time_to_live(std::chrono::seconds{c.command_ttl_s});
   api::AuditSettings audit_settings;
   audit_settings.database = c.database;
@@ -382,17 +370,19 @@ int serve_command(const Config& c) {
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::AdminApi admin_api{sequencer, workers, clock};
   {  // door commands and changes held for approval: rebuilt from their stored records, in seq order
-    pqxx::connection history{c.database};
-    auto replay = [&](const char* family, const std::function<std::string(const api::StoredStep&)>& restore) {
-      storage::for_each_record_of_family(history, c.site_id, family, [&](const storage::StoredRecord& r) {
-        const auto why = restore(api::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
-        if (!why.empty())
-          std::cerr << "portcullisd: record " << r.site_seq << " (" << r.type << ") not replayed: " << why
-                    << '\n';
-      });
+    auto replay = [](const char* family, std::function<std::string(const services::StoredStep&)> restore) {
+      return storage::RecordFamilyVisit{
+          family, [restore = std::move(restore)](const storage::StoredRecord& r) {
+            const auto why = restore(services::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
+            if (!why.empty())
+              std::cerr << "portcullisd: record " << r.site_seq << " (" << r.type << ") not replayed: " << why
+                        << '\n';
+          }};
     };
-    replay("command.", [&](const api::StoredStep& s) { return command_desk.restore(s); });
-    replay("change.", [&](const api::StoredStep& s) { return admin_api.restore(s); });
+    storage::for_each_record_of_families(
+        c.database, c.site_id,
+        {replay("command.", [&](const services::StoredStep& s) { return command_desk.restore(s); }),
+         replay("change.", [&](const services::StoredStep& s) { return admin_api.restore(s); })});
   }
   admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{accounts,

@@ -1,7 +1,5 @@
 #include "portcullis/audit/checkpoint_signer.hpp"
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -10,6 +8,7 @@
 #include "portcullis/audit/signed_document.hpp"
 #include "portcullis/audit/text_format.hpp"
 #include "portcullis/ledger/event_record.hpp"
+#include "portcullis/storage/stored_chain.hpp"
 
 namespace portcullis::audit {
 namespace {
@@ -53,24 +52,6 @@ std::string fingerprint_named_by(const std::string& text) {
   if (!doc.is_object()) return {};
   const auto fp = doc.find("public_key_fingerprint");
   return fp != doc.end() && fp->is_string() ? fp->get<std::string>() : std::string{};
-}
-
-// The stored hash (hex) of one row, if the row is there.
-std::optional<std::string> stored_hash(const std::string& database, const std::string& site,
-                                       std::int64_t site_seq) {
-  pqxx::connection connection{database};
-  pqxx::read_transaction tx{connection};
-  const auto rows = tx.exec_params(
-      "SELECT encode(hash, 'hex') FROM events WHERE site_id = $1 AND site_seq = $2", site, site_seq);
-  if (rows.empty()) return std::nullopt;
-  return rows[0][0].as<std::string>();
-}
-
-std::int64_t database_head(const std::string& database, const std::string& site) {
-  pqxx::connection connection{database};
-  pqxx::read_transaction tx{connection};
-  return tx.exec_params("SELECT coalesce(max(site_seq), 0) FROM events WHERE site_id = $1", site)[0][0]
-      .as<std::int64_t>();
 }
 
 }  // namespace
@@ -121,12 +102,13 @@ void CheckpointSigner::report_once(const std::string& check, const std::string& 
 }
 
 void CheckpointSigner::compare_checkpoint(const Signed& checkpoint, const std::string& name) {
-  const auto stored = stored_hash(config_.database, config_.site_id, checkpoint.site_seq);
+  const auto stored = storage::stored_hash_hex(config_.database, config_.site_id, checkpoint.site_seq);
   if (!stored) {
-    report_once("checkpoint", "the database ends at site_seq " +
-                                  std::to_string(database_head(config_.database, config_.site_id)) +
-                                  " but checkpoint " + name + " signed site_seq " +
-                                  std::to_string(checkpoint.site_seq) + ": the newest rows were removed");
+    report_once("checkpoint",
+                "the database ends at site_seq " +
+                    std::to_string(storage::stored_head_seq(config_.database, config_.site_id)) +
+                    " but checkpoint " + name + " signed site_seq " + std::to_string(checkpoint.site_seq) +
+                    ": the newest rows were removed");
   } else if (*stored != checkpoint.hash) {
     report_once("checkpoint", "site_seq " + std::to_string(checkpoint.site_seq) + " has hash " + *stored +
                                   " but checkpoint " + name + " signed " + checkpoint.hash +
@@ -221,7 +203,7 @@ void CheckpointSigner::sign(const ChainAnchor& head) {
 void CheckpointSigner::run_once() {
   // Read the database's head before the sealed head: a row the sequencer commits in between is then
   // counted on both sides, never as someone else's.
-  const auto db_head = database_head(config_.database, config_.site_id);
+  const auto db_head = storage::stored_head_seq(config_.database, config_.site_id);
   const auto sealed = sources_.sealed_seq ? sources_.sealed_seq() : db_head;
   if (db_head > sealed) {
     report_once("foreign_rows", "the database holds site_seq up to " + std::to_string(db_head) +

@@ -1,7 +1,5 @@
 #include "portcullis/audit/checkpoints.hpp"
 
-#include <pqxx/pqxx>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -11,7 +9,7 @@
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/audit/text_format.hpp"
 #include "portcullis/ledger/event_record.hpp"
-#include "portcullis/storage/event_store.hpp"
+#include "portcullis/storage/stored_chain.hpp"
 
 namespace portcullis::audit {
 namespace {
@@ -40,12 +38,10 @@ struct Tail {
 // audit::verify_chain.
 Tail verify_tail(const std::string& database, const std::string& site_id, std::int64_t from_seq,
                  const std::string& from_hash) {
-  pqxx::connection connection{database};
-  storage::EventStore store{connection};
   Tail tail;
   tail.head_seq = from_seq;
   tail.head_hash = from_hash;
-  store.for_each(site_id, from_seq, [&](const ledger::EventRecord& record) {
+  storage::for_each_stored_event(database, site_id, from_seq, [&](const ledger::EventRecord& record) {
     if (!tail.problem.empty()) return;
     const auto at = "site_seq " + std::to_string(record.site_seq) + ": ";
     if (record.site_seq != tail.head_seq + 1) {
@@ -78,11 +74,8 @@ CheckpointReport check_with_key(const std::string& database, const std::string& 
   }
   std::sort(files.begin(), files.end());
 
-  pqxx::connection connection{database};
-  pqxx::read_transaction tx{connection};
-  const auto head =
-      tx.exec_params("SELECT coalesce(max(site_seq), 0) FROM events WHERE site_id = $1", site_id);
-  report.database_head = head[0][0].as<std::int64_t>();
+  storage::StoredChainSnapshot chain{database, site_id};
+  report.database_head = chain.head_seq();
 
   for (const auto& file : files) {
     const auto name = file.filename().string();
@@ -110,9 +103,8 @@ CheckpointReport check_with_key(const std::string& database, const std::string& 
       report.newest_seq = cp->site_seq;
       report.newest_hash = cp->hash;
     }
-    const auto rows = tx.exec_params(
-        "SELECT encode(hash, 'hex') FROM events WHERE site_id = $1 AND site_seq = $2", site_id, cp->site_seq);
-    if (rows.empty()) {
+    const auto stored = chain.hash_hex(cp->site_seq);
+    if (!stored) {
       report.ok = false;
       if (cp->site_seq > report.database_head) {
         report.problems.push_back("database ends at site_seq " + std::to_string(report.database_head) +
@@ -125,15 +117,14 @@ CheckpointReport check_with_key(const std::string& database, const std::string& 
       }
       continue;
     }
-    const auto stored = rows[0][0].as<std::string>();
-    if (stored != cp->hash) {
+    if (*stored != cp->hash) {
       report.ok = false;
-      report.problems.push_back("site_seq " + std::to_string(cp->site_seq) + " has hash " + stored +
+      report.problems.push_back("site_seq " + std::to_string(cp->site_seq) + " has hash " + *stored +
                                 " but checkpoint " + name + " signed " + cp->hash +
                                 ": history up to it was rewritten");
     }
   }
-  tx.commit();
+  chain.finish();
   return report;
 }
 

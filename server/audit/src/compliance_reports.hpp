@@ -1,5 +1,5 @@
 #pragma once
-// The compliance reports of issue 8 beyond the decision and alarm lists: two-person compliance, alarm
+// The compliance reports beyond the decision and alarm lists: two-person compliance, alarm
 // response times, revocations versus later badge use, presence now and asset custody. Each is one SELECT
 // (with CTEs) whose fields are exactly its columns, in order, so one generic row formatter serves them all.
 #include <string>

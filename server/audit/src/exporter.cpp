@@ -1,7 +1,6 @@
 #include "portcullis/audit/exporter.hpp"
 
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include <algorithm>
 #include <charconv>
@@ -21,6 +20,7 @@
 #include "portcullis/audit/pdf_report.hpp"
 #include "portcullis/audit/report_charts.hpp"
 #include "portcullis/audit/signing.hpp"
+#include "portcullis/storage/report_snapshot.hpp"
 #include "report_chart_drawing.hpp"
 
 namespace portcullis::audit {
@@ -37,26 +37,20 @@ std::int64_t now_us() {
       .count();
 }
 
-ChainRange read_range(pqxx::transaction_base& tx, const std::string& site_id, const ReportFilter& filter) {
+ChainRange read_range(storage::ReportSnapshot& snapshot, const std::string& site_id,
+                      const ReportFilter& filter) {
   ChainRange range;
-  const auto site = sql_literal(site_id);
-  const auto head = tx.exec("SELECT site_seq, encode(hash, 'hex') FROM events WHERE site_id = " + site +
-                            " ORDER BY site_seq DESC LIMIT 1");
-  if (head.empty()) return range;
-  range.head_seq = head[0][0].as<std::int64_t>();
-  range.head_hash = head[0][1].as<std::string>();
-  const auto span =
-      tx.exec("SELECT min(e.site_seq), max(e.site_seq) FROM events e WHERE " + range_where(filter, site_id));
-  if (span[0][0].is_null()) return range;
-  range.first_seq = span[0][0].as<std::int64_t>();
-  range.last_seq = span[0][1].as<std::int64_t>();
-  const auto hashes = tx.exec("SELECT site_seq, encode(hash, 'hex') FROM events WHERE site_id = " + site +
-                              " AND site_seq IN (" + std::to_string(range.first_seq) + ", " +
-                              std::to_string(range.last_seq) + ")");
-  for (const auto& row : hashes) {
-    const auto seq = row[0].as<std::int64_t>();
-    if (seq == range.first_seq) range.first_hash = row[1].as<std::string>();
-    if (seq == range.last_seq) range.last_hash = row[1].as<std::string>();
+  const auto head = snapshot.chain_head(site_id);
+  if (!head) return range;
+  range.head_seq = head->site_seq;
+  range.head_hash = head->hash_hex;
+  const auto span = snapshot.seq_span(range_where(filter, site_id));
+  if (!span) return range;
+  range.first_seq = span->first;
+  range.last_seq = span->last;
+  for (const auto& row : snapshot.hashes_at(site_id, range.first_seq, range.last_seq)) {
+    if (row.site_seq == range.first_seq) range.first_hash = row.hash_hex;
+    if (row.site_seq == range.last_seq) range.last_hash = row.hash_hex;
   }
   return range;
 }
@@ -146,11 +140,9 @@ PdfReportHeading pdf_heading(const std::string& site_id, ReportKind kind, const 
 
 // The charts' pass: the report's rows (with their local times) counted by ChartBuilder. Memory is the
 // charts' bins, not the rows.
-ReportCharts chart_pass(pqxx::transaction_base& tx, ReportKind kind, const ReportFilter& filter,
+ReportCharts chart_pass(storage::ReportSnapshot& snapshot, ReportKind kind, const ReportFilter& filter,
                         const std::string& site_id, const PdfOptions& options) {
   ChartBuilder charts{kind, options.response_target_seconds};
-  pqxx::stream_from stream{tx, "(" + chart_select(kind, filter, site_id) + ")"};
-  std::string line;
   std::vector<CopyField> fields;
   std::string storage;
   const auto columns = report_columns(kind).size();
@@ -158,7 +150,7 @@ ReportCharts chart_pass(pqxx::transaction_base& tx, ReportKind kind, const Repor
     const auto r = std::from_chars(f.text.data(), f.text.data() + f.text.size(), value);
     return !f.null && r.ec == std::errc{} && r.ptr == f.text.data() + f.text.size();
   };
-  while (stream.get_raw_line(line)) {
+  snapshot.copy_out(chart_select(kind, filter, site_id), [&](const std::string& line) {
     std::int64_t weekday = 0;
     std::int64_t hour = 0;
     LocalTime local;
@@ -172,8 +164,7 @@ ReportCharts chart_pass(pqxx::transaction_base& tx, ReportKind kind, const Repor
       ok = charts.add(fields, local);
     }
     if (!ok) throw std::runtime_error("unexpected row from the chart query: " + line.substr(0, 200));
-  }
-  stream.complete();
+  });
   return charts.result();
 }
 
@@ -190,20 +181,19 @@ void split_cells(std::string_view row, std::vector<std::string_view>& cells) {
 
 }  // namespace
 
-StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+StreamResult stream_report(storage::ReportConnection& connection, const std::string& site_id, ReportKind kind,
                            const ReportFilter& filter, OutputFormat format,
                            const std::function<void(std::string_view)>& sink, const PdfOptions& pdf_options) {
   return stream_report(connection, site_id, kind, filter, {FormatSink{format, sink}}, pdf_options);
 }
 
-StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+StreamResult stream_report(storage::ReportConnection& connection, const std::string& site_id, ReportKind kind,
                            const ReportFilter& filter, const std::vector<FormatSink>& outputs,
                            const PdfOptions& pdf_options) {
   if (auto problem = validate(kind, filter)) throw std::invalid_argument(*problem);
   StreamResult result;
-  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{connection};
-  tx.exec("SET LOCAL standard_conforming_strings = on");
-  result.range = read_range(tx, site_id, filter);
+  storage::ReportSnapshot snapshot{connection};
+  result.range = read_range(snapshot, site_id, filter);
 
   // One buffer per output; a PDF draws into its buffer through cairo's write callback.
   struct Output {
@@ -244,7 +234,6 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   }
   flush();  // the header leaves at once, before the first row is found
 
-  // pqxx 6 names the copied relation verbatim: a parenthesized query is COPY (query) TO STDOUT.
   // With a time range, bound the query by the range's site_seq span too (same snapshot), so PostgreSQL reads
   // that span of the primary key in chain order instead of scanning and sorting: the first rows leave at
   // once and the server needs no sort memory.
@@ -255,7 +244,7 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   }
   const bool any_pdf = std::any_of(out.begin(), out.end(), [](const Output& o) { return o.pdf.has_value(); });
   if (any_pdf && report_has_charts(kind)) {
-    const auto charts = chart_pass(tx, kind, bounded, site_id, pdf_options);
+    const auto charts = chart_pass(snapshot, kind, bounded, site_id, pdf_options);
     for (auto& o : out) {
       if (o.pdf) detail::draw_charts(*o.pdf, charts, filter.time_zone);
     }
@@ -264,14 +253,12 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
   }
   // Chain order straight from the primary key rather than scan-then-sort, even for wide ranges: the first
   // rows leave at once, the server needs no sort memory, and it measured faster too (docs/audit.md).
-  if (streams_in_chain_order(kind)) tx.exec("SET LOCAL enable_sort = off");
-  pqxx::stream_from stream{tx, "(" + report_select(kind, bounded, site_id) + ")"};
-  std::string line;
+  if (streams_in_chain_order(kind)) snapshot.disable_sort();
   std::vector<CopyField> fields;
   std::string storage;
   std::string text;  // one PDF row
   std::vector<std::string_view> cells;
-  while (stream.get_raw_line(line)) {
+  snapshot.copy_out(report_select(kind, bounded, site_id), [&](const std::string& line) {
     bool ok = decode_copy_row(line, fields, storage);
     for (auto& o : out) {
       if (!ok) break;
@@ -289,8 +276,7 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
     if (!ok) throw std::runtime_error("unexpected row from the report query: " + line.substr(0, 200));
     ++result.rows;
     if (full() || std::chrono::steady_clock::now() - last_flush >= kMaxHold) flush();
-  }
-  stream.complete();
+  });
   for (auto& o : out) {
     if (!o.pdf) continue;
     o.pdf->add_paragraph("End of report: " + std::to_string(result.rows) + " rows.");
@@ -298,7 +284,7 @@ StreamResult stream_report(pqxx::connection_base& connection, const std::string&
     result.pages = o.pdf->pages();
   }
   flush();
-  tx.commit();
+  snapshot.commit();
   return result;
 }
 
@@ -363,7 +349,7 @@ std::vector<ExportResult> export_reports(const ExportRequest& request,
       ExportFile* file = open.back().get();
       sinks.push_back(FormatSink{format, [file](std::string_view chunk) { file->write(chunk); }});
     }
-    pqxx::connection connection{request.database};
+    storage::ReportConnection connection{request.database};
     stream =
         stream_report(connection, request.site_id, request.kind, request.filter, sinks, request.pdf_options);
     for (auto& f : open) {

@@ -1,13 +1,7 @@
 #include "portcullis/core/device_event.hpp"
+#include "portcullis/core/overloaded.hpp"
 
 namespace portcullis::core {
-namespace {
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-}  // namespace
-
 const char* to_string(PinVerdict verdict) noexcept {
   switch (verdict) {
     case PinVerdict::Match: return "match";

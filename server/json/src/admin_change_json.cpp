@@ -1,4 +1,5 @@
 #include "portcullis/json/admin_change_json.hpp"
+#include "portcullis/core/overloaded.hpp"
 
 #include <algorithm>
 #include <map>
@@ -13,11 +14,6 @@
 namespace portcullis::json {
 namespace {
 using nlohmann::json;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 json optional_time(const std::optional<core::Timestamp>& t) {
   return t ? json(core::to_unix_micros(*t)) : json(nullptr);
@@ -160,7 +156,7 @@ core::GrantDef grant_from(const json& j) {
 }
 
 void admin_change_fields(const core::AdminChange& change, json& j) {
-  std::visit(Overloaded{
+  std::visit(core::Overloaded{
                  [&](const core::UpsertPerson& e) {
                    j["person"] = e.person.str();
                    j["name"] = e.name;

@@ -1,4 +1,5 @@
 #include "portcullis/json/asset_json.hpp"
+#include "portcullis/core/overloaded.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,11 +15,6 @@ namespace portcullis::json {
 namespace {
 using detail::FieldReader;
 using nlohmann::json;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 constexpr std::size_t kMaxText = 2000;
 constexpr std::size_t kMaxEpc = 128;
@@ -264,7 +260,7 @@ std::variant<core::AssetAction, FieldError> read_action(std::string_view type, c
 
 json action_fields(const core::AssetAction& action) {
   json j;
-  std::visit(Overloaded{
+  std::visit(core::Overloaded{
                  [&](const core::RegisterAsset& a) {
                    j["asset"] = asset_def_to_json(a.asset);
                    j["reason"] = a.reason;

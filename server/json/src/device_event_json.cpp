@@ -1,4 +1,5 @@
 #include "portcullis/json/device_event_json.hpp"
+#include "portcullis/core/overloaded.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,11 +18,6 @@ using detail::FieldReader;
 using nlohmann::json;
 
 constexpr std::int64_t kMaxSeq = (std::int64_t{1} << 53) - 1;  // exact in every JSON implementation
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 // Reads the type-specific fields of one event (device API input and stored payloads share this).
 std::optional<core::DevicePayload> read_payload(FieldReader& r, const std::string& type, bool stored) {
@@ -237,7 +233,7 @@ std::string stored_payload_json(const core::DeviceEvent& event) {
     return credential_payload_json(*card);
   json j;
   j["type"] = core::type_name(event.payload);
-  std::visit(Overloaded{
+  std::visit(core::Overloaded{
                  [&](const core::CardPresented& e) {
                    j["reader"] = e.reader.str();
                    j["card"] = card_to_json(e.card);

@@ -1,4 +1,5 @@
 #include "portcullis/json/operator_action_json.hpp"
+#include "portcullis/core/overloaded.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -10,11 +11,6 @@
 namespace portcullis::json {
 namespace {
 using nlohmann::json;
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 constexpr std::int64_t kMaxJitSeconds = 7 * 24 * 3600;
 constexpr std::int64_t kMaxThreatLevel = 9;
@@ -103,7 +99,7 @@ std::string stored_action_json(const core::OperatorAction& action, const core::A
   j["action"] = core::type_name(action);
   j["actor"] = {{"id", actor.id.str()}, {"person", actor.person.str()}, {"may_approve", actor.may_approve}};
   std::visit(
-      Overloaded{
+      core::Overloaded{
           [&](const core::RevokePerson& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
           [&](const core::RestorePerson& a) { j["person"] = a.person.str(), j["reason"] = a.reason; },
           [&](const core::RevokeCredential& a) {
@@ -167,7 +163,7 @@ std::optional<StoredAction> action_from_stored_json(std::string_view text) {
     for (const auto& candidate : candidates) {
       if (name != core::type_name(candidate)) continue;
       s.action = std::visit(
-          Overloaded{
+          core::Overloaded{
               [&](const core::RevokePerson&) -> core::OperatorAction {
                 return core::RevokePerson{core::PersonId{str("person")}, str("reason")};
               },

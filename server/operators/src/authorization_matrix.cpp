@@ -67,7 +67,7 @@ constexpr std::array kMatrix{
 
     operators(Post, "/api/v1/grants", kAdmin),
     operators(Post, "/api/v1/grants/{id}/revoke", kSupervisorAdmin),
-    // Day-to-day admin changes (issue 3). Undoing a revocation gives access back, so it is admin-only like
+    // Day-to-day admin changes. Undoing a revocation gives access back, so it is admin-only like
     // granting; people are never deleted (history refers to them), DELETE answers how to revoke instead.
     operators(Post, "/api/v1/people/{id}/restore", kAdmin),
     operators(Post, "/api/v1/people/{id}/credentials", kAdmin),
@@ -102,7 +102,7 @@ constexpr std::array kMatrix{
     operators(Post, "/api/v1/fire/clear", kSupervisorAdmin),
     operators(Post, "/api/v1/fire/clear/{id}/confirm", kFloor),
 
-    // Assets (issue 5): everyone on duty sees where assets are; the registry is the admin's; lifecycle and
+    // Assets: everyone on duty sees where assets are; the registry is the admin's; lifecycle and
     // disposal evidence need a supervisor; anyone on the floor requests a move or checks a seal, and
     // fitting a seal needs the fitter and a witness (checked by the asset book).
     operators(Get, "/api/v1/assets", kEveryOperator),
@@ -119,7 +119,7 @@ constexpr std::array kMatrix{
     operators(Post, "/api/v1/seals/{id}/check", kFloor),
 
     operators(Get, "/api/v1/reports/{report}", kAuditAdmin),
-    // Auditor routes (issue 8): reports, signed evidence exports, chain status. Reading history is itself
+    // Auditor routes: reports, signed evidence exports, chain status. Reading history is itself
     // recorded in the event log; auditors read, they never act.
     operators(Get, "/api/v1/audit/reports", kAuditAdmin),
     operators(Get, "/api/v1/audit/reports/{report}", kAuditAdmin),

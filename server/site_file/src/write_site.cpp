@@ -291,7 +291,7 @@ std::string write_site_json(const SiteDefinition& site) {
     if (!d.zones.empty()) device["zones"] = ids(d.zones);
     j["devices"].push_back(std::move(device));
   }
-  // Issue 5: written only when present, so sites without assets keep their shape.
+  // Written only when present, so a site without assets keeps the shape it had before assets existed.
   if (!site.area_readers.empty()) {
     j["area_readers"] = Json::array();
     for (const auto& r : site.area_readers)

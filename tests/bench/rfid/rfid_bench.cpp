@@ -1,4 +1,4 @@
-// RFID benchmark (issue 5): readers post batches of tag reads to the real portcullisd over HTTPS; the
+// RFID benchmark: readers post batches of tag reads to the real portcullisd over HTTPS; the
 // server de-duplicates them per (tag, reader), applies them to the asset book and durably stores only the
 // changes of location before it answers. Baseline in the same run: the same number of movement records
 // written straight into PostgreSQL with COPY (no HTTP, no de-duplication, no asset book).

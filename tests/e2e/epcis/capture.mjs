@@ -55,9 +55,11 @@ if (!dryRun) {
 
 // Node's fetch (which epcis2.js's capture() uses) takes its trusted CAs from the process start: trust the
 // test CA by re-running this script once with NODE_EXTRA_CA_CERTS, instead of ever disabling verification.
+// The re-run keeps Node's own flags (process.execArgv): the end-to-end test passes
+// --dns-result-order=ipv4first, without which Debian 12's Node 18 sends "localhost" to ::1 and is refused.
 if (!dryRun && caFile && process.env.NODE_EXTRA_CA_CERTS !== caFile) {
   readFileSync(caFile); // fail early and clearly when the file is missing
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args], {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
   });

@@ -1,4 +1,4 @@
-// The compliance reports of issue 8 (two-person compliance, alarm response times, revocations versus later
+// The compliance reports (two-person compliance, alarm response times, revocations versus later
 // badge use, presence now, asset custody, the group filter) on a seeded history, against the real PostgreSQL.
 #include <gtest/gtest.h>
 
@@ -9,6 +9,7 @@
 
 #include "audit_history.hpp"
 #include "portcullis/audit/exporter.hpp"
+#include "portcullis/storage/report_snapshot.hpp"
 #include "test_database.hpp"
 
 // GCC 12 reports std::optional<std::string> members of a reassigned ReportFilter as "maybe uninitialized"
@@ -124,7 +125,7 @@ class ComplianceReports : public ::testing::Test {
         device(t(20), {{"decision", decision("grant", "granted", "alice", "p-cage-out", "z-hall")}}));  // 17
     h.push_back(
         policy(t(21), "forgive_presence", {{"person", "dave"}, {"reason", "left by fire exit"}}));  // 18
-    // Custody (records of issue 5): srv-1 moved, wiped and disposed; srv-2 only moved.
+    // Custody records: srv-1 moved, wiped and disposed; srv-2 only moved.
     h.push_back(operator_record(t(22), "asset.moved", {{"asset", "srv-1"}, {"from", "r-1"}, {"to", "dock"}}));
     h.push_back(operator_record(t(23), "asset.moved", {{"asset", "srv-2"}, {"from", "r-1"}, {"to", "r-2"}}));
     h.push_back(operator_record(t(24), "asset.wiped", {{"asset", "srv-1"}, {"operator", "op-kim"}}));
@@ -145,7 +146,7 @@ class ComplianceReports : public ::testing::Test {
   }
 
   std::vector<json> rows(ReportKind kind, const ReportFilter& filter = {}) {
-    pqxx::connection c{db->app()};
+    storage::ReportConnection c{db->app()};
     std::string out;
     audit::stream_report(c, "main", kind, filter, OutputFormat::JsonLines,
                          [&](std::string_view chunk) { out += chunk; });
@@ -155,7 +156,7 @@ class ComplianceReports : public ::testing::Test {
   }
 
   std::string csv(ReportKind kind, const ReportFilter& filter = {}) {
-    pqxx::connection c{db->app()};
+    storage::ReportConnection c{db->app()};
     std::string out;
     audit::stream_report(c, "main", kind, filter, OutputFormat::Csv,
                          [&](std::string_view chunk) { out += chunk; });
@@ -255,7 +256,7 @@ TEST_F(ComplianceReports, AlarmResponseTimes) {
 // alarm-response (against a 90 s target), two-person and alarms is counted once.
 TEST_F(ComplianceReports, PdfChartsCountEveryRowOfTheTable) {
   for (auto kind : {ReportKind::AlarmResponse, ReportKind::TwoPerson, ReportKind::Alarms}) {
-    pqxx::connection c{db->app()};
+    storage::ReportConnection c{db->app()};
     std::string pdf;
     audit::PdfOptions options;
     options.response_target_seconds = 90;

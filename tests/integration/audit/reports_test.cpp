@@ -5,6 +5,7 @@
 
 #include "audit_history.hpp"
 #include "portcullis/audit/exporter.hpp"
+#include "portcullis/storage/report_snapshot.hpp"
 #include "test_database.hpp"
 
 namespace portcullis {
@@ -55,7 +56,7 @@ class Reports : public ::testing::Test {
 
   audit::StreamResult run(ReportKind kind, const ReportFilter& filter, OutputFormat format,
                           std::string& out) {
-    pqxx::connection c{db->app()};
+    storage::ReportConnection c{db->app()};
     out.clear();
     return audit::stream_report(c, "main", kind, filter, format,
                                 [&](std::string_view chunk) { out += chunk; });

@@ -1,4 +1,4 @@
-// Issue 4 invariants over long random sequences on the scenario site: random badges, PINs, fingers at every
+// Invariants of mantraps, two-person rules and lone persons over long random sequences on the scenario site: random badges, PINs, fingers at every
 // reader, a physical world that opens a door only while the server has it released (or now and then forces
 // one), vestibule sensors, requests to exit, fire alarms, lockdowns, overrides, threat levels and ticks.
 // After every step:

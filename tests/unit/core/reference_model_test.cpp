@@ -28,7 +28,7 @@ class Reference {
  public:
   explicit Reference(const SiteDefinition& site) : s_(site) {}
 
-  // Issue 4: deadlines first (two-person windows, lone persons), then the input, then the lone-person state.
+  // Deadlines first (two-person windows, lone persons), then the input, then the lone-person state.
   Outcome device(const DeviceEvent& e, Timestamp now) {
     now_ = now;
     std::vector<Alarm> due = deadlines();

@@ -1,4 +1,4 @@
-// Issue 5 in the site file: assets, seals, area RFID readers and "rfid" reader capability parse, validate
+// Assets in the site file: assets, seals, area RFID readers and "rfid" reader capability parse, validate
 // with JSON paths, write back unchanged, and the example data center's asset registry drives an AssetBook.
 #include <gtest/gtest.h>
 

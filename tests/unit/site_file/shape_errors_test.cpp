@@ -124,7 +124,7 @@ TEST(CheckSite, SummaryNamesFilePathAndEveryProblem) {
 namespace portcullis::site_file {
 namespace {
 
-// Issue 4 fields: two-person rules, door timings, heartbeats, lone-person policy.
+// Fields of the mantrap and two-person policy: two-person rules, door timings, heartbeats, lone-person policy.
 TEST(Issue4Fields, ParsedAndValidatedWithPaths) {
   auto j = nlohmann::json::parse(kMinimal);
   j["settings"] = {

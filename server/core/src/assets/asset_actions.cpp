@@ -4,16 +4,10 @@
 #include <type_traits>
 
 #include "portcullis/core/assets/asset_book.hpp"
+#include "portcullis/core/overloaded.hpp"
 
 namespace portcullis::core {
 namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
 
 AssetOutcome refuse(Reason reason, std::string detail) {
   AssetOutcome out;

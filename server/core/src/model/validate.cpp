@@ -478,7 +478,7 @@ class Checker {
       check_zone_ref(site_.area_readers[i].zone, at("$.area_readers", i) + ".zone");
   }
 
-  // Issue 5: the asset registry. EPCs are unique (an RFID read must name one asset).
+  // The asset registry. EPCs are unique (an RFID read must name one asset).
   void check_assets() {
     std::unordered_map<std::string_view, std::size_t> epcs;
     for (std::size_t i = 0; i < site_.assets.size(); ++i) {

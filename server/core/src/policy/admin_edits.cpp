@@ -1,6 +1,7 @@
 // Admin edits laid over a site definition (see admin_change.hpp for why the engine rebuilds its model).
 #include <algorithm>
 #include <unordered_map>
+#include "portcullis/core/overloaded.hpp"
 
 #include "portcullis/core/engine.hpp"
 #include "portcullis/core/policy/admin_change.hpp"
@@ -8,11 +9,6 @@
 
 namespace portcullis::core {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 PersonDef* find_person(SiteDefinition& site, const PersonId& id) {
   auto it =

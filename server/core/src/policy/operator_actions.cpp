@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <type_traits>
+#include "portcullis/core/overloaded.hpp"
 
 #include "portcullis/core/engine.hpp"
 #include "request_retention.hpp"
@@ -7,11 +8,6 @@
 
 namespace portcullis::core {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Outcome answer(Reason reason, PersonId person = {}, ZoneId zone = {}) {
   Decision d;

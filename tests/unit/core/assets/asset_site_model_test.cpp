@@ -1,4 +1,4 @@
-// The site-model side of issue 5: EPC shapes, validation problems with their JSON paths, RFID reader
+// The site-model side of assets: EPC shapes, validation problems with their JSON paths, RFID reader
 // placement in the model, and a book built from the site's registry.
 #include <gtest/gtest.h>
 

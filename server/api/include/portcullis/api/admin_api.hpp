@@ -1,5 +1,5 @@
 #pragma once
-// Admin routes of issue 3: people, credentials, PINs, group membership and grants as operator actions
+// Admin routes: people, credentials, PINs, group membership and grants as operator actions
 // (recorded and replayed through the sequencer like revocations), and the runtime site reload
 // (PUT /api/v1/site). Bodies use the site file's own shapes and are read by the site file's code; the model
 // checks (duplicate badge, unknown zone...) happen in the engine at their point of the log. Register before
@@ -10,11 +10,11 @@
 #include <mutex>
 #include <string>
 
-#include "portcullis/api/command_desk.hpp"
 #include "portcullis/api/secured_router.hpp"
-#include "portcullis/api/worker_pool.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/operators/dual_approval.hpp"
+#include "portcullis/services/command_desk.hpp"
+#include "portcullis/services/worker_pool.hpp"
 
 namespace portcullis::api {
 
@@ -26,7 +26,7 @@ struct AdminLimits {
 
 class AdminApi {
  public:
-  AdminApi(ingest::Sequencer& sequencer, WorkerPool& workers, const core::Clock& clock,
+  AdminApi(ingest::Sequencer& sequencer, services::WorkerPool& workers, const core::Clock& clock,
            AdminLimits limits = {});
   void register_routes(SecuredRouter& router);
   // Changes that widen access to, or relax the rules of, a sensitive place (a two-person or tier >= 3 zone
@@ -37,7 +37,7 @@ class AdminApi {
   // Start-up, before any request: re-applies one stored "change.*" record (in seq order), rebuilding the
   // changes still waiting for approval with their action. Returns an empty string when applied, else why
   // it was skipped (records written before changes were replayable, or a change that cannot be rebuilt).
-  std::string restore(const StoredStep& step);
+  std::string restore(const services::StoredStep& step);
   // Changes to operator accounts that may approve (operator_lifecycle.hpp) are held the same way, and only
   // another admin approves them. `reply_fields`: more fields for the 202 answer (the requester's half of the
   // new credentials). The runner executes an approved one, also one rebuilt from its record after a restart;
@@ -94,7 +94,7 @@ class AdminApi {
   void record_step(const std::string& type, const PendingChange& change, const std::string& by,
                    bool with_change, std::function<void(bool stored)> done);
   ingest::Sequencer& sequencer_;
-  WorkerPool& workers_;
+  services::WorkerPool& workers_;
   const core::Clock& clock_;
   AdminLimits limits_;
   std::mutex pending_mutex_;

@@ -1,5 +1,5 @@
 #pragma once
-// Assets, seals and move orders for operators (issue 5): the registry and custody trail (GET), and the
+// Assets, seals and move orders for operators: the registry and custody trail (GET), and the
 // changes (register, update, lifecycle, wipe, destruction, disposal, move orders, seal checks and fitting).
 // Changes are asset actions decided by the site's asset book on the sequencer thread, recorded in the chain
 // (refusals too) and answered after the commit; reads also run there, so nothing here touches the book.

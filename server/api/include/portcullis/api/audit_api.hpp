@@ -1,5 +1,5 @@
 #pragma once
-// The auditor's REST routes (issue 8), under /api/v1/audit/ (auditor and admin in the authorization
+// The auditor's REST routes, under /api/v1/audit/ (auditor and admin in the authorization
 // matrix):
 //   GET  /api/v1/audit/reports                 the reports and the filters each takes
 //   GET  /api/v1/audit/reports/{report}?...    a report streamed as CSV, JSON Lines or PDF (chunked)

@@ -6,29 +6,29 @@
 #include <chrono>
 #include <mutex>
 
-#include "portcullis/api/device_registry.hpp"
 #include "portcullis/api/secured_router.hpp"
 #include "portcullis/core/time.hpp"
 #include "portcullis/http/router.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/metrics/metrics.hpp"
+#include "portcullis/services/device_registry.hpp"
 
 namespace portcullis::api {
 
 class DeviceApi {
  public:
-  DeviceApi(DeviceRegistry& devices, ingest::Sequencer& sequencer, metrics::ServerMetrics& metrics,
+  DeviceApi(services::DeviceRegistry& devices, ingest::Sequencer& sequencer, metrics::ServerMetrics& metrics,
             const core::Clock& clock);
   void register_routes(SecuredRouter& router);
   // Chains a refused device request into history (rate-limited).
-  void record_auth_failure(const http::HttpRequest& request, const DeviceAuthFailure& failure);
+  void record_auth_failure(const http::HttpRequest& request, const services::DeviceAuthFailure& failure);
 
  private:
   void post_events(const http::HttpRequest& request, const std::string& device, http::Responder respond);
   // POST /api/v1/rfid/reads: a reader's batch of tag reads; answered once its changes of location are stored.
   void post_rfid_reads(const http::HttpRequest& request, const std::string& device, http::Responder respond);
 
-  DeviceRegistry& devices_;
+  services::DeviceRegistry& devices_;
   ingest::Sequencer& sequencer_;
   metrics::ServerMetrics& metrics_;
   const core::Clock& clock_;

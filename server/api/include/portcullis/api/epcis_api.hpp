@@ -1,5 +1,5 @@
 #pragma once
-// GS1 EPCIS 2.0 capture for RFID systems (issue 5): POST /epcis/capture (an EPCISDocument) and
+// GS1 EPCIS 2.0 capture for RFID systems: POST /epcis/capture (an EPCISDocument) and
 // POST /epcis/events (one event), device-authenticated like the native device API. The adapter
 // (server/epcis) parses and maps a small body on the network thread and a large one (over 256 KiB, up to the
 // 16 MiB limit: about a second of parsing) on a thread of its own, so the door controllers sharing that

@@ -5,19 +5,19 @@
 #include <memory>
 #include <string>
 
-#include "portcullis/api/command_desk.hpp"
-#include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/api/secured_router.hpp"
-#include "portcullis/api/worker_pool.hpp"
 #include "portcullis/ingest/sequencer.hpp"
+#include "portcullis/services/command_desk.hpp"
+#include "portcullis/services/operator_accounts.hpp"
+#include "portcullis/services/worker_pool.hpp"
 
 namespace portcullis::api {
 
 class OperatorApi {
  public:
-  OperatorApi(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-              std::function<std::string()> site_summary_json, std::function<std::string()> open_alarms_json,
-              CommandDesk& commands);
+  OperatorApi(services::OperatorAccounts& accounts, ingest::Sequencer& sequencer,
+              services::WorkerPool& workers, std::function<std::string()> site_summary_json,
+              std::function<std::string()> open_alarms_json, services::CommandDesk& commands);
   // Registers its routes, then answers 501 on every other route of the matrix not yet registered.
   void register_routes(SecuredRouter& router, const http::Router& plain);
   // Approvals of other pending changes (admin changes, see AdminApi): given an approval id, answers and
@@ -32,12 +32,12 @@ class OperatorApi {
   void alarm_change(bool acknowledge, const http::HttpRequest& request, const std::string& id,
                     const operators::Principal& who, http::Responder respond);
 
-  OperatorAccounts& accounts_;
+  services::OperatorAccounts& accounts_;
   ingest::Sequencer& sequencer_;
-  WorkerPool& workers_;
+  services::WorkerPool& workers_;
   std::function<std::string()> site_summary_json_;  // the site in force (reloads and admin edits included)
   std::function<std::string()> open_alarms_json_;
-  CommandDesk& commands_;
+  services::CommandDesk& commands_;
   ChangeApprovals change_approvals_;
 };
 

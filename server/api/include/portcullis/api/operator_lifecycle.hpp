@@ -12,18 +12,18 @@
 #include <string>
 
 #include "portcullis/api/admin_api.hpp"
-#include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/api/secured_router.hpp"
-#include "portcullis/api/worker_pool.hpp"
 #include "portcullis/ingest/sequencer.hpp"
+#include "portcullis/services/operator_accounts.hpp"
+#include "portcullis/services/worker_pool.hpp"
 
 namespace portcullis::api {
 
 class OperatorLifecycle {
  public:
   // Sets itself as `held_changes`' runner of approved operator changes.
-  OperatorLifecycle(OperatorAccounts& accounts, ingest::Sequencer& sequencer, WorkerPool& workers,
-                    AdminApi& held_changes);
+  OperatorLifecycle(services::OperatorAccounts& accounts, ingest::Sequencer& sequencer,
+                    services::WorkerPool& workers, AdminApi& held_changes);
   // Before OperatorApi, which answers 501 on matrix routes nobody registered.
   void register_routes(SecuredRouter& router);
 
@@ -39,9 +39,9 @@ class OperatorLifecycle {
   void record(const std::string& type, const std::string& payload_json, int status, const std::string& reply,
               http::Responder respond);
 
-  OperatorAccounts& accounts_;
+  services::OperatorAccounts& accounts_;
   ingest::Sequencer& sequencer_;
-  WorkerPool& workers_;
+  services::WorkerPool& workers_;
   AdminApi& held_changes_;
 };
 

@@ -17,8 +17,8 @@
 #include "portcullis/audit/report.hpp"
 #include "portcullis/audit/signed_document.hpp"
 
-namespace pqxx {
-class connection_base;
+namespace portcullis::storage {
+class ReportConnection;  // storage/report_snapshot.hpp
 }
 
 namespace portcullis::audit {
@@ -41,7 +41,7 @@ struct PdfOptions {
 // Streams the report (header first for CSV) to `sink` in chunks of about 1 MiB. Throws on database or
 // validation errors. A PDF of a report with charts (report_charts.hpp) runs the report's SELECT twice in the
 // same snapshot: once for the charts on its first pages, once for the table.
-StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+StreamResult stream_report(storage::ReportConnection& connection, const std::string& site_id, ReportKind kind,
                            const ReportFilter& filter, OutputFormat format,
                            const std::function<void(std::string_view)>& sink,
                            const PdfOptions& pdf_options = {});
@@ -53,7 +53,7 @@ struct FormatSink {
 };
 // The same rows in several formats from one pass over the database (one snapshot): what an evidence bundle
 // holds. `bytes` is the sum over the outputs.
-StreamResult stream_report(pqxx::connection_base& connection, const std::string& site_id, ReportKind kind,
+StreamResult stream_report(storage::ReportConnection& connection, const std::string& site_id, ReportKind kind,
                            const ReportFilter& filter, const std::vector<FormatSink>& outputs,
                            const PdfOptions& pdf_options = {});
 

@@ -40,7 +40,7 @@ enum class Reason {
   Duress,
   FireAlarmRelease,
   DecisionUnavailable,
-  // Added with the access policy (issue 3).
+  // Added with the access policy; appended so earlier values keep their numbers.
   ClearanceMissing,
   GrantRevoked,
   // Operator actions: accepted, or why they were refused.
@@ -52,10 +52,10 @@ enum class Reason {
   DuplicateId,
   DurationTooLong,
   ReaderNotOnDevice,
-  // Added with mantraps and two-person rules (issue 4).
+  // Added with mantraps and two-person rules.
   SupervisorOverride,
   TwoPersonOrder,
-  // Added with assets, seals and disposal custody (issue 5).
+  // Added with assets, seals and disposal custody.
   InvalidTransition,  // not an edge of the asset lifecycle graph (or needs its own action)
   EvidenceRequired,   // wipe method / certificate hash, destruction witnesses, disposal vendor/manifest
   InvalidValue,       // a malformed field (EPC, hash, empty reason...); AssetOutcome::detail names it

@@ -106,7 +106,7 @@ struct MantrapNode {
   std::vector<Index> portals;
 };
 
-// An RFID reader placed in a zone (issue 5): area antennas and handheld audit stations.
+// An RFID reader placed in a zone: area antennas and handheld audit stations.
 struct AreaReaderNode {
   AreaReaderDef def;
   Index zone = kNoIndex;
@@ -199,7 +199,7 @@ class SiteModel {
   [[nodiscard]] std::size_t grant_count() const noexcept { return grants_.size(); }
   [[nodiscard]] std::size_t portal_count() const noexcept { return portals_.size(); }
 
-  // Issue 5: the site file's assets and seals (the AssetBook's initial registry) and zone-placed RFID
+  // The site file's assets and seals (the AssetBook's initial registry) and zone-placed RFID
   // readers.
   [[nodiscard]] const std::vector<AssetDef>& assets() const noexcept { return assets_; }
   [[nodiscard]] const std::vector<SealDef>& seals() const noexcept { return seals_; }

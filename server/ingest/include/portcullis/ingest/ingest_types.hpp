@@ -60,7 +60,7 @@ struct RfidSubmission {
   std::function<void(RfidResult)> done;
 };
 
-// One EPCIS event (issue 5) after the adapter mapped it: RFID observations, or asset actions taken in the
+// One EPCIS event after the adapter mapped it: RFID observations, or asset actions taken in the
 // capturing device's name (commissioning registers, destroying records a destruction), or nothing.
 struct CapturedEvent {
   std::string event_id;          // the EPCIS eventID: idempotency key

@@ -1,7 +1,8 @@
 #pragma once
 // The single writer of one site's history. Requests from every connection meet in one bounded queue;
-// the sequencer thread takes everything waiting, decides each event with the core engine in order,
-// chains the records, writes them with one COPY and one commit (group commit), and only then answers.
+// the sequencer thread takes everything waiting, decides each piece of work in order (each kind of work
+// and its record types belong to one record family, src/families/, which also replays them), chains the
+// records, writes them with one COPY and one commit (group commit), and only then answers.
 // A storage failure answers 503 to everything in flight and rebuilds all state from history.
 #include <array>
 #include <atomic>
@@ -21,10 +22,19 @@
 #include "portcullis/core/engine.hpp"
 #include "portcullis/core/time.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
+#include "portcullis/ingest/work.hpp"
 #include "portcullis/ledger/event_record.hpp"
 #include "portcullis/metrics/metrics.hpp"
 
+namespace portcullis::storage {
+class SequencerStore;
+}
+
 namespace portcullis::ingest {
+
+class FamilyStore;
+class WriteContext;
+class RecordFamilies;
 
 struct SequencerConfig {
   std::string site_id = "default";
@@ -94,7 +104,7 @@ class Sequencer {
 
   [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
   // EPCIS eventIDs held in memory (bounded by SequencerConfig::max_epcis_ids_in_memory). Thread-safe.
-  [[nodiscard]] std::size_t epcis_ids_in_memory() const noexcept { return epcis_ids_in_memory_.load(); }
+  [[nodiscard]] std::size_t epcis_ids_in_memory() const noexcept;
 
   // Tampering found with the site's history (a broken chain, a site version that does not hash to its
   // name, rows nobody signed, a checkpoint the database contradicts). Thread-safe. The owner records it as
@@ -118,15 +128,11 @@ class Sequencer {
   // True when this instance follows the site's owner (SequencerConfig::follower): submissions are refused.
   [[nodiscard]] bool follower() const noexcept { return config_.follower; }
 
-  // Site versions (issue 3). Set before start(): the definition behind the initial model and its content
+  // Site versions. Set before start(): the definition behind the initial model and its content
   // hash. The replay switches models at each site.loaded record (content from site_versions; this one when
   // the hash matches); admin edits need the definition.
   void set_initial_site(std::shared_ptr<const core::SiteDefinition> definition, std::string content_hash,
-                        std::string text = {}) {
-    initial_site_ = std::move(definition);
-    initial_site_hash_ = std::move(content_hash);
-    initial_site_text_ = std::move(text);
-  }
+                        std::string text = {});
   // Thread-safe. The content hash named by the last site.loaded record (empty if none), the model and the
   // effective definition (site file + admin edits) in force.
   [[nodiscard]] std::string loaded_site_hash() const;
@@ -136,46 +142,27 @@ class Sequencer {
   [[nodiscard]] std::string current_site_text() const;
 
  private:
-  // The core has no timers: once a second the sequencer asks the engine for its deadlines (held doors,
-  // stuck vestibules, silent devices, lone persons...). A tick that raised alarms is recorded, so a replay
-  // raises them at the same point of the log.
-  struct DeadlineTick {};
-  // An EPCIS capture while it is applied in slices. Its eventIDs are checked all at once before the first
-  // slice (all or nothing) and reserved until the last slice commits, so another capture of the same
-  // eventIDs meanwhile is told to retry rather than answered from events not yet stored.
-  struct EpcisInProgress {
-    EpcisSubmission capture;
-    std::size_t next = 0;  // first event of the next slice
-    bool checked = false;
-    std::vector<std::string> reserved;  // eventIDs held in epcis_in_flight_
-    std::vector<CapturedAnswer> answers;
-  };
-  using Work =
-      std::variant<Submission, ServerFact, OperatorCommand, DeadlineTick, RfidSubmission, EpcisInProgress>;
-  struct Database;  // the pqxx connection, kept out of this header
-
   // Queues work for the sequencer thread: false when this instance is a follower, stopping, or full.
   bool enqueue(Work work);
   void run();
   void follow();  // the follower's loop instead of run()
   void connect_and_rebuild();
+  void reset_views();
+  void report_replay_findings();
   void apply_stored(const ledger::EventRecord& record, bool live, bool& chain_reported);
-  // Integrity of history (see report_tampering).
-  void note_finding(std::string check, std::string detail);  // found on the sequencer thread
-  void store_tamper_fact(const ledger::EventRecord& record, LiveUpdate& update);  // its alarm
+  void check_stored_chain(const ledger::EventRecord& record, bool& chain_reported);
   void publish_heads();
-  void remember_unconfirmed(const std::vector<ledger::EventRecord>& records);
+  void publish_site();  // after a model change: what current_model()/current_site() return
   void process(std::deque<Work>& batch);
+  void decide(std::deque<Work>& batch);
+  void commit();
+  void recover(std::deque<Work>& batch, const std::exception& failure);
+  void answer();
   void refuse_unstored(std::deque<Work>& works);
   void escalate_overdue_alarms();
   void run_periodic_duties();
-  // Raises (or folds) a record's alarms in the alarm book and lists them in the record's live update.
-  void raise_alarms(const std::vector<core::Alarm>& raised, core::Timestamp at, std::int64_t site_seq,
-                    LiveUpdate& update);
 
   SequencerConfig config_;
-  std::shared_ptr<const core::SiteModel> initial_model_;
-  std::shared_ptr<const core::PinVerifier> pins_;
   const core::Clock& clock_;
   metrics::ServerMetrics& metrics_;
 
@@ -186,47 +173,16 @@ class Sequencer {
   std::thread thread_;
 
   // Owned by the sequencer thread (and by start() before the thread exists).
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<core::Engine> engine_;
-  std::unordered_map<std::string, std::int64_t> last_seq_by_device_;
+  std::unique_ptr<storage::SequencerStore> store_;
+  std::unique_ptr<FamilyStore> family_store_;  // store_, as the families see it
+  std::unique_ptr<WriteContext> context_;      // state the replay rebuilds, and the batch being decided
+  std::unique_ptr<RecordFamilies> families_;
   std::int64_t head_seq_ = 0;
   std::array<std::uint8_t, 32> head_hash_{};
   std::int64_t replayed_ = 0;
-  core::AlarmBook alarms_;
-  // Assets, seals and move orders (issue 5): opened at start-up, or at the stored time of the
-  // `asset.registry_opened` record that precedes the first asset record, so a replay starts the
-  // missing-asset clocks at the same instant.
-  std::unique_ptr<core::AssetBook> assets_;
-  void open_asset_book(core::Timestamp at);
-  core::Timestamp assets_opened_at_{};
-  bool registry_recorded_ = false;  // the log holds the `asset.registry_opened` record
-  void sync_asset_model(core::Timestamp at);
-  // EPCIS eventIDs already captured -> (canonical hash, the answer given), rebuilt from `epcis.captured`.
-  std::unordered_map<std::string, std::pair<std::string, std::string>> epcis_events_;
-  std::unordered_set<std::string> epcis_in_flight_;  // eventIDs of captures still being applied
-  // When each eventID of epcis_events_ entered it, oldest first: what leaves memory first.
-  std::deque<std::pair<core::Timestamp, std::string>> epcis_order_;
-  bool epcis_forgot_any_ = false;  // some eventIDs are only in the database now
-  std::atomic<std::size_t> epcis_ids_in_memory_{0};
-  void remember_epcis(const std::string& event_id, std::string canonical_sha256, std::string result_json,
-                      core::Timestamp at);
-  void recall_epcis(const std::vector<CapturedEvent>& events, core::Timestamp at);
-  void release(EpcisInProgress& capture);
   LiveObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point last_periodic_{};
 
-  // Site versions (issue 3), see set_initial_site().
-  void publish_site();  // after a model change: what current_model()/current_site() return
-  void replay_site_load(const std::string& payload, LiveUpdate& update);
-  std::shared_ptr<const core::SiteDefinition> initial_site_;
-  std::string initial_site_hash_;
-  std::string initial_site_text_;
-  std::string current_site_text_;  // guarded by site_mutex_
-  mutable std::mutex site_mutex_;
-
-  // Integrity of history. Findings recorded in the log (by detail), so a restart does not record again.
-  std::unordered_set<std::string> recorded_findings_;
-  std::vector<std::pair<std::string, std::string>> pending_findings_;  // found while rebuilding
   // A failed commit's records (site_seq -> hash): after the rebuild, a row above the committed head must be
   // one of them (the commit may have succeeded), or someone else wrote it.
   std::map<std::int64_t, std::array<std::uint8_t, 32>> unconfirmed_;
@@ -235,12 +191,9 @@ class Sequencer {
   std::atomic<bool> store_reachable_{false};
   std::atomic<std::int64_t> sealed_seq_{0};
   mutable std::mutex heads_mutex_;
-  ChainHead committed_head_;      // guarded by heads_mutex_
-  ChainHead replayed_head_;       // guarded by heads_mutex_
-  bool started_ = false;          // the start-up replay is done
-  std::string loaded_site_hash_;  // guarded by site_mutex_
-  std::shared_ptr<const core::SiteModel> current_model_;
-  std::shared_ptr<const core::SiteDefinition> current_site_;
+  ChainHead committed_head_;  // guarded by heads_mutex_
+  ChainHead replayed_head_;   // guarded by heads_mutex_
+  bool started_ = false;      // the start-up replay is done
 };
 
 }  // namespace portcullis::ingest

@@ -54,7 +54,7 @@ struct PinBody {
                                               const std::string& content_sha256,
                                               const std::string& previous_sha256,
                                               const std::string& changes_json);
-// The content hash a site.loaded record names (also the records written before issue 3's reload).
+// The content hash a site.loaded record names (also the records written before site reloads existed).
 [[nodiscard]] std::optional<std::string> site_loaded_hash(std::string_view payload);
 
 }  // namespace portcullis::json

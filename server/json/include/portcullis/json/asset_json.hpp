@@ -1,5 +1,5 @@
 #pragma once
-// Assets (issue 5) in JSON: RFID read batches from readers, asset actions from operators (request bodies and
+// Assets in JSON: RFID read batches from readers, asset actions from operators (request bodies and
 // the stored form a replay reads back), stored movements, outcomes, and the views the API and stream show.
 #include <cstddef>
 #include <optional>

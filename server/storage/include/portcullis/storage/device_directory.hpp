@@ -8,15 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace portcullis::storage {
+#include "portcullis/storage/device_row.hpp"
 
-struct DeviceRow {
-  std::string device_id;
-  std::string site_id;
-  std::string kind;
-  std::optional<std::array<std::uint8_t, 32>> token_sha256;  // absent: certificate-only device
-  bool enabled = true;
-};
+namespace portcullis::storage {
 
 class DeviceDirectory {
  public:

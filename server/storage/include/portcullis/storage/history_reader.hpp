@@ -7,15 +7,9 @@
 #include <functional>
 #include <string>
 
-namespace portcullis::storage {
+#include "portcullis/storage/stored_record.hpp"
 
-struct StoredRecord {
-  std::int64_t site_seq = 0;
-  std::string type;
-  std::string device_id;  // empty when none
-  std::int64_t received_us = 0;
-  std::string payload;
-};
+namespace portcullis::storage {
 
 // Calls `visit` for every record of `site_id` whose type starts with `type_prefix`, in site_seq order.
 void for_each_record_of_family(pqxx::connection& connection, const std::string& site_id,

@@ -7,13 +7,9 @@
 
 #include "portcullis/storage/embedded_migrations.hpp"
 
-namespace portcullis::storage {
+#include "portcullis/storage/migration_report.hpp"
 
-struct MigrationReport {
-  int database_version_before = 0;
-  int database_version_after = 0;
-  std::vector<std::string> applied;
-};
+namespace portcullis::storage {
 
 class SchemaTooNew : public std::runtime_error {
  public:

@@ -10,16 +10,9 @@
 #include <string>
 #include <string_view>
 
-namespace portcullis::storage {
+#include "portcullis/storage/site_version_types.hpp"
 
-struct SiteVersion {
-  std::string site_id;
-  std::string content_hash_hex;
-  std::string version;
-  std::string content;
-  std::int64_t loaded_us = 0;
-  std::string loaded_by;
-};
+namespace portcullis::storage {
 
 // Hex SHA-256 of a site file's bytes: the name of its version.
 [[nodiscard]] std::string site_content_hash_hex(std::string_view content);
@@ -32,16 +25,6 @@ bool store_site_version(pqxx::connection& connection, const SiteVersion& version
 // The same inside the caller's transaction (a runtime reload stores the version with its site.loaded record).
 bool store_site_version(pqxx::work& tx, const SiteVersion& version);
 
-struct SiteVersionRead {
-  enum class Status {
-    Verified,         // `content` hashes to the requested name
-    Missing,          // no row of that name
-    ContentMismatch,  // a row of that name whose content hashes to `content_hash_hex` instead: refused
-  };
-  Status status = Status::Missing;
-  std::string content;           // only when Verified
-  std::string content_hash_hex;  // what the stored content really hashes to (ContentMismatch)
-};
 // The stored content of one version, by its hex SHA-256, checked against that hash.
 [[nodiscard]] SiteVersionRead read_site_version(pqxx::connection& connection, const std::string& site_id,
                                                 const std::string& content_hash_hex);

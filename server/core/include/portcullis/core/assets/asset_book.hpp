@@ -1,5 +1,5 @@
 #pragma once
-// The asset book (issue 5): the asset registry, where each asset is according to RFID reads, tamper-evident
+// The asset book: the asset registry, where each asset is according to RFID reads, tamper-evident
 // seals, move orders and the disposal custody trail. A component next to the Engine with the same contract:
 // (model, state, input, time) -> (new state, decision, alarms). One book per site, driven by that site's
 // single sequencer thread; not thread-safe. Time is always passed in. Refusals are values (a Decision with

@@ -21,7 +21,7 @@ enum class ApbMode { None, Soft, Hard, Timed };
 
 enum class ReaderSide { Entry, Exit };
 
-// Two-person entry (issue 4): who may authenticate first and how long the second person has.
+// Two-person entry: who may authenticate first and how long the second person has.
 enum class TwoPersonMode { AnyOrder, Ordered };
 // In the site file it is written on its zone or rack ("two_person_rule"); here it is a list naming the zone
 // or rack (exactly one), so the zone and rack structs keep their shape.
@@ -38,7 +38,7 @@ struct TwoPersonRuleDef {
 enum class LonePersonPolicy { Alarm, DenyExit };
 
 // What a reader can read. A combined badge + PIN pad reader has two bits.
-// kReadsRfid (issue 5): an RFID antenna. On a portal its side gives the direction an asset read there is
+// kReadsRfid: an RFID antenna. On a portal its side gives the direction an asset read there is
 // taken to be passing (Entry: from `from` into `to`); on a rack it places the asset in the rack. RFID reads
 // never decide access.
 enum ReaderCapability : std::uint8_t {
@@ -211,7 +211,7 @@ struct MantrapDef {
   friend bool operator==(const MantrapDef&, const MantrapDef&) = default;
 };
 
-// Issue 5: assets, seals and RFID readers that are not on a portal or rack. See docs/assets.md.
+// Assets, seals and RFID readers that are not on a portal or rack. See docs/assets.md.
 enum class AssetKind { GpuServer, StorageDrive, Hsm, NetworkDevice, Other };
 // received -> in_service <-> maintenance; in_service | maintenance -> decommissioning -> wiped -> destroyed
 // -> disposed. Stable strings (to_string) are part of the API.
@@ -268,7 +268,7 @@ struct SiteSettings {
   LonePersonPolicy lone_person_policy = LonePersonPolicy::Alarm;
   std::int64_t lone_person_grace_s = 60;   // Alarm policy: lone_person alarm after this long alone
   std::int64_t contact_debounce_ms = 250;  // a door contact change counts once stable for this long
-  // Issue 5: RFID reads of one tag at one reader within this window count once (duplicates are only counted).
+  // RFID reads of one tag at one reader within this window count once (duplicates are only counted).
   std::int64_t rfid_dedup_window_ms = 2000;
   // An in-service asset not seen in its home rack for this long raises asset_missing (per-asset override).
   std::int64_t asset_missing_after_s = 900;
@@ -298,7 +298,7 @@ struct SiteDefinition {
   std::vector<TierRequirementDef> tiers;
   std::vector<MantrapDef> mantraps;
   std::vector<TwoPersonRuleDef> two_person_rules;  // places without one: any order, 30 s
-  // Issue 5: the initial asset registry (the AssetBook owns it afterwards), seals, zone-placed RFID readers.
+  // The initial asset registry (the AssetBook owns it afterwards), seals, zone-placed RFID readers.
   std::vector<AssetDef> assets;
   std::vector<SealDef> seals;
   std::vector<AreaReaderDef> area_readers;

@@ -137,7 +137,7 @@ struct EngineState {
   // Key: reader target (portal or rack index) and side, see attempt_key().
   std::unordered_map<std::uint64_t, PendingAttempt> attempts;
 
-  // Issue 4. Ordered maps: deadline alarms come out in a deterministic order.
+  // Two-person windows and lone persons. Ordered maps: deadline alarms come out in a deterministic order.
   std::map<ZoneId, std::uint32_t> occupancy;  // recorded presence per zone
   std::map<PortalId, DoorState> doors;
   std::set<PortalId> doors_open;           // raw or debounced open: the only doors with deadlines

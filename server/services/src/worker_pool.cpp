@@ -1,8 +1,8 @@
-#include "portcullis/api/worker_pool.hpp"
+#include "portcullis/services/worker_pool.hpp"
 
 #include <iostream>
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 WorkerPool::WorkerPool(int threads, std::size_t max_queued) : max_queued_(max_queued) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
@@ -50,4 +50,4 @@ void WorkerPool::run() {
   }
 }
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

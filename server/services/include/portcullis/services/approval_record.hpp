@@ -6,7 +6,7 @@
 #include "portcullis/json/desk_record_json.hpp"
 #include "portcullis/operators/dual_approval.hpp"
 
-namespace portcullis::api::detail {
+namespace portcullis::services::detail {
 
 inline json::ApprovalRecord approval_record(const operators::PendingApproval& a) {
   json::ApprovalRecord r;
@@ -52,4 +52,4 @@ inline std::optional<operators::PendingApproval> approval_from(const json::Appro
   return a;
 }
 
-}  // namespace portcullis::api::detail
+}  // namespace portcullis::services::detail

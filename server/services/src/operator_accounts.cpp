@@ -1,6 +1,4 @@
-#include "portcullis/api/operator_accounts.hpp"
-
-#include <pqxx/pqxx>
+#include "portcullis/services/operator_accounts.hpp"
 
 #include <iostream>
 
@@ -11,10 +9,9 @@
 #include "portcullis/operators/crypto/password_hash.hpp"
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/operators/login_attempt.hpp"
-#include "portcullis/storage/operator_directory.hpp"
-#include "portcullis/storage/session_store.hpp"
+#include "portcullis/storage/operator_account_store.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 namespace {
 
 operators::OperatorLoginState state_of(const storage::OperatorRow& row) {
@@ -102,9 +99,8 @@ void OperatorAccounts::sign_in(LoginRequest request, std::string new_password,
     LoginOutcome outcome;
     std::optional<operators::Session> opened;
     const auto now = clock_.now();
-    pqxx::connection connection{database_};
-    storage::OperatorDirectory directory{connection};
-    auto row = request.username.empty() ? std::nullopt : directory.find(request.username);
+    storage::OperatorAccountStore store{database_};
+    auto row = request.username.empty() ? std::nullopt : store.find_operator(request.username);
     std::string detail;
     if (!row) {
       operators::crypto::spend_password_check_time(request.password);  // same time as a real check
@@ -130,7 +126,7 @@ void OperatorAccounts::sign_in(LoginRequest request, std::string new_password,
       if (!password_checked) operators::crypto::spend_password_check_time(request.password);
       detail = std::string(operators::to_string(result.detail));
       // Compare-and-set: of two simultaneous logins with one code, only one stores its new state.
-      const bool stored = directory.update_login_state(*row, with_state(*row, result.state));
+      const bool stored = store.update_login_state(*row, with_state(*row, result.state));
       bool open_session = stored && result.result == operators::LoginResult::Succeeded;
       if (open_session && changing) {
         if (operators::crypto::verify_password(new_password, row->password_hash) ==
@@ -139,9 +135,9 @@ void OperatorAccounts::sign_in(LoginRequest request, std::string new_password,
           detail = "new_password_refused";
           open_session = false;
         } else {
-          directory.set_password(row->operator_id, operators::crypto::hash_password(new_password), false);
+          store.set_password(row->operator_id, operators::crypto::hash_password(new_password), false);
           // Whoever knew the old password may hold a session: a new password starts afresh.
-          end_sessions(connection, row->operator_id, operators::SessionEndReason::Revoked);
+          end_sessions(store, row->operator_id, operators::SessionEndReason::Revoked);
         }
       } else if (open_session && row->password_change_required) {
         // A one-time password only sets a new password: no session, whatever route it would open.
@@ -157,7 +153,7 @@ void OperatorAccounts::sign_in(LoginRequest request, std::string new_password,
             core::OperatorId{row->operator_id}, role, now, sessions_.policy(),
             core::PersonId{row->person_id});
         // Stored before the token leaves: a restart or another instance knows it.
-        storage::SessionStore{connection}.insert(row_of(issued.session));
+        store.insert_session(row_of(issued.session));
         opened = std::move(issued.session);
         outcome.token = std::move(issued.token);
         outcome.ok = true;
@@ -242,16 +238,15 @@ void OperatorAccounts::store_pending() {
   }
   if (activity.empty() && ends.empty()) return;
   try {
-    pqxx::connection connection{database_};
-    storage::SessionStore store{connection};
+    storage::OperatorAccountStore store{database_};
     for (const auto& [hash, at] : ends) {
-      store.end(hash, core::to_unix_micros(at),
-                std::string(operators::to_string(operators::SessionEndReason::LoggedOut)));
+      store.end_session(hash, core::to_unix_micros(at),
+                        std::string(operators::to_string(operators::SessionEndReason::LoggedOut)));
     }
     std::vector<std::pair<std::string, std::int64_t>> last;
     last.reserve(activity.size());
     for (const auto& [hash, at] : activity) last.emplace_back(hash, core::to_unix_micros(at));
-    store.record_activity(last);
+    store.record_session_activity(last);
   } catch (...) {
     std::lock_guard lock{mutex_};  // keep what was not stored for the next attempt
     for (const auto& [hash, at] : ends) ends_.try_emplace(hash, at);
@@ -279,15 +274,14 @@ bool OperatorAccounts::session_valid(const std::string& token_hash) const {
 
 void OperatorAccounts::refresh() {
   store_pending();
-  pqxx::connection connection{database_};
-  const auto all = storage::OperatorDirectory{connection}.all();
-  storage::SessionStore store{connection};
+  storage::OperatorAccountStore store{database_};
+  const auto all = store.all_operators();
   const auto now = clock_.now();
   const auto now_us = core::to_unix_micros(now);
   // Disabling stored the end of the operator's sessions (set_disabled); below, every instance also ends
   // them in memory, which covers a session opened while the account was being disabled.
-  const auto stored = store.unexpired(now_us);
-  store.delete_expired(now_us);
+  const auto stored = store.unexpired_sessions(now_us);
+  store.delete_expired_sessions(now_us);
   std::lock_guard lock{mutex_};
   for (const auto& row : stored) {
     if (row.ended_us && sessions_.find(row.token_hash) == nullptr) continue;  // nothing to take in
@@ -303,28 +297,26 @@ void OperatorAccounts::refresh() {
 }
 
 bool OperatorAccounts::unlock(const std::string& operator_id) {
-  pqxx::connection connection{database_};
-  storage::OperatorDirectory directory{connection};
-  if (!directory.find(operator_id)) return false;
-  directory.unlock(operator_id);
+  storage::OperatorAccountStore store{database_};
+  if (!store.find_operator(operator_id)) return false;
+  store.unlock(operator_id);
   return true;
 }
 
-void OperatorAccounts::end_sessions(pqxx::connection& connection, const std::string& operator_id,
+void OperatorAccounts::end_sessions(storage::OperatorAccountStore& store, const std::string& operator_id,
                                     operators::SessionEndReason reason) {
   const auto now = clock_.now();
-  storage::SessionStore{connection}.end_all_for_operator(operator_id, core::to_unix_micros(now),
-                                                         std::string(operators::to_string(reason)));
+  store.end_sessions_of_operator(operator_id, core::to_unix_micros(now),
+                                 std::string(operators::to_string(reason)));
   std::lock_guard lock{mutex_};
   sessions_.end_all_for_operator(core::OperatorId{operator_id}, now, reason);
 }
 
 bool OperatorAccounts::set_disabled(const std::string& operator_id, bool disabled) {
-  pqxx::connection connection{database_};
-  storage::OperatorDirectory directory{connection};
-  if (!directory.find(operator_id)) return false;
-  directory.set_disabled(operator_id, disabled);
-  if (disabled) end_sessions(connection, operator_id, operators::SessionEndReason::OperatorDisabled);
+  storage::OperatorAccountStore store{database_};
+  if (!store.find_operator(operator_id)) return false;
+  store.set_disabled(operator_id, disabled);
+  if (disabled) end_sessions(store, operator_id, operators::SessionEndReason::OperatorDisabled);
   return true;
 }
 
@@ -333,30 +325,29 @@ bool OperatorAccounts::post_hashing(std::function<void()> job) {
 }
 
 std::optional<storage::OperatorRow> OperatorAccounts::find(const std::string& operator_id) {
-  pqxx::connection connection{database_};
-  return storage::OperatorDirectory{connection}.find(operator_id);
+  storage::OperatorAccountStore store{database_};
+  return store.find_operator(operator_id);
 }
 
 bool OperatorAccounts::create(const storage::OperatorRow& row) {
-  pqxx::connection connection{database_};
-  return storage::OperatorDirectory{connection}.insert(row, core::to_unix_micros(clock_.now()));
+  storage::OperatorAccountStore store{database_};
+  return store.insert_operator(row, core::to_unix_micros(clock_.now()));
 }
 
 bool OperatorAccounts::set_password(const std::string& operator_id, const std::string& password_hash,
                                     bool change_required) {
-  pqxx::connection connection{database_};
-  if (!storage::OperatorDirectory{connection}.set_password(operator_id, password_hash, change_required))
-    return false;
-  end_sessions(connection, operator_id, operators::SessionEndReason::Revoked);
+  storage::OperatorAccountStore store{database_};
+  if (!store.set_password(operator_id, password_hash, change_required)) return false;
+  end_sessions(store, operator_id, operators::SessionEndReason::Revoked);
   return true;
 }
 
 bool OperatorAccounts::set_totp_secret(const std::string& operator_id,
                                        const std::string& totp_secret_base32) {
-  pqxx::connection connection{database_};
-  if (!storage::OperatorDirectory{connection}.set_totp_secret(operator_id, totp_secret_base32)) return false;
-  end_sessions(connection, operator_id, operators::SessionEndReason::Revoked);
+  storage::OperatorAccountStore store{database_};
+  if (!store.set_totp_secret(operator_id, totp_secret_base32)) return false;
+  end_sessions(store, operator_id, operators::SessionEndReason::Revoked);
   return true;
 }
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

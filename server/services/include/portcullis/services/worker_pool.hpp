@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 class WorkerPool {
  public:
@@ -31,4 +31,4 @@ class WorkerPool {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

@@ -12,7 +12,7 @@
 
 #include "portcullis/http/http_types.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 struct KnownDevice {
   std::string device_id;
@@ -45,4 +45,4 @@ class DeviceRegistry {
 // 32 random bytes, base64url without padding: the device token handed out once at enrolment.
 [[nodiscard]] std::string new_device_token();
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

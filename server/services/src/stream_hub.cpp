@@ -1,4 +1,4 @@
-#include "portcullis/api/stream_hub.hpp"
+#include "portcullis/services/stream_hub.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -14,7 +14,7 @@
 #include "portcullis/util/bearer.hpp"
 #include "portcullis/util/query_string.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 namespace {
 
 std::set<std::string> split_topics(const std::string& text) {
@@ -406,4 +406,4 @@ void StreamHub::tick() {
   }
 }
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

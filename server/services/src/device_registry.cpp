@@ -1,4 +1,4 @@
-#include "portcullis/api/device_registry.hpp"
+#include "portcullis/services/device_registry.hpp"
 
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/util/random_token.hpp"
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <variant>
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 std::string sha256_hex(const std::string& data) {
   return operators::crypto::sha256_hex(data);
@@ -47,4 +47,4 @@ std::size_t DeviceRegistry::size() const {
   return by_id_.size();
 }
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

@@ -25,7 +25,7 @@
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/operators/dual_approval.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 struct DoorCommand {
   std::string id;
@@ -35,8 +35,8 @@ struct DoorCommand {
   std::string requested_by;
   std::string requester_person;
   std::optional<operators::PendingApproval> approval;
-  bool storing = false;       // a step of it waits for its record to be stored: other steps wait (409)
-  core::Timestamp sent_at{};  // when it became sent: it expires time_to_live later
+  bool storing = false;           // a step of it waits for its record to be stored: other steps wait (409)
+  core::Timestamp sent_at{};      // when it became sent: it expires time_to_live later
   core::Timestamp finished_at{};  // when it reached done, failed, voided, refused or expired
 };
 
@@ -129,4 +129,4 @@ class CommandDesk {
   std::map<std::string, DoorCommand> commands_;
 };
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

@@ -14,15 +14,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "portcullis/api/worker_pool.hpp"
 #include "portcullis/core/time.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/operators/principal.hpp"
 #include "portcullis/operators/session.hpp"
 #include "portcullis/operators/source_throttle.hpp"
-#include "portcullis/storage/operator_directory.hpp"
+#include "portcullis/services/worker_pool.hpp"
+#include "portcullis/storage/operator_account_store.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 struct LoginRequest {
   std::string username;
@@ -102,7 +102,7 @@ class OperatorAccounts {
   // login() and change_password(): `new_password` empty for a sign-in.
   void sign_in(LoginRequest request, std::string new_password, std::function<void(LoginOutcome)> done);
   // Stored and here at once (the other instances follow at their next refresh()).
-  void end_sessions(pqxx::connection& connection, const std::string& operator_id,
+  void end_sessions(storage::OperatorAccountStore& store, const std::string& operator_id,
                     operators::SessionEndReason reason);
 
   mutable std::mutex mutex_;
@@ -115,4 +115,4 @@ class OperatorAccounts {
   WorkerPool hashing_;                 // last: stopped (joined) first, while the rest still exists
 };
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

@@ -20,17 +20,17 @@
 #include <unordered_map>
 #include <vector>
 
-#include "portcullis/api/operator_accounts.hpp"
 #include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/live/facility_view.hpp"
 #include "portcullis/http/websocket_endpoint.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
+#include "portcullis/services/operator_accounts.hpp"
 
 namespace portcullis::json {
 class RackContents;
 }
 
-namespace portcullis::api {
+namespace portcullis::services {
 
 struct StreamLimits {
   std::size_t replay_window = 10'000;     // deltas kept for resuming clients
@@ -84,7 +84,7 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   mutable std::mutex mutex_;
   core::FacilityView view_;
   std::map<std::string, core::AlarmRecord> open_alarms_;
-  // Assets and seals as the sequencer last reported them (issue 5), for the map's racks.
+  // Assets and seals as the sequencer last reported them, for the map's racks.
   // Hashed, not ordered: looked up once per moved asset (tens of thousands a second); the snapshot sorts.
   std::unordered_map<std::string, core::AssetState> assets_;
   std::map<std::string, core::SealState> seals_;
@@ -104,4 +104,4 @@ class StreamHub : public http::WebSocketEndpoint, public ingest::LiveObserver {
   std::thread fan_out_thread_;
 };
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services

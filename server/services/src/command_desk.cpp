@@ -1,16 +1,16 @@
-#include "portcullis/api/command_desk.hpp"
+#include "portcullis/services/command_desk.hpp"
 
 #include "portcullis/core/policy/remote_command_rules.hpp"
 
-#include "approval_record.hpp"
 #include "portcullis/http/http_types.hpp"
 #include "portcullis/json/desk_record_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/encoding.hpp"
 #include "portcullis/operators/crypto/random.hpp"
+#include "portcullis/services/approval_record.hpp"
 #include "portcullis/util/random_token.hpp"
 
-namespace portcullis::api {
+namespace portcullis::services {
 namespace {
 std::string hash_change(std::string_view bytes) {
   return operators::crypto::sha256_hex(bytes);
@@ -361,4 +361,4 @@ std::size_t CommandDesk::size() {
   return commands_.size();
 }
 
-}  // namespace portcullis::api
+}  // namespace portcullis::services
