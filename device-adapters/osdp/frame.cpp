@@ -1,6 +1,7 @@
 #include <string>
 
 #include "portcullis/adapters/osdp_frame.hpp"
+#include "portcullis/util/hex.hpp"
 
 namespace portcullis::adapters::osdp {
 namespace {
@@ -9,10 +10,11 @@ constexpr std::uint8_t kControlSequenceMask = 0x03;
 constexpr std::uint8_t kControlCrc = 0x04;
 constexpr std::uint8_t kControlSecurityBlock = 0x08;
 
+// "0x7E", "0x1D0F": a byte or a 16-bit CRC as the OSDP specification writes it.
 std::string hex(std::uint32_t v, int digits) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string out = "0x";
-  for (int i = digits - 1; i >= 0; --i) out += kDigits[(v >> (4 * i)) & 0xFU];
+  for (int byte = digits / 2 - 1; byte >= 0; --byte)
+    util::append_hex_byte(out, static_cast<std::uint8_t>(v >> (8 * byte)), util::HexCase::Upper);
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include <type_traits>
 
 #include "portcullis/adapters/osdp_replies.hpp"
+#include "portcullis/util/hex.hpp"
 
 namespace portcullis::adapters::osdp {
 namespace {
@@ -151,10 +152,8 @@ Result<Reply> decode_reply_data(std::uint8_t code, std::span<const std::uint8_t>
     case static_cast<std::uint8_t>(ReplyCode::BiometricMatch): return decode_biomatch(data);
     default: break;
   }
-  static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string code_hex = "0x";
-  code_hex += kDigits[code >> 4];
-  code_hex += kDigits[code & 0xFU];
+  util::append_hex_byte(code_hex, code, util::HexCase::Upper);
   return make_error(ErrorCode::UnsupportedReply,
                     "reply code " + code_hex + " (" + std::string(reply_name(code)) + ") is not decoded");
 }

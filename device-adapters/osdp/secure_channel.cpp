@@ -1,4 +1,5 @@
 #include "portcullis/adapters/osdp_secure_channel.hpp"
+#include "portcullis/util/hex.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -452,11 +453,7 @@ Result<Key> parse_key_hex(std::string_view hex) {
                       "a key is 32 hex digits, got " + std::to_string(hex.size()) + " characters");
   Key k{};
   for (std::size_t i = 0; i < hex.size(); ++i) {
-    const char c = hex[i];
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+    const int v = util::hex_digit_value(hex[i]);
     if (v < 0)
       return make_error(ErrorCode::BadCharacter,
                         "character " + std::to_string(i + 1) + " is not a hex digit");

@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 #include <vector>
+#include "portcullis/util/base64.hpp"
 
 namespace portcullis::crypto {
 namespace {
@@ -15,26 +16,11 @@ constexpr std::string_view kScheme = "pbkdf2-sha256";
 constexpr std::size_t kSaltBytes = 16;
 constexpr std::size_t kHashBytes = 32;
 
-std::string base64(const unsigned char* data, std::size_t size) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::vector<unsigned char>> unbase64(std::string_view text, std::size_t expected) {
-  if (text.empty() || text.size() % 4 != 0 || text.size() > 128) return std::nullopt;
-  std::vector<unsigned char> out(3 * text.size() / 4);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  // EVP_DecodeBlock counts padding as zero bytes.
-  if (text.back() == '=') --size;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
-  if (size != expected) return std::nullopt;
-  out.resize(size);
-  return out;
+std::optional<std::vector<std::uint8_t>> unbase64(std::string_view text, std::size_t expected) {
+  if (text.size() > 128) return std::nullopt;
+  auto bytes = util::base64_decode(text);
+  if (!bytes || bytes->size() != expected) return std::nullopt;
+  return bytes;
 }
 
 bool derive(std::string_view pin, const unsigned char* salt, std::size_t salt_size, std::uint32_t iterations,
@@ -53,8 +39,9 @@ std::optional<std::string> hash_pin(std::string_view pin, std::uint32_t iteratio
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) return std::nullopt;
   std::array<unsigned char, kHashBytes> hash{};
   if (!derive(pin, salt.data(), salt.size(), iterations, hash)) return std::nullopt;
-  return std::string{kScheme} + "$" + std::to_string(iterations) + "$" + base64(salt.data(), salt.size()) +
-         "$" + base64(hash.data(), hash.size());
+  return std::string{kScheme} + "$" + std::to_string(iterations) + "$" +
+         util::base64_encode(std::span<const std::uint8_t>{salt.data(), salt.size()}) + "$" +
+         util::base64_encode(std::span<const std::uint8_t>{hash.data(), hash.size()});
 }
 
 std::string hash_pin_for_site_file(std::string_view pin) {

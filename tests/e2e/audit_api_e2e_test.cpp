@@ -20,6 +20,7 @@
 #include "portcullis/audit/text_format.hpp"
 #include "portcullis/client/https_client.hpp"
 #include "portcullis/http/http_types.hpp"
+#include "portcullis/util/query_string.hpp"
 
 namespace portcullis {
 namespace {
@@ -329,8 +330,8 @@ TEST(AuditQuery, ParsesFiltersAndRefusesWhatItDoesNotKnow) {
   EXPECT_EQ(error("access", "format=xml").field, "format");
   EXPECT_EQ(error("access", "asset=srv-1").status, 400);
   EXPECT_EQ(error("presence", "from=2026-11-27").status, 400);
-  EXPECT_EQ(api::percent_decode("a%20b+c%2B"), "a b+c+");
-  EXPECT_FALSE(api::percent_decode("%"));
+  EXPECT_EQ(util::percent_decode("a%20b+c%2B"), "a b+c+");
+  EXPECT_FALSE(util::percent_decode("%"));
 
   EXPECT_FALSE(std::get<api::ChainQuery>(api::parse_chain_query("")).full);
   EXPECT_TRUE(std::get<api::ChainQuery>(api::parse_chain_query("full=true")).full);

@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "portcullis/util/rfc3339.hpp"
+
 namespace portcullis::testing {
 namespace {
 
@@ -54,17 +56,8 @@ std::string example_site_text() {
 }
 
 std::string device_time_now() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  ::gmtime_r(&t, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms));
-  return std::string{text} + millis;
+  return util::format_rfc3339(std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now()),
+                              util::SecondFraction::Millis);
 }
 
 std::map<std::string, std::string> example_site_env(std::map<std::string, std::string> extra) {

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <random>
 #include <system_error>
 #include <thread>
 
@@ -18,6 +17,8 @@
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/audit/text_format.hpp"
 #include "portcullis/storage/report_snapshot.hpp"
+#include "portcullis/util/query_string.hpp"
+#include "portcullis/util/random_token.hpp"
 
 namespace portcullis::api {
 namespace {
@@ -72,11 +73,7 @@ std::string stamp() {
 }
 
 std::string random_suffix() {
-  std::random_device rd;
-  const char* hex = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 8; ++i) out += hex[rd() % 16];
-  return out;
+  return util::random_hex(4);
 }
 
 http::HttpResponse streamed(std::shared_ptr<http::BodyChannel> channel, std::string type,
@@ -135,31 +132,15 @@ json request_details(const http::HttpRequest& request, const operators::Principa
 
 }  // namespace
 
-// Decoded text must be valid UTF-8 without control characters: it is echoed in records and answers.
-std::optional<std::string> percent_decode(std::string_view text) {
-  return http::percent_decode_text(text, false);
-}
-
-// Splits a query string into decoded key=value pairs and hands each to `take`, stopping at the first error
-// (malformed percent-encoding, a key given twice, or whatever `take` refuses).
+// Decodes the query (server/util: malformed percent-encoding, text that is not valid UTF-8, an empty or
+// repeated key are refused) and hands each parameter to `take`, stopping at the first error.
 std::optional<QueryError> for_each_query_parameter(
     const std::string& query,
     const std::function<std::optional<QueryError>(const std::string&, const std::string&)>& take) {
-  std::set<std::string> seen;
-  std::size_t pos = 0;
-  while (pos < query.size()) {
-    const auto end = std::min(query.find('&', pos), query.size());
-    const auto part = std::string_view{query}.substr(pos, end - pos);
-    pos = end + 1;
-    if (part.empty()) continue;
-    const auto eq = part.find('=');
-    const auto key = percent_decode(part.substr(0, eq));
-    const auto value =
-        percent_decode(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
-    if (!key || !value)
-      return QueryError{400, "query", "malformed percent-encoding, or text that is not valid UTF-8"};
-    if (!seen.insert(*key).second) return QueryError{400, *key, "given more than once"};
-    if (auto refused = take(*key, *value)) return refused;
+  const auto parameters = util::parse_query(query);
+  if (!parameters) return QueryError{400, parameters.error().field, parameters.error().message};
+  for (const auto& [key, value] : parameters->all()) {
+    if (auto refused = take(key, value)) return refused;
   }
   return std::nullopt;
 }

@@ -9,6 +9,7 @@
 #include "portcullis/epcis/capture.hpp"
 #include "portcullis/epcis/to_core.hpp"
 #include "portcullis/services/device_registry.hpp"
+#include "portcullis/util/query_string.hpp"
 
 namespace portcullis::api {
 namespace {
@@ -16,23 +17,6 @@ namespace {
 bool is_json(const http::HttpRequest& request) {
   return http::has_media_type(request, "application/json") ||
          http::has_media_type(request, "application/ld+json");
-}
-
-// Percent-encodes an eventID for a Location header (they are URIs such as ni:///sha-256;...).
-std::string url_encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 ingest::CapturedEvent to_captured(const epcis::CaptureEvent& event, const epcis::MappedEvent& mapped,
@@ -177,11 +161,12 @@ void EpcisApi::process(bool document, std::string_view body, const std::string& 
       // EPCIS 2.0 answers a capture with 202 and the capture job's Location; this one is already done.
       auto r = http::json_response(capture_body(result), 202);
       const auto first = result.answers.empty() ? std::string{"empty"} : result.answers.front().event_id;
-      r.headers.emplace_back("Location", "/epcis/capture/" + url_encode(first));
+      r.headers.emplace_back("Location", "/epcis/capture/" + util::percent_encode(first));
       return respond(std::move(r));
     }
     auto r = http::json_response(result.answers.front().result_json, 201);
-    r.headers.emplace_back("Location", "/epcis/events/" + url_encode(result.answers.front().event_id));
+    r.headers.emplace_back("Location",
+                           "/epcis/events/" + util::percent_encode(result.answers.front().event_id));
     respond(std::move(r));
   };
   if (!sequencer_.submit(std::move(submission))) {

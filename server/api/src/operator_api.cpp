@@ -9,16 +9,15 @@
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/operators/password_policy.hpp"
+#include "portcullis/util/bearer.hpp"
 
 namespace portcullis::api {
 namespace {
 
 std::string bearer_hash(const http::HttpRequest& request) {
   const auto* auth = request.header("authorization");
-  constexpr std::string_view prefix = "Bearer ";
-  if (auth == nullptr || auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0)
-    return {};
-  return operators::crypto::sha256_hex(auth->substr(prefix.size()));
+  const auto token = auth == nullptr ? std::nullopt : util::bearer_token(*auth);
+  return token ? operators::crypto::sha256_hex(*token) : std::string{};
 }
 
 // The answer to a sign-in or a password change.

@@ -35,6 +35,8 @@
 #include "portcullis/site_file/site_file.hpp"
 #include "portcullis/storage/daemon_queries.hpp"
 #include "portcullis/storage/secret_box.hpp"
+#include "portcullis/util/bearer.hpp"
+#include "portcullis/util/hex.hpp"
 
 namespace portcullis::app {
 namespace {
@@ -67,13 +69,7 @@ std::vector<services::KnownDevice> load_devices(const std::string& database, con
     services::KnownDevice d;
     d.device_id = row.device_id;
     d.kind = row.kind;
-    if (row.token_sha256) {
-      static constexpr char hex[] = "0123456789abcdef";
-      for (auto b : *row.token_sha256) {
-        d.token_sha256_hex += hex[b >> 4U];
-        d.token_sha256_hex += hex[b & 0x0FU];
-      }
-    }
+    if (row.token_sha256) d.token_sha256_hex = util::hex_encode(*row.token_sha256);
     d.enabled = row.enabled;
     out.push_back(std::move(d));
   }
@@ -332,8 +328,8 @@ int serve_command(const Config& c) {
       [&](const http::HttpRequest& request) {
         const auto* auth = request.header("authorization");
         std::string token_hash;
-        if (auth != nullptr && auth->rfind("Bearer ", 0) == 0) {
-          token_hash = operators::crypto::sha256_hex(auth->substr(7));
+        if (const auto token = auth == nullptr ? std::nullopt : util::bearer_token(*auth)) {
+          token_hash = operators::crypto::sha256_hex(*token);
           if (auto principal = accounts.principal_for(token_hash)) return *principal;
           if (!c.metrics_token_sha256.empty() &&
               operators::crypto::equal_in_constant_time(
@@ -430,8 +426,8 @@ int serve_command(const Config& c) {
   server.set_credential_check([&](const http::HttpRequest& request) {
     const auto* auth = request.header("authorization");
     std::string token_hash;
-    if (auth != nullptr && auth->rfind("Bearer ", 0) == 0) {
-      token_hash = operators::crypto::sha256_hex(auth->substr(7));
+    if (const auto token = auth == nullptr ? std::nullopt : util::bearer_token(*auth)) {
+      token_hash = operators::crypto::sha256_hex(*token);
       if (accounts.session_valid(token_hash)) return true;
     }
     return devices.identify(token_hash, request.client_certificate_cn).has_value();

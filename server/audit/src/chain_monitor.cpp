@@ -1,4 +1,5 @@
 #include "portcullis/audit/chain_monitor.hpp"
+#include "portcullis/util/hex.hpp"
 
 #include <array>
 #include <chrono>
@@ -11,16 +12,6 @@ std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string ledger_hex(const std::array<std::uint8_t, 32>& hash) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : hash) {
-    out += kDigits[b >> 4U];
-    out += kDigits[b & 0x0FU];
-  }
-  return out;
 }
 
 // The last row found intact, as the next call's starting point (none for an empty or broken-at-1 chain).
@@ -83,7 +74,7 @@ ChainStatus ChainMonitor::verify(const std::string& database, const std::string&
     status.full_because = "the remembered point no longer matches: " + report.problem;
     std::lock_guard lock{s->state};
     s->point.reset();
-    s->contradiction = report.problem + " (it had hash " + ledger_hex(point->hash) +
+    s->contradiction = report.problem + " (it had hash " + util::hex_encode(point->hash) +
                        "): rows were removed or rewritten after this server verified them";
   }
   auto report = verify_chain(database, site_id);

@@ -23,6 +23,7 @@
 
 #include "key_file.hpp"
 #include "portcullis/audit/text_format.hpp"
+#include "portcullis/util/hex.hpp"
 
 namespace portcullis::audit {
 
@@ -387,12 +388,9 @@ std::string PadesSigner::signature_update(const std::string& pdf_path, std::int6
   if (static_cast<std::size_t>(der_length) > kSignatureRoom)
     pdf.fail("the signature with its certificate chain takes " + std::to_string(der_length) +
              " bytes, more than the " + std::to_string(kSignatureRoom) + " reserved");
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (int i = 0; i < der_length; ++i) {
-    const auto byte = der[i];
-    out[contents_at + 1 + 2 * static_cast<std::size_t>(i)] = kHex[byte >> 4];
-    out[contents_at + 2 + 2 * static_cast<std::size_t>(i)] = kHex[byte & 0x0F];
-  }
+  const auto hex = util::hex_encode(std::span<const std::uint8_t>{der, static_cast<std::size_t>(der_length)},
+                                    util::HexCase::Upper);
+  out.replace(contents_at + 1, hex.size(), hex);
   return out;
 }
 

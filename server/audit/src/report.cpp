@@ -1,4 +1,5 @@
 #include "portcullis/audit/report.hpp"
+#include "portcullis/util/json_string.hpp"
 #include "stored_jsonb.hpp"
 
 #include <nlohmann/json.hpp>
@@ -105,7 +106,8 @@ struct RowWriter {
     } else if (f.null) {
       out += "null";
     } else {
-      append_json_string(out, f.text);
+      // Stored text is valid UTF-8; the checked style writes it exactly as exports always did.
+      util::append_json_string(out, f.text, util::JsonStringStyle::CheckedUtf8);
     }
   }
   bool time(const char* name, const CopyField& f) {

@@ -18,6 +18,8 @@
 #include "key_file.hpp"
 #include "portcullis/audit/signed_document.hpp"
 #include "portcullis/audit/text_format.hpp"
+#include "portcullis/util/base64.hpp"
+#include "portcullis/util/hex.hpp"
 
 namespace portcullis::audit {
 
@@ -166,7 +168,7 @@ std::string Sha256::hex_final() {
   if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &len) != 1 || len != 32) {
     throw std::runtime_error("SHA-256 final failed");
   }
-  return hex_encode(std::string_view{reinterpret_cast<const char*>(out), len});
+  return util::hex_encode(std::span<const std::uint8_t>{out, len});
 }
 
 FileDigest digest_file(const std::string& path) {
@@ -188,7 +190,7 @@ FileDigest digest_file(const std::string& path) {
 void sign_document(nlohmann::json& doc, const AuditKey& key) {
   doc.erase("signature");
   doc["public_key_fingerprint"] = key.fingerprint();
-  doc["signature"] = base64_encode(key.sign(signed_bytes(doc)));
+  doc["signature"] = util::base64_encode(key.sign(signed_bytes(doc)));
 }
 
 std::string check_signed_document(const std::string& text, const AuditKey& key, nlohmann::json& doc) {
@@ -206,9 +208,10 @@ std::string check_signed_document(const std::string& text, const AuditKey& key, 
   }
   const auto sig = doc.find("signature");
   if (sig == doc.end() || !sig->is_string()) return "no signature";
-  const auto raw = base64_decode(sig->get<std::string>());
+  const auto raw = util::base64_decode(sig->get<std::string>());
   if (!raw || raw->size() != 64) return "signature is not 64 bytes of canonical base64";
-  if (!key.verify(signed_bytes(doc), *raw)) return "signature does not match the content";
+  if (!key.verify(signed_bytes(doc), std::string{raw->begin(), raw->end()}))
+    return "signature does not match the content";
   return {};
 }
 

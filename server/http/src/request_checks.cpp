@@ -1,16 +1,11 @@
 #include "portcullis/http/request_checks.hpp"
 
 #include "portcullis/core/text/utf8.hpp"
+#include "portcullis/util/hex.hpp"
+#include "portcullis/util/query_string.hpp"
 
 namespace portcullis::http {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool has_control(std::string_view s) {
   for (char c : s) {
@@ -31,7 +26,8 @@ std::optional<std::string> target_problem(std::string_view target) {
   if (has_control(target)) return "the request target holds a control character";
   for (std::size_t i = 0; i < target.size(); ++i) {
     if (target[i] != '%') continue;
-    if (i + 2 >= target.size() || hex_value(target[i + 1]) < 0 || hex_value(target[i + 2]) < 0)
+    if (i + 2 >= target.size() || util::hex_digit_value(target[i + 1]) < 0 ||
+        util::hex_digit_value(target[i + 2]) < 0)
       return "the request target holds a malformed %-escape";
   }
   return std::nullopt;
@@ -52,24 +48,7 @@ bool has_media_type(const HttpRequest& request, std::string_view media_type) {
 }
 
 std::optional<std::string> percent_decode_text(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else if (plus_is_space && text[i] == '+') {
-      out += ' ';
-    } else {
-      out += text[i];
-    }
-  }
-  if (!core::text::is_valid_utf8(out) || has_control(out)) return std::nullopt;
-  return out;
+  return util::percent_decode(text, plus_is_space ? util::PlusSign::Space : util::PlusSign::Literal);
 }
 
 }  // namespace portcullis::http

@@ -9,6 +9,7 @@
 #include "portcullis/core/text/identifier.hpp"
 #include "portcullis/core/text/utf8.hpp"
 #include "portcullis/http/request_checks.hpp"
+#include "portcullis/util/json_string.hpp"
 
 namespace portcullis::http {
 namespace {
@@ -49,39 +50,7 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
 }  // namespace
 
 std::string json_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  for (std::size_t i = 0; i < text.size();) {
-    const auto length = core::text::utf8_sequence_length(text, i);
-    if (length == 0) {  // not UTF-8: the escaped text must stay valid JSON and storable
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    if (length > 1) {
-      out.append(text, i, length);
-      i += length;
-      continue;
-    }
-    const auto c = static_cast<unsigned char>(text[i++]);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static constexpr char hex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4U];
-          out += hex[c & 0x0FU];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
+  return util::json_escape(text, util::JsonStringStyle::CheckedUtf8);
 }
 
 HttpResponse json_response(std::string body, int status) {

@@ -11,36 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "portcullis/util/json_string.hpp"
+
 namespace portcullis::json::detail {
 
-// A JSON string literal, escaped as nlohmann escapes it. Runs of characters that need no escape (nearly
-// all of them: ids, EPCs) are appended in one piece rather than a character at a time.
+// A JSON string literal, escaped as nlohmann escapes it: the one escaper's Record style (server/util).
 inline void put_string(std::string& out, std::string_view text) {
-  out += '"';
-  std::size_t run = 0;  // start of the characters not yet written
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        static constexpr char hex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += hex[c >> 4U];
-        out += hex[c & 0x0FU];
-      }
-    }
-  }
-  out.append(text.data() + run, text.size() - run);
-  out += '"';
+  util::append_json_string(out, text, util::JsonStringStyle::Record);
 }
 
 // `"key":`, preceded by a comma unless it is the object's first key.

@@ -1,6 +1,7 @@
 #include "portcullis/ledger/event_record.hpp"
 
 #include "portcullis/core/text/utf8.hpp"
+#include "portcullis/util/hex.hpp"
 
 #include <openssl/evp.h>
 
@@ -97,14 +98,7 @@ const Hash& seal(EventRecord& record, const Hash& prev_hash) {
 }
 
 std::string to_hex(const Hash& hash) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (auto b : hash) {
-    out += digits[b >> 4U];
-    out += digits[b & 0x0FU];
-  }
-  return out;
+  return util::hex_encode(hash);
 }
 
 std::optional<Hash> hash_from_bytes(const std::string& bytes) {

@@ -8,6 +8,7 @@
 #include "portcullis/operators/crypto/encoding.hpp"
 #include "portcullis/operators/crypto/random.hpp"
 #include "portcullis/services/approval_record.hpp"
+#include "portcullis/util/random_token.hpp"
 
 namespace portcullis::services {
 namespace {
@@ -22,8 +23,7 @@ DeskAnswer not_stored() {
 }  // namespace
 
 std::string random_id(const std::string& prefix) {
-  const auto bytes = operators::crypto::secure_random_bytes(16);
-  return prefix + operators::crypto::hex_encode(bytes);
+  return prefix + util::random_hex(16);
 }
 
 CommandDesk::CommandDesk(std::map<std::string, json::PortalInfo> portals, ingest::Sequencer& history,

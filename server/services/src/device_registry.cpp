@@ -1,7 +1,7 @@
 #include "portcullis/services/device_registry.hpp"
 
-#include <openssl/rand.h>
 #include "portcullis/operators/crypto/digest.hpp"
+#include "portcullis/util/random_token.hpp"
 
 #include <stdexcept>
 #include <variant>
@@ -13,22 +13,7 @@ std::string sha256_hex(const std::string& data) {
 }
 
 std::string new_device_token() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no secure randomness available");
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned int acc = 0;
-  int bits = 0;
-  for (unsigned char b : bytes) {
-    acc = (acc << 8U) | b;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += alphabet[(acc >> static_cast<unsigned>(bits)) & 0x3FU];
-    }
-  }
-  if (bits > 0) out += alphabet[(acc << static_cast<unsigned>(6 - bits)) & 0x3FU];
-  return "pcd_" + out;
+  return "pcd_" + util::random_token();
 }
 
 void DeviceRegistry::replace(std::vector<KnownDevice> devices) {

@@ -11,21 +11,11 @@
 #include "portcullis/json/asset_json.hpp"
 #include "portcullis/json/stream_json.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
+#include "portcullis/util/bearer.hpp"
+#include "portcullis/util/query_string.hpp"
 
 namespace portcullis::services {
 namespace {
-
-std::string query_value(const std::string& query, const std::string& key) {
-  std::size_t pos = 0;
-  while (pos < query.size()) {
-    const auto end = std::min(query.find('&', pos), query.size());
-    const auto part = query.substr(pos, end - pos);
-    const auto eq = part.find('=');
-    if (eq != std::string::npos && part.substr(0, eq) == key) return part.substr(eq + 1);
-    pos = end + 1;
-  }
-  return {};
-}
 
 std::set<std::string> split_topics(const std::string& text) {
   std::set<std::string> topics;
@@ -172,16 +162,18 @@ std::variant<std::shared_ptr<http::StreamClient>, http::HttpResponse> StreamHub:
     }
   }
   const auto* auth = upgrade.header("authorization");
-  constexpr std::string_view prefix = "Bearer ";
-  if (auth == nullptr || auth->size() <= prefix.size() || auth->compare(0, prefix.size(), prefix) != 0) {
+  const auto token = auth == nullptr ? std::nullopt : util::bearer_token(*auth);
+  if (!token) {
     return http::json_error(401, "authorization", "a session token is required in the Authorization header");
   }
-  const auto token_hash = operators::crypto::sha256_hex(auth->substr(prefix.size()));
+  const auto token_hash = operators::crypto::sha256_hex(*token);
   if (!accounts_.principal_for(token_hash)) {
     return http::json_error(401, "authorization", "session unknown, expired or ended");
   }
+  const auto query = util::parse_query(upgrade.query);
+  if (!query) return http::json_error(400, query.error().field, query.error().message);
   std::optional<std::int64_t> resume;
-  const auto resume_text = query_value(upgrade.query, "resume_from");
+  const auto resume_text = query->value_or_empty("resume_from");
   if (!resume_text.empty()) {
     // The whole text is the number: "1278abc", "+1278" or "1278.9" are refused, not read as 1278.
     std::int64_t value = 0;
@@ -191,8 +183,7 @@ std::variant<std::shared_ptr<http::StreamClient>, http::HttpResponse> StreamHub:
       return http::json_error(400, "resume_from", "expected a non-negative integer");
     resume = value;
   }
-  return std::make_shared<Client>(*this, token_hash, split_topics(query_value(upgrade.query, "topics")),
-                                  resume);
+  return std::make_shared<Client>(*this, token_hash, split_topics(query->value_or_empty("topics")), resume);
 }
 
 std::string StreamHub::snapshot() {

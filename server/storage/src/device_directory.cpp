@@ -1,20 +1,9 @@
 #include "portcullis/storage/device_directory.hpp"
+#include "portcullis/util/hex.hpp"
 
 #include <pqxx/pqxx>
 
 namespace portcullis::storage {
-namespace {
-std::string hex(const std::array<std::uint8_t, 32>& bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (auto b : bytes) {
-    out += digits[b >> 4U];
-    out += digits[b & 0x0FU];
-  }
-  return out;
-}
-}  // namespace
-
 DeviceDirectory::DeviceDirectory(pqxx::connection& connection) : connection_(connection) {}
 
 std::vector<DeviceRow> DeviceDirectory::load_site(const std::string& site_id) {
@@ -45,7 +34,7 @@ std::vector<DeviceRow> DeviceDirectory::load_site(const std::string& site_id) {
 void DeviceDirectory::upsert(const DeviceRow& device, std::int64_t now_us) {
   pqxx::work tx{connection_};
   const std::optional<std::string> token_hex =
-      device.token_sha256 ? std::optional<std::string>{hex(*device.token_sha256)} : std::nullopt;
+      device.token_sha256 ? std::optional<std::string>{util::hex_encode(*device.token_sha256)} : std::nullopt;
   tx.exec_params(
       "INSERT INTO devices (device_id, site_id, kind, token_sha256, enabled, created_us)"
       " VALUES ($1, $2, $3, decode($4, 'hex'), true, $5)"

@@ -1,4 +1,5 @@
 #include "portcullis/storage/migrator.hpp"
+#include "portcullis/util/hex.hpp"
 
 #include <openssl/evp.h>
 
@@ -14,13 +15,7 @@ std::string sha256_hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4U];
-    out += hex[digest[i] & 0x0FU];
-  }
-  return out;
+  return util::hex_encode(std::span<const std::uint8_t>{digest, len});
 }
 
 }  // namespace

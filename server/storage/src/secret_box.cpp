@@ -1,5 +1,6 @@
 #include "portcullis/storage/secret_box.hpp"
 #include "portcullis/storage/totp_secret_sealing.hpp"
+#include "portcullis/util/hex.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -22,35 +23,6 @@ namespace {
 constexpr std::string_view kPrefix = "aesgcm1:";
 constexpr std::size_t kNonce = 12;
 constexpr std::size_t kTag = 16;
-
-std::string to_hex(const unsigned char* bytes, std::size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out += kDigits[bytes[i] >> 4U];
-    out += kDigits[bytes[i] & 0x0FU];
-  }
-  return out;
-}
-
-std::optional<std::vector<unsigned char>> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  std::vector<unsigned char> out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = digit(hex[i]);
-    const int lo = digit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<unsigned char>(hi * 16 + lo));
-  }
-  return out;
-}
 
 struct CipherContext {
   CipherContext() : ctx(EVP_CIPHER_CTX_new()) {
@@ -121,7 +93,8 @@ std::string SecretBox::seal(std::string_view plain, std::string_view bound_to) c
       EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_GET_TAG, static_cast<int>(kTag), out.data() + plain.size()) ==
           1;
   if (!ok) throw std::runtime_error("AES-256-GCM encryption failed");
-  return std::string(kPrefix) + to_hex(nonce.data(), nonce.size()) + ":" + to_hex(out.data(), out.size());
+  return std::string(kPrefix) + util::hex_encode(std::span<const std::uint8_t>{nonce.data(), nonce.size()}) +
+         ":" + util::hex_encode(std::span<const std::uint8_t>{out.data(), out.size()});
 }
 
 std::optional<std::string> SecretBox::open(std::string_view sealed, std::string_view bound_to) const {
@@ -129,8 +102,8 @@ std::optional<std::string> SecretBox::open(std::string_view sealed, std::string_
   const auto body = sealed.substr(kPrefix.size());
   const auto colon = body.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
-  const auto nonce = from_hex(body.substr(0, colon));
-  const auto data = from_hex(body.substr(colon + 1));
+  const auto nonce = util::hex_decode(body.substr(0, colon));
+  const auto data = util::hex_decode(body.substr(colon + 1));
   if (!nonce || nonce->size() != kNonce || !data || data->size() < kTag) return std::nullopt;
   const std::size_t text_size = data->size() - kTag;
   std::vector<unsigned char> tag(data->end() - static_cast<std::ptrdiff_t>(kTag), data->end());

@@ -1,4 +1,5 @@
 #include "portcullis/storage/site_versions.hpp"
+#include "portcullis/util/hex.hpp"
 
 #include <openssl/evp.h>
 #include <pqxx/pqxx>
@@ -13,14 +14,7 @@ std::string site_content_hash_hex(std::string_view content) {
   unsigned int length = 0;
   if (EVP_Digest(content.data(), content.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("SHA-256 failed");
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(std::size_t{length} * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kDigits[digest[i] >> 4U];
-    hex += kDigits[digest[i] & 0x0FU];
-  }
-  return hex;
+  return util::hex_encode(std::span<const std::uint8_t>{digest.data(), length});
 }
 
 std::optional<std::string> latest_site_hash(pqxx::connection& connection, const std::string& site_id) {

@@ -21,6 +21,7 @@
 
 #include "portcullis/adapters/osdp_deframer.hpp"
 #include "portcullis/osdp_pd/simulated_pd.hpp"
+#include "portcullis/util/hex.hpp"
 
 namespace osdp = portcullis::adapters::osdp;
 namespace sc = portcullis::adapters::osdp::sc;
@@ -44,16 +45,6 @@ extern "C" void on_signal(int) {
 [[noreturn]] void usage_error(const std::string& why) {
   std::cerr << "portcullis-osdp-pd: " << why << "\n" << kUsage;
   std::exit(2);
-}
-
-std::string hex(const std::vector<std::uint8_t>& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const auto b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xF];
-  }
-  return out;
 }
 
 sc::Random strong_random() {
@@ -215,8 +206,8 @@ int main(int argc, char** argv) {
       if (c.code == 0x60) continue;  // polls
       // KEYSET carries a key: log that it came, never its bytes.
       note(R"({"event":"command","code":)" + std::to_string(c.code) + R"(,"data":")" +
-           (c.code == sc::kCommandKeySet ? std::string("(key)") : hex(c.data)) + R"(","secure":)" +
-           (c.secure ? "true" : "false") + "}");
+           (c.code == sc::kCommandKeySet ? std::string("(key)") : portcullis::util::hex_encode(c.data)) +
+           R"(","secure":)" + (c.secure ? "true" : "false") + "}");
     }
   }
   std::filesystem::remove(link, ignored);

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <initializer_list>
 
+#include "portcullis/util/rfc3339.hpp"
+
 namespace portcullis::sim {
 namespace {
 
@@ -289,15 +291,7 @@ std::chrono::microseconds due_offset(std::int64_t at_ms, std::int64_t round, std
 }
 
 std::string format_time(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
+  return util::format_rfc3339(std::chrono::floor<std::chrono::microseconds>(t), util::SecondFraction::Millis);
 }
 
 std::string event_body(const std::string& device_id, std::int64_t seq,

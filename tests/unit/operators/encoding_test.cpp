@@ -104,8 +104,8 @@ TEST(RandomToken, Is43UrlSafeCharactersAndNeverRepeats) {
               std::string::npos);
     EXPECT_TRUE(seen.insert(token).second);
   }
-  EXPECT_EQ(secure_random_bytes(0).size(), 0u);
-  EXPECT_EQ(secure_random_bytes(64).size(), 64u);
+  EXPECT_EQ(util::random_bytes(0).size(), 0u);
+  EXPECT_EQ(util::random_bytes(64).size(), 64u);
 }
 
 TEST(Otpauth, UriHasTheIssuerLabelSecretAndIssuer) {

@@ -1,13 +1,11 @@
 #pragma once
 // Errors as values for every device codec: a parse either yields a value or a CodecError whose
 // reason names the field that is wrong. No codec throws across its API.
-#include <cassert>
-#include <cstdlib>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
-#include <variant>
+
+#include "portcullis/util/result.hpp"
 
 namespace portcullis::adapters {
 
@@ -53,49 +51,10 @@ struct CodecError {
   friend bool operator==(const CodecError&, const CodecError&) = default;
 };
 
-// A value or a CodecError. Accessing the wrong alternative is a programming error (aborts),
-// so callers always test ok() first.
+// A value or a CodecError (server/util's Result). Accessing the wrong alternative is a programming error
+// (aborts), so callers always test ok() first.
 template <class T>
-class [[nodiscard]] Result {
-  static_assert(!std::is_same_v<T, CodecError>);
-
- public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
-  Result(CodecError error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
-
-  [[nodiscard]] bool ok() const noexcept { return std::holds_alternative<T>(v_); }
-  explicit operator bool() const noexcept { return ok(); }
-
-  [[nodiscard]] const T& value() const& {
-    if (const T* v = std::get_if<T>(&v_)) return *v;
-    misuse();
-  }
-  [[nodiscard]] T& value() & {
-    if (T* v = std::get_if<T>(&v_)) return *v;
-    misuse();
-  }
-  [[nodiscard]] T&& value() && {
-    if (T* v = std::get_if<T>(&v_)) return std::move(*v);
-    misuse();
-  }
-  const T& operator*() const& { return value(); }
-  const T* operator->() const { return &value(); }
-
-  [[nodiscard]] const CodecError& error() const {
-    if (const CodecError* e = std::get_if<CodecError>(&v_)) return *e;
-    misuse();
-  }
-
- private:
-  // Reading the alternative that is not there is a programming error, not a runtime condition:
-  // stop rather than return garbage.
-  [[noreturn]] static void misuse() {
-    assert(false && "Result accessed without checking ok()");
-    std::abort();
-  }
-
-  std::variant<T, CodecError> v_;
-};
+using Result = util::Result<T, CodecError>;
 
 [[nodiscard]] inline CodecError make_error(ErrorCode code, std::string reason) {
   return CodecError{code, std::move(reason)};

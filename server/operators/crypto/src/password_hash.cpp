@@ -97,7 +97,7 @@ std::string format(const ScryptParameters& p, ByteView salt, ByteView hash) {
 
 std::string hash_password(std::string_view password, const ScryptParameters& parameters) {
   if (!parameters_in_bounds(parameters)) throw std::invalid_argument("scrypt parameters out of bounds");
-  const Bytes salt = secure_random_bytes(kPasswordSaltBytes);
+  const Bytes salt = util::random_bytes(kPasswordSaltBytes);
   return format(parameters, salt, derive(password, salt, parameters));
 }
 

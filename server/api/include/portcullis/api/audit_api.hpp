@@ -61,8 +61,6 @@ struct ChainQuery {
   bool full = false;
 };
 [[nodiscard]] std::variant<ChainQuery, QueryError> parse_chain_query(const std::string& query);
-// RFC 3986 percent-decoding; nothing on a malformed escape.
-[[nodiscard]] std::optional<std::string> percent_decode(std::string_view text);
 
 class AuditApi {
  public:

@@ -1,6 +1,7 @@
 #pragma once
 // Pure text helpers of the evidence exports (no database, no OpenSSL): CSV cells with spreadsheet
-// formula neutralization, JSON string escaping, RFC 3339 times, base64 and hex.
+// formula neutralization, RFC 3339 times (JSON strings, base64 and hex are
+// server/util's).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,9 +21,6 @@ void append_csv_cell(std::string& out, std::string_view cell);
 // Appends cells separated by commas and ends the record with CRLF (RFC 4180).
 void append_csv_row(std::string& out, const std::vector<std::string_view>& cells);
 
-// Appends `text` as a JSON string literal (with the quotes). Control characters become \u00XX.
-void append_json_string(std::string& out, std::string_view text);
-
 // "2026-11-27T10:00:00.000123Z" from microseconds since the Unix epoch (UTC, always 6 digits).
 [[nodiscard]] std::string rfc3339_from_micros(std::int64_t micros);
 void append_rfc3339(std::string& out, std::int64_t micros);
@@ -30,12 +28,6 @@ void append_rfc3339(std::string& out, std::int64_t micros);
 // Parses "2026-11-27", "2026-11-27T10:00:00Z", "2026-11-27T10:00:00.5+01:00" (also a space for 'T').
 // A date alone means midnight UTC. Returns microseconds since the epoch, or nothing if malformed.
 [[nodiscard]] std::optional<std::int64_t> parse_time(std::string_view text);
-
-[[nodiscard]] std::string base64_encode(std::string_view bytes);
-// Strict: canonical padding only, so one encoded text maps to one byte string and back.
-[[nodiscard]] std::optional<std::string> base64_decode(std::string_view text);
-
-[[nodiscard]] std::string hex_encode(std::string_view bytes);
 
 // Decodes one row of PostgreSQL's COPY text format (tab separated, \N for NULL, backslash escapes) into
 // `fields`; `storage` holds unescaped text and is reused between rows. Returns false if malformed.

@@ -1,18 +1,17 @@
 #pragma once
-// Secure randomness from OpenSSL's DRBG. Failure throws: a server that cannot get randomness must
-// not hand out predictable tokens or secrets.
-#include <cstddef>
+// Unguessable tokens for sessions and devices: server/util's (the kernel's CSPRNG), named here for the
+// operator code. Secret bytes (salts, TOTP secrets) come from util::random_bytes.
 #include <string>
 
-#include "portcullis/operators/bytes.hpp"
+#include "portcullis/util/random_token.hpp"
 
 namespace portcullis::operators::crypto {
 
-[[nodiscard]] Bytes secure_random_bytes(std::size_t count);
-
-inline constexpr std::size_t kTokenBytes = 32;
-
-// 256 random bits as base64url without padding (43 characters): session and device tokens.
-[[nodiscard]] std::string random_token();
+using util::kTokenBytes;
+// 256 random bits as base64url without padding (43 characters): session and device tokens. A function of
+// no arguments, so it serves as an operators::TokenSource.
+[[nodiscard]] inline std::string random_token() {
+  return util::random_token(kTokenBytes);
+}
 
 }  // namespace portcullis::operators::crypto
