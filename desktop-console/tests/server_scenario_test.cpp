@@ -277,8 +277,13 @@ void ServerScenarioTest::initTestCase() {
   QTRY_VERIFY_WITH_TIMEOUT(lockdownError.has_value(), 10000);
   QVERIFY2(lockdownError->isEmpty(), qPrintable(*lockdownError));
 
-  // Until everything the scenario causes has reached the console: the forced door, the missing drive, the
-  // silent controller and the lockdown.
+  // Until everything the scenario causes has reached the console: the forced door, the missing drive (its
+  // alarm and, on the asset topic, which may come after it, the drive's own state), the silent controller
+  // and the lockdown.
+  const auto driveReportedMissing = [this] {
+    const auto* drive = state_->assets()->asset(QStringLiteral("drv-w01-0043"));
+    return drive != nullptr && drive->missing;
+  };
   const auto consoleHas = [this](const QString& kind, const QString& subject) {
     for (int row = 0; row < state_->alarms()->rowCount(); ++row) {
       const auto& a = state_->alarms()->at(row);
@@ -290,6 +295,7 @@ void ServerScenarioTest::initTestCase() {
       [&] {
         return consoleHas(QStringLiteral("door_forced"), QStringLiteral("cage-door")) &&
                consoleHas(QStringLiteral("asset_missing"), QStringLiteral("drv-w01-0043")) &&
+               driveReportedMissing() &&
                consoleHas(QStringLiteral("device_silent"), QStringLiteral("ctl-mantrap")) &&
                consoleHas(QStringLiteral("lockdown"), QStringLiteral("weights-cage"));
       },
