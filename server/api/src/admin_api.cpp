@@ -8,9 +8,10 @@
 
 #include "crypto/pin_hash.hpp"
 #include "portcullis/json/admin_change_json.hpp"
-#include "portcullis/json/desk_record_json.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
+#include "portcullis/ledger/records/desk_record.hpp"
+#include "portcullis/ledger/records/operator_action_record.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/services/approval_record.hpp"
 #include "portcullis/services/device_registry.hpp"

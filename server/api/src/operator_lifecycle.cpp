@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "portcullis/json/operator_json.hpp"
+#include "portcullis/ledger/records/canonical_change.hpp"
 #include "portcullis/operators/crypto/otpauth.hpp"
 #include "portcullis/operators/crypto/password_hash.hpp"
 #include "portcullis/operators/crypto/random.hpp"

@@ -6,9 +6,9 @@
 #include "families/record_family.hpp"
 #include "families/write_context.hpp"
 #include "portcullis/ingest/record_types.hpp"
-#include "portcullis/json/alarm_json.hpp"
-#include "portcullis/json/tamper_json.hpp"
 #include "portcullis/ledger/event_record.hpp"
+#include "portcullis/ledger/records/alarm_record.hpp"
+#include "portcullis/ledger/records/tamper_record.hpp"
 #include "portcullis/storage/sequencer_store.hpp"
 
 namespace portcullis::ingest {

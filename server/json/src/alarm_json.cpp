@@ -1,29 +1,9 @@
 #include "portcullis/json/alarm_json.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include "json_writer.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "portcullis/ledger/records/detail/json_writer.hpp"
 
 namespace portcullis::json {
-
-std::string alarm_change_payload(const AlarmChangePayload& c) {
-  nlohmann::json j;
-  j["alarm"] = c.alarm;
-  j["operator"] = c.operator_id;
-  j["comment"] = c.comment;
-  return j.dump();
-}
-
-std::optional<AlarmChangePayload> parse_alarm_change_payload(std::string_view text) {
-  try {
-    const auto j = nlohmann::json::parse(text);
-    return AlarmChangePayload{j.at("alarm").get<std::string>(), j.at("operator").get<std::string>(),
-                              j.at("comment").get<std::string>()};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
 
 // Written by hand (json_writer.hpp): one per raised or folded alarm on the live stream, which is one per
 // moved asset when tags land in racks other than their home. Keys sorted as nlohmann wrote them.

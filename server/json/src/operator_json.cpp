@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "field_reader.hpp"
 #include "json_depth.hpp"
+#include "portcullis/ledger/records/detail/field_reader.hpp"
 #include "strict_json.hpp"
 
 namespace portcullis::json {
@@ -61,43 +61,6 @@ std::variant<NewOperatorBody, FieldError> parse_new_operator(std::string_view bo
   return b;
 }
 
-std::string canonical_operator_change(const OperatorChange& c) {
-  json out{{"change", c.change}, {"operator", c.operator_id}};
-  if (!c.password_hash.empty()) out["password_hash"] = c.password_hash;
-  if (c.change == "create") {
-    out["role"] = c.created.role;
-    out["name"] = c.created.name;
-    if (c.created.service)
-      out["service"] = true;
-    else
-      out["person"] = c.created.person;
-  }
-  return out.dump();  // keys sorted: one change, one byte string
-}
-
-std::optional<OperatorChange> parse_operator_change(std::string_view canonical) {
-  const auto doc = json::parse(canonical, nullptr, false);
-  if (!doc.is_object()) return std::nullopt;
-  auto text = [&](const char* key) {
-    const auto it = doc.find(key);
-    return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string{};
-  };
-  OperatorChange c;
-  c.change = text("change");
-  c.operator_id = text("operator");
-  c.password_hash = text("password_hash");
-  if (c.change.empty() || c.operator_id.empty()) return std::nullopt;
-  if (c.change == "create") {
-    c.created.id = c.operator_id;
-    c.created.role = text("role");
-    c.created.name = text("name");
-    c.created.person = text("person");
-    c.created.service = doc.contains("service");
-    if (c.password_hash.empty() || c.created.person.empty() == !c.created.service) return std::nullopt;
-  }
-  return c;
-}
-
 std::variant<CommentBody, FieldError> parse_comment(std::string_view body) {
   auto doc = parse_object(body);
   if (auto* e = std::get_if<FieldError>(&doc)) return *e;
@@ -124,10 +87,6 @@ std::variant<DoorCommandBody, FieldError> parse_door_command(std::string_view bo
   r.reject_unknown_fields();
   if (!r.ok()) return *r.error();
   return b;
-}
-
-std::string canonical_door_command(const DoorCommandBody& c) {
-  return json{{"command", c.command}, {"reason", c.reason}, {"target", c.target}}.dump();
 }
 
 std::variant<CommandResultBody, FieldError> parse_command_result(std::string_view body) {

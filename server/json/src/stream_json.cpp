@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "json_depth.hpp"
-#include "json_writer.hpp"
 #include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "portcullis/ledger/records/detail/json_writer.hpp"
 
 namespace portcullis::json {
 namespace {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <variant>
 
-#include "portcullis/json/field_error.hpp"
+#include "portcullis/ledger/records/field_error.hpp"
 
 namespace portcullis::json::detail {
 

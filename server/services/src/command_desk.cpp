@@ -3,7 +3,8 @@
 #include "portcullis/core/policy/remote_command_rules.hpp"
 
 #include "portcullis/http/http_types.hpp"
-#include "portcullis/json/desk_record_json.hpp"
+#include "portcullis/ledger/records/canonical_change.hpp"
+#include "portcullis/ledger/records/desk_record.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/encoding.hpp"
 #include "portcullis/operators/crypto/random.hpp"

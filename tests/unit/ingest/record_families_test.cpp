@@ -10,8 +10,8 @@
 #include "families/record_family.hpp"
 #include "portcullis/core/assets/asset_text.hpp"
 #include "portcullis/ingest/record_types.hpp"
-#include "portcullis/json/alarm_json.hpp"
-#include "portcullis/json/tamper_json.hpp"
+#include "portcullis/ledger/records/alarm_record.hpp"
+#include "portcullis/ledger/records/tamper_record.hpp"
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::ingest {

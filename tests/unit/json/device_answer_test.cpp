@@ -6,7 +6,7 @@
 
 #include "../core/scenario_site.hpp"
 #include "portcullis/json/device_answer_json.hpp"
-#include "portcullis/json/device_event_json.hpp"
+#include "portcullis/ledger/records/device_event_record.hpp"
 
 namespace portcullis::json {
 namespace {

@@ -11,6 +11,7 @@
 #include "crypto/pin_hash.hpp"
 #include "portcullis/core/engine.hpp"
 #include "portcullis/json/device_event_json.hpp"
+#include "portcullis/ledger/records/device_event_record.hpp"
 #include "portcullis/sim/scenario.hpp"
 #include "portcullis/site_file/site_file.hpp"
 

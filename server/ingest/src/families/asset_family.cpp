@@ -2,7 +2,7 @@
 // location), the asset book's missing-asset deadlines and the record of when the book was opened.
 #include "families/record_family.hpp"
 #include "portcullis/ingest/record_types.hpp"
-#include "portcullis/json/asset_json.hpp"
+#include "portcullis/ledger/records/asset_record.hpp"
 
 namespace portcullis::ingest {
 

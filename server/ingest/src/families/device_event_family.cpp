@@ -4,8 +4,7 @@
 
 #include "families/record_family.hpp"
 #include "portcullis/ingest/record_types.hpp"
-#include "portcullis/json/alarm_json.hpp"
-#include "portcullis/json/device_event_json.hpp"
+#include "portcullis/ledger/records/device_event_record.hpp"
 
 namespace portcullis::ingest {
 namespace {

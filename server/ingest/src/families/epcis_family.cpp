@@ -5,7 +5,7 @@
 
 #include "families/record_family.hpp"
 #include "portcullis/ingest/record_types.hpp"
-#include "portcullis/json/asset_json.hpp"
+#include "portcullis/ledger/records/asset_record.hpp"
 
 namespace portcullis::ingest {
 namespace {

@@ -4,8 +4,9 @@
 #include "families/record_family.hpp"
 #include "portcullis/ingest/record_types.hpp"
 #include "portcullis/json/alarm_json.hpp"
-#include "portcullis/json/device_event_json.hpp"
-#include "portcullis/json/operator_action_json.hpp"
+#include "portcullis/ledger/records/alarm_record.hpp"
+#include "portcullis/ledger/records/device_event_record.hpp"
+#include "portcullis/ledger/records/operator_action_record.hpp"
 
 namespace portcullis::ingest {
 namespace {

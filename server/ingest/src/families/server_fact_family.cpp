@@ -2,9 +2,9 @@
 // requests), alarm escalations, and tampering found with the history, which raises its own alarm.
 #include "families/record_family.hpp"
 #include "portcullis/ingest/record_types.hpp"
-#include "portcullis/json/alarm_json.hpp"
-#include "portcullis/json/device_event_json.hpp"
-#include "portcullis/json/tamper_json.hpp"
+#include "portcullis/ledger/records/alarm_record.hpp"
+#include "portcullis/ledger/records/device_event_record.hpp"
+#include "portcullis/ledger/records/tamper_record.hpp"
 
 namespace portcullis::ingest {
 namespace {

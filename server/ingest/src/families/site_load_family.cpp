@@ -5,7 +5,8 @@
 #include "families/command_result.hpp"
 #include "families/record_family.hpp"
 #include "portcullis/ingest/record_types.hpp"
-#include "portcullis/json/admin_change_json.hpp"
+#include "portcullis/ledger/records/operator_action_record.hpp"
+#include "portcullis/ledger/records/site_record.hpp"
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::ingest {

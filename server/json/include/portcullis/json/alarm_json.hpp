@@ -1,20 +1,12 @@
 #pragma once
-#include <optional>
+// An alarm as the API and the live stream show it. The stored alarm changes (acknowledge, resolve, escalate)
+// are a frozen format: portcullis/ledger/records/alarm_record.hpp.
 #include <string>
-#include <string_view>
 
 #include "portcullis/core/alarms/alarm_book.hpp"
 
 namespace portcullis::json {
 
-struct AlarmChangePayload {
-  std::string alarm;
-  std::string operator_id;
-  std::string comment;
-};
-
-[[nodiscard]] std::string alarm_change_payload(const AlarmChangePayload& change);
-[[nodiscard]] std::optional<AlarmChangePayload> parse_alarm_change_payload(std::string_view text);
 [[nodiscard]] std::string alarm_json(const core::AlarmRecord& alarm);
 
 }  // namespace portcullis::json

@@ -1,15 +1,15 @@
 #pragma once
-// Assets in JSON: RFID read batches from readers, asset actions from operators (request bodies and
-// the stored form a replay reads back), stored movements, outcomes, and the views the API and stream show.
+// Assets in JSON: RFID read batches from readers, asset actions from operators (request bodies), and the
+// views the API and stream show. The stored asset records (actions, movements, outcomes, EPCIS captures) are
+// a frozen format: portcullis/ledger/records/asset_record.hpp.
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "portcullis/core/assets/asset_book.hpp"
-#include "portcullis/json/field_error.hpp"
+#include "portcullis/ledger/records/field_error.hpp"
 
 namespace portcullis::json {
 
@@ -32,43 +32,6 @@ struct RfidReadBatch {
 [[nodiscard]] std::variant<core::AssetAction, FieldError> parse_asset_action_request(
     std::string_view type, const std::string& target, std::string_view body, const std::string& new_id,
     core::Timestamp now);
-
-[[nodiscard]] std::string stored_asset_action_json(const core::AssetAction& action, const core::Actor& actor);
-struct StoredAssetAction {
-  core::AssetAction action;
-  core::Actor actor;
-};
-[[nodiscard]] std::optional<StoredAssetAction> asset_action_from_stored_json(std::string_view text);
-
-// ---- Stored movements and outcomes ----------------------------------------------------------------------
-
-[[nodiscard]] std::string movement_json(const core::AssetMovement& movement);
-[[nodiscard]] std::optional<core::AssetMovement> movement_from_json(std::string_view text);
-// {"decision": ... | null, "alarms": [...], "changes": [{"field","before","after"}], "detail"?}
-[[nodiscard]] std::string asset_outcome_json(const core::AssetOutcome& outcome);
-
-// The `asset.registry_opened` record: when the asset book of a site was first opened.
-[[nodiscard]] std::string registry_opened_json(core::Timestamp at);
-[[nodiscard]] std::optional<core::Timestamp> registry_opened_from_json(std::string_view text);
-
-// EPCIS captures (the `epcis.captured` record keeps each eventID once, with the answer it got).
-struct EpcisEventResult {
-  std::string event_id;
-  std::string effect;  // observe, register, destroy, not_applied
-  std::string status;  // applied, not_applied, refused
-  std::string reason;  // not_applied / refused: why
-  std::size_t observations = 0;
-  std::size_t movements = 0;
-};
-[[nodiscard]] std::string epcis_result_json(const EpcisEventResult& result);
-struct EpcisCaptured {
-  std::string event_id;
-  std::string canonical_sha256;
-  std::string path;
-  std::string result_json;
-};
-[[nodiscard]] std::string epcis_captured_json(const EpcisCaptured& captured);
-[[nodiscard]] std::optional<EpcisCaptured> epcis_captured_from_json(std::string_view text);
 
 // ---- Views ------------------------------------------------------------------------------------------------
 

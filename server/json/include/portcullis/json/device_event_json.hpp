@@ -1,14 +1,13 @@
 #pragma once
-// JSON <-> device events. The only code (with the other files of server/json) that touches nlohmann/json
-// for the device API. Every rejection names the field.
+// JSON -> device events: the device API's request bodies. Every rejection names the field. Their stored form
+// is a frozen record format (portcullis/ledger/records/device_event_record.hpp).
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "portcullis/core/device_event.hpp"
-#include "portcullis/core/outcome.hpp"
-#include "portcullis/json/field_error.hpp"
+#include "portcullis/ledger/records/field_error.hpp"
 
 namespace portcullis::json {
 
@@ -24,13 +23,5 @@ struct EventRequest {
 
 [[nodiscard]] std::variant<EventRequest, FieldError> parse_event_request(
     std::string_view body, const EventRequestLimits& limits = {});
-
-// Canonical stored payload: {"type": ..., fields...} with sorted keys and no secret (a PIN is never stored).
-[[nodiscard]] std::string stored_payload_json(const core::DeviceEvent& event);
-// Inverse of stored_payload_json, for replay at start-up.
-[[nodiscard]] std::variant<core::DevicePayload, FieldError> payload_from_stored_json(std::string_view json);
-
-// Canonical outcome: {"decision": {...} | null, "alarms": [...]}.
-[[nodiscard]] std::string outcome_json(const core::Outcome& outcome);
 
 }  // namespace portcullis::json

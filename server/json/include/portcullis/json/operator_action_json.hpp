@@ -1,13 +1,12 @@
 #pragma once
-// Operator actions (revocations, just-in-time grants, forgiveness, lockdown): request bodies in, and the
-// stored form that a replay reads back.
-#include <optional>
+// Operator actions (revocations, just-in-time grants, forgiveness, lockdown): request bodies in. Their stored
+// form, which a replay reads back, is a frozen format (portcullis/ledger/records/operator_action_record.hpp).
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include "portcullis/core/policy/operator_action.hpp"
-#include "portcullis/json/field_error.hpp"
+#include "portcullis/ledger/records/field_error.hpp"
 
 namespace portcullis::json {
 
@@ -17,12 +16,5 @@ namespace portcullis::json {
                                                                                   const std::string& target,
                                                                                   std::string_view body,
                                                                                   const std::string& new_id);
-
-[[nodiscard]] std::string stored_action_json(const core::OperatorAction& action, const core::Actor& actor);
-struct StoredAction {
-  core::OperatorAction action;
-  core::Actor actor;
-};
-[[nodiscard]] std::optional<StoredAction> action_from_stored_json(std::string_view text);
 
 }  // namespace portcullis::json

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "portcullis/json/desk_record_json.hpp"
+#include "portcullis/ledger/records/desk_record.hpp"
 #include "portcullis/operators/dual_approval.hpp"
 
 namespace portcullis::services::detail {

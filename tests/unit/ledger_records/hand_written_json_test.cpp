@@ -8,9 +8,10 @@
 #include "portcullis/core/time.hpp"
 #include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/asset_json.hpp"
-#include "portcullis/json/device_event_json.hpp"
 #include "portcullis/json/rfc3339.hpp"
 #include "portcullis/json/stream_json.hpp"
+#include "portcullis/ledger/records/asset_record.hpp"
+#include "portcullis/ledger/records/device_event_record.hpp"
 
 namespace portcullis::json {
 namespace {

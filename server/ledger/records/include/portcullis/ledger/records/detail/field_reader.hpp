@@ -1,4 +1,11 @@
 #pragma once
+// FROZEN RECORD FORMAT. The bytes this code writes are stored in the event store and hashed into the
+// tamper-evident chain (docs/event-store.md); its readers rebuild state from them at every start-up.
+// Changing one byte of the output is a new record version: a new record type or version field, with the
+// old reader kept for replay. tests/unit/ledger_records pins the bytes.
+//
+// The stored readers (device payloads, asset actions) and the API request parsers share it: what it
+// accepts is what a replay accepts.
 // Reads typed fields out of a JSON object and remembers the first problem with its full path,
 // so every parser reports "events[2].card.bits: expected a string of 0 and 1" rather than "bad request".
 #include <nlohmann/json.hpp>
@@ -10,7 +17,7 @@
 #include <string>
 
 #include "portcullis/core/text/identifier.hpp"
-#include "portcullis/json/field_error.hpp"
+#include "portcullis/ledger/records/field_error.hpp"
 
 namespace portcullis::json::detail {
 

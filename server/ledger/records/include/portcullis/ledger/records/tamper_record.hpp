@@ -1,4 +1,9 @@
 #pragma once
+// FROZEN RECORD FORMAT. The bytes this code writes are stored in the event store and hashed into the
+// tamper-evident chain (docs/event-store.md); its readers rebuild state from them at every start-up.
+// Changing one byte of the output is a new record version: a new record type or version field, with the
+// old reader kept for replay. tests/unit/ledger_records pins the bytes.
+//
 // The stored payload of a `security.chain_tampered` / `security.chain_unattested` record: what the server
 // found wrong with its own history (docs/event-store.md, "Tampering").
 #include <optional>

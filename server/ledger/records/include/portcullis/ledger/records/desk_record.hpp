@@ -1,4 +1,9 @@
 #pragma once
+// FROZEN RECORD FORMAT. The bytes this code writes are stored in the event store and hashed into the
+// tamper-evident chain (docs/event-store.md); its readers rebuild state from them at every start-up.
+// Changing one byte of the output is a new record version: a new record type or version field, with the
+// old reader kept for replay. tests/unit/ledger_records pins the bytes.
+//
 // The stored records of door commands ("command.*") and of admin changes held for a second operator
 // ("change.*"). Each record carries the whole state after its step, so that a restart rebuilds the command
 // desk and the changes waiting for approval by re-applying the records in seq order (docs/operator-api.md,
@@ -10,7 +15,7 @@
 #include <string_view>
 #include <variant>
 
-#include "portcullis/json/field_error.hpp"
+#include "portcullis/ledger/records/field_error.hpp"
 
 namespace portcullis::json {
 

@@ -1,4 +1,9 @@
 #pragma once
+// FROZEN RECORD FORMAT. The bytes this code writes are stored in the event store and hashed into the
+// tamper-evident chain (docs/event-store.md); its readers rebuild state from them at every start-up.
+// Changing one byte of the output is a new record version: a new record type or version field, with the
+// old reader kept for replay. tests/unit/ledger_records pins the bytes.
+//
 // Internal: the stored form of admin edits and added grants inside a policy.<type> record.
 #include <nlohmann/json.hpp>
 

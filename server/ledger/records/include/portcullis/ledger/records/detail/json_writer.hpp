@@ -1,9 +1,14 @@
 #pragma once
-
+// FROZEN RECORD FORMAT. The bytes this code writes are stored in the event store and hashed into the
+// tamper-evident chain (docs/event-store.md); its readers rebuild state from them at every start-up.
+// Changing one byte of the output is a new record version: a new record type or version field, with the
+// old reader kept for replay. tests/unit/ledger_records pins the bytes.
+//
 // Hand-written JSON for hot paths, byte for byte what nlohmann's dump() gives for the same object (keys in
 // sorted order, no spaces, the same escapes, ensure_ascii off): no DOM of maps and no allocations beyond the
 // output string. Stored payloads are hashed into the chain, so whatever a writer here produces must stay
-// equal to the nlohmann output it replaced (pinned by tests/unit/json/hand_written_json_test.cpp).
+// equal to the nlohmann output it replaced (pinned by tests/unit/ledger_records/hand_written_json_test.cpp).
+// server/json writes its API bytes with it too: a change made for an API would change stored bytes.
 // Callers write keys in sorted (byte) order themselves.
 
 #include <charconv>
