@@ -1,15 +1,14 @@
 #include "portcullis/json/admin_change_json.hpp"
 #include "portcullis/core/overloaded.hpp"
+#include "portcullis/json/strict_json.hpp"
 
 #include <algorithm>
 #include <map>
 
 #include "admin_fields.hpp"
 #include "field_reader.hpp"
-#include "json_depth.hpp"
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -292,7 +291,7 @@ std::string site_change_summary_json(const core::SiteDefinition* before, const c
 
 namespace {
 std::variant<json, FieldError> parse_object(std::string_view body, std::size_t max_depth) {
-  return detail::parse_strict_object(body, max_depth);
+  return parse_strict_object(body, max_depth);
 }
 }  // namespace
 

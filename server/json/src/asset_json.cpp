@@ -1,15 +1,14 @@
 #include "portcullis/json/asset_json.hpp"
 #include "portcullis/core/overloaded.hpp"
+#include "portcullis/json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "field_reader.hpp"
-#include "json_depth.hpp"
 #include "json_writer.hpp"
 #include "outcome_writer.hpp"
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/json/rfc3339.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -22,8 +21,7 @@ constexpr std::int64_t kMaxMoveOrderSeconds = 30LL * 24 * 3600;
 constexpr std::int64_t kMaxMissingAfterSeconds = 365LL * 24 * 3600;
 
 std::optional<FieldError> parse_error(std::string_view body, json& doc, std::size_t max_depth) {
-  if (detail::nesting_depth(body) > max_depth) return FieldError{"$", "JSON nested too deeply"};
-  auto parsed = detail::parse_strict_object(body, max_depth, true);
+  auto parsed = parse_strict_object(body, max_depth, true);
   if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
   doc = std::move(std::get<json>(parsed));
   return std::nullopt;

@@ -23,10 +23,14 @@ core::Card read_card(FieldReader& r) {
     std::optional<adapters::wiegand::Format> format;
     if (r.optional("format")) {
       const auto name = r.string("format", 16);
-      if (name == "H10301") format = adapters::wiegand::Format::H10301_26;
-      else if (name == "H10304") format = adapters::wiegand::Format::H10304_37;
-      else if (name == "C1000") format = adapters::wiegand::Format::Corporate1000_35;
-      else r.fail("format", "expected H10301, H10304 or C1000 with bits");
+      if (name == "H10301")
+        format = adapters::wiegand::Format::H10301_26;
+      else if (name == "H10304")
+        format = adapters::wiegand::Format::H10304_37;
+      else if (name == "C1000")
+        format = adapters::wiegand::Format::Corporate1000_35;
+      else
+        r.fail("format", "expected H10301, H10304 or C1000 with bits");
     }
     if (!r.ok()) return card;
     const auto decoded = format ? adapters::wiegand::decode(bits, *format) : adapters::wiegand::decode(bits);
@@ -37,7 +41,9 @@ core::Card read_card(FieldReader& r) {
     switch (decoded->format) {
       case adapters::wiegand::Format::H10301_26: card.format = core::CardFormat::H10301_26; break;
       case adapters::wiegand::Format::H10304_37: card.format = core::CardFormat::H10304_37; break;
-      case adapters::wiegand::Format::Corporate1000_35: card.format = core::CardFormat::Corporate1000_35; break;
+      case adapters::wiegand::Format::Corporate1000_35:
+        card.format = core::CardFormat::Corporate1000_35;
+        break;
     }
     card.facility = decoded->facility;
     card.number = decoded->card_number;
@@ -46,7 +52,8 @@ core::Card read_card(FieldReader& r) {
     if (r.optional("facility") && r.integer("facility", 0, 0xFFFFFFF) != card.facility) {
       r.fail("facility", "does not match the bits");
     }
-    if (r.optional("number") && r.integer("number", 0, (std::int64_t{1} << 40) - 1) != static_cast<std::int64_t>(card.number)) {
+    if (r.optional("number") &&
+        r.integer("number", 0, (std::int64_t{1} << 40) - 1) != static_cast<std::int64_t>(card.number)) {
       r.fail("number", "does not match the bits");
     }
     return card;

@@ -1,15 +1,14 @@
 #include "portcullis/json/device_event_json.hpp"
 #include "portcullis/core/overloaded.hpp"
+#include "portcullis/json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "card_json.hpp"
 #include "field_reader.hpp"
-#include "json_depth.hpp"
 #include "json_writer.hpp"
 #include "outcome_writer.hpp"
 #include "portcullis/json/rfc3339.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -189,10 +188,7 @@ std::string credential_payload_json(const core::CardPresented& e) {
 
 std::variant<EventRequest, FieldError> parse_event_request(std::string_view body,
                                                            const EventRequestLimits& limits) {
-  if (detail::nesting_depth(body) > limits.max_nesting_depth) {
-    return FieldError{"$", "JSON nested deeper than " + std::to_string(limits.max_nesting_depth) + " levels"};
-  }
-  auto parsed = detail::parse_strict(body, limits.max_nesting_depth);
+  auto parsed = parse_strict(body, limits.max_nesting_depth);
   if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
   json doc = std::move(std::get<json>(parsed));
   EventRequest request;

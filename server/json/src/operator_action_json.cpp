@@ -1,12 +1,11 @@
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/core/overloaded.hpp"
+#include "portcullis/json/strict_json.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "admin_fields.hpp"
 #include "field_reader.hpp"
-#include "json_depth.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -21,8 +20,7 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
                                                                     const std::string& target,
                                                                     std::string_view body,
                                                                     const std::string& new_id) {
-  if (detail::nesting_depth(body) > 3) return FieldError{"$", "JSON nested too deeply"};
-  auto parsed = detail::parse_strict_object(body, 3, true);
+  auto parsed = parse_strict_object(body, 3, true);
   if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
   json doc = std::move(std::get<json>(parsed));
   detail::FieldReader r{doc, ""};
