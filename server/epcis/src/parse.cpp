@@ -9,11 +9,13 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
 #include "detail.hpp"
 #include "portcullis/epcis/capture.hpp"
+#include "portcullis/json/strict_json.hpp"
 #include "time_text.hpp"
 
 namespace portcullis::epcis {
@@ -97,33 +99,6 @@ bool looks_like_uri(std::string_view s) {
     if (std::isalnum(c) == 0 && c != '+' && c != '-' && c != '.') return false;
   }
   return s.find(' ') == std::string_view::npos;
-}
-
-// Deeper nesting than the limit, found before nlohmann builds anything.
-bool nesting_exceeds(std::string_view s, std::size_t max_depth) {
-  bool in_string = false;
-  bool escape = false;
-  std::size_t depth = 0;
-  for (const char c : s) {
-    if (in_string) {
-      if (escape) {
-        escape = false;
-      } else if (c == '\\') {
-        escape = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth) return true;
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return false;
 }
 
 std::optional<EventType> event_type_from(std::string_view s) {
@@ -227,18 +202,14 @@ class Parser {
       fail("$", "body larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
       return std::nullopt;
     }
-    if (nesting_exceeds(body, limits_.max_depth)) {
-      fail("$", "JSON nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+    // The server's one strict parser: nesting bounded while parsing, a key given twice or a number beyond
+    // a double refused with its path.
+    auto parsed = ::portcullis::json::parse_strict(body, limits_.max_depth);
+    if (auto* refused = std::get_if<::portcullis::json::FieldError>(&parsed)) {
+      fail(refused->field, refused->message);
       return std::nullopt;
     }
-    try {
-      return json::parse(body.begin(), body.end());
-    } catch (const json::parse_error& e) {
-      fail("$", "not valid JSON (byte " + std::to_string(e.byte) + ")");
-    } catch (const json::exception&) {  // out_of_range: a number beyond a double (1e400)
-      fail("$", "a number is out of range");
-    }
-    return std::nullopt;
+    return std::move(std::get<json>(parsed));
   }
 
   // @context: a string, an object of prefix bindings, or an array of those.

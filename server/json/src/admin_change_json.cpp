@@ -4,11 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_depth.hpp"
 #include "portcullis/json/operator_json.hpp"
+#include "portcullis/json/strict_json.hpp"
 #include "portcullis/ledger/records/detail/admin_views.hpp"
 #include "portcullis/ledger/records/detail/field_reader.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -46,7 +45,7 @@ std::string reasons_json(const std::vector<std::string>& reasons) {
 
 namespace {
 std::variant<json, FieldError> parse_object(std::string_view body, std::size_t max_depth) {
-  return detail::parse_strict_object(body, max_depth);
+  return parse_strict_object(body, max_depth);
 }
 }  // namespace
 

@@ -2,12 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_depth.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "portcullis/json/strict_json.hpp"
 #include "portcullis/ledger/records/detail/asset_fields.hpp"
 #include "portcullis/ledger/records/detail/field_reader.hpp"
 #include "portcullis/ledger/records/detail/json_writer.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -18,8 +17,7 @@ using detail::put_location;
 using nlohmann::json;
 
 std::optional<FieldError> parse_error(std::string_view body, json& doc, std::size_t max_depth) {
-  if (detail::nesting_depth(body) > max_depth) return FieldError{"$", "JSON nested too deeply"};
-  auto parsed = detail::parse_strict_object(body, max_depth, true);
+  auto parsed = parse_strict_object(body, max_depth, true);
   if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
   doc = std::move(std::get<json>(parsed));
   return std::nullopt;

@@ -2,11 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_depth.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "portcullis/json/strict_json.hpp"
 #include "portcullis/ledger/records/detail/device_payload_reader.hpp"
 #include "portcullis/ledger/records/detail/field_reader.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -42,10 +41,7 @@ std::variant<core::DeviceEvent, FieldError> read_event(const json& item, const s
 
 std::variant<EventRequest, FieldError> parse_event_request(std::string_view body,
                                                            const EventRequestLimits& limits) {
-  if (detail::nesting_depth(body) > limits.max_nesting_depth) {
-    return FieldError{"$", "JSON nested deeper than " + std::to_string(limits.max_nesting_depth) + " levels"};
-  }
-  auto parsed = detail::parse_strict(body, limits.max_nesting_depth);
+  auto parsed = parse_strict(body, limits.max_nesting_depth);
   if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
   json doc = std::move(std::get<json>(parsed));
   EventRequest request;

@@ -2,9 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_depth.hpp"
+#include "portcullis/json/strict_json.hpp"
 #include "portcullis/ledger/records/detail/field_reader.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
@@ -19,8 +18,7 @@ std::variant<core::OperatorAction, FieldError> parse_action_request(std::string_
                                                                     const std::string& target,
                                                                     std::string_view body,
                                                                     const std::string& new_id) {
-  if (detail::nesting_depth(body) > 3) return FieldError{"$", "JSON nested too deeply"};
-  auto parsed = detail::parse_strict_object(body, 3, true);
+  auto parsed = parse_strict_object(body, 3, true);
   if (auto* e = std::get_if<FieldError>(&parsed)) return *e;
   json doc = std::move(std::get<json>(parsed));
   detail::FieldReader r{doc, ""};

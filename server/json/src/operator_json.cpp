@@ -2,17 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_depth.hpp"
+#include "portcullis/json/strict_json.hpp"
 #include "portcullis/ledger/records/detail/field_reader.hpp"
-#include "strict_json.hpp"
 
 namespace portcullis::json {
 namespace {
 using nlohmann::json;
 
 std::variant<json, FieldError> parse_object(std::string_view body) {
-  if (detail::nesting_depth(body) > 4) return FieldError{"$", "JSON nested too deeply"};
-  return detail::parse_strict_object(body, 4);
+  return parse_strict_object(body, 4);
 }
 }  // namespace
 

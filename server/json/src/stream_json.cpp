@@ -6,9 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_depth.hpp"
 #include "portcullis/json/alarm_json.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "portcullis/json/strict_json.hpp"
 #include "portcullis/ledger/records/detail/json_writer.hpp"
 
 namespace portcullis::json {
@@ -234,10 +234,12 @@ std::string snapshot_message(std::int64_t seq, const std::vector<core::DoorView>
 }
 
 std::optional<SubscribeRequest> parse_subscribe(std::string_view text) {
-  if (text.size() > 4096 || detail::nesting_depth(text) > 3) return std::nullopt;
+  if (text.size() > 4096) return std::nullopt;
+  auto parsed = parse_strict_object(text, 3);
+  if (std::holds_alternative<FieldError>(parsed)) return std::nullopt;
   try {
-    const auto j = json::parse(text);
-    if (!j.is_object() || j.value("type", "") != "subscribe") return std::nullopt;
+    const auto& j = std::get<json>(parsed);
+    if (j.value("type", "") != "subscribe") return std::nullopt;
     SubscribeRequest r;
     if (j.contains("topics")) {
       for (const auto& t : j.at("topics")) r.topics.insert(t.get<std::string>());

@@ -1,11 +1,11 @@
-#include "strict_json.hpp"
+#include "portcullis/json/strict_json.hpp"
 
 #include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace portcullis::json::detail {
+namespace portcullis::json {
 namespace {
 
 using nlohmann::json;
@@ -92,7 +92,7 @@ class StrictHandler {
   }
   bool open(json container) {
     if (frames_.size() + 1 > max_depth_)
-      return fail(here(), "JSON nested deeper than " + std::to_string(max_depth_) + " levels");
+      return fail("$", "JSON nested deeper than " + std::to_string(max_depth_) + " levels");
     frames_.push_back(Frame{place(std::move(container)), {}});
     return true;
   }
@@ -138,4 +138,4 @@ std::variant<json, FieldError> parse_strict_object(std::string_view text, std::s
   return doc;
 }
 
-}  // namespace portcullis::json::detail
+}  // namespace portcullis::json

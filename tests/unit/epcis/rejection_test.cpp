@@ -200,7 +200,7 @@ TEST(EpcisRejection, NotJsonNamesTheByte) {
   const auto parsed = parse_capture_document(R"({"type": "EPCISDocument",)");
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.error().path, "$");
-  EXPECT_NE(parsed.error().message.find("not valid JSON (byte"), std::string::npos);
+  EXPECT_NE(parsed.error().message.find("malformed JSON at byte"), std::string::npos);
 }
 
 TEST(EpcisRejection, InvalidUtf8IsRefusedNotThrown) {
