@@ -5,63 +5,14 @@
 // the request.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <string>
+
+#include "portcullis/ledger/records/audit_fact_record.hpp"
 
 namespace portcullis::json {
 namespace {
-using nlohmann::json;
 
-// audit_api.cpp (request_details and the four handlers), as written inline there.
-struct Access {
-  std::string operator_id;
-  std::string role;
-  std::string method;
-  std::string path;
-  std::string remote_address;
-};
-json request_details(const Access& a) {
-  json j;
-  j["operator"] = a.operator_id;
-  j["role"] = a.role;
-  j["method"] = a.method;
-  j["path"] = a.path;
-  j["remote_address"] = a.remote_address;
-  return j;
-}
-std::string dumped(const json& details) {
-  return details.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-std::string report_requested_json(const Access& a, const std::string& report, const std::string& format,
-                                  const std::string& filters_json) {
-  auto details = request_details(a);
-  details["report"] = report;
-  details["format"] = format;
-  details["filters"] = json::parse(filters_json);
-  return dumped(details);
-}
-std::string export_requested_json(const Access& a, const std::string& report, const std::string& format,
-                                  const std::string& filters_json, const std::string& file) {
-  auto details = request_details(a);
-  details["report"] = report;
-  details["format"] = format;
-  details["filters"] = json::parse(filters_json);
-  details["file"] = file;
-  return dumped(details);
-}
-std::string export_downloaded_json(const Access& a, const std::string& file) {
-  auto details = request_details(a);
-  details["file"] = file;
-  return dumped(details);
-}
-std::string chain_checked_json(const Access& a, bool full) {
-  auto details = request_details(a);
-  details["full"] = full;
-  return dumped(details);
-}
-
-const Access kAuditor{"aud-1", "auditor", "GET", "/api/v1/audit/reports/access", "198.51.100.2:5000"};
+const AuditAccess kAuditor{"aud-1", "auditor", "GET", "/api/v1/audit/reports/access", "198.51.100.2:5000"};
 // Quote, backslash, newline, tab, backspace, form feed, U+0001, an e with acute accent, a lone 0xff byte.
 const std::string kAwkward = "q\"b\\s\n\t\b\f\x01 caf\xc3\xa9 \xff end";
 // kAwkward as dump() writes it: the 0xff byte becomes U+FFFD, written as its UTF-8 bytes.
@@ -71,20 +22,20 @@ const std::string kAwkward = "q\"b\\s\n\t\b\f\x01 caf\xc3\xa9 \xff end";
   " end"
 
 TEST(AuditFactRecord, ReportRequestedDetailsSortTheKeysAndTheFilters) {
-  EXPECT_EQ(report_requested_json(kAuditor, "denied", "csv",
-                                  R"({"zone":"hall","decision":"deny","from":"2026-01-01T00:00:00Z"})"),
+  EXPECT_EQ(audit_report_requested_json(kAuditor, "denied", "csv",
+                                        R"({"zone":"hall","decision":"deny","from":"2026-01-01T00:00:00Z"})"),
             R"({"filters":{"decision":"deny","from":"2026-01-01T00:00:00Z","zone":"hall"},"format":"csv",)"
             R"("method":"GET","operator":"aud-1","path":"/api/v1/audit/reports/access",)"
             R"("remote_address":"198.51.100.2:5000","report":"denied","role":"auditor"})");
-  EXPECT_EQ(report_requested_json(kAuditor, "access", "jsonl", "{}"),
+  EXPECT_EQ(audit_report_requested_json(kAuditor, "access", "jsonl", "{}"),
             R"({"filters":{},"format":"jsonl","method":"GET","operator":"aud-1",)"
             R"("path":"/api/v1/audit/reports/access","remote_address":"198.51.100.2:5000","report":"access",)"
             R"("role":"auditor"})");
 }
 
 TEST(AuditFactRecord, ExportRequestedDetailsNameTheFile) {
-  EXPECT_EQ(export_requested_json(kAuditor, "custody", "pdf", R"({"assets":"disposed"})",
-                                  "custody-site-a-20260101T000000Z-abcd.pdf"),
+  EXPECT_EQ(audit_export_requested_json(kAuditor, "custody", "pdf", R"({"assets":"disposed"})",
+                                        "custody-site-a-20260101T000000Z-abcd.pdf"),
             R"({"file":"custody-site-a-20260101T000000Z-abcd.pdf","filters":{"assets":"disposed"},)"
             R"("format":"pdf","method":"GET","operator":"aud-1","path":"/api/v1/audit/reports/access",)"
             R"("remote_address":"198.51.100.2:5000","report":"custody","role":"auditor"})");
@@ -92,26 +43,26 @@ TEST(AuditFactRecord, ExportRequestedDetailsNameTheFile) {
 
 TEST(AuditFactRecord, DownloadAndChainCheckDetails) {
   EXPECT_EQ(
-      export_downloaded_json(kAuditor, "access-a.csv"),
+      audit_export_downloaded_json(kAuditor, "access-a.csv"),
       R"({"file":"access-a.csv","method":"GET","operator":"aud-1","path":"/api/v1/audit/reports/access",)"
       R"("remote_address":"198.51.100.2:5000","role":"auditor"})");
-  EXPECT_EQ(chain_checked_json(kAuditor, true),
+  EXPECT_EQ(audit_chain_checked_json(kAuditor, true),
             R"({"full":true,"method":"GET","operator":"aud-1","path":"/api/v1/audit/reports/access",)"
             R"("remote_address":"198.51.100.2:5000","role":"auditor"})");
   // An operator without a role (never in practice: the matrix lets only auditors and admins here) is "".
-  EXPECT_EQ(chain_checked_json({"svc", "", "GET", "/api/v1/audit/chain", "[::1]:1"}, false),
+  EXPECT_EQ(audit_chain_checked_json({"svc", "", "GET", "/api/v1/audit/chain", "[::1]:1"}, false),
             R"({"full":false,"method":"GET","operator":"svc","path":"/api/v1/audit/chain",)"
             R"("remote_address":"[::1]:1","role":""})");
 }
 
 TEST(AuditFactRecord, DetailsEscapeAsDumpDoesAndReplaceBytesThatAreNotUtf8) {
-  const Access awkward{kAwkward, kAwkward, kAwkward, kAwkward, kAwkward};
-  EXPECT_EQ(report_requested_json(awkward, kAwkward, kAwkward, R"({"person":"a\"b\\c\u0001é"})"),
+  const AuditAccess awkward{kAwkward, kAwkward, kAwkward, kAwkward, kAwkward};
+  EXPECT_EQ(audit_report_requested_json(awkward, kAwkward, kAwkward, R"({"person":"a\"b\\c\u0001é"})"),
             R"({"filters":{"person":"a\"b\\c\u0001é"},"format":")" AWKWARD_DUMPED
             R"(","method":")" AWKWARD_DUMPED R"(","operator":")" AWKWARD_DUMPED R"(","path":")" AWKWARD_DUMPED
             R"(","remote_address":")" AWKWARD_DUMPED R"(","report":")" AWKWARD_DUMPED
             R"(","role":")" AWKWARD_DUMPED R"("})");
-  EXPECT_EQ(export_downloaded_json(awkward, kAwkward),
+  EXPECT_EQ(audit_export_downloaded_json(awkward, kAwkward),
             R"({"file":")" AWKWARD_DUMPED R"(","method":")" AWKWARD_DUMPED R"(","operator":")" AWKWARD_DUMPED
             R"(","path":")" AWKWARD_DUMPED R"(","remote_address":")" AWKWARD_DUMPED
             R"(","role":")" AWKWARD_DUMPED R"("})");

@@ -5,20 +5,10 @@
 
 #include <string>
 
-#include "portcullis/util/json_string.hpp"
+#include "portcullis/ledger/records/device_fact_record.hpp"
 
 namespace portcullis::json {
 namespace {
-
-// device_api.cpp, record_auth_failure, as written inline there (http::json_escape).
-std::string escape(const std::string& text) {
-  return util::json_escape(text, util::JsonStringStyle::CheckedUtf8);
-}
-std::string device_auth_failed_fact_json(const std::string& path, const std::string& reason,
-                                         const std::string& remote) {
-  return "{\"path\":\"" + escape(path) + "\",\"reason\":\"" + escape(reason) + "\",\"remote\":\"" +
-         escape(remote) + "\"}";
-}
 
 TEST(DeviceFactRecord, AuthFailureFactNamesPathReasonAndRemote) {
   EXPECT_EQ(device_auth_failed_fact_json("/api/v1/events", "unknown_device", "192.0.2.4:40000"),

@@ -4,43 +4,17 @@
 // bytes that are not UTF-8.
 #include <gtest/gtest.h>
 
-#include <optional>
 #include <string>
 
+#include "portcullis/ledger/records/operator_fact_record.hpp"
 #include "portcullis/util/json_string.hpp"
 
 namespace portcullis::json {
 namespace {
 
-// What the facts were built with before they had a codec of their own (http::json_escape).
+// The escaper the facts were first written with (http::json_escape), for the checks of kAwkwardEscaped.
 std::string escape(const std::string& text) {
   return util::json_escape(text, util::JsonStringStyle::CheckedUtf8);
-}
-
-// operator_accounts.cpp, the sign-in and password change facts, as written inline there.
-std::string sign_in_fact_json(const std::string& detail, const std::string& username,
-                              const std::string& remote) {
-  return "{\"detail\":\"" + escape(detail) + "\",\"operator\":\"" + escape(username.substr(0, 64)) +
-         "\",\"remote\":\"" + escape(remote) + "\"}";
-}
-
-// operator_accounts.cpp, operator.logout.
-std::string sign_out_fact_json(const std::string& operator_id) {
-  return "{\"operator\":\"" + escape(operator_id) + "\"}";
-}
-
-// operator_lifecycle.cpp (by_fields) and operator_api.cpp (operator.unlocked): the same two keys.
-std::string operator_change_fact_json(const std::string& by, const std::string& operator_id) {
-  return "{\"by\":\"" + escape(by) + "\",\"operator\":\"" + escape(operator_id) + "\"}";
-}
-
-// operator_lifecycle.cpp, operator.created.
-std::string operator_created_fact_json(const std::string& by, const std::string& operator_id,
-                                       const std::optional<std::string>& person, const std::string& role) {
-  const auto who = "\"by\":\"" + escape(by) + "\",\"operator\":\"" + escape(operator_id) + "\"";
-  const auto person_field =
-      !person ? std::string("\"service\":true") : "\"person\":\"" + escape(*person) + "\"";
-  return "{" + who + "," + person_field + ",\"role\":\"" + escape(role) + "\"}";
 }
 
 // Quote, backslash, newline, tab, backspace, form feed, U+0001, an e with acute accent, a lone 0xff byte.
@@ -79,12 +53,12 @@ TEST(OperatorFactRecord, AccountChangeFactNamesWhoChangedWhichAccount) {
 }
 
 TEST(OperatorFactRecord, CreatedFactNamesThePersonOrMarksAServiceAccount) {
-  EXPECT_EQ(operator_created_fact_json("root", "ada", std::string("p-ada"), "supervisor"),
+  EXPECT_EQ(operator_created_fact_json({"root", "ada", false, "p-ada", "supervisor"}),
             R"({"by":"root","operator":"ada","person":"p-ada","role":"supervisor"})");
-  EXPECT_EQ(operator_created_fact_json("root", "exporter", std::nullopt, "auditor"),
+  EXPECT_EQ(operator_created_fact_json({"root", "exporter", true, "", "auditor"}),
             R"({"by":"root","operator":"exporter","service":true,"role":"auditor"})");
   EXPECT_EQ(
-      operator_created_fact_json(kAwkward, kAwkward, kAwkward, kAwkward),
+      operator_created_fact_json({kAwkward, kAwkward, false, kAwkward, kAwkward}),
       R"({"by":"q\"b\\s\n\t\u0008\u000c\u0001 café \ufffd end","operator":"q\"b\\s\n\t\u0008\u000c\u0001 café \ufffd end","person":"q\"b\\s\n\t\u0008\u000c\u0001 café \ufffd end","role":"q\"b\\s\n\t\u0008\u000c\u0001 café \ufffd end"})");
 }
 
