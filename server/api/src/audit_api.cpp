@@ -16,6 +16,7 @@
 #include "portcullis/audit/exporter.hpp"
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/audit/text_format.hpp"
+#include "portcullis/ledger/records/audit_fact_record.hpp"
 #include "portcullis/storage/report_snapshot.hpp"
 #include "portcullis/util/query_string.hpp"
 #include "portcullis/util/random_token.hpp"
@@ -120,14 +121,10 @@ std::string type_of_file(const std::string& name) {
   return content_type(OutputFormat::Pdf);
 }
 
-json request_details(const http::HttpRequest& request, const operators::Principal& who) {
-  json j;
-  j["operator"] = who.operator_id.str();
-  j["role"] = who.role ? std::string{operators::to_string(*who.role)} : std::string{};
-  j["method"] = request.method;
-  j["path"] = request.path;
-  j["remote_address"] = request.remote_address;
-  return j;
+// Who asked, and how: the part every audit fact's details share. Views into `request` and `who`.
+portcullis::json::AuditAccess access_of(const http::HttpRequest& request, const operators::Principal& who) {
+  return {who.operator_id.str(), who.role ? operators::to_string(*who.role) : std::string_view{},
+          request.method, request.path, request.remote_address};
 }
 
 }  // namespace
@@ -279,13 +276,10 @@ void AuditApi::report(const http::HttpRequest& request, const std::string& name,
   if (auto* e = std::get_if<QueryError>(&parsed))
     return respond(http::json_error(e->status, e->field, e->message));
   const auto q = std::get<ReportQuery>(parsed);
-  auto details = request_details(request, who);
-  details["report"] = name;
-  details["format"] = audit::to_string(q.format);
-  details["filters"] = json::parse(audit::filters_json(q.kind, q.filter));
+  const auto details = portcullis::json::audit_report_requested_json(
+      access_of(request, who), name, audit::to_string(q.format), audit::filters_json(q.kind, q.filter));
   const std::string filename = name + "-" + safe_name(settings_.site_id) + "." + audit::to_string(q.format);
-  run_audited(request, who, "audit.report_requested",
-              details.dump(-1, ' ', false, json::error_handler_t::replace), std::move(respond),
+  run_audited(request, who, "audit.report_requested", details, std::move(respond),
               [this, q, filename](http::Responder reply, const std::shared_ptr<http::BodyChannel>& channel) {
                 bool started = false;
                 try {
@@ -336,13 +330,9 @@ void AuditApi::export_evidence(const http::HttpRequest& request, const std::stri
   const auto q = std::get<ReportQuery>(parsed);
   const std::string file = name + "-" + safe_name(settings_.site_id) + "-" + stamp() + "-" + random_suffix() +
                            "." + audit::to_string(q.format);
-  auto details = request_details(request, who);
-  details["report"] = name;
-  details["format"] = audit::to_string(q.format);
-  details["filters"] = json::parse(audit::filters_json(q.kind, q.filter));
-  details["file"] = file;
-  run_audited(request, who, "audit.export_requested",
-              details.dump(-1, ' ', false, json::error_handler_t::replace), std::move(respond),
+  const auto details = portcullis::json::audit_export_requested_json(
+      access_of(request, who), name, audit::to_string(q.format), audit::filters_json(q.kind, q.filter), file);
+  run_audited(request, who, "audit.export_requested", details, std::move(respond),
               [this, q, file](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
                 try {
                   std::filesystem::create_directories(settings_.export_dir);
@@ -376,10 +366,8 @@ void AuditApi::download(const http::HttpRequest& request, const std::string& nam
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     return respond(http::json_error(404, "name", "no such export"));
-  auto details = request_details(request, who);
-  details["file"] = name;
-  run_audited(request, who, "audit.export_downloaded",
-              details.dump(-1, ' ', false, json::error_handler_t::replace), std::move(respond),
+  const auto details = portcullis::json::audit_export_downloaded_json(access_of(request, who), name);
+  run_audited(request, who, "audit.export_downloaded", details, std::move(respond),
               [path, name](http::Responder reply, const std::shared_ptr<http::BodyChannel>& channel) {
                 std::ifstream in{path, std::ios::binary};
                 if (!in) return reply(http::json_error(404, "name", "no such export"));
@@ -422,11 +410,10 @@ void AuditApi::chain(const http::HttpRequest& request, const operators::Principa
   if (auto* e = std::get_if<QueryError>(&parsed))
     return respond(http::json_error(e->status, e->field, e->message));
   const bool full = std::get<ChainQuery>(parsed).full;
-  auto details = request_details(request, who);
-  details["full"] = full;
+  const auto details = portcullis::json::audit_chain_checked_json(access_of(request, who), full);
   run_audited(
-      request, who, "audit.chain_checked", details.dump(-1, ' ', false, json::error_handler_t::replace),
-      std::move(respond), [this, full](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
+      request, who, "audit.chain_checked", details, std::move(respond),
+      [this, full](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
         try {
           const auto status = chain_monitor_.verify(settings_.database, settings_.site_id, full);
           const auto& report = status.report;

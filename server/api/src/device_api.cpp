@@ -7,6 +7,7 @@
 #include "portcullis/json/asset_json.hpp"
 #include "portcullis/json/device_answer_json.hpp"
 #include "portcullis/json/device_event_json.hpp"
+#include "portcullis/ledger/records/device_fact_record.hpp"
 
 namespace portcullis::api {
 namespace {
@@ -98,9 +99,8 @@ void DeviceApi::record_auth_failure(const http::HttpRequest& request,
   ingest::ServerFact fact;
   fact.type = "security.device_auth_failed";
   fact.device_id = failure.claimed_device;
-  fact.payload_json = "{\"path\":\"" + http::json_escape(request.path) + "\",\"reason\":\"" +
-                      http::json_escape(failure.reason) + "\",\"remote\":\"" +
-                      http::json_escape(request.remote_address) + "\"}";
+  fact.payload_json =
+      json::device_auth_failed_fact_json(request.path, failure.reason, request.remote_address);
   sequencer_.record(std::move(fact));
 }
 

@@ -5,6 +5,7 @@
 #include "portcullis/json/operator_action_json.hpp"
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/json/rfc3339.hpp"
+#include "portcullis/ledger/records/operator_fact_record.hpp"
 #include "portcullis/operators/authorization_matrix.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/random.hpp"
@@ -200,8 +201,7 @@ void OperatorApi::register_routes(SecuredRouter& router, const http::Router& pla
           ingest::ServerFact fact;
           fact.type = "operator.unlocked";
           fact.by_operator = true;
-          fact.payload_json = "{\"by\":\"" + http::json_escape(who.operator_id.str()) + "\",\"operator\":\"" +
-                              http::json_escape(id) + "\"}";
+          fact.payload_json = json::operator_change_fact_json(who.operator_id.str(), id);
           fact.done = [respond, id](bool stored, std::int64_t) {
             if (!stored)
               return respond(http::json_error(503, "server", "the change could not be recorded; retry"));

@@ -5,6 +5,7 @@
 
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/ledger/records/canonical_change.hpp"
+#include "portcullis/ledger/records/operator_fact_record.hpp"
 #include "portcullis/operators/crypto/otpauth.hpp"
 #include "portcullis/operators/crypto/password_hash.hpp"
 #include "portcullis/operators/crypto/random.hpp"
@@ -36,11 +37,6 @@ bool is_held(const std::string& change, const std::string& role) {
 std::string reason_for(const std::string& change, const std::string& role) {
   if (change == "disable") return "[\"disables an admin account\"]";
   return "[\"" + change + " of a " + role + " account, which approves others' changes\"]";
-}
-
-std::string by_fields(const operators::Principal& who, const std::string& operator_id) {
-  return "\"by\":\"" + http::json_escape(who.operator_id.str()) + "\",\"operator\":\"" +
-         http::json_escape(operator_id) + "\"";
 }
 
 }  // namespace
@@ -149,7 +145,7 @@ void OperatorLifecycle::execute(const std::string& canonical, const operators::P
       const auto change = json::parse_operator_change(canonical);
       if (!change) return respond(http::json_error(409, "change", "not an operator change"));
       const auto& id = change->operator_id;
-      const auto who = by_fields(requester, id);
+      const auto& by = requester.operator_id.str();
       const auto id_field = "\"id\":\"" + http::json_escape(id) + "\"";
       if (change->change == "create") {
         storage::OperatorRow row;
@@ -166,8 +162,9 @@ void OperatorLifecycle::execute(const std::string& canonical, const operators::P
         const auto person = change->created.service
                                 ? std::string("\"service\":true")
                                 : "\"person\":\"" + http::json_escape(change->created.person) + "\"";
-        return record("operator.created",
-                      "{" + who + "," + person + ",\"role\":\"" + http::json_escape(row.role) + "\"}", 201,
+        const auto fact = json::operator_created_fact_json(
+            {by, id, change->created.service, change->created.person, row.role});
+        return record("operator.created", fact, 201,
                       "{" + id_field + ",\"role\":\"" + http::json_escape(row.role) + "\"," + person +
                           ",\"totp_secret\":\"" + enrolment.secret_base32 + "\",\"otpauth_uri\":\"" +
                           http::json_escape(enrolment.uri) + "\",\"password_change_required\":true" +
@@ -178,20 +175,21 @@ void OperatorLifecycle::execute(const std::string& canonical, const operators::P
         const bool disable = change->change == "disable";
         if (!accounts_.set_disabled(id, disable))
           return respond(http::json_error(404, "id", "no such operator"));
-        return record(disable ? "operator.disabled" : "operator.enabled", "{" + who + "}", 200,
+        return record(disable ? "operator.disabled" : "operator.enabled",
+                      json::operator_change_fact_json(by, id), 200,
                       "{" + id_field + ",\"disabled\":" + (disable ? "true" : "false") + "}", respond);
       }
       if (change->change == "password_reset") {
         if (!accounts_.set_password(id, change->password_hash, true))
           return respond(http::json_error(404, "id", "no such operator"));
-        return record("operator.password_reset", "{" + who + "}", 200,
+        return record("operator.password_reset", json::operator_change_fact_json(by, id), 200,
                       "{" + id_field + ",\"password_change_required\":true" + reply_fields + "}", respond);
       }
       if (change->change == "totp_reset") {
         const auto enrolment = operators::crypto::new_totp_enrollment(id);
         if (!accounts_.set_totp_secret(id, enrolment.secret_base32))
           return respond(http::json_error(404, "id", "no such operator"));
-        return record("operator.totp_reenrolled", "{" + who + "}", 200,
+        return record("operator.totp_reenrolled", json::operator_change_fact_json(by, id), 200,
                       "{" + id_field + ",\"totp_secret\":\"" + enrolment.secret_base32 +
                           "\",\"otpauth_uri\":\"" + http::json_escape(enrolment.uri) + "\"}",
                       respond);

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "portcullis/http/http_types.hpp"
+#include "portcullis/ledger/records/operator_fact_record.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/encoding.hpp"
 #include "portcullis/operators/crypto/hmac.hpp"
@@ -172,9 +172,7 @@ void OperatorAccounts::sign_in(LoginRequest request, std::string new_password,
     else
       fact.type = outcome.ok ? "operator.login" : "operator.login_failed";
     fact.by_operator = true;
-    fact.payload_json = "{\"detail\":\"" + http::json_escape(detail) + "\",\"operator\":\"" +
-                        http::json_escape(request.username.substr(0, 64)) + "\",\"remote\":\"" +
-                        http::json_escape(request.remote_address) + "\"}";
+    fact.payload_json = json::sign_in_fact_json(detail, request.username, request.remote_address);
     // The token goes out only once the sign-in is in the chain; an unrecorded sign-in opens nothing.
     fact.done = [this, outcome = std::move(outcome), opened = std::move(opened), done](bool recorded,
                                                                                        std::int64_t) mutable {
@@ -221,7 +219,7 @@ void OperatorAccounts::logout(const std::string& token_hash, std::function<void(
     ingest::ServerFact fact;
     fact.type = "operator.logout";
     fact.by_operator = true;
-    fact.payload_json = "{\"operator\":\"" + http::json_escape(operator_id) + "\"}";
+    fact.payload_json = json::sign_out_fact_json(operator_id);
     fact.done = [done](bool, std::int64_t) { done(); };
     history_.record(std::move(fact));
   });
