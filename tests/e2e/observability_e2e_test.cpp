@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <thread>
 
 #include "operator_support.hpp"
 #include "portcullis/client/https_client.hpp"
@@ -107,6 +109,67 @@ TEST_F(ObservabilityE2E, AFollowerIsLiveButNotReadyForDevices) {
   const auto ready = client->get("/health/ready");
   EXPECT_EQ(ready.status, 503) << ready.body;
   EXPECT_EQ(json::parse(ready.body).at("reason"), "follower");
+}
+
+// A load balancer must stop sending doors to an instance whose commits fail, and send them again once it is
+// back: PostgreSQL refuses the instance's connections (the database closed to new connections, its
+// sessions ended), a device event is not acknowledged, readiness says why, and both recover when the
+// database is open again, without a restart. The event's retry (same seq) is then stored once.
+TEST_F(ObservabilityE2E, AnInstanceThatLosesItsDatabaseIsNotReadyUntilItIsBack) {
+  PORTCULLIS_REQUIRE_DATABASE();
+  db = std::make_unique<testing::TestDatabase>();
+  server = std::make_unique<testing::ServerProcess>(*db);
+  const auto token = server->enrol_device("obs-door-controller");
+  server->start();
+  client = std::make_unique<client::HttpsClient>("localhost", server->port(),
+                                                 client::ClientTls{testing::test_tls().ca, "", ""});
+  ASSERT_EQ(client->get("/health/ready").status, 200);
+
+  // To the maintenance database (a database cannot close itself to connections), as the superuser; libpq
+  // takes the last of a repeated keyword.
+  pqxx::connection admin{db->admin() + " dbname=postgres"};
+  const auto set_open = [&](bool open) {
+    pqxx::nontransaction tx{admin};
+    tx.exec0("ALTER DATABASE " + tx.quote_name(db->name()) + " ALLOW_CONNECTIONS " +
+             (open ? "true" : "false"));
+    if (!open) {
+      tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
+              tx.quote(db->name()) + " AND pid <> pg_backend_pid()");
+    }
+  };
+  set_open(false);
+
+  const std::string event =
+      R"({"device_id":"obs-door-controller","seq":1,"time":"2026-11-27T10:00:00.000Z","type":"heartbeat"})";
+  const auto refused = client->post_json("/api/v1/events", event, token);
+  EXPECT_NE(refused.status, 200) << "acknowledged without a durable commit: " << refused.body;
+  const auto not_ready = client->get("/health/ready");
+  EXPECT_EQ(not_ready.status, 503) << not_ready.body;
+  if (not_ready.status == 503) {
+    EXPECT_EQ(json::parse(not_ready.body).at("reason"), "event_store_unreachable");
+  }
+  EXPECT_EQ(client->get("/health/live").status, 200) << "the process itself stays up";
+
+  set_open(true);
+  int stored_status = 0;
+  std::string stored_body;
+  bool ready_again = false;
+  for (int attempt = 0; attempt < 60 && !(ready_again && stored_status == 200); ++attempt) {
+    const auto retried = client->post_json("/api/v1/events", event, token);
+    stored_status = retried.status;
+    stored_body = retried.body;
+    ready_again = client->get("/health/ready").status == 200;
+    if (!(ready_again && stored_status == 200)) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_TRUE(ready_again) << "still not ready 30 s after the database opened again";
+  ASSERT_EQ(stored_status, 200) << stored_body;
+  pqxx::connection site_db{db->admin()};
+  pqxx::read_transaction tx{site_db};
+  EXPECT_EQ(
+      tx.exec1("SELECT count(*) FROM events WHERE device_id = 'obs-door-controller' AND device_seq = 1")[0]
+          .as<int>(),
+      1)
+      << "the retried event is stored exactly once";
 }
 
 }  // namespace
