@@ -413,7 +413,7 @@ void AuditApi::chain(const http::HttpRequest& request, const operators::Principa
   const auto details = portcullis::json::audit_chain_checked_json(access_of(request, who), full);
   run_audited(
       request, who, "audit.chain_checked", details, std::move(respond),
-      [this, full](http::Responder reply, const std::shared_ptr<http::BodyChannel>&) {
+      [this, full](const http::Responder& reply, const std::shared_ptr<http::BodyChannel>&) {
         try {
           const auto status = chain_monitor_.verify(settings_.database, settings_.site_id, full);
           const auto& report = status.report;

@@ -142,7 +142,6 @@ const char* verdict_name(core::PinVerdict v) {
 
 // The hot path writes stored JSON by hand (json_writer.hpp): a badge read costs no DOM of maps and no
 // allocations beyond the output string. The stored bytes are hashed into the chain, so they must not change.
-using detail::put_key;
 using detail::put_string;
 
 // {"card":{["bits"],"facility","format","number"},"reader","type":"credential"}
