@@ -12,6 +12,7 @@ PORTCULLIS_PACKAGES=(
   git ca-certificates curl jq                         # fetch and talk HTTPS; jq reads the site file in the demo
   libboost1.81-dev libssl-dev openssl                 # Boost.Beast HTTPS/WebSocket server, TLS material
   libpqxx-dev postgresql-15                           # the storage adapter and the private test/demo cluster
+  pg-auto-failover-cli postgresql-15-auto-failover    # database failover: the monitor and keepers of the failover test (docs/operations.md)
   nlohmann-json3-dev                                  # JSON mapping
   libgtest-dev libgmock-dev libbenchmark-dev          # unit/integration tests and benchmarks
   qt6-base-dev qt6-websockets-dev libgl-dev           # the guard console

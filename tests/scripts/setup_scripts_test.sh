@@ -14,7 +14,8 @@ source "$repo/scripts/lib/common.sh"
 
 # The full package list, written out: a change to it is a deliberate change to this test as well.
 every_package="build-essential cmake ninja-build pkg-config ccache git ca-certificates curl jq \
-libboost1.81-dev libssl-dev openssl libpqxx-dev postgresql-15 nlohmann-json3-dev \
+libboost1.81-dev libssl-dev openssl libpqxx-dev postgresql-15 pg-auto-failover-cli postgresql-15-auto-failover \
+nlohmann-json3-dev \
 libgtest-dev libgmock-dev libbenchmark-dev qt6-base-dev qt6-websockets-dev libgl-dev qt6-charts-dev libqt6opengl6-dev \
 xvfb xauth fonts-dejavu-core libcairo2-dev libpango1.0-dev fonts-wqy-microhei qpdf poppler-utils \
 libzip-dev unzip \

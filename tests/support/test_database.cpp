@@ -13,6 +13,14 @@ std::string env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
 }
+
+// The test cluster's hosts and ports. Several (comma-separated, as libpq takes them: the database failover
+// test's primary and standby) are asked for the one that takes writes, wherever it is now.
+std::string server_address() {
+  const auto hosts = env("PORTCULLIS_TEST_PGHOST");
+  return "host=" + hosts + " port=" + env("PORTCULLIS_TEST_PGPORT") +
+         (hosts.find(',') == std::string::npos ? "" : " target_session_attrs=read-write");
+}
 }  // namespace
 
 bool TestDatabase::available() {
@@ -20,8 +28,7 @@ bool TestDatabase::available() {
 }
 
 TestDatabase::TestDatabase() {
-  server_ =
-      "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") + " user=postgres";
+  server_ = server_address() + " user=postgres";
   std::random_device rd;
   name_ = "portcullis_test_" + std::to_string(rd()) + std::to_string(rd() % 1000);
   {
@@ -30,8 +37,7 @@ TestDatabase::TestDatabase() {
     tx.exec("CREATE DATABASE " + tx.quote_name(name_));
   }
   admin_ = server_ + " dbname=" + name_;
-  app_ = "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") +
-         " user=portcullis_app dbname=" + name_;
+  app_ = server_address() + " user=portcullis_app dbname=" + name_;
   pqxx::connection admin{admin_};
   storage::migrate(admin);
 }
