@@ -11,7 +11,8 @@ PG_AUTOCTL=/usr/bin/pg_autoctl
 
 # The monitor decides a primary has failed after about 2 s without an answer to its health checks, instead
 # of the default 20 s; the standby is promoted without the default 30 s wait for the old primary to
-# demote itself (the keepers' network_partition_timeout is shortened to match). On one machine the test
+# demote itself (the keepers' network_partition_timeout is shortened to match), and a standby being
+# promoted waits 2 s instead of 5 s for the last WAL from a primary that is gone. On one machine the test
 # stops the primary outright, so nothing is isolated that could still take writes; docs/operations.md says
 # which values production machines use and why.
 paf_tune_monitor() {
@@ -107,6 +108,7 @@ paf_create() {
   local node_dir
   for node_dir in "$dir/node1" "$dir/node2"; do
     paf_ctl "$dir" config set --pgdata "$node_dir" timeout.network_partition_timeout 1 >/dev/null
+    paf_ctl "$dir" config set --pgdata "$node_dir" timeout.prepare_promotion_walreceiver 2 >/dev/null
   done
 }
 

@@ -62,6 +62,20 @@ std::string formation_call(const std::string& function, const std::string& args 
   return on_formation(function + " " + shell_quote(formation_dir()) + (args.empty() ? "" : " " + args));
 }
 
+// How many standbys the primary waits for at commit (pg_stat_replication's sync or quorum members), asked
+// through the same multi-host connection string, so of whichever node is primary now.
+std::size_t synchronous_standbys(const testing::TestDatabase& db) {
+  pqxx::connection c{db.admin()};
+  pqxx::read_transaction tx{c};
+  return tx.exec1("SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')")[0]
+      .as<std::size_t>();
+}
+
+int ready_status(const testing::ServerProcess& server) {
+  client::HttpsClient c{"localhost", server.port(), client::ClientTls{testing::test_tls().ca, "", ""}};
+  return c.get("/health/ready").status;
+}
+
 // Door controllers posting heartbeats: each event is retried until it is acknowledged (as a controller keeps
 // it in its buffer), then the next one follows. The time of every acknowledgement is kept.
 class Devices {
@@ -166,6 +180,8 @@ TEST(DatabaseFailoverE2E, EveryAcknowledgedEventSurvivesAFailoverAndASwitchoverO
   server.start();
   Devices devices{tokens, server.port()};
   ASSERT_TRUE(devices.wait_for_acknowledged(0, 200, std::chrono::seconds(60))) << server.log();
+  // The premise of "no acknowledged event lost": a commit is answered only once the standby has it.
+  EXPECT_EQ(synchronous_standbys(db), 1U);
 
   // The primary's machine dies.
   const auto failed_at = SteadyClock::now();
@@ -192,6 +208,8 @@ TEST(DatabaseFailoverE2E, EveryAcknowledgedEventSurvivesAFailoverAndASwitchoverO
       << "devices got no answers after the switchover:\n"
       << server.log();
   const auto switchover_silence = devices.longest_silence_since(switched_at);
+  EXPECT_EQ(ready_status(server), 200) << "the server did not resume on its own";
+  EXPECT_EQ(synchronous_standbys(db), 1U) << "replication is not synchronous again after the switchover";
   devices.stop();
 
   const auto acknowledged = devices.acknowledged_events();
