@@ -9,12 +9,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
 
 PG_AUTOCTL=/usr/bin/pg_autoctl
 
-# The monitor decides a primary has failed after about 2 s without an answer to its health checks, instead
-# of the default 20 s; the standby is promoted without the default 30 s wait for the old primary to
-# demote itself (the keepers' network_partition_timeout is shortened to match), and a standby being
-# promoted waits 2 s instead of 5 s for the last WAL from a primary that is gone. On one machine the test
-# stops the primary outright, so nothing is isolated that could still take writes; docs/operations.md says
-# which values production machines use and why.
+# The monitor decides a primary has failed after about 2 s without an answer to its health checks (default
+# 20 s) and promotes the standby 1.5 s later (default 30 s, the time an isolated old primary gets to demote
+# itself: the keepers' network_partition_timeout is shortened to match); a standby being promoted waits 2 s
+# instead of 5 s for the last WAL of a primary that is gone. docs/operations.md sets up separate machines
+# with the same values and says what they risk.
 paf_tune_monitor() {
   local dir="$1"
   paf_monitor_psql "$dir" -qc "ALTER SYSTEM SET pgautofailover.health_check_period = 1000" \
@@ -90,6 +89,8 @@ paf_create() {
   echo "$base" >"$dir/monitor.port"
   echo $((base + 1)) >"$dir/node1.port"
   echo $((base + 2)) >"$dir/node2.port"
+  # The monitor listens on every address (create monitor has no --listen), but the pg_hba.conf rules it
+  # writes admit loopback connections only; the nodes listen on 127.0.0.1 alone.
   paf_run monitor "$dir" create monitor --pgdata "$dir/monitor" --pgport "$base" --hostname 127.0.0.1 \
     --auth trust --no-ssl --pgctl "$PGBIN/pg_ctl" --run
   paf_wait 60 "the monitor to accept connections" paf_monitor_psql "$dir" -Atqc "SELECT 1"
@@ -112,12 +113,15 @@ paf_create() {
   done
 }
 
-# paf_standby_joined DIR PRIMARY STANDBY: whether STANDBY runs as the synchronous secondary of PRIMARY. The
+# paf_standby_joined DIR PRIMARY STANDBY: whether STANDBY runs as the synchronous secondary of PRIMARY. A new
 # standby's base backup waits for a checkpoint on the primary, by default a spread one that takes minutes on
 # an idle cluster: an explicit CHECKPOINT makes the pending one finish at once.
 paf_standby_joined() {
   local dir="$1" primary="$2" standby="$3"
-  "$PGBIN/psql" -h "$dir" -p "$(cat "$dir/$primary.port")" -U postgres -d postgres -qc CHECKPOINT || true
+  if [[ "$(paf_monitor_psql "$dir" -Atqc \
+    "SELECT reportedstate FROM pgautofailover.node WHERE nodename = '$standby'")" == wait_standby ]]; then
+    "$PGBIN/psql" -h "$dir" -p "$(cat "$dir/$primary.port")" -U postgres -d postgres -qc CHECKPOINT || true
+  fi
   paf_state_is "$dir" "$(paf_ordered_states "$dir" "$primary:primary" "$standby:secondary")"
 }
 
@@ -130,7 +134,8 @@ paf_ordered_states() {
 # paf_states DIR: "name:state" of every node, by name (reported states as the monitor sees them).
 paf_states() {
   paf_monitor_psql "$1" -Atqc \
-    "SELECT string_agg(nodename || ':' || reportedstate, ' ' ORDER BY nodename) FROM pgautofailover.node" 2>/dev/null
+    "SELECT string_agg(nodename || ':' || reportedstate, ' ' ORDER BY nodename) FROM pgautofailover.node" \
+    2>/dev/null
 }
 
 # paf_state_is DIR "name:state ...": whether the reported states are exactly those, and each node's goal
@@ -161,13 +166,6 @@ paf_wait() {
     fi
     sleep 0.2
   done
-}
-
-# paf_conninfo DIR USER DBNAME: the multi-host connection string that always reaches the primary.
-paf_conninfo() {
-  local dir="$1"
-  echo "host=$dir,$dir port=$(cat "$dir/node1.port"),$(cat "$dir/node2.port") user=$2 dbname=$3" \
-    "target_session_attrs=read-write connect_timeout=2"
 }
 
 # paf_kill_primary DIR: the primary's machine dies: its keeper and PostgreSQL are killed at once.

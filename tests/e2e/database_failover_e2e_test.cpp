@@ -176,6 +176,7 @@ TEST(DatabaseFailoverE2E, EveryAcknowledgedEventSurvivesAFailoverAndASwitchoverO
   testing::ServerProcess server{db};
   constexpr int kDevices = 4;
   std::vector<std::string> tokens;
+  tokens.reserve(kDevices);
   for (int d = 0; d < kDevices; ++d) tokens.push_back(server.enrol_device("failover-" + std::to_string(d)));
   server.start();
   Devices devices{tokens, server.port()};
