@@ -84,7 +84,10 @@ class Devices {
     acks_.resize(tokens_.size());
     for (std::size_t d = 0; d < tokens_.size(); ++d) threads_.emplace_back([this, d] { post_events(d); });
   }
-  ~Devices() { stop(); }
+  ~Devices() {
+    abandoning_ = true;  // a test that failed early may have left the server unable to answer
+    stop();
+  }
 
   // Each device finishes the event in hand (until it is acknowledged), then stops.
   void stop() {
@@ -150,6 +153,7 @@ class Devices {
           c.reset();
         }
         ++failures_;
+        if (abandoning_) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       {
@@ -165,6 +169,7 @@ class Devices {
   mutable std::mutex mutex_;
   std::vector<std::vector<SteadyClock::time_point>> acks_;  // per device: acks_[d][seq - 1]
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> abandoning_{false};  // only when the test has failed: the event in hand is given up
   std::atomic<std::size_t> failures_{0};
   std::vector<std::thread> threads_;
 };
@@ -180,6 +185,14 @@ TEST(DatabaseFailoverE2E, EveryAcknowledgedEventSurvivesAFailoverAndASwitchoverO
   for (int d = 0; d < kDevices; ++d) tokens.push_back(server.enrol_device("failover-" + std::to_string(d)));
   server.start();
   Devices devices{tokens, server.port()};
+  // Destroyed before the devices: when an assertion ends the test early, the server is killed first, so a
+  // device waiting for an answer that will never come gets an error and gives up instead of hanging.
+  struct ServerKilledFirstOnFailure {
+    testing::ServerProcess& server;
+    ~ServerKilledFirstOnFailure() {
+      if (::testing::Test::HasFailure()) server.kill_hard();
+    }
+  } kill_server_first{server};
   ASSERT_TRUE(devices.wait_for_acknowledged(0, 200, std::chrono::seconds(60))) << server.log();
   // The premise of "no acknowledged event lost": a commit is answered only once the standby has it.
   EXPECT_EQ(synchronous_standbys(db), 1U);
