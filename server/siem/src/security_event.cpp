@@ -107,8 +107,12 @@ json alarm_json(const core::AlarmRecord& alarm) {
 
 std::vector<SecurityEvent> security_events(const ingest::LiveUpdate& update, const std::string& site_id) {
   std::vector<SecurityEvent> events;
-  if (update.outcome && update.outcome->decision &&
-      update.outcome->decision->verdict == core::Verdict::Deny) {
+  const auto* decision_made =
+      update.outcome && update.outcome->decision ? &*update.outcome->decision : nullptr;
+  // An operator's action (policy.*) may carry a decision too (refused: self-approval...): it is reported as
+  // the fact it is, with the decision in it, not as a denied access.
+  if (!is_security_fact(update.type) && decision_made != nullptr &&
+      decision_made->verdict == core::Verdict::Deny) {
     const auto& decision = *update.outcome->decision;
     auto body = base(update, site_id, "access.denied");
     body["reason"] = std::string{core::to_string(decision.reason)};
@@ -128,6 +132,10 @@ std::vector<SecurityEvent> security_events(const ingest::LiveUpdate& update, con
         bound_strings(payload);
         body["payload"] = std::move(payload);
       }
+    }
+    if (decision_made != nullptr) {
+      body["verdict"] = std::string{core::to_string(decision_made->verdict)};
+      body["reason"] = std::string{core::to_string(decision_made->reason)};
     }
     events.push_back({update.type, fact_severity(update.type), update.site_seq, {}, dump(body)});
   }

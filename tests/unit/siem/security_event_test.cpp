@@ -103,6 +103,20 @@ TEST(SecurityEvents, RevocationsAndAdminChangesAreForwarded) {
   }
 }
 
+TEST(SecurityEvents, ARefusedOperatorActionIsItsOwnFactNotADeniedAccess) {
+  auto u = update_of("policy.revoke_credential", 40);
+  u.payload_json = "{}";
+  core::Outcome outcome;
+  outcome.decision = core::Decision{};
+  outcome.decision->verdict = core::Verdict::Deny;
+  outcome.decision->reason = core::Reason::SelfApproval;
+  u.outcome = outcome;
+  const auto events = security_events(u, "s");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].name, "policy.revoke_credential");
+  EXPECT_EQ(json::parse(events[0].json).at("reason"), "self_approval");
+}
+
 TEST(SecurityEvents, LongAndBrokenTextStaysBoundedValidJson) {
   auto u = update_of("operator.login_failed", 33);
   u.payload_json = "{\"username\":\"" + std::string(5000, 'x') + "\xff\"}";
