@@ -547,7 +547,10 @@ void print_help() {
          "  PORTCULLIS_MAX_CONNECTIONS, PORTCULLIS_MAX_CONNECTIONS_PER_ADDRESS, "
          "PORTCULLIS_RESERVED_CONNECTIONS,\n"
          "  PORTCULLIS_NEW_CONNECTIONS_PER_SECOND, PORTCULLIS_HEADER_TIMEOUT_S, PORTCULLIS_BODY_TIMEOUT_S "
-         "(docs/api.md, Limits)\n";
+         "(docs/api.md, Limits),\n"
+         "  PORTCULLIS_LOG_FORMAT (json or text), PORTCULLIS_SYSLOG_TARGET (HOST:PORT of the SIEM's syslog "
+         "receiver),\n"
+         "  PORTCULLIS_SYSLOG_FACILITY, PORTCULLIS_SYSLOG_HOSTNAME (docs/operations.md, Logs and SIEM)\n";
 }
 
 }  // namespace
