@@ -25,6 +25,7 @@ PORTCULLIS_PACKAGES=(
   clang libclang-rt-14-dev                            # the codec fuzzers (libFuzzer) of scripts/fuzz-smoke
   shellcheck                                          # .ci/run lints every script in scripts/ and tests/scripts/
   prometheus                                          # promtool checks /metrics as Prometheus reads it
+  rsyslog                                             # a real syslog receiver (rsyslogd, imtcp) the SIEM feed's end-to-end test sends to
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -12,6 +12,7 @@
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/ledger/records/desk_record.hpp"
 #include "portcullis/ledger/records/operator_action_record.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/services/approval_record.hpp"
 #include "portcullis/services/device_registry.hpp"
@@ -416,7 +417,7 @@ void AdminApi::load_site(const http::HttpRequest& request, const operators::Prin
       load_parsed_site(text, who, respond);
     } catch (const std::exception& e) {
       // On the worker pool the router's guard does not reach: answer here (the responder answers once).
-      std::cerr << "portcullisd: loading a site failed: " << e.what() << '\n';
+      logging::error("api", "loading a site failed", {{"error", e.what()}});
       respond(http::json_error(500, "server", "the site could not be loaded"));
     }
   });

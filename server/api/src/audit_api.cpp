@@ -17,6 +17,7 @@
 #include "portcullis/audit/signing.hpp"
 #include "portcullis/audit/text_format.hpp"
 #include "portcullis/ledger/records/audit_fact_record.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/storage/report_snapshot.hpp"
 #include "portcullis/util/query_string.hpp"
 #include "portcullis/util/random_token.hpp"
@@ -249,7 +250,7 @@ void AuditApi::run_audited(
         try {
           work(respond, channel);
         } catch (const std::exception& e) {
-          std::cerr << "portcullisd: audit request failed: " << e.what() << '\n';
+          logging::error("api", "audit request failed", {{"error", e.what()}});
           channel->close(false);
         }
         {
@@ -308,7 +309,7 @@ void AuditApi::report(const http::HttpRequest& request, const std::string& name,
                   channel->close(true);
                 } catch (const Cancelled&) {
                 } catch (const std::exception& e) {
-                  std::cerr << "portcullisd: audit report failed: " << e.what() << '\n';
+                  logging::error("api", "audit report failed", {{"error", e.what()}});
                   if (!started) {
                     reply(http::json_error(500, "server", "the report could not be produced"));
                   } else {
@@ -352,7 +353,7 @@ void AuditApi::export_evidence(const http::HttpRequest& request, const std::stri
                   body["manifest"] = json::parse(audit::read_file(result.manifest_path));
                   reply(http::json_response(body.dump()));
                 } catch (const std::exception& e) {
-                  std::cerr << "portcullisd: evidence export failed: " << e.what() << '\n';
+                  logging::error("api", "evidence export failed", {{"error", e.what()}});
                   reply(http::json_error(500, "server", "the export could not be written"));
                 }
               });
@@ -459,7 +460,7 @@ void AuditApi::chain(const http::HttpRequest& request, const operators::Principa
           body["checked_at"] = audit::rfc3339_from_micros(now_us());
           reply(http::json_response(body.dump()));
         } catch (const std::exception& e) {
-          std::cerr << "portcullisd: chain verification failed: " << e.what() << '\n';
+          logging::error("api", "chain verification failed", {{"error", e.what()}});
           reply(http::json_error(500, "server", "the chain could not be verified"));
         }
       });

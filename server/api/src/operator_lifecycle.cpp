@@ -6,6 +6,7 @@
 #include "portcullis/json/operator_json.hpp"
 #include "portcullis/ledger/records/canonical_change.hpp"
 #include "portcullis/ledger/records/operator_fact_record.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/operators/crypto/otpauth.hpp"
 #include "portcullis/operators/crypto/password_hash.hpp"
 #include "portcullis/operators/crypto/random.hpp"
@@ -103,7 +104,7 @@ void OperatorLifecycle::request_create(const std::string& body, const operators:
       held_changes_.hold_operator_change(canonical, reason_for("create", created.role),
                                          password_fields(password), who, respond);
     } catch (const std::exception& e) {
-      std::cerr << "portcullisd: creating an operator failed: " << e.what() << '\n';
+      logging::error("api", "creating an operator failed", {{"error", e.what()}});
       respond(http::json_error(500, "server", "the operator could not be created"));
     }
   });
@@ -130,7 +131,7 @@ void OperatorLifecycle::request(const std::string& change_name, const std::strin
       if (who.is_service_account()) return respond(http::json_error(403, "approval", "not_a_person"));
       held_changes_.hold_operator_change(canonical, reason_for(change_name, row->role), fields, who, respond);
     } catch (const std::exception& e) {
-      std::cerr << "portcullisd: an operator change failed: " << e.what() << '\n';
+      logging::error("api", "an operator change failed", {{"error", e.what()}});
       respond(http::json_error(500, "server", "the operator could not be changed"));
     }
   };
@@ -196,7 +197,7 @@ void OperatorLifecycle::execute(const std::string& canonical, const operators::P
       }
       respond(http::json_error(409, "change", "unknown operator change \"" + change->change + "\""));
     } catch (const std::exception& e) {
-      std::cerr << "portcullisd: an operator change failed: " << e.what() << '\n';
+      logging::error("api", "an operator change failed", {{"error", e.what()}});
       respond(http::json_error(500, "server", "the operator could not be changed"));
     }
   });

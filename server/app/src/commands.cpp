@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -23,6 +25,7 @@
 #include "portcullis/http/https_server.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/json/operator_json.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/otpauth.hpp"
 #include "portcullis/operators/crypto/password_hash.hpp"
@@ -32,11 +35,14 @@
 #include "portcullis/services/operator_accounts.hpp"
 #include "portcullis/services/stream_hub.hpp"
 #include "portcullis/services/worker_pool.hpp"
+#include "portcullis/siem/siem_tap.hpp"
+#include "portcullis/siem/syslog_forwarder.hpp"
 #include "portcullis/site_file/site_file.hpp"
 #include "portcullis/storage/daemon_queries.hpp"
 #include "portcullis/storage/secret_box.hpp"
 #include "portcullis/util/bearer.hpp"
 #include "portcullis/util/hex.hpp"
+#include "systemd_notify.hpp"
 
 namespace portcullis::app {
 namespace {
@@ -94,7 +100,7 @@ struct StartupSite {
 StartupSite load_site(const Config& c) {
   StartupSite site;
   if (c.site_file.empty()) {
-    std::cerr << "portcullisd: no site file configured (PORTCULLIS_SITE_FILE): every access is denied\n";
+    logging::warn("app", "no site file configured (PORTCULLIS_SITE_FILE): every access is denied");
     site.model = std::make_shared<const core::SiteModel>();
     return site;
   }
@@ -134,10 +140,11 @@ void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest
   if (result.status == 428) {
     // Separation of duties: a file that widens access to a sensitive place needs a second operator, and a
     // restart has none. The version in force keeps serving; the file is submitted with PUT /api/v1/site.
-    std::cerr << "portcullisd: WARNING: site file " << c.site_file << " was NOT loaded: it " << result.message
-              << " (all reasons: " << result.detail_json
-              << "). The site version in force keeps serving; submit the file with PUT /api/v1/site for a "
-                 "second operator's approval\n";
+    logging::warn(
+        "app",
+        "site file was NOT loaded: the site version in force keeps serving; submit the file with PUT "
+        "/api/v1/site for a second operator's approval",
+        {{"site_file", c.site_file}, {"reason", result.message}, {"all_reasons", result.detail_json}});
     return;
   }
   if (result.status != 200) {
@@ -152,8 +159,10 @@ void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest
 std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, ingest::Sequencer& sequencer) {
   if (c.follower) return nullptr;  // the owner signs what it writes
   if (c.checkpoint_dir.empty()) {
-    std::cerr << "portcullisd: WARNING: no checkpoint_dir (PORTCULLIS_CHECKPOINT_DIR): the server signs no "
-                 "checkpoints, so a truncated tail or rows appended by someone else go unnoticed\n";
+    logging::warn(
+        "app",
+        "no checkpoint_dir (PORTCULLIS_CHECKPOINT_DIR): the server signs no checkpoints, so a truncated "
+        "tail or rows appended by someone else go unnoticed");
     return nullptr;
   }
   audit::CheckpointSignerConfig config;
@@ -175,16 +184,42 @@ std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, inge
   const auto replayed = sequencer.replayed_head();
   signer->check_at_startup(audit::ChainAnchor{replayed.site_seq, replayed.hash});
   signer->start();
-  std::cerr << "portcullisd: signing checkpoints into " << c.checkpoint_dir << " (public key "
-            << signer->public_key_path() << ")\n";
+  logging::info("app", "signing checkpoints",
+                {{"checkpoint_dir", c.checkpoint_dir}, {"public_key", signer->public_key_path()}});
   return signer;
+}
+
+// The SIEM feed (docs/operations.md, "Logs and SIEM"): from the owner only, which commits what it forwards;
+// a follower would send every fact a second time.
+std::unique_ptr<siem::SyslogForwarder> start_siem_feed(const Config& c, metrics::ServerMetrics& metrics) {
+  if (c.syslog_target.empty()) return nullptr;
+  if (c.follower) {
+    logging::info("app", "syslog_target is set, but a follower forwards nothing: its owner does");
+    return nullptr;
+  }
+  auto forwarder =
+      std::make_unique<siem::SyslogForwarder>(siem::parse_syslog_target(c.syslog_target), metrics.siem);
+  forwarder->start();
+  return forwarder;
+}
+
+siem::SyslogIdentity siem_identity(const Config& c) {
+  siem::SyslogIdentity identity;
+  identity.facility = c.syslog_facility;
+  identity.hostname = c.syslog_hostname;
+  if (identity.hostname.empty()) {
+    std::array<char, 256> name{};
+    if (::gethostname(name.data(), name.size() - 1) == 0) identity.hostname = name.data();
+  }
+  identity.procid = std::to_string(::getpid());
+  identity.site_id = c.site_id;
+  return identity;
 }
 
 // Operators' TOTP secrets are sealed with the server's key (made at first use) before they are stored.
 void use_totp_key(const Config& c) {
   if (c.totp_key.empty()) {
-    std::cerr << "portcullisd: WARNING: no totp_key (PORTCULLIS_TOTP_KEY): operators' TOTP secrets are "
-                 "stored in clear\n";
+    logging::warn("app", "no totp_key (PORTCULLIS_TOTP_KEY): operators' TOTP secrets are stored in clear");
     return;
   }
   storage::use_totp_secret_box(
@@ -291,7 +326,7 @@ int serve_command(const Config& c) {
 
   if (!c.admin_database.empty()) {
     for (const auto& name : storage::migrate_database(c.admin_database).applied)
-      std::cerr << "portcullisd: applied " << name << '\n';
+      logging::info("app", "applied a migration", {{"migration", name}});
   }
 
   core::SystemClock clock;
@@ -300,7 +335,7 @@ int serve_command(const Config& c) {
   use_totp_key(c);
   if (storage::totp_secret_box() && !c.follower) {
     if (const auto sealed = storage::seal_clear_totp_secrets_in(c.database); sealed > 0)
-      std::cerr << "portcullisd: sealed " << sealed << " TOTP secret(s) stored in clear before the key\n";
+      logging::info("app", "sealed TOTP secrets stored in clear before the key", {{"sealed", sealed}});
   }
   const auto& model = site.model;
 
@@ -348,7 +383,10 @@ int serve_command(const Config& c) {
         if (status == 401)
           device_api.record_auth_failure(request, services::DeviceAuthFailure{401, reason, ""});
       }};
-  sequencer.set_observer(hub.get());
+  const auto siem_forwarder = start_siem_feed(c, metrics);
+  std::optional<siem::SiemTap> siem_tap;
+  if (siem_forwarder) siem_tap.emplace(*hub, *siem_forwarder, siem_identity(c));
+  sequencer.set_observer(siem_tap ? static_cast<ingest::LiveObserver*>(&*siem_tap) : hub.get());
   sequencer.start();
   const auto checkpoints = start_checkpoints(c, sequencer);
   load_startup_site_into_log(c, site, sequencer);
@@ -374,8 +412,8 @@ int serve_command(const Config& c) {
           family, [restore = std::move(restore)](const storage::StoredRecord& r) {
             const auto why = restore(services::StoredStep{r.site_seq, r.type, r.received_us, r.payload});
             if (!why.empty())
-              std::cerr << "portcullisd: record " << r.site_seq << " (" << r.type << ") not replayed: " << why
-                        << '\n';
+              logging::warn("app", "record not replayed",
+                            {{"site_seq", r.site_seq}, {"type", r.type}, {"reason", why}});
           }};
     };
     storage::for_each_record_of_families(
@@ -446,7 +484,7 @@ int serve_command(const Config& c) {
         accounts.refresh();             // disabled operators lose their sessions (and streams) within seconds
         command_desk.expire_overdue();  // door commands past their time to live are recorded as expired
       } catch (const std::exception& e) {
-        std::cerr << "portcullisd: refreshing devices failed: " << e.what() << '\n';
+        logging::error("app", "refreshing devices failed", {{"error", e.what()}});
       }
     }
   });
@@ -457,10 +495,15 @@ int serve_command(const Config& c) {
     server.stop();
   });
 
-  std::cerr << "portcullisd: site '" << c.site_id << "', " << sequencer.replayed_events()
-            << " events replayed" << (c.follower ? ", following its owner read-only" : "")
-            << ", listening on https://" << server_config.address << ":" << port << std::endl;
+  // The URL ends the message: the end-to-end tests' harness reads the port after it.
+  logging::info("app", "listening on https://" + server_config.address + ":" + std::to_string(port),
+                {{"site_id", c.site_id},
+                 {"replayed_events", sequencer.replayed_events()},
+                 {"role", c.follower ? "follower" : "owner"},
+                 {"siem", c.syslog_target.empty() ? "off" : c.syslog_target}});
+  notify_service_manager("READY=1");
   server.run();
+  notify_service_manager("STOPPING=1");
   stopping.store(true);
   device_refresh.join();
   hub->stop();
@@ -471,13 +514,14 @@ int serve_command(const Config& c) {
     try {
       checkpoints->stop();  // signs the final head and marks the stop clean
     } catch (const std::exception& e) {
-      std::cerr << "portcullisd: signing the final checkpoint failed: " << e.what() << '\n';
+      logging::error("app", "signing the final checkpoint failed", {{"error", e.what()}});
     }
   }
   // The signal thread may still be waiting if the server stopped for another reason.
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
-  std::cerr << "portcullisd: stopped" << std::endl;
+  if (siem_forwarder) siem_forwarder->stop();  // after the sequencer: what it committed last is queued
+  logging::info("app", "stopped");
   return 0;
 }
 
@@ -503,7 +547,10 @@ void print_help() {
          "  PORTCULLIS_MAX_CONNECTIONS, PORTCULLIS_MAX_CONNECTIONS_PER_ADDRESS, "
          "PORTCULLIS_RESERVED_CONNECTIONS,\n"
          "  PORTCULLIS_NEW_CONNECTIONS_PER_SECOND, PORTCULLIS_HEADER_TIMEOUT_S, PORTCULLIS_BODY_TIMEOUT_S "
-         "(docs/api.md, Limits)\n";
+         "(docs/api.md, Limits),\n"
+         "  PORTCULLIS_LOG_FORMAT (json or text), PORTCULLIS_SYSLOG_TARGET (HOST:PORT of the SIEM's syslog "
+         "receiver),\n"
+         "  PORTCULLIS_SYSLOG_FACILITY, PORTCULLIS_SYSLOG_HOSTNAME (docs/operations.md, Logs and SIEM)\n";
 }
 
 }  // namespace
@@ -516,6 +563,7 @@ int run_command(const std::string& command, const std::vector<std::string>& args
   }
   if (command == "check-site") return check_site_command(args);
   const auto config = load_config(config_file);
+  if (!config.log_format.empty()) logging::set_format(*logging::parse_format(config.log_format));
   if (command == "serve") return serve_command(config);
   if (command == "migrate") return migrate_command(config);
   if (command == "add-device") return add_device_command(config, args);

@@ -4,6 +4,9 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "portcullis/siem/syslog_forwarder.hpp"
+#include "portcullis/siem/syslog_message.hpp"
+
 namespace portcullis::app {
 namespace {
 
@@ -136,6 +139,24 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
       throw std::runtime_error(where +
                                ": epcis_body_limit must be 1MiB to 256MiB (bytes, or a number with MiB)");
     c.epcis_body_limit = static_cast<std::size_t>(bytes);
+  } else if (key == "log_format") {
+    if (value != "json" && value != "text")
+      throw std::runtime_error(where + ": log_format must be 'json' or 'text'");
+    c.log_format = value;
+  } else if (key == "syslog_target") {
+    try {
+      if (!value.empty()) (void)siem::parse_syslog_target(value);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(where + ": " + e.what());
+    }
+    c.syslog_target = value;
+  } else if (key == "syslog_facility") {
+    c.syslog_facility = siem::parse_facility(value);
+    if (c.syslog_facility < 0)
+      throw std::runtime_error(
+          where + ": syslog_facility must be a facility name (authpriv, local0..local7, ...) or 0 to 23");
+  } else if (key == "syslog_hostname") {
+    c.syslog_hostname = value;
   } else {
     throw std::runtime_error(where + ": unknown setting '" + key + "'");
   }
@@ -189,6 +210,10 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_HEADER_TIMEOUT_S", "header_timeout_s"},
       {"PORTCULLIS_BODY_TIMEOUT_S", "body_timeout_s"},
       {"PORTCULLIS_METRICS_TOKEN_SHA256", "metrics_token_sha256"},
+      {"PORTCULLIS_LOG_FORMAT", "log_format"},
+      {"PORTCULLIS_SYSLOG_TARGET", "syslog_target"},
+      {"PORTCULLIS_SYSLOG_FACILITY", "syslog_facility"},
+      {"PORTCULLIS_SYSLOG_HOSTNAME", "syslog_hostname"},
   };
   for (const auto& [env, key] : env_keys) {
     if (const char* value = std::getenv(env)) apply(c, key, value, std::string("environment ") + env);

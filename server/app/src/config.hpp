@@ -54,6 +54,15 @@ struct Config {
   // SHA-256 (hex) of the bearer token Prometheus scrapes /metrics with (docs/operations.md). Empty: only
   // admins' sessions read the metrics.
   std::string metrics_token_sha256;
+  // Log lines on stderr (docs/operations.md, "Logs and SIEM"): "json" or "text"; empty: JSON unless stderr
+  // is a terminal.
+  std::string log_format;
+  // The SIEM feed: HOST:PORT of an RFC 5424 syslog receiver over TCP (RFC 6587 octet counting); empty: off.
+  // The facility (a name like "authpriv" or "local4", or 0..23) and the HOSTNAME field (empty: this
+  // machine's name) of its messages.
+  std::string syslog_target;
+  int syslog_facility = 10;
+  std::string syslog_hostname;
 };
 
 // Throws std::runtime_error naming the file, line and key on a bad setting.

@@ -1,10 +1,10 @@
 // portcullisd: wires the adapters around the core and runs one of its commands. No logic lives here.
-#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "portcullis/logging/log.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   try {
     return portcullis::app::run_command(command, args, config_file);
   } catch (const std::exception& e) {
-    std::cerr << "portcullisd: " << e.what() << '\n';
+    portcullis::logging::error("app", e.what());
     return 1;
   }
 }

@@ -8,6 +8,7 @@
 #include "portcullis/audit/signed_document.hpp"
 #include "portcullis/audit/text_format.hpp"
 #include "portcullis/ledger/event_record.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/storage/stored_chain.hpp"
 
 namespace portcullis::audit {
@@ -64,8 +65,10 @@ CheckpointSigner::CheckpointSigner(CheckpointSignerConfig config, Sources source
     key_path_ = (fs::path{key_dir} / "audit-key.pem").string();
     if (!fs::exists(key_path_)) {
       const auto made = generate_key_files(key_dir);
-      std::cerr << "portcullisd: made the checkpoint key " << made.private_path << " (" << made.fingerprint
-                << "); give auditors " << made.public_path << '\n';
+      logging::info("audit", "made the checkpoint key; give auditors its public key",
+                    {{"private_key", made.private_path},
+                     {"fingerprint", made.fingerprint},
+                     {"public_key", made.public_path}});
     }
   }
   key_ = AuditKey::load_private(key_path_);
@@ -243,7 +246,7 @@ void CheckpointSigner::start() {
       try {
         run_once();
       } catch (const std::exception& e) {
-        std::cerr << "portcullisd: checking the chain for checkpoints failed: " << e.what() << '\n';
+        logging::error("audit", "checking the chain for checkpoints failed", {{"error", e.what()}});
       }
     }
   });

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "portcullis/logging/log.hpp"
 #include "session_common.hpp"
 
 namespace portcullis::http {
@@ -72,7 +73,7 @@ struct HttpsServer::Impl {
     acceptor->async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted) return;
-        std::cerr << "portcullisd: accept: " << ec.message() << '\n';
+        logging::warn("http", "accept failed", {{"error", ec.message()}});
       } else {
         admit(std::move(socket));
       }
@@ -99,10 +100,12 @@ struct HttpsServer::Impl {
     ++refused[static_cast<std::size_t>(admission)];
     if (now - refusals_reported < std::chrono::minutes(1)) return;
     refusals_reported = now;
-    std::cerr << "portcullisd: refused connections (" << refused[1] << " over the per-address limit, "
-              << refused[2] << " over the per-address rate, " << refused[3]
-              << " over the share of unknown addresses, " << refused[4]
-              << " over the connection limit); the last from " << key << '\n';
+    logging::warn("http", "refused connections in the last minute",
+                  {{"over_address_limit", refused[1]},
+                   {"over_address_rate", refused[2]},
+                   {"over_unknown_share", refused[3]},
+                   {"over_connection_limit", refused[4]},
+                   {"last_from", key}});
     refused = {};
   }
 };

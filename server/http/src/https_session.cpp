@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "portcullis/logging/log.hpp"
 #include "session_common.hpp"
 #include "websocket_upgrade.hpp"
 
@@ -221,7 +222,8 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     } catch (const std::exception& e) {
       // The router answers a handler's exception itself; this catches what it could not (e.g. bad_alloc
       // building the answer) so an I/O thread never unwinds out of the session.
-      std::cerr << "portcullisd: dispatching " << request.method << " failed: " << e.what() << '\n';
+      logging::error("http", "dispatching a request failed",
+                     {{"method", request.method}, {"error", e.what()}});
       send_error(500, "server", "the request could not be handled", false);
     }
   }

@@ -9,6 +9,7 @@
 #include "portcullis/core/text/identifier.hpp"
 #include "portcullis/core/text/utf8.hpp"
 #include "portcullis/http/request_checks.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/util/json_string.hpp"
 
 namespace portcullis::http {
@@ -109,7 +110,8 @@ void Router::call_guarded(const Route& route, const HttpRequest& request, const 
     if (!answered->exchange(true)) respond(std::move(response));
   };
   const auto fail = [&](const char* what) {
-    std::cerr << "portcullisd: " << route.method << ' ' << route.pattern << " failed: " << what << '\n';
+    logging::error("http", "request handler failed",
+                   {{"method", route.method}, {"route", route.pattern}, {"error", what}});
     if (!answered->exchange(true)) respond(json_error(500, "server", "the request could not be handled"));
   };
   try {

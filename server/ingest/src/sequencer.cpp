@@ -9,6 +9,7 @@
 #include "portcullis/ledger/event_record.hpp"
 #include "portcullis/ledger/records/alarm_record.hpp"
 #include "portcullis/ledger/records/tamper_record.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/storage/sequencer_store.hpp"
 
 namespace portcullis::ingest {
@@ -30,7 +31,7 @@ void deliver(Submission& submission, SubmissionResult result) {
   try {
     submission.done(std::move(result));
   } catch (const std::exception& e) {
-    std::cerr << "portcullisd: answering a submission failed: " << e.what() << '\n';
+    logging::error("ingest", "answering a submission failed", {{"error", e.what()}});
   }
 }
 
@@ -99,12 +100,12 @@ void Sequencer::follow() {
       publish_heads();
       tampered_.store(context_->alarms.has_open(kChainTamperedAlarm));
     } catch (const std::exception& e) {
-      std::cerr << "portcullisd: following site '" << config_.site_id << "' failed: " << e.what()
-                << "; reconnecting\n";
+      logging::error("ingest", "following the site failed; reconnecting",
+                     {{"site_id", config_.site_id}, {"error", e.what()}});
       try {
         connect_and_rebuild();  // views are reset and rebuilt from history
       } catch (const std::exception& again) {
-        std::cerr << "portcullisd: reconnecting failed: " << again.what() << '\n';
+        logging::error("ingest", "reconnecting failed", {{"error", again.what()}});
       }
     }
   }
@@ -170,8 +171,8 @@ void Sequencer::record(ServerFact fact) {
 }
 
 void Sequencer::report_tampering(std::string check, std::string detail, bool unattested) {
-  std::cerr << "portcullisd: " << (unattested ? "UNATTESTED HISTORY" : "HISTORY TAMPERED") << " (site '"
-            << config_.site_id << "', " << check << "): " << detail << '\n';
+  logging::error("ingest", unattested ? "UNATTESTED HISTORY" : "HISTORY TAMPERED",
+                 {{"site_id", config_.site_id}, {"check", check}, {"detail", detail}});
   if (config_.follower) return;  // the owner records it; a follower never writes the chain
   ServerFact fact;
   fact.type = unattested ? kChainUnattestedRecord : kChainTamperedRecord;
@@ -445,7 +446,7 @@ void Sequencer::commit() {
 void Sequencer::recover(std::deque<Work>& batch, const std::exception& failure) {
   metrics_.commit_failures.add();
   store_reachable_.store(false);  // until connect_and_rebuild below succeeds
-  std::cerr << "portcullisd: storing a batch failed: " << failure.what() << '\n';
+  logging::error("ingest", "storing a batch failed", {{"error", failure.what()}});
   for (const auto& record : context_->batch.records) unconfirmed_[record.site_seq] = record.hash;
   // One record PostgreSQL refuses (a value it cannot store) must not fail everyone else's commit: when the
   // database refused a statement and more than one request shared the commit, each is decided and committed
@@ -464,7 +465,7 @@ void Sequencer::recover(std::deque<Work>& batch, const std::exception& failure) 
       connect_and_rebuild();
       break;
     } catch (const std::exception& again) {
-      std::cerr << "portcullisd: reconnecting to the event store failed: " << again.what() << '\n';
+      logging::error("ingest", "reconnecting to the event store failed", {{"error", again.what()}});
       {
         std::lock_guard lock{mutex_};
         if (stopping_) {

@@ -13,6 +13,10 @@ void counter(std::string& out, const char* name, const char* help, std::uint64_t
   out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " +
          std::to_string(value) + "\n";
 }
+void gauge(std::string& out, const char* name, const char* help, std::int64_t value) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " +
+         std::to_string(value) + "\n";
+}
 }  // namespace
 
 Histogram::Histogram(std::vector<double> upper_bounds)
@@ -59,6 +63,17 @@ std::string ServerMetrics::render() const {
   batch_size.render(out, "portcullis_commit_batch_events", "Events per group commit.");
   commit_seconds.render(out, "portcullis_commit_seconds", "Time to write and commit one group.");
   ingest_seconds.render(out, "portcullis_ingest_seconds", "From request parsed to durable answer.");
+  counter(out, "portcullis_siem_messages_forwarded_total", "Security events the syslog receiver accepted.",
+          siem.forwarded.value());
+  counter(out, "portcullis_siem_messages_dropped_total",
+          "Security events not forwarded: the queue was full or they were still queued at stop.",
+          siem.dropped.value());
+  counter(out, "portcullis_siem_connect_failures_total", "Failed connection attempts to the syslog receiver.",
+          siem.connect_failures.value());
+  gauge(out, "portcullis_siem_queue_depth", "Security events waiting for the syslog receiver.",
+        siem.queue_depth.value());
+  gauge(out, "portcullis_siem_connected", "1 while connected to the syslog receiver, else 0.",
+        siem.connected.value());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "portcullis/ledger/records/operator_fact_record.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/operators/crypto/digest.hpp"
 #include "portcullis/operators/crypto/encoding.hpp"
 #include "portcullis/operators/crypto/hmac.hpp"
@@ -213,8 +214,8 @@ void OperatorAccounts::logout(const std::string& token_hash, std::function<void(
     try {
       store_pending();
     } catch (const std::exception& e) {
-      std::cerr << "portcullisd: storing a sign-out failed (retried by the next refresh): " << e.what()
-                << '\n';
+      logging::warn("services", "storing a sign-out failed (retried by the next refresh)",
+                    {{"error", e.what()}});
     }
     ingest::ServerFact fact;
     fact.type = "operator.logout";

@@ -1,4 +1,5 @@
 #include "portcullis/services/worker_pool.hpp"
+#include "portcullis/logging/log.hpp"
 
 #include <iostream>
 
@@ -45,7 +46,7 @@ void WorkerPool::run() {
     try {
       job();
     } catch (const std::exception& e) {
-      std::cerr << "portcullisd: background job failed: " << e.what() << '\n';
+      logging::error("services", "background job failed", {{"error", e.what()}});
     }
   }
 }

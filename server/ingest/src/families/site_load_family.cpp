@@ -7,6 +7,7 @@
 #include "portcullis/ingest/record_types.hpp"
 #include "portcullis/ledger/records/operator_action_record.hpp"
 #include "portcullis/ledger/records/site_record.hpp"
+#include "portcullis/logging/log.hpp"
 #include "portcullis/site_file/site_file.hpp"
 
 namespace portcullis::ingest {
@@ -83,9 +84,10 @@ std::optional<std::pair<std::shared_ptr<const core::SiteDefinition>, std::string
   }
   auto parsed = site_file::parse_site_json(read.content);
   if (!parsed.problems.empty()) {
-    std::cerr << "portcullisd: WARNING: stored site version " << hash << " no longer validates ("
-              << parsed.problems.front().json_path << ": " << parsed.problems.front().message
-              << "); replaying with the previous model\n";
+    logging::warn("ingest", "stored site version no longer validates; replaying with the previous model",
+                  {{"site_hash", hash},
+                   {"path", parsed.problems.front().json_path},
+                   {"problem", parsed.problems.front().message}});
     return std::nullopt;
   }
   return std::pair{std::make_shared<const core::SiteDefinition>(std::move(parsed.definition)), read.content};
@@ -128,8 +130,10 @@ class SiteLoadFamily final : public RecordFamily {
       return;  // already in force (the first load of a fresh engine)
     const auto problems = engine.load_site(site->first);
     if (!problems.empty()) {
-      std::cerr << "portcullisd: WARNING: replaying site.loaded " << *hash
-                << " failed: " << problems.front().json_path << ": " << problems.front().message << '\n';
+      logging::warn("ingest", "replaying site.loaded failed",
+                    {{"site_hash", *hash},
+                     {"path", problems.front().json_path},
+                     {"problem", problems.front().message}});
       return;
     }
     update.model = engine.shared_model();

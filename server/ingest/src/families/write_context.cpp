@@ -44,6 +44,7 @@ LiveUpdate& WriteContext::seal(ledger::EventRecord record) {
   update.at = batch.at;
   update.type = record.type;
   update.device_id = record.device_id.value_or("");
+  if (record.source != ledger::Source::Device) update.payload_json = record.payload;
   batch.records.push_back(std::move(record));
   batch.updates.push_back(std::move(update));
   return batch.updates.back();

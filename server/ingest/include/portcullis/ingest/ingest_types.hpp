@@ -156,6 +156,10 @@ struct LiveUpdate {
   core::Timestamp at{};
   std::string type;
   std::string device_id;
+  // The stored payload of a record the server or an operator wrote (sign-ins, refused devices, admin
+  // changes...), as stored; empty for device events (their content is `event`) and on replay. The SIEM feed
+  // forwards it (docs/operations.md, "Logs and SIEM").
+  std::string payload_json;
   std::optional<core::DeviceEvent> event;
   std::optional<core::Outcome> outcome;
   std::vector<core::AlarmRecord> alarms;  // alarms raised, folded or changed by this record

@@ -41,6 +41,16 @@ class Histogram {
   std::atomic<std::uint64_t> sum_micro_{0};  // sum * 1e6, to keep it an integer atomic
 };
 
+// The SIEM feed (server/siem): messages the receiver accepted, messages lost (queue full while it was down
+// or slow, or still queued at stop), failed connection attempts, the queue and whether it is connected.
+struct SiemMetrics {
+  Counter forwarded;
+  Counter dropped;
+  Counter connect_failures;
+  Gauge queue_depth;
+  Gauge connected;
+};
+
 struct ServerMetrics {
   Counter events_accepted;       // stored for the first time
   Counter events_duplicate;      // retries answered from history
@@ -53,6 +63,7 @@ struct ServerMetrics {
   Histogram batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}};
   Histogram commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1}};
   Histogram ingest_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1}};
+  SiemMetrics siem;
 
   [[nodiscard]] std::string render() const;
 };
