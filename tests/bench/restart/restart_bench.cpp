@@ -3,7 +3,7 @@
 // Sequencer::start() to serving, replaying the whole history, against starting from an engine snapshot at
 // N plus a tail of T records written after it. Both in the same run, on the same database.
 // Run through ./scripts/bench, or with PORTCULLIS_TEST_PGHOST/PORT.
-//   restart_bench [N] [TAIL]
+//   restart_bench [N] [TAIL] [AGAIN]   (AGAIN = 0 skips the second replay from zero, of N + TAIL)
 #include <pqxx/pqxx>
 
 #include <chrono>
@@ -95,6 +95,7 @@ struct Started {
 int main(int argc, char** argv) {
   const std::int64_t n = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
   const std::int64_t tail = argc > 2 ? std::atoll(argv[2]) : 100'000;
+  const bool again = argc > 3 ? std::atoi(argv[3]) != 0 : true;
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (!testing::TestDatabase::available()) {
     std::fprintf(stderr, "run through ./scripts/bench, which starts PostgreSQL\n");
@@ -178,6 +179,12 @@ int main(int argc, char** argv) {
   seed(db.app(), head + 1, head + tail, prev);
 
   const auto from_snapshot = start(true, false);
+  if (!again) {
+    std::printf("start from the snapshot at %lld + %lld tail records: %.2f s\n",
+                static_cast<long long>(from_snapshot.snapshot_seq),
+                static_cast<long long>(from_snapshot.replayed), from_snapshot.seconds);
+    return 0;
+  }
   const auto zero_again = start(false, false);
   std::printf("start from the snapshot at %lld + %lld tail records: %.2f s\n",
               static_cast<long long>(from_snapshot.snapshot_seq),
