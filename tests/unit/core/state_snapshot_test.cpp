@@ -231,6 +231,38 @@ TEST(StateSnapshot, ARestoredEngineHoldsTheSameStateAndDecidesTheSame) {
   EXPECT_TRUE(restored.state() == live.state());
 }
 
+// People added by admin edits after the site load, in an order other than their ids' and with badges: the
+// restored engine's effective site (and so its model) should be the live one's, not a reordering of it.
+// Known gap, disabled until fixed: Engine::restore lays the edits over the site in apply_edits' fixed order
+// (as a site reload does), while live edits since the last load were appended one by one, so people and
+// credentials added by the API come out in another order (the same people, cards and grants; model indexes
+// and listings differ, and so would a pending attempt's resolved indexes). Fix: carry the effective order in
+// the snapshot, or make a live edit rebuild base + apply_edits like a reload.
+TEST(StateSnapshot, DISABLED_ARestoredEngineHasTheLiveEffectiveSiteWhateverTheOrderOfAdminEdits) {
+  const auto definition = std::make_shared<const SiteDefinition>(test_site_definition());
+  Engine live{build_or_throw(*definition), std::make_shared<FakePinVerifier>()};
+  ASSERT_TRUE(live.load_site(definition).empty());
+  const Actor admin{OperatorId{"admin-1"}, PersonId{}, true};
+  Timestamp t = monday_10_local();
+  for (const char* id : {"zed", "amy", "mia"}) {
+    (void)live.apply(OperatorAction{AdminChange{UpsertPerson{PersonId{id}, id, "engineer", {}}}}, t += 1s,
+                     admin);
+  }
+  (void)live.apply(OperatorAction{AdminChange{AddCard{
+                       PersonId{"zed"},
+                       CardDef{CredentialId{"zed-2"}, CardFormat::FacilityAndNumber, 10, 902, "", false}}}},
+                   t += 1s, admin);
+  (void)live.apply(OperatorAction{AdminChange{AddCard{
+                       PersonId{"amy"},
+                       CardDef{CredentialId{"amy-1"}, CardFormat::FacilityAndNumber, 10, 901, "", false}}}},
+                   t += 1s, admin);
+  StateSnapshot snapshot;
+  snapshot.engine = live.state();
+  Engine restored{build_or_throw(*definition), std::make_shared<FakePinVerifier>()};
+  ASSERT_TRUE(restored.restore(definition, decoded(encode_snapshot(snapshot)).engine).empty());
+  EXPECT_TRUE(*restored.effective_definition() == *live.effective_definition());
+}
+
 TEST(StateSnapshot, AnotherFormatVersionIsRefusedAndNamed) {
   auto bytes = encode_snapshot(every_field_set());
   bytes[6] = '\2';  // the format version follows the 6-byte magic
