@@ -344,6 +344,14 @@ int serve_command(const Config& c) {
   sequencer_config.database = c.database;
   sequencer_config.follower = c.follower;
   sequencer_config.refuse_devices_when_tampered = c.refuse_devices_when_tampered;
+  sequencer_config.snapshots.every_events = c.snapshot_every_events;
+  sequencer_config.snapshots.every = std::chrono::seconds(c.snapshot_every_s);
+  sequencer_config.snapshots.keep = c.snapshot_keep;
+  sequencer_config.snapshots.load = !c.replay_from_zero;
+  // The key file at rest (totp_key) also keys the snapshots' digests: a snapshot written by anyone without
+  // it is refused. Without one, a digest only detects damage (docs/threat-model.md).
+  if (const auto box = storage::totp_secret_box())
+    sequencer_config.snapshots.key = box->derive_key("portcullis-engine-snapshots-v1");
   ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
   sequencer.set_initial_site(site.definition, site.hash, site.text);

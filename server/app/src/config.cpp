@@ -100,6 +100,16 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
       throw std::runtime_error(
           where + ": metrics_token_sha256 must be 64 lowercase hex digits (sha256sum of the token)");
     c.metrics_token_sha256 = value;
+  } else if (key == "snapshot_every_events") {
+    c.snapshot_every_events = whole_number(value, 1000, 1'000'000'000, where, key, "records");
+  } else if (key == "snapshot_every_s") {
+    c.snapshot_every_s = static_cast<int>(whole_number(value, 10, 86400, where, key, "seconds"));
+  } else if (key == "snapshot_keep") {
+    c.snapshot_keep = static_cast<std::size_t>(whole_number(value, 1, 100, where, key, "snapshots"));
+  } else if (key == "start_from") {
+    if (value != "snapshot" && value != "replay_from_zero")
+      throw std::runtime_error(where + ": start_from must be 'snapshot' or 'replay_from_zero'");
+    c.replay_from_zero = value == "replay_from_zero";
   } else if (key == "role") {
     if (value != "owner" && value != "follower")
       throw std::runtime_error(where + ": role must be 'owner' or 'follower'");
@@ -201,6 +211,9 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_CHECKPOINT_KEY", "checkpoint_key"},
       {"PORTCULLIS_CHECKPOINT_INTERVAL", "checkpoint_interval"},
       {"PORTCULLIS_ON_TAMPERING", "on_tampering"},
+      {"PORTCULLIS_START_FROM", "start_from"},
+      {"PORTCULLIS_SNAPSHOT_EVERY_EVENTS", "snapshot_every_events"},
+      {"PORTCULLIS_SNAPSHOT_EVERY_S", "snapshot_every_s"},
       {"PORTCULLIS_TOTP_KEY", "totp_key"},
       {"PORTCULLIS_COMMAND_TTL_S", "command_ttl_s"},
       {"PORTCULLIS_MAX_CONNECTIONS", "max_connections"},

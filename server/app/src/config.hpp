@@ -39,6 +39,12 @@ struct Config {
   // While a chain_tampered alarm is open: "serve" keeps deciding doors (the default), "refuse_devices"
   // answers device posts 503 so doors fall back to their offline rules (docs/event-store.md, "Tampering").
   bool refuse_devices_when_tampered = false;
+  // Engine snapshots (docs/operations.md, "Engine snapshots"): every this many records or seconds, the
+  // newest kept; start_from = replay_from_zero ignores them at start-up (the whole history is replayed).
+  long long snapshot_every_events = 100'000;
+  int snapshot_every_s = 600;
+  std::size_t snapshot_keep = 3;
+  bool replay_from_zero = false;
   // The key that seals operators' TOTP secrets at rest (docs/operators.md, "TOTP secrets at rest"): a
   // 32-byte file, mode 0600, made at first use. Empty: secrets are stored in clear, with a warning.
   std::string totp_key;

@@ -1,7 +1,6 @@
 #include "portcullis/ingest/sequencer.hpp"
 
 #include <chrono>
-#include <iostream>
 
 #include "families/record_family.hpp"
 #include "families/write_context.hpp"
@@ -11,6 +10,9 @@
 #include "portcullis/ledger/records/tamper_record.hpp"
 #include "portcullis/logging/log.hpp"
 #include "portcullis/storage/sequencer_store.hpp"
+#include "portcullis/storage/snapshot_store.hpp"
+#include "snapshots/engine_snapshots.hpp"
+#include "snapshots/snapshot_writer.hpp"
 
 namespace portcullis::ingest {
 namespace {
@@ -80,6 +82,11 @@ void Sequencer::set_initial_site(std::shared_ptr<const core::SiteDefinition> def
 }
 
 void Sequencer::start() {
+  if (!config_.follower && config_.snapshots.write) {
+    snapshot_writer_ = std::make_unique<SnapshotWriter>(
+        storage::SnapshotStore{config_.database, config_.site_id, config_.snapshots.key},
+        config_.snapshots.keep, metrics_);
+  }
   connect_and_rebuild();
   thread_ = std::thread([this] { config_.follower ? follow() : run(); });
 }
@@ -118,6 +125,11 @@ void Sequencer::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (snapshot_writer_) snapshot_writer_->stop();
+}
+
+core::StateSnapshot Sequencer::state_snapshot() const {
+  return capture_snapshot(*context_, head_seq_, head_hash_);
 }
 
 bool Sequencer::enqueue(Work work) {
@@ -245,11 +257,27 @@ void Sequencer::connect_and_rebuild() {
   head_seq_ = 0;
   head_hash_ = {};
   replayed_ = 0;
+  const auto snapshot_seq = load_snapshot();
+  snapshot_seq_.store(snapshot_seq);
+  if (observer_ && snapshot_seq > 0) {
+    // Live views start from the snapshot's: its model, doors and open alarms; the tail follows as usual.
+    LiveUpdate restored;
+    restored.site_seq = snapshot_seq;
+    restored.type = "snapshot.restored";
+    restored.model = context_->engine->shared_model();
+    restored.view = std::make_shared<const core::FacilityView>(*context_->doors_view);
+    restored.alarms = context_->alarms.open();
+    observer_->on_update(restored, false);
+  }
   bool chain_reported = false;
-  store_->for_each(0,
+  store_->for_each(snapshot_seq,
                    [&](const ledger::EventRecord& record) { apply_stored(record, false, chain_reported); });
+  metrics_.startup_replayed_records.set(replayed_);
   // Nothing about assets stored yet: open the book now; the time is recorded with the first asset record.
-  if (!context_->assets) context_->open_asset_book(clock_.now());
+  if (!context_->assets) {
+    context_->open_asset_book(clock_.now());
+    context_->assets_opened_at_startup = true;
+  }
   reset_views();
   publish_site();
   unconfirmed_.clear();
@@ -260,6 +288,83 @@ void Sequencer::connect_and_rebuild() {
   store_reachable_.store(true);
   tampered_.store(context_->alarms.has_open(kChainTamperedAlarm));
   report_replay_findings();
+  last_snapshot_seq_ = snapshot_seq;
+  last_snapshot_at_ = std::chrono::steady_clock::now();
+  maybe_snapshot();  // a long replay is not done again at the next start
+}
+
+// The newest snapshot that is what it says: known format, its point on the stored chain, its digest, the
+// site versions it names. Each refused one is logged and counted; one that contradicts the chain or its
+// digest is also reported as tampering (someone wrote it who is not this server).
+std::int64_t Sequencer::load_snapshot() {
+  if (!config_.snapshots.load) return 0;
+  try {
+    storage::SnapshotStore snapshots{config_.database, config_.site_id, config_.snapshots.key};
+    for (const auto& header : snapshots.newest(std::max<std::size_t>(config_.snapshots.keep, 1))) {
+      const auto refuse = [&](const std::string& why, bool tampering) {
+        metrics_.snapshots_refused.add();
+        const auto detail = "the engine snapshot at site_seq " + std::to_string(header.site_seq) + " " + why;
+        logging::warn("ingest", "engine snapshot not used", {{"detail", detail}});
+        if (tampering) context_->note_finding("snapshot", detail);
+      };
+      // After a failed commit: only a snapshot of what was confirmed stored before it.
+      if (rebuild_confirmed_seq_ > 0 && header.site_seq > rebuild_confirmed_seq_) continue;
+      if (header.format_version != core::kStateSnapshotFormat) {
+        refuse("has format version " + std::to_string(header.format_version) + " (this server reads " +
+                   std::to_string(core::kStateSnapshotFormat) + ")",
+               false);
+        continue;
+      }
+      if (header.chain_row_hash != header.chain_hash) {
+        refuse(header.chain_row_hash ? "does not match the stored chain (another hash at that site_seq)"
+                                     : "names a site_seq the stored chain does not hold",
+               true);
+        continue;
+      }
+      auto body = snapshots.read_body(header);
+      if (!body) continue;  // deleted since it was listed
+      if (!body->digest_matches) {
+        refuse("has a digest that does not match its content (changed, or written with another key)", true);
+        continue;
+      }
+      auto decoded = core::decode_snapshot(body->body);
+      if (const auto* refusal = std::get_if<core::SnapshotRefusal>(&decoded)) {
+        refuse("cannot be read: " + refusal->detail, false);
+        continue;
+      }
+      auto& snapshot = std::get<core::StateSnapshot>(decoded);
+      if (snapshot.site_seq != header.site_seq || snapshot.chain_hash != header.chain_hash) {
+        refuse("holds another point of the chain than its row names", true);
+        continue;
+      }
+      if (auto why = restore_snapshot(*context_, std::move(snapshot))) {
+        refuse("cannot be restored: " + *why, false);
+        continue;
+      }
+      head_seq_ = header.site_seq;
+      head_hash_ = header.chain_hash;
+      return header.site_seq;
+    }
+  } catch (const std::exception& e) {
+    logging::error("ingest", "reading engine snapshots failed; replaying from zero", {{"error", e.what()}});
+    context_->reset();
+    head_seq_ = 0;
+    head_hash_ = {};
+  }
+  return 0;
+}
+
+// Owner only, after a commit or a start-up: hands a copy of the committed state to the writer thread every
+// `every_events` records, or every `every` when anything was committed since the last one.
+void Sequencer::maybe_snapshot() {
+  if (!snapshot_writer_ || head_seq_ <= last_snapshot_seq_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (head_seq_ - last_snapshot_seq_ < config_.snapshots.every_events &&
+      now - last_snapshot_at_ < config_.snapshots.every)
+    return;
+  snapshot_writer_->offer(capture_snapshot(*context_, head_seq_, head_hash_));
+  last_snapshot_seq_ = head_seq_;
+  last_snapshot_at_ = now;
 }
 
 // Live views start from the whole registry (assets never read yet, seals never checked yet).
@@ -320,6 +425,7 @@ void Sequencer::apply_stored(const ledger::EventRecord& record, bool live, bool&
     update.facts = std::make_shared<const core::LiveFacts>(
         core::live_facts(context_->engine->model(), context_->engine->state(), update.at));
   }
+  context_->follow_view(update);
   if (observer_) observer_->on_update(update, live);
   head_seq_ = record.site_seq;
   head_hash_ = record.hash;
@@ -369,6 +475,7 @@ void Sequencer::run_periodic_duties() {
   tick.emplace_back(DeadlineTick{});
   process(tick);
   escalate_overdue_alarms();
+  maybe_snapshot();
 }
 
 // Answers every piece of work whose records were not stored: 503 (devices retry; a retry of an event that did
@@ -428,6 +535,7 @@ void Sequencer::process(std::deque<Work>& batch) {
     metrics_.ingest_seconds.observe(elapsed);
     deliver(*submission, std::move(result));
   }
+  maybe_snapshot();
 }
 
 void Sequencer::commit() {
@@ -491,6 +599,7 @@ void Sequencer::answer() {
     tampered_.store(context_->alarms.has_open(kChainTamperedAlarm));
   }
   if (sealed.site_changed) publish_site();
+  for (const auto& update : sealed.updates) context_->follow_view(update);
   if (observer_) {
     if (!sealed.updates.empty()) {
       sealed.updates.back().facts = std::make_shared<const core::LiveFacts>(

@@ -56,6 +56,16 @@ std::string ServerMetrics::render() const {
           auth_failures.value());
   counter(out, "portcullis_commits_total", "Group commits.", commits.value());
   counter(out, "portcullis_commit_failures_total", "Group commits that failed.", commit_failures.value());
+  counter(out, "portcullis_snapshots_written_total", "Engine snapshots stored.", snapshots_written.value());
+  counter(out, "portcullis_snapshot_write_failures_total", "Engine snapshots that could not be stored.",
+          snapshot_write_failures.value());
+  counter(out, "portcullis_snapshots_refused_total",
+          "Engine snapshots refused at start-up (unknown format, digest or chain mismatch).",
+          snapshots_refused.value());
+  out +=
+      "# HELP portcullis_startup_replayed_records Records the last start-up replayed (after its snapshot).\n"
+      "# TYPE portcullis_startup_replayed_records gauge\nportcullis_startup_replayed_records " +
+      std::to_string(startup_replayed_records.value()) + "\n";
   out +=
       "# HELP portcullis_ingest_queue_depth Submissions waiting for the sequencer.\n"
       "# TYPE portcullis_ingest_queue_depth gauge\nportcullis_ingest_queue_depth " +

@@ -306,6 +306,7 @@ void StreamHub::on_update(const ingest::LiveUpdate& update, bool live) {
       for (auto& client : clients_) client->needs_resync = true;
     }
   }
+  if (update.view) view_ = *update.view;  // a start-up from an engine snapshot
   if (update.event && update.outcome) {
     const auto changes = view_.apply(*update.event, *update.outcome, update.site_seq, update.at);
     for (const auto& d : changes.doors) deltas.emplace_back("doors", json::door_json(d));

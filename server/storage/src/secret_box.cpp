@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,6 +74,14 @@ SecretBox SecretBox::load_or_create(const std::string& key_path) {
   if (got != static_cast<ssize_t>(key.size()) || longer)
     throw std::runtime_error(key_path + " is not a 32-byte key");
   return SecretBox{key};
+}
+
+std::string SecretBox::derive_key(std::string_view purpose) const {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
+       reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size(), out, &length);
+  return std::string(reinterpret_cast<const char*>(out), length);
 }
 
 std::string SecretBox::seal(std::string_view plain, std::string_view bound_to) const {

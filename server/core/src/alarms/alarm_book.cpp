@@ -32,6 +32,13 @@ std::string_view to_string(AlarmChange c) noexcept {
   return "unknown_alarm";
 }
 
+AlarmBook::AlarmBook(Contents contents, AlarmRetention retention)
+    : retention_(retention), alarms_(std::move(contents.alarms)), resolved_(std::move(contents.resolved)) {
+  for (const auto& [id, alarm] : alarms_) {
+    if (alarm.state != AlarmState::Resolved) open_by_key_[key_of(alarm.kind, alarm.subject)] = id;
+  }
+}
+
 const AlarmRecord& AlarmBook::raise(const Alarm& alarm, Timestamp at, std::int64_t site_seq,
                                     std::size_t index) {
   forget_resolved(at);

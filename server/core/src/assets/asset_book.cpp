@@ -92,6 +92,23 @@ AssetBook::AssetBook(std::shared_ptr<const SiteModel> model, Timestamp at) : mod
   for (const auto& def : model_->seals()) add_seal(def);
 }
 
+AssetBook::AssetBook(std::shared_ptr<const SiteModel> model, Contents contents)
+    : model_(std::move(model)),
+      assets_(std::move(contents.assets)),
+      trails_(std::move(contents.trails)),
+      seals_(std::move(contents.seals)),
+      orders_(std::move(contents.orders)),
+      counters_(contents.counters) {
+  if (!model_) model_ = std::make_shared<const SiteModel>();
+  trails_.resize(assets_.size());
+  for (std::uint32_t i = 0; i < assets_.size(); ++i) {
+    by_id_.emplace(assets_[i].def.id, i);
+    by_epc_.emplace(epc_key(assets_[i].def.epc), i);
+  }
+  for (std::uint32_t i = 0; i < seals_.size(); ++i) seal_ids_.emplace(seals_[i].def.id, i);
+  for (std::uint32_t i = 0; i < orders_.size(); ++i) order_ids_.emplace(orders_[i].id, i);
+}
+
 void AssetBook::replace_model(std::shared_ptr<const SiteModel> model, Timestamp at) {
   model_ = model ? std::move(model) : std::make_shared<const SiteModel>();
   for (const auto& def : model_->assets()) {

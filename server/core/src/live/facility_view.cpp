@@ -35,6 +35,14 @@ void FacilityView::replace_model(std::shared_ptr<const SiteModel> model) {
   *this = std::move(next);
 }
 
+void FacilityView::restore_passage(const DoorView& door) {
+  const auto it = doors_.find(door.id);
+  if (it == doors_.end()) return;
+  it->second.open = door.open;
+  it->second.locked = door.locked;
+  it->second.unlocked_at = door.unlocked_at;
+}
+
 std::vector<DoorView> FacilityView::relock_expired(Timestamp now, Duration unlock_time) {
   std::vector<DoorView> changed;
   for (auto& [id, d] : doors_) {

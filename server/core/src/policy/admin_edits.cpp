@@ -236,6 +236,31 @@ Problems Engine::load_site(std::shared_ptr<const SiteDefinition> definition,
   return {};
 }
 
+Problems Engine::restore(std::shared_ptr<const SiteDefinition> definition, EngineState state,
+                         std::shared_ptr<const SiteModel> built) {
+  if (!definition) {
+    state_ = std::move(state);
+    return {};
+  }
+  std::shared_ptr<const SiteDefinition> effective = definition;
+  std::shared_ptr<const SiteModel> model = state.admin.empty() ? std::move(built) : nullptr;
+  if (!state.admin.empty()) {
+    auto laid = std::make_shared<SiteDefinition>(*definition);
+    apply_edits(*laid, state.admin);
+    effective = std::move(laid);
+  }
+  if (!model) {
+    auto result = SiteModel::build(*effective);
+    if (!result.model) return result.problems;
+    model = std::move(result.model);
+  }
+  base_ = std::move(definition);
+  effective_ = std::move(effective);
+  model_ = std::move(model);
+  state_ = std::move(state);
+  return {};
+}
+
 void Engine::swap_model_keeping_attempts(std::shared_ptr<const SiteModel> model) {
   // Admin edits never change zones, portals or racks, so attempt keys (portal/rack indexes) stay valid;
   // person and credential indexes are resolved again by id, and an attempt whose person or credential is

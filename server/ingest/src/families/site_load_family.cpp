@@ -56,6 +56,8 @@ void load_site(OperatorCommand& command, WriteContext& ctx) {
     ctx.site.loaded_hash = command.site_hash;
     ctx.site.text = command.site_text;
   }
+  ctx.definition_site_hash = command.site_hash;
+  ctx.text_site_hash = command.site_hash;
   ctx.batch.site_changed = true;
   CommandResult result;
   result.body_json = ctx.last_record().payload;
@@ -124,10 +126,13 @@ class SiteLoadFamily final : public RecordFamily {
       std::lock_guard lock{ctx.site.mutex};
       ctx.site.text = std::move(site->second);
     }
+    ctx.text_site_hash = *hash;
     auto& engine = *ctx.engine;
     if (site->first == ctx.initial_site && engine.effective_definition() != nullptr &&
-        engine.shared_model() == ctx.initial_model && engine.state().admin.empty())
+        engine.shared_model() == ctx.initial_model && engine.state().admin.empty()) {
+      ctx.definition_site_hash = *hash;
       return;  // already in force (the first load of a fresh engine)
+    }
     const auto problems = engine.load_site(site->first);
     if (!problems.empty()) {
       logging::warn("ingest", "replaying site.loaded failed",
@@ -136,6 +141,7 @@ class SiteLoadFamily final : public RecordFamily {
                      {"problem", problems.front().message}});
       return;
     }
+    ctx.definition_site_hash = *hash;
     update.model = engine.shared_model();
   }
 };

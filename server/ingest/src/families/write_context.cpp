@@ -18,9 +18,13 @@ void WriteContext::reset() {
     site.loaded_hash.clear();
     site.text = initial_site_text;
   }
+  definition_site_hash = initial_site_hash;
+  text_site_hash = initial_site_hash;
   alarms = core::AlarmBook{};
   assets.reset();
   registry_recorded = false;
+  assets_opened_at_startup = false;
+  doors_view = std::make_unique<core::FacilityView>(engine->shared_model());
   epcis.events.clear();
   epcis.in_flight.clear();
   epcis.order.clear();
@@ -59,6 +63,12 @@ void WriteContext::raise_alarms(const std::vector<core::Alarm>& raised, core::Ti
 void WriteContext::open_asset_book(core::Timestamp at) {
   assets = std::make_unique<core::AssetBook>(engine->shared_model(), at);
   assets_opened_at = at;
+}
+
+void WriteContext::follow_view(const LiveUpdate& update) {
+  if (update.model) doors_view->replace_model(update.model);
+  if (update.event && update.outcome)
+    (void)doors_view->apply(*update.event, *update.outcome, update.site_seq, update.at);
 }
 
 void WriteContext::sync_asset_model(core::Timestamp at) {

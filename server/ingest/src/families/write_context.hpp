@@ -18,6 +18,7 @@
 #include "portcullis/core/alarms/alarm_book.hpp"
 #include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/engine.hpp"
+#include "portcullis/core/live/facility_view.hpp"
 #include "portcullis/ingest/sequencer.hpp"
 #include "portcullis/ingest/work.hpp"
 #include "portcullis/ledger/event_record.hpp"
@@ -95,6 +96,13 @@ class WriteContext {
   void open_asset_book(core::Timestamp at);
   // After a model change (site reload, admin edit): the asset book follows before its next input.
   void sync_asset_model(core::Timestamp at);
+  // Keeps the doors' live view as the stream's builds it from the same updates (an engine snapshot saves
+  // it: what a door's last contact report and grant showed is not in the engine's state).
+  void follow_view(const LiveUpdate& update);
+  // The asset book came from history (opened by a stored record), not from this start-up's clock.
+  [[nodiscard]] bool asset_book_in_history() const noexcept {
+    return assets && (registry_recorded || !assets_opened_at_startup);
+  }
   // A finding about the integrity of history, reported once the rebuild is done.
   void note_finding(std::string check, std::string detail);
   [[nodiscard]] std::string loaded_site_hash() const;
@@ -109,6 +117,10 @@ class WriteContext {
   std::string initial_site_hash;
   std::string initial_site_text;
   PublishedSite site;
+  // Site versions (content hash) whose definition the engine's model is built from and whose text is in
+  // force: what an engine snapshot names instead of holding the site.
+  std::string definition_site_hash;
+  std::string text_site_hash;
 
   // What a replay rebuilds.
   std::unique_ptr<core::Engine> engine;
@@ -120,6 +132,8 @@ class WriteContext {
   std::unique_ptr<core::AssetBook> assets;
   core::Timestamp assets_opened_at{};
   bool registry_recorded = false;  // the log holds the `asset.registry_opened` record
+  bool assets_opened_at_startup = false;
+  std::unique_ptr<core::FacilityView> doors_view;  // follow_view()
   EpcisMemory epcis;
   // Integrity of history: findings recorded in the log (by detail), so a restart does not record again.
   std::unordered_set<std::string> recorded_findings;

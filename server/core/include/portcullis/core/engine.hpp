@@ -47,6 +47,13 @@ class Engine {
   // force.
   [[nodiscard]] Problems load_site(std::shared_ptr<const SiteDefinition> definition,
                                    std::shared_ptr<const SiteModel> built = nullptr);
+  // The engine a snapshot describes (core/snapshot): `state` over the model built from `definition` (the
+  // site loaded last, null: keep the model given to the constructor) with the admin edits of `state` laid
+  // over it. Pending attempts are kept: the model is the one they were resolved in. Problems, and nothing
+  // changes, when the definition with the edits does not validate. `built`, when given, is the model of
+  // `definition` already built (the start-up site): used if no edits are in force, as load_site() does.
+  [[nodiscard]] Problems restore(std::shared_ptr<const SiteDefinition> definition, EngineState state,
+                                 std::shared_ptr<const SiteModel> built = nullptr);
   // What the last AdminChange did (before/after, or why it was refused).
   [[nodiscard]] const AdminReport& last_admin_report() const noexcept { return admin_report_; }
   [[nodiscard]] std::shared_ptr<const SiteModel> shared_model() const noexcept { return model_; }

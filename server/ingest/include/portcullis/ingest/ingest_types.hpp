@@ -9,6 +9,7 @@
 #include "portcullis/core/alarms/alarm_book.hpp"
 #include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/device_event.hpp"
+#include "portcullis/core/live/facility_view.hpp"
 #include "portcullis/core/live/live_facts.hpp"
 #include "portcullis/core/outcome.hpp"
 #include "portcullis/core/policy/engine_state.hpp"
@@ -170,6 +171,9 @@ struct LiveUpdate {
   // The engine's doors and zones after this record and the ones committed with it (set on the last update of
   // a batch, and on the last update of a start-up replay): live views show these, not their own guesses.
   std::shared_ptr<const core::LiveFacts> facts;
+  // Set once, before the tail, when a start-up restores an engine snapshot: the doors' view as the records
+  // before it left them (live views take it whole, then follow the tail's updates).
+  std::shared_ptr<const core::FacilityView> view;
 };
 
 class LiveObserver {

@@ -20,6 +20,7 @@
 
 #include "portcullis/core/assets/asset_book.hpp"
 #include "portcullis/core/engine.hpp"
+#include "portcullis/core/snapshot/state_snapshot.hpp"
 #include "portcullis/core/time.hpp"
 #include "portcullis/ingest/ingest_types.hpp"
 #include "portcullis/ingest/work.hpp"
@@ -35,6 +36,20 @@ namespace portcullis::ingest {
 class FamilyStore;
 class WriteContext;
 class RecordFamilies;
+class SnapshotWriter;
+
+// Engine snapshots (docs/event-store.md, "Snapshots"; settings in docs/operations.md): the owner saves the
+// state a replay rebuilds every `every_events` records or `every` (whichever comes first, when anything
+// was committed since), off the commit path; start-up loads the newest one that matches the stored chain
+// and replays only the records after it.
+struct SnapshotConfig {
+  bool write = true;
+  bool load = true;  // false: start-up replays the whole history (PORTCULLIS_SNAPSHOT_REPLAY_FROM_ZERO)
+  std::int64_t every_events = 100'000;
+  std::chrono::seconds every{600};
+  std::size_t keep = 3;  // the newest snapshots kept per site (and tried at start-up, newest first)
+  std::string key;       // HMAC-SHA-256 key of the snapshots' digests; empty: plain SHA-256
+};
 
 struct SequencerConfig {
   std::string site_id = "default";
@@ -62,6 +77,7 @@ struct SequencerConfig {
   // database, so a retry gets its first answer however late it comes, and memory stays bounded.
   std::chrono::hours epcis_ids_in_memory_for{24};
   std::size_t max_epcis_ids_in_memory = 100'000;
+  SnapshotConfig snapshots;
 };
 
 // A point of the chain: a row's site_seq and hash (0 and zeroes: the empty chain).
@@ -102,7 +118,13 @@ class Sequencer {
   // Set before start(). Called on the sequencer thread.
   void set_observer(LiveObserver* observer) { observer_ = observer; }
 
+  // Records the last (re)build replayed: after its snapshot, or the whole history.
   [[nodiscard]] std::int64_t replayed_events() const noexcept { return replayed_; }
+  // The site_seq of the snapshot the last (re)build started from (0: it replayed from zero).
+  [[nodiscard]] std::int64_t snapshot_seq() const noexcept { return snapshot_seq_.load(); }
+  // What the engine snapshot of the current state holds. Only once stop() has returned (the state belongs
+  // to the sequencer thread while it runs): tests compare a start from a snapshot with a replay from zero.
+  [[nodiscard]] core::StateSnapshot state_snapshot() const;
   // EPCIS eventIDs held in memory (bounded by SequencerConfig::max_epcis_ids_in_memory). Thread-safe.
   [[nodiscard]] std::size_t epcis_ids_in_memory() const noexcept;
 
@@ -147,6 +169,10 @@ class Sequencer {
   void run();
   void follow();  // the follower's loop instead of run()
   void connect_and_rebuild();
+  // Restores the newest usable snapshot into the context (reporting each one refused) and returns its
+  // site_seq; 0 when none is usable or loading is off: the caller replays from zero.
+  std::int64_t load_snapshot();
+  void maybe_snapshot();
   void reset_views();
   void report_replay_findings();
   void apply_stored(const ledger::EventRecord& record, bool live, bool& chain_reported);
@@ -194,6 +220,11 @@ class Sequencer {
   ChainHead committed_head_;  // guarded by heads_mutex_
   ChainHead replayed_head_;   // guarded by heads_mutex_
   bool started_ = false;      // the start-up replay is done
+
+  std::unique_ptr<SnapshotWriter> snapshot_writer_;  // the owner's; null when snapshots are not written
+  std::int64_t last_snapshot_seq_ = 0;
+  std::chrono::steady_clock::time_point last_snapshot_at_{};
+  std::atomic<std::int64_t> snapshot_seq_{0};
 };
 
 }  // namespace portcullis::ingest

@@ -59,6 +59,13 @@ struct ServerMetrics {
   Counter auth_failures;
   Counter commits;
   Counter commit_failures;
+  // Engine snapshots (docs/event-store.md, "Snapshots"): written, failed to write, and refused at start-up
+  // (unknown format, digest or chain mismatch); the records the last start-up replayed after its snapshot
+  // (or from zero).
+  Counter snapshots_written;
+  Counter snapshot_write_failures;
+  Counter snapshots_refused;
+  Gauge startup_replayed_records;
   Gauge queue_depth;
   Histogram batch_size{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}};
   Histogram commit_seconds{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1}};

@@ -24,6 +24,9 @@ class SecretBox {
   // nullopt: not sealed by this key for `bound_to`, or changed since.
   [[nodiscard]] std::optional<std::string> open(std::string_view sealed, std::string_view bound_to) const;
   [[nodiscard]] static bool is_sealed(std::string_view stored) noexcept;
+  // A key for another purpose, derived from this one (HMAC-SHA-256 of `purpose`): the server's one key
+  // file at rest also keys the engine snapshots' digests, without ever using the same key for two things.
+  [[nodiscard]] std::string derive_key(std::string_view purpose) const;
 
  private:
   std::array<unsigned char, 32> key_{};

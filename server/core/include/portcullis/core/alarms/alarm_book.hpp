@@ -32,6 +32,7 @@ struct AlarmRecord {
   std::optional<Timestamp> acknowledged_at;
   std::string resolved_by, resolve_comment;
   std::optional<Timestamp> resolved_at;
+  friend bool operator==(const AlarmRecord&, const AlarmRecord&) = default;
 };
 
 enum class AlarmChange { Done, UnknownAlarm, CommentRequired, AlreadyResolved, AlreadyAcknowledged };
@@ -51,8 +52,19 @@ struct AlarmRetention {
 
 class AlarmBook {
  public:
+  // Everything the book holds, for an engine snapshot (core/snapshot): alarms by id and the resolution
+  // times of the resolved ones still kept, oldest first. The open alarms' index is derived from them.
+  struct Contents {
+    std::map<std::string, AlarmRecord> alarms;
+    std::deque<std::pair<Timestamp, std::string>> resolved;
+    friend bool operator==(const Contents&, const Contents&) = default;
+  };
+
   AlarmBook() = default;
   explicit AlarmBook(AlarmRetention retention) : retention_(retention) {}
+  // The book a snapshot describes, as it was when the snapshot was taken.
+  AlarmBook(Contents contents, AlarmRetention retention);
+  [[nodiscard]] Contents contents() const { return {alarms_, resolved_}; }
   // Returns the record now holding this alarm (new, or an open one it was folded into).
   const AlarmRecord& raise(const Alarm& alarm, Timestamp at, std::int64_t site_seq, std::size_t index);
   // Checks without changing anything: what acknowledge/resolve would answer.

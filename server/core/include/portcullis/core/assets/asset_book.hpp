@@ -227,6 +227,7 @@ struct AssetState {
   std::optional<Timestamp> last_read_at;          // live only: last accepted read (not replayed)
   bool missing = false;                           // asset_missing raised and not yet seen again
   std::uint64_t reads_since_movement = 0;         // live only
+  friend bool operator==(const AssetState&, const AssetState&) = default;
 };
 
 struct SealState {
@@ -235,6 +236,7 @@ struct SealState {
   bool retired = false;  // replaced by a fitted seal
   std::optional<Timestamp> checked_at;
   std::string last_observed_serial;
+  friend bool operator==(const SealState&, const SealState&) = default;
 };
 
 enum class MoveOrderStatus { Requested, Approved, Completed };
@@ -257,6 +259,7 @@ struct MoveOrder {
   std::optional<Timestamp> approved_at;
   MoveOrderStatus status = MoveOrderStatus::Requested;
   std::optional<Timestamp> completed_at;
+  friend bool operator==(const MoveOrder&, const MoveOrder&) = default;
 };
 
 // One line of an asset's custody trail, in the order things happened.
@@ -286,9 +289,24 @@ struct ReadCounters {
 
 class AssetBook {
  public:
+  // What the book holds that a replay rebuilds, for an engine snapshot (core/snapshot); the look-up indexes
+  // are derived from it. Trails are parallel to assets.
+  struct Contents {
+    std::vector<AssetState> assets;
+    std::vector<std::vector<CustodyEntry>> trails;
+    std::vector<SealState> seals;
+    std::vector<MoveOrder> orders;
+    ReadCounters counters;
+    friend bool operator==(const Contents&, const Contents&) = default;
+  };
+
   // The site's assets and seals are the initial registry; `at` is the stored time of the site load (the
   // missing clock of every asset starts there).
   AssetBook(std::shared_ptr<const SiteModel> model, Timestamp at);
+  // The book a snapshot describes, over the model in force when it was taken (live-only de-duplication
+  // starts empty, as after a replay).
+  AssetBook(std::shared_ptr<const SiteModel> model, Contents contents);
+  [[nodiscard]] Contents contents() const { return {assets_, trails_, seals_, orders_, counters_}; }
 
   // One RFID report. Hot path: no allocation for unknown tags and duplicates; an accepted read costs at most
   // one small de-duplication node (about 0.8 M accepted reads/s on one core, docs/assets.md).

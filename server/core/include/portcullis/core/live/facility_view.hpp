@@ -23,6 +23,7 @@ struct DoorView {
   bool online = true;
   std::string mode = "normal";           // normal | locked_down | fire_release (LiveFacts)
   std::optional<Timestamp> unlocked_at;  // a granted passage unlocks the door for its unlock time
+  friend bool operator==(const DoorView&, const DoorView&) = default;
 };
 
 struct ZoneView {
@@ -61,6 +62,10 @@ class FacilityView {
   // Doors unlocked by a grant longer ago than `unlock_time` and closed again are shown locked: the
   // controller relocks them by itself, with or without telling us.
   std::vector<DoorView> relock_expired(Timestamp now, Duration unlock_time);
+
+  // A door's passage as an engine snapshot kept it (open, locked, unlocked_at): doors not in the model are
+  // ignored.
+  void restore_passage(const DoorView& door);
 
   [[nodiscard]] const std::map<std::string, DoorView>& doors() const noexcept { return doors_; }
   [[nodiscard]] std::vector<ZoneView> zones() const;
