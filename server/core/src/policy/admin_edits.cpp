@@ -256,8 +256,10 @@ Problems Engine::restore(std::shared_ptr<const SiteDefinition> definition, Engin
   }
   base_ = std::move(definition);
   effective_ = std::move(effective);
-  model_ = std::move(model);
   state_ = std::move(state);
+  // The stored attempts' indexes are positions in the model they were taken with, which may number people
+  // otherwise than this one: resolve them again by id (and drop one whose person or credential is gone).
+  swap_model_keeping_attempts(std::move(model));
   return {};
 }
 
