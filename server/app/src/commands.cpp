@@ -147,10 +147,11 @@ void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest
   }
 }
 
-// The server's own signed checkpoints (docs/audit.md, "Automatic checkpoints"). Checked against the history
-// the start-up replay reached, before anything is appended; then signed periodically on a thread of its own.
-std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, ingest::Sequencer& sequencer) {
-  if (c.follower) return nullptr;  // the owner signs what it writes
+// The server's own signed checkpoints (docs/audit.md, "Automatic checkpoints"), started by the owner (at
+// start-up, or when a follower takes the site over). Checked against the history replayed so far (`from`),
+// before anything is appended; then signed periodically on a thread of its own.
+std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, ingest::Sequencer& sequencer,
+                                                           const ingest::ChainHead& from) {
   if (c.checkpoint_dir.empty()) {
     std::cerr << "portcullisd: WARNING: no checkpoint_dir (PORTCULLIS_CHECKPOINT_DIR): the server signs no "
                  "checkpoints, so a truncated tail or rows appended by someone else go unnoticed\n";
@@ -172,12 +173,33 @@ std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, inge
     sequencer.report_tampering(std::move(check), std::move(detail), unattested);
   };
   auto signer = std::make_unique<audit::CheckpointSigner>(config, std::move(sources));
-  const auto replayed = sequencer.replayed_head();
-  signer->check_at_startup(audit::ChainAnchor{replayed.site_seq, replayed.hash});
+  signer->check_at_startup(audit::ChainAnchor{from.site_seq, from.hash});
   signer->start();
   std::cerr << "portcullisd: signing checkpoints into " << c.checkpoint_dir << " (public key "
             << signer->public_key_path() << ")\n";
   return signer;
+}
+
+// A follower stands by to take the site over only with what an owner needs: a checkpoint directory (it signs
+// what it writes) and the site's TOTP key (it opens the secrets the owner sealed). Without them it stays a
+// follower and says why, at start-up and in its readiness (docs/operations.md, "Two machines").
+void configure_takeover(const Config& c, ingest::SequencerConfig& sequencer_config) {
+  sequencer_config.takeover_check = std::chrono::milliseconds{c.takeover_check_ms};
+  if (!c.follower || !c.takeover) return;
+  std::string missing;
+  if (c.checkpoint_dir.empty())
+    missing = "no checkpoint_dir (PORTCULLIS_CHECKPOINT_DIR): the owner signs what it writes";
+  if (c.totp_key.empty()) {
+    missing += std::string(missing.empty() ? "" : "; ") +
+               "no totp_key (PORTCULLIS_TOTP_KEY): the site's key that opens operators' TOTP secrets";
+  }
+  if (missing.empty()) {
+    sequencer_config.take_over = true;
+    return;
+  }
+  sequencer_config.takeover_refused = missing;
+  std::cerr << "portcullisd: WARNING: this follower will not take over site '" << c.site_id
+            << "' if its owner stops: " << missing << '\n';
 }
 
 // Operators' TOTP secrets are sealed with the server's key (made at first use) before they are stored.
@@ -298,16 +320,19 @@ int serve_command(const Config& c) {
   metrics::ServerMetrics metrics;
   const auto site = load_site(c);  // validate before touching anything
   use_totp_key(c);
-  if (storage::totp_secret_box() && !c.follower) {
+  const auto seal_clear_totp_secrets = [&c] {
+    if (!storage::totp_secret_box()) return;
     if (const auto sealed = storage::seal_clear_totp_secrets_in(c.database); sealed > 0)
       std::cerr << "portcullisd: sealed " << sealed << " TOTP secret(s) stored in clear before the key\n";
-  }
+  };
+  if (!c.follower) seal_clear_totp_secrets();
   const auto& model = site.model;
 
   ingest::SequencerConfig sequencer_config;
   sequencer_config.site_id = c.site_id;
   sequencer_config.database = c.database;
   sequencer_config.follower = c.follower;
+  configure_takeover(c, sequencer_config);
   sequencer_config.refuse_devices_when_tampered = c.refuse_devices_when_tampered;
   ingest::Sequencer sequencer{sequencer_config, model, clock, metrics,
                               std::make_shared<const crypto::Pbkdf2PinVerifier>()};
@@ -350,7 +375,8 @@ int serve_command(const Config& c) {
       }};
   sequencer.set_observer(hub.get());
   sequencer.start();
-  const auto checkpoints = start_checkpoints(c, sequencer);
+  // The owner signs what it writes (a follower that takes the site over starts signing then).
+  auto checkpoints = c.follower ? nullptr : start_checkpoints(c, sequencer, sequencer.replayed_head());
   load_startup_site_into_log(c, site, sequencer);
   hub->start();
   device_api.register_routes(secured);
@@ -368,7 +394,10 @@ int serve_command(const Config& c) {
   api::AuditApi audit_api{audit_settings, sequencer};
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::AdminApi admin_api{sequencer, workers, clock};
-  {  // door commands and changes held for approval: rebuilt from their stored records, in seq order
+  // Door commands and changes held for approval: rebuilt from their stored records, in seq order; again when
+  // a follower takes the site over (a record restores the whole state after its step, so applying the
+  // history again gives what the owner held).
+  const auto restore_held_steps = [&] {
     auto replay = [](const char* family, std::function<std::string(const services::StoredStep&)> restore) {
       return storage::RecordFamilyVisit{
           family, [restore = std::move(restore)](const storage::StoredRecord& r) {
@@ -382,7 +411,8 @@ int serve_command(const Config& c) {
         c.database, c.site_id,
         {replay("command.", [&](const services::StoredStep& s) { return command_desk.restore(s); }),
          replay("change.", [&](const services::StoredStep& s) { return admin_api.restore(s); })});
-  }
+  };
+  restore_held_steps();
   admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{accounts,
                                 sequencer,
@@ -457,8 +487,19 @@ int serve_command(const Config& c) {
     server.stop();
   });
 
+  if (c.follower) {
+    // Everything an owner has beside its sequencer exists now: the follower may take the site over.
+    sequencer.allow_takeover([&] {
+      seal_clear_totp_secrets();
+      restore_held_steps();
+      checkpoints = start_checkpoints(c, sequencer, sequencer.committed_head());
+    });
+  }
   std::cerr << "portcullisd: site '" << c.site_id << "', " << sequencer.replayed_events()
-            << " events replayed" << (c.follower ? ", following its owner read-only" : "")
+            << " events replayed"
+            << (c.follower
+                    ? std::string(", following its owner read-only, takeover ") + sequencer.takeover_state()
+                    : std::string())
             << ", listening on https://" << server_config.address << ":" << port << std::endl;
   server.run();
   stopping.store(true);
@@ -494,7 +535,8 @@ void print_help() {
          "  check-site FILE            validate a site file and list every problem with its JSON path\n"
          "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
          "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, "
-         "PORTCULLIS_THREADS,\n  PORTCULLIS_ROLE (owner or follower),\n"
+         "PORTCULLIS_THREADS,\n  PORTCULLIS_ROLE (owner or follower), PORTCULLIS_TAKEOVER (on or off), "
+         "PORTCULLIS_TAKEOVER_CHECK_MS,\n"
          "  PORTCULLIS_AUDIT_KEY, PORTCULLIS_AUDIT_EXPORT_DIR, PORTCULLIS_AUDIT_CHECKPOINTS, "
          "PORTCULLIS_AUDIT_PUBKEY,\n"
          "  PORTCULLIS_CHECKPOINT_DIR, PORTCULLIS_CHECKPOINT_KEY, PORTCULLIS_CHECKPOINT_INTERVAL, "

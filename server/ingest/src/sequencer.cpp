@@ -59,6 +59,7 @@ Sequencer::Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteMod
                      const core::Clock& clock, metrics::ServerMetrics& metrics,
                      std::shared_ptr<const core::PinVerifier> pins)
     : config_(std::move(config)),
+      role_(config_.follower ? Role::Following : Role::Owning),
       clock_(clock),
       metrics_(metrics),
       family_store_(std::make_unique<StoreForFamilies>(store_)),
@@ -80,15 +81,18 @@ void Sequencer::set_initial_site(std::shared_ptr<const core::SiteDefinition> def
 
 void Sequencer::start() {
   connect_and_rebuild();
-  thread_ = std::thread([this] { config_.follower ? follow() : run(); });
+  thread_ = std::thread([this] {
+    if (role_.load() == Role::Following && !follow()) return;
+    run();
+  });
 }
 
-void Sequencer::follow() {
+bool Sequencer::follow() {
   for (;;) {
     {
       std::unique_lock lock{mutex_};
       wake_.wait_for(lock, config_.follow_interval, [this] { return stopping_; });
-      if (stopping_) return;
+      if (stopping_) return false;
     }
     try {
       const auto model_before = context_->engine->shared_model();
@@ -98,7 +102,9 @@ void Sequencer::follow() {
       if (context_->engine->shared_model() != model_before) publish_site();
       publish_heads();
       tampered_.store(context_->alarms.has_open(kChainTamperedAlarm));
+      if (try_take_over()) return true;  // the owner's session ended: this instance owns the site now
     } catch (const std::exception& e) {
+      role_.store(Role::Following);  // a takeover cut short: the lock goes with the connection replaced below
       std::cerr << "portcullisd: following site '" << config_.site_id << "' failed: " << e.what()
                 << "; reconnecting\n";
       try {
@@ -120,7 +126,7 @@ void Sequencer::stop() {
 }
 
 bool Sequencer::enqueue(Work work) {
-  if (config_.follower) return false;  // only the owner writes the site's history
+  if (role_.load() != Role::Owning) return false;  // only the owner writes the site's history
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
@@ -160,7 +166,7 @@ bool Sequencer::submit(RfidSubmission reads) {
 void Sequencer::record(ServerFact fact) {
   {
     std::lock_guard lock{mutex_};
-    if (!config_.follower && !stopping_ && queue_.size() < config_.max_queued_submissions) {
+    if (role_.load() == Role::Owning && !stopping_ && queue_.size() < config_.max_queued_submissions) {
       queue_.emplace_back(std::move(fact));
       fact.done = nullptr;
     }
@@ -172,7 +178,7 @@ void Sequencer::record(ServerFact fact) {
 void Sequencer::report_tampering(std::string check, std::string detail, bool unattested) {
   std::cerr << "portcullisd: " << (unattested ? "UNATTESTED HISTORY" : "HISTORY TAMPERED") << " (site '"
             << config_.site_id << "', " << check << "): " << detail << '\n';
-  if (config_.follower) return;  // the owner records it; a follower never writes the chain
+  if (role_.load() == Role::Following) return;  // the owner records it; a follower never writes the chain
   ServerFact fact;
   fact.type = unattested ? kChainUnattestedRecord : kChainTamperedRecord;
   fact.payload_json = json::tamper_finding_json({std::move(check), std::move(detail)});
@@ -232,13 +238,13 @@ void Sequencer::publish_site() {
 void Sequencer::connect_and_rebuild() {
   // After a failed commit, rows above the head committed before are this instance's own (if the commit did
   // succeed) or someone else's: apply_stored tells them apart with unconfirmed_.
-  rebuild_confirmed_seq_ = started_ && !config_.follower ? head_seq_ : 0;
+  rebuild_confirmed_seq_ = started_ && role_.load() == Role::Owning ? head_seq_ : 0;
   context_->recorded_findings.clear();
   context_->pending_findings.clear();
   store_ = std::make_unique<storage::SequencerStore>(config_.database, config_.site_id);
   // One instance owns a site at a time; the lock lives as long as this connection. A follower only reads,
   // so it takes no lock.
-  if (!config_.follower) store_->take_ownership(config_.ownership_wait);
+  if (role_.load() != Role::Following) store_->take_ownership(config_.ownership_wait);
   context_->reset();
   if (observer_) observer_->on_reset();
   head_seq_ = 0;
@@ -364,6 +370,7 @@ void Sequencer::run_periodic_duties() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_periodic_ < std::chrono::seconds(1)) return;
   last_periodic_ = now;
+  if (!check_ownership()) return;  // stopping without the site's lock: nothing more is written
   std::deque<Work> tick;
   tick.emplace_back(DeadlineTick{});
   process(tick);
