@@ -243,7 +243,7 @@ void Sequencer::connect_and_rebuild() {
   context_->pending_findings.clear();
   store_ = std::make_unique<storage::SequencerStore>(config_.database, config_.site_id);
   // One instance owns a site at a time; the lock lives as long as this connection. A follower only reads,
-  // so it takes no lock.
+  // so it takes no lock here (it may take it later to become the owner: sequencer_takeover.cpp).
   if (role_.load() != Role::Following) store_->take_ownership(config_.ownership_wait);
   context_->reset();
   if (observer_) observer_->on_reset();

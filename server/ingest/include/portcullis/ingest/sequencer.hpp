@@ -50,8 +50,9 @@ struct SequencerConfig {
   // An alarm nobody acknowledged for this long is escalated to supervisors (recorded, and streamed).
   std::chrono::seconds escalate_after{120};
   // A follower serves another instance's site read-only (live views, operator reads): it takes no
-  // ownership lock, refuses every submission, and applies what the owner commits, read from the database
-  // every `follow_interval`. Several followers spread consoles over machines sharing one PostgreSQL.
+  // ownership lock at start (only to take the site over: `take_over`), refuses every submission, and
+  // applies what the owner commits, read from the database every `follow_interval`. Several followers
+  // spread consoles over machines sharing one PostgreSQL.
   bool follower = false;
   std::chrono::milliseconds follow_interval{200};
   // A follower that stands by to become the owner (docs/operations.md, "Two machines"): once
