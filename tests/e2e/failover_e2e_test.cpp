@@ -27,7 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 // A directory of this test's own for an instance's keys and checkpoints.
 std::string new_state_dir(const std::string& name) {
-  const auto dir = testing::test_tls().dir + "/failover-" + name + "-" + std::to_string(::getpid());
+  auto dir = testing::test_tls().dir + "/failover-" + name + "-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -81,7 +81,9 @@ TEST(Failover, AFollowerTakesOverWithinSecondsWhenTheOwnerIsKilledAndNoEventIsLo
       db, {{"PORTCULLIS_CHECKPOINT_DIR", owner_dir + "/checkpoints"}, {"PORTCULLIS_TOTP_KEY", totp_key}}};
   testing::ServerProcess standby{db, standby_env(standby_dir, totp_key)};
   constexpr int kDevices = 3, kEventsEach = 200;
+  constexpr std::size_t kEvents = std::size_t{kDevices} * std::size_t{kEventsEach};
   std::vector<std::string> tokens;
+  tokens.reserve(kDevices);
   for (int d = 0; d < kDevices; ++d) tokens.push_back(owner.enrol_device("ctl-" + std::to_string(d)));
   owner.start();
   standby.start();
@@ -101,6 +103,7 @@ TEST(Failover, AFollowerTakesOverWithinSecondsWhenTheOwnerIsKilledAndNoEventIsLo
   std::set<std::pair<int, int>> acknowledged;
   std::atomic<int> unanswered{0};
   std::vector<std::thread> devices;
+  devices.reserve(kDevices);
   for (int d = 0; d < kDevices; ++d) {
     devices.emplace_back([&, d] {
       std::size_t server = 0;
@@ -131,8 +134,8 @@ TEST(Failover, AFollowerTakesOverWithinSecondsWhenTheOwnerIsKilledAndNoEventIsLo
     std::lock_guard lock{acked_mutex};
     return acknowledged.size();
   };
-  ASSERT_TRUE(testing::wait_for([&] { return acked_count() > kDevices * kEventsEach / 3; },
-                                std::chrono::seconds(60), std::chrono::milliseconds(5)));
+  ASSERT_TRUE(testing::wait_for([&] { return acked_count() > kEvents / 3; }, std::chrono::seconds(60),
+                                std::chrono::milliseconds(5)));
   owner.kill_hard();
   const auto killed_at = Clock::now();
   const auto acked_before_kill = acked_count();
@@ -147,16 +150,15 @@ TEST(Failover, AFollowerTakesOverWithinSecondsWhenTheOwnerIsKilledAndNoEventIsLo
   for (auto& t : devices) t.join();
 
   EXPECT_GT(unanswered.load(), 0) << "the kill interrupted no device";
-  EXPECT_LT(acked_before_kill, std::size_t{kDevices * kEventsEach}) << "the kill came after every event";
+  EXPECT_LT(acked_before_kill, kEvents) << "the kill came after every event";
   const auto stored = stored_device_events(db);
   for (const auto& [key, count] : stored)
     EXPECT_EQ(count, 1) << key.first << "/" << key.second << " stored twice";
   for (const auto& [d, seq] : acknowledged)
     EXPECT_TRUE(stored.contains({"ctl-" + std::to_string(d), seq}))
         << "acknowledged event lost: " << d << "/" << seq;
-  EXPECT_EQ(acknowledged.size(), std::size_t{kDevices * kEventsEach})
-      << "every event was acknowledged in the end";
-  EXPECT_EQ(stored.size(), std::size_t{kDevices * kEventsEach});
+  EXPECT_EQ(acknowledged.size(), kEvents) << "every event was acknowledged in the end";
+  EXPECT_EQ(stored.size(), kEvents);
   const auto chain = audit::verify_chain(db.app(), "main");
   EXPECT_TRUE(chain.intact) << chain.problem;
   EXPECT_NE(standby.log().find("took over site 'main'"), std::string::npos) << standby.log();
