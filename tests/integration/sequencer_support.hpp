@@ -1,5 +1,8 @@
 #pragma once
+#include <atomic>
 #include <future>
+#include <memory>
+#include <stdexcept>
 
 #include "portcullis/ingest/sequencer.hpp"
 
@@ -33,6 +36,35 @@ inline ingest::CommandResult run_command(ingest::Sequencer& sequencer, ingest::O
   command.done = [&answer](ingest::CommandResult r) { answer.set_value(std::move(r)); };
   if (!sequencer.submit(std::move(command))) throw std::runtime_error("queue full");
   return result.get();
+}
+
+// A clock the test moves while the sequencer thread reads it.
+class SteppedClock final : public core::Clock {
+ public:
+  [[nodiscard]] core::Timestamp now() const override { return core::from_unix_micros(us_.load()); }
+  void advance(std::chrono::seconds s) { us_ += std::chrono::microseconds(s).count(); }
+
+ private:
+  std::atomic<std::int64_t> us_{1'800'000'000'000'000};
+};
+
+// One device, ctl-1, that must be heard every 5 s.
+inline std::shared_ptr<const core::SiteModel> supervised_device_site() {
+  core::SiteDefinition def;
+  def.site_id = "main";
+  def.name = "Main";
+  def.version = "1";
+  def.zones = {core::ZoneDef{core::ZoneId{"site"}, "Site", {}, 0}};
+  def.tiers = {core::TierRequirementDef{0, {{core::Factor::Badge}}, false, false}};
+  core::DeviceDef device;
+  device.id = core::DeviceId{"ctl-1"};
+  device.heartbeat_s = 5;
+  device.token_sha256 = std::string(64, 'a');
+  def.devices = {device};
+  auto built = core::SiteModel::build(def);
+  if (!built.model)
+    throw std::runtime_error(built.problems.front().json_path + ": " + built.problems.front().message);
+  return built.model;
 }
 
 }  // namespace portcullis::testing

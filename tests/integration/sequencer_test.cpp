@@ -18,7 +18,9 @@ namespace portcullis {
 namespace {
 
 using testing::heartbeat;
+using testing::SteppedClock;
 using testing::submit_and_wait;
+using testing::supervised_device_site;
 using Status = ingest::SubmissionResult::Status;
 
 class SequencerTest : public ::testing::Test {
@@ -152,34 +154,6 @@ TEST_F(SequencerTest, RestartRebuildsStateFromHistory) {
   auto next = submit_and_wait(*s, {heartbeat("ctl-2", 10)});
   EXPECT_EQ(next.answers[0].site_seq, 4);  // ...and the chain continues where it was
   EXPECT_TRUE(audit::verify_chain(db->admin(), "main").intact);
-}
-
-// A clock the test moves while the sequencer thread reads it.
-class SteppedClock final : public core::Clock {
- public:
-  [[nodiscard]] core::Timestamp now() const override { return core::from_unix_micros(us_.load()); }
-  void advance(std::chrono::seconds s) { us_ += std::chrono::microseconds(s).count(); }
-
- private:
-  std::atomic<std::int64_t> us_{1'800'000'000'000'000};
-};
-
-std::shared_ptr<const core::SiteModel> supervised_device_site() {
-  core::SiteDefinition def;
-  def.site_id = "main";
-  def.name = "Main";
-  def.version = "1";
-  def.zones = {core::ZoneDef{core::ZoneId{"site"}, "Site", {}, 0}};
-  def.tiers = {core::TierRequirementDef{0, {{core::Factor::Badge}}, false, false}};
-  core::DeviceDef device;
-  device.id = core::DeviceId{"ctl-1"};
-  device.heartbeat_s = 5;
-  device.token_sha256 = std::string(64, 'a');
-  def.devices = {device};
-  auto built = core::SiteModel::build(def);
-  if (!built.model)
-    throw std::runtime_error(built.problems.front().json_path + ": " + built.problems.front().message);
-  return built.model;
 }
 
 int deadline_records(const testing::TestDatabase& db) {

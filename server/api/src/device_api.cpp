@@ -2,6 +2,7 @@
 
 #include "portcullis/http/request_checks.hpp"
 
+#include <nlohmann/json.hpp>
 #include <variant>
 
 #include "portcullis/json/asset_json.hpp"
@@ -70,9 +71,17 @@ void DeviceApi::register_routes(SecuredRouter& router) {
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,
                     http::Responder respond) {
                if (sequencer_.ready()) return respond(http::json_response(R"({"status":"ready"})"));
-               const char* reason = sequencer_.follower() ? "follower" : "event_store_unreachable";
-               respond(http::json_response(
-                   std::string(R"({"status":"not_ready","reason":")") + reason + R"("})", 503));
+               if (!sequencer_.follower()) {
+                 return respond(http::json_response(
+                     R"({"status":"not_ready","reason":"event_store_unreachable"})", 503));
+               }
+               // A follower: whether it stands by to take the site when its owner stops, and if it may
+               // not, why (what it lacks: the operator fixes its configuration before it is needed).
+               auto body = nlohmann::json{{"status", "not_ready"},
+                                          {"reason", "follower"},
+                                          {"takeover", sequencer_.takeover_state()}};
+               if (!sequencer_.takeover_refused().empty()) body["detail"] = sequencer_.takeover_refused();
+               respond(http::json_response(body.dump(), 503));
              });
   router.add("GET", "/metrics",
              [this](const http::HttpRequest&, const http::RouteParams&, const operators::Principal&,

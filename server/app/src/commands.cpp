@@ -154,10 +154,11 @@ void load_startup_site_into_log(const Config& c, const StartupSite& site, ingest
   }
 }
 
-// The server's own signed checkpoints (docs/audit.md, "Automatic checkpoints"). Checked against the history
-// the start-up replay reached, before anything is appended; then signed periodically on a thread of its own.
-std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, ingest::Sequencer& sequencer) {
-  if (c.follower) return nullptr;  // the owner signs what it writes
+// The server's own signed checkpoints (docs/audit.md, "Automatic checkpoints"), started by the owner (at
+// start-up, or when a follower takes the site over). Checked against the history replayed so far (`from`),
+// before anything is appended; then signed periodically on a thread of its own.
+std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, ingest::Sequencer& sequencer,
+                                                           const ingest::ChainHead& from) {
   if (c.checkpoint_dir.empty()) {
     logging::warn(
         "app",
@@ -181,8 +182,7 @@ std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, inge
     sequencer.report_tampering(std::move(check), std::move(detail), unattested);
   };
   auto signer = std::make_unique<audit::CheckpointSigner>(config, std::move(sources));
-  const auto replayed = sequencer.replayed_head();
-  signer->check_at_startup(audit::ChainAnchor{replayed.site_seq, replayed.hash});
+  signer->check_at_startup(audit::ChainAnchor{from.site_seq, from.hash});
   signer->start();
   logging::info("app", "signing checkpoints",
                 {{"checkpoint_dir", c.checkpoint_dir}, {"public_key", signer->public_key_path()}});
@@ -190,11 +190,12 @@ std::unique_ptr<audit::CheckpointSigner> start_checkpoints(const Config& c, inge
 }
 
 // The SIEM feed (docs/operations.md, "Logs and SIEM"): from the owner only, which commits what it forwards;
-// a follower would send every fact a second time.
+// a follower would send every fact a second time. A follower that may take the site over starts its feed
+// too, and its tap forwards only once it owns the site (see the tap's wiring below).
 std::unique_ptr<siem::SyslogForwarder> start_siem_feed(const Config& c, metrics::ServerMetrics& metrics) {
   if (c.syslog_target.empty()) return nullptr;
-  if (c.follower) {
-    logging::info("app", "syslog_target is set, but a follower forwards nothing: its owner does");
+  if (c.follower && !c.takeover) {
+    logging::info("app", "syslog_target is set, but a read replica forwards nothing: its owner does");
     return nullptr;
   }
   auto forwarder =
@@ -214,6 +215,28 @@ siem::SyslogIdentity siem_identity(const Config& c) {
   identity.procid = std::to_string(::getpid());
   identity.site_id = c.site_id;
   return identity;
+}
+
+// A follower stands by to take the site over only with what an owner needs: a checkpoint directory (it signs
+// what it writes) and the site's TOTP key (it opens the secrets the owner sealed). Without them it stays a
+// follower and says why, at start-up and in its readiness (docs/operations.md, "Two machines").
+void configure_takeover(const Config& c, ingest::SequencerConfig& sequencer_config) {
+  sequencer_config.takeover_check = std::chrono::milliseconds{c.takeover_check_ms};
+  if (!c.follower || !c.takeover) return;
+  std::string missing;
+  if (c.checkpoint_dir.empty())
+    missing = "no checkpoint_dir (PORTCULLIS_CHECKPOINT_DIR): the owner signs what it writes";
+  if (c.totp_key.empty()) {
+    missing += std::string(missing.empty() ? "" : "; ") +
+               "no totp_key (PORTCULLIS_TOTP_KEY): the site's key that opens operators' TOTP secrets";
+  }
+  if (missing.empty()) {
+    sequencer_config.take_over = true;
+    return;
+  }
+  sequencer_config.takeover_refused = missing;
+  logging::warn("app", "this follower will not take over its site if its owner stops",
+                {{"site_id", c.site_id}, {"missing", missing}});
 }
 
 // Operators' TOTP secrets are sealed with the server's key (made at first use) before they are stored.
@@ -333,16 +356,19 @@ int serve_command(const Config& c) {
   metrics::ServerMetrics metrics;
   const auto site = load_site(c);  // validate before touching anything
   use_totp_key(c);
-  if (storage::totp_secret_box() && !c.follower) {
+  const auto seal_clear_totp_secrets = [&c] {
+    if (!storage::totp_secret_box()) return;
     if (const auto sealed = storage::seal_clear_totp_secrets_in(c.database); sealed > 0)
       logging::info("app", "sealed TOTP secrets stored in clear before the key", {{"sealed", sealed}});
-  }
+  };
+  if (!c.follower) seal_clear_totp_secrets();
   const auto& model = site.model;
 
   ingest::SequencerConfig sequencer_config;
   sequencer_config.site_id = c.site_id;
   sequencer_config.database = c.database;
   sequencer_config.follower = c.follower;
+  configure_takeover(c, sequencer_config);
   sequencer_config.refuse_devices_when_tampered = c.refuse_devices_when_tampered;
   sequencer_config.snapshots.every_events = c.snapshot_every_events;
   sequencer_config.snapshots.every = std::chrono::seconds(c.snapshot_every_s);
@@ -393,10 +419,12 @@ int serve_command(const Config& c) {
       }};
   const auto siem_forwarder = start_siem_feed(c, metrics);
   std::optional<siem::SiemTap> siem_tap;
-  if (siem_forwarder) siem_tap.emplace(*hub, *siem_forwarder, siem_identity(c));
+  if (siem_forwarder)
+    siem_tap.emplace(*hub, *siem_forwarder, siem_identity(c), [&sequencer] { return !sequencer.follower(); });
   sequencer.set_observer(siem_tap ? static_cast<ingest::LiveObserver*>(&*siem_tap) : hub.get());
   sequencer.start();
-  const auto checkpoints = start_checkpoints(c, sequencer);
+  // The owner signs what it writes (a follower that takes the site over starts signing then).
+  auto checkpoints = c.follower ? nullptr : start_checkpoints(c, sequencer, sequencer.replayed_head());
   load_startup_site_into_log(c, site, sequencer);
   hub->start();
   device_api.register_routes(secured);
@@ -414,7 +442,10 @@ int serve_command(const Config& c) {
   api::AuditApi audit_api{audit_settings, sequencer};
   audit_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::AdminApi admin_api{sequencer, workers, clock};
-  {  // door commands and changes held for approval: rebuilt from their stored records, in seq order
+  // Door commands and changes held for approval: rebuilt from their stored records, in seq order; again when
+  // a follower takes the site over (a record restores the whole state after its step, so applying the
+  // history again gives what the owner held).
+  const auto restore_held_steps = [&] {
     auto replay = [](const char* family, std::function<std::string(const services::StoredStep&)> restore) {
       return storage::RecordFamilyVisit{
           family, [restore = std::move(restore)](const storage::StoredRecord& r) {
@@ -428,7 +459,8 @@ int serve_command(const Config& c) {
         c.database, c.site_id,
         {replay("command.", [&](const services::StoredStep& s) { return command_desk.restore(s); }),
          replay("change.", [&](const services::StoredStep& s) { return admin_api.restore(s); })});
-  }
+  };
+  restore_held_steps();
   admin_api.register_routes(secured);  // before OperatorApi fills the rest of the matrix with 501s
   api::OperatorApi operator_api{accounts,
                                 sequencer,
@@ -503,11 +535,20 @@ int serve_command(const Config& c) {
     server.stop();
   });
 
+  if (c.follower) {
+    // Everything an owner has beside its sequencer exists now: the follower may take the site over.
+    sequencer.allow_takeover([&] {
+      seal_clear_totp_secrets();
+      restore_held_steps();
+      checkpoints = start_checkpoints(c, sequencer, sequencer.committed_head());
+    });
+  }
   // The URL ends the message: the end-to-end tests' harness reads the port after it.
   logging::info("app", "listening on https://" + server_config.address + ":" + std::to_string(port),
                 {{"site_id", c.site_id},
                  {"replayed_events", sequencer.replayed_events()},
                  {"role", c.follower ? "follower" : "owner"},
+                 {"takeover", c.follower ? sequencer.takeover_state() : "owner"},
                  {"siem", c.syslog_target.empty() ? "off" : c.syslog_target}});
   notify_service_manager("READY=1");
   server.run();
@@ -546,7 +587,8 @@ void print_help() {
          "  check-site FILE            validate a site file and list every problem with its JSON path\n"
          "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
          "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, "
-         "PORTCULLIS_THREADS,\n  PORTCULLIS_ROLE (owner or follower),\n"
+         "PORTCULLIS_THREADS,\n  PORTCULLIS_ROLE (owner or follower), PORTCULLIS_TAKEOVER (on or off), "
+         "PORTCULLIS_TAKEOVER_CHECK_MS,\n"
          "  PORTCULLIS_AUDIT_KEY, PORTCULLIS_AUDIT_EXPORT_DIR, PORTCULLIS_AUDIT_CHECKPOINTS, "
          "PORTCULLIS_AUDIT_PUBKEY,\n"
          "  PORTCULLIS_CHECKPOINT_DIR, PORTCULLIS_CHECKPOINT_KEY, PORTCULLIS_CHECKPOINT_INTERVAL, "

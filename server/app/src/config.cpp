@@ -114,6 +114,11 @@ void apply(Config& c, const std::string& key, const std::string& value, const st
     if (value != "owner" && value != "follower")
       throw std::runtime_error(where + ": role must be 'owner' or 'follower'");
     c.follower = value == "follower";
+  } else if (key == "takeover") {
+    if (value != "on" && value != "off") throw std::runtime_error(where + ": takeover must be 'on' or 'off'");
+    c.takeover = value == "on";
+  } else if (key == "takeover_check_ms") {
+    c.takeover_check_ms = static_cast<int>(whole_number(value, 50, 60000, where, key, "milliseconds"));
   } else if (key == "max_connections") {
     c.max_connections = static_cast<std::size_t>(whole_number(value, 4, 65536, where, key, "connections"));
   } else if (key == "max_connections_per_address") {
@@ -202,6 +207,8 @@ Config load_config(const std::optional<std::string>& file) {
       {"PORTCULLIS_SITE_FILE", "site_file"},
       {"PORTCULLIS_THREADS", "threads"},
       {"PORTCULLIS_ROLE", "role"},
+      {"PORTCULLIS_TAKEOVER", "takeover"},
+      {"PORTCULLIS_TAKEOVER_CHECK_MS", "takeover_check_ms"},
       {"PORTCULLIS_AUDIT_KEY", "audit_key"},
       {"PORTCULLIS_AUDIT_EXPORT_DIR", "audit_export_dir"},
       {"PORTCULLIS_AUDIT_CHECKPOINTS", "audit_checkpoints"},

@@ -20,6 +20,11 @@ struct Config {
   // "owner" (default): takes the site's lock and writes its history. "follower": serves the site
   // read-only from what its owner commits (live stream, operator reads), for consoles on other machines.
   bool follower = false;
+  // A follower stands by to take the site when its owner's session ends ("on", the default; it needs
+  // checkpoint_dir and totp_key, as the owner it may become) or is a pure read replica ("off"); it tries
+  // the site's lock every takeover_check_ms (docs/operations.md, "Two machines").
+  bool takeover = true;
+  int takeover_check_ms = 500;
   // Request body limit of the EPCIS capture routes (docs/epcis.md); every other route keeps 1 MiB.
   std::size_t epcis_body_limit = 16u * 1024u * 1024u;
   // How long a sent door command may wait for its door before it expires undelivered (seconds, 1..3600).

@@ -62,6 +62,7 @@ Sequencer::Sequencer(SequencerConfig config, std::shared_ptr<const core::SiteMod
                      const core::Clock& clock, metrics::ServerMetrics& metrics,
                      std::shared_ptr<const core::PinVerifier> pins)
     : config_(std::move(config)),
+      role_(config_.follower ? Role::Following : Role::Owning),
       clock_(clock),
       metrics_(metrics),
       family_store_(std::make_unique<StoreForFamilies>(store_)),
@@ -82,21 +83,25 @@ void Sequencer::set_initial_site(std::shared_ptr<const core::SiteDefinition> def
 }
 
 void Sequencer::start() {
-  if (!config_.follower && config_.snapshots.write) {
+  // A follower on stand-by gets its writer too: it writes only once it owns the site (maybe_snapshot).
+  if ((!config_.follower || config_.take_over) && config_.snapshots.write) {
     snapshot_writer_ = std::make_unique<SnapshotWriter>(
         storage::SnapshotStore{config_.database, config_.site_id, config_.snapshots.key},
         config_.snapshots.keep, metrics_);
   }
   connect_and_rebuild();
-  thread_ = std::thread([this] { config_.follower ? follow() : run(); });
+  thread_ = std::thread([this] {
+    if (role_.load() == Role::Following && !follow()) return;
+    run();
+  });
 }
 
-void Sequencer::follow() {
+bool Sequencer::follow() {
   for (;;) {
     {
       std::unique_lock lock{mutex_};
       wake_.wait_for(lock, config_.follow_interval, [this] { return stopping_; });
-      if (stopping_) return;
+      if (stopping_) return false;
     }
     try {
       const auto model_before = context_->engine->shared_model();
@@ -106,7 +111,9 @@ void Sequencer::follow() {
       if (context_->engine->shared_model() != model_before) publish_site();
       publish_heads();
       tampered_.store(context_->alarms.has_open(kChainTamperedAlarm));
+      if (try_take_over()) return true;  // the owner's session ended: this instance owns the site now
     } catch (const std::exception& e) {
+      role_.store(Role::Following);  // a takeover cut short: the lock goes with the connection replaced below
       logging::error("ingest", "following the site failed; reconnecting",
                      {{"site_id", config_.site_id}, {"error", e.what()}});
       try {
@@ -133,7 +140,7 @@ core::StateSnapshot Sequencer::state_snapshot() const {
 }
 
 bool Sequencer::enqueue(Work work) {
-  if (config_.follower) return false;  // only the owner writes the site's history
+  if (role_.load() != Role::Owning) return false;  // only the owner writes the site's history
   {
     std::lock_guard lock{mutex_};
     if (stopping_ || queue_.size() >= config_.max_queued_submissions) return false;
@@ -173,7 +180,7 @@ bool Sequencer::submit(RfidSubmission reads) {
 void Sequencer::record(ServerFact fact) {
   {
     std::lock_guard lock{mutex_};
-    if (!config_.follower && !stopping_ && queue_.size() < config_.max_queued_submissions) {
+    if (role_.load() == Role::Owning && !stopping_ && queue_.size() < config_.max_queued_submissions) {
       queue_.emplace_back(std::move(fact));
       fact.done = nullptr;
     }
@@ -185,7 +192,7 @@ void Sequencer::record(ServerFact fact) {
 void Sequencer::report_tampering(std::string check, std::string detail, bool unattested) {
   logging::error("ingest", unattested ? "UNATTESTED HISTORY" : "HISTORY TAMPERED",
                  {{"site_id", config_.site_id}, {"check", check}, {"detail", detail}});
-  if (config_.follower) return;  // the owner records it; a follower never writes the chain
+  if (role_.load() == Role::Following) return;  // the owner records it; a follower never writes the chain
   ServerFact fact;
   fact.type = unattested ? kChainUnattestedRecord : kChainTamperedRecord;
   fact.payload_json = json::tamper_finding_json({std::move(check), std::move(detail)});
@@ -245,13 +252,13 @@ void Sequencer::publish_site() {
 void Sequencer::connect_and_rebuild() {
   // After a failed commit, rows above the head committed before are this instance's own (if the commit did
   // succeed) or someone else's: apply_stored tells them apart with unconfirmed_.
-  rebuild_confirmed_seq_ = started_ && !config_.follower ? head_seq_ : 0;
+  rebuild_confirmed_seq_ = started_ && role_.load() == Role::Owning ? head_seq_ : 0;
   context_->recorded_findings.clear();
   context_->pending_findings.clear();
   store_ = std::make_unique<storage::SequencerStore>(config_.database, config_.site_id);
   // One instance owns a site at a time; the lock lives as long as this connection. A follower only reads,
-  // so it takes no lock.
-  if (!config_.follower) store_->take_ownership(config_.ownership_wait);
+  // so it takes no lock here (it may take it later to become the owner: sequencer_takeover.cpp).
+  if (role_.load() != Role::Following) store_->take_ownership(config_.ownership_wait);
   context_->reset();
   if (observer_) observer_->on_reset();
   head_seq_ = 0;
@@ -357,7 +364,7 @@ std::int64_t Sequencer::load_snapshot() {
 // Owner only, after a commit or a start-up: hands a copy of the committed state to the writer thread every
 // `every_events` records, or every `every` when anything was committed since the last one.
 void Sequencer::maybe_snapshot() {
-  if (!snapshot_writer_ || head_seq_ <= last_snapshot_seq_) return;
+  if (!snapshot_writer_ || role_.load() != Role::Owning || head_seq_ <= last_snapshot_seq_) return;
   const auto now = std::chrono::steady_clock::now();
   if (head_seq_ - last_snapshot_seq_ < config_.snapshots.every_events &&
       now - last_snapshot_at_ < config_.snapshots.every)
@@ -471,6 +478,7 @@ void Sequencer::run_periodic_duties() {
   const auto now = std::chrono::steady_clock::now();
   if (now - last_periodic_ < std::chrono::seconds(1)) return;
   last_periodic_ = now;
+  if (!check_ownership()) return;  // stopping without the site's lock: nothing more is written
   std::deque<Work> tick;
   tick.emplace_back(DeadlineTick{});
   process(tick);

@@ -9,8 +9,9 @@ namespace portcullis::siem {
 
 void SiemTap::on_update(const ingest::LiveUpdate& update, bool live) {
   views_.on_update(update, live);
-  // A start-up replay (live = false) re-reads history the feed already carried when it was committed.
-  if (!live) return;
+  // A start-up replay (live = false) re-reads history the feed already carried when it was committed; a
+  // follower's live updates are its owner's commits, which the owner forwards.
+  if (!live || !owning_()) return;
   try {
     const auto now = std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
     for (const auto& event : security_events(update, identity_.site_id))

@@ -46,6 +46,19 @@ void SequencerStore::take_ownership(std::chrono::milliseconds wait) {
     throw std::runtime_error("site '" + site_id_ + "' is owned by another portcullisd instance");
   }
   tx.exec("SET lock_timeout = 0");
+  holds_site_ = true;
+}
+
+bool SequencerStore::try_take_ownership() {
+  pqxx::nontransaction tx{connection_->connection};
+  const auto r = tx.exec_params("SELECT pg_try_advisory_lock(hashtext($1))", "portcullis-site:" + site_id_);
+  holds_site_ = r.at(0).at(0).as<bool>();
+  return holds_site_;
+}
+
+void SequencerStore::check_connection() {
+  pqxx::nontransaction tx{connection_->connection};
+  tx.exec("SELECT 1");
 }
 
 void SequencerStore::for_each(std::int64_t after_seq,
@@ -76,6 +89,10 @@ SiteVersionRead SequencerStore::read_site_version(const std::string& content_has
 
 void SequencerStore::append(const std::vector<ledger::EventRecord>& records,
                             const std::vector<SiteVersion>& versions) {
+  // Only the session that holds the site's lock writes its history: if it ends, the lock and this
+  // connection end together, and a new connection writes nothing before it holds the lock again.
+  if (!holds_site_)
+    throw std::runtime_error("this connection does not hold site '" + site_id_ + "': nothing was written");
   classified([&] {
     if (versions.empty()) {
       // The usual group: one COPY in autocommit is one transaction, durable when PostgreSQL reports it

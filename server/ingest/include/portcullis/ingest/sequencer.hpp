@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,10 +65,19 @@ struct SequencerConfig {
   // An alarm nobody acknowledged for this long is escalated to supervisors (recorded, and streamed).
   std::chrono::seconds escalate_after{120};
   // A follower serves another instance's site read-only (live views, operator reads): it takes no
-  // ownership lock, refuses every submission, and applies what the owner commits, read from the database
-  // every `follow_interval`. Several followers spread consoles over machines sharing one PostgreSQL.
+  // ownership lock at start (only to take the site over: `take_over`), refuses every submission, and
+  // applies what the owner commits, read from the database every `follow_interval`. Several followers
+  // spread consoles over machines sharing one PostgreSQL.
   bool follower = false;
   std::chrono::milliseconds follow_interval{200};
+  // A follower that stands by to become the owner (docs/operations.md, "Two machines"): once
+  // Sequencer::allow_takeover() was called, it tries the site's lock every `takeover_check` on the very
+  // connection it reads with; when it gets it (the owner's session ended), it applies the tail it has not
+  // read and becomes the owner without a restart. False: a pure read replica, or one that lacks what an
+  // owner needs (`takeover_refused` says what, for readiness).
+  bool take_over = false;
+  std::chrono::milliseconds takeover_check{500};
+  std::string takeover_refused;
   // While a chain_tampered alarm is open: false (the default) keeps deciding doors, so nobody is locked in
   // or out, and health reports the history as tampered; true answers device posts 503 instead, so doors
   // fall back to their offline rules until an operator resolves the alarm (docs/event-store.md).
@@ -146,9 +156,22 @@ class Sequencer {
   // Ready to take device events: this instance owns the site, its start-up replay is done, and its last
   // contact with the event store succeeded (false from a failed commit until the reconnect and rebuild
   // succeed). Thread-safe. GET /health/ready answers from it.
-  [[nodiscard]] bool ready() const noexcept { return !config_.follower && store_reachable_.load(); }
-  // True when this instance follows the site's owner (SequencerConfig::follower): submissions are refused.
-  [[nodiscard]] bool follower() const noexcept { return config_.follower; }
+  [[nodiscard]] bool ready() const noexcept {
+    return role_.load() == Role::Owning && store_reachable_.load();
+  }
+  // True while this instance follows the site's owner (SequencerConfig::follower, until it takes over):
+  // submissions are refused.
+  [[nodiscard]] bool follower() const noexcept { return role_.load() != Role::Owning; }
+  // A follower's stand-by: "standby" (it takes the site when the owner's lock is free), "off" (a read
+  // replica) or "not_configured" (it may not: SequencerConfig::takeover_refused says why). Thread-safe.
+  [[nodiscard]] const char* takeover_state() const noexcept;
+  [[nodiscard]] const std::string& takeover_refused() const noexcept { return config_.takeover_refused; }
+  // A follower with SequencerConfig::take_over starts trying the site's lock: call it once everything that
+  // serves as the owner exists. `on_taking_over` runs on the sequencer thread when the lock is held and the
+  // whole history applied, before the first submission is accepted (what an owner does at start-up beside
+  // the sequencer: signing checkpoints, held commands and changes rebuilt). It may throw: the instance then
+  // lets the lock go and follows again.
+  void allow_takeover(std::function<void()> on_taking_over);
 
   // Site versions. Set before start(): the definition behind the initial model and its content
   // hash. The replay switches models at each site.loaded record (content from site_versions; this one when
@@ -167,7 +190,14 @@ class Sequencer {
   // Queues work for the sequencer thread: false when this instance is a follower, stopping, or full.
   bool enqueue(Work work);
   void run();
-  void follow();  // the follower's loop instead of run()
+  bool follow();  // the follower's loop instead of run(); true when it took the site over
+  bool try_take_over();
+  void become_owner();
+  // The owner's connection, and with it the site's lock, is still there (else it is taken back first);
+  // false when stopping without it.
+  bool check_ownership();
+  void regain_ownership(const std::exception& lost);
+  void refuse_queued();
   void connect_and_rebuild();
   // Restores the newest usable snapshot into the context (reporting each one refused) and returns its
   // site_seq; 0 when none is usable or loading is off: the caller replays from zero.
@@ -189,6 +219,10 @@ class Sequencer {
   void run_periodic_duties();
 
   SequencerConfig config_;
+  // Following -> TakingOver (lock held, becoming the owner: findings are queued, submissions still refused)
+  // -> Owning. An owner that loses the lock on a failed connection stays Owning and takes it back first.
+  enum class Role { Following, TakingOver, Owning };
+  std::atomic<Role> role_;
   const core::Clock& clock_;
   metrics::ServerMetrics& metrics_;
 
@@ -208,6 +242,9 @@ class Sequencer {
   std::int64_t replayed_ = 0;
   LiveObserver* observer_ = nullptr;
   std::chrono::steady_clock::time_point last_periodic_{};
+  std::chrono::steady_clock::time_point last_takeover_attempt_{};
+  std::function<void()> on_taking_over_;  // guarded by mutex_
+  bool takeover_allowed_ = false;         // guarded by mutex_
 
   // A failed commit's records (site_seq -> hash): after the rebuild, a row above the committed head must be
   // one of them (the commit may have succeeded), or someone else wrote it.

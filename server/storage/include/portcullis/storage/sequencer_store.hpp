@@ -35,6 +35,12 @@ class SequencerStore {
   // Takes the site's advisory lock for as long as this connection lives: one owner per site. Waits up to
   // `wait` for a previous owner to let go; throws std::runtime_error naming the site when it does not.
   void take_ownership(std::chrono::milliseconds wait);
+  // A follower's attempt at the same lock, on the connection it reads with (which then becomes the one it
+  // writes with): true when this connection now holds it, false at once when another session does.
+  [[nodiscard]] bool try_take_ownership();
+  // One round trip on the connection (and so the lock): throws when the session is gone, which an owner
+  // must notice by itself when it has nothing to write.
+  void check_connection();
   // The site's history after `after_seq`, in chain order, in constant memory.
   void for_each(std::int64_t after_seq, const std::function<void(const ledger::EventRecord&)>& visit);
   [[nodiscard]] std::optional<ledger::EventRecord> find_device_event(const std::string& device_id,
@@ -46,7 +52,8 @@ class SequencerStore {
   [[nodiscard]] SiteVersionRead read_site_version(const std::string& content_hash_hex);
   // One group commit: the records (and the site versions their site.loaded records name) in one
   // transaction. Throws StatementRefused when PostgreSQL refused a statement, anything else when the
-  // connection failed.
+  // connection failed; std::runtime_error, writing nothing, on a connection that does not hold the site's
+  // lock.
   void append(const std::vector<ledger::EventRecord>& records, const std::vector<SiteVersion>& versions);
 
  private:
@@ -54,6 +61,7 @@ class SequencerStore {
   std::string database_;
   std::string site_id_;
   std::unique_ptr<Connection> connection_;
+  bool holds_site_ = false;  // this connection took the site's lock (its session keeps it until it ends)
 };
 
 }  // namespace portcullis::storage
