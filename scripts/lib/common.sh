@@ -24,6 +24,7 @@ PORTCULLIS_PACKAGES=(
   clang libclang-rt-14-dev                            # the codec fuzzers (libFuzzer) of scripts/fuzz-smoke
   shellcheck                                          # .ci/run lints every script in scripts/ and tests/scripts/
   prometheus                                          # promtool checks /metrics as Prometheus reads it
+  pgbackrest                                          # backup and point-in-time restore of the event store (docs/operations.md); its e2e test restores one
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

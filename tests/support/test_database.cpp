@@ -19,9 +19,10 @@ bool TestDatabase::available() {
   return !env("PORTCULLIS_TEST_PGHOST").empty();
 }
 
-TestDatabase::TestDatabase() {
-  server_ =
-      "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") + " user=postgres";
+TestDatabase::TestDatabase() : TestDatabase(env("PORTCULLIS_TEST_PGHOST"), env("PORTCULLIS_TEST_PGPORT")) {}
+
+TestDatabase::TestDatabase(const std::string& host, const std::string& port) {
+  server_ = "host=" + host + " port=" + port + " user=postgres";
   std::random_device rd;
   name_ = "portcullis_test_" + std::to_string(rd()) + std::to_string(rd() % 1000);
   {
@@ -30,8 +31,7 @@ TestDatabase::TestDatabase() {
     tx.exec("CREATE DATABASE " + tx.quote_name(name_));
   }
   admin_ = server_ + " dbname=" + name_;
-  app_ = "host=" + env("PORTCULLIS_TEST_PGHOST") + " port=" + env("PORTCULLIS_TEST_PGPORT") +
-         " user=portcullis_app dbname=" + name_;
+  app_ = "host=" + host + " port=" + port + " user=portcullis_app dbname=" + name_;
   pqxx::connection admin{admin_};
   storage::migrate(admin);
 }
