@@ -26,6 +26,7 @@ PORTCULLIS_PACKAGES=(
   shellcheck                                          # .ci/run lints every script in scripts/ and tests/scripts/
   prometheus                                          # promtool checks /metrics as Prometheus reads it
   rsyslog                                             # a real syslog receiver (rsyslogd, imtcp) the SIEM feed's end-to-end test sends to
+  pgbackrest                                          # backup and point-in-time restore of the event store (docs/operations.md); its e2e test restores one
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -19,7 +19,8 @@ nlohmann-json3-dev \
 libgtest-dev libgmock-dev libbenchmark-dev qt6-base-dev qt6-websockets-dev libgl-dev qt6-charts-dev libqt6opengl6-dev \
 xvfb xauth fonts-dejavu-core libcairo2-dev libpango1.0-dev fonts-wqy-microhei qpdf poppler-utils \
 libzip-dev unzip \
-clang libclang-rt-14-dev shellcheck prometheus rsyslog"
+clang libclang-rt-14-dev shellcheck prometheus rsyslog \
+pgbackrest"
 
 # --- stubs ------------------------------------------------------------------------------------------
 # Each stub appends what it was asked to $STUB_LOG. dpkg-query answers from $STUB_INSTALLED (one package

@@ -16,9 +16,8 @@ std::string env(const char* name) {
 
 // The test cluster's hosts and ports. Several (comma-separated, as libpq takes them: the database failover
 // test's primary and standby) are asked for the one that takes writes, wherever it is now.
-std::string server_address() {
-  const auto hosts = env("PORTCULLIS_TEST_PGHOST");
-  return "host=" + hosts + " port=" + env("PORTCULLIS_TEST_PGPORT") +
+std::string server_address(const std::string& hosts, const std::string& ports) {
+  return "host=" + hosts + " port=" + ports +
          (hosts.find(',') == std::string::npos ? "" : " target_session_attrs=read-write");
 }
 }  // namespace
@@ -27,8 +26,10 @@ bool TestDatabase::available() {
   return !env("PORTCULLIS_TEST_PGHOST").empty();
 }
 
-TestDatabase::TestDatabase() {
-  server_ = server_address() + " user=postgres";
+TestDatabase::TestDatabase() : TestDatabase(env("PORTCULLIS_TEST_PGHOST"), env("PORTCULLIS_TEST_PGPORT")) {}
+
+TestDatabase::TestDatabase(const std::string& host, const std::string& port) {
+  server_ = server_address(host, port) + " user=postgres";
   std::random_device rd;
   name_ = "portcullis_test_" + std::to_string(rd()) + std::to_string(rd() % 1000);
   {
@@ -37,7 +38,7 @@ TestDatabase::TestDatabase() {
     tx.exec("CREATE DATABASE " + tx.quote_name(name_));
   }
   admin_ = server_ + " dbname=" + name_;
-  app_ = server_address() + " user=portcullis_app dbname=" + name_;
+  app_ = server_address(host, port) + " user=portcullis_app dbname=" + name_;
   pqxx::connection admin{admin_};
   storage::migrate(admin);
 }

@@ -8,6 +8,8 @@ namespace portcullis::testing {
 class TestDatabase {
  public:
   TestDatabase();  // creates and migrates "portcullis_test_<random>"
+  // The same in another cluster (a test that runs its own, e.g. to back it up and restore it).
+  TestDatabase(const std::string& host, const std::string& port);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;

@@ -13,6 +13,7 @@
 #include <sstream>
 #include "config.hpp"
 #include "crypto/pin_hash.hpp"
+#include "https_settings.hpp"
 #include "portcullis/api/admin_api.hpp"
 #include "portcullis/api/asset_api.hpp"
 #include "portcullis/api/audit_api.hpp"
@@ -42,6 +43,7 @@
 #include "portcullis/storage/secret_box.hpp"
 #include "portcullis/util/bearer.hpp"
 #include "portcullis/util/hex.hpp"
+#include "restore_hold.hpp"
 #include "systemd_notify.hpp"
 
 namespace portcullis::app {
@@ -54,19 +56,6 @@ void require_database(const Config& c) {
         "config "
         "file; ./scripts/demo starts a private PostgreSQL for you");
   }
-}
-
-std::pair<std::string, unsigned short> split_listen(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    throw std::runtime_error("listen must be ADDRESS:PORT, got '" + listen + "'");
-  int port = -1;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-  }
-  if (port < 0 || port > 65535) throw std::runtime_error("listen port out of range in '" + listen + "'");
-  return {listen.substr(0, colon), static_cast<unsigned short>(port)};
 }
 
 std::vector<services::KnownDevice> load_devices(const std::string& database, const std::string& site) {
@@ -363,6 +352,9 @@ int serve_command(const Config& c) {
   };
   if (!c.follower) seal_clear_totp_secrets();
   const auto& model = site.model;
+  // Before anything is replayed or written: a history behind its signed checkpoints (restored to an earlier
+  // point, or replaced) is not served until an admin acknowledges the loss.
+  if (const auto lost = lost_history(c)) return serve_held(c, *lost, stop_signals);
 
   ingest::SequencerConfig sequencer_config;
   sequencer_config.site_id = c.site_id;
@@ -485,18 +477,7 @@ int serve_command(const Config& c) {
   epcis_api.register_routes(secured);
   operator_api.register_routes(secured, router);
 
-  http::ServerConfig server_config;
-  std::tie(server_config.address, server_config.port) = split_listen(c.listen);
-  server_config.threads = c.threads;
-  server_config.certificate_file = c.tls_cert;
-  server_config.private_key_file = c.tls_key;
-  server_config.device_ca_file = c.device_ca;
-  server_config.connections.max_connections = c.max_connections;
-  server_config.connections.max_per_address = c.max_connections_per_address;
-  server_config.connections.reserved_for_known = c.reserved_connections;
-  server_config.connections.new_per_second = c.new_connections_per_second;
-  server_config.header_timeout = std::chrono::seconds{c.header_timeout_s};
-  server_config.body_timeout = std::chrono::seconds{c.body_timeout_s};
+  const http::ServerConfig server_config = https_server_config(c);
   http::HttpsServer server{server_config, router};
   server.set_websocket("/api/v1/stream", hub);
   // Before a large body is read, and to tell known clients' addresses at accept: from memory only (network
@@ -585,6 +566,8 @@ void print_help() {
          "password and "
          "TOTP enrolment\n"
          "  check-site FILE            validate a site file and list every problem with its JSON path\n"
+         "  acknowledge-restore --by NAME  record the rows a restore lost (a signed checkpoint names them)\n"
+         "                             so the server serves again; run it stopped (docs/operations.md)\n"
          "settings: PORTCULLIS_DATABASE, PORTCULLIS_ADMIN_DATABASE, PORTCULLIS_LISTEN, PORTCULLIS_TLS_CERT,\n"
          "  PORTCULLIS_TLS_KEY, PORTCULLIS_DEVICE_CA, PORTCULLIS_SITE_ID, PORTCULLIS_SITE_FILE, "
          "PORTCULLIS_THREADS,\n  PORTCULLIS_ROLE (owner or follower), PORTCULLIS_TAKEOVER (on or off), "
@@ -620,6 +603,7 @@ int run_command(const std::string& command, const std::vector<std::string>& args
   if (command == "check-site") return check_site_command(args);
   if (command == "disable-device") return disable_device_command(config, args);
   if (command == "add-operator") return add_operator_command(config, args);
+  if (command == "acknowledge-restore") return acknowledge_restore_command(config, args);
   print_help();
   return 2;
 }

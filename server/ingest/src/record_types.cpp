@@ -84,7 +84,10 @@ std::vector<std::string> stateless_fact_record_types() {
           "command.result",
           "change.requested",
           "change.approved",
-          "change.approval_refused"};
+          "change.approval_refused",
+          // An admin's acknowledgement that a restore lost rows a signed checkpoint covered (written by
+          // `portcullisd acknowledge-restore`): the audit trail names the lost range itself.
+          "history.restore_acknowledged"};
 }
 
 std::vector<std::string> stored_record_types() {
