@@ -144,5 +144,24 @@ TEST_F(SequencerTakeoverTest, AConnectionThatDoesNotHoldTheSiteAppendsNothing) {
   EXPECT_THROW(store.append({}, {}), std::runtime_error);
 }
 
+// libpqxx 6 quietly opens a new session on the next use of a connection whose session broke. The site's lock
+// went with the old session, so the store must not take the new one for the one that holds the site: after
+// a broken connection it appends nothing, however the next call reaches the database.
+TEST_F(SequencerTakeoverTest, AnOwnerWhoseSessionBrokeAppendsNothingOnTheSessionLibpqxxOpensAgain) {
+  storage::SequencerStore owner{db->app(), "main"};
+  owner.take_ownership(std::chrono::milliseconds(300));
+  {
+    pqxx::connection admin{db->admin()};
+    pqxx::nontransaction tx{admin};
+    tx.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  }
+  EXPECT_ANY_THROW(owner.check_connection());
+  storage::SequencerStore standby{db->app(), "main"};
+  ASSERT_TRUE(standby.try_take_ownership()) << "the lock ended with the owner's session";
+  EXPECT_THROW(owner.append({}, {}), std::runtime_error) << "a second writer on a session without the lock";
+}
+
 }  // namespace
 }  // namespace portcullis
