@@ -47,18 +47,26 @@ void SequencerStore::take_ownership(std::chrono::milliseconds wait) {
   }
   tx.exec("SET lock_timeout = 0");
   holds_site_ = true;
+  locked_backend_pid_ = connection_->connection.backendpid();
 }
 
 bool SequencerStore::try_take_ownership() {
   pqxx::nontransaction tx{connection_->connection};
   const auto r = tx.exec_params("SELECT pg_try_advisory_lock(hashtext($1))", "portcullis-site:" + site_id_);
   holds_site_ = r.at(0).at(0).as<bool>();
+  locked_backend_pid_ = holds_site_ ? connection_->connection.backendpid() : 0;
   return holds_site_;
+}
+
+bool SequencerStore::session_holds_site() const noexcept {
+  return holds_site_ && connection_->connection.backendpid() == locked_backend_pid_;
 }
 
 void SequencerStore::check_connection() {
   pqxx::nontransaction tx{connection_->connection};
   tx.exec("SELECT 1");
+  if (holds_site_ && !session_holds_site())
+    throw std::runtime_error("the session that held site '" + site_id_ + "' ended (libpqxx opened another)");
 }
 
 void SequencerStore::for_each(std::int64_t after_seq,
@@ -91,7 +99,7 @@ void SequencerStore::append(const std::vector<ledger::EventRecord>& records,
                             const std::vector<SiteVersion>& versions) {
   // Only the session that holds the site's lock writes its history: if it ends, the lock and this
   // connection end together, and a new connection writes nothing before it holds the lock again.
-  if (!holds_site_)
+  if (!session_holds_site())
     throw std::runtime_error("this connection does not hold site '" + site_id_ + "': nothing was written");
   classified([&] {
     if (versions.empty()) {

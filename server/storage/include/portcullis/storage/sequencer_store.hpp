@@ -62,6 +62,10 @@ class SequencerStore {
   std::string site_id_;
   std::unique_ptr<Connection> connection_;
   bool holds_site_ = false;  // this connection took the site's lock (its session keeps it until it ends)
+  // The PostgreSQL session that took it. libpqxx 6 opens a new session by itself on the next use of a
+  // connection whose session broke; that one does not hold the lock, so it may not write.
+  int locked_backend_pid_ = 0;
+  [[nodiscard]] bool session_holds_site() const noexcept;
 };
 
 }  // namespace portcullis::storage
