@@ -1,8 +1,9 @@
 #include "restore_hold.hpp"
 
-#include <pthread.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <future>
 #include <iostream>
@@ -74,20 +75,21 @@ int serve_held(const Config& c, const audit::LostHistory& lost, const sigset_t& 
     const std::string pattern{rule.pattern};
     if (method == "GET" && pattern == "/health/live") {
       router.add(method, pattern,
-                 [](const http::HttpRequest&, const http::RouteParams&, http::Responder respond) {
+                 [](const http::HttpRequest&, const http::RouteParams&, const http::Responder& respond) {
                    respond(http::json_response(R"({"status":"live"})"));
                  });
     } else if (method == "GET" && pattern == "/health/ready") {
-      router.add(
-          method, pattern, [](const http::HttpRequest&, const http::RouteParams&, http::Responder respond) {
-            respond(
-                http::json_response(R"({"status":"not_ready","reason":"history_behind_checkpoint"})", 503));
-          });
-    } else {
       router.add(method, pattern,
-                 [message](const http::HttpRequest&, const http::RouteParams&, http::Responder respond) {
-                   respond(http::json_error(503, "history", message));
+                 [](const http::HttpRequest&, const http::RouteParams&, const http::Responder& respond) {
+                   respond(http::json_response(
+                       R"({"status":"not_ready","reason":"history_behind_checkpoint"})", 503));
                  });
+    } else {
+      router.add(
+          method, pattern,
+          [message](const http::HttpRequest&, const http::RouteParams&, const http::Responder& respond) {
+            respond(http::json_error(503, "history", message));
+          });
     }
   }
   http::ServerConfig server_config = https_server_config(c);
@@ -104,7 +106,9 @@ int serve_held(const Config& c, const audit::LostHistory& lost, const sigset_t& 
       "held after a restore, listening on https://" + server_config.address + ":" + std::to_string(port),
       {{"site_id", c.site_id}});
   server.run();
-  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  // Wakes the waiter if the server stopped otherwise: SIGTERM is blocked in every thread, so the signal stays
+  // pending for the process until that thread's sigwait takes it.
+  ::kill(::getpid(), SIGTERM);
   signal_waiter.join();
   logging::info("app", "stopped");
   return 0;
@@ -173,7 +177,7 @@ int acknowledge_restore_command(const Config& c, const std::vector<std::string>&
       return audit::ChainAnchor{head.site_seq, head.hash};
     };
     sources.sealed_seq = [&sequencer] { return sequencer.sealed_seq(); };
-    sources.report = [](std::string check, std::string detail, bool) {
+    sources.report = [](const std::string& check, const std::string& detail, bool) {
       std::cout << "note (" << check << "): " << detail << '\n';
     };
     audit::CheckpointSigner signer{config, std::move(sources)};
